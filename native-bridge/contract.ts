@@ -1,0 +1,345 @@
+/**
+ * The one typed boundary of ioc-wall. Everything that crosses between renderer and host (IPC,
+ * WebSocket), and every layout file, is validated by a schema from this file. Plain TypeScript +
+ * zod: no Node, no DOM, so host, renderer and tests all import it.
+ */
+import { z } from 'zod';
+import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.js';
+
+export { tilePropSchemas, type TileKind };
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+export const slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lower-case letters, digits, "-" and "_"');
+
+export const localizedText = z.strictObject({
+  vi: z.string().min(1).max(500),
+  en: z.string().min(1).max(500),
+});
+export type LocalizedText = z.infer<typeof localizedText>;
+
+const pixels = (max: number) => z.int().min(0).max(max);
+
+// ---------------------------------------------------------------------------------------------
+// Wall geometry (layouts/walls/*.yaml)
+
+/**
+ * How a wall slot finds its physical display. Never by Electron's display id: it changes across
+ * reboots and driver updates. Position is the display's desktop origin; label is the monitor's
+ * name as the OS reports it; order is the n-th display sorted left-to-right, top-to-bottom.
+ */
+export const displayMatch = z.discriminatedUnion('by', [
+  z.strictObject({ by: z.literal('position'), x: z.int(), y: z.int() }),
+  z.strictObject({ by: z.literal('label'), label: z.string().min(1) }),
+  z.strictObject({ by: z.literal('order'), index: z.int().min(0) }),
+]);
+export type DisplayMatch = z.infer<typeof displayMatch>;
+
+export const wallSlot = z.strictObject({
+  row: z.int().min(0),
+  column: z.int().min(0),
+  match: displayMatch,
+});
+
+export const wallDefinition = z
+  .strictObject({
+    id: slug,
+    title: localizedText,
+    rows: z.int().min(1).max(16),
+    columns: z.int().min(1).max(16),
+    display: z.strictObject({
+      width: z.int().min(320).max(8192),
+      height: z.int().min(240).max(8192),
+      /** Pixels hidden behind the two bezels between neighbouring displays (bezel compensation). */
+      bezelPx: pixels(400).default(0),
+    }),
+    /** Wall-grid cells per display; tiles are placed in whole cells. */
+    grid: z
+      .strictObject({
+        colsPerDisplay: z.int().min(1).max(48).default(12),
+        rowsPerDisplay: z.int().min(1).max(48).default(12),
+      })
+      .default({ colsPerDisplay: 12, rowsPerDisplay: 12 }),
+    /** Desktop position of the top-left display, for hosts that place windows themselves. */
+    origin: z.strictObject({ x: z.int(), y: z.int() }).default({ x: 0, y: 0 }),
+    console: z
+      .strictObject({ x: z.int(), y: z.int(), width: z.int().min(640), height: z.int().min(480), match: displayMatch.optional() })
+      .default({ x: 0, y: 0, width: 1600, height: 900 }),
+    /** Per-slot display match rules; a slot without one is matched by order. */
+    slots: z.array(wallSlot).default([]),
+    startPreset: slug.optional(),
+  })
+  .superRefine((wall, ctx) => {
+    const seen = new Set<string>();
+    wall.slots.forEach((slot, index) => {
+      if (slot.row >= wall.rows || slot.column >= wall.columns) {
+        ctx.addIssue({ code: 'custom', path: ['slots', index], message: `slot r${slot.row}c${slot.column} lies outside the ${wall.rows}×${wall.columns} wall` });
+      }
+      const key = `${slot.row}:${slot.column}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['slots', index], message: 'slot defined twice' });
+      seen.add(key);
+    });
+  });
+export type WallDefinition = z.infer<typeof wallDefinition>;
+
+/** Window ids: "console" or a display slot "r<row>c<column>" (0-based). */
+export const displayWindowId = z.string().regex(/^r\d{1,2}c\d{1,2}$/, 'a display window id is r<row>c<column>');
+export const windowId = z.union([z.literal('console'), displayWindowId]);
+export type WindowId = z.infer<typeof windowId>;
+
+// ---------------------------------------------------------------------------------------------
+// Tiles and wall state
+
+export const tileRect = z.strictObject({
+  x: z.int().min(0),
+  y: z.int().min(0),
+  w: z.int().min(1),
+  h: z.int().min(1),
+});
+export type TileRect = z.infer<typeof tileRect>;
+
+const tileOf = <K extends TileKind>(kind: K) =>
+  z.strictObject({
+    id: slug,
+    kind: z.literal(kind),
+    rect: tileRect,
+    title: localizedText.optional(),
+    props: tilePropSchemas[kind],
+  });
+
+const tileKinds = Object.keys(tilePropSchemas) as TileKind[];
+export const tile = z.discriminatedUnion(
+  'kind',
+  tileKinds.map((kind) => tileOf(kind)) as unknown as [ReturnType<typeof tileOf<'note'>>, ...ReturnType<typeof tileOf<TileKind>>[]],
+);
+export type Tile = z.infer<typeof tile>;
+
+/** Tiles may not overlap and must lie inside the wall grid; checked against a wall definition. */
+export function tileLayoutIssues(wall: WallDefinition, tiles: readonly Tile[]): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const gridCols = wall.columns * wall.grid.colsPerDisplay;
+  const gridRows = wall.rows * wall.grid.rowsPerDisplay;
+  const ids = new Set<string>();
+  tiles.forEach((t, i) => {
+    if (ids.has(t.id)) issues.push({ path: [i, 'id'], message: `tile id "${t.id}" is used twice` });
+    ids.add(t.id);
+    if (t.rect.x + t.rect.w > gridCols || t.rect.y + t.rect.h > gridRows) {
+      issues.push({ path: [i, 'rect'], message: `tile "${t.id}" leaves the ${gridCols}×${gridRows} wall grid` });
+    }
+  });
+  return issues;
+}
+
+export const preset = z.strictObject({
+  name: slug,
+  title: localizedText,
+  tiles: z.array(tile).max(256),
+});
+export type Preset = z.infer<typeof preset>;
+
+export const wallState = z.strictObject({
+  wall: wallDefinition,
+  tiles: z.array(tile),
+  activePreset: slug.nullable(),
+});
+export type WallState = z.infer<typeof wallState>;
+
+// ---------------------------------------------------------------------------------------------
+// Commands (validated, authorized, journalled, then applied)
+
+export const command = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('apply-preset'), name: slug }),
+  z.strictObject({ type: z.literal('add-tile'), tile }),
+  z.strictObject({ type: z.literal('move-tile'), id: slug, x: z.int().min(0), y: z.int().min(0) }),
+  z.strictObject({ type: z.literal('resize-tile'), id: slug, rect: tileRect }),
+  z.strictObject({ type: z.literal('remove-tile'), id: slug }),
+  z.strictObject({ type: z.literal('set-tile-props'), id: slug, props: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ type: z.literal('save-preset'), name: slug, title: localizedText }),
+]);
+export type Command = z.infer<typeof command>;
+export type CommandType = Command['type'];
+
+export const role = z.enum(['operator', 'display', 'system']);
+export type Role = z.infer<typeof role>;
+export const actor = z.strictObject({ id: z.string().min(1).max(128), role });
+export type Actor = z.infer<typeof actor>;
+
+/** One immer patch: the wire format of wall-state changes. */
+export const patch = z.strictObject({
+  op: z.enum(['add', 'remove', 'replace']),
+  path: z.array(z.union([z.string(), z.number()])),
+  value: z.unknown().optional(),
+});
+export type Patch = z.infer<typeof patch>;
+
+export const wallPatchEvent = z.strictObject({
+  revision: z.int().min(1),
+  baseRevision: z.int().min(0),
+  patches: z.array(patch),
+});
+export type WallPatchEvent = z.infer<typeof wallPatchEvent>;
+
+// ---------------------------------------------------------------------------------------------
+// Alerts and node status
+
+export const severity = z.enum(['info', 'warning', 'critical']);
+export type Severity = z.infer<typeof severity>;
+
+export const alert = z.strictObject({
+  id: z.string().min(1),
+  at: z.int(),
+  severity,
+  source: z.string().min(1),
+  title: localizedText,
+  ackedBy: z.string().nullable(),
+  ackedAt: z.int().nullable(),
+});
+export type Alert = z.infer<typeof alert>;
+
+export const windowStatus = z.strictObject({
+  windowId,
+  connected: z.boolean(),
+  paintedRevision: z.int().min(0),
+  lastSeen: z.int().nullable(),
+});
+
+export const linkStatus = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(['up', 'stale', 'down']),
+  lastSeen: z.int().nullable(),
+});
+
+export const nodeStatus = z.strictObject({
+  nodeId: z.string(),
+  role: z.enum(['standalone', 'primary', 'standby']),
+  host: z.enum(['electron', 'chromium']),
+  startedAt: z.int(),
+  revision: z.int().min(0),
+  windows: z.array(windowStatus),
+  links: z.array(linkStatus),
+});
+export type NodeStatus = z.infer<typeof nodeStatus>;
+
+// ---------------------------------------------------------------------------------------------
+// Requests, responses and events
+
+const empty = z.strictObject({});
+
+export const contract = {
+  methods: {
+    'session.hello': {
+      request: z.strictObject({ window: windowId }),
+      /** Binds this connection to a window; the wall itself then comes from wall.resync. */
+      response: z.strictObject({ windowId, actor, status: nodeStatus }),
+    },
+    /** Patches since a revision when the host still has them all, else a full snapshot (sinceRevision 0 = always). */
+    'wall.resync': {
+      request: z.strictObject({ sinceRevision: z.int().min(0) }),
+      response: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('patches'), revision: z.int(), events: z.array(wallPatchEvent) }),
+        z.strictObject({ kind: z.literal('snapshot'), revision: z.int(), state: wallState }),
+      ]),
+    },
+    'wall.execute': {
+      request: z.strictObject({ command }),
+      response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }),
+    },
+    'presets.list': {
+      request: empty,
+      response: z.strictObject({
+        presets: z.array(z.strictObject({ name: slug, title: localizedText, source: z.enum(['file', 'database']), tiles: z.int() })),
+      }),
+    },
+    'window.painted': {
+      request: z.strictObject({ revision: z.int().min(0) }),
+      response: empty,
+    },
+    'alerts.list': {
+      request: empty,
+      response: z.strictObject({ alerts: z.array(alert) }),
+    },
+    'alerts.ack': {
+      request: z.strictObject({ id: z.string().min(1) }),
+      response: empty,
+    },
+  },
+  events: {
+    'wall.patch': wallPatchEvent,
+    'alerts.changed': z.strictObject({ alerts: z.array(alert) }),
+    'status.changed': nodeStatus,
+    'presets.changed': empty,
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract['methods'];
+export type EventName = keyof Contract['events'];
+export type RequestOf<M extends MethodName> = z.input<Contract['methods'][M]['request']>;
+export type ResponseOf<M extends MethodName> = z.infer<Contract['methods'][M]['response']>;
+export type EventOf<E extends EventName> = z.infer<Contract['events'][E]>;
+
+export const methodNames = Object.keys(contract.methods) as MethodName[];
+export const eventNames = Object.keys(contract.events) as EventName[];
+
+// ---------------------------------------------------------------------------------------------
+// Errors that cross the boundary
+
+export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout']);
+export type ErrorCode = z.infer<typeof errorCode>;
+
+export const wireError = z.strictObject({ code: errorCode, message: z.string(), field: z.string().optional() });
+export type WireError = z.infer<typeof wireError>;
+
+/** An error with a code and, for invalid input, the first offending field (e.g. "command.tile.rect.w"). */
+export class ContractError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ContractError';
+  }
+  toWire(): WireError {
+    return this.field === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, field: this.field };
+  }
+  static fromWire(wire: WireError): ContractError {
+    return new ContractError(wire.code, wire.message, wire.field);
+  }
+}
+
+/** Renders a zod path as "tiles[2].rect.w". */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
+    .join('');
+}
+
+/** Parses with a schema, or throws an "invalid" ContractError naming the first bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string, prefix: readonly PropertyKey[] = []): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const first = result.error.issues[0];
+  const field = fieldPath([...prefix, ...(first?.path ?? [])]);
+  const others = result.error.issues.length > 1 ? ` (+${result.error.issues.length - 1} more)` : '';
+  throw new ContractError('invalid', `${what}: ${field || '(root)'}: ${first?.message ?? 'invalid'}${others}`, field || undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wire envelope used by message transports (WebSocket, in-memory)
+
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export const envelope = z.union([
+  z.strictObject({ t: z.literal('req'), id: z.int().min(0), method: z.string().max(64), payload: z.unknown() }),
+  z.strictObject({ t: z.literal('res'), id: z.int().min(0), ok: z.literal(true), payload: z.unknown() }),
+  z.strictObject({ t: z.literal('res'), id: z.int().min(0), ok: z.literal(false), error: wireError }),
+  z.strictObject({ t: z.literal('evt'), event: z.string().max(64), payload: z.unknown() }),
+]);
+export type Envelope = z.infer<typeof envelope>;

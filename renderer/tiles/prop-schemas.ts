@@ -1,0 +1,16 @@
+/**
+ * Prop schemas of every tile kind, keyed by kind. Pure zod (no React, no DOM) because the contract
+ * and the host validate tile props with them. Adding a tile kind adds one line here; its
+ * component is found by folder (renderer/tiles/<kind>/Tile.tsx).
+ */
+import { alertListProps } from './alert-list/schema.js';
+import { clockStatusProps } from './clock-status/schema.js';
+import { noteProps } from './note/schema.js';
+
+export const tilePropSchemas = {
+  'clock-status': clockStatusProps,
+  note: noteProps,
+  'alert-list': alertListProps,
+} as const;
+
+export type TileKind = keyof typeof tilePropSchemas;
