@@ -14,6 +14,7 @@ import {
   type MethodName,
   type RequestOf,
   type ResponseOf,
+  type WireError,
 } from './contract.js';
 import type { z } from 'zod';
 
@@ -107,17 +108,22 @@ export interface RejectedMessage {
   field?: string;
 }
 
+/** What a host offers one connection: requests in, validated answers out. */
+export interface ServerSession {
+  handle(method: string, payload: unknown): Promise<unknown>;
+}
+
+/** Sends one host event over a port. */
+export function sendEvent(port: MessagePortLike, event: string, payload: unknown): void {
+  port.send(encode({ t: 'evt', event, payload }));
+}
+
 /**
- * Serves one connection: requests are dispatched to the server, answers sent back. Returns an
- * emitter for events to this connection. Malformed frames are answered (when they carry an id)
- * and reported to onRejected; they never reach a handler.
+ * Serves one connection: requests are dispatched to the session, answers sent back. Malformed
+ * frames are answered (when they carry an id) and reported to onRejected; they never reach a
+ * handler.
  */
-export function serveOverPort<Ctx>(
-  server: ContractServer<Ctx>,
-  port: MessagePortLike,
-  ctx: Ctx,
-  onRejected: (rejection: RejectedMessage) => void = () => {},
-): { emit<E extends EventName>(event: E, payload: EventOf<E>): void } {
+export function serveOverPort(session: ServerSession, port: MessagePortLike, onRejected: (rejection: RejectedMessage) => void = () => {}): void {
   port.onMessage((data) => {
     let message: Envelope;
     try {
@@ -132,21 +138,22 @@ export function serveOverPort<Ctx>(
       return;
     }
     const { id, method } = message;
-    server.handle(method, message.payload, ctx).then(
+    session.handle(method, message.payload).then(
       (payload) => port.send(encode({ t: 'res', id, ok: true, payload })),
       (error: unknown) => {
-        const wire = error instanceof ContractError ? error.toWire() : { code: 'internal' as const, message: 'internal error' };
-        if (!(error instanceof ContractError)) console.error(`ioc-wall: ${method} failed`, error);
+        const wire = toWireError(error, method);
         if (wire.code === 'invalid' || wire.code === 'unknown-method') onRejected({ reason: wire.message, ...(wire.field ? { field: wire.field } : {}) });
         port.send(encode({ t: 'res', id, ok: false, error: wire }));
       },
     );
   });
-  return {
-    emit(event, payload) {
-      port.send(encode({ t: 'evt', event, payload: checkEvent(event, payload) }));
-    },
-  };
+}
+
+/** Any thrown value as a wire error; unexpected ones are logged and hidden behind "internal". */
+export function toWireError(error: unknown, method: string): WireError {
+  if (error instanceof ContractError) return error.toWire();
+  console.error(`ioc-wall: ${method} failed`, error);
+  return { code: 'internal', message: 'internal error' };
 }
 
 /**

@@ -112,11 +112,10 @@ const tileOf = <K extends TileKind>(kind: K) =>
     props: tilePropSchemas[kind],
   });
 
+/** One tile schema per kind, as a union of types so that `Tile` narrows on `kind`. */
+type TileSchemaOf = { [K in TileKind]: ReturnType<typeof tileOf<K>> }[TileKind];
 const tileKinds = Object.keys(tilePropSchemas) as TileKind[];
-export const tile = z.discriminatedUnion(
-  'kind',
-  tileKinds.map((kind) => tileOf(kind)) as unknown as [ReturnType<typeof tileOf<'note'>>, ...ReturnType<typeof tileOf<TileKind>>[]],
-);
+export const tile = z.discriminatedUnion('kind', tileKinds.map((kind) => tileOf(kind)) as unknown as [TileSchemaOf, ...TileSchemaOf[]]);
 export type Tile = z.infer<typeof tile>;
 
 /** Tiles may not overlap and must lie inside the wall grid; checked against a wall definition. */

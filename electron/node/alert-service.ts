@@ -1,0 +1,47 @@
+/** Alerts raised by the host, persisted in SQLite; acknowledgements are durable (synchronous=FULL). */
+import { randomUUID } from 'node:crypto';
+import { ContractError, type Actor, type Alert, type LocalizedText, type Severity } from '../../native-bridge/contract.js';
+import type { Db } from './database.js';
+
+const LIST_LIMIT = 200;
+
+export class AlertService {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  raise(severity: Severity, source: string, title: LocalizedText): Alert {
+    const alert: Alert = { id: randomUUID(), at: this.clock(), severity, source, title, ackedBy: null, ackedAt: null };
+    this.db
+      .prepare('INSERT INTO alerts (id, at, severity, source, title) VALUES (?, ?, ?, ?, ?)')
+      .run(alert.id, alert.at, alert.severity, alert.source, JSON.stringify(alert.title));
+    this.listeners.forEach((l) => l());
+    return alert;
+  }
+
+  acknowledge(id: string, actor: Actor): void {
+    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not acknowledge alerts`);
+    const result = this.db.prepare('UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_by IS NULL').run(actor.id, this.clock(), id);
+    if (result.changes === 0) {
+      const exists = this.db.prepare('SELECT 1 FROM alerts WHERE id = ?').get(id);
+      if (!exists) throw new ContractError('not-found', `no alert "${id}"`, 'id');
+      return; // already acknowledged: idempotent
+    }
+    this.listeners.forEach((l) => l());
+  }
+
+  list(): Alert[] {
+    const rows = this.db
+      .prepare('SELECT id, at, severity, source, title, acked_by, acked_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?')
+      .all(LIST_LIMIT) as { id: string; at: number; severity: Severity; source: string; title: string; acked_by: string | null; acked_at: number | null }[];
+    return rows.map((r) => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at }));
+  }
+}

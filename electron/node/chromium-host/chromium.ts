@@ -1,0 +1,172 @@
+/**
+ * Finding Chromium, installing it where we may, and running one supervised Chromium process per
+ * wall window, each with its own profile. Every window exposes DevTools on loopback only, so
+ * `npm run snapshot` and the e2e tests can attach to the very windows the wall shows.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const CANDIDATES: Record<string, string[]> = {
+  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'],
+  darwin: ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'],
+  win32: [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+    'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+  ],
+};
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.CHROME_PATH) return executable(env.CHROME_PATH) ? env.CHROME_PATH : null;
+  return (CANDIDATES[process.platform] ?? []).find(executable) ?? null;
+}
+
+const isDebianLike = () => existsSync('/etc/debian_version');
+const isRoot = () => process.getuid?.() === 0;
+
+/** Finds Chromium; installs Debian's package when we are root on Debian/Ubuntu; else explains. */
+export function ensureChromium(log: (line: string) => void): string {
+  const found = findChromium();
+  if (found) return found;
+  if (process.env.CHROME_PATH) throw new Error(`CHROME_PATH=${process.env.CHROME_PATH} is not an executable file`);
+  if (process.platform === 'linux' && isDebianLike() && isRoot()) {
+    log('ioc-wall: Chromium not found; installing Debian\'s "chromium" package (apt-get)…');
+    for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+      const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status})`);
+    }
+    const installed = findChromium();
+    if (installed) return installed;
+  }
+  const how =
+    process.platform === 'linux' && isDebianLike()
+      ? 'sudo apt-get update && sudo apt-get install -y chromium'
+      : 'install Chromium or Google Chrome, or set CHROME_PATH=/path/to/chrome';
+  throw new Error(`Chromium was not found. Run: ${how}`);
+}
+
+export type WindowMode = 'app' | 'headless';
+
+export interface WindowSpec {
+  windowId: string;
+  url: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ChromiumWindow {
+  windowId: string;
+  pid(): number | undefined;
+  /** DevTools endpoint on loopback, e.g. http://127.0.0.1:40123 */
+  cdpUrl(): string | null;
+  close(): Promise<void>;
+}
+
+function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): string[] {
+  const args = [
+    `--user-data-dir=${profileDir}`,
+    '--remote-debugging-address=127.0.0.1',
+    '--remote-debugging-port=0',
+    '--no-first-run',
+    '--no-default-browser-check',
+    // A control room has no internet: no background connections, updates or sync.
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--disable-features=Translate,MediaRouter,OptimizationHints',
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+    '--autoplay-policy=no-user-gesture-required',
+    '--force-device-scale-factor=1',
+    `--window-position=${spec.x},${spec.y}`,
+    `--window-size=${spec.width},${spec.height}`,
+  ];
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  if (mode === 'headless') {
+    args.push('--headless=new', '--hide-scrollbars', '--mute-audio', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', spec.url);
+  } else {
+    args.push(`--app=${spec.url}`);
+  }
+  return args;
+}
+
+/**
+ * Runs one window as its own Chromium process and restarts it with backoff if it dies (a wall
+ * window must come back by itself at 3 a.m.).
+ */
+export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMode, profilesDir: string, log: (line: string) => void): ChromiumWindow {
+  const profileDir = join(profilesDir, spec.windowId);
+  mkdirSync(profileDir, { recursive: true });
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  let backoff = 1000;
+  let cdp: string | null = null;
+
+  const start = () => {
+    rmSync(join(profileDir, 'DevToolsActivePort'), { force: true });
+    cdp = null;
+    const startedAt = Date.now();
+    const proc = spawn(chromium, chromiumArgs(spec, mode, profileDir), { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderrTail = '';
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+    });
+    proc.on('exit', (code, signal) => {
+      if (child === proc) child = null;
+      if (stopping) return;
+      if (Date.now() - startedAt > 30_000) backoff = 1000;
+      log(`ioc-wall: window ${spec.windowId} exited (${signal ?? code}); restarting in ${backoff} ms. ${stderrTail.split('\n').slice(-3).join(' ')}`);
+      setTimeout(() => !stopping && start(), backoff).unref();
+      backoff = Math.min(backoff * 2, 30_000);
+    });
+  };
+  start();
+
+  return {
+    windowId: spec.windowId,
+    pid: () => child?.pid,
+    cdpUrl() {
+      if (cdp) return cdp;
+      try {
+        const port = readFileSync(join(profileDir, 'DevToolsActivePort'), 'utf8').split('\n')[0]?.trim();
+        if (port) cdp = `http://127.0.0.1:${port}`;
+      } catch {
+        // not written yet
+      }
+      return cdp;
+    },
+    async close() {
+      stopping = true;
+      const proc = child;
+      if (!proc || proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      for (let i = 0; i < 50 && proc.exitCode === null && proc.signalCode === null; i++) await sleep(100);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    },
+  };
+}
+
+/** Waits until every window has published its DevTools endpoint. */
+export async function waitForDevTools(windows: readonly ChromiumWindow[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (windows.some((w) => !w.cdpUrl())) {
+    if (Date.now() > deadline) throw new Error(`Chromium windows did not start within ${timeoutMs} ms: ${windows.filter((w) => !w.cdpUrl()).map((w) => w.windowId).join(', ')}`);
+    await sleep(100);
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The core both hosts run: wall definition, database, controller, alerts, window sessions and the
+ * fan-out of events to windows. The Electron shell and the Chromium host only add transports and
+ * windows around it.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import {
+  ContractError,
+  parseOrThrow,
+  tileLayoutIssues,
+  windowId as windowIdSchema,
+  type Actor,
+  type EventName,
+  type EventOf,
+  type NodeStatus,
+  type WallDefinition,
+  type WindowId,
+} from '../../native-bridge/contract.js';
+import { checkEvent, ContractServer, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
+import { displaySlots } from '../../native-bridge/wall-geometry.js';
+import { roleAuthorizer } from '../common/authorization.js';
+import { AlertService } from './alert-service.js';
+import { openDatabase, type Db } from './database.js';
+import { loadPresetDir, loadWallFile } from './layout-files.js';
+import { SqliteWallStore } from './sqlite-wall-store.js';
+import { WallController } from './wall-controller.js';
+
+export interface CoreOptions {
+  wallFile: string;
+  presetsDir: string;
+  dataDir: string;
+  host: 'electron' | 'chromium';
+  nodeId?: string;
+  /** How long a display window may be gone before it raises an alert. */
+  windowLossAlertMs?: number;
+}
+
+export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+export interface CoreSession extends ServerSession {
+  close(): void;
+}
+
+export interface PaintReport {
+  windowId: WindowId;
+  revision: number;
+  at: number;
+}
+
+export interface Core {
+  wall: WallDefinition;
+  controller: WallController;
+  alerts: AlertService;
+  databaseFile: string;
+  openSession(emit: Emit): CoreSession;
+  onPainted(listener: (report: PaintReport) => void): () => void;
+  status(): NodeStatus;
+  close(): Promise<void>;
+}
+
+interface SessionContext {
+  windowId: WindowId | null;
+  actor: Actor | null;
+  emit: Emit;
+}
+
+interface WindowTrack {
+  connections: number;
+  paintedRevision: number;
+  lastSeen: number | null;
+  lossTimer: ReturnType<typeof setTimeout> | null;
+}
+
+function actorFor(windowId: WindowId): Actor {
+  // One built-in operator role for the console; display windows only show and report painting.
+  return windowId === 'console' ? { id: 'console', role: 'operator' } : { id: windowId, role: 'display' };
+}
+
+function markRunning(db: Db, running: boolean): boolean {
+  const previous = db.prepare("SELECT value FROM meta WHERE key = 'running'").get() as { value: string } | undefined;
+  db.prepare("INSERT INTO meta (key, value) VALUES ('running', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(running ? '1' : '0');
+  return previous?.value === '1';
+}
+
+export async function startCore(options: CoreOptions): Promise<Core> {
+  const wall = loadWallFile(options.wallFile);
+  const { presets: filePresets, errors: presetErrors } = loadPresetDir(options.presetsDir, wall);
+  const databaseFile = join(options.dataDir, `${wall.id}.sqlite`);
+  const db = openDatabase(databaseFile);
+  const alerts = new AlertService(db);
+  const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
+  const system: Actor = { id: 'system', role: 'system' };
+  const startedAt = Date.now();
+  const nodeId = options.nodeId ?? hostname();
+
+  if (markRunning(db, true)) {
+    alerts.raise('warning', 'host', { vi: 'Máy chủ khởi động lại sau khi dừng bất thường; tường đã được khôi phục', en: 'Host restarted after an abnormal stop; the wall was restored' });
+  }
+  for (const error of presetErrors) {
+    console.error(`ioc-wall: preset skipped: ${error.message}`);
+    alerts.raise('warning', 'layouts', { vi: `Bỏ qua tệp bố cục lỗi: ${error.message}`, en: `Skipped a broken layout file: ${error.message}` });
+  }
+  const stale = tileLayoutIssues(wall, controller.current.tiles)[0];
+  if (controller.currentRevision === 0 || stale) {
+    if (stale) alerts.raise('warning', 'layouts', { vi: `Bố cục đã lưu không còn vừa tường: ${stale.message}`, en: `The saved layout no longer fits the wall: ${stale.message}` });
+    if (wall.startPreset) controller.execute({ type: 'apply-preset', name: wall.startPreset }, system);
+    else for (const t of controller.current.tiles) controller.execute({ type: 'remove-tile', id: t.id }, system);
+  }
+
+  const windows = new Map<WindowId, WindowTrack>();
+  for (const id of ['console' as WindowId, ...displaySlots(wall).map((s) => s.windowId)]) {
+    windows.set(id, { connections: 0, paintedRevision: 0, lastSeen: null, lossTimer: null });
+  }
+  const sessions = new Set<SessionContext>();
+  const paintListeners = new Set<(report: PaintReport) => void>();
+
+  const status = (): NodeStatus => ({
+    nodeId,
+    role: 'standalone',
+    host: options.host,
+    startedAt,
+    revision: controller.currentRevision,
+    windows: [...windows].map(([windowId, w]) => ({ windowId, connected: w.connections > 0, paintedRevision: w.paintedRevision, lastSeen: w.lastSeen })),
+    links: [],
+  });
+
+  const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
+    const checked = checkEvent(event, payload);
+    for (const session of sessions) if (session.windowId) session.emit(event, checked);
+  };
+  const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
+  const unsubscribeAlerts = alerts.onChange(() => broadcast('alerts.changed', { alerts: alerts.list() }));
+  const broadcastStatus = () => broadcast('status.changed', status());
+
+  const requireHello = (ctx: SessionContext): Actor => {
+    if (!ctx.actor) throw new ContractError('forbidden', 'call session.hello first');
+    return ctx.actor;
+  };
+
+  const handlers: Handlers<SessionContext> = {
+    'session.hello': ({ window }, ctx) => {
+      const id = parseOrThrow(windowIdSchema, window, 'window', ['window']);
+      const track = windows.get(id);
+      if (!track) throw new ContractError('not-found', `window "${id}" is not part of wall "${wall.id}"`, 'window');
+      if (ctx.windowId !== id) {
+        if (ctx.windowId) windows.get(ctx.windowId)!.connections--;
+        track.connections++;
+      }
+      ctx.windowId = id;
+      ctx.actor = actorFor(id);
+      track.lastSeen = Date.now();
+      if (track.lossTimer) clearTimeout(track.lossTimer);
+      track.lossTimer = null;
+      broadcastStatus();
+      return { windowId: id, actor: ctx.actor, status: status() };
+    },
+    'wall.resync': ({ sinceRevision }, ctx) => {
+      requireHello(ctx);
+      return controller.resync(sinceRevision);
+    },
+    'wall.execute': ({ command }, ctx) => controller.execute(command, requireHello(ctx)),
+    'presets.list': (_request, ctx) => {
+      requireHello(ctx);
+      return { presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) };
+    },
+    'window.painted': ({ revision }, ctx) => {
+      requireHello(ctx);
+      const id = ctx.windowId!;
+      const track = windows.get(id)!;
+      const at = Date.now();
+      track.paintedRevision = Math.max(track.paintedRevision, revision);
+      track.lastSeen = at;
+      paintListeners.forEach((l) => l({ windowId: id, revision, at }));
+      return {};
+    },
+    'alerts.list': (_request, ctx) => {
+      requireHello(ctx);
+      return { alerts: alerts.list() };
+    },
+    'alerts.ack': ({ id }, ctx) => {
+      alerts.acknowledge(id, requireHello(ctx));
+      return {};
+    },
+  };
+  const server = new ContractServer(handlers);
+  const lossAlertMs = options.windowLossAlertMs ?? 5000;
+  let presetsSeen = controller.presets().length;
+  controller.onAccepted(() => {
+    const count = controller.presets().length;
+    if (count !== presetsSeen) broadcast('presets.changed', {});
+    presetsSeen = count;
+  });
+
+  return {
+    wall,
+    controller,
+    alerts,
+    databaseFile,
+    status,
+    openSession(emit) {
+      const ctx: SessionContext = { windowId: null, actor: null, emit };
+      sessions.add(ctx);
+      return {
+        handle: (method, payload) => server.handle(method, payload, ctx),
+        close() {
+          if (!sessions.delete(ctx) || !ctx.windowId) return;
+          const id = ctx.windowId;
+          const track = windows.get(id)!;
+          track.connections--;
+          broadcastStatus();
+          if (track.connections === 0 && id !== 'console' && !track.lossTimer) {
+            track.lossTimer = setTimeout(() => {
+              track.lossTimer = null;
+              if (track.connections === 0) alerts.raise('warning', 'display', { vi: `Màn hình ${id} mất kết nối`, en: `Display ${id} lost its connection` });
+            }, lossAlertMs);
+            track.lossTimer.unref?.();
+          }
+        },
+      };
+    },
+    onPainted(listener) {
+      paintListeners.add(listener);
+      return () => paintListeners.delete(listener);
+    },
+    async close() {
+      unsubscribeAccepted();
+      unsubscribeAlerts();
+      for (const track of windows.values()) if (track.lossTimer) clearTimeout(track.lossTimer);
+      sessions.clear();
+      markRunning(db, false);
+      db.close();
+    },
+  };
+}
+
+export const newLaunchToken = (): string => randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');

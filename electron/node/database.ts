@@ -1,0 +1,70 @@
+/**
+ * The host's SQLite file (better-sqlite3, WAL). Schema changes are numbered migrations tracked in
+ * PRAGMA user_version, applied in one transaction at open.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: readonly string[] = [
+  // 1: wall state, append-only command journal, presets, alerts
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE wall_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE command_journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    revision INTEGER NOT NULL UNIQUE,
+    at INTEGER NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_role TEXT NOT NULL,
+    command TEXT NOT NULL
+  );
+  CREATE TRIGGER command_journal_no_update BEFORE UPDATE ON command_journal
+    BEGIN SELECT RAISE(ABORT, 'command_journal is append-only'); END;
+  CREATE TRIGGER command_journal_no_delete BEFORE DELETE ON command_journal
+    BEGIN SELECT RAISE(ABORT, 'command_journal is append-only'); END;
+  CREATE TABLE presets (
+    name TEXT PRIMARY KEY,
+    doc TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    acked_by TEXT,
+    acked_at INTEGER
+  );
+  CREATE INDEX alerts_at ON alerts(at);
+  `,
+];
+
+export function openDatabase(file: string): Db {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // Operator commands and acknowledgements must survive power loss: FULL, not NORMAL.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    db.close();
+    throw new Error(`${file} has schema version ${current}, newer than this build (${MIGRATIONS.length}); refusing to open it`);
+  }
+  db.transaction(() => {
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  })();
+  return db;
+}

@@ -1,0 +1,54 @@
+/** WallStore on SQLite: the journal row and the state document are written in one transaction. */
+import { actor as actorSchema, command as commandSchema, preset as presetSchema, wallState, type Preset, type WallState } from '../../native-bridge/contract.js';
+import type { JournalEntry, WallStore } from '../common/ports.js';
+import type { Db } from './database.js';
+
+export class SqliteWallStore implements WallStore {
+  private readonly insertJournal;
+  private readonly upsertState;
+  private readonly upsertPreset;
+
+  constructor(private readonly db: Db) {
+    this.insertJournal = db.prepare('INSERT INTO command_journal (revision, at, actor_id, actor_role, command) VALUES (?, ?, ?, ?, ?)');
+    this.upsertState = db.prepare(
+      'INSERT INTO wall_state (id, revision, doc, updated_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, doc = excluded.doc, updated_at = excluded.updated_at',
+    );
+    this.upsertPreset = db.prepare('INSERT INTO presets (name, doc, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at');
+  }
+
+  load(): { revision: number; state: WallState } | null {
+    const row = this.db.prepare('SELECT revision, doc FROM wall_state WHERE id = 1').get() as { revision: number; doc: string } | undefined;
+    if (!row) return null;
+    const parsed = wallState.safeParse(JSON.parse(row.doc));
+    if (!parsed.success) throw new Error(`stored wall state is invalid: ${parsed.error.issues[0]?.message}`);
+    return { revision: row.revision, state: parsed.data };
+  }
+
+  commit = (entry: JournalEntry, state: WallState, savedPreset?: Preset): void => {
+    this.db.transaction(() => {
+      this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, JSON.stringify(entry.command));
+      this.upsertState.run(entry.revision, JSON.stringify(state), entry.at);
+      if (savedPreset) this.upsertPreset.run(savedPreset.name, JSON.stringify(savedPreset), entry.at);
+    })();
+  };
+
+  journal(sinceRevision: number, limit: number): JournalEntry[] {
+    const rows = this.db
+      .prepare('SELECT revision, at, actor_id, actor_role, command FROM command_journal WHERE revision > ? ORDER BY revision LIMIT ?')
+      .all(sinceRevision, limit) as { revision: number; at: number; actor_id: string; actor_role: string; command: string }[];
+    return rows.map((r) => ({
+      revision: r.revision,
+      at: r.at,
+      actor: actorSchema.parse({ id: r.actor_id, role: r.actor_role }),
+      command: commandSchema.parse(JSON.parse(r.command)),
+    }));
+  }
+
+  presets(): Preset[] {
+    const rows = this.db.prepare('SELECT doc FROM presets ORDER BY name').all() as { doc: string }[];
+    return rows.flatMap((r) => {
+      const parsed = presetSchema.safeParse(JSON.parse(r.doc));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+}

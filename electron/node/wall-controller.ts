@@ -1,0 +1,102 @@
+/**
+ * The wall controller: one revisioned wall document. Every command is validated, authorized,
+ * journalled and persisted (one SQLite transaction) before it is applied and fanned out as a
+ * patch event; windows that missed events resync by revision.
+ */
+import {
+  command as commandSchema,
+  parseOrThrow,
+  type Actor,
+  type Preset,
+  type WallDefinition,
+  type WallPatchEvent,
+  type WallState,
+} from '../../native-bridge/contract.js';
+import type { Authorizer, WallStore } from '../common/ports.js';
+import { emptyWallState, reduceWall } from '../common/wall-reducer.js';
+
+/** Patch events kept in memory so a reconnecting window gets patches instead of a snapshot. */
+const HISTORY_LIMIT = 512;
+
+export interface AcceptedEvent extends WallPatchEvent {
+  acceptedAt: number;
+}
+
+export interface WallControllerOptions {
+  wall: WallDefinition;
+  store: WallStore;
+  authorizer: Authorizer;
+  filePresets: readonly Preset[];
+  clock?: () => number;
+}
+
+export type ResyncResult =
+  | { kind: 'patches'; revision: number; events: WallPatchEvent[] }
+  | { kind: 'snapshot'; revision: number; state: WallState };
+
+export class WallController {
+  private state: WallState;
+  private revision: number;
+  private readonly history: WallPatchEvent[] = [];
+  private readonly listeners = new Set<(event: AcceptedEvent) => void>();
+  private readonly clock: () => number;
+
+  constructor(private readonly options: WallControllerOptions) {
+    this.clock = options.clock ?? Date.now;
+    const stored = options.store.load();
+    this.revision = stored?.revision ?? 0;
+    // The wall definition file is the source of truth for geometry; stored tiles must still fit it.
+    this.state = stored ? { ...stored.state, wall: options.wall } : emptyWallState(options.wall);
+  }
+
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  get current(): WallState {
+    return this.state;
+  }
+
+  onAccepted(listener: (event: AcceptedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates, authorizes, journals and persists, then applies. Throws ContractError. */
+  execute(rawCommand: unknown, actor: Actor): { revision: number; acceptedAt: number } {
+    const command = parseOrThrow(commandSchema, rawCommand, 'command', ['command']);
+    this.options.authorizer.authorize(actor, command);
+    const reduction = reduceWall(this.state, command, { findPreset: (name) => this.findPreset(name) });
+    const revision = this.revision + 1;
+    const acceptedAt = this.clock();
+    this.options.store.commit({ revision, at: acceptedAt, actor, command }, reduction.state, reduction.savedPreset);
+    this.state = reduction.state;
+    this.revision = revision;
+    const event: WallPatchEvent = { revision, baseRevision: revision - 1, patches: reduction.patches };
+    this.history.push(event);
+    if (this.history.length > HISTORY_LIMIT) this.history.shift();
+    this.listeners.forEach((l) => l({ ...event, acceptedAt }));
+    return { revision, acceptedAt };
+  }
+
+  resync(sinceRevision: number): ResyncResult {
+    if (sinceRevision > 0 && sinceRevision <= this.revision) {
+      const events = this.history.filter((e) => e.baseRevision >= sinceRevision);
+      const continuous = events.length === this.revision - sinceRevision && (events.length === 0 || events[0]!.baseRevision === sinceRevision);
+      if (continuous) return { kind: 'patches', revision: this.revision, events };
+    }
+    return { kind: 'snapshot', revision: this.revision, state: this.state };
+  }
+
+  /** File presets overlaid by those saved from the console (the database wins on a name clash). */
+  presets(): { preset: Preset; source: 'file' | 'database' }[] {
+    const byName = new Map<string, { preset: Preset; source: 'file' | 'database' }>();
+    for (const preset of this.options.filePresets) byName.set(preset.name, { preset, source: 'file' });
+    for (const preset of this.options.store.presets()) byName.set(preset.name, { preset, source: 'database' });
+    return [...byName.values()].sort((a, b) => a.preset.name.localeCompare(b.preset.name));
+  }
+
+  private findPreset(name: string): Preset | undefined {
+    return this.presets().find((p) => p.preset.name === name)?.preset;
+  }
+}

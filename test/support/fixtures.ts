@@ -1,0 +1,15 @@
+/** Shared test set-up: temporary folders and the demo wall's files. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { defaultPresetsDir, defaultWallFile, projectRoot } from '../../electron/node/project-paths.js';
+
+export { defaultPresetsDir as demoPresetsDir, defaultWallFile as demoWallFile, projectRoot };
+
+/** A fresh temporary folder, removed when the test file finishes. */
+export function tempDir(prefix = 'ioc-wall-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ContractError, type Actor, type Tile } from '../../native-bridge/contract.js';
+import { roleAuthorizer } from '../../electron/common/authorization.js';
+import { openDatabase } from '../../electron/node/database.js';
+import { loadPresetDir, loadWallFile } from '../../electron/node/layout-files.js';
+import { SqliteWallStore } from '../../electron/node/sqlite-wall-store.js';
+import { WallController } from '../../electron/node/wall-controller.js';
+import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+
+const operator: Actor = { id: 'console', role: 'operator' };
+const wall = loadWallFile(demoWallFile);
+const { presets: filePresets } = loadPresetDir(demoPresetsDir, wall);
+
+function open(file = join(tempDir(), 'wall.sqlite')) {
+  const db = openDatabase(file);
+  const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
+  return { db, controller, file };
+}
+
+const note = (id: string, x = 0, y = 0): Tile => ({ id, kind: 'note', rect: { x, y, w: 4, h: 3 }, props: { markdown: 'Xin chào', fontScale: 1, tone: 'neutral' } });
+
+function rejects(fn: () => unknown, code: string, field?: string) {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof ContractError, `expected a ContractError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (field) assert.equal(error.field, field);
+    return true;
+  });
+}
+
+describe('wall controller', () => {
+  it('applies commands in order with strictly increasing revisions and patches', () => {
+    const { controller } = open();
+    const events: number[] = [];
+    controller.onAccepted((e) => events.push(e.revision));
+    assert.equal(controller.execute({ type: 'apply-preset', name: 'overview' }, operator).revision, 1);
+    assert.equal(controller.current.activePreset, 'overview');
+    assert.equal(controller.execute({ type: 'add-tile', tile: note('extra', 0, 0) }, operator).revision, 2);
+    assert.equal(controller.execute({ type: 'move-tile', id: 'extra', x: 10, y: 20 }, operator).revision, 3);
+    const moved = controller.current.tiles.find((t) => t.id === 'extra')!;
+    assert.deepEqual(moved.rect, { x: 10, y: 20, w: 4, h: 3 });
+    assert.equal(controller.current.activePreset, null, 'a hand-made change leaves the preset');
+    controller.execute({ type: 'resize-tile', id: 'extra', rect: { x: 8, y: 18, w: 6, h: 6 } }, operator);
+    controller.execute({ type: 'set-tile-props', id: 'extra', props: { tone: 'critical' } }, operator);
+    assert.equal((controller.current.tiles.find((t) => t.id === 'extra')!.props as { tone: string }).tone, 'critical');
+    controller.execute({ type: 'remove-tile', id: 'extra' }, operator);
+    assert.equal(controller.current.tiles.some((t) => t.id === 'extra'), false);
+    assert.deepEqual(events, [1, 2, 3, 4, 5, 6]);
+  });
+
+  it('rejects invalid commands before they change anything, naming the field', () => {
+    const { controller } = open();
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    const before = controller.current;
+    rejects(() => controller.execute({ type: 'move-tile', id: 'alerts', x: -1, y: 0 }, operator), 'invalid', 'command.x');
+    rejects(() => controller.execute({ type: 'add-tile', tile: { ...note('bad'), rect: { x: 0, y: 0, w: 0, h: 1 } } }, operator), 'invalid', 'command.tile.rect.w');
+    rejects(() => controller.execute({ type: 'add-tile', tile: { ...note('bad'), kind: 'nope' } }, operator), 'invalid', 'command.tile.kind');
+    rejects(() => controller.execute({ type: 'add-tile', tile: note('alerts') }, operator), 'conflict', 'command.tile.id');
+    rejects(() => controller.execute({ type: 'move-tile', id: 'alerts', x: 23, y: 0 }, operator), 'conflict');
+    rejects(() => controller.execute({ type: 'move-tile', id: 'ghost', x: 0, y: 0 }, operator), 'not-found', 'command.id');
+    rejects(() => controller.execute({ type: 'set-tile-props', id: 'shift-note', props: { tone: 'purple' } }, operator), 'invalid', 'command.props.tone');
+    rejects(() => controller.execute({ type: 'set-tile-props', id: 'shift-note', props: { colour: 'red' } }, operator), 'invalid');
+    rejects(() => controller.execute({ type: 'apply-preset', name: 'missing' }, operator), 'not-found', 'command.name');
+    assert.equal(controller.current, before);
+    assert.equal(controller.currentRevision, 1);
+  });
+
+  it('authorizes every command: display windows may not change the wall', () => {
+    const { controller } = open();
+    rejects(() => controller.execute({ type: 'apply-preset', name: 'overview' }, { id: 'r0c0', role: 'display' }), 'forbidden');
+    assert.equal(controller.currentRevision, 0);
+  });
+
+  it('persists state, journal and saved presets across a reopen', () => {
+    const first = open();
+    first.controller.execute({ type: 'apply-preset', name: 'briefing' }, operator);
+    first.controller.execute({ type: 'move-tile', id: 'agenda', x: 0, y: 1 }, operator);
+    first.controller.execute({ type: 'save-preset', name: 'my-layout', title: { vi: 'Bố cục của tôi', en: 'My layout' } }, operator);
+    const saved = first.controller.current;
+    first.db.close();
+
+    const second = open(first.file);
+    assert.equal(second.controller.currentRevision, 3);
+    assert.deepEqual(second.controller.current, saved);
+    const mine = second.controller.presets().find((p) => p.preset.name === 'my-layout');
+    assert.equal(mine?.source, 'database');
+    assert.equal(mine?.preset.title.vi, 'Bố cục của tôi');
+    const journal = new SqliteWallStore(second.db).journal(0, 10);
+    assert.deepEqual(journal.map((e) => e.command.type), ['apply-preset', 'move-tile', 'save-preset']);
+    assert.ok(journal.every((e) => e.actor.id === 'console'));
+  });
+
+  it('keeps the command journal append-only', () => {
+    const { db, controller } = open();
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    assert.throws(() => db.prepare("UPDATE command_journal SET actor_id = 'mallory'").run(), /append-only/);
+    assert.throws(() => db.prepare('DELETE FROM command_journal').run(), /append-only/);
+  });
+
+  it('resyncs with patches while it has them, else with a snapshot', () => {
+    const { controller } = open();
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    controller.execute({ type: 'move-tile', id: 'alerts', x: 12, y: 3 }, operator);
+    controller.execute({ type: 'move-tile', id: 'alerts', x: 13, y: 3 }, operator);
+    const patches = controller.resync(1);
+    assert.equal(patches.kind, 'patches');
+    assert.deepEqual(patches.kind === 'patches' && patches.events.map((e) => e.revision), [2, 3]);
+    const upToDate = controller.resync(3);
+    assert.equal(upToDate.kind === 'patches' && upToDate.events.length, 0);
+    assert.equal(controller.resync(0).kind, 'snapshot');
+    assert.equal(controller.resync(99).kind, 'snapshot', 'a window ahead of the host (host restarted) gets a snapshot');
+  });
+});
