@@ -10,7 +10,8 @@ export function createInMemoryPortPair(): [MessagePortLike, MessagePortLike] {
   const b = make();
   const port = (self: ReturnType<typeof make>, peer: ReturnType<typeof make>): MessagePortLike => ({
     send(data) {
-      if (self.closed) throw new Error('port closed');
+      // Like a socket: frames sent after close are dropped, not thrown.
+      if (self.closed) return;
       queueMicrotask(() => peer.messageListeners.forEach((l) => l(data)));
     },
     onMessage: (l) => void self.messageListeners.push(l),

@@ -4,7 +4,7 @@
  * `npm run snapshot` and the e2e tests can attach to the very windows the wall shows.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -169,4 +169,33 @@ export async function waitForDevTools(windows: readonly ChromiumWindow[], timeou
     if (Date.now() > deadline) throw new Error(`Chromium windows did not start within ${timeoutMs} ms: ${windows.filter((w) => !w.cdpUrl()).map((w) => w.windowId).join(', ')}`);
     await sleep(100);
   }
+}
+
+/**
+ * Kills window processes left behind by a host that died without closing them (SIGKILL, power
+ * cut of the host process only). Chromium would otherwise hand our new window to the old process
+ * holding the same profile. Linux only: elsewhere the OS ends them with their session.
+ */
+export function killOrphanWindows(profilesDir: string, log: (line: string) => void): number {
+  if (process.platform !== 'linux') return 0;
+  const marker = `--user-data-dir=${profilesDir}/`;
+  let killed = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmdline.split('\0').some((arg) => arg.startsWith(marker))) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+      killed++;
+    } catch {
+      // already gone
+    }
+  }
+  if (killed > 0) log(`ioc-wall: ended ${killed} window processes left by a previous host`);
+  return killed;
 }

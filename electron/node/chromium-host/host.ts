@@ -6,11 +6,12 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sendEvent, serveOverPort } from '../../../native-bridge/channel.js';
 import { attachWebSocketGateway } from '../../../native-bridge/transports/websocket-server.js';
 import { displaySlots } from '../../../native-bridge/wall-geometry.js';
 import { newLaunchToken, startCore, type Core } from '../core.js';
-import { ensureChromium, launchWindow, waitForDevTools, type ChromiumWindow, type WindowMode } from './chromium.js';
+import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowMode } from './chromium.js';
 import { createStaticServer } from './static-server.js';
 
 export interface ChromiumHostOptions {
@@ -98,6 +99,8 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
   if (options.windows !== 'none') {
     const chromium = ensureChromium(log);
     const profiles = join(options.dataDir, 'chromium-profiles');
+    killOrphanWindows(profiles, log);
+    await sleep(200);
     const { wall } = core;
     const c = wall.console;
     windows.push(launchWindow(chromium, { windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height }, options.windows, profiles, log));

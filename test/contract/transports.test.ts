@@ -1,0 +1,149 @@
+/**
+ * One contract suite, run over the in-memory and the WebSocket transports against a real core
+ * (real SQLite file). The same requests must give the same answers on both.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { applyPatches, enablePatches } from 'immer';
+import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
+import { ContractError, type WallPatchEvent, type WallState } from '../../native-bridge/contract.js';
+import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
+import { startCore, type Core } from '../../electron/node/core.js';
+import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
+import { rendererDist } from '../../electron/node/project-paths.js';
+import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+enablePatches();
+
+interface Harness {
+  connect(): Promise<{ client: ContractClient; transport: PortClientTransport }>;
+  close(): Promise<void>;
+}
+
+async function inMemoryHarness(): Promise<Harness> {
+  const core: Core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' });
+  return {
+    async connect() {
+      const [clientPort, serverPort] = createInMemoryPortPair();
+      const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload));
+      serverPort.onClose(() => session.close());
+      serveOverPort(session, serverPort);
+      const transport = new PortClientTransport();
+      transport.attach(clientPort);
+      return { client: new ContractClient(transport), transport };
+    },
+    close: () => core.close(),
+  };
+}
+
+async function webSocketHarness(): Promise<Harness> {
+  const host: ChromiumHost = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
+  return {
+    connect: async () => connectNodeClient(host.baseUrl, host.token),
+    close: () => host.close(),
+  };
+}
+
+function nextEvent<T>(subscribe: (cb: (v: T) => void) => () => void): Promise<T> {
+  return new Promise((resolve) => {
+    const off = subscribe((v) => {
+      off();
+      resolve(v);
+    });
+  });
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ContractError, String(error));
+    assert.equal(error.code, code, error.message);
+    if (field) assert.equal(error.field, field, error.message);
+    return true;
+  });
+}
+
+for (const [name, make] of [
+  ['in-memory', inMemoryHarness],
+  ['websocket', webSocketHarness],
+] as const) {
+  describe(`contract over ${name}`, () => {
+    let harness: Harness;
+    before(async () => (harness = await make()));
+    after(async () => harness.close());
+
+    it('says hello, then resyncs from nothing to a snapshot of the start preset', async () => {
+      const { client, transport } = await harness.connect();
+      const hello = await client.call('session.hello', { window: 'console' });
+      assert.deepEqual(hello.actor, { id: 'console', role: 'operator' });
+      assert.equal(hello.status.windows.find((w) => w.windowId === 'console')?.connected, true);
+      const sync = await client.call('wall.resync', { sinceRevision: 0 });
+      assert.equal(sync.kind, 'snapshot');
+      assert.equal(sync.kind === 'snapshot' && sync.state.activePreset, 'overview');
+      transport.close();
+    });
+
+    it('fans a command out as patches that rebuild the host state in another window', async () => {
+      const operator = await harness.connect();
+      const display = await harness.connect();
+      await operator.client.call('session.hello', { window: 'console' });
+      await display.client.call('session.hello', { window: 'r0c1' });
+      const sync = await display.client.call('wall.resync', { sinceRevision: 0 });
+      assert.equal(sync.kind, 'snapshot');
+      let state = (sync as { state: WallState }).state;
+      const patched = nextEvent<WallPatchEvent>((cb) => display.client.on('wall.patch', cb));
+      const { revision } = await operator.client.call('wall.execute', { command: { type: 'move-tile', id: 'alerts', x: 12, y: 3 } });
+      const event = await patched;
+      assert.equal(event.revision, revision);
+      assert.equal(event.baseRevision, sync.revision);
+      state = applyPatches(state, event.patches as never);
+      const truth = await operator.client.call('wall.resync', { sinceRevision: 0 });
+      assert.deepEqual(state, (truth as { state: WallState }).state);
+      const since = await display.client.call('wall.resync', { sinceRevision: sync.revision });
+      assert.equal(since.kind, 'patches');
+      operator.transport.close();
+      display.transport.close();
+    });
+
+    it('rejects bad input with the field named, before it reaches a service', async () => {
+      const { client, transport } = await harness.connect();
+      await client.call('session.hello', { window: 'console' });
+      const before = await client.call('wall.resync', { sinceRevision: 0 });
+      await rejectsWith(transport.invoke('wall.execute', { command: { type: 'move-tile', id: 'alerts', x: 'left', y: 0 } }), 'invalid', 'payload.command.x');
+      await rejectsWith(transport.invoke('wall.execute', { command: { type: 'explode' } }), 'invalid', 'payload.command.type');
+      await rejectsWith(transport.invoke('wall.execute', {}), 'invalid', 'payload.command');
+      await rejectsWith(transport.invoke('session.hello', { window: 'r99c0' }), 'not-found', 'window');
+      await rejectsWith(transport.invoke('no.such.method', {}), 'unknown-method');
+      // The client validates too: a typed call with bad data never leaves the window.
+      await rejectsWith(client.call('window.painted', { revision: -1 }), 'invalid', 'revision');
+      const afterwards = await client.call('wall.resync', { sinceRevision: 0 });
+      assert.equal(afterwards.revision, before.revision, 'nothing was applied');
+      transport.close();
+    });
+
+    it('authorizes: no command before hello, none from display windows', async () => {
+      const { client, transport } = await harness.connect();
+      await rejectsWith(client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } }), 'forbidden');
+      await client.call('session.hello', { window: 'r1c1' });
+      await rejectsWith(client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } }), 'forbidden');
+      transport.close();
+    });
+
+    it('lists presets from files and saved ones, and reports painting', async () => {
+      const { client, transport } = await harness.connect();
+      await client.call('session.hello', { window: 'console' });
+      await client.call('wall.execute', { command: { type: 'save-preset', name: 'night-shift', title: { vi: 'Ca đêm', en: 'Night shift' } } });
+      const { presets } = await client.call('presets.list', {});
+      assert.deepEqual(
+        presets.map((p) => [p.name, p.source]),
+        [
+          ['briefing', 'file'],
+          ['night-shift', 'database'],
+          ['overview', 'file'],
+        ],
+      );
+      assert.deepEqual(await client.call('window.painted', { revision: 1 }), {});
+      transport.close();
+    });
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Bad input against the real host process: connections without the token or from another Origin
+ * are refused, oversized and malformed frames are rejected, every refusal is logged, and the host
+ * keeps serving.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_MESSAGE_BYTES } from '../../native-bridge/contract.js';
+import { spawnHost, type HostProcess } from '../support/host-process.js';
+import { tempDir } from '../support/fixtures.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+function upgradeStatus(url: string, origin?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, origin ? { origin } : {});
+    socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('error', (e) => (e.message.includes('Unexpected server response') ? undefined : reject(e)));
+  });
+}
+
+function closeCode(socket: WebSocket): Promise<number> {
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+}
+
+describe('WebSocket transport security (real host process)', () => {
+  let host: HostProcess;
+  let wsBase: string;
+  before(async () => {
+    host = await spawnHost({ dataDir: tempDir(), windows: 'none' });
+    wsBase = `${host.runtime.baseUrl.replace('http', 'ws')}/ws`;
+  });
+  after(async () => host.stop());
+
+  it('refuses a connection without the token, with a wrong token, or from another Origin', async () => {
+    const origin = host.runtime.baseUrl;
+    assert.equal(await upgradeStatus(wsBase, origin), 401);
+    assert.equal(await upgradeStatus(`${wsBase}?token=${'0'.repeat(64)}`, origin), 401);
+    assert.equal(await upgradeStatus(`${wsBase}?token=${host.runtime.token}`, 'http://evil.example'), 403);
+    assert.equal(await upgradeStatus(`${wsBase}?token=${host.runtime.token}`), 403, 'no Origin header at all');
+    assert.equal(await upgradeStatus(`${wsBase}?token=${host.runtime.token}`, origin), 101, 'the right token and Origin get in');
+    await sleep(100);
+    const refusals = host.output().split('\n').filter((l) => l.includes('"connection-refused"'));
+    assert.ok(refusals.length >= 4, `each refusal is logged:\n${host.output()}`);
+    assert.ok(refusals.some((l) => l.includes('evil.example')));
+  });
+
+  it('closes a socket that sends an oversized frame, and rejects malformed ones', async () => {
+    const { socket } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const replies: string[] = [];
+    socket.on('message', (d) => replies.push(d.toString()));
+    socket.send('this is not json');
+    socket.send(JSON.stringify({ t: 'req', id: 'one', method: 'wall.execute' }));
+    socket.send(JSON.stringify({ t: 'req', id: 7, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
+    await sleep(300);
+    assert.ok(replies.some((r) => r.includes('"invalid"') && r.includes('payload.command')), replies.join('\n'));
+    const closed = closeCode(socket);
+    socket.send('x'.repeat(MAX_MESSAGE_BYTES + 10));
+    assert.equal(await closed, 1009, 'message too big');
+    await sleep(100);
+    const log = host.output();
+    assert.match(log, /"message-rejected".*not JSON/);
+    assert.match(log, /"message-rejected".*envelope/);
+  });
+
+  it('keeps running and serving after all of that', async () => {
+    assert.ok(host.alive());
+    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const hello = await client.call('session.hello', { window: 'console' });
+    assert.equal(hello.actor.role, 'operator');
+    const { alerts } = await client.call('alerts.list', {});
+    assert.ok(alerts.some((a) => a.source === 'security'), 'operators see a security alert');
+    transport.close();
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Runs the real Chromium host as a child process (so tests can SIGKILL it) and reads its runtime
+ * file for the URL, token and window DevTools endpoints.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RuntimeInfo } from '../../electron/node/chromium-host/host.js';
+import { projectRoot } from './fixtures.js';
+
+export interface HostProcess {
+  proc: ChildProcess;
+  runtime: RuntimeInfo;
+  output(): string;
+  alive(): boolean;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; timeoutMs?: number }): Promise<HostProcess> {
+  const args = ['--import', 'tsx', join(projectRoot, 'electron/node/chromium-host/main.ts'), '--windows', options.windows, '--data-dir', options.dataDir];
+  if (options.wallFile) args.push('--wall', options.wallFile);
+  const proc = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (!output.includes('console:')) {
+    if (proc.exitCode !== null) throw new Error(`host exited (${proc.exitCode}) before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`host not ready in time:\n${output}`);
+    }
+    await sleep(50);
+  }
+  const wallId = /wall "([^"]+)"/.exec(output)?.[1] ?? 'demo';
+  const file = join(options.dataDir, `runtime-${wallId}.json`);
+  if (!existsSync(file)) throw new Error(`no runtime file ${file}`);
+  const runtime = JSON.parse(readFileSync(file, 'utf8')) as RuntimeInfo;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    proc,
+    runtime,
+    output: () => output,
+    alive: () => proc.exitCode === null && proc.signalCode === null,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill(signal);
+      await Promise.race([exited, sleep(15_000)]);
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
