@@ -65,6 +65,8 @@ export interface WindowSpec {
   y: number;
   width: number;
   height: number;
+  /** Wall displays run full screen; the console is an ordinary window. */
+  kiosk: boolean;
 }
 
 export interface ChromiumWindow {
@@ -98,10 +100,13 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
   ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   if (mode === 'headless') {
-    args.push('--headless=new', '--hide-scrollbars', '--mute-audio', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', spec.url);
-  } else {
-    args.push(`--app=${spec.url}`);
+    // A kiosk window on a virtual screen of the display's size: the viewport is exactly the display.
+    args.push('--headless=new', '--kiosk', `--screen-info={${spec.width}x${spec.height}}`, '--hide-scrollbars', '--mute-audio', '--use-angle=swiftshader', '--enable-unsafe-swiftshader');
+  } else if (spec.kiosk) {
+    // Full screen, frameless, on the display that contains the window position.
+    args.push('--kiosk');
   }
+  args.push(`--app=${spec.url}`);
   return args;
 }
 

@@ -103,11 +103,11 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
     await sleep(200);
     const { wall } = core;
     const c = wall.console;
-    windows.push(launchWindow(chromium, { windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height }, options.windows, profiles, log));
+    windows.push(launchWindow(chromium, { windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height, kiosk: false }, options.windows, profiles, log));
     for (const slot of displaySlots(wall)) {
       const x = wall.origin.x + slot.column * wall.display.width;
       const y = wall.origin.y + slot.row * wall.display.height;
-      windows.push(launchWindow(chromium, { windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height }, options.windows, profiles, log));
+      windows.push(launchWindow(chromium, { windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true }, options.windows, profiles, log));
     }
     await waitForDevTools(windows);
   }
