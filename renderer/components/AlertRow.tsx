@@ -1,0 +1,27 @@
+/** One alert line, shared by the alert-list tile and the console's alert panel. */
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Alert, Severity } from '../../native-bridge/contract.js';
+import { formatStamp } from '../format.js';
+
+export const severityRank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export function AlertRow({ alert, action }: { alert: Alert; action?: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const acked = alert.ackedBy !== null;
+  const urgent = alert.severity === 'critical' && !acked;
+  return (
+    <li
+      className={`alert-row sev-${alert.severity}${acked ? ' acked' : ''}${urgent ? ' urgent' : ''}`}
+      data-alert-id={alert.id}
+      data-severity={alert.severity}
+      data-acked={acked ? 'true' : 'false'}
+    >
+      <span className="alert-sev">{t(`severity.${alert.severity}`)}</span>
+      <span className="alert-time">{formatStamp(alert.at)}</span>
+      <span className="alert-title">{i18n.language === 'en' ? alert.title.en : alert.title.vi}</span>
+      {acked ? <span className="alert-ack">{t('alerts.ackedBy', { who: alert.ackedBy })}</span> : null}
+      {action ? <span className="alert-action">{action}</span> : null}
+    </li>
+  );
+}

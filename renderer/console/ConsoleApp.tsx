@@ -1,0 +1,65 @@
+/** The operator console: wall miniature and editing, presets, alerts, status. */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LinkOverlay } from '../components/LinkOverlay.js';
+import { Toasts } from '../components/Toasts.js';
+import { session } from '../session/session.js';
+import { useAppStore } from '../session/store.js';
+import { AlertsPanel } from './AlertsPanel.js';
+import { Miniature } from './Miniature.js';
+import { PresetsPanel } from './PresetsPanel.js';
+import { StatusStrip } from './StatusStrip.js';
+import { AddTile, isTypingTarget, SelectedTile } from './TilePanel.js';
+
+export function ConsoleApp() {
+  const { t } = useTranslation();
+  const revision = useAppStore((s) => s.revision);
+  const tiles = useAppStore((s) => s.wall?.tiles);
+  const [selected, setSelected] = useState<string | null>(null);
+
+  // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
+  useEffect(() => {
+    if (selected && tiles && !tiles.some((x) => x.id === selected)) setSelected(null);
+  }, [selected, tiles]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target)) return;
+      if (e.key === 'Escape') setSelected(null);
+      if (e.key === 'Delete' && selected) {
+        e.preventDefault();
+        const id = selected;
+        void session()
+          .execute({ type: 'remove-tile', id })
+          .then((r) => {
+            if (r) setSelected((s) => (s === id ? null : s));
+          });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selected]);
+
+  return (
+    <div className="console" data-testid="console" data-revision={revision}>
+      <StatusStrip />
+      <main className="console-main">
+        <section className="panel wall-panel">
+          <h2 className="panel-title">{t('console.wall')}</h2>
+          <Miniature selectedId={selected} onSelect={setSelected} />
+          <div className="wall-tools">
+            <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
+            <AddTile onAdded={setSelected} />
+          </div>
+          <p className="hint muted">{t('console.hint')}</p>
+        </section>
+        <aside className="console-side">
+          <PresetsPanel />
+          <AlertsPanel />
+        </aside>
+      </main>
+      <Toasts />
+      <LinkOverlay />
+    </div>
+  );
+}

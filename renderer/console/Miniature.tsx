@@ -1,0 +1,216 @@
+/**
+ * Live miniature of the whole wall: the virtual plane scaled to fit, displays with the bezels
+ * between them, every tile as a box. Drag a box to move it, its corner handle to resize it; the
+ * ghost snaps to the wall grid and the command goes out on release (only if something changed).
+ */
+import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Tile, TileRect, WallDefinition } from '../../native-bridge/contract.js';
+import { displayOrigin, displaySlots, gridSize, tileVirtualRect, virtualPxToGrid, virtualSize } from '../../native-bridge/wall-geometry.js';
+import { session } from '../session/session.js';
+import { useAppStore } from '../session/store.js';
+import { tileTitle } from '../tiles/TileFrame.js';
+import { clamp, rectsOverlap, sameRect } from './layout.js';
+
+interface Drag {
+  id: string;
+  mode: 'move' | 'resize';
+  pointerId: number;
+  start: TileRect;
+  /** Virtual-px offset from the pointer to the dragged point (tile origin, or bottom-right corner). */
+  offsetX: number;
+  offsetY: number;
+  ghost: TileRect;
+}
+
+interface Pending {
+  id: string;
+  rect: TileRect;
+  /** Keep showing `rect` until the store reaches this revision (null: command still in flight). */
+  untilRevision: number | null;
+}
+
+export function Miniature({ selectedId, onSelect }: { selectedId: string | null; onSelect: (id: string | null) => void }) {
+  const { t, i18n } = useTranslation();
+  const state = useAppStore((s) => s.wall);
+  const revision = useAppStore((s) => s.revision);
+  const frameRef = useRef<HTMLDivElement>(null);
+  const planeRef = useRef<HTMLDivElement>(null);
+  const [avail, setAvail] = useState({ width: 800, height: 450 });
+  const dragRef = useRef<Drag | null>(null);
+  const [drag, setDrag] = useState<Drag | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
+
+  useLayoutEffect(() => {
+    const frame = frameRef.current;
+    if (!frame) return;
+    const measure = () => setAvail({ width: frame.clientWidth, height: frame.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(frame);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (pending && pending.untilRevision !== null && revision >= pending.untilRevision) setPending(null);
+  }, [pending, revision]);
+
+  if (!state) {
+    return (
+      <div className="miniature-frame" ref={frameRef} data-testid="wall-miniature">
+        <div className="miniature-empty">{t('console.noWall')}</div>
+      </div>
+    );
+  }
+
+  const wall = state.wall;
+  const size = virtualSize(wall);
+  const scale = Math.max(0.01, Math.min((avail.width - 2) / size.width, (avail.height - 2) / size.height));
+  const grid = gridSize(wall);
+
+  const toVirtual = (clientX: number, clientY: number) => {
+    const box = planeRef.current?.getBoundingClientRect();
+    return { x: (clientX - (box?.left ?? 0)) / scale, y: (clientY - (box?.top ?? 0)) / scale };
+  };
+
+  const begin = (e: ReactPointerEvent<HTMLElement>, tile: Tile, mode: Drag['mode']) => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    onSelect(tile.id);
+    if (pending) return; // one edit at a time
+    const p = toVirtual(e.clientX, e.clientY);
+    const r = tileVirtualRect(wall, tile.rect);
+    const anchor = mode === 'move' ? { x: r.x, y: r.y } : { x: r.x + r.width, y: r.y + r.height };
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const next: Drag = { id: tile.id, mode, pointerId: e.pointerId, start: tile.rect, offsetX: anchor.x - p.x, offsetY: anchor.y - p.y, ghost: tile.rect };
+    dragRef.current = next;
+    setDrag(next);
+  };
+
+  const move = (e: ReactPointerEvent<HTMLElement>) => {
+    const d = dragRef.current;
+    if (!d || e.pointerId !== d.pointerId) return;
+    const p = toVirtual(e.clientX, e.clientY);
+    const g = virtualPxToGrid(wall, { x: p.x + d.offsetX, y: p.y + d.offsetY });
+    const s = d.start;
+    const ghost =
+      d.mode === 'move'
+        ? { x: clamp(g.x, 0, grid.cols - s.w), y: clamp(g.y, 0, grid.rows - s.h), w: s.w, h: s.h }
+        : { x: s.x, y: s.y, w: clamp(g.x - s.x, 1, grid.cols - s.x), h: clamp(g.y - s.y, 1, grid.rows - s.y) };
+    if (sameRect(ghost, d.ghost)) return;
+    const next = { ...d, ghost };
+    dragRef.current = next;
+    setDrag(next);
+  };
+
+  const end = (e: ReactPointerEvent<HTMLElement>, cancelled: boolean) => {
+    const d = dragRef.current;
+    if (!d || e.pointerId !== d.pointerId) return;
+    dragRef.current = null;
+    setDrag(null);
+    if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
+    if (cancelled || sameRect(d.ghost, d.start)) return;
+    const rect = d.ghost;
+    setPending({ id: d.id, rect, untilRevision: null });
+    const command = d.mode === 'move' ? { type: 'move-tile' as const, id: d.id, x: rect.x, y: rect.y } : { type: 'resize-tile' as const, id: d.id, rect };
+    void session()
+      .execute(command)
+      .then((result) => setPending((p) => (p && p.id === d.id ? (result ? { ...p, untilRevision: result.revision } : null) : p)));
+  };
+
+  // the host decides whether overlaps are allowed; the ghost just warns
+  const conflict = drag ? state.tiles.some((t) => t.id !== drag.id && rectsOverlap(t.rect, drag.ghost)) : false;
+
+  const placed = (tile: Tile): TileRect => {
+    if (pending && pending.id === tile.id) return pending.rect;
+    return tile.rect;
+  };
+
+  const px = (r: TileRect) => {
+    const v = tileVirtualRect(wall, r);
+    return { left: v.x * scale, top: v.y * scale, width: v.width * scale, height: v.height * scale };
+  };
+
+  return (
+    <div className="miniature-frame" ref={frameRef} data-testid="wall-miniature" data-scale={scale.toFixed(5)}>
+      <div
+        className="miniature-plane"
+        ref={planeRef}
+        style={{ width: size.width * scale, height: size.height * scale }}
+        onPointerDown={(e) => {
+          if (e.target === e.currentTarget || (e.target as HTMLElement).classList.contains('mini-display')) onSelect(null);
+        }}
+      >
+        {displaySlots(wall).map((slot) => (
+          <MiniDisplay key={slot.windowId} wall={wall} row={slot.row} column={slot.column} scale={scale} label={slot.windowId} />
+        ))}
+        {state.tiles.map((tile) => {
+          const dragging = drag?.id === tile.id;
+          const rect = placed(tile);
+          return (
+            <div
+              key={tile.id}
+              className={`mini-tile kind-${tile.kind}${selectedId === tile.id ? ' selected' : ''}${dragging ? ' dragging' : ''}${pending?.id === tile.id ? ' pending' : ''}`}
+              data-mini-tile-id={tile.id}
+              data-kind={tile.kind}
+              data-rect={`${tile.rect.x},${tile.rect.y},${tile.rect.w},${tile.rect.h}`}
+              style={px(rect)}
+              onPointerDown={(e) => begin(e, tile, 'move')}
+              onPointerMove={move}
+              onPointerUp={(e) => end(e, false)}
+              onPointerCancel={(e) => end(e, true)}
+              onLostPointerCapture={(e) => {
+                if (dragRef.current && e.pointerId === dragRef.current.pointerId && dragRef.current.id === tile.id) end(e, false);
+              }}
+              title={`${tileTitle(tile, i18n.language)} (${tile.id})`}
+            >
+              <span className="mini-tile-kind">{t(`tiles.${tile.kind}.name`, { defaultValue: tile.kind })}</span>
+              {tile.title ? <span className="mini-tile-title">{tileTitle(tile, i18n.language)}</span> : null}
+              <span className="mini-tile-rect">
+                {tile.rect.w}×{tile.rect.h} @ {tile.rect.x},{tile.rect.y}
+              </span>
+              <span
+                className="mini-resize-handle"
+                data-resize-handle
+                aria-label={t('console.resize')}
+                onPointerDown={(e) => begin(e, tile, 'resize')}
+              />
+            </div>
+          );
+        })}
+        {drag && !sameRect(drag.ghost, drag.start) ? (
+          <div
+            className={`mini-ghost${conflict ? ' conflict' : ''}`}
+            data-conflict={conflict ? 'true' : 'false'}
+            data-ghost-for={drag.id} data-ghost-rect={`${drag.ghost.x},${drag.ghost.y},${drag.ghost.w},${drag.ghost.h}`} style={px(drag.ghost)}>
+            <span>
+              {drag.ghost.w}×{drag.ghost.h} @ {drag.ghost.x},{drag.ghost.y}
+            </span>
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function MiniDisplay({ wall, row, column, scale, label }: { wall: WallDefinition; row: number; column: number; scale: number; label: string }) {
+  const origin = displayOrigin(wall, row, column);
+  const cellW = (wall.display.width / wall.grid.colsPerDisplay) * scale;
+  const cellH = (wall.display.height / wall.grid.rowsPerDisplay) * scale;
+  return (
+    <div
+      className="mini-display"
+      data-display={label}
+      style={{
+        left: origin.x * scale,
+        top: origin.y * scale,
+        width: wall.display.width * scale,
+        height: wall.display.height * scale,
+        backgroundSize: `${cellW}px ${cellH}px`,
+      }}
+    >
+      <span className="mini-display-label">{label}</span>
+    </div>
+  );
+}

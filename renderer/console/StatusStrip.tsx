@@ -1,0 +1,50 @@
+/** Top strip: node, windows connected, revision, link, operator, language switch. */
+import { useTranslation } from 'react-i18next';
+import { languages, setLanguage } from '../i18n/index.js';
+import { useAppStore } from '../session/store.js';
+
+export function StatusStrip() {
+  const { t } = useTranslation();
+  const status = useAppStore((s) => s.status);
+  const revision = useAppStore((s) => s.revision);
+  const link = useAppStore((s) => s.link);
+  const actor = useAppStore((s) => s.actor);
+  const lang = useAppStore((s) => s.lang);
+  const wallTitle = useAppStore((s) => (s.wall ? (lang === 'en' ? s.wall.wall.title.en : s.wall.wall.title.vi) : null));
+  const windows = status?.windows ?? [];
+  const connected = windows.filter((w) => w.connected).length;
+  return (
+    <header className="status-strip" data-testid="status-strip">
+      <div className="strip-brand">
+        <strong>{t('app.console')}</strong>
+        {wallTitle ? <span className="muted"> · {wallTitle}</span> : null}
+      </div>
+      <div className="strip-item" data-testid="status-node">
+        {status ? t('clock.node', { role: t(`role.${status.role}`), host: t(`host.${status.host}`) }) : t('clock.nodeUnknown')}
+        {status ? <span className="muted"> ({status.nodeId})</span> : null}
+      </div>
+      <div className="strip-item" data-testid="status-windows">
+        {t('console.windows', { connected, total: windows.length })}
+      </div>
+      <div className="strip-item" data-testid="status-revision" data-revision={revision}>
+        {t('console.revision', { revision })}
+      </div>
+      <div className={`strip-item link-${link}`} data-testid="status-link" data-link={link}>
+        <span className={`dot dot-${link === 'up' ? 'up' : link === 'down' ? 'down' : 'stale'}`} />
+        {t(`link.state.${link}`)}
+      </div>
+      {actor ? (
+        <div className="strip-item muted" data-testid="status-actor">
+          {t('console.actor', { id: actor.id, role: t(`actorRole.${actor.role}`) })}
+        </div>
+      ) : null}
+      <div className="strip-lang" role="group" aria-label={t('console.language')}>
+        {languages.map((l) => (
+          <button key={l} type="button" className={`btn btn-small${l === lang ? ' active' : ''}`} data-lang={l} aria-pressed={l === lang} onClick={() => setLanguage(l)}>
+            {l.toUpperCase()}
+          </button>
+        ))}
+      </div>
+    </header>
+  );
+}

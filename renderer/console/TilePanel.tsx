@@ -1,0 +1,75 @@
+/** Add a tile ("Thêm ô") and act on the selected one. */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { tilePropSchemas, type TileKind } from '../../native-bridge/contract.js';
+import { session } from '../session/session.js';
+import { useAppStore } from '../session/store.js';
+import { tileTitle } from '../tiles/TileFrame.js';
+import { findFreeArea, newTile } from './layout.js';
+
+const kinds = Object.keys(tilePropSchemas) as TileKind[];
+const NEW_TILE = { w: 4, h: 3 };
+
+export function AddTile({ onAdded }: { onAdded: (id: string) => void }) {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<TileKind>(kinds[0] ?? 'note');
+  const [busy, setBusy] = useState(false);
+  const state = useAppStore((s) => s.wall);
+
+  const add = async () => {
+    if (!state) return;
+    const rect = findFreeArea(state.wall, state.tiles, NEW_TILE.w, NEW_TILE.h) ?? { x: 0, y: 0, w: NEW_TILE.w, h: NEW_TILE.h };
+    const tile = newTile(kind, rect, t('tiles.note.default'));
+    setBusy(true);
+    const result = await session().execute({ type: 'add-tile', tile });
+    setBusy(false);
+    if (result) onAdded(tile.id);
+  };
+
+  return (
+    <div className="add-tile" data-testid="add-tile-form">
+      <label>
+        <span>{t('console.kind')}</span>
+        <select data-testid="add-tile-kind" value={kind} onChange={(e) => setKind(e.target.value as TileKind)}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {t(`tiles.${k}.name`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="btn btn-primary" data-testid="add-tile" disabled={!state || busy} onClick={() => void add()}>
+        {t('console.addTile')}
+      </button>
+    </div>
+  );
+}
+
+export function SelectedTile({ id, onRemoved }: { id: string | null; onRemoved: () => void }) {
+  const { t, i18n } = useTranslation();
+  const tile = useAppStore((s) => (id ? (s.wall?.tiles.find((x) => x.id === id) ?? null) : null));
+  if (!tile) return <div className="selected-tile muted">{t('console.noSelection')}</div>;
+  const remove = async () => {
+    const result = await session().execute({ type: 'remove-tile', id: tile.id });
+    if (result) onRemoved();
+  };
+  return (
+    <div className="selected-tile" data-testid="selected-tile" data-selected-id={tile.id}>
+      <div>
+        <strong>{tileTitle(tile, i18n.language)}</strong> <code>{tile.id}</code>
+      </div>
+      <div className="muted">
+        {t('console.rect', { x: tile.rect.x, y: tile.rect.y, w: tile.rect.w, h: tile.rect.h })}
+      </div>
+      <button type="button" className="btn btn-danger" data-testid="delete-tile" onClick={() => void remove()}>
+        {t('console.deleteTile')}
+      </button>
+    </div>
+  );
+}
+
+/** Remove the selected tile with the Delete key (not while typing in a field). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}

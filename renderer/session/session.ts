@@ -1,0 +1,260 @@
+/**
+ * Connects this window to its host and keeps the store in sync:
+ *  - transport: Electron IPC when the preload exposed `window.iocBridge`, else a WebSocket to the
+ *    Chromium host with the per-launch token from the URL hash;
+ *  - on every link-up: session.hello, then wall.resync from the local revision, alerts (and, in
+ *    the console, presets);
+ *  - live wall.patch events applied in order with immer; at or below the local revision they are
+ *    dropped, and a gap (or a patch arriving mid-resync that does not fit) triggers a resync.
+ */
+import { applyPatches, enablePatches } from 'immer';
+import { ContractClient, type ClientTransport } from '../../native-bridge/channel.js';
+import {
+  ContractError,
+  windowId as windowIdSchema,
+  type Command,
+  type ResponseOf,
+  type WallPatchEvent,
+  type WallState,
+  type WindowId,
+} from '../../native-bridge/contract.js';
+import { electronIpcTransport } from '../../native-bridge/transports/electron-ipc.js';
+import { connectWebSocket } from '../../native-bridge/transports/websocket-client.js';
+import { i18next } from '../i18n/index.js';
+import { showToast, useAppStore } from './store.js';
+
+// wall.patch events carry immer patches; the patches plugin is off by default
+enablePatches();
+
+export interface LaunchParams {
+  /** The validated window id, or null when `?window=` is missing or malformed. */
+  windowId: WindowId | null;
+  rawWindow: string | null;
+  lang: string | null;
+  token: string;
+}
+
+export function readLaunchParams(location: Location): LaunchParams {
+  const query = new URLSearchParams(location.search);
+  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const rawWindow = query.get('window');
+  const parsed = windowIdSchema.safeParse(rawWindow ?? 'console');
+  return {
+    windowId: parsed.success ? parsed.data : null,
+    rawWindow,
+    lang: query.get('lang'),
+    token: hash.get('token') ?? '',
+  };
+}
+
+export function createTransport(token: string): ClientTransport {
+  if (window.iocBridge) return electronIpcTransport(window.iocBridge);
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return connectWebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`);
+}
+
+/** A command failure as the operator should read it. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ContractError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export class Session {
+  private syncing = false;
+  private syncAgain = false;
+  private forceSnapshot = false;
+  private queued: WallPatchEvent[] = [];
+  private subscribed = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly client: ContractClient,
+    readonly windowId: WindowId,
+  ) {}
+
+  get isConsole(): boolean {
+    return this.windowId === 'console';
+  }
+
+  start(): void {
+    useAppStore.setState({ windowId: this.windowId });
+    this.subscribe();
+    this.client.onLink((up) => {
+      if (up) {
+        useAppStore.setState({ link: 'up' });
+        void this.sync(true);
+      } else {
+        useAppStore.setState({ link: 'down' });
+      }
+    });
+  }
+
+  /** Runs a wall command; failures are shown in a toast (never silent) and resolve to null. */
+  async execute(command: Command): Promise<ResponseOf<'wall.execute'> | null> {
+    try {
+      return await this.client.call('wall.execute', { command });
+    } catch (error) {
+      showToast(i18next.t('errors.command', { message: errorMessage(error) }));
+      return null;
+    }
+  }
+
+  async ackAlert(id: string): Promise<boolean> {
+    try {
+      await this.client.call('alerts.ack', { id });
+      return true;
+    } catch (error) {
+      showToast(i18next.t('errors.ack', { message: errorMessage(error) }));
+      return false;
+    }
+  }
+
+  async refreshPresets(): Promise<void> {
+    try {
+      const { presets } = await this.client.call('presets.list', {});
+      useAppStore.setState({ presets });
+    } catch (error) {
+      if (!isDisconnect(error)) showToast(i18next.t('errors.presets', { message: errorMessage(error) }));
+    }
+  }
+
+  async refreshAlerts(): Promise<void> {
+    try {
+      const { alerts } = await this.client.call('alerts.list', {});
+      useAppStore.setState({ alerts });
+    } catch (error) {
+      if (!isDisconnect(error)) console.warn('ioc-wall: alerts.list failed', error);
+    }
+  }
+
+  /** Fire-and-forget paint report (wall windows): cheap, never throws. */
+  reportPainted(revision: number): void {
+    if (useAppStore.getState().link !== 'up') return;
+    this.client.call('window.painted', { revision }).catch(() => {});
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private subscribe(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    this.client.on('wall.patch', (event) => this.onPatch(event));
+    this.client.on('status.changed', (status) => useAppStore.setState({ status }));
+    this.client.on('alerts.changed', ({ alerts }) => useAppStore.setState({ alerts }));
+    this.client.on('presets.changed', () => {
+      if (this.isConsole) void this.refreshPresets();
+    });
+  }
+
+  private onPatch(event: WallPatchEvent): void {
+    if (this.syncing) {
+      this.queued.push(event);
+      return;
+    }
+    if (this.applyLive(event) === 'gap') void this.sync(false);
+  }
+
+  /** Applies one live event to the store; 'gap' when it does not follow the local revision. */
+  private applyLive(event: WallPatchEvent): 'applied' | 'stale' | 'gap' {
+    const { revision, wall } = useAppStore.getState();
+    if (wall && event.revision <= revision) return 'stale';
+    if (!wall || event.baseRevision !== revision) return 'gap';
+    useAppStore.setState({ wall: applyPatches(wall, event.patches), revision: event.revision });
+    return 'applied';
+  }
+
+  /**
+   * Brings the wall up to date. While it runs, live patches are queued and replayed afterwards;
+   * concurrent requests fold into one more round. With `hello`, greets the host first (link-up).
+   */
+  private async sync(hello: boolean): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    try {
+      if (hello) {
+        const answer = await this.client.call('session.hello', { window: this.windowId });
+        useAppStore.setState({ actor: answer.actor, status: answer.status });
+        void this.refreshAlerts();
+        if (this.isConsole) void this.refreshPresets();
+      }
+      do {
+        this.syncAgain = false;
+        await this.resyncOnce();
+        const queued = this.queued;
+        this.queued = [];
+        for (const event of queued) {
+          if (this.applyLive(event) === 'gap') {
+            this.syncAgain = true;
+            break;
+          }
+        }
+      } while (this.syncAgain);
+    } catch (error) {
+      this.queued = [];
+      if (!isDisconnect(error)) {
+        console.error('ioc-wall: resync failed', error);
+        if (this.isConsole) showToast(i18next.t('errors.resync', { message: errorMessage(error) }));
+        this.retryTimer = setTimeout(() => void this.sync(hello), 2000);
+      }
+      // on a disconnect the next link-up resyncs
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private async resyncOnce(): Promise<void> {
+    const { revision, wall } = useAppStore.getState();
+    const since = wall && !this.forceSnapshot ? revision : 0;
+    this.forceSnapshot = false;
+    const answer = await this.client.call('wall.resync', { sinceRevision: since });
+    if (answer.kind === 'snapshot') {
+      useAppStore.setState({ wall: answer.state, revision: answer.revision });
+      return;
+    }
+    // Patches since our revision: replay them on the state we hold now.
+    const current = useAppStore.getState();
+    let state: WallState | null = current.wall;
+    let rev = current.revision;
+    for (const event of answer.events) {
+      if (event.revision <= rev) continue;
+      if (!state || event.baseRevision !== rev) {
+        this.forceSnapshot = true;
+        this.syncAgain = true;
+        return;
+      }
+      state = applyPatches(state, event.patches);
+      rev = event.revision;
+    }
+    if (rev < answer.revision) {
+      // the host claims a newer revision than the events it sent: take a snapshot
+      this.forceSnapshot = true;
+      this.syncAgain = true;
+    }
+    if (state !== current.wall || rev !== current.revision) useAppStore.setState({ wall: state, revision: rev });
+  }
+}
+
+function isDisconnect(error: unknown): boolean {
+  return error instanceof ContractError && error.code === 'disconnected';
+}
+
+let current: Session | null = null;
+
+export function startSession(params: LaunchParams & { windowId: WindowId }): Session {
+  const client = new ContractClient(createTransport(params.token));
+  current = new Session(client, params.windowId);
+  current.start();
+  return current;
+}
+
+/** The running session (after startSession). */
+export function session(): Session {
+  if (!current) throw new Error('session not started');
+  return current;
+}

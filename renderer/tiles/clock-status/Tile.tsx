@@ -1,0 +1,74 @@
+/**
+ * Clock and status: time in Asia/Ho_Chi_Minh (only the clock face re-renders each second), date
+ * with weekday, node role/host, windows connected, gateway links, and this window's own link.
+ */
+import { useTranslation } from 'react-i18next';
+import { formatDate, formatTime, formatWeekday } from '../../format.js';
+import { useNow } from '../../hooks/useNow.js';
+import { useAppStore } from '../../session/store.js';
+import type { TileProps } from '../types.js';
+
+export default function ClockStatusTile({ tile }: TileProps<'clock-status'>) {
+  const { showSeconds, showDate, showLinks } = tile.props;
+  return (
+    <div className="clock-status">
+      <ClockFace showSeconds={showSeconds} showDate={showDate} />
+      <NodeStatusLines showLinks={showLinks} />
+    </div>
+  );
+}
+
+function ClockFace({ showSeconds, showDate }: { showSeconds: boolean; showDate: boolean }) {
+  const now = useNow();
+  const { i18n } = useTranslation();
+  return (
+    <div className="clock-face">
+      <div className="clock-time" data-clock-time>
+        {formatTime(now, showSeconds)}
+      </div>
+      {showDate ? (
+        <div className="clock-date" data-clock-date>
+          {formatWeekday(now, i18n.language)}, {formatDate(now)}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
+  const { t } = useTranslation();
+  const status = useAppStore((s) => s.status);
+  const link = useAppStore((s) => s.link);
+  const windows = status?.windows ?? [];
+  const connected = windows.filter((w) => w.connected).length;
+  return (
+    <div className="clock-status-lines">
+      <div className="status-line" data-status-node>
+        {status
+          ? t('clock.node', { role: t(`role.${status.role}`), host: t(`host.${status.host}`) })
+          : t('clock.nodeUnknown')}
+      </div>
+      <div className="status-line">{t('clock.windows', { connected, total: windows.length })}</div>
+      <div className={`status-line link-${link}`} data-local-link={link}>
+        <span className={`dot dot-${link === 'up' ? 'up' : link === 'down' ? 'down' : 'stale'}`} />
+        {t('clock.localLink', { state: t(`link.state.${link}`) })}
+      </div>
+      {showLinks ? (
+        <div className="status-links">
+          {!status || status.links.length === 0 ? (
+            <div className="status-line muted" data-no-links>
+              {t('clock.noLinks')}
+            </div>
+          ) : (
+            status.links.map((l) => (
+              <div key={l.id} className={`status-line link-${l.state}`} data-link-id={l.id}>
+                <span className={`dot dot-${l.state}`} />
+                {l.name}: {t(`clock.linkState.${l.state}`)}
+              </div>
+            ))
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}

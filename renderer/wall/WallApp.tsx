@@ -1,0 +1,74 @@
+/**
+ * One wall display window: the display's slice of the wall's virtual plane. Each tile is placed
+ * at its full bezel-compensated rectangle in this window's pixels and clipped by the window, so
+ * a tile spanning displays reads as one picture. Reports each painted revision to the host.
+ */
+import { memo, useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Tile, WindowId } from '../../native-bridge/contract.js';
+import { parseDisplayWindowId, tileInDisplay } from '../../native-bridge/wall-geometry.js';
+import { LinkOverlay } from '../components/LinkOverlay.js';
+import { session } from '../session/session.js';
+import { useAppStore } from '../session/store.js';
+import { TileFrame } from '../tiles/TileFrame.js';
+import type { TileContext } from '../tiles/types.js';
+
+export function WallApp({ windowId }: { windowId: WindowId }) {
+  const { t } = useTranslation();
+  const state = useAppStore((s) => s.wall);
+  const revision = useAppStore((s) => s.revision);
+  const link = useAppStore((s) => s.link);
+  const slot = parseDisplayWindowId(windowId);
+  const context = useMemo<TileContext>(() => ({ windowId, surface: 'wall' }), [windowId]);
+  const hasState = state !== null;
+
+  // After a revision has been committed, report it at the next frame. Cheap on purpose: no state,
+  // no re-render — a data attribute for tests and one fire-and-forget call for the host.
+  useEffect(() => {
+    if (!hasState) return;
+    const frame = requestAnimationFrame(() => {
+      const root = document.getElementById('wall');
+      if (root) root.dataset.paintedRevision = String(revision);
+      session().reportPainted(revision);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [revision, hasState, link]);
+
+  const wall = state?.wall;
+  const inWall = wall && slot ? slot.row < wall.rows && slot.column < wall.columns : false;
+  const style = wall ? { width: wall.display.width, height: wall.display.height, fontSize: wall.display.height / 40 } : undefined;
+
+  return (
+    <div id="wall" className="wall" data-window-id={windowId} data-revision={revision} style={style}>
+      {wall && slot && inWall
+        ? state.tiles.map((tile) => {
+            const rect = tileInDisplay(wall, tile.rect, slot.row, slot.column);
+            if (!rect) return null;
+            return <WallTile key={tile.id} tile={tile} left={rect.x} top={rect.y} width={rect.width} height={rect.height} context={context} />;
+          })
+        : null}
+      {wall && !inWall ? (
+        <div className="wall-message">{t('wall.outside', { window: windowId, rows: wall.rows, columns: wall.columns })}</div>
+      ) : null}
+      <LinkOverlay />
+    </div>
+  );
+}
+
+interface WallTileProps {
+  tile: Tile;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  context: TileContext;
+}
+
+/** Memoized by tile identity (immer keeps unchanged tiles identical) and placement numbers. */
+const WallTile = memo(function WallTile({ tile, left, top, width, height, context }: WallTileProps) {
+  return (
+    <div className="tile" data-tile-id={tile.id} data-kind={tile.kind} style={{ position: 'absolute', left, top, width, height }}>
+      <TileFrame tile={tile} context={context} />
+    </div>
+  );
+});

@@ -1,0 +1,194 @@
+/**
+ * End to end on the demo 2×2 wall with the real Chromium host: four headless kiosk windows plus
+ * the console, each its own Chromium process. An operator drags a tile across display
+ * boundaries; every wall window must show its slice in the right place; a reloaded window
+ * resyncs; a SIGKILLed host comes back with the identical wall.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import type { TileRect, WallState } from '../../native-bridge/contract.js';
+import { displaySlots, tileInDisplay, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
+import { loadWallFile } from '../../electron/node/layout-files.js';
+import { rendererDist } from '../../electron/node/project-paths.js';
+import { spawnHost, type HostProcess } from '../support/host-process.js';
+import { demoWallFile, tempDir } from '../support/fixtures.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+const wall = loadWallFile(demoWallFile);
+const TIMEOUT = { timeout: 240_000 };
+
+interface Windows {
+  browsers: Browser[];
+  console: Page;
+  displays: Map<string, Page>;
+}
+
+async function attachWindows(host: HostProcess): Promise<Windows> {
+  const browsers: Browser[] = [];
+  const pages = new Map<string, Page>();
+  for (const w of host.runtime.windows) {
+    assert.ok(w.cdpUrl, `window ${w.windowId} exposes DevTools`);
+    const browser = await chromium.connectOverCDP(w.cdpUrl);
+    browsers.push(browser);
+    let page: Page | undefined;
+    for (let i = 0; i < 200 && !page; i++) {
+      page = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${w.windowId}`));
+      if (!page) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(page, `window ${w.windowId} shows its page`);
+    pages.set(w.windowId, page);
+  }
+  const consolePage = pages.get('console')!;
+  pages.delete('console');
+  return { browsers, console: consolePage, displays: pages };
+}
+
+async function detach(windows: Windows): Promise<void> {
+  // Playwright only disconnects from browsers it did not launch.
+  await Promise.all(windows.browsers.map((b) => b.close().catch(() => {})));
+}
+
+async function hostState(host: HostProcess): Promise<{ revision: number; state: WallState }> {
+  const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+  await client.call('session.hello', { window: 'console' });
+  const sync = await client.call('wall.resync', { sinceRevision: 0 });
+  transport.close();
+  assert.equal(sync.kind, 'snapshot');
+  return sync as { revision: number; state: WallState };
+}
+
+async function waitPainted(page: Page, revision: number): Promise<void> {
+  await page.waitForFunction(
+    (r) => Number(document.getElementById('wall')?.dataset.paintedRevision ?? -1) >= r,
+    revision,
+    { timeout: 20_000 },
+  );
+}
+
+/** Fraction of pixels that are not (near) black, and the number of distinct colours, in a clip. */
+async function inkIn(page: Page, clip: { x: number; y: number; width: number; height: number }) {
+  const png = PNG.sync.read(await page.screenshot({ clip }));
+  let lit = 0;
+  const colours = new Set<number>();
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+    if (r + g + b > 24) lit++;
+    colours.add((r << 16) | (g << 8) | b);
+  }
+  return { litFraction: lit / (png.width * png.height), colours: colours.size };
+}
+
+/** Every display shows its slice of the tile exactly where the geometry says, and not blank. */
+async function assertTileOnWall(windows: Windows, tileId: string, rect: TileRect): Promise<number> {
+  let shownOn = 0;
+  for (const slot of displaySlots(wall)) {
+    const page = windows.displays.get(slot.windowId)!;
+    const expected = tileInDisplay(wall, rect, slot.row, slot.column);
+    const element = page.locator(`[data-tile-id="${tileId}"]`);
+    if (!expected) {
+      assert.equal(await element.count(), 0, `${tileId} must not be drawn on ${slot.windowId}`);
+      continue;
+    }
+    shownOn++;
+    const box = await element.boundingBox();
+    assert.ok(box, `${tileId} is drawn on ${slot.windowId}`);
+    for (const key of ['x', 'y', 'width', 'height'] as const) {
+      assert.ok(Math.abs(box[key] - expected[key]) <= 1, `${slot.windowId}: ${tileId}.${key} is ${box[key]}, expected ${expected[key]}`);
+    }
+    const x = Math.max(0, expected.x);
+    const y = Math.max(0, expected.y);
+    const clip = { x, y, width: Math.min(wall.display.width, expected.x + expected.width) - x, height: Math.min(wall.display.height, expected.y + expected.height) - y };
+    const ink = await inkIn(page, clip);
+    assert.ok(ink.litFraction > 0.9, `${slot.windowId}: the ${tileId} area is blank (${(ink.litFraction * 100).toFixed(1)}% lit)`);
+  }
+  return shownOn;
+}
+
+describe('the wall on the Chromium host', () => {
+  const dataDir = tempDir('ioc-wall-e2e-');
+  let host: HostProcess;
+  let windows: Windows;
+
+  before(async () => {
+    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm test runs the build first)');
+    host = await spawnHost({ dataDir, windows: 'headless' });
+    windows = await attachWindows(host);
+  });
+  after(async () => {
+    if (windows) await detach(windows);
+    await host?.stop();
+  });
+
+  it('opens the console and four wall windows showing the start preset', TIMEOUT, async () => {
+    const { revision, state } = await hostState(host);
+    assert.equal(state.activePreset, 'overview');
+    assert.equal(windows.displays.size, 4);
+    for (const page of windows.displays.values()) {
+      await waitPainted(page, revision);
+      assert.deepEqual(page.viewportSize() ?? (await page.evaluate(() => ({ width: innerWidth, height: innerHeight }))), { width: 1920, height: 1080 });
+    }
+    await windows.console.locator('[data-testid="wall-miniature"]').waitFor();
+    for (const t of state.tiles) await assertTileOnWall(windows, t.id, t.rect);
+  });
+
+  it('moves a tile dragged on the console across display boundaries, on every display', TIMEOUT, async () => {
+    const before = await hostState(host);
+    const tile = before.state.tiles.find((t) => t.id === 'shift-note')!;
+    const target: TileRect = { ...tile.rect, x: 6, y: 8 }; // spans all four displays
+    const page = windows.console;
+    const mini = page.locator('[data-mini-tile-id="shift-note"]');
+    const box = (await mini.boundingBox())!;
+    const from = tileVirtualRect(wall, tile.rect);
+    const to = tileVirtualRect(wall, target);
+    const scale = box.width / from.width;
+    const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    const steps = 12;
+    for (let i = 1; i <= steps; i++) {
+      await page.mouse.move(start.x + ((to.x - from.x) * scale * i) / steps, start.y + ((to.y - from.y) * scale * i) / steps);
+    }
+    await page.mouse.up();
+
+    let after = before;
+    for (let i = 0; i < 100 && after.revision === before.revision; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await hostState(host);
+    }
+    assert.equal(after.revision, before.revision + 1, 'one drag is one command');
+    assert.deepEqual(after.state.tiles.find((t) => t.id === 'shift-note')!.rect, target);
+    for (const page of windows.displays.values()) await waitPainted(page, after.revision);
+    assert.equal(await assertTileOnWall(windows, 'shift-note', target), 4);
+  });
+
+  it('resyncs a reloaded wall window', TIMEOUT, async () => {
+    const { revision, state } = await hostState(host);
+    const page = windows.displays.get('r1c1')!;
+    await page.reload();
+    await waitPainted(page, revision);
+    const tile = state.tiles.find((t) => t.id === 'shift-note')!;
+    await assertTileOnWall(windows, 'shift-note', tile.rect);
+  });
+
+  it('brings the wall back identical after the host is SIGKILLed and restarted', TIMEOUT, async () => {
+    const before = await hostState(host);
+    await detach(windows);
+    await host.stop('SIGKILL');
+    host = await spawnHost({ dataDir, windows: 'headless' });
+    windows = await attachWindows(host);
+    const after = await hostState(host);
+    assert.equal(after.revision, before.revision);
+    assert.deepEqual(after.state, before.state);
+    for (const page of windows.displays.values()) await waitPainted(page, after.revision);
+    for (const t of after.state.tiles) await assertTileOnWall(windows, t.id, t.rect);
+    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    await client.call('session.hello', { window: 'console' });
+    const { alerts } = await client.call('alerts.list', {});
+    transport.close();
+    assert.ok(alerts.some((a) => a.source === 'host' && a.title.vi.includes('dừng bất thường')), 'operators are told the host died');
+  });
+});
