@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.js';
+import { geoPoint, sensorKind } from './gateway-protocol.js';
 
 export { tilePropSchemas, type TileKind };
+export * from './gateway-protocol.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -226,6 +228,59 @@ export const nodeStatus = z.strictObject({
 export type NodeStatus = z.infer<typeof nodeStatus>;
 
 // ---------------------------------------------------------------------------------------------
+// Live field data to windows (from the gateways, via the cache). Readings travel as columns:
+// one array per field, so a batch of thousands of readings is a few arrays, not thousands of objects.
+
+export const liveSensor = z.strictObject({
+  id: z.string(),
+  gateway: z.string(),
+  kind: sensorKind,
+  name: z.string(),
+  commune: z.string(),
+  location: geoPoint,
+  unit: z.string(),
+  thresholds: z.strictObject({ warning: z.number().optional(), critical: z.number().optional() }),
+});
+export type LiveSensor = z.infer<typeof liveSensor>;
+
+export const readingColumns = z
+  .strictObject({ id: z.array(z.string()), value: z.array(z.number()), at: z.array(z.int()) })
+  .refine((c) => c.id.length === c.value.length && c.id.length === c.at.length, 'reading columns differ in length');
+export type ReadingColumns = z.infer<typeof readingColumns>;
+
+export const gatewayLink = z.strictObject({
+  gateway: z.string(),
+  name: z.string(),
+  state: z.enum(['syncing', 'live', 'stale', 'offline']),
+  /** Last message of any kind from the gateway (epoch ms), null if never heard. */
+  lastHeard: z.int().nullable(),
+  lastHeartbeat: z.int().nullable(),
+  epoch: z.string().nullable(),
+  seq: z.int().min(0),
+  gaps: z.int().min(0),
+  snapshots: z.int().min(0),
+  rejected: z.int().min(0),
+});
+export type GatewayLink = z.infer<typeof gatewayLink>;
+
+export const liveSnapshot = z.strictObject({
+  seq: z.int().min(0),
+  sensors: z.array(liveSensor),
+  readings: readingColumns,
+  links: z.array(gatewayLink),
+});
+export type LiveSnapshot = z.infer<typeof liveSnapshot>;
+
+export const liveBatch = z.strictObject({
+  seq: z.int().min(1),
+  baseSeq: z.int().min(0),
+  readings: readingColumns,
+  sensors: z.array(liveSensor).optional(),
+  links: z.array(gatewayLink).optional(),
+});
+export type LiveBatch = z.infer<typeof liveBatch>;
+
+// ---------------------------------------------------------------------------------------------
 // Requests, responses and events
 
 const empty = z.strictObject({});
@@ -267,12 +322,19 @@ export const contract = {
       request: z.strictObject({ id: z.string().min(1) }),
       response: empty,
     },
+    /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
+    'live.snapshot': {
+      request: empty,
+      response: liveSnapshot,
+    },
   },
   events: {
     'wall.patch': wallPatchEvent,
     'alerts.changed': z.strictObject({ alerts: z.array(alert) }),
     'status.changed': nodeStatus,
     'presets.changed': empty,
+    /** Coalesced per window, at most ~10 a second. */
+    'live.batch': liveBatch,
   },
 } as const;
 
