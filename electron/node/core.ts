@@ -26,6 +26,7 @@ import { openDatabase, type Db } from './database.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
 import { WallController } from './wall-controller.js';
+import { LiveState } from './live/live-state.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -53,6 +54,8 @@ export interface Core {
   wall: WallDefinition;
   controller: WallController;
   alerts: AlertService;
+  live: LiveState;
+  db: Db;
   databaseFile: string;
   openSession(emit: Emit): CoreSession;
   onPainted(listener: (report: PaintReport) => void): () => void;
@@ -90,6 +93,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const databaseFile = join(options.dataDir, `${wall.id}.sqlite`);
   const db = openDatabase(databaseFile);
   const alerts = new AlertService(db);
+  const live = new LiveState();
   const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
   const system: Actor = { id: 'system', role: 'system' };
   const startedAt = Date.now();
@@ -123,7 +127,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     startedAt,
     revision: controller.currentRevision,
     windows: [...windows].map(([windowId, w]) => ({ windowId, connected: w.connections > 0, paintedRevision: w.paintedRevision, lastSeen: w.lastSeen })),
-    links: [],
+    links: live.linkList().map((link) => ({
+      id: link.gateway,
+      name: link.name,
+      state: link.state === 'live' ? 'up' : link.state === 'offline' ? 'down' : 'stale',
+      lastSeen: link.lastHeard,
+    })),
   });
 
   const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
@@ -133,6 +142,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
   const unsubscribeAlerts = alerts.onChange(() => broadcast('alerts.changed', { alerts: alerts.list() }));
   const broadcastStatus = () => broadcast('status.changed', status());
+  const unsubscribeLive = live.onBatch((batch) => {
+    broadcast('live.batch', batch);
+    if (batch.links) broadcastStatus();
+  });
 
   const requireHello = (ctx: SessionContext): Actor => {
     if (!ctx.actor) throw new ContractError('forbidden', 'call session.hello first');
@@ -183,6 +196,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       alerts.acknowledge(id, requireHello(ctx));
       return {};
     },
+    'live.snapshot': (_request, ctx) => {
+      requireHello(ctx);
+      return live.snapshot();
+    },
   };
   const server = new ContractServer(handlers);
   const lossAlertMs = options.windowLossAlertMs ?? 5000;
@@ -197,6 +214,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     wall,
     controller,
     alerts,
+    live,
+    db,
     databaseFile,
     status,
     openSession(emit) {
@@ -227,6 +246,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     async close() {
       unsubscribeAccepted();
       unsubscribeAlerts();
+      unsubscribeLive();
+      live.close();
       for (const track of windows.values()) if (track.lossTimer) clearTimeout(track.lossTimer);
       sessions.clear();
       markRunning(db, false);
