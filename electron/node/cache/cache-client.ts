@@ -1,0 +1,342 @@
+/**
+ * TelemetryCache: the host-side handle on the telemetry cache (DESIGN.md §3: gateway link →
+ * validate → cache writer). Everything touching SQLite runs in a worker_thread (cache-worker.ts);
+ * the host thread only validates, buffers and posts.
+ *
+ * write() validates each change against the gateway protocol's StateItem schema (a bad change
+ * throws, and nothing of that call is buffered), stamps receivedAt, and buffers; the buffer is
+ * posted as one batch every 50 ms or at 2,000 changes, and the worker commits each batch in one
+ * transaction. flush() resolves once everything written before it has committed: an acknowledged
+ * write survives a crash of the process (see cache-db.ts on synchronous=NORMAL).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { stateItem, type StateItem } from '../../../native-bridge/gateway-protocol.js';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_RETENTION,
+  FLUSH_INTERVAL_MS,
+  FLUSH_MAX_ITEMS,
+  type CacheStats,
+  type Change,
+  type FlushReply,
+  type LatestResult,
+  type Reply,
+  type Request,
+  type RetentionOptions,
+  type RetentionResult,
+  type Row,
+  type SeriesResult,
+  type WorkerConfig,
+} from './cache-protocol.js';
+
+export type { CacheStats, Change, LatestEntry, LatestResult, RetentionOptions, RetentionResult, SeriesResult } from './cache-protocol.js';
+
+export interface TelemetryCacheOptions {
+  retention?: Partial<RetentionOptions>;
+  /** Bound on the database size (page_count × page_size). Default 512 MiB. */
+  maxBytes?: number;
+  /** Period of the worker's retention job. Default 60 s; 0 = only on open and runRetention(). */
+  retentionIntervalMs?: number;
+  /** Host clock for receivedAt. Default Date.now. */
+  now?: () => number;
+  /** Changes posted but not yet committed above which write() drops changes (counted). Default 200,000. */
+  maxPendingItems?: number;
+  /** Failures outside a request (a batch rolled back, the retention job, the worker died). Default console.error. */
+  onError?: (error: Error) => void;
+  /** Override the worker entry (e.g. a bundle that places cache-worker.js elsewhere). */
+  workerUrl?: URL;
+}
+
+const gatewayIdSchema = z.string().min(1).max(128);
+const deleteItemSchema = z.object({ type: z.enum(['sensor', 'reading', 'event', 'report', 'camera', 'object']), id: z.string().min(1).max(128) });
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.join('.') || '(item)'}: ${issue.message}`;
+}
+
+function label(value: unknown): string {
+  const v = value as { type?: unknown; id?: unknown } | null;
+  return typeof v?.type === 'string' && typeof v.id === 'string' ? ` (${v.type}/${v.id.slice(0, 64)})` : '';
+}
+
+/** Validates one change; returns the parsed item (defaults applied) or throws an Error naming the field. */
+function validateChange(context: string, index: number, change: unknown): Change {
+  const c = change as { op?: unknown; item?: unknown } | null;
+  if (typeof c !== 'object' || c === null || (c.op !== 'set' && c.op !== 'delete')) {
+    throw new TypeError(`${context}: change ${index}: op must be 'set' or 'delete'`);
+  }
+  if (c.op === 'delete') {
+    // Only type and id are meaningful for a delete (gateway protocol, UPDATE).
+    const parsed = deleteItemSchema.safeParse(c.item);
+    if (!parsed.success) throw new TypeError(`${context}: change ${index}${label(c.item)}: ${describeIssue(parsed.error)}`);
+    return { op: 'delete', item: c.item as StateItem };
+  }
+  const parsed = stateItem.safeParse(c.item);
+  if (!parsed.success) throw new TypeError(`${context}: change ${index}${label(c.item)}: ${describeIssue(parsed.error)}`);
+  return { op: 'set', item: parsed.data };
+}
+
+/**
+ * Where the worker's code is. From source (this module is a .ts file, run under tsx) the entry is
+ * the .ts sibling; bundled (esbuild puts this module into e.g. dist/host/start.js), the entry is
+ * cache-worker.js next to the bundle, which the build must emit (entry electron/node/cache/
+ * cache-worker.ts, platform node, ESM, packages external). We detect which by the extension of
+ * import.meta.url (it names the bundle once bundled) rather than by NODE_ENV or a build flag, so a
+ * wrong guess is impossible: a .ts URL can only be running under a TypeScript loader.
+ *
+ * Why not `new Worker(tsUrl, { execArgv: ['--import', 'tsx'] })`: with tsx 4.23 on Node 20 it
+ * fails with ERR_UNKNOWN_FILE_EXTENSION, because tsx's --import entry registers its loader hooks
+ * only on the main thread (`isMainThread && register()`). Instead the worker runs a two-line
+ * bootstrap (eval) that loads the .ts entry through tsx's API, tsImport(), which registers a
+ * namespaced loader inside the worker; the worker's own relative imports then resolve as .ts too.
+ * tsx is resolved from this file (import.meta.resolve), so the process's cwd does not matter.
+ */
+function startWorker(config: WorkerConfig, override?: URL): Worker {
+  const here = import.meta.url;
+  if (override) return new Worker(override, { workerData: config });
+  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
+    const entry = new URL('./cache-worker.ts', here).href;
+    const tsxApi = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
+    return new Worker(bootstrap, { eval: true, workerData: config, execArgv: [] });
+  }
+  const entry = new URL('./cache-worker.js', here);
+  if (!existsSync(fileURLToPath(entry))) {
+    throw new Error(`telemetry cache: worker entry ${fileURLToPath(entry)} is missing; the build must emit electron/node/cache/cache-worker.ts next to ${fileURLToPath(here)}`);
+  }
+  return new Worker(entry, { workerData: config });
+}
+
+/** A request without its id (distributes over the union). */
+type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Waiter {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export class TelemetryCache {
+  private buffer: Row[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly waiters = new Map<number, Waiter>();
+  private nextId = 1;
+  private pending = 0;
+  private dropped = 0;
+  private overloaded = false;
+  private closed = false;
+  private dead: Error | undefined;
+  private exited: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly now: () => number,
+    private readonly maxPendingItems: number,
+    private readonly onError: (error: Error) => void,
+  ) {
+    worker.on('message', (reply: Reply) => this.onReply(reply));
+    this.exited = new Promise((resolveExit) => {
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`telemetry cache worker exited unexpectedly (code ${code})`));
+        resolveExit();
+      });
+    });
+    worker.on('error', (error) => this.fail(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  /** Opens (creating and migrating if needed) the cache file and starts its worker. */
+  static async open(file: string, options: TelemetryCacheOptions = {}): Promise<TelemetryCache> {
+    const retention: RetentionOptions = { ...DEFAULT_RETENTION, ...options.retention };
+    for (const [key, value] of Object.entries(retention)) {
+      if (!Number.isInteger(value) || value <= 0) throw new RangeError(`telemetry cache: retention.${key} must be a positive integer (ms), got ${value}`);
+    }
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!(maxBytes > 0)) throw new RangeError(`telemetry cache: maxBytes must be positive, got ${maxBytes}`);
+    const config: WorkerConfig = {
+      file: resolve(file),
+      retention,
+      maxBytes,
+      retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
+      sizeCheckEveryBatches: 200,
+    };
+    const worker = startWorker(config, options.workerUrl);
+    await new Promise<void>((resolveOpen, rejectOpen) => {
+      const onMessage = (reply: Reply) => {
+        if (reply.kind === 'ready') done();
+        else if (reply.kind === 'open-failed') done(new Error(`telemetry cache: cannot open ${config.file}: ${reply.message}`));
+      };
+      const onError = (error: unknown) => done(error instanceof Error ? error : new Error(String(error)));
+      const onExit = (code: number) => done(new Error(`telemetry cache worker exited during open (code ${code})`));
+      const done = (error?: Error) => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (error) {
+          void worker.terminate();
+          rejectOpen(error);
+        } else resolveOpen();
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    });
+    return new TelemetryCache(worker, options.now ?? Date.now, options.maxPendingItems ?? 200_000, options.onError ?? ((e) => console.error(e)));
+  }
+
+  /**
+   * Buffers changes from one gateway. Throws (and buffers none of them) if gatewayId or any change
+   * fails the schema. Never blocks: under overload (worker too far behind) the changes are
+   * dropped and counted in stats().dropped.
+   */
+  write(gatewayId: string, changes: readonly Change[]): void {
+    this.assertUsable();
+    const context = `telemetry cache write(${JSON.stringify(String(gatewayId).slice(0, 64))})`;
+    if (!gatewayIdSchema.safeParse(gatewayId).success) throw new TypeError(`${context}: gatewayId must be a string of 1–128 characters`);
+    if (!Array.isArray(changes)) throw new TypeError(`${context}: changes must be an array`);
+    const receivedAt = this.now();
+    const rows = changes.map((change, i): Row => {
+      const { op, item } = validateChange(context, i, change);
+      return { g: gatewayId, op, item, r: receivedAt };
+    });
+    if (this.pending + this.buffer.length + rows.length > this.maxPendingItems) {
+      this.dropped += rows.length;
+      if (!this.overloaded) {
+        this.overloaded = true;
+        this.onError(new Error(`telemetry cache: worker behind by more than ${this.maxPendingItems} changes; dropping writes until it catches up`));
+      }
+      return;
+    }
+    this.overloaded = false;
+    for (const row of rows) this.buffer.push(row);
+    if (this.buffer.length >= FLUSH_MAX_ITEMS) this.post();
+    else this.timer ??= setTimeout(() => this.post(), FLUSH_INTERVAL_MS);
+  }
+
+  /** After a snapshot: the gateway's latest state becomes exactly `items` (history is kept). */
+  replaceGateway(gatewayId: string, items: readonly StateItem[]): void {
+    this.assertUsable();
+    const context = `telemetry cache replaceGateway(${JSON.stringify(String(gatewayId).slice(0, 64))})`;
+    if (!gatewayIdSchema.safeParse(gatewayId).success) throw new TypeError(`${context}: gatewayId must be a string of 1–128 characters`);
+    if (!Array.isArray(items)) throw new TypeError(`${context}: items must be an array`);
+    const parsed = items.map((item, i) => validateChange(context, i, { op: 'set', item }).item);
+    this.post(); // keep order: everything written before the snapshot commits first
+    this.send({ kind: 'replace', gatewayId, items: parsed, receivedAt: this.now() });
+    this.pending += parsed.length;
+  }
+
+  /**
+   * Resolves when everything written before it has committed; committed = changes committed since
+   * open. Rejects if any of those changes failed to commit (their transaction rolled back).
+   */
+  async flush(): Promise<{ committed: number }> {
+    this.post();
+    const reply = (await this.request({ kind: 'flush' })) as FlushReply;
+    if (reply.failedSinceLastFlush > 0) {
+      throw new Error(`telemetry cache: ${reply.failedSinceLastFlush} changes were not committed: ${reply.lastFailure ?? 'unknown error'}`);
+    }
+    return { committed: reply.committed };
+  }
+
+  /** The last known state of every gateway, and when each was last heard from (host clock). */
+  latest(): Promise<LatestResult> {
+    return this.request({ kind: 'latest' }) as Promise<LatestResult>;
+  }
+
+  /** See CacheDb.series: raw points, or ≤ maxPoints buckets with avg/min/max. Committed data only. */
+  series(sensorId: string, fromMs: number, toMs: number, maxPoints: number): Promise<SeriesResult> {
+    return this.request({ kind: 'series', sensorId, fromMs, toMs, maxPoints }) as Promise<SeriesResult>;
+  }
+
+  async stats(): Promise<CacheStats> {
+    const stats = (await this.request({ kind: 'stats' })) as Omit<CacheStats, 'pending' | 'dropped'>;
+    return { ...stats, pending: this.pending + this.buffer.length, dropped: this.dropped };
+  }
+
+  /** Runs the retention job now, as of `now` (tests use a fixed clock here). */
+  runRetention(now: number = this.now()): Promise<RetentionResult> {
+    return this.request({ kind: 'retention', now }) as Promise<RetentionResult>;
+  }
+
+  /** Commits what is buffered, closes the database and stops the worker. */
+  async close(): Promise<void> {
+    if (this.closed) return this.exited;
+    if (this.dead) {
+      this.closed = true;
+      return;
+    }
+    this.post();
+    const closing = this.request({ kind: 'close' });
+    this.closed = true;
+    try {
+      await closing;
+    } finally {
+      await this.exited;
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.dead) throw new Error(`telemetry cache is unusable: ${this.dead.message}`);
+    if (this.closed) throw new Error('telemetry cache is closed');
+  }
+
+  private post(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.buffer.length === 0 || this.dead) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    this.pending += rows.length;
+    this.send({ kind: 'batch', rows });
+  }
+
+  private send(request: Request): void {
+    this.worker.postMessage(request);
+  }
+
+  private request(request: RequestBody): Promise<unknown> {
+    try {
+      this.assertUsable();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const id = this.nextId++;
+    return new Promise((resolveRequest, rejectRequest) => {
+      this.waiters.set(id, { resolve: resolveRequest, reject: rejectRequest });
+      this.send({ ...request, id } as Request);
+    });
+  }
+
+  private onReply(reply: Reply): void {
+    switch (reply.kind) {
+      case 'batch-done':
+        this.pending -= reply.items;
+        if (!reply.ok) this.onError(new Error(`telemetry cache: a batch of ${reply.items} changes was rolled back: ${reply.message}`));
+        return;
+      case 'result': {
+        const waiter = this.waiters.get(reply.id);
+        if (!waiter) return;
+        this.waiters.delete(reply.id);
+        if (reply.ok) waiter.resolve(reply.value);
+        else waiter.reject(new Error(`telemetry cache: ${reply.message}`));
+        return;
+      }
+      case 'error':
+        this.onError(new Error(`telemetry cache: ${reply.message}`));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.dead) return;
+    this.dead = error;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+    if (!this.closed) this.onError(error);
+  }
+}
