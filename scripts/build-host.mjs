@@ -5,6 +5,7 @@
  *   native-bridge/preload/preload.ts  → dist/preload/preload.cjs     sandboxed preload, one self-contained CJS file
  *   electron/node/chromium-host/start.ts, snapshot.ts → dist/host/*.js  plain Node, ESM
  * Dependencies stay external (they ship in node_modules; native ones are rebuilt per runtime).
+ *   electron/node/cache/cache-worker.ts → dist/{host,electron-main}/cache-worker.js  ESM worker thread
  * An entry point whose source does not exist yet is skipped with a note.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -63,11 +64,17 @@ const builds = [
       minify: true,
     },
   },
-  ...['start', 'snapshot'].map((name) => ({
-    name: `chromium host ${name}`,
-    entry: `electron/node/chromium-host/${name}.ts`,
+  // The telemetry cache's worker thread loads `cache-worker.js` beside the bundle that started it.
+  ...[
+    ['chromium host start', 'electron/node/chromium-host/start.ts', 'dist/host/start.js'],
+    ['chromium host snapshot', 'electron/node/chromium-host/snapshot.ts', 'dist/host/snapshot.js'],
+    ['cache worker (host)', 'electron/node/cache/cache-worker.ts', 'dist/host/cache-worker.js'],
+    ['cache worker (electron)', 'electron/node/cache/cache-worker.ts', 'dist/electron-main/cache-worker.js'],
+  ].map(([name, entry, outfile]) => ({
+    name,
+    entry,
     options: {
-      outfile: `dist/host/${name}.js`,
+      outfile,
       platform: 'node',
       format: 'esm',
       target: NODE_TARGET,
