@@ -60,3 +60,47 @@ export function formatWeekday(ms: number, lang: string): string {
   const text = format.format(ms);
   return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** "2,35" (vi) / "2.35" (en): up to 2 decimals for small values, fewer as they grow. */
+export function formatNumber(value: number, lang: string): string {
+  if (!Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  const key = `${lang}:${digits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: digits });
+    numberFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
+/** "2,35 m"; a value without unit stays bare. */
+export function formatQuantity(value: number, unit: string, lang: string): string {
+  const text = formatNumber(value, lang);
+  return unit ? `${text} ${unit}` : text;
+}
+
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+
+/**
+ * "3 giây trước" / "3 seconds ago", in seconds, minutes, hours or days. Ages below a second (or
+ * negative, when a clock runs ahead) read as 0 seconds; callers may show "vừa xong" instead.
+ */
+export function formatAge(ageMs: number, lang: string): string {
+  const locale = lang === 'en' ? 'en-GB' : 'vi-VN';
+  let format = relativeFormats.get(locale);
+  if (!format) relativeFormats.set(locale, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'always', style: 'long' })));
+  const s = Math.max(0, Math.floor(ageMs / 1000));
+  if (s < 60) return format.format(-s, 'second');
+  if (s < 3600) return format.format(-Math.floor(s / 60), 'minute');
+  if (s < 86_400) return format.format(-Math.floor(s / 3600), 'hour');
+  return format.format(-Math.floor(s / 86_400), 'day');
+}
+
+/** "14:32:05" within the last day, else "14:32:05 23/11". */
+export function formatSince(at: number, now: number): string {
+  return now - at < 86_400_000 ? formatTime(at) : formatStamp(at);
+}

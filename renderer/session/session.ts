@@ -5,7 +5,8 @@
  *  - on every link-up: session.hello, then wall.resync from the local revision, alerts (and, in
  *    the console, presets);
  *  - live wall.patch events applied in order with immer; at or below the local revision they are
- *    dropped, and a gap (or a patch arriving mid-resync that does not fit) triggers a resync.
+ *    dropped, and a gap (or a patch arriving mid-resync that does not fit) triggers a resync;
+ *  - live field data (live-store.ts): live.snapshot after every hello, then live.batch events.
  */
 import { applyPatches, enablePatches } from 'immer';
 import { ContractClient, type ClientTransport } from '../../native-bridge/channel.js';
@@ -21,6 +22,7 @@ import {
 import { electronIpcTransport } from '../../native-bridge/transports/electron-ipc.js';
 import { connectWebSocket } from '../../native-bridge/transports/websocket-client.js';
 import { i18next } from '../i18n/index.js';
+import { LiveFeed, liveData } from './live-store.js';
 import { showToast, useAppStore } from './store.js';
 
 // wall.patch events carry immer patches; the patches plugin is off by default
@@ -67,11 +69,15 @@ export class Session {
   private queued: WallPatchEvent[] = [];
   private subscribed = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Live field data: snapshot after each hello, batches in between. */
+  readonly live: LiveFeed;
 
   constructor(
     readonly client: ContractClient,
     readonly windowId: WindowId,
-  ) {}
+  ) {
+    this.live = new LiveFeed(liveData, { snapshot: () => this.client.call('live.snapshot', {}) });
+  }
 
   get isConsole(): boolean {
     return this.windowId === 'console';
@@ -140,6 +146,7 @@ export class Session {
     if (this.subscribed) return;
     this.subscribed = true;
     this.client.on('wall.patch', (event) => this.onPatch(event));
+    this.client.on('live.batch', (batch) => this.live.onBatch(batch));
     this.client.on('status.changed', (status) => useAppStore.setState({ status }));
     this.client.on('alerts.changed', ({ alerts }) => useAppStore.setState({ alerts }));
     this.client.on('presets.changed', () => {
@@ -180,6 +187,7 @@ export class Session {
       if (hello) {
         const answer = await this.client.call('session.hello', { window: this.windowId });
         useAppStore.setState({ actor: answer.actor, status: answer.status });
+        void this.live.resync();
         void this.refreshAlerts();
         if (this.isConsole) void this.refreshPresets();
       }

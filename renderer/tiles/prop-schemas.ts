@@ -5,12 +5,16 @@
  */
 import { alertListProps } from './alert-list/schema.js';
 import { clockStatusProps } from './clock-status/schema.js';
+import { linkHealthProps } from './link-health/schema.js';
 import { noteProps } from './note/schema.js';
+import { sensorReadingsProps } from './sensor-readings/schema.js';
 
 export const tilePropSchemas = {
   'clock-status': clockStatusProps,
   note: noteProps,
   'alert-list': alertListProps,
+  'sensor-readings': sensorReadingsProps,
+  'link-health': linkHealthProps,
 } as const;
 
 export type TileKind = keyof typeof tilePropSchemas;

@@ -1,0 +1,354 @@
+/**
+ * Live field data of this window (sensor registry, latest reading per sensor, a short history for
+ * sparklines, gateway link health), kept apart from the wall store because it changes up to ~10
+ * times a second with thousands of readings.
+ *
+ * Two layers, so one batch re-renders only what it touched:
+ *  - a zustand (vanilla) store with the coarse picture: seq, registry, links and a counter bumped
+ *    per applied batch — tiles select what they show from it and keep their result identical
+ *    when nothing they show changed;
+ *  - per-sensor series (latest value/at plus a ring of recent values in typed arrays), mutated in
+ *    place, each with a version number and its own listeners — one row subscribes to one sensor.
+ *
+ * Sync (LiveFeed): after every hello, `live.snapshot` replaces the picture; each `live.batch`
+ * with baseSeq = local seq is applied, one at or below the local seq is ignored, anything else
+ * is a gap and refetches the snapshot. Batches arriving while a snapshot is in flight are queued
+ * and replayed on top of it.
+ *
+ * No React and no DOM here (React hooks live in live-hooks.ts), so plain Node tests can load it.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { ContractError, type GatewayLink, type LiveBatch, type LiveSensor, type LiveSnapshot, type ReadingColumns } from '../../native-bridge/contract.js';
+
+/** Points kept per sensor for its sparkline. */
+export const RING_SIZE = 60;
+/** A reading older than this is shown as stale ("CŨ"). */
+export const STALE_AFTER_MS = 60_000;
+
+export type ReadingState = 'normal' | 'warning' | 'critical';
+export type GatewayLinkState = GatewayLink['state'];
+
+/** One sensor's latest reading and recent history. Mutated in place; `version` changes on every update. */
+export class SensorSeries {
+  value = Number.NaN;
+  at = 0;
+  version: number;
+  private readonly values = new Float64Array(RING_SIZE);
+  private head = 0; // next write position
+  private count = 0;
+
+  constructor(version: number) {
+    this.version = version;
+  }
+
+  /** Adds a reading; false when it is older than (or a repeat of) the latest one. */
+  push(value: number, at: number, version: number): boolean {
+    if (this.count > 0) {
+      if (at < this.at) return false;
+      if (at === this.at) {
+        if (value === this.value || Object.is(value, this.value)) return false;
+        // same instant, corrected value: overwrite the newest point
+        this.values[(this.head + RING_SIZE - 1) % RING_SIZE] = value;
+        this.value = value;
+        this.version = version;
+        return true;
+      }
+    }
+    this.values[this.head] = value;
+    this.head = (this.head + 1) % RING_SIZE;
+    if (this.count < RING_SIZE) this.count++;
+    this.value = value;
+    this.at = at;
+    this.version = version;
+    return true;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Recent values, oldest first. */
+  recent(): number[] {
+    const out = new Array<number>(this.count);
+    const start = (this.head + RING_SIZE - this.count) % RING_SIZE;
+    for (let i = 0; i < this.count; i++) out[i] = this.values[(start + i) % RING_SIZE] ?? Number.NaN;
+    return out;
+  }
+}
+
+export interface LiveState {
+  /** Seq of the picture held; 0 before the first snapshot. */
+  seq: number;
+  /** A snapshot has been applied since this window started. */
+  loaded: boolean;
+  /** The sensor registry by id; a new Map whenever the registry changes. */
+  sensors: ReadonlyMap<string, LiveSensor>;
+  /** Gateway links in host order; a new array whenever they change. */
+  links: readonly GatewayLink[];
+  linkByGateway: ReadonlyMap<string, GatewayLink>;
+  /** Bumped whenever readings changed (any sensor). */
+  readingsVersion: number;
+}
+
+export type BatchResult = 'applied' | 'stale' | 'gap';
+
+const initialState = (): LiveState => ({
+  seq: 0,
+  loaded: false,
+  sensors: new Map(),
+  links: [],
+  linkByGateway: new Map(),
+  readingsVersion: 0,
+});
+
+export class LiveData {
+  readonly store: StoreApi<LiveState> = createStore<LiveState>()(initialState);
+  private readonly series = new Map<string, SensorSeries>();
+  private readonly sensorListeners = new Map<string, Set<() => void>>();
+  private versionCounter = 0;
+
+  getState(): LiveState {
+    return this.store.getState();
+  }
+
+  /** The series of a sensor, or undefined when it has no reading yet. */
+  seriesOf(id: string): SensorSeries | undefined {
+    return this.series.get(id);
+  }
+
+  /** Version of a sensor's series (-1 without one): a cheap useSyncExternalStore snapshot. */
+  seriesVersion(id: string): number {
+    return this.series.get(id)?.version ?? -1;
+  }
+
+  /** Calls `listener` whenever that one sensor's reading changes. */
+  subscribeSensor(id: string, listener: () => void): () => void {
+    let set = this.sensorListeners.get(id);
+    if (!set) this.sensorListeners.set(id, (set = new Set()));
+    set.add(listener);
+    return () => {
+      const current = this.sensorListeners.get(id);
+      if (!current) return;
+      current.delete(listener);
+      if (current.size === 0) this.sensorListeners.delete(id);
+    };
+  }
+
+  /** Replaces the whole picture. Sparkline history survives for sensors whose reading continues it. */
+  applySnapshot(snapshot: LiveSnapshot): void {
+    const version = ++this.versionCounter;
+    const keep = new Set<string>();
+    const { id, value, at } = snapshot.readings;
+    for (let i = 0; i < id.length; i++) {
+      const sensorId = id[i] as string;
+      const v = value[i] as number;
+      const t = at[i] as number;
+      keep.add(sensorId);
+      let series = this.series.get(sensorId);
+      if (series && t < series.at) series = undefined; // the host went back in time (restart): start over
+      if (!series) {
+        series = new SensorSeries(version);
+        this.series.set(sensorId, series);
+      }
+      series.push(v, t, version);
+    }
+    for (const sensorId of [...this.series.keys()]) if (!keep.has(sensorId)) this.series.delete(sensorId);
+    this.store.setState({
+      seq: snapshot.seq,
+      loaded: true,
+      sensors: registryOf(snapshot.sensors),
+      links: snapshot.links,
+      linkByGateway: linksByGateway(snapshot.links),
+      readingsVersion: this.getState().readingsVersion + 1,
+    });
+    // every subscribed sensor may have changed (or disappeared)
+    const listeners: (() => void)[] = [];
+    for (const set of this.sensorListeners.values()) for (const l of set) listeners.push(l);
+    listeners.forEach((l) => l());
+  }
+
+  /**
+   * Applies one live batch when it follows the local seq. 'stale' (at or below the local seq) and
+   * 'gap' (does not follow, or no snapshot yet) leave the picture untouched.
+   */
+  applyBatch(batch: LiveBatch): BatchResult {
+    const state = this.getState();
+    if (!state.loaded) return 'gap';
+    if (batch.seq <= state.seq) return 'stale';
+    if (batch.baseSeq !== state.seq) return 'gap';
+
+    const touched = this.applyReadings(batch.readings);
+    const next: Partial<LiveState> = { seq: batch.seq };
+    if (touched.length > 0) next.readingsVersion = state.readingsVersion + 1;
+    // The host sends the full registry / link list whenever one of them changed.
+    if (batch.sensors) {
+      const registry = registryOf(batch.sensors);
+      next.sensors = registry;
+      // sensors gone from the registry take their history with them
+      for (const sensorId of [...this.series.keys()]) if (!registry.has(sensorId)) this.series.delete(sensorId);
+    }
+    if (batch.links) {
+      next.links = batch.links;
+      next.linkByGateway = linksByGateway(batch.links);
+    }
+    this.store.setState(next);
+
+    if (touched.length > 0 && this.sensorListeners.size > 0) {
+      const listeners = new Set<() => void>();
+      for (const sensorId of touched) {
+        const set = this.sensorListeners.get(sensorId);
+        if (set) for (const l of set) listeners.add(l);
+      }
+      listeners.forEach((l) => l());
+    }
+    return 'applied';
+  }
+
+  /** Back to the empty picture (tests). */
+  reset(): void {
+    this.series.clear();
+    this.store.setState(initialState(), true);
+  }
+
+  private applyReadings(readings: ReadingColumns): string[] {
+    const version = ++this.versionCounter;
+    const touched: string[] = [];
+    const { id, value, at } = readings;
+    for (let i = 0; i < id.length; i++) {
+      const sensorId = id[i] as string;
+      let series = this.series.get(sensorId);
+      if (!series) {
+        series = new SensorSeries(version);
+        this.series.set(sensorId, series);
+      }
+      if (series.push(value[i] as number, at[i] as number, version)) touched.push(sensorId);
+    }
+    return touched;
+  }
+}
+
+function registryOf(sensors: readonly LiveSensor[]): Map<string, LiveSensor> {
+  const map = new Map<string, LiveSensor>();
+  for (const s of sensors) map.set(s.id, s);
+  return map;
+}
+
+function linksByGateway(links: readonly GatewayLink[]): Map<string, GatewayLink> {
+  const map = new Map<string, GatewayLink>();
+  for (const l of links) map.set(l.gateway, l);
+  return map;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading state and staleness (shared by tiles and tests)
+
+/**
+ * normal / warning / critical against the sensor's thresholds. Thresholds rise with danger as a
+ * rule (rain, water level, AQI); when critical lies below warning the scale is read the other
+ * way (e.g. dissolved oxygen: lower is worse).
+ */
+export function readingState(value: number, thresholds: LiveSensor['thresholds']): ReadingState {
+  if (!Number.isFinite(value)) return 'normal';
+  const { warning, critical } = thresholds;
+  const descending = warning !== undefined && critical !== undefined && critical < warning;
+  if (descending) {
+    if (value <= critical) return 'critical';
+    if (value <= warning) return 'warning';
+    return 'normal';
+  }
+  if (critical !== undefined && value >= critical) return 'critical';
+  if (warning !== undefined && value >= warning) return 'warning';
+  return 'normal';
+}
+
+export const stateRank: Record<ReadingState, number> = { critical: 2, warning: 1, normal: 0 };
+
+/** Whether a reading should be flagged as old: too old, or its gateway is not live-ish. */
+export function isStale(at: number | null, now: number, linkState: GatewayLinkState | null, hostLinkDown = false): boolean {
+  if (at === null) return true;
+  if (hostLinkDown) return true;
+  if (linkState === 'stale' || linkState === 'offline') return true;
+  return now - at > STALE_AFTER_MS;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping the picture in sync with the host
+
+export interface LiveSource {
+  snapshot(): Promise<LiveSnapshot>;
+}
+
+export class LiveFeed {
+  private syncing = false;
+  private again = false;
+  private queued: LiveBatch[] = [];
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly data: LiveData,
+    private readonly source: LiveSource,
+    private readonly retryMs = 3000,
+  ) {}
+
+  get isSyncing(): boolean {
+    return this.syncing;
+  }
+
+  /** A live.batch event from the host. */
+  onBatch(batch: LiveBatch): void {
+    if (this.syncing) {
+      this.queued.push(batch);
+      return;
+    }
+    // while a failed snapshot waits for its retry, batches cannot be placed: drop them
+    if (this.retryTimer) return;
+    if (this.data.applyBatch(batch) === 'gap') void this.resync();
+  }
+
+  /** Fetches a snapshot and replays batches that came meanwhile; concurrent calls fold into one more round. */
+  async resync(): Promise<void> {
+    if (this.syncing) {
+      this.again = true;
+      return;
+    }
+    this.syncing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    try {
+      do {
+        this.again = false;
+        const snapshot = await this.source.snapshot();
+        this.data.applySnapshot(snapshot);
+        const queued = this.queued;
+        this.queued = [];
+        for (const batch of queued) {
+          if (this.data.applyBatch(batch) === 'gap') {
+            this.again = true;
+            break;
+          }
+        }
+      } while (this.again);
+    } catch (error) {
+      this.queued = [];
+      this.again = false;
+      // on a disconnect the next link-up (hello) resyncs; anything else retries
+      if (!(error instanceof ContractError && error.code === 'disconnected')) {
+        console.warn('ioc-wall: live.snapshot failed', error);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          void this.resync();
+        }, this.retryMs);
+      }
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+/** This window's live data (one per renderer). */
+export const liveData = new LiveData();

@@ -1,0 +1,244 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ContractError, type GatewayLink, type LiveBatch, type LiveSensor, type LiveSnapshot } from '../../native-bridge/contract.js';
+import { LiveData, LiveFeed, RING_SIZE, isStale, readingState } from '../../renderer/session/live-store.js';
+import { createSensorViewSelector } from '../../renderer/tiles/sensor-readings/view.js';
+
+const sensor = (id: string, kind: LiveSensor['kind'] = 'water-level', thresholds: LiveSensor['thresholds'] = { warning: 2, critical: 3 }): LiveSensor => ({
+  id,
+  gateway: 'gw1',
+  kind,
+  name: `Trạm ${id}`,
+  commune: 'Phường Vĩnh Ninh',
+  location: { lat: 16.46, lon: 107.59 },
+  unit: 'm',
+  thresholds,
+});
+
+const link = (state: GatewayLink['state'], seq = 0): GatewayLink => ({
+  gateway: 'gw1',
+  name: 'Cổng 1',
+  state,
+  lastHeard: 1000,
+  lastHeartbeat: 1000,
+  epoch: 'abc',
+  seq,
+  gaps: 0,
+  snapshots: 1,
+  rejected: 0,
+});
+
+const cols = (...rows: [string, number, number][]) => ({ id: rows.map((r) => r[0]), value: rows.map((r) => r[1]), at: rows.map((r) => r[2]) });
+
+const snapshot = (seq: number, readings: [string, number, number][] = [], sensors = [sensor('a'), sensor('b')]): LiveSnapshot => ({
+  seq,
+  sensors,
+  readings: cols(...readings),
+  links: [link('live', seq)],
+});
+
+const batch = (baseSeq: number, seq: number, readings: [string, number, number][], extra: Partial<LiveBatch> = {}): LiveBatch => ({ baseSeq, seq, readings: cols(...readings), ...extra });
+
+describe('live data store', () => {
+  it('applies a snapshot, then batches in order; ignores old ones; reports gaps', () => {
+    const data = new LiveData();
+    assert.equal(data.applyBatch(batch(0, 1, [['a', 1, 10]])), 'gap', 'no batch before a snapshot');
+    data.applySnapshot(snapshot(5, [['a', 1.5, 100]]));
+    assert.equal(data.getState().seq, 5);
+    assert.equal(data.seriesOf('a')?.value, 1.5);
+
+    assert.equal(data.applyBatch(batch(5, 6, [['a', 2.5, 200], ['b', 0.4, 200]])), 'applied');
+    assert.equal(data.getState().seq, 6);
+    assert.equal(data.seriesOf('a')?.value, 2.5);
+    assert.equal(data.seriesOf('a')?.at, 200);
+    assert.deepEqual(data.seriesOf('a')?.recent(), [1.5, 2.5]);
+    assert.equal(data.seriesOf('b')?.value, 0.4);
+
+    assert.equal(data.applyBatch(batch(5, 6, [['a', 9, 300]])), 'stale');
+    assert.equal(data.applyBatch(batch(3, 4, [['a', 9, 300]])), 'stale');
+    assert.equal(data.seriesOf('a')?.value, 2.5);
+    assert.equal(data.applyBatch(batch(7, 8, [['a', 9, 300]])), 'gap');
+    assert.equal(data.getState().seq, 6);
+    assert.equal(data.seriesOf('a')?.value, 2.5);
+  });
+
+  it('replaces the registry and links when a batch carries them', () => {
+    const data = new LiveData();
+    data.applySnapshot(snapshot(1, [['a', 1, 10]]));
+    const before = data.getState().sensors;
+    data.applyBatch(batch(1, 2, []));
+    assert.equal(data.getState().sensors, before, 'registry identity kept when unchanged');
+    data.applyBatch(batch(2, 3, [], { sensors: [sensor('c')], links: [link('stale', 3)] }));
+    assert.deepEqual([...data.getState().sensors.keys()], ['c']);
+    assert.equal(data.seriesOf('a'), undefined, 'history of a removed sensor is dropped');
+    assert.equal(data.getState().linkByGateway.get('gw1')?.state, 'stale');
+  });
+
+  it('keeps a ring of the last RING_SIZE values and ignores out-of-order readings', () => {
+    const data = new LiveData();
+    data.applySnapshot(snapshot(0));
+    let seq = 0;
+    for (let i = 1; i <= RING_SIZE + 15; i++) data.applyBatch(batch(seq, ++seq, [['a', i, i * 1000]]));
+    const recent = data.seriesOf('a')?.recent() ?? [];
+    assert.equal(recent.length, RING_SIZE);
+    assert.equal(recent[0], 16);
+    assert.equal(recent.at(-1), RING_SIZE + 15);
+    data.applyBatch(batch(seq, ++seq, [['a', -1, 5]]));
+    assert.equal(data.seriesOf('a')?.value, RING_SIZE + 15, 'an older reading does not replace the latest');
+  });
+
+  it('notifies only the listeners of sensors a batch touched', () => {
+    const data = new LiveData();
+    data.applySnapshot(snapshot(1));
+    const calls: string[] = [];
+    data.subscribeSensor('a', () => calls.push('a'));
+    const unsubscribe = data.subscribeSensor('b', () => calls.push('b'));
+    data.applyBatch(batch(1, 2, [['a', 1, 10]]));
+    assert.deepEqual(calls, ['a']);
+    unsubscribe();
+    data.applyBatch(batch(2, 3, [['a', 2, 20], ['b', 2, 20]]));
+    assert.deepEqual(calls, ['a', 'a']);
+  });
+
+  it('keeps sparkline history across a snapshot that continues it, drops sensors it lacks', () => {
+    const data = new LiveData();
+    data.applySnapshot(snapshot(1, [['a', 1, 10], ['b', 1, 10]]));
+    data.applyBatch(batch(1, 2, [['a', 2, 20]]));
+    data.applySnapshot(snapshot(9, [['a', 3, 30]]));
+    assert.deepEqual(data.seriesOf('a')?.recent(), [1, 2, 3]);
+    assert.equal(data.seriesOf('b'), undefined);
+    assert.equal(data.getState().seq, 9);
+  });
+});
+
+describe('live feed (snapshot + batches)', () => {
+  function deferred<T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  }
+
+  it('queues batches during a snapshot fetch and replays the ones that follow it', async () => {
+    const data = new LiveData();
+    const pending = deferred<LiveSnapshot>();
+    let calls = 0;
+    const feed = new LiveFeed(data, { snapshot: () => (calls++, pending.promise) });
+    const sync = feed.resync();
+    feed.onBatch(batch(3, 4, [['a', 1, 40]])); // covered by the snapshot
+    feed.onBatch(batch(4, 5, [['a', 2, 50]])); // follows it
+    pending.resolve(snapshot(4, [['a', 0.5, 35]]));
+    await sync;
+    assert.equal(calls, 1);
+    assert.equal(data.getState().seq, 5);
+    assert.equal(data.seriesOf('a')?.value, 2);
+    feed.stop();
+  });
+
+  it('refetches the snapshot on a gap', async () => {
+    const data = new LiveData();
+    const snaps = [snapshot(1, [['a', 1, 10]]), snapshot(7, [['a', 7, 70]])];
+    let calls = 0;
+    const feed = new LiveFeed(data, { snapshot: async () => snaps[Math.min(calls++, snaps.length - 1)] as LiveSnapshot });
+    await feed.resync();
+    feed.onBatch(batch(1, 2, [['a', 2, 20]]));
+    assert.equal(data.getState().seq, 2);
+    feed.onBatch(batch(5, 6, [['a', 6, 60]])); // gap: 2 → 5
+    await new Promise((r) => setImmediate(r));
+    assert.equal(calls, 2);
+    assert.equal(data.getState().seq, 7);
+    assert.equal(data.seriesOf('a')?.value, 7);
+    feed.onBatch(batch(6, 7, [['a', 99, 65]])); // old: ignored, no refetch
+    assert.equal(calls, 2);
+    feed.stop();
+  });
+
+  it('retries a failed snapshot, but waits for the next link-up after a disconnect', async () => {
+    const data = new LiveData();
+    let calls = 0;
+    let fail: unknown = new ContractError('disconnected', 'link down');
+    const feed = new LiveFeed(
+      data,
+      {
+        snapshot: async () => {
+          calls++;
+          if (fail) throw fail;
+          return snapshot(1);
+        },
+      },
+      20,
+    );
+    await feed.resync();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(calls, 1, 'no retry after a disconnect');
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      fail = new ContractError('unknown-method', 'no live.snapshot');
+      await feed.resync();
+      fail = null;
+      await new Promise((r) => setTimeout(r, 60));
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(calls, 3, 'retried once after a failure');
+    assert.equal(data.getState().loaded, true);
+    feed.stop();
+  });
+});
+
+describe('reading state and staleness', () => {
+  it('grades values against thresholds, both ways', () => {
+    assert.equal(readingState(1, { warning: 2, critical: 3 }), 'normal');
+    assert.equal(readingState(2, { warning: 2, critical: 3 }), 'warning');
+    assert.equal(readingState(3.2, { warning: 2, critical: 3 }), 'critical');
+    assert.equal(readingState(50, {}), 'normal');
+    assert.equal(readingState(1, { critical: 1 }), 'critical');
+    // dissolved oxygen: lower is worse
+    assert.equal(readingState(3, { warning: 4, critical: 2 }), 'warning');
+    assert.equal(readingState(1.5, { warning: 4, critical: 2 }), 'critical');
+  });
+
+  it('flags old readings and readings behind a stale or offline gateway', () => {
+    const now = 1_000_000;
+    assert.equal(isStale(now - 5_000, now, 'live'), false);
+    assert.equal(isStale(now - 61_000, now, 'live'), true);
+    assert.equal(isStale(now - 5_000, now, 'stale'), true);
+    assert.equal(isStale(now - 5_000, now, 'offline'), true);
+    assert.equal(isStale(now - 5_000, now, null), false);
+    assert.equal(isStale(null, now, 'live'), true);
+  });
+});
+
+describe('sensor view selector', () => {
+  it('filters, puts critical first, groups by kind and keeps its result while nothing shown changes', () => {
+    const data = new LiveData();
+    const sensors = [sensor('r1', 'rain', { warning: 50, critical: 100 }), sensor('w1'), sensor('w2'), sensor('aq', 'air-quality', { warning: 100, critical: 200 })];
+    data.applySnapshot(snapshot(1, [['r1', 120, 10], ['w1', 1, 10], ['w2', 2.5, 10], ['aq', 20, 10]], sensors));
+    const select = createSensorViewSelector({ kinds: ['rain', 'water-level'], maxRows: 20 }, data);
+    const view = select(data.getState());
+    assert.equal(view.total, 3);
+    assert.deepEqual(
+      view.groups.map((g) => [g.kind, g.rows.map((r) => `${r.sensor.id}:${r.state}`)]),
+      [
+        ['rain', ['r1:critical']],
+        ['water-level', ['w2:warning', 'w1:normal']],
+      ],
+    );
+    data.applyBatch(batch(1, 2, [['w1', 1.1, 20]]));
+    assert.equal(select(data.getState()), view, 'same rows in the same states: same object');
+    data.applyBatch(batch(2, 3, [['w1', 3.5, 30]]));
+    const next = select(data.getState());
+    assert.notEqual(next, view);
+    assert.deepEqual(next.groups[1]?.rows.map((r) => r.sensor.id), ['w1', 'w2']);
+
+    const limited = createSensorViewSelector({ kinds: [], maxRows: 1 }, data)(data.getState());
+    assert.equal(limited.shown, 1);
+    assert.equal(limited.total, 4);
+    const none = createSensorViewSelector({ kinds: [], commune: 'Xã khác', maxRows: 5 }, data)(data.getState());
+    assert.equal(none.shown, 0);
+  });
+});
