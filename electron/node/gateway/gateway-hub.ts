@@ -1,0 +1,676 @@
+/**
+ * The wall host's end of the edge-gateway protocol (native-bridge/gateway-protocol.ts, DESIGN.md §4).
+ *
+ * Binds a SUB (UPDATE, HUGZ) and a ROUTER (HELLO, SNAPSHOT/SNAP/SNAPEND, COMMAND/ACK), both CURVE
+ * servers behind the shared ZAP allow-list. For each allow-listed gateway it runs the zguide Clone
+ * client: request a snapshot, buffer live updates until SNAPEND, drop those at or below the
+ * snapshot's seq, then apply strictly consecutive updates; any gap, a new epoch, or a heartbeat
+ * ahead of what was applied marks the gateway stale and re-snapshots. Paranoid Pirate liveness:
+ * any message refreshes lastHeard; GATEWAY_SILENCE_MS of silence makes the gateway stale; traffic
+ * coming back re-snapshots it. Field commands go through a CommandOutbox (Titanic).
+ *
+ * Nothing received is trusted: every message is decoded by decodeGatewayMessage; a bad one is
+ * counted (per gateway when attributable, else globally), logged (rate-limited), and has no other
+ * effect. Messages naming a gateway that is not allow-listed are dropped, and on the ROUTER the
+ * routing id must equal the message's gw.
+ *
+ * Limits of the authentication (see zap.ts): ZAP admits only allow-listed keys, but zeromq.js does
+ * not expose which key sent a given message, so an ALLOW-LISTED gateway could still claim another
+ * gateway's id in its messages. Tying messages to keys needs per-gateway sockets or ZAP user-id
+ * metadata (zmq_msg_gets "User-Id"), which zeromq.js does not surface.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import * as zmq from 'zeromq';
+import type { GatewayLink } from '../../../native-bridge/contract.js';
+import {
+  decodeGatewayMessage,
+  encodeGatewayMessage,
+  fieldCommand,
+  GATEWAY_MAX_MESSAGE_BYTES,
+  GATEWAY_PROTOCOL_VERSION,
+  GATEWAY_SILENCE_MS,
+  itemKey,
+  stateItem,
+  type FieldCommand,
+  type MessageKind,
+  type MessageOf,
+  type StateItem,
+} from '../../../native-bridge/gateway-protocol.js';
+import type { CommandAck, CommandOutbox } from './command-outbox.js';
+import type { CurveKeyPair } from './keys.js';
+import { isZ85Key } from './keys.js';
+import { rateLimited, stderrLog, type GatewayLog } from './log.js';
+import { ZapHandler, type ZapRefusal } from './zap.js';
+
+export interface GatewayConfig {
+  id: string;
+  name: string;
+  /** The gateway's CURVE public key, Z85. */
+  publicKey: string;
+}
+
+export interface GatewayHubOptions {
+  /** Bind endpoints, e.g. 'tcp://0.0.0.0:5601' or 'tcp://127.0.0.1:*'. */
+  endpoints: { updates: string; control: string };
+  keyPair: CurveKeyPair;
+  gateways: readonly GatewayConfig[];
+  outbox: CommandOutbox;
+  clock?: () => number;
+  log?: GatewayLog;
+  /** Timings, for tests; defaults in DEFAULT_TIMINGS. */
+  timings?: Partial<GatewayHubTimings>;
+}
+
+export interface GatewayHubTimings {
+  /** Liveness / snapshot-timeout / retry check period. */
+  tickMs: number;
+  /** No traffic for this long: stale. */
+  silenceMs: number;
+  /** A snapshot request unanswered (no SNAP/SNAPEND) for this long is sent again. */
+  snapshotTimeoutMs: number;
+  /** Unacknowledged commands are resent this often. */
+  commandRetryMs: number;
+}
+
+export const DEFAULT_TIMINGS: GatewayHubTimings = { tickMs: 250, silenceMs: GATEWAY_SILENCE_MS, snapshotTimeoutMs: 2000, commandRetryMs: 2000 };
+
+/** Buffered live updates while a snapshot is in flight; beyond this the snapshot starts over. */
+const MAX_BUFFERED_UPDATES = 100_000;
+/** Items in one snapshot; beyond this the snapshot is abandoned as hostile. */
+const MAX_SNAPSHOT_ITEMS = 1_000_000;
+
+export type ItemChange = { op: 'set' | 'delete'; item: StateItem };
+export type ChangeListener = (gatewayId: string, changes: ItemChange[], replacedAll: boolean) => void;
+export type LinkListener = (link: GatewayLink) => void;
+export type AckListener = (gatewayId: string, ack: CommandAck) => void;
+
+export interface GatewayHubStats {
+  /** Bad messages that could not be attributed to an allow-listed gateway. */
+  rejected: number;
+  /** Well-formed messages naming a gateway that is not allow-listed (or a routing id mismatch). */
+  foreign: number;
+  /** ZAP refusals for this hub's domain. */
+  zapRefusals: number;
+  /** Failed ZMTP handshakes on the host sockets (wrong mechanism, refused key, …). */
+  handshakeFailures: number;
+}
+
+type Update = MessageOf<'UPDATE'>;
+
+interface SyncState {
+  requestId: string;
+  requestedAt: number;
+  /** Last time the snapshot made progress (request, SNAP). */
+  progressAt: number;
+  items: Map<string, StateItem>;
+  buffered: Update[];
+  /** Epoch of the newest live message seen during the sync. */
+  liveEpoch: string | null;
+  /** Highest HUGZ seq seen during the sync, by epoch. */
+  hugzSeq: number;
+}
+
+interface Replica {
+  config: GatewayConfig;
+  items: Map<string, StateItem>;
+  state: GatewayLink['state'];
+  lastHeard: number | null;
+  lastHeartbeat: number | null;
+  epoch: string | null;
+  seq: number;
+  gaps: number;
+  snapshots: number;
+  rejected: number;
+  sync: SyncState | null;
+  /** Has this replica ever completed a snapshot? */
+  synced: boolean;
+}
+
+let hubCounter = 0;
+
+/** sha256 over items sorted by key, each as key + canonical JSON of the schema-normalized item. */
+export function stateHashOf(items: Iterable<StateItem>): string {
+  const lines = [...items].map((item) => {
+    const normalized = stateItem.parse(item);
+    return `${itemKey(normalized)}\n${canonicalJson(normalized)}\n`;
+  });
+  lines.sort();
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(line);
+  return hash.digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export class GatewayHub {
+  private readonly clock: () => number;
+  private readonly log: GatewayLog;
+  private readonly limitedLog: ReturnType<typeof rateLimited>;
+  private readonly timings: GatewayHubTimings;
+  private readonly replicas = new Map<string, Replica>();
+  private readonly zapDomain = `ioc-wall-gateways-${process.pid}-${++hubCounter}`;
+  private readonly changeListeners = new Set<ChangeListener>();
+  private readonly linkListeners = new Set<LinkListener>();
+  private readonly ackListeners = new Set<AckListener>();
+  private readonly waiters = new Map<string, { resolve: (ack: CommandAck) => void; reject: (error: Error) => void }[]>();
+  private readonly counters: GatewayHubStats = { rejected: 0, foreign: 0, zapRefusals: 0, handshakeFailures: 0 };
+
+  private sub: zmq.Subscriber | null = null;
+  private router: zmq.Router | null = null;
+  private zap: ZapHandler | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private loops: Promise<void>[] = [];
+  private routerQueue: Promise<void> = Promise.resolve();
+  private lastCommandRetry = 0;
+  private started = false;
+  private closing = false;
+  private bound: { updates: string; control: string } | null = null;
+
+  constructor(private readonly options: GatewayHubOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.log = options.log ?? stderrLog;
+    this.limitedLog = rateLimited(this.log, { clock: this.clock });
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    if (!isZ85Key(options.keyPair.publicKey) || !isZ85Key(options.keyPair.secretKey)) throw new Error('keyPair must hold 40-character Z85 keys');
+    const keys = new Set<string>();
+    for (const config of options.gateways) {
+      if (!config.id || config.id.length > 128) throw new Error(`bad gateway id "${config.id}"`);
+      if (this.replicas.has(config.id)) throw new Error(`gateway "${config.id}" is listed twice`);
+      if (!isZ85Key(config.publicKey)) throw new Error(`gateway "${config.id}": publicKey must be a 40-character Z85 key`);
+      if (keys.has(config.publicKey)) throw new Error(`gateway "${config.id}": its public key is already used by another gateway`);
+      keys.add(config.publicKey);
+      this.replicas.set(config.id, {
+        config: { ...config },
+        items: new Map(),
+        state: 'offline',
+        lastHeard: null,
+        lastHeartbeat: null,
+        epoch: null,
+        seq: 0,
+        gaps: 0,
+        snapshots: 0,
+        rejected: 0,
+        sync: null,
+        synced: false,
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Binds the sockets (ZAP handler first), starts the receive loops and timers, resends pending commands. */
+  async start(): Promise<{ updates: string; control: string }> {
+    if (this.started) throw new Error('GatewayHub already started');
+    this.started = true;
+    this.zap = await ZapHandler.acquire(this.log);
+    this.zap.register(this.zapDomain, {
+      keys: new Map([...this.replicas.values()].map((r) => [r.config.publicKey, r.config.id])),
+      onRefused: (_refusal: ZapRefusal) => {
+        this.counters.zapRefusals++;
+      },
+    });
+    const common = {
+      curveServer: true,
+      curveSecretKey: this.options.keyPair.secretKey,
+      curvePublicKey: this.options.keyPair.publicKey,
+      zapDomain: this.zapDomain,
+      maxMessageSize: GATEWAY_MAX_MESSAGE_BYTES,
+      heartbeatInterval: 1000,
+      heartbeatTimeout: 3000,
+      linger: 0,
+    };
+    try {
+      this.sub = new zmq.Subscriber(common);
+      this.router = new zmq.Router({ ...common, mandatory: true, sendTimeout: 0 });
+      for (const socket of [this.sub, this.router]) {
+        // Never fall back to "accept every key" if the ZAP handler were missing.
+        socket.zapEnforceDomain = true;
+        socket.events.on('handshake:error:protocol', () => this.counters.handshakeFailures++);
+        socket.events.on('handshake:error:auth', () => this.counters.handshakeFailures++);
+        socket.events.on('handshake:error:other', () => this.counters.handshakeFailures++);
+      }
+      this.sub.subscribe();
+      await this.sub.bind(this.options.endpoints.updates);
+      await this.router.bind(this.options.endpoints.control);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    this.bound = { updates: this.sub.lastEndpoint ?? this.options.endpoints.updates, control: this.router.lastEndpoint ?? this.options.endpoints.control };
+    this.loops = [this.receiveLoop(this.sub, 'sub'), this.receiveLoop(this.router, 'router')];
+    this.timer = setInterval(() => this.tick(), this.timings.tickMs);
+    this.lastCommandRetry = this.clock();
+    this.resendPending();
+    this.log({ level: 'info', msg: 'gateway hub: listening', ...this.bound, gateways: this.replicas.size });
+    return this.bound;
+  }
+
+  /** The endpoints actually bound (ports resolved), after start(). */
+  get endpoints(): { updates: string; control: string } {
+    if (!this.bound) throw new Error('GatewayHub not started');
+    return this.bound;
+  }
+
+  /** Closes every socket (and the ZAP handler if no other hub uses it); pending sendCommand promises reject, their commands stay in the outbox. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.sub?.close();
+    this.router?.close();
+    await Promise.allSettled(this.loops);
+    await this.routerQueue.catch(() => undefined);
+    if (this.zap) await this.zap.release(this.zapDomain);
+    this.zap = null;
+    const error = new Error('gateway hub closed; the command stays in the outbox');
+    for (const list of this.waiters.values()) for (const w of list) w.reject(error);
+    this.waiters.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Queries and listeners
+
+  links(): GatewayLink[] {
+    return [...this.replicas.values()].map((r) => this.linkOf(r));
+  }
+
+  items(gatewayId: string): StateItem[] {
+    return [...(this.replicas.get(gatewayId)?.items.values() ?? [])];
+  }
+
+  stateHash(gatewayId: string): string {
+    return stateHashOf(this.replicas.get(gatewayId)?.items.values() ?? []);
+  }
+
+  stats(): GatewayHubStats {
+    return { ...this.counters };
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Called when a gateway's state, epoch or counters (gaps, snapshots, rejected) change. */
+  onLink(listener: LinkListener): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  /** Called once per command id, on its first ack. */
+  onAck(listener: AckListener): () => void {
+    this.ackListeners.add(listener);
+    return () => this.ackListeners.delete(listener);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Commands (Titanic)
+
+  /**
+   * Persists the command, sends it, resends it every commandRetryMs until the gateway acks it, and
+   * resolves with the ack. An id already acked resolves with the stored ack without resending.
+   */
+  sendCommand(gatewayId: string, command: FieldCommand): Promise<CommandAck> {
+    if (!this.replicas.has(gatewayId)) return Promise.reject(new Error(`unknown gateway "${gatewayId}"`));
+    const parsed = fieldCommand.safeParse(command);
+    if (!parsed.success) return Promise.reject(new Error(`invalid field command: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
+    if (this.closing) return Promise.reject(new Error('gateway hub closed'));
+    const existing = this.options.outbox.get(parsed.data.id);
+    if (existing?.ack) {
+      if (existing.gatewayId !== gatewayId) return Promise.reject(new Error(`command id "${parsed.data.id}" was sent to another gateway`));
+      return Promise.resolve(existing.ack);
+    }
+    try {
+      this.options.outbox.persist(gatewayId, parsed.data);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    const promise = new Promise<CommandAck>((resolve, reject) => {
+      const list = this.waiters.get(parsed.data.id) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(parsed.data.id, list);
+    });
+    if (this.started) this.sendRouter(gatewayId, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command: parsed.data });
+    return promise;
+  }
+
+  private resendPending(): void {
+    for (const { gatewayId, command } of this.options.outbox.pending()) {
+      if (this.replicas.has(gatewayId)) this.sendRouter(gatewayId, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command });
+    }
+  }
+
+  private handleAck(replica: Replica, ack: CommandAck): void {
+    const entry = this.options.outbox.get(ack.id);
+    if (!entry || entry.gatewayId !== replica.config.id) {
+      this.limitedLog(`ack-unknown|${replica.config.id}`, { level: 'warn', msg: 'gateway: ack for a command it was not sent', gateway: replica.config.id, id: ack.id });
+      return;
+    }
+    if (!this.options.outbox.markAcked(ack.id, ack)) return; // a repeat: the first ack already counted
+    const list = this.waiters.get(ack.id) ?? [];
+    this.waiters.delete(ack.id);
+    for (const w of list) w.resolve(ack);
+    for (const listener of this.ackListeners) this.safely(() => listener(replica.config.id, ack));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receiving
+
+  private async receiveLoop(socket: zmq.Subscriber | zmq.Router, which: 'sub' | 'router'): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        try {
+          if (which === 'sub') this.onSub(frames);
+          else this.onRouter(frames);
+        } catch (error) {
+          // A bug here must not end the loop; state is left as it was for this message.
+          this.log({ level: 'error', msg: 'gateway hub: handler error', error: String(error), stack: (error as Error).stack });
+        }
+      }
+    } catch (error) {
+      if (!socket.closed) this.log({ level: 'error', msg: `gateway hub: ${which} receive loop ended`, error: String(error) });
+    }
+  }
+
+  private onSub(frames: Buffer[]): void {
+    let message: ReturnType<typeof decodeGatewayMessage>;
+    try {
+      message = decodeGatewayMessage(frames);
+    } catch (error) {
+      this.reject(this.attribute(frames[1]), 'sub', String((error as Error).message ?? error));
+      return;
+    }
+    if (message.kind !== 'UPDATE' && message.kind !== 'HUGZ') {
+      this.reject(this.attribute(frames[1]), 'sub', `${message.kind} is not sent on PUB`);
+      return;
+    }
+    const replica = this.replicas.get(message.body.gw);
+    if (!replica) {
+      this.foreign('sub', message.body.gw, message.kind);
+      return;
+    }
+    this.touch(replica);
+    if (message.kind === 'UPDATE') this.onUpdate(replica, message.body);
+    else this.onHugz(replica, message.body);
+  }
+
+  private onRouter(frames: Buffer[]): void {
+    const [peerFrame, ...rest] = frames;
+    const peer = peerFrame ? peerFrame.toString('utf8') : '';
+    const byPeer = this.replicas.get(peer);
+    let message: ReturnType<typeof decodeGatewayMessage>;
+    try {
+      message = decodeGatewayMessage(rest);
+    } catch (error) {
+      this.reject(byPeer ?? null, 'router', String((error as Error).message ?? error));
+      return;
+    }
+    if (message.kind !== 'HELLO' && message.kind !== 'SNAP' && message.kind !== 'SNAPEND' && message.kind !== 'ACK') {
+      this.reject(byPeer ?? null, 'router', `${message.kind} is not sent by a gateway's DEALER`);
+      return;
+    }
+    if (!byPeer || message.body.gw !== peer) {
+      this.foreign('router', message.body.gw, message.kind, peer);
+      return;
+    }
+    this.touch(byPeer);
+    switch (message.kind) {
+      case 'HELLO':
+        this.onHello(byPeer, message.body);
+        break;
+      case 'SNAP':
+        this.onSnap(byPeer, message.body);
+        break;
+      case 'SNAPEND':
+        this.onSnapEnd(byPeer, message.body);
+        break;
+      case 'ACK':
+        this.handleAck(byPeer, message.body);
+        break;
+    }
+  }
+
+  /** Best effort: the allow-listed gateway a malformed body claims to come from. */
+  private attribute(body: Buffer | undefined): Replica | null {
+    if (!body || body.length > GATEWAY_MAX_MESSAGE_BYTES) return null;
+    try {
+      const gw = (JSON.parse(body.toString('utf8')) as { gw?: unknown } | null)?.gw;
+      return typeof gw === 'string' ? (this.replicas.get(gw) ?? null) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private reject(replica: Replica | null, socket: string, reason: string): void {
+    if (replica) {
+      replica.rejected++;
+      this.emitLink(replica);
+    } else {
+      this.counters.rejected++;
+    }
+    const gateway = replica?.config.id ?? null;
+    this.limitedLog(`reject|${gateway}`, { level: 'warn', msg: 'gateway: message rejected', gateway, socket, reason: reason.slice(0, 300) });
+  }
+
+  private foreign(socket: string, gw: string, kind: string, peer?: string): void {
+    this.counters.foreign++;
+    this.limitedLog(`foreign|${socket}`, { level: 'warn', msg: 'gateway: message from a gateway not allowed here', socket, gw: gw.slice(0, 128), kind, peer: peer?.slice(0, 128) });
+  }
+
+  private touch(replica: Replica): void {
+    replica.lastHeard = this.clock();
+    if (replica.state === 'offline' || (replica.state === 'stale' && !replica.sync)) {
+      // First contact, or traffic is back after silence: (re)synchronize.
+      this.requestSnapshot(replica, replica.state === 'offline' ? 'syncing' : 'stale');
+    }
+  }
+
+  private onHello(replica: Replica, hello: MessageOf<'HELLO'>): void {
+    // A HELLO comes on (re)connect and on every new epoch: always re-snapshot, unless the request
+    // this very message just triggered (first contact, see touch()) is still fresh and empty.
+    const sync = replica.sync;
+    if (sync && this.clock() - sync.requestedAt < 100 && sync.items.size === 0) return;
+    if (replica.epoch !== null && hello.epoch !== replica.epoch) {
+      this.gap(replica, 'new epoch (HELLO)');
+      return;
+    }
+    this.requestSnapshot(replica, replica.state === 'stale' ? 'stale' : 'syncing');
+  }
+
+  private onUpdate(replica: Replica, update: Update): void {
+    const sync = replica.sync;
+    if (sync) {
+      sync.liveEpoch = update.epoch;
+      if (sync.buffered.length >= MAX_BUFFERED_UPDATES) {
+        this.requestSnapshot(replica, replica.state === 'live' ? 'stale' : replica.state);
+        return;
+      }
+      sync.buffered.push(update);
+      return;
+    }
+    if (update.epoch !== replica.epoch) return this.gap(replica, 'new epoch');
+    if (update.seq <= replica.seq) return; // already applied (e.g. covered by the snapshot)
+    if (update.seq !== replica.seq + 1) return this.gap(replica, `seq ${update.seq} after ${replica.seq}`);
+    replica.seq = update.seq;
+    const change = this.apply(replica.items, update);
+    this.emitChange(replica.config.id, [change], false);
+  }
+
+  private onHugz(replica: Replica, hugz: MessageOf<'HUGZ'>): void {
+    replica.lastHeartbeat = this.clock();
+    const sync = replica.sync;
+    if (sync) {
+      if (sync.liveEpoch !== hugz.epoch) sync.hugzSeq = 0;
+      sync.liveEpoch = hugz.epoch;
+      sync.hugzSeq = Math.max(sync.hugzSeq, hugz.seq);
+      return;
+    }
+    if (hugz.epoch !== replica.epoch) return this.gap(replica, 'new epoch');
+    if (hugz.seq > replica.seq) this.gap(replica, `heartbeat seq ${hugz.seq} ahead of ${replica.seq}`);
+  }
+
+  private onSnap(replica: Replica, snap: MessageOf<'SNAP'>): void {
+    const sync = replica.sync;
+    if (!sync || snap.requestId !== sync.requestId) return; // an answer to an abandoned request
+    if (sync.items.size + snap.items.length > MAX_SNAPSHOT_ITEMS) {
+      this.reject(replica, 'router', 'snapshot too large');
+      this.requestSnapshot(replica, replica.state);
+      return;
+    }
+    for (const item of snap.items) sync.items.set(itemKey(item), item);
+    sync.progressAt = this.clock();
+  }
+
+  private onSnapEnd(replica: Replica, end: MessageOf<'SNAPEND'>): void {
+    const sync = replica.sync;
+    if (!sync || end.requestId !== sync.requestId) return;
+    if (end.count !== sync.items.size) {
+      this.reject(replica, 'router', `SNAPEND count ${end.count} but ${sync.items.size} items received`);
+      this.requestSnapshot(replica, replica.state);
+      return;
+    }
+    // Live traffic already on a newer epoch than the snapshot: the gateway restarted meanwhile.
+    if (sync.liveEpoch !== null && sync.liveEpoch !== end.epoch) {
+      this.requestSnapshot(replica, replica.synced ? 'stale' : 'syncing');
+      return;
+    }
+    const items = sync.items;
+    let seq = end.seq;
+    for (const update of sync.buffered) {
+      if (update.epoch !== end.epoch || update.seq <= seq) continue;
+      if (update.seq !== seq + 1) {
+        replica.sync = null;
+        return this.gap(replica, `buffered seq ${update.seq} after ${seq}`);
+      }
+      seq = update.seq;
+      this.apply(items, update);
+    }
+    if (sync.liveEpoch === end.epoch && sync.hugzSeq > seq) {
+      replica.sync = null;
+      return this.gap(replica, `heartbeat seq ${sync.hugzSeq} ahead of snapshot ${seq}`);
+    }
+    replica.sync = null;
+    replica.items = items;
+    replica.epoch = end.epoch;
+    replica.seq = seq;
+    replica.snapshots++;
+    replica.synced = true;
+    replica.state = 'live';
+    this.emitChange(
+      replica.config.id,
+      [...items.values()].map((item) => ({ op: 'set', item })),
+      true,
+    );
+    this.emitLink(replica);
+  }
+
+  private apply(items: Map<string, StateItem>, update: Update): ItemChange {
+    const key = itemKey(update.item);
+    if (update.op === 'set') items.set(key, update.item);
+    else items.delete(key);
+    return { op: update.op, item: update.item };
+  }
+
+  private gap(replica: Replica, reason: string): void {
+    replica.gaps++;
+    this.limitedLog(`gap|${replica.config.id}`, { level: 'warn', msg: 'gateway: gap, re-snapshotting', gateway: replica.config.id, reason });
+    this.requestSnapshot(replica, 'stale');
+  }
+
+  private requestSnapshot(replica: Replica, state: GatewayLink['state']): void {
+    const now = this.clock();
+    replica.sync = { requestId: randomUUID(), requestedAt: now, progressAt: now, items: new Map(), buffered: [], liveEpoch: null, hugzSeq: 0 };
+    replica.state = state;
+    this.emitLink(replica);
+    this.sendRouter(replica.config.id, 'SNAPSHOT', { v: GATEWAY_PROTOCOL_VERSION, requestId: replica.sync.requestId });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Timers
+
+  private tick(): void {
+    const now = this.clock();
+    for (const replica of this.replicas.values()) {
+      if (replica.lastHeard === null) continue;
+      if (replica.state !== 'stale' && now - replica.lastHeard > this.timings.silenceMs) {
+        replica.sync = null;
+        replica.state = 'stale';
+        this.limitedLog(`silent|${replica.config.id}`, { level: 'warn', msg: 'gateway: silent, stale', gateway: replica.config.id, silentMs: now - replica.lastHeard });
+        this.emitLink(replica);
+        continue;
+      }
+      const sync = replica.sync;
+      if (sync && now - sync.progressAt > this.timings.snapshotTimeoutMs && now - replica.lastHeard <= this.timings.silenceMs) {
+        // Request lost, or the DEALER was not connected yet: ask again (keeping the buffer would mix requests).
+        this.requestSnapshot(replica, replica.state);
+      }
+    }
+    if (now - this.lastCommandRetry >= this.timings.commandRetryMs) {
+      this.lastCommandRetry = now;
+      this.resendPending();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending and emitting
+
+  /** ROUTER sends are serialized (zeromq.js allows one at a time) and never block: a peer that is not connected or is full loses the message, and the retry timers cover it. */
+  private sendRouter<K extends MessageKind>(gatewayId: string, kind: K, body: MessageOf<K>): void {
+    const router = this.router;
+    if (!router || this.closing) return;
+    const frames = [gatewayId, ...encodeGatewayMessage(kind, body)];
+    this.routerQueue = this.routerQueue.then(async () => {
+      if (router.closed) return;
+      try {
+        await router.send(frames);
+      } catch (error) {
+        if (router.closed) return;
+        this.limitedLog(`send|${gatewayId}`, { level: 'info', msg: 'gateway: not reachable on the control socket yet', gateway: gatewayId, kind, error: String(error) });
+      }
+    });
+  }
+
+  private linkOf(r: Replica): GatewayLink {
+    return {
+      gateway: r.config.id,
+      name: r.config.name,
+      state: r.state,
+      lastHeard: r.lastHeard,
+      lastHeartbeat: r.lastHeartbeat,
+      epoch: r.epoch,
+      seq: r.seq,
+      gaps: r.gaps,
+      snapshots: r.snapshots,
+      rejected: r.rejected,
+    };
+  }
+
+  private emitLink(replica: Replica): void {
+    if (this.linkListeners.size === 0) return;
+    const link = this.linkOf(replica);
+    for (const listener of this.linkListeners) this.safely(() => listener(link));
+  }
+
+  private emitChange(gatewayId: string, changes: ItemChange[], replacedAll: boolean): void {
+    for (const listener of this.changeListeners) this.safely(() => listener(gatewayId, changes, replacedAll));
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.log({ level: 'error', msg: 'gateway hub: listener threw', error: String(error) });
+    }
+  }
+}

@@ -1,0 +1,464 @@
+/**
+ * The host side of the edge-gateway protocol over REAL ZeroMQ (CURVE + ZAP) on 127.0.0.1 random
+ * ports, against the simulated gateway (sim/gateway.ts) and raw sockets for hostile cases.
+ */
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import * as zmq from 'zeromq';
+import { decodeGatewayMessage, GATEWAY_PROTOCOL_VERSION, type FieldCommand } from '../../native-bridge/gateway-protocol.js';
+import type { GatewayLink } from '../../native-bridge/contract.js';
+import { SqliteCommandOutbox } from '../../electron/node/gateway/command-outbox.js';
+import { GatewayHub, stateHashOf } from '../../electron/node/gateway/gateway-hub.js';
+import { loadOrCreateKeyPair, type CurveKeyPair } from '../../electron/node/gateway/keys.js';
+import type { GatewayLogEntry } from '../../electron/node/gateway/log.js';
+import { z85Encode } from '../../electron/node/gateway/zap.js';
+import { SimGateway } from '../../sim/gateway.js';
+import { tempDir } from '../support/fixtures.js';
+
+const dir = tempDir('ioc-wall-gateway-');
+const hostKeys = loadOrCreateKeyPair(join(dir, 'keys', 'host-key.json'));
+const keysA = zmq.curveKeyPair();
+const keysB = zmq.curveKeyPair();
+const gateways = [
+  { id: 'gw-a', name: 'Cổng A', publicKey: keysA.publicKey },
+  { id: 'gw-b', name: 'Cổng B', publicKey: keysB.publicKey },
+];
+
+// ------------------------------------------------------------------------------------------------
+// Harness: everything opened is closed after each test so the process can exit.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+after(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function openDb(file = join(dir, `outbox-${Math.random().toString(36).slice(2)}.sqlite`)) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  cleanups.push(() => {
+    db.close();
+  });
+  return { db, file };
+}
+
+async function startHub(options: { dbFile?: string; log?: GatewayLogEntry[] } = {}) {
+  const { db } = openDb(options.dbFile);
+  const outbox = new SqliteCommandOutbox(db);
+  const logs = options.log ?? [];
+  const hub = new GatewayHub({
+    endpoints: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' },
+    keyPair: hostKeys,
+    gateways,
+    outbox,
+    log: (entry) => logs.push(entry),
+  });
+  cleanups.push(() => hub.close());
+  const endpoints = await hub.start();
+  return { hub, outbox, endpoints, logs, db };
+}
+
+function startSim(endpoints: { updates: string; control: string }, options: { id?: string; keyPair?: CurveKeyPair; onCommand?: SimGateway['onCommand'] } = {}) {
+  const sim = new SimGateway({
+    id: options.id ?? 'gw-a',
+    name: 'Cổng A',
+    endpoints,
+    hostPublicKey: hostKeys.publicKey,
+    keyPair: options.keyPair ?? keysA,
+    helloRepeatMs: 500,
+    ...(options.onCommand ? { onCommand: options.onCommand } : {}),
+  });
+  cleanups.push(() => sim.stop());
+  return sim;
+}
+
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<number> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return Date.now() - start;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const link = (hub: GatewayHub, id = 'gw-a'): GatewayLink => hub.links().find((l) => l.gateway === id)!;
+const simHash = (sim: SimGateway) => stateHashOf(sim.state.values());
+const inSync = (hub: GatewayHub, sim: SimGateway) => link(hub).state === 'live' && link(hub).epoch === sim.epoch && hub.stateHash(sim.id) === simHash(sim);
+
+let sensorCount = 0;
+function sensor(id = `s-${++sensorCount}`) {
+  return {
+    type: 'sensor' as const,
+    id,
+    kind: 'rain' as const,
+    name: `Trạm mưa ${id}`,
+    commune: 'Phường 1',
+    location: { lat: 10.3 + Math.random() * 0.1, lon: 106.3 + Math.random() * 0.1 },
+    unit: 'mm/h',
+    thresholds: { warning: 50 },
+  };
+}
+
+function command(id: string): FieldCommand {
+  return { id, type: 'siren', target: 'siren-7', params: { on: true, minutes: 5 }, issuedAt: Date.now(), issuedBy: 'operator-1' };
+}
+
+/** Records every (epoch, seq) the hub shows for a gateway, to check seq never goes down within an epoch. */
+function watchSeq(hub: GatewayHub, id = 'gw-a') {
+  const seen: { epoch: string | null; seq: number }[] = [];
+  const record = () => {
+    const l = link(hub, id);
+    seen.push({ epoch: l.epoch, seq: l.seq });
+  };
+  hub.onChange((gw) => gw === id && record());
+  hub.onLink((l) => l.gateway === id && record());
+  return () => {
+    for (let i = 1; i < seen.length; i++) {
+      if (seen[i]!.epoch === seen[i - 1]!.epoch) assert.ok(seen[i]!.seq >= seen[i - 1]!.seq, `seq went down: ${JSON.stringify(seen.slice(i - 1, i + 1))}`);
+    }
+    return seen.length;
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+
+describe('gateway keys', () => {
+  it('creates a Z85 key pair with mode 0600 once, then reloads it', () => {
+    const file = join(dir, 'keys', 'host-key.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.match(hostKeys.publicKey, /^.{40}$/);
+    assert.deepEqual(loadOrCreateKeyPair(file), hostKeys);
+  });
+
+  it('z85Encode matches the RFC 32 test vector', () => {
+    assert.equal(z85Encode(Uint8Array.from([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b])), 'HelloWorld');
+  });
+});
+
+describe('gateway hub: Clone sync', () => {
+  it('snapshots (multi-chunk), then applies live updates; hashes match through interleavings', async () => {
+    const { hub } = await startHub();
+    const checkSeq = watchSeq(hub);
+    const sim = startSim(hub.endpoints);
+    for (let i = 0; i < 1200; i++) sim.set(sensor()); // before start: only in snapshots (3 chunks)
+    const replaced: number[] = [];
+    hub.onChange((_gw, changes, replacedAll) => replacedAll && replaced.push(changes.length));
+    await sim.start();
+    // Updates racing the first snapshot: some land before the request, some are buffered.
+    for (let round = 0; round < 20; round++) {
+      sim.burst(50);
+      sim.delete('sensor', `s-${round * 7 + 1}`);
+      await sleep(5);
+    }
+    await waitFor(() => inSync(hub, sim), 'first sync');
+    assert.ok(replaced.length >= 1 && replaced[0]! >= 1000, `snapshot replaced all items (${replaced.join(',')})`);
+    assert.equal(hub.items('gw-a').length, sim.state.size);
+    // Live only.
+    sim.set(sensor('late'));
+    sim.delete('sensor', 's-500');
+    await waitFor(() => hub.stateHash('gw-a') === simHash(sim) && link(hub).seq === sim.seq, 'live updates');
+    assert.equal(link(hub).gaps, 0);
+    assert.equal(link(hub).rejected, 0);
+    assert.ok(checkSeq() > 0);
+  });
+
+  it('raw gateway, exact interleaving: buffered updates ≤ snapshot seq are dropped, later ones applied; a gap re-requests', async () => {
+    const { hub } = await startHub();
+    const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
+    const dealer = new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 3000 });
+    const pub = new zmq.Publisher(curve);
+    cleanups.push(() => {
+      dealer.close();
+      pub.close();
+    });
+    const pubReady = new Promise<void>((resolve) => pub.events.on('handshake', () => resolve()));
+    dealer.connect(hub.endpoints.control);
+    pub.connect(hub.endpoints.updates);
+    await pubReady;
+    await sleep(200);
+    const header = { v: 1 as const, gw: 'gw-b', epoch: 'E1' };
+    const reading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
+    const update = (seq: number) => ['UPDATE', JSON.stringify({ ...header, seq, at: seq, op: 'set', item: reading(seq) })];
+    const changes: { replacedAll: boolean; n: number }[] = [];
+    hub.onChange((gw, c, replacedAll) => gw === 'gw-b' && changes.push({ replacedAll, n: c.length }));
+
+    await dealer.send(['HELLO', JSON.stringify({ ...header, seq: 0, name: 'raw' })]);
+    const [kind, body] = await dealer.receive();
+    assert.equal(String(kind), 'SNAPSHOT');
+    const { requestId } = JSON.parse(String(body)) as { requestId: string };
+    assert.equal(link(hub, 'gw-b').state, 'syncing');
+    for (let seq = 1; seq <= 5; seq++) await pub.send(update(seq));
+    await sleep(150); // all five are buffered by now
+    assert.equal(hub.items('gw-b').length, 0, 'nothing applied before SNAPEND');
+    // The snapshot already reflects updates 1..3.
+    await dealer.send(['SNAP', JSON.stringify({ ...header, requestId, items: [reading(1), reading(2), reading(3)] })]);
+    await dealer.send(['SNAPEND', JSON.stringify({ ...header, requestId, seq: 3, count: 3 })]);
+    await waitFor(() => link(hub, 'gw-b').state === 'live', 'live');
+    assert.equal(link(hub, 'gw-b').seq, 5);
+    assert.deepEqual(
+      hub.items('gw-b').map((i) => i.id).sort(),
+      ['r1', 'r2', 'r3', 'r4', 'r5'],
+    );
+    assert.deepEqual(changes, [{ replacedAll: true, n: 5 }]);
+    // A duplicate (seq 5 again) is ignored; a gap (7 after 5) makes it stale and asks again.
+    await pub.send(update(5));
+    await pub.send(update(7));
+    const [kind2] = await dealer.receive();
+    assert.equal(String(kind2), 'SNAPSHOT');
+    assert.equal(link(hub, 'gw-b').state, 'stale');
+    assert.equal(link(hub, 'gw-b').gaps, 1);
+    assert.equal(link(hub, 'gw-b').seq, 5);
+    // A SNAPEND for the abandoned request is ignored.
+    await dealer.send(['SNAPEND', JSON.stringify({ ...header, requestId, seq: 9, count: 0 })]);
+    await sleep(100);
+    assert.equal(link(hub, 'gw-b').state, 'stale');
+    assert.equal(hub.items('gw-b').length, 5);
+  });
+
+  it('a gap (skipped seq) marks the gateway stale, counts it and re-snapshots', async () => {
+    const { hub } = await startHub();
+    const sim = startSim(hub.endpoints);
+    sim.set(sensor());
+    await sim.start();
+    await waitFor(() => inSync(hub, sim), 'first sync');
+    const before = link(hub);
+    const states: string[] = [];
+    hub.onLink((l) => states.push(l.state));
+    sim.skipSeq(3);
+    sim.set(sensor());
+    await waitFor(() => link(hub).gaps === before.gaps + 1, 'gap counted');
+    await waitFor(() => inSync(hub, sim) && link(hub).snapshots > before.snapshots, 're-snapshot');
+    assert.ok(states.includes('stale'), `went stale on the gap (${states.join(',')})`);
+    assert.equal(link(hub).seq, sim.seq);
+  });
+
+  it('a gateway restart (new epoch) leads to a re-snapshot; seq only goes up within an epoch', async () => {
+    const { hub } = await startHub();
+    const checkSeq = watchSeq(hub);
+    const sim = startSim(hub.endpoints);
+    sim.set(sensor());
+    await sim.start();
+    sim.burst(30);
+    await waitFor(() => inSync(hub, sim), 'first sync');
+    const oldEpoch = sim.epoch;
+    const snapshots = link(hub).snapshots;
+    sim.restart();
+    sim.set(sensor('after-restart'));
+    await waitFor(() => inSync(hub, sim) && link(hub).snapshots > snapshots, 're-snapshot on the new epoch');
+    assert.notEqual(link(hub).epoch, oldEpoch);
+    assert.ok(hub.items('gw-a').some((i) => i.id === 'after-restart'));
+    checkSeq();
+  });
+
+  it('a frozen gateway is stale within 4 s and live again after it recovers', async () => {
+    const { hub } = await startHub();
+    const sim = startSim(hub.endpoints);
+    sim.set(sensor());
+    await sim.start();
+    await waitFor(() => inSync(hub, sim), 'first sync');
+    sim.freeze();
+    const frozenAt = Date.now();
+    await waitFor(() => link(hub).state === 'stale', 'stale', 4000);
+    const elapsed = Date.now() - frozenAt;
+    assert.ok(elapsed <= 4000, `stale after ${elapsed} ms`);
+    const snapshots = link(hub).snapshots;
+    sim.unfreeze();
+    sim.set(sensor('after-freeze'));
+    await waitFor(() => inSync(hub, sim) && link(hub).snapshots > snapshots, 'live again');
+  });
+});
+
+describe('gateway hub: authentication (CURVE + ZAP)', () => {
+  it('refuses an unknown CURVE key: no data arrives, the refusal is counted and logged', async () => {
+    const logs: GatewayLogEntry[] = [];
+    const { hub } = await startHub({ log: logs });
+    const intruder = zmq.curveKeyPair();
+    const sim = startSim(hub.endpoints, { keyPair: intruder }); // claims to be gw-a
+    sim.set(sensor());
+    await sim.start();
+    sim.burst(10);
+    await waitFor(() => hub.stats().zapRefusals >= 2 && sim.stats.authFailures >= 1, 'refusals');
+    await sleep(300);
+    assert.equal(link(hub).state, 'offline');
+    assert.equal(link(hub).lastHeard, null);
+    assert.equal(hub.items('gw-a').length, 0);
+    assert.ok(logs.some((l) => l.msg === 'zap: refused' && l.reason === 'unknown-key' && l.address === '127.0.0.1' && l.publicKey === intruder.publicKey));
+  });
+
+  it('refuses plain (NULL mechanism) clients on both sockets', async () => {
+    const { hub } = await startHub();
+    const pub = new zmq.Publisher({ linger: 0 });
+    const dealer = new zmq.Dealer({ routingId: 'gw-a', linger: 0, sendTimeout: 0 });
+    cleanups.push(() => {
+      pub.close();
+      dealer.close();
+    });
+    pub.connect(hub.endpoints.updates);
+    dealer.connect(hub.endpoints.control);
+    const epoch = 'plain-1';
+    const body = (seq: number) => JSON.stringify({ v: GATEWAY_PROTOCOL_VERSION, gw: 'gw-a', epoch, seq, at: Date.now() });
+    for (let i = 0; i < 10; i++) {
+      await pub.send(['HUGZ', body(0)]);
+      await dealer.send(['HELLO', JSON.stringify({ v: GATEWAY_PROTOCOL_VERSION, gw: 'gw-a', epoch, seq: 0, name: 'plain' })]).catch(() => undefined);
+      await sleep(50);
+    }
+    await waitFor(() => hub.stats().handshakeFailures >= 2, 'handshake failures on both sockets');
+    assert.equal(link(hub).lastHeard, null);
+    assert.equal(link(hub).state, 'offline');
+  });
+
+  it('drops messages naming another gateway (routing id ≠ gw) and non-allow-listed gateway ids', async () => {
+    const { hub } = await startHub();
+    const dealer = new zmq.Dealer({ routingId: 'gw-b', linger: 0, curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey });
+    cleanups.push(() => dealer.close());
+    dealer.connect(hub.endpoints.control);
+    await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-a', epoch: 'e', seq: 0, name: 'spoof' })]);
+    await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-zzz', epoch: 'e', seq: 0, name: 'stranger' })]);
+    await waitFor(() => hub.stats().foreign >= 2, 'foreign messages counted');
+    assert.equal(link(hub, 'gw-a').lastHeard, null);
+    assert.equal(link(hub, 'gw-b').lastHeard, null);
+  });
+});
+
+describe('gateway hub: hostile input', () => {
+  it('malformed messages from the simulator never crash the hub nor change its state', async () => {
+    const { hub } = await startHub();
+    const sim = startSim(hub.endpoints);
+    sim.set(sensor());
+    await sim.start();
+    await waitFor(() => inSync(hub, sim), 'first sync');
+    const hash = hub.stateHash('gw-a');
+    const seq = link(hub).seq;
+    const kinds = ['not-json', 'wrong-frames', 'schema', 'unknown-kind', 'wrong-version'] as const;
+    for (const kind of kinds) {
+      sim.sendMalformed(kind, 'updates');
+      sim.sendMalformed(kind, 'control');
+    }
+    sim.sendMalformed('oversized', 'updates'); // libzmq drops the connection; the PUB reconnects
+    sim.sendMalformed('oversized', 'control');
+    const counted = () => link(hub).rejected + hub.stats().rejected;
+    await waitFor(() => counted() >= kinds.length * 2, `all ${kinds.length * 2} rejected (got ${counted()})`);
+    assert.equal(hub.stateHash('gw-a'), hash);
+    assert.equal(link(hub).seq, seq);
+    assert.equal(link(hub).gaps, 0);
+    // Still working afterwards.
+    sim.set(sensor('after-garbage'));
+    await waitFor(() => inSync(hub, sim) && hub.items('gw-a').some((i) => i.id === 'after-garbage'), 'still in sync');
+  });
+
+  it('fuzz: random frames on both sockets are counted and change nothing', async () => {
+    const { hub } = await startHub();
+    const sim = startSim(hub.endpoints);
+    sim.set(sensor());
+    await sim.start();
+    await waitFor(() => inSync(hub, sim), 'first sync');
+    const hash = hub.stateHash('gw-a');
+    const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
+    const dealer = new zmq.Dealer({ ...curve, routingId: 'gw-b' });
+    const pub = new zmq.Publisher(curve);
+    cleanups.push(() => {
+      dealer.close();
+      pub.close();
+    });
+    const pubReady = new Promise<void>((resolve) => pub.events.on('handshake', () => resolve()));
+    dealer.connect(hub.endpoints.control);
+    pub.connect(hub.endpoints.updates);
+    await pubReady;
+    await sleep(200); // the SUB's subscription reaches the PUB
+
+    const kinds = ['UPDATE', 'HUGZ', 'HELLO', 'SNAPSHOT', 'SNAP', 'SNAPEND', 'COMMAND', 'ACK', 'GOSSIP', ''];
+    const valid = { v: 1, gw: 'gw-b', epoch: 'e1', seq: 1, at: 1, name: 'x', requestId: 'r', items: [], count: 0 };
+    const frame = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+      fc.json().map((j) => Buffer.from(j)),
+      // near-misses: a valid-looking header with one field replaced or removed
+      fc.record({ key: fc.constantFrom(...Object.keys(valid)), value: fc.jsonValue() }).map(({ key, value }) => Buffer.from(JSON.stringify({ ...valid, [key]: value }))),
+    );
+    const message = fc.oneof(
+      fc.tuple(fc.constantFrom(...kinds), frame).map(([k, b]) => [Buffer.from(k), b]),
+      fc.array(frame, { minLength: 1, maxLength: 4 }),
+    );
+    // Only messages decodeGatewayMessage refuses: the point is that refused input has no effect.
+    const samples = fc.sample(message, 300).filter((frames) => {
+      try {
+        decodeGatewayMessage(frames);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    for (const frames of samples) {
+      await dealer.send(frames);
+      await pub.send(frames);
+    }
+    const counted = () => link(hub, 'gw-b').rejected + hub.stats().rejected;
+    // PUB messages whose first frame matches no subscription prefix are still delivered (subscribe all),
+    // except an empty first frame — still a message; every one is counted.
+    await waitFor(() => counted() >= samples.length * 2, `${samples.length * 2} rejected (got ${counted()})`);
+    assert.equal(link(hub, 'gw-b').state, 'offline', 'refused input never starts a sync');
+    assert.equal(hub.stateHash('gw-a'), hash);
+    assert.equal(link(hub).state, 'live');
+    sim.set(sensor('after-fuzz'));
+    await waitFor(() => inSync(hub, sim) && hub.items('gw-a').some((i) => i.id === 'after-fuzz'), 'still in sync');
+  });
+});
+
+describe('gateway hub: field commands (Titanic)', () => {
+  it('a command is persisted, acked once, and a repeat resolves with the first ack', async () => {
+    const { hub, outbox } = await startHub();
+    const sim = startSim(hub.endpoints);
+    await sim.start();
+    await waitFor(() => inSync(hub, sim), 'first sync');
+    const acks: string[] = [];
+    hub.onAck((_gw, ack) => acks.push(ack.id));
+    const ack = await hub.sendCommand('gw-a', command('cmd-00000001'));
+    assert.equal(ack.status, 'done');
+    assert.equal(ack.id, 'cmd-00000001');
+    assert.deepEqual(outbox.get('cmd-00000001')?.ack, ack);
+    assert.deepEqual(outbox.pending(), []);
+    const again = await hub.sendCommand('gw-a', command('cmd-00000001'));
+    assert.deepEqual(again, ack);
+    await sleep(100);
+    assert.equal(sim.effects.get('cmd-00000001'), 1);
+    assert.deepEqual(acks, ['cmd-00000001']);
+    // A second ACK for an acked id is ignored.
+    assert.equal(outbox.markAcked('cmd-00000001', { ...ack, status: 'rejected' }), false);
+    assert.equal(outbox.get('cmd-00000001')?.ack?.status, 'done');
+  });
+
+  it('is retried until the gateway comes back; the outbox survives a new hub on the same DB file', async () => {
+    const dbFile = join(dir, 'outbox-restart.sqlite');
+    const first = await startHub({ dbFile });
+    const pending = first.hub.sendCommand('gw-a', command('cmd-retry-1')).catch((error: Error) => error);
+    assert.equal(first.outbox.pending().length, 1, 'persisted before any gateway is there');
+    await sleep(100);
+    await first.hub.close(); // host restarts while the command is unacknowledged
+    assert.ok((await pending) instanceof Error);
+    first.db.close();
+
+    const second = await startHub({ dbFile });
+    assert.deepEqual(
+      second.outbox.pending().map((p) => p.command.id),
+      ['cmd-retry-1'],
+    );
+    const acked = new Promise<string>((resolve) => second.hub.onAck((_gw, ack) => resolve(ack.id)));
+    const late = second.hub.sendCommand('gw-a', command('cmd-retry-2')); // sent while the gateway is away
+    await sleep(300);
+    const sim = startSim(second.endpoints);
+    await sim.start(); // the gateway comes back: the 2 s retry delivers both
+    assert.equal(await acked, 'cmd-retry-1');
+    assert.equal((await late).status, 'done');
+    await waitFor(() => second.outbox.pending().length === 0, 'both acked');
+    await sleep(2200); // a further retry round must not apply anything twice
+    assert.equal(sim.effects.get('cmd-retry-1'), 1);
+    assert.equal(sim.effects.get('cmd-retry-2'), 1);
+  });
+});
