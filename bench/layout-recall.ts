@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import { startChromiumHost } from '../electron/node/chromium-host/host.js';
 import { defaultPresetsDir, defaultWallFile, rendererDist } from '../electron/node/project-paths.js';
 import { displaySlots } from '../native-bridge/wall-geometry.js';
+import { noGatewaysFile } from '../test/support/fixtures.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
 
 export async function run(args: string[]): Promise<object> {
   const recalls = Number(args[0] ?? 50);
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-bench-'));
-  const host = await startChromiumHost({ wallFile: defaultWallFile, presetsDir: defaultPresetsDir, dataDir, rendererDir: rendererDist, windows: 'headless', log: () => {} });
+  const host = await startChromiumHost({ wallFile: defaultWallFile, presetsDir: defaultPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', log: () => {} });
   try {
     const displays = displaySlots(host.core.wall).map((s) => s.windowId);
     const painted = new Map<string, number>();

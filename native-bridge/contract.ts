@@ -280,6 +280,19 @@ export const liveBatch = z.strictObject({
 });
 export type LiveBatch = z.infer<typeof liveBatch>;
 
+/** layouts/gateways/*.yaml: where the host listens for edge gateways and which may connect. */
+export const gatewaysConfig = z.strictObject({
+  bind: z.strictObject({ updates: z.string().regex(/^tcp:\/\/.+:(\d+|\*)$/), control: z.string().regex(/^tcp:\/\/.+:(\d+|\*)$/) }),
+  /** Run the embedded simulated province (DEMO data) with keys generated in the data folder. */
+  simulate: z.boolean().default(false),
+  /** Multiplies how often the simulated sensors publish. */
+  simulationRate: z.number().positive().max(1000).default(1),
+  gateways: z
+    .array(z.strictObject({ id: z.string().min(1).max(128), name: z.string().min(1).max(200), publicKey: z.string().length(40, 'a CURVE public key is 40 Z85 characters') }))
+    .default([]),
+});
+export type GatewaysConfig = z.infer<typeof gatewaysConfig>;
+
 // ---------------------------------------------------------------------------------------------
 // Requests, responses and events
 

@@ -19,11 +19,16 @@ export class AlertService {
   }
 
   raise(severity: Severity, source: string, title: LocalizedText): Alert {
-    const alert: Alert = { id: randomUUID(), at: this.clock(), severity, source, title, ackedBy: null, ackedAt: null };
-    this.db
-      .prepare('INSERT INTO alerts (id, at, severity, source, title) VALUES (?, ?, ?, ?, ?)')
+    return this.raiseOnce(randomUUID(), severity, source, title, this.clock());
+  }
+
+  /** Raises an alert under a stable id (e.g. a gateway's event id); an id seen before is ignored. */
+  raiseOnce(id: string, severity: Severity, source: string, title: LocalizedText, at: number): Alert {
+    const alert: Alert = { id, at, severity, source, title, ackedBy: null, ackedAt: null };
+    const inserted = this.db
+      .prepare('INSERT OR IGNORE INTO alerts (id, at, severity, source, title) VALUES (?, ?, ?, ?, ?)')
       .run(alert.id, alert.at, alert.severity, alert.source, JSON.stringify(alert.title));
-    this.listeners.forEach((l) => l());
+    if (inserted.changes > 0) this.listeners.forEach((l) => l());
     return alert;
   }
 

@@ -25,7 +25,7 @@ export function parseYamlFile<S extends z.ZodType>(file: string, schema: S): z.i
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntax = doc.errors[0];
-  if (syntax) throw new LayoutFileError(file, syntax.linePos?.[0].line ?? null, null, syntax.message);
+  if (syntax) throw new LayoutFileError(file, lineCounter.linePos(syntax.pos[0]).line, null, syntax.message);
   const result = schema.safeParse(doc.toJS());
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

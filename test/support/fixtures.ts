@@ -7,6 +7,10 @@ import { defaultPresetsDir, defaultWallFile, projectRoot } from '../../electron/
 
 export { defaultPresetsDir as demoPresetsDir, defaultWallFile as demoWallFile, projectRoot };
 
+/** Gateway configs for tests: ephemeral ports, with or without the embedded simulated province. */
+export const noGatewaysFile = join(projectRoot, 'test', 'support', 'gateways-none.yaml');
+export const simulatedGatewaysFile = join(projectRoot, 'test', 'support', 'gateways-sim.yaml');
+
 /** A fresh temporary folder, removed when the test file finishes. */
 export function tempDir(prefix = 'ioc-wall-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeInfo } from '../../electron/node/chromium-host/host.js';
-import { projectRoot } from './fixtures.js';
+import { noGatewaysFile, projectRoot, simulatedGatewaysFile } from './fixtures.js';
 
 export interface HostProcess {
   proc: ChildProcess;
@@ -17,8 +17,9 @@ export interface HostProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; timeoutMs?: number }): Promise<HostProcess> {
-  const args = ['--import', 'tsx', join(projectRoot, 'electron/node/chromium-host/main.ts'), '--windows', options.windows, '--data-dir', options.dataDir];
+export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; simulate?: boolean; timeoutMs?: number }): Promise<HostProcess> {
+  const gateways = options.simulate ? simulatedGatewaysFile : noGatewaysFile;
+  const args = ['--import', 'tsx', join(projectRoot, 'electron/node/chromium-host/main.ts'), '--windows', options.windows, '--data-dir', options.dataDir, '--gateways', gateways];
   if (options.wallFile) args.push('--wall', options.wallFile);
   const proc = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

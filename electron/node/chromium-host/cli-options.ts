@@ -2,12 +2,13 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultPresetsDir, defaultWallFile } from '../project-paths.js';
+import { defaultGatewaysFile, defaultPresetsDir, defaultWallFile } from '../project-paths.js';
 import type { WindowMode } from './chromium.js';
 
 export interface HostCliOptions {
   wallFile: string;
   presetsDir: string;
+  gatewaysFile: string;
   dataDir: string;
   windows: WindowMode | 'none';
   listenHost: string;
@@ -18,6 +19,7 @@ export interface HostCliOptions {
 export const USAGE = `Options:
   --wall <file.yaml>     wall definition (default layouts/walls/demo.yaml, or IOC_WALL_FILE)
   --presets <dir>        preset folder (default layouts/presets)
+  --gateways <file.yaml> edge gateways and the embedded simulator (default layouts/gateways/demo.yaml)
   --data-dir <dir>       database and window profiles (default $XDG_DATA_HOME/ioc-wall, or IOC_WALL_DATA)
   --windows <mode>       auto | app | headless | none (default auto: app windows when a display exists)
   --listen <address>     address to serve on (default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
@@ -34,6 +36,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     options: {
       wall: { type: 'string' },
       presets: { type: 'string' },
+      gateways: { type: 'string' },
       'data-dir': { type: 'string' },
       windows: { type: 'string', default: 'auto' },
       listen: { type: 'string', default: '127.0.0.1' },
@@ -51,6 +54,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   return {
     wallFile: resolve(values.wall ?? env.IOC_WALL_FILE ?? defaultWallFile),
     presetsDir: resolve(values.presets ?? defaultPresetsDir),
+    gatewaysFile: resolve(values.gateways ?? defaultGatewaysFile),
     dataDir: resolve(values['data-dir'] ?? env.IOC_WALL_DATA ?? join(dataHome, 'ioc-wall')),
     windows: mode === 'auto' ? (hasDisplay(env) ? 'app' : 'headless') : (mode as WindowMode | 'none'),
     listenHost: values.listen,

@@ -10,13 +10,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sendEvent, serveOverPort } from '../../../native-bridge/channel.js';
 import { attachWebSocketGateway } from '../../../native-bridge/transports/websocket-server.js';
 import { displaySlots } from '../../../native-bridge/wall-geometry.js';
+import { gatewaysConfig } from '../../../native-bridge/contract.js';
 import { newLaunchToken, startCore, type Core } from '../core.js';
+import { startFieldLink, type FieldLink } from '../field/field-link.js';
+import type { GatewayLog } from '../gateway/log.js';
+import { parseYamlFile } from '../layout-files.js';
 import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowMode } from './chromium.js';
 import { createStaticServer } from './static-server.js';
 
 export interface ChromiumHostOptions {
   wallFile: string;
   presetsDir: string;
+  gatewaysFile: string;
   dataDir: string;
   rendererDir: string;
   /** 'none' serves the wall without opening windows (display PCs connect on their own). */
@@ -33,11 +38,13 @@ export interface RuntimeInfo {
   token: string;
   consoleUrl: string;
   databaseFile: string;
+  gateways: { updates: string; control: string; hostPublicKey: string };
   windows: { windowId: string; url: string; pid: number | undefined; cdpUrl: string | null }[];
 }
 
 export interface ChromiumHost {
   core: Core;
+  field: FieldLink;
   baseUrl: string;
   token: string;
   windowUrl(windowId: string): string;
@@ -54,6 +61,8 @@ export function runtimeFile(dataDir: string, wallId: string): string {
 export async function startChromiumHost(options: ChromiumHostOptions): Promise<ChromiumHost> {
   const log = options.log ?? ((line: string) => console.error(line));
   const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: 'chromium' });
+  const gatewayLog: GatewayLog = (entry) => log(JSON.stringify(entry));
+  const field = await startFieldLink(core, parseYamlFile(options.gatewaysFile, gatewaysConfig), options.dataDir, gatewayLog);
   const token = newLaunchToken();
   const listenHost = options.listenHost ?? '127.0.0.1';
   const http = createStaticServer(options.rendererDir);
@@ -119,6 +128,7 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
     token,
     consoleUrl: windowUrl('console'),
     databaseFile: core.databaseFile,
+    gateways: { ...field.endpoints, hostPublicKey: field.hostPublicKey },
     windows: ['console', ...displaySlots(core.wall).map((s) => s.windowId)].map((windowId) => {
       const w = windows.find((x) => x.windowId === windowId);
       return { windowId, url: windowUrl(windowId), pid: w?.pid(), cdpUrl: w?.cdpUrl() ?? null };
@@ -130,6 +140,7 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
 
   return {
     core,
+    field,
     baseUrl,
     token,
     windowUrl,
@@ -141,6 +152,7 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
       await gateway.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       rmSync(file, { force: true });
+      await field.close();
       await core.close();
     },
   };

@@ -4,12 +4,8 @@
  * columnar batches at most every `flushMs`, each with a sequence number so a window that missed
  * one resyncs with a snapshot.
  */
-import type { GatewayLink, LiveBatch, LiveSensor, LiveSnapshot, ReadingColumns, StateItem } from '../../../native-bridge/contract.js';
-
-export interface ItemChange {
-  op: 'set' | 'delete';
-  item: StateItem;
-}
+import type { GatewayLink, LiveBatch, LiveSensor, LiveSnapshot, ReadingColumns } from '../../../native-bridge/contract.js';
+import type { ItemChange } from '../gateway/gateway-hub.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 

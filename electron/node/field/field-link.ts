@@ -1,0 +1,95 @@
+/**
+ * Wires the field into the core: gateway hub (ZeroMQ) → telemetry cache (SQLite worker) and live
+ * state (windows) and alerts; on start, the last known state comes from the cache at once, so the
+ * wall is drawn with every gateway offline. Optionally runs the embedded simulated province.
+ */
+import { join } from 'node:path';
+import type { GatewayLink, GatewaysConfig, StateItem } from '../../../native-bridge/contract.js';
+import { demoGatewayDefinitions, startProvince, type ProvinceHandle } from '../../../sim/province.js';
+import { TelemetryCache } from '../cache/cache-client.js';
+import type { Core } from '../core.js';
+import { SqliteCommandOutbox } from '../gateway/command-outbox.js';
+import { GatewayHub, type GatewayConfig, type ItemChange } from '../gateway/gateway-hub.js';
+import { loadOrCreateKeyPair } from '../gateway/keys.js';
+import type { GatewayLog } from '../gateway/log.js';
+
+export interface FieldLink {
+  hub: GatewayHub;
+  cache: TelemetryCache;
+  province: ProvinceHandle | null;
+  endpoints: { updates: string; control: string };
+  hostPublicKey: string;
+  close(): Promise<void>;
+}
+
+function offlineLink(gateway: string, name: string, lastHeard: number | null): GatewayLink {
+  return { gateway, name, state: 'offline', lastHeard, lastHeartbeat: null, epoch: null, seq: 0, gaps: 0, snapshots: 0, rejected: 0 };
+}
+
+/** Gateway events become operator alerts, once per event id. */
+function raiseEventAlerts(core: Core, gatewayId: string, changes: readonly ItemChange[]): void {
+  for (const { op, item } of changes) {
+    if (op !== 'set' || item.type !== 'event' || item.cleared) continue;
+    core.alerts.raiseOnce(`${gatewayId}/${item.id}`, item.severity, `gateway:${gatewayId}`, item.title, item.at);
+  }
+}
+
+export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir: string, log: GatewayLog): Promise<FieldLink> {
+  const keyPair = loadOrCreateKeyPair(join(dataDir, 'keys', 'host-curve.json'));
+  const simulated = config.simulate ? demoGatewayDefinitions() : [];
+  const simKeys = Object.fromEntries(simulated.map((g) => [g.id, loadOrCreateKeyPair(join(dataDir, 'keys', 'sim', `${g.id}.json`))]));
+  const gateways: GatewayConfig[] = [...config.gateways, ...simulated.map((g) => ({ id: g.id, name: g.name, publicKey: simKeys[g.id]!.publicKey }))];
+
+  const cache = await TelemetryCache.open(join(dataDir, `${core.wall.id}-telemetry.sqlite`), {
+    onError: (error) => log({ level: 'error', msg: 'telemetry cache', error: error.message }),
+  });
+  // Draw the last known field state before any gateway answers.
+  const { items, lastUpdateByGateway } = await cache.latest();
+  const byGateway = new Map<string, ItemChange[]>();
+  for (const { gatewayId, item } of items) {
+    let list = byGateway.get(gatewayId);
+    if (!list) byGateway.set(gatewayId, (list = []));
+    list.push({ op: 'set', item });
+  }
+  for (const [gatewayId, changes] of byGateway) core.live.apply(gatewayId, changes, true);
+  for (const g of gateways) core.live.setLink(offlineLink(g.id, g.name, lastUpdateByGateway[g.id] ?? null));
+
+  const hub = new GatewayHub({ endpoints: config.bind, keyPair, gateways, outbox: new SqliteCommandOutbox(core.db), log });
+  hub.onChange((gatewayId, changes, replacedAll) => {
+    if (replacedAll) cache.replaceGateway(gatewayId, changes.map((c) => c.item as StateItem));
+    else cache.write(gatewayId, changes);
+    core.live.apply(gatewayId, changes, replacedAll);
+    raiseEventAlerts(core, gatewayId, changes);
+  });
+  hub.onLink((link) => core.live.setLink(link));
+  const endpoints = await hub.start();
+  // The hub reports state changes; sequence numbers and heartbeat times move every second.
+  const linkRefresh = setInterval(() => hub.links().forEach((link) => core.live.setLink(link)), 1000);
+  linkRefresh.unref();
+
+  let province: ProvinceHandle | null = null;
+  if (config.simulate) {
+    province = await startProvince({
+      endpoints,
+      hostPublicKey: keyPair.publicKey,
+      gatewayKeys: simKeys,
+      rateScale: config.simulationRate,
+      log: (line) => log({ level: 'info', msg: line }),
+    });
+  }
+
+  return {
+    hub,
+    cache,
+    province,
+    endpoints,
+    hostPublicKey: keyPair.publicKey,
+    async close() {
+      clearInterval(linkRefresh);
+      await province?.stop();
+      await hub.close();
+      await cache.flush().catch(() => {});
+      await cache.close();
+    },
+  };
+}
