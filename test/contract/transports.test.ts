@@ -11,7 +11,7 @@ import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory
 import { startCore, type Core } from '../../electron/node/core.js';
 import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
-import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
 
 enablePatches();
@@ -38,7 +38,7 @@ async function inMemoryHarness(): Promise<Harness> {
 }
 
 async function webSocketHarness(): Promise<Harness> {
-  const host: ChromiumHost = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
+  const host: ChromiumHost = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
   return {
     connect: async () => connectNodeClient(host.baseUrl, host.token),
     close: () => host.close(),
@@ -138,6 +138,7 @@ for (const [name, make] of [
         presets.map((p) => [p.name, p.source]),
         [
           ['briefing', 'file'],
+          ['field', 'file'],
           ['night-shift', 'database'],
           ['overview', 'file'],
         ],
