@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.js';
-import { geoPoint, sensorKind } from './gateway-protocol.js';
+import { fieldCommand, geoPoint, sensorKind } from './gateway-protocol.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './gateway-protocol.js';
@@ -334,6 +334,20 @@ export const contract = {
     'alerts.ack': {
       request: z.strictObject({ id: z.string().min(1) }),
       response: empty,
+    },
+    /**
+     * A command to the field through a gateway. Answered once the command is persisted (it is then
+     * delivered exactly once, retried until the gateway acknowledges, across host restarts); the
+     * acknowledgement arrives later as an alert.
+     */
+    'field.command': {
+      request: z.strictObject({
+        gateway: z.string().min(1).max(128),
+        type: fieldCommand.shape.type,
+        target: fieldCommand.shape.target,
+        params: fieldCommand.shape.params,
+      }),
+      response: z.strictObject({ id: z.string(), persistedAt: z.int() }),
     },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {

@@ -14,6 +14,7 @@ import {
   type Actor,
   type EventName,
   type EventOf,
+  type FieldCommand,
   type NodeStatus,
   type WallDefinition,
   type WindowId,
@@ -50,8 +51,15 @@ export interface PaintReport {
   at: number;
 }
 
+/** How the core reaches the field; attached by the host once its gateway link runs. */
+export interface FieldCommandPort {
+  /** Persists the command and starts delivering it (acknowledgements are reported by the host). */
+  send(gateway: string, command: FieldCommand): Promise<void>;
+}
+
 export interface Core {
   wall: WallDefinition;
+  attachField(port: FieldCommandPort | null): void;
   controller: WallController;
   alerts: AlertService;
   live: LiveState;
@@ -118,6 +126,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     windows.set(id, { connections: 0, paintedRevision: 0, lastSeen: null, lossTimer: null });
   }
   const sessions = new Set<SessionContext>();
+  let fieldPort: FieldCommandPort | null = null;
   const paintListeners = new Set<(report: PaintReport) => void>();
 
   const status = (): NodeStatus => ({
@@ -196,12 +205,19 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       alerts.acknowledge(id, requireHello(ctx));
       return {};
     },
+    'field.command': (request, ctx) => sendFieldCommand(fieldPort, requireHello(ctx), request),
     'live.snapshot': (_request, ctx) => {
       requireHello(ctx);
       return live.snapshot();
     },
   };
   const server = new ContractServer(handlers);
+  function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: { gateway: string; type: FieldCommand['type']; target: string; params: FieldCommand['params'] }) {
+    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not send commands to the field`);
+    if (!port) throw new ContractError('not-found', 'this host has no gateway link');
+    const command: FieldCommand = { id: randomUUID(), type: request.type, target: request.target, params: request.params, issuedAt: Date.now(), issuedBy: actor.id };
+    return port.send(request.gateway, command).then(() => ({ id: command.id, persistedAt: command.issuedAt }));
+  }
   const lossAlertMs = options.windowLossAlertMs ?? 5000;
   let presetsSeen = controller.presets().length;
   controller.onAccepted(() => {
@@ -218,6 +234,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     db,
     databaseFile,
     status,
+    attachField(port) {
+      fieldPort = port;
+    },
     openSession(emit) {
       const ctx: SessionContext = { windowId: null, actor: null, emit };
       sessions.add(ctx);

@@ -17,8 +17,8 @@ export interface HostProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; simulate?: boolean; timeoutMs?: number }): Promise<HostProcess> {
-  const gateways = options.simulate ? simulatedGatewaysFile : noGatewaysFile;
+export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; simulate?: boolean; gatewaysFile?: string; timeoutMs?: number }): Promise<HostProcess> {
+  const gateways = options.gatewaysFile ?? (options.simulate ? simulatedGatewaysFile : noGatewaysFile);
   const args = ['--import', 'tsx', join(projectRoot, 'electron/node/chromium-host/main.ts'), '--windows', options.windows, '--data-dir', options.dataDir, '--gateways', gateways];
   if (options.wallFile) args.push('--wall', options.wallFile);
   const proc = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });

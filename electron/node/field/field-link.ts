@@ -4,7 +4,7 @@
  * wall is drawn with every gateway offline. Optionally runs the embedded simulated province.
  */
 import { join } from 'node:path';
-import type { GatewayLink, GatewaysConfig, StateItem } from '../../../native-bridge/contract.js';
+import { ContractError, type GatewayLink, type GatewaysConfig, type StateItem } from '../../../native-bridge/contract.js';
 import { demoGatewayDefinitions, startProvince, type ProvinceHandle } from '../../../sim/province.js';
 import { TelemetryCache } from '../cache/cache-client.js';
 import type { Core } from '../core.js';
@@ -54,7 +54,8 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
   for (const [gatewayId, changes] of byGateway) core.live.apply(gatewayId, changes, true);
   for (const g of gateways) core.live.setLink(offlineLink(g.id, g.name, lastUpdateByGateway[g.id] ?? null));
 
-  const hub = new GatewayHub({ endpoints: config.bind, keyPair, gateways, outbox: new SqliteCommandOutbox(core.db), log });
+  const outbox = new SqliteCommandOutbox(core.db);
+  const hub = new GatewayHub({ endpoints: config.bind, keyPair, gateways, outbox, log });
   hub.onChange((gatewayId, changes, replacedAll) => {
     if (replacedAll) cache.replaceGateway(gatewayId, changes.map((c) => c.item as StateItem));
     else cache.write(gatewayId, changes);
@@ -63,6 +64,26 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
   });
   hub.onLink((link) => core.live.setLink(link));
   const endpoints = await hub.start();
+  core.attachField({
+    send(gateway, command) {
+      const acked = hub.sendCommand(gateway, command);
+      acked.catch(() => {}); // reported through onAck; a closing hub leaves it in the outbox
+      // The outbox write happens synchronously inside sendCommand (Titanic: persist, then send).
+      if (outbox.get(command.id)) return Promise.resolve();
+      return acked.then(() => undefined, (error: Error) => Promise.reject(new ContractError('invalid', error.message, 'gateway')));
+    },
+  });
+  // Every acknowledgement, including those of commands a previous host process sent, is told.
+  hub.onAck((gatewayId, ack) => {
+    const entry = outbox.get(ack.id);
+    const what = entry ? `${entry.command.type} → ${entry.command.target}` : ack.id;
+    const done = ack.status === 'done';
+    const detail = ack.detail ? ` (${ack.detail})` : '';
+    core.alerts.raiseOnce(`ack/${ack.id}`, done ? 'info' : 'warning', `field:${gatewayId}`, {
+      vi: `Lệnh ${what}: ${done ? 'đã thực hiện' : `bị từ chối${detail}`}`,
+      en: `Command ${what}: ${done ? 'done' : `rejected${detail}`}`,
+    }, ack.at);
+  });
   // The hub reports state changes; sequence numbers and heartbeat times move every second.
   const linkRefresh = setInterval(() => hub.links().forEach((link) => core.live.setLink(link)), 1000);
   linkRefresh.unref();
@@ -86,6 +107,7 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
     hostPublicKey: keyPair.publicKey,
     async close() {
       clearInterval(linkRefresh);
+      core.attachField(null);
       await province?.stop();
       await hub.close();
       await cache.flush().catch(() => {});

@@ -1,0 +1,104 @@
+/**
+ * Titanic delivery of field commands across a host crash: the host persists a command and sends
+ * it; the gateway starts acting on it; the host is SIGKILLed before the acknowledgement arrives;
+ * the restarted host resends the pending command and the gateway, seeing the id again, does not
+ * act twice. Real host process, real ZeroMQ with CURVE, real SQLite.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as zmq from 'zeromq';
+import type { FieldCommand } from '../../native-bridge/contract.js';
+import { SimGateway } from '../../sim/gateway.js';
+import { spawnHost, type HostProcess } from '../support/host-process.js';
+import { tempDir } from '../support/fixtures.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('field commands survive a host crash', () => {
+  const dataDir = tempDir('ioc-wall-titanic-');
+  let host: HostProcess | undefined;
+  let gateway: SimGateway | undefined;
+  after(async () => {
+    await gateway?.stop();
+    await host?.stop('SIGKILL');
+  });
+
+  it('is delivered exactly once when the host is SIGKILLed between persisted and acknowledged', { timeout: 120_000 }, async () => {
+    const [updatesPort, controlPort] = [await freePort(), await freePort()];
+    const keyPair = zmq.curveKeyPair();
+    const gatewaysFile = join(dataDir, 'gateways.yaml');
+    writeFileSync(
+      gatewaysFile,
+      [
+        `bind: { updates: 'tcp://127.0.0.1:${updatesPort}', control: 'tcp://127.0.0.1:${controlPort}' }`,
+        'simulate: false',
+        'gateways:',
+        `  - { id: gw-test, name: Cổng thử nghiệm, publicKey: '${keyPair.publicKey}' }`,
+        '',
+      ].join('\n'),
+    );
+    host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
+
+    const effects = new Map<string, number>();
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    gateway = new SimGateway({
+      id: 'gw-test',
+      name: 'Cổng thử nghiệm',
+      endpoints: host.runtime.gateways,
+      hostPublicKey: host.runtime.gateways.hostPublicKey,
+      keyPair,
+      onCommand: async (command: FieldCommand) => {
+        effects.set(command.id, (effects.get(command.id) ?? 0) + 1);
+        if (effects.size === 1) await firstHeld; // the siren sounds; the ack waits until the host is dead
+        return { status: 'done' };
+      },
+    });
+    await gateway.start();
+
+    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    await client.call('session.hello', { window: 'console' });
+    await until(async () => (await client.call('live.snapshot', {})).links.some((l) => l.gateway === 'gw-test' && l.state === 'live'), 'the gateway to be live');
+    const { id } = await client.call('field.command', { gateway: 'gw-test', type: 'siren', target: 'siren-bien-hoa-1', params: { minutes: 5 } });
+    transport.close();
+    await until(() => effects.get(id) === 1, 'the gateway to act on the command');
+
+    await host.stop('SIGKILL');
+    releaseFirst(); // the ACK goes to a dead host
+    await sleep(300);
+    host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
+
+    const second = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    await second.client.call('session.hello', { window: 'console' });
+    await until(
+      // The restarted host finds the command in its outbox (persisted before the crash) and closes it.
+      async () => (await second.client.call('alerts.list', {})).alerts.some((a) => a.source === 'field:gw-test' && a.title.vi === 'Lệnh siren → siren-bien-hoa-1: đã thực hiện'),
+      'the restarted host to receive the acknowledgement',
+      30_000,
+    );
+    second.transport.close();
+    assert.equal(effects.get(id), 1, 'the gateway acted exactly once');
+    assert.equal(effects.size, 1);
+    // Whether the queued ACK reached the new host first or the host resent the command (and the
+    // gateway answered it from its de-duplication memory), the effect happened once.
+  });
+});
