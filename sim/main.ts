@@ -2,7 +2,7 @@
  * `npm run sim -- --config sim.yaml [--incident flood] [--schedule [minutes]]`: runs the demo
  * province's gateways (DEMO DATA, sim/province.ts) against a wall host. See usage() below.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -75,6 +75,7 @@ function loadKeys(file: string, create: boolean): Record<string, CurveKeyPair> {
         return [id, { publicKey: pair.publicKey, secretKey: pair.secretKey }];
       }),
     );
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
     console.log(`sim: created ${file}`);
@@ -144,8 +145,13 @@ async function main(): Promise<void> {
   const keysFile = resolve(base, config.gatewayKeysFile);
   const gatewayKeys = loadKeys(keysFile, Boolean(values['init-keys']));
   if (values['init-keys']) {
-    console.log('Gateway public keys (add them to the host allow-list):');
-    for (const def of demoGatewayDefinitions()) console.log(`  ${def.id.padEnd(14)} ${gatewayKeys[def.id]?.publicKey ?? '(missing)'}  ${def.name}`);
+    // Printed as the `gateways:` list of a host gateways file (layouts/gateways/*.yaml), ready to paste.
+    console.log('# Allow-list for the wall host (paste under "gateways:" in its gateways file, with simulate: false):');
+    console.log('gateways:');
+    for (const def of demoGatewayDefinitions()) {
+      const key = gatewayKeys[def.id]?.publicKey;
+      if (key) console.log(`  - { id: ${def.id}, name: '${def.name}', publicKey: '${key}' }`);
+    }
     return;
   }
   let hostPublicKey = config.hostPublicKey;
