@@ -14,6 +14,13 @@ export const simulatedGatewaysFile = join(projectRoot, 'test', 'support', 'gatew
 /** A fresh temporary folder, removed when the test file finishes. */
 export function tempDir(prefix = 'ioc-wall-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  // A browser profile may still be flushing when the hook runs: retry, and never fail a test on cleanup.
+  after(() => {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (error) {
+      console.warn(`could not remove ${dir}: ${(error as Error).message}`);
+    }
+  });
   return dir;
 }

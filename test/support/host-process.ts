@@ -39,6 +39,11 @@ export async function spawnHost(options: { dataDir: string; windows: 'headless' 
   if (!existsSync(file)) throw new Error(`no runtime file ${file}`);
   const runtime = JSON.parse(readFileSync(file, 'utf8')) as RuntimeInfo;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // If the test process ends without stopping the host (a failed hook, a timeout), the host must
+  // not outlive it: SIGTERM lets it close its Chromium windows on its own.
+  const orphanGuard = () => proc.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.removeListener('exit', orphanGuard));
   return {
     proc,
     runtime,
