@@ -9,7 +9,7 @@ import { AlertsPanel } from './AlertsPanel.js';
 import { Miniature } from './Miniature.js';
 import { PresetsPanel } from './PresetsPanel.js';
 import { StatusStrip } from './StatusStrip.js';
-import { AddTile, isTypingTarget, SelectedTile } from './TilePanel.js';
+import { AddTile, isTypingTarget, SelectedTile, SelectedTileEditor } from './TilePanel.js';
 
 export function ConsoleApp() {
   const { t } = useTranslation();
@@ -51,6 +51,7 @@ export function ConsoleApp() {
             <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
             <AddTile onAdded={setSelected} />
           </div>
+          <SelectedTileEditor id={selected} />
           <p className="hint muted">{t('console.hint')}</p>
         </section>
         <aside className="console-side">

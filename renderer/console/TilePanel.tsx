@@ -6,6 +6,7 @@ import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { tileTitle } from '../tiles/TileFrame.js';
 import { findFreeArea, newTile } from './layout.js';
+import { TileEditorPanel } from './TileEditorPanel.js';
 
 const kinds = Object.keys(tilePropSchemas) as TileKind[];
 const NEW_TILE = { w: 4, h: 3 };
@@ -64,6 +65,21 @@ export function SelectedTile({ id, onRemoved }: { id: string | null; onRemoved: 
       <button type="button" className="btn btn-danger" data-testid="delete-tile" onClick={() => void remove()}>
         {t('console.deleteTile')}
       </button>
+    </div>
+  );
+}
+
+/**
+ * The selected tile's prop editor; a new selection starts from a clean draft. The slot keeps one
+ * height with or without a selection, so selecting a tile (on pointer-down, at the start of a
+ * drag) never resizes the miniature under the operator's pointer.
+ */
+export function SelectedTileEditor({ id }: { id: string | null }) {
+  const { t } = useTranslation();
+  const tile = useAppStore((s) => (id ? (s.wall?.tiles.find((x) => x.id === id) ?? null) : null));
+  return (
+    <div className="tile-editor-slot" data-testid="tile-editor-slot">
+      {tile ? <TileEditorPanel key={tile.id} tile={tile} /> : <div className="tile-editor-empty muted">{t('editor.noSelection')}</div>}
     </div>
   );
 }

@@ -330,7 +330,13 @@ export class LiveFeed {
       } while (this.again);
     } catch (error) {
       this.queued = [];
+      // a resync asked for while this round was failing (a newer link-up) still gets its round
+      const requested = this.again;
       this.again = false;
+      if (requested) {
+        queueMicrotask(() => void this.resync());
+        return;
+      }
       // on a disconnect the next link-up (hello) resyncs; anything else retries
       if (!(error instanceof ContractError && error.code === 'disconnected')) {
         console.warn('ioc-wall: live.snapshot failed', error);

@@ -2,8 +2,10 @@
  * Connects this window to its host and keeps the store in sync:
  *  - transport: Electron IPC when the preload exposed `window.iocBridge`, else a WebSocket to the
  *    Chromium host with the per-launch token from the URL hash;
- *  - on every link-up: session.hello, then wall.resync from the local revision, alerts (and, in
- *    the console, presets);
+ *  - on every link-up, in this order: session.hello, wall.resync from the local revision, then the
+ *    live snapshot (alerts and, in the console, presets are fetched right after hello). A newer
+ *    link-up supersedes a run still in flight: the old run stops at its next await without
+ *    touching the store, and the new one starts again from hello;
  *  - live wall.patch events applied in order with immer; at or below the local revision they are
  *    dropped, and a gap (or a patch arriving mid-resync that does not fit) triggers a resync;
  *  - live field data (live-store.ts): live.snapshot after every hello, then live.batch events.
@@ -63,7 +65,13 @@ export function errorMessage(error: unknown): string {
 }
 
 export class Session {
-  private syncing = false;
+  /** Bumped by every link change; a sync run of an older epoch stops at its next await. */
+  private epoch = 0;
+  /** Epoch of the sync run in progress, or null. */
+  private running: number | null = null;
+  /** Set by a link-up, cleared once hello succeeded / the live snapshot was requested. */
+  private needHello = false;
+  private needLive = false;
   private syncAgain = false;
   private forceSnapshot = false;
   private queued: WallPatchEvent[] = [];
@@ -87,21 +95,29 @@ export class Session {
     useAppStore.setState({ windowId: this.windowId });
     this.subscribe();
     this.client.onLink((up) => {
+      // Either way a run still in flight belongs to the old link: let it go quietly.
+      this.epoch++;
+      this.clearRetry();
       if (up) {
         useAppStore.setState({ link: 'up' });
-        void this.sync(true);
+        this.needHello = true;
+        this.needLive = true;
+        void this.sync();
       } else {
         useAppStore.setState({ link: 'down' });
       }
     });
   }
 
-  /** Runs a wall command; failures are shown in a toast (never silent) and resolve to null. */
-  async execute(command: Command): Promise<ResponseOf<'wall.execute'> | null> {
+  /**
+   * Runs a wall command; failures are shown in a toast (never silent) and resolve to null.
+   * `describe` may word the toast for a failure (e.g. name the refused field); null = the default.
+   */
+  async execute(command: Command, describe?: (error: unknown) => string | null): Promise<ResponseOf<'wall.execute'> | null> {
     try {
       return await this.client.call('wall.execute', { command });
     } catch (error) {
-      showToast(i18next.t('errors.command', { message: errorMessage(error) }));
+      showToast(describe?.(error) ?? i18next.t('errors.command', { message: errorMessage(error) }));
       return null;
     }
   }
@@ -155,11 +171,11 @@ export class Session {
   }
 
   private onPatch(event: WallPatchEvent): void {
-    if (this.syncing) {
+    if (this.running !== null) {
       this.queued.push(event);
       return;
     }
-    if (this.applyLive(event) === 'gap') void this.sync(false);
+    if (this.applyLive(event) === 'gap') void this.sync();
   }
 
   /** Applies one live event to the store; 'gap' when it does not follow the local revision. */
@@ -172,28 +188,34 @@ export class Session {
   }
 
   /**
-   * Brings the wall up to date. While it runs, live patches are queued and replayed afterwards;
-   * concurrent requests fold into one more round. With `hello`, greets the host first (link-up).
+   * Brings the wall up to date: after a link-up hello first, then wall.resync, then the live
+   * snapshot. While it runs, live patches are queued and replayed afterwards; requests within the
+   * same link epoch fold into one more round. A link change starts a new epoch: the older run
+   * notices at its next await and returns without writing the store, retrying or toasting.
    */
-  private async sync(hello: boolean): Promise<void> {
-    if (this.syncing) {
+  private async sync(): Promise<void> {
+    const epoch = this.epoch;
+    if (this.running === epoch) {
       this.syncAgain = true;
       return;
     }
-    this.syncing = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.running = epoch;
+    this.syncAgain = false;
+    this.clearRetry();
+    const superseded = () => this.epoch !== epoch;
     try {
-      if (hello) {
+      if (this.needHello) {
         const answer = await this.client.call('session.hello', { window: this.windowId });
+        if (superseded()) return;
+        this.needHello = false;
         useAppStore.setState({ actor: answer.actor, status: answer.status });
-        void this.live.resync();
         void this.refreshAlerts();
         if (this.isConsole) void this.refreshPresets();
       }
       do {
         this.syncAgain = false;
-        await this.resyncOnce();
+        await this.resyncOnce(superseded);
+        if (superseded()) return;
         const queued = this.queued;
         this.queued = [];
         for (const event of queued) {
@@ -203,24 +225,39 @@ export class Session {
           }
         }
       } while (this.syncAgain);
+      if (this.needLive) {
+        this.needLive = false;
+        void this.live.resync();
+      }
     } catch (error) {
+      if (superseded()) return;
       this.queued = [];
       if (!isDisconnect(error)) {
         console.error('ioc-wall: resync failed', error);
         if (this.isConsole) showToast(i18next.t('errors.resync', { message: errorMessage(error) }));
-        this.retryTimer = setTimeout(() => void this.sync(hello), 2000);
+        // the retry keeps whatever is still owed (hello, live snapshot) for this epoch
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (!superseded()) void this.sync();
+        }, 2000);
       }
       // on a disconnect the next link-up resyncs
     } finally {
-      this.syncing = false;
+      if (this.running === epoch) this.running = null;
     }
   }
 
-  private async resyncOnce(): Promise<void> {
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private async resyncOnce(superseded: () => boolean): Promise<void> {
     const { revision, wall } = useAppStore.getState();
     const since = wall && !this.forceSnapshot ? revision : 0;
     this.forceSnapshot = false;
     const answer = await this.client.call('wall.resync', { sinceRevision: since });
+    if (superseded()) return;
     if (answer.kind === 'snapshot') {
       useAppStore.setState({ wall: answer.state, revision: answer.revision });
       return;

@@ -18,3 +18,19 @@ export interface TileProps<K extends TileKind = TileKind> {
 }
 
 export type TileComponent<K extends TileKind = TileKind> = ComponentType<TileProps<K>>;
+
+/** The props of a kind, as its schema outputs them. */
+export type PropsOf<K extends TileKind> = TileOf<K>['props'];
+
+/**
+ * What a kind's prop editor (renderer/tiles/<kind>/Editor.tsx) receives: the tile with the
+ * operator's unapplied edits already merged into its props, and a callback taking a patch of
+ * props. Editors are controlled and stateless about the host: the console collects the patches
+ * and sends them as one set-tile-props command when the operator presses "Áp dụng".
+ */
+export interface TileEditorProps<K extends TileKind = TileKind> {
+  tile: TileOf<K>;
+  onChange: (patch: Partial<PropsOf<K>>) => void;
+}
+
+export type TileEditor<K extends TileKind = TileKind> = ComponentType<TileEditorProps<K>>;

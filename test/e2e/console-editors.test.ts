@@ -1,0 +1,195 @@
+/**
+ * End to end: the console's per-kind prop editor on the real Chromium host (four headless wall
+ * windows plus the console). An operator selects the shift note on the miniature, rewrites its
+ * markdown in Vietnamese and presses "Áp dụng": the host state has the text and every wall window
+ * showing the tile draws it. A font scale out of range is refused by the host, and the refusal
+ * names the field — in the console's toast and for a Node client alike.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ContractError, type WallState } from '../../native-bridge/contract.js';
+import { displaySlots, tileInDisplay } from '../../native-bridge/wall-geometry.js';
+import { loadWallFile } from '../../electron/node/layout-files.js';
+import { rendererDist } from '../../electron/node/project-paths.js';
+import { spawnHost, type HostProcess } from '../support/host-process.js';
+import { demoWallFile, tempDir } from '../support/fixtures.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+const wall = loadWallFile(demoWallFile);
+const TIMEOUT = { timeout: 240_000 };
+const TILE = 'shift-note';
+const TEXT = 'Cảnh báo lũ: sơ tán khu vực ven sông Đồng Nai';
+/** Set to a folder to keep console screenshots for a human look. */
+const SHOTS = process.env.IOC_E2E_SCREENSHOTS;
+
+interface Windows {
+  browsers: Browser[];
+  console: Page;
+  displays: Map<string, Page>;
+}
+
+async function attachWindows(host: HostProcess): Promise<Windows> {
+  const browsers: Browser[] = [];
+  const pages = new Map<string, Page>();
+  for (const w of host.runtime.windows) {
+    assert.ok(w.cdpUrl, `window ${w.windowId} exposes DevTools`);
+    const browser = await chromium.connectOverCDP(w.cdpUrl);
+    browsers.push(browser);
+    let page: Page | undefined;
+    for (let i = 0; i < 200 && !page; i++) {
+      page = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${w.windowId}`));
+      if (!page) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(page, `window ${w.windowId} shows its page`);
+    pages.set(w.windowId, page);
+  }
+  const consolePage = pages.get('console')!;
+  pages.delete('console');
+  return { browsers, console: consolePage, displays: pages };
+}
+
+async function hostState(host: HostProcess): Promise<{ revision: number; state: WallState }> {
+  const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+  try {
+    await client.call('session.hello', { window: 'console' });
+    const sync = await client.call('wall.resync', { sinceRevision: 0 });
+    assert.equal(sync.kind, 'snapshot');
+    return sync as { revision: number; state: WallState };
+  } finally {
+    transport.close();
+  }
+}
+
+async function waitRevision(host: HostProcess, above: number): Promise<{ revision: number; state: WallState }> {
+  let now = await hostState(host);
+  for (let i = 0; i < 100 && now.revision <= above; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    now = await hostState(host);
+  }
+  return now;
+}
+
+// Page functions go in as strings: tsx rewrites arrow functions with helpers the page lacks.
+async function waitPainted(page: Page, revision: number): Promise<void> {
+  await page.waitForFunction(`Number(document.getElementById('wall')?.dataset.paintedRevision ?? -1) >= ${revision}`, undefined, { timeout: 20_000 });
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+describe('the console tile editors on the Chromium host', () => {
+  const dataDir = tempDir('ioc-wall-e2e-editors-');
+  let host: HostProcess;
+  let windows: Windows;
+
+  before(async () => {
+    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (run `npx vite build` first)');
+    host = await spawnHost({ dataDir, windows: 'headless' });
+    windows = await attachWindows(host);
+  });
+  after(async () => {
+    // Playwright only disconnects from browsers it did not launch.
+    if (windows) await Promise.all(windows.browsers.map((b) => b.close().catch(() => {})));
+    await host?.stop();
+  });
+
+  it('rewrites the shift note in Vietnamese from the console and every display showing it draws the text', TIMEOUT, async () => {
+    const before = await hostState(host);
+    const tile = before.state.tiles.find((t) => t.id === TILE);
+    assert.ok(tile && tile.kind === 'note', 'the start preset has the shift note');
+    const page = windows.console;
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="console"]')?.dataset.revision ?? 0) >= ${before.revision}`, undefined, { timeout: 20_000 });
+
+    await page.locator(`[data-mini-tile-id="${TILE}"]`).click();
+    const editor = page.locator('[data-testid="tile-editor"][data-kind="note"]');
+    await editor.waitFor();
+    assert.equal(await editor.getAttribute('data-tile-id'), TILE);
+    const textarea = editor.locator('[data-testid="note-markdown"]');
+    assert.equal(await textarea.inputValue(), tile.props.markdown, 'the editor starts from the tile props');
+    const apply = editor.locator('[data-testid="apply-props"]');
+    assert.equal((await apply.textContent())?.trim(), 'Áp dụng');
+    assert.ok(await apply.isDisabled(), 'nothing to apply before an edit');
+
+    await textarea.fill(TEXT);
+    // typing is not applying: the host has not moved
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await hostState(host)).revision, before.revision, 'no command per keystroke');
+    await screenshot(page, 'console-editor-note-dirty');
+
+    await apply.click();
+    const after = await waitRevision(host, before.revision);
+    assert.equal(after.revision, before.revision + 1, 'one apply is one command');
+    const changed = after.state.tiles.find((t) => t.id === TILE);
+    assert.ok(changed && changed.kind === 'note');
+    assert.equal(changed.props.markdown, TEXT);
+    assert.equal(changed.props.fontScale, tile.props.fontScale, 'untouched props keep their values');
+    assert.deepEqual(changed.rect, tile.rect);
+
+    let shownOn: string[] = [];
+    for (const slot of displaySlots(wall)) {
+      const display = windows.displays.get(slot.windowId)!;
+      await waitPainted(display, after.revision);
+      const element = display.locator(`[data-tile-id="${TILE}"]`);
+      if (!tileInDisplay(wall, changed.rect, slot.row, slot.column)) {
+        assert.equal(await element.count(), 0, `${TILE} is not drawn on ${slot.windowId}`);
+        continue;
+      }
+      shownOn = [...shownOn, slot.windowId];
+      const text = (await element.locator('.note').innerText()).normalize('NFC');
+      assert.ok(text.includes(TEXT), `${slot.windowId} draws the new note text (got ${JSON.stringify(text)})`);
+    }
+    assert.ok(shownOn.includes('r0c0') && shownOn.includes('r0c1'), `the note spans r0c0 and r0c1 (shown on ${shownOn.join(', ')})`);
+
+    // the console settles: the draft is spent, the textarea shows the host's text
+    await page.waitForFunction(`document.querySelector('[data-testid="tile-editor"]')?.dataset.dirty === 'false'`, undefined, { timeout: 10_000 });
+    assert.equal(await textarea.inputValue(), TEXT);
+    await screenshot(page, 'console-editor-note-applied');
+  });
+
+  it('refuses a font scale out of range, naming the field in the console toast and to a Node client', TIMEOUT, async () => {
+    const before = await hostState(host);
+    const page = windows.console;
+    const editor = page.locator('[data-testid="tile-editor"][data-kind="note"]');
+    await editor.waitFor();
+    const fontScale = editor.locator('input[data-prop="fontScale"]');
+    await fontScale.fill('10');
+    assert.equal(await fontScale.getAttribute('aria-invalid'), 'true', 'the field marks the value out of range');
+    await editor.locator('[data-testid="apply-props"]').click();
+
+    const toast = page.locator('[data-testid="toast"][data-kind="error"]', { hasText: 'fontScale' });
+    await toast.waitFor({ timeout: 10_000 });
+    const message = (await toast.innerText()).normalize('NFC');
+    assert.ok(message.includes('command.props.fontScale'), `the toast names the field: ${message}`);
+    assert.ok(message.includes('Cỡ chữ'), `the toast names the field in Vietnamese: ${message}`);
+    await screenshot(page, 'console-editor-refused');
+
+    const now = await hostState(host);
+    assert.equal(now.revision, before.revision, 'a refused command changes nothing');
+    assert.equal(await editor.getAttribute('data-dirty'), 'true', 'the edit stays for correction');
+
+    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    try {
+      await client.call('session.hello', { window: 'console' });
+      await assert.rejects(
+        () => client.call('wall.execute', { command: { type: 'set-tile-props', id: TILE, props: { fontScale: 10 } } }),
+        (error: unknown) => error instanceof ContractError && error.code === 'invalid' && error.field === 'command.props.fontScale',
+      );
+    } finally {
+      transport.close();
+    }
+    assert.equal((await hostState(host)).revision, before.revision);
+
+    // discarding the edit brings back the tile's value
+    await editor.locator('[data-testid="reset-props"]').click();
+    const tile = now.state.tiles.find((t) => t.id === TILE);
+    assert.ok(tile && tile.kind === 'note');
+    assert.equal(Number(await fontScale.inputValue()), tile.props.fontScale);
+    assert.equal(await editor.getAttribute('data-dirty'), 'false');
+  });
+});
