@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeInfo } from '../../electron/node/chromium-host/host.js';
@@ -42,6 +43,9 @@ export async function spawnHost(options: { dataDir: string; windows: 'headless' 
   // If the test process ends without stopping the host (a failed hook, a timeout), the host must
   // not outlive it: SIGTERM lets it close its Chromium windows on its own.
   const orphanGuard = () => proc.kill('SIGTERM');
+  // Nor may it keep the test process alive after a failure.
+  proc.unref();
+  for (const stream of [proc.stdout, proc.stderr]) (stream as unknown as Socket).unref();
   process.once('exit', orphanGuard);
   void exited.then(() => process.removeListener('exit', orphanGuard));
   return {
