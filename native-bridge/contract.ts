@@ -263,9 +263,36 @@ export const gatewayLink = z.strictObject({
 });
 export type GatewayLink = z.infer<typeof gatewayLink>;
 
+/** A camera from a gateway's registry, with its main and sub HLS streams. */
+export const liveCamera = z.strictObject({
+  id: z.string(),
+  gateway: z.string(),
+  name: z.string(),
+  commune: z.string(),
+  location: geoPoint,
+  streams: z.strictObject({
+    main: z.strictObject({ url: z.string(), width: z.int(), height: z.int() }),
+    sub: z.strictObject({ url: z.string(), width: z.int(), height: z.int() }),
+  }),
+});
+export type LiveCamera = z.infer<typeof liveCamera>;
+
+/** What a window's camera tile reports about its player (honest liveness). */
+export const cameraHealth = z.strictObject({
+  tileId: z.string().max(64),
+  cameraId: z.string().max(128),
+  state: z.enum(['starting', 'playing', 'stalled', 'recovering', 'snapshot', 'error']),
+  stream: z.enum(['main', 'sub']),
+  /** When the tile entered this state (epoch ms). */
+  since: z.int(),
+  lastFrameAt: z.int().nullable(),
+});
+export type CameraHealth = z.infer<typeof cameraHealth>;
+
 export const liveSnapshot = z.strictObject({
   seq: z.int().min(0),
   sensors: z.array(liveSensor),
+  cameras: z.array(liveCamera),
   readings: readingColumns,
   links: z.array(gatewayLink),
 });
@@ -276,6 +303,7 @@ export const liveBatch = z.strictObject({
   baseSeq: z.int().min(0),
   readings: readingColumns,
   sensors: z.array(liveSensor).optional(),
+  cameras: z.array(liveCamera).optional(),
   links: z.array(gatewayLink).optional(),
 });
 export type LiveBatch = z.infer<typeof liveBatch>;
@@ -348,6 +376,16 @@ export const contract = {
         params: fieldCommand.shape.params,
       }),
       response: z.strictObject({ id: z.string(), persistedAt: z.int() }),
+    },
+    /** The N nearest cameras within a radius of a point (incident, map pick, scenario). */
+    'cameras.nearest': {
+      request: z.strictObject({ location: geoPoint, radiusKm: z.number().positive().max(500), limit: z.int().min(1).max(64) }),
+      response: z.strictObject({ cameras: z.array(z.strictObject({ id: z.string(), name: z.string(), distanceM: z.number() })) }),
+    },
+    /** A window reports its camera tiles' liveness; the host keeps it and alerts on long outages. */
+    'cameras.health': {
+      request: z.strictObject({ reports: z.array(cameraHealth).max(256) }),
+      response: empty,
     },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {

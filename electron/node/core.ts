@@ -28,6 +28,7 @@ import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
 import { WallController } from './wall-controller.js';
 import { LiveState } from './live/live-state.js';
+import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -63,6 +64,7 @@ export interface Core {
   controller: WallController;
   alerts: AlertService;
   live: LiveState;
+  cameraHealth: CameraHealthBoard;
   db: Db;
   databaseFile: string;
   openSession(emit: Emit): CoreSession;
@@ -102,6 +104,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const db = openDatabase(databaseFile);
   const alerts = new AlertService(db);
   const live = new LiveState();
+  const cameraHealth = new CameraHealthBoard(alerts);
   const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
   const system: Actor = { id: 'system', role: 'system' };
   const startedAt = Date.now();
@@ -205,6 +208,15 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       alerts.acknowledge(id, requireHello(ctx));
       return {};
     },
+    'cameras.nearest': ({ location, radiusKm, limit }, ctx) => {
+      requireHello(ctx);
+      return { cameras: nearestCameras(live.cameraList(), location, radiusKm, limit) };
+    },
+    'cameras.health': ({ reports }, ctx) => {
+      requireHello(ctx);
+      cameraHealth.report(ctx.windowId!, reports);
+      return {};
+    },
     'field.command': (request, ctx) => sendFieldCommand(fieldPort, requireHello(ctx), request),
     'live.snapshot': (_request, ctx) => {
       requireHello(ctx);
@@ -231,6 +243,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     controller,
     alerts,
     live,
+    cameraHealth,
     db,
     databaseFile,
     status,

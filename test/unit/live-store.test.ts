@@ -33,6 +33,7 @@ const cols = (...rows: [string, number, number][]) => ({ id: rows.map((r) => r[0
 const snapshot = (seq: number, readings: [string, number, number][] = [], sensors = [sensor('a'), sensor('b')]): LiveSnapshot => ({
   seq,
   sensors,
+  cameras: [],
   readings: cols(...readings),
   links: [link('live', seq)],
 });

@@ -25,8 +25,9 @@ const MIME: Record<string, string> = {
 
 const CSP = [
   "default-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "img-src 'self' data: blob:",
+  // Camera streams come from other origins (NVRs on the LAN, the simulator's camera server).
+  "connect-src 'self' ws: wss: http: https:",
+  "img-src 'self' data: blob: http: https:",
   "media-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self'",

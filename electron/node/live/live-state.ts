@@ -4,18 +4,20 @@
  * columnar batches at most every `flushMs`, each with a sequence number so a window that missed
  * one resyncs with a snapshot.
  */
-import type { GatewayLink, LiveBatch, LiveSensor, LiveSnapshot, ReadingColumns } from '../../../native-bridge/contract.js';
+import type { GatewayLink, LiveBatch, LiveCamera, LiveSensor, LiveSnapshot, ReadingColumns } from '../../../native-bridge/contract.js';
 import type { ItemChange } from '../gateway/gateway-hub.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 
 export class LiveState {
   private readonly sensors = new Map<string, LiveSensor>();
+  private readonly cameras = new Map<string, LiveCamera>();
   private readonly latest = new Map<string, { value: number; at: number }>();
   private readonly links = new Map<string, GatewayLink>();
   private seq = 0;
   private pendingReadings = new Map<string, { value: number; at: number }>();
   private sensorsChanged = false;
+  private camerasChanged = false;
   private linksChanged = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<(batch: LiveBatch) => void>();
@@ -37,6 +39,12 @@ export class LiveState {
           this.sensorsChanged = true;
         }
       }
+      for (const [id, camera] of this.cameras) {
+        if (camera.gateway === gatewayId) {
+          this.cameras.delete(id);
+          this.camerasChanged = true;
+        }
+      }
     }
     for (const { op, item } of changes) {
       if (item.type === 'sensor') {
@@ -48,6 +56,13 @@ export class LiveState {
           this.sensors.set(item.id, { ...rest, gateway: gatewayId });
         }
         this.sensorsChanged = true;
+      } else if (item.type === 'camera') {
+        if (op === 'delete') this.cameras.delete(item.id);
+        else {
+          const { type: _type, ...rest } = item;
+          this.cameras.set(item.id, { ...rest, gateway: gatewayId });
+        }
+        this.camerasChanged = true;
       } else if (item.type === 'reading' && op === 'set') {
         const previous = this.latest.get(item.id);
         if (previous && previous.at > item.at) continue; // out-of-order reading: keep the newer one
@@ -76,14 +91,18 @@ export class LiveState {
       readings.value.push(value);
       readings.at.push(at);
     }
-    return { seq: this.seq, sensors: [...this.sensors.values()], readings, links: this.linkList() };
+    return { seq: this.seq, sensors: [...this.sensors.values()], cameras: this.cameraList(), readings, links: this.linkList() };
+  }
+
+  cameraList(): LiveCamera[] {
+    return [...this.cameras.values()];
   }
 
   /** Sends what is pending now (the timer calls this; tests and shutdown may too). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.pendingReadings.size === 0 && !this.sensorsChanged && !this.linksChanged) return;
+    if (this.pendingReadings.size === 0 && !this.sensorsChanged && !this.camerasChanged && !this.linksChanged) return;
     const readings = emptyColumns();
     for (const [id, { value, at }] of this.pendingReadings) {
       readings.id.push(id);
@@ -92,10 +111,12 @@ export class LiveState {
     }
     const batch: LiveBatch = { seq: this.seq + 1, baseSeq: this.seq, readings };
     if (this.sensorsChanged) batch.sensors = [...this.sensors.values()];
+    if (this.camerasChanged) batch.cameras = this.cameraList();
     if (this.linksChanged) batch.links = this.linkList();
     this.seq = batch.seq;
     this.pendingReadings = new Map();
     this.sensorsChanged = false;
+    this.camerasChanged = false;
     this.linksChanged = false;
     this.listeners.forEach((l) => l(batch));
   }

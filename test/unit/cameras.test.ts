@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { LiveCamera } from '../../native-bridge/contract.js';
+import { AlertService } from '../../electron/node/alert-service.js';
+import { openDatabase } from '../../electron/node/database.js';
+import { CameraHealthBoard, distanceM, nearestCameras } from '../../electron/node/live/cameras.js';
+import { tempDir } from '../support/fixtures.js';
+
+const camera = (id: string, lat: number, lon: number): LiveCamera => ({
+  id,
+  gateway: 'gw',
+  name: `Camera ${id}`,
+  commune: 'Biên Hòa',
+  location: { lat, lon },
+  streams: { main: { url: `http://x/${id}/main.m3u8`, width: 1280, height: 720 }, sub: { url: `http://x/${id}/sub.m3u8`, width: 640, height: 360 } },
+});
+
+describe('cameras near an incident', () => {
+  it('measures great-circle distances', () => {
+    // One degree of latitude is about 111.2 km everywhere.
+    assert.ok(Math.abs(distanceM({ lat: 10, lon: 106 }, { lat: 11, lon: 106 }) - 111_195) < 50);
+    assert.equal(distanceM({ lat: 10.95, lon: 106.82 }, { lat: 10.95, lon: 106.82 }), 0);
+  });
+
+  it('returns the N nearest cameras within the radius, nearest first, and agrees with a brute-force scan', () => {
+    const incident = { lat: 10.95, lon: 106.82 };
+    const cameras = Array.from({ length: 100 }, (_, i) => camera(`c${i}`, 10.9 + ((i * 37) % 100) / 1000, 106.77 + ((i * 61) % 100) / 1000));
+    const found = nearestCameras(cameras, incident, 3, 9);
+    const brute = cameras
+      .map((c) => ({ id: c.id, d: Math.round(distanceM(incident, c.location)) }))
+      .filter((c) => c.d <= 3000)
+      .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id)) // equidistant cameras: by id
+      .slice(0, 9)
+      .map((c) => c.id);
+    assert.deepEqual(found.map((c) => c.id), brute);
+    assert.ok(found.every((c, i) => i === 0 || found[i - 1]!.distanceM <= c.distanceM));
+    assert.deepEqual(nearestCameras(cameras, { lat: 20, lon: 105 }, 1, 5), [], 'none within 1 km of Hà Nội');
+  });
+
+  it('alerts once when a camera tile stays dark longer than the limit', () => {
+    const db = openDatabase(join(tempDir(), 'a.sqlite'));
+    const alerts = new AlertService(db);
+    let now = 1_000_000;
+    const board = new CameraHealthBoard(alerts, 30_000, () => now);
+    const report = (state: 'playing' | 'stalled', since: number) => board.report('r0c0', [{ tileId: 'grid', cameraId: 'cam-1', state, stream: 'sub', since, lastFrameAt: since }]);
+    report('stalled', now);
+    now += 10_000;
+    report('stalled', now - 10_000);
+    assert.equal(alerts.list().length, 0, 'not before the limit');
+    now += 25_000;
+    report('stalled', now - 35_000);
+    report('stalled', now - 35_000);
+    assert.equal(alerts.list().filter((a) => a.source === 'camera:cam-1').length, 1);
+    assert.match(alerts.list()[0]!.title.vi, /mất tín hiệu trên màn hình r0c0/);
+    db.close();
+  });
+});
