@@ -7,7 +7,6 @@
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,18 +15,12 @@ import { SimGateway } from '../sim/gateway.js';
 import { spawnHost } from '../test/support/host-process.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
+import { freePort } from '../test/support/net.js';
 
 const GATEWAYS = 4;
 const SENSORS_PER_GATEWAY = 250;
 const NOMINAL = 5000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function run(args: string[]): Promise<object> {
   const rates = args.length ? args.map(Number) : [5000, 10_000, 20_000, 30_000, 40_000];
