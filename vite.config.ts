@@ -15,10 +15,14 @@ function contentSecurityPolicy(): Plugin {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // camera snapshots come from the cameras' servers (LAN NVRs, the simulator's camera server)
+    "img-src 'self' data: blob: http: https:",
     "font-src 'self' data:",
-    "media-src 'self' blob:",
-    "connect-src 'self' ws: wss:",
+    // hls.js plays through MediaSource (blob: URLs); http(s): for NVRs serving streams directly
+    "media-src 'self' blob: data: http: https:",
+    // hls.js fetches playlists and segments (XHR/fetch) from other origins
+    "connect-src 'self' ws: wss: http: https:",
+    // hls.js transmuxes in a worker bundled with the renderer (no CDN)
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",

@@ -6,6 +6,7 @@ import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { AlertsPanel } from './AlertsPanel.js';
+import { CamerasPanel } from './CamerasPanel.js';
 import { Miniature } from './Miniature.js';
 import { PresetsPanel } from './PresetsPanel.js';
 import { StatusStrip } from './StatusStrip.js';
@@ -56,6 +57,7 @@ export function ConsoleApp() {
         </section>
         <aside className="console-side">
           <PresetsPanel />
+          <CamerasPanel />
           <AlertsPanel />
         </aside>
       </main>

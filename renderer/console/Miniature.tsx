@@ -8,7 +8,11 @@ import { useTranslation } from 'react-i18next';
 import type { Tile, TileRect, WallDefinition } from '../../native-bridge/contract.js';
 import { displayOrigin, displaySlots, gridSize, tileVirtualRect, virtualPxToGrid, virtualSize } from '../../native-bridge/wall-geometry.js';
 import { session } from '../session/session.js';
+import { useNow } from '../hooks/useNow.js';
+import { useLive } from '../session/live-hooks.js';
 import { useAppStore } from '../session/store.js';
+import { gridSize as cameraGridSize, slotCameras } from '../tiles/camera-grid/view.js';
+import { snapshotUrl } from '../video/streams.js';
 import { tileTitle } from '../tiles/TileFrame.js';
 import { clamp, rectsOverlap, sameRect } from './layout.js';
 
@@ -160,11 +164,14 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
               onPointerMove={move}
               onPointerUp={(e) => end(e, false)}
               onPointerCancel={(e) => end(e, true)}
+              onDoubleClick={tile.kind === 'camera-grid' ? (e) => toggleMaximized(tile, e.clientX, e.clientY) : undefined}
               onLostPointerCapture={(e) => {
                 if (dragRef.current && e.pointerId === dragRef.current.pointerId && dragRef.current.id === tile.id) end(e, false);
               }}
               title={`${tileTitle(tile, i18n.language)} (${tile.id})`}
             >
+              {tile.kind === 'camera-grid' ? <MiniCameraGrid tile={tile} /> : null}
+              {tile.kind === 'camera' ? <MiniCamera cameraId={tile.props.cameraId} /> : null}
               <span className="mini-tile-kind">{t(`tiles.${tile.kind}.name`, { defaultValue: tile.kind })}</span>
               {tile.title ? <span className="mini-tile-title">{tileTitle(tile, i18n.language)}</span> : null}
               <span className="mini-tile-rect">
@@ -190,6 +197,59 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
           </div>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+/**
+ * Double-click on a grid's cell maximizes that camera (again: back to the grid). Pointer capture
+ * retargets the click to the tile box, so the cell is found under the pointer.
+ */
+function toggleMaximized(tile: Extract<Tile, { kind: 'camera-grid' }>, clientX: number, clientY: number): void {
+  const cell = document.elementsFromPoint(clientX, clientY).map((el) => el.closest<HTMLElement>('[data-mini-camera-cell]')).find((el) => el !== null);
+  const cameraId = cell?.dataset.cameraId ?? '';
+  if (tile.props.maximized) {
+    void session().execute({ type: 'set-tile-props', id: tile.id, props: { maximized: null } });
+  } else if (cameraId) {
+    void session().execute({ type: 'set-tile-props', id: tile.id, props: { maximized: cameraId } });
+  }
+}
+
+/** The cells of a camera grid in the miniature: drop targets, camera names, the maximized one. */
+function MiniCameraGrid({ tile }: { tile: Extract<Tile, { kind: 'camera-grid' }> }) {
+  const cameras = useLive((s) => s.cameras);
+  const now = useNow();
+  const slots = slotCameras(tile.props, now);
+  const { columns, rows } = cameraGridSize(tile.props);
+  const max = tile.props.maximized;
+  return (
+    <div className="mini-camera-grid" style={{ gridTemplateColumns: `repeat(${columns}, 1fr)`, gridTemplateRows: `repeat(${rows}, 1fr)` }}>
+      {slots.map((id, i) => (
+        <div
+          key={i}
+          className={`mini-camera-cell${id ? '' : ' empty'}${max && max === id ? ' maximized' : ''}`}
+          data-mini-camera-cell
+          data-tile-id={tile.id}
+          data-slot={i}
+          data-camera-id={id}
+          title={id ? (cameras.get(id)?.name ?? id) : undefined}
+        >
+          {id ? (cameras.get(id)?.name ?? id) : ''}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** A camera tile in the miniature: the camera's snapshot (loaded once; no live player in the console). */
+function MiniCamera({ cameraId }: { cameraId: string }) {
+  const camera = useLive((s) => (cameraId ? s.cameras.get(cameraId) : undefined));
+  const src = camera ? snapshotUrl(camera.streams.sub.url) : null;
+  const [failed, setFailed] = useState<string | null>(null);
+  return (
+    <div className="mini-camera" data-mini-camera={cameraId}>
+      {src && failed !== src ? <img src={src} alt="" draggable={false} onError={() => setFailed(src)} /> : null}
+      <span className="mini-camera-name">{camera?.name ?? cameraId}</span>
     </div>
   );
 }

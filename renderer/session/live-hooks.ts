@@ -4,6 +4,7 @@
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
+import type { LiveCamera } from '../../native-bridge/contract.js';
 import { liveData, type LiveState, type SensorSeries } from './live-store.js';
 
 /** Selects from the live store (zustand semantics: re-renders when the selected value changes by Object.is). */
@@ -25,4 +26,9 @@ export function useSensorSeries(id: string): { series: SensorSeries | undefined;
 /** The state of one gateway's link, null when the gateway is unknown. */
 export function useGatewayLinkState(gateway: string): LiveState['links'][number]['state'] | null {
   return useLive((s) => s.linkByGateway.get(gateway)?.state ?? null);
+}
+
+/** One camera of the registry (undefined while unknown); re-renders only when that camera changes. */
+export function useCamera(id: string): LiveCamera | undefined {
+  return useLive((s) => s.cameras.get(id));
 }

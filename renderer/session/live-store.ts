@@ -18,7 +18,7 @@
  * No React and no DOM here (React hooks live in live-hooks.ts), so plain Node tests can load it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { ContractError, type GatewayLink, type LiveBatch, type LiveSensor, type LiveSnapshot, type ReadingColumns } from '../../native-bridge/contract.js';
+import { ContractError, type GatewayLink, type LiveBatch, type LiveCamera, type LiveSensor, type LiveSnapshot, type ReadingColumns } from '../../native-bridge/contract.js';
 
 /** Points kept per sensor for its sparkline. */
 export const RING_SIZE = 60;
@@ -88,6 +88,10 @@ export interface LiveState {
   linkByGateway: ReadonlyMap<string, GatewayLink>;
   /** Bumped whenever readings changed (any sensor). */
   readingsVersion: number;
+  /** The camera registry by id; a new Map whenever it changes. */
+  cameras: ReadonlyMap<string, LiveCamera>;
+  /** The cameras in host order; a new array whenever they change. */
+  cameraList: readonly LiveCamera[];
 }
 
 export type BatchResult = 'applied' | 'stale' | 'gap';
@@ -99,6 +103,8 @@ const initialState = (): LiveState => ({
   links: [],
   linkByGateway: new Map(),
   readingsVersion: 0,
+  cameras: new Map(),
+  cameraList: [],
 });
 
 export class LiveData {
@@ -160,6 +166,9 @@ export class LiveData {
       links: snapshot.links,
       linkByGateway: linksByGateway(snapshot.links),
       readingsVersion: this.getState().readingsVersion + 1,
+      // older hosts send no cameras: an empty registry
+      cameras: camerasById(snapshot.cameras ?? []),
+      cameraList: snapshot.cameras ?? [],
     });
     // every subscribed sensor may have changed (or disappeared)
     const listeners: (() => void)[] = [];
@@ -187,6 +196,11 @@ export class LiveData {
       // sensors gone from the registry take their history with them
       for (const sensorId of [...this.series.keys()]) if (!registry.has(sensorId)) this.series.delete(sensorId);
     }
+    // ...and the full camera list whenever a camera was added, changed or removed
+    if (batch.cameras) {
+      next.cameras = camerasById(batch.cameras);
+      next.cameraList = batch.cameras;
+    }
     if (batch.links) {
       next.links = batch.links;
       next.linkByGateway = linksByGateway(batch.links);
@@ -202,6 +216,11 @@ export class LiveData {
       listeners.forEach((l) => l());
     }
     return 'applied';
+  }
+
+  /** A camera of the registry, or undefined. */
+  camera(id: string): LiveCamera | undefined {
+    return this.getState().cameras.get(id);
   }
 
   /** Back to the empty picture (tests). */
@@ -230,6 +249,12 @@ export class LiveData {
 function registryOf(sensors: readonly LiveSensor[]): Map<string, LiveSensor> {
   const map = new Map<string, LiveSensor>();
   for (const s of sensors) map.set(s.id, s);
+  return map;
+}
+
+function camerasById(cameras: readonly LiveCamera[]): Map<string, LiveCamera> {
+  const map = new Map<string, LiveCamera>();
+  for (const c of cameras) map.set(c.id, c);
   return map;
 }
 

@@ -4,6 +4,8 @@
  * component is found by folder (renderer/tiles/<kind>/Tile.tsx).
  */
 import { alertListProps } from './alert-list/schema.js';
+import { cameraProps } from './camera/schema.js';
+import { cameraGridProps } from './camera-grid/schema.js';
 import { clockStatusProps } from './clock-status/schema.js';
 import { linkHealthProps } from './link-health/schema.js';
 import { noteProps } from './note/schema.js';
@@ -15,6 +17,8 @@ export const tilePropSchemas = {
   'alert-list': alertListProps,
   'sensor-readings': sensorReadingsProps,
   'link-health': linkHealthProps,
+  camera: cameraProps,
+  'camera-grid': cameraGridProps,
 } as const;
 
 export type TileKind = keyof typeof tilePropSchemas;

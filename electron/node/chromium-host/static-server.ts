@@ -28,7 +28,7 @@ const CSP = [
   // Camera streams come from other origins (NVRs on the LAN, the simulator's camera server).
   "connect-src 'self' ws: wss: http: https:",
   "img-src 'self' data: blob: http: https:",
-  "media-src 'self' blob:",
+  "media-src 'self' blob: data: http: https:",
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self'",
   "worker-src 'self' blob:",
