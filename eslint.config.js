@@ -83,7 +83,8 @@ const PURE = [
 ];
 
 export default defineConfig([
-  globalIgnores(['dist/', 'node_modules/', '.cache/', 'release/', '.data/', 'snapshots/']),
+  // resources/demo-cameras holds MPEG-TS video segments (*.ts), not TypeScript.
+  globalIgnores(['dist/', 'node_modules/', '.cache/', 'release/', '.data/', 'snapshots/', 'resources/demo-cameras/']),
 
   {
     files: TS,

@@ -315,6 +315,10 @@ export const gatewaysConfig = z.strictObject({
   simulate: z.boolean().default(false),
   /** Multiplies how often the simulated sensors publish. */
   simulationRate: z.number().positive().max(1000).default(1),
+  /** Serve the simulated cameras as live HLS from the embedded simulator (port 0 = any free port). */
+  simulatedCameras: z
+    .strictObject({ serve: z.boolean().default(false), port: z.int().min(0).max(65535).default(0) })
+    .default({ serve: false, port: 0 }),
   gateways: z
     .array(z.strictObject({ id: z.string().min(1).max(128), name: z.string().min(1).max(200), publicKey: z.string().length(40, 'a CURVE public key is 40 Z85 characters') }))
     .default([]),

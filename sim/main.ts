@@ -22,6 +22,8 @@ Options:
   --schedule [minutes]   run the incidents one after another, one every N minutes (default 6)
   --rate <x>             publishing rate multiplier (default 1, or the config's rateScale)
   --incident-speed <x>   incident script speed multiplier (2 = twice as fast)
+  --cameras-port <n>     serve the cameras' DEMO footage as live HLS on this port (0 = any free
+                         port); the cameras' URLs then point at it unless cameraBaseUrl is set
   --init-keys            create the gateway keys file if missing, print the public keys, exit
   --help                 this text
 
@@ -35,7 +37,9 @@ Configuration (YAML; relative paths are relative to the config file):
     - endpoints: { updates: tcp://10.0.0.2:5601, control: tcp://10.0.0.2:5602 }
       hostPublicKey: "<40-char Z85>"
   rateScale: 1
-  cameraBaseUrl: http://127.0.0.1:8090
+  cameraBaseUrl: http://127.0.0.1:8090  # where the wall finds the cameras' HLS (default: the camera server)
+  camerasPort: 8090                    # optional: serve the DEMO camera streams (= --cameras-port)
+  camerasHost: 127.0.0.1               # optional: the camera server's interface (0.0.0.0 = all)
   seed: 1
   only: [gw-thuy-van, gw-pccc]         # optional subset of gateways
 
@@ -53,6 +57,8 @@ const configSchema = z.strictObject({
   rateScale: z.number().positive().max(1000).optional(),
   incidentSpeed: z.number().positive().max(1000).optional(),
   cameraBaseUrl: z.string().optional(),
+  camerasPort: z.int().min(0).max(65535).optional(),
+  camerasHost: z.string().min(1).optional(),
   seed: z.int().optional(),
   only: z.array(z.enum(provinceGatewayIds)).optional(),
 });
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
         schedule: { type: 'boolean' },
         rate: { type: 'string' },
         'incident-speed': { type: 'string' },
+        'cameras-port': { type: 'string' },
         'init-keys': { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -170,6 +177,10 @@ async function main(): Promise<void> {
   const speed = values['incident-speed'] !== undefined ? Number(values['incident-speed']) : (config.incidentSpeed ?? 1);
   if (!(speed > 0)) fail('--incident-speed must be a positive number');
 
+  const camerasPortText = values['cameras-port'];
+  const camerasPort = camerasPortText !== undefined ? Number(camerasPortText) : config.camerasPort;
+  if (camerasPort !== undefined && !(Number.isInteger(camerasPort) && camerasPort >= 0 && camerasPort <= 65535)) fail('--cameras-port must be a port number (0–65535)');
+
   const province = await startProvince({
     endpoints: config.endpoints,
     hostPublicKey,
@@ -178,12 +189,14 @@ async function main(): Promise<void> {
     rateScale,
     incidentTimeScale: 1 / speed,
     cameraBaseUrl: config.cameraBaseUrl,
+    cameraServer: camerasPort !== undefined ? { port: camerasPort, host: config.camerasHost } : false,
     seed: config.seed,
     only: config.only,
     log: say,
   });
   say(`${DEMO_PROVINCE.name}: ${province.gateways.length} gateways → ${config.endpoints.updates} / ${config.endpoints.control} (DEMO DATA)`);
   for (const gw of province.gateways) say(`  ${gw.id} epoch ${gw.epoch}, ${gw.state.size} items`);
+  if (province.cameraServer) say(`${province.cameraServer.cameras.length} DEMO cameras (synthetic footage) as live HLS at ${province.cameraServer.baseUrl}/cameras/{id}/index.m3u8`);
 
   for (const name of incidents) void province.trigger(name as IncidentName).then(() => say(`incident ${name} cleared`));
   if (scheduleMinutes !== null) {

@@ -16,6 +16,7 @@
  * over 1–3 minutes and clear afterwards, on trigger() or on a schedule.
  */
 import type { FieldCommand, GeoPoint, SensorKind, StateItem } from '../native-bridge/gateway-protocol.js';
+import { defaultDemoCameraDir, startCameraServer, type CameraServer } from './cameras/camera-server.js';
 import { SimGateway, type CommandResult, type CurveKeyPair, type GatewayEndpoints, type HostTarget, type StateItemInput } from './gateway.js';
 
 // ------------------------------------------------------------------ the province (DEMO)
@@ -387,8 +388,18 @@ export interface ProvinceOptions {
   rateScale?: number;
   /** Incident script time multiplier: 0.1 = ten times faster (default 1). */
   incidentTimeScale?: number;
-  /** Base of camera HLS URLs (default http://127.0.0.1:8090): {base}/cameras/{id}/main.m3u8. */
+  /**
+   * Base of camera HLS URLs: {base}/cameras/{id}/main.m3u8. Default: the camera server's baseUrl
+   * when it runs, else http://127.0.0.1:8090. Set it with the camera server to advertise another
+   * address (e.g. the server listens on 0.0.0.0 and the wall is on another machine).
+   */
   cameraBaseUrl?: string;
+  /**
+   * Serve the cameras' DEMO footage as live HLS (sim/cameras/camera-server.ts) on this port
+   * (default 0 = a free one) and host (default 127.0.0.1), from mediaDir (default the committed
+   * resources/demo-cameras). The cameras then advertise the footage's sizes. Default false.
+   */
+  cameraServer?: { port?: number; host?: string; mediaDir?: string } | false;
   /** Seed of the pseudo-random generator (default 1): the same seed gives the same noise sequence. */
   seed?: number;
   /** Mean seconds between citizen reports (default 90; 0 = none). Scaled by rateScale. */
@@ -409,6 +420,8 @@ export interface ProvinceHandle {
   /** Runs the incidents one after another, one every `everyMs` (default 6 minutes). */
   schedule(everyMs?: number): void;
   readonly activeIncidents: ReadonlySet<IncidentName>;
+  /** The simulated cameras' HLS server (options.cameraServer), or null. Closed by stop(). */
+  readonly cameraServer: CameraServer | null;
   stop(): Promise<void>;
 }
 
@@ -453,7 +466,6 @@ const REPORT_KINDS: [string, string][] = [
 export async function startProvince(options: ProvinceOptions): Promise<ProvinceHandle> {
   const rateScale = options.rateScale ?? 1;
   const timeScale = options.incidentTimeScale ?? 1;
-  const cameraBase = (options.cameraBaseUrl ?? 'http://127.0.0.1:8090').replace(/\/+$/, '');
   const random = mulberry32(options.seed ?? 1);
   const log = options.log ?? (() => {});
   const ids = provinceGatewayIds.filter((id) => !options.only || options.only.includes(id));
@@ -784,6 +796,18 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceH
     g.set({ type: 'sensor', id: def.id, kind: def.kind, name: def.name, commune: def.commune, location: def.location, unit: def.unit, thresholds });
     sample(s, now0);
   }
+  // ---- cameras (and their simulated live streams)
+  const cameraServer = options.cameraServer
+    ? await startCameraServer({
+        port: options.cameraServer.port,
+        host: options.cameraServer.host,
+        mediaDir: options.cameraServer.mediaDir ?? defaultDemoCameraDir(),
+        cameras: cameras().map((c) => c.id),
+      })
+    : null;
+  const cameraBase = (options.cameraBaseUrl ?? cameraServer?.baseUrl ?? 'http://127.0.0.1:8090').replace(/\/+$/, '');
+  // Without the camera server the URLs point elsewhere: keep the historical nominal sizes.
+  const cameraSize = cameraServer?.renditions ?? { main: { width: 1920, height: 1080 }, sub: { width: 640, height: 360 } };
   for (const cam of cameras()) {
     gw(cam.gateway)?.set({
       type: 'camera',
@@ -791,7 +815,10 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceH
       name: cam.name,
       commune: cam.commune,
       location: cam.location,
-      streams: { main: { url: `${cameraBase}/cameras/${cam.id}/main.m3u8`, width: 1920, height: 1080 }, sub: { url: `${cameraBase}/cameras/${cam.id}/sub.m3u8`, width: 640, height: 360 } },
+      streams: {
+        main: { url: `${cameraBase}/cameras/${cam.id}/main.m3u8`, width: cameraSize.main.width, height: cameraSize.main.height },
+        sub: { url: `${cameraBase}/cameras/${cam.id}/sub.m3u8`, width: cameraSize.sub.width, height: cameraSize.sub.height },
+      },
     });
   }
   for (const m of moverStates) {
@@ -800,7 +827,12 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceH
     publishMover(m, now0);
   }
 
-  await Promise.all([...gateways.values()].map((g) => g.start()));
+  try {
+    await Promise.all([...gateways.values()].map((g) => g.start()));
+  } catch (error) {
+    await cameraServer?.close();
+    throw error;
+  }
 
   // ---- the tick: due sensors and movers
   let lastTick = Date.now();
@@ -1099,6 +1131,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceH
     get activeIncidents() {
       return active;
     },
+    cameraServer,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -1107,6 +1140,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceH
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.all([...gateways.values()].map((g) => g.stop()));
+      await cameraServer?.close();
     },
   };
   return handle;

@@ -95,6 +95,7 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
       hostPublicKey: keyPair.publicKey,
       gatewayKeys: simKeys,
       rateScale: config.simulationRate,
+      cameraServer: config.simulatedCameras.serve ? { port: config.simulatedCameras.port } : false,
       log: (line) => log({ level: 'info', msg: line }),
     });
   }

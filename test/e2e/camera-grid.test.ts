@@ -1,0 +1,242 @@
+/**
+ * Cameras end to end on the real Chromium host: a 4×4 camera grid in one wall window playing the
+ * simulated province's 16 cameras from the HLS camera server (sim/cameras/camera-server.ts).
+ *
+ *  - all 16 cells play (data-state=playing, rVFC frame counts advancing), with distinct pictures;
+ *  - a stopped stream shows the stale badge within 4 s while the other 15 keep advancing;
+ *  - restarted (new media sequence), it plays again within 5 s without anyone doing anything;
+ *  - maximizing a cell switches it to the main stream without a black frame in between;
+ *  - a hidden tile releases its players (window.__iocPlayers), and gets them back when shown.
+ *
+ * Until the host's embedded simulator serves the cameras itself, this test runs the camera
+ * server in the test process on the simulated province's default camera base
+ * (http://127.0.0.1:8090, or IOC_TEST_CAMERA_PORT) and checks the host's registry points there.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import type { ContractClient } from '../../native-bridge/channel.js';
+import type { LiveCamera, Tile } from '../../native-bridge/contract.js';
+import { rendererDist } from '../../electron/node/project-paths.js';
+import { spawnHost, type HostProcess } from '../support/host-process.js';
+import { projectRoot, tempDir } from '../support/fixtures.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+const TIMEOUT = { timeout: 240_000 };
+const CAMERA_PORT = Number(process.env.IOC_TEST_CAMERA_PORT ?? 8090);
+const GRID_ID = 'cams';
+const WINDOW = 'r0c0';
+
+interface CameraServer {
+  baseUrl: string;
+  stop(id: string): void | Promise<void>;
+  freeze(id: string): void | Promise<void>;
+  restart(id: string): void | Promise<void>;
+  resume(id: string): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+interface CellInfo {
+  id: string;
+  state: string;
+  stream: string;
+  frames: number;
+  badge: string | null;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/** Every camera cell of the grid tile, as the page sees it (a string: tsx rewrites arrow functions). */
+const CELLS_JS = `(() => [...document.querySelectorAll('[data-tile-id="${GRID_ID}"] [data-camera-cell]')].map((el) => {
+  const r = el.getBoundingClientRect();
+  const badge = el.querySelector('[data-badge]');
+  return { id: el.dataset.cameraId, state: el.dataset.state, stream: el.dataset.stream, frames: Number(el.dataset.frames || 0),
+    badge: badge ? badge.dataset.badge : null, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+}))()`;
+
+async function cells(page: Page): Promise<CellInfo[]> {
+  return (await page.evaluate(CELLS_JS)) as CellInfo[];
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const value = await probe().catch((e: unknown) => ((last = e), null));
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(100);
+  }
+}
+
+function pixels(png: PNG): { hash: string; lit: number } {
+  let lit = 0;
+  for (let i = 0; i < png.data.length; i += 4) if (png.data[i]! + png.data[i + 1]! + png.data[i + 2]! > 24) lit++;
+  return { hash: createHash('sha1').update(png.data).digest('hex'), lit: lit / (png.width * png.height) };
+}
+
+/** The picture part of a cell (below the name/badge overlay). */
+function pictureClip(box: CellInfo['box']) {
+  const top = box.y + box.height * 0.3;
+  return { x: Math.round(box.x + 2), y: Math.round(top), width: Math.round(box.width - 4), height: Math.round(box.y + box.height - top - 2) };
+}
+
+describe('camera grid on the Chromium host', () => {
+  const dataDir = tempDir('ioc-wall-cameras-');
+  let cameraServer: CameraServer | null = null;
+  let host: HostProcess;
+  let browser: Browser | null = null;
+  let page: Page;
+  let client: ContractClient;
+  let closeClient: () => void = () => {};
+  let cameraIds: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm test runs the build first)');
+    const serverFile = process.env.IOC_TEST_CAMERA_SERVER ?? join(projectRoot, 'sim', 'cameras', 'camera-server.ts');
+    assert.ok(existsSync(serverFile), 'sim/cameras/camera-server.ts exists');
+    const { startCameraServer } = (await import(pathToFileURL(serverFile).href)) as { startCameraServer: (options: Record<string, unknown>) => Promise<CameraServer> };
+
+    host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
+    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    client = connection.client;
+    closeClient = () => connection.transport.close();
+    await client.call('session.hello', { window: 'console' });
+    const cameras = await waitFor('16 cameras in the host live state', 90_000, async () => {
+      const snapshot = await client.call('live.snapshot', {});
+      return snapshot.cameras.length >= 16 ? snapshot.cameras : null;
+    });
+    cameraIds = cameras.map((c) => c.id).sort().slice(0, 16);
+
+    // the registry's stream URLs say where the camera server must listen
+    const base = new URL(cameras[0]!.streams.main.url);
+    const port = Number(base.port) || CAMERA_PORT;
+    cameraServer = await startCameraServer({ port, mediaDir: join(projectRoot, 'resources', 'demo-cameras'), cameras: cameras.map((c: LiveCamera) => c.id) });
+    assert.ok(
+      cameras.every((c) => c.streams.main.url.startsWith(cameraServer!.baseUrl) && c.streams.sub.url.startsWith(cameraServer!.baseUrl)),
+      `the host's cameras point at the camera server ${cameraServer.baseUrl} (first: ${cameras[0]!.streams.main.url})`,
+    );
+
+    // an empty wall, then one 4×4 grid over the whole r0c0 display
+    const sync = await client.call('wall.resync', { sinceRevision: 0 });
+    assert.equal(sync.kind, 'snapshot');
+    if (sync.kind === 'snapshot') for (const t of sync.state.tiles) await client.call('wall.execute', { command: { type: 'remove-tile', id: t.id } });
+    const grid: Tile = {
+      id: GRID_ID,
+      kind: 'camera-grid',
+      rect: { x: 0, y: 0, w: 12, h: 12 },
+      props: { layout: '4x4', columns: 4, rows: 4, cameras: cameraIds, maximized: null },
+    };
+    await client.call('wall.execute', { command: { type: 'add-tile', tile: grid } });
+
+    const w = host.runtime.windows.find((x) => x.windowId === WINDOW);
+    assert.ok(w?.cdpUrl, `window ${WINDOW} exposes DevTools`);
+    browser = await chromium.connectOverCDP(w.cdpUrl);
+    page = await waitFor(`the ${WINDOW} page`, 20_000, async () =>
+      browser!.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${WINDOW}`)),
+    );
+  });
+
+  after(async () => {
+    closeClient();
+    await browser?.close().catch(() => {});
+    await host?.stop();
+    await cameraServer?.close();
+  });
+
+  it('plays all 16 cameras, frames advancing, pictures distinct', TIMEOUT, async () => {
+    const first = await waitFor('16 playing cells', 60_000, async () => {
+      const list = await cells(page);
+      return list.length === 16 && list.every((c) => c.state === 'playing' && c.badge === 'live') ? list : null;
+    });
+    assert.deepEqual(first.map((c) => c.id).sort(), cameraIds);
+    assert.ok(first.every((c) => c.stream === 'sub'), 'small cells play the sub stream');
+    await sleep(2000);
+    const later = await cells(page);
+    for (const c of later) {
+      const before = first.find((f) => f.id === c.id)!;
+      assert.ok(c.frames > before.frames, `${c.id}: frames advance (${before.frames} → ${c.frames})`);
+    }
+    assert.equal(await page.evaluate('window.__iocPlayers'), 16);
+    const hashes = new Set<string>();
+    for (const c of later) {
+      const shot = pixels(PNG.sync.read(await page.screenshot({ clip: pictureClip(c.box) })));
+      assert.ok(shot.lit > 0.05, `${c.id} shows a picture`);
+      hashes.add(shot.hash);
+    }
+    assert.equal(hashes.size, 16, 'the 16 cells show 16 different pictures');
+  });
+
+  it('shows a stopped stream as stale within 4 s while the others keep playing, and recovers by itself', TIMEOUT, async () => {
+    const victim = cameraIds[5]!;
+    const before = await cells(page);
+    const stoppedAt = Date.now();
+    await cameraServer!.stop(victim);
+    await waitFor(`${victim} stale`, 4000, async () => (await cells(page)).find((c) => c.id === victim && c.badge === 'stale' && c.state !== 'playing'));
+    console.log(`  stale after ${Date.now() - stoppedAt} ms`);
+    await sleep(1500);
+    const during = await cells(page);
+    for (const c of during) {
+      if (c.id === victim) continue;
+      const b = before.find((x) => x.id === c.id)!;
+      assert.equal(c.state, 'playing', `${c.id} keeps playing`);
+      assert.ok(c.frames > b.frames, `${c.id} keeps advancing`);
+    }
+    const shownStale = during.find((c) => c.id === victim)!;
+    assert.ok(pixels(PNG.sync.read(await page.screenshot({ clip: pictureClip(shownStale.box) }))).lit > 0.05, 'the last frame stays visible');
+
+    // let the backoff grow a little, then bring the stream back with a new media sequence
+    await sleep(4000);
+    const restartedAt = Date.now();
+    await cameraServer!.restart(victim);
+    await waitFor(`${victim} playing again`, 5000, async () => (await cells(page)).find((c) => c.id === victim && c.state === 'playing' && c.badge === 'live'));
+    console.log(`  playing again ${Date.now() - restartedAt} ms after the restart`);
+  });
+
+  it('switches a maximized cell to the main stream without a black frame', TIMEOUT, async () => {
+    const id = cameraIds[0]!;
+    await waitFor(`${id} playing`, 15_000, async () => (await cells(page)).find((c) => c.id === id && c.state === 'playing'));
+    await client.call('wall.execute', { command: { type: 'set-tile-props', id: GRID_ID, props: { maximized: id } } });
+    const samples: number[] = [];
+    const deadline = Date.now() + 15_000;
+    let switched = false;
+    while (Date.now() < deadline) {
+      const list = await cells(page);
+      const cell = list.find((c) => c.id === id);
+      if (cell && list.length === 1 && cell.box.width > 1000) {
+        samples.push(pixels(PNG.sync.read(await page.screenshot({ clip: pictureClip(cell.box) }))).lit);
+        if (cell.stream === 'main' && cell.state === 'playing') {
+          if (!switched) switched = true;
+          else if (samples.length >= 10) break;
+        }
+      }
+      await sleep(50);
+    }
+    assert.ok(switched, 'the maximized cell plays the main stream');
+    assert.ok(samples.length >= 5, `sampled the switch (${samples.length} frames)`);
+    const darkest = Math.min(...samples);
+    assert.ok(darkest > 0.05, `never an all-black frame during the switch (darkest sample ${(darkest * 100).toFixed(1)}% lit)`);
+    // back to the grid
+    await client.call('wall.execute', { command: { type: 'set-tile-props', id: GRID_ID, props: { maximized: null } } });
+    await waitFor('16 cells again', 30_000, async () => {
+      const list = await cells(page);
+      return list.length === 16 && list.every((c) => c.state === 'playing');
+    });
+  });
+
+  it('releases the players of a hidden tile and takes them back when shown', TIMEOUT, async () => {
+    await waitFor('16 live players', 20_000, async () => (await page.evaluate('window.__iocPlayers')) === 16);
+    await page.evaluate(`document.querySelector('[data-tile-id="${GRID_ID}"]').style.display = 'none'`);
+    await waitFor('no live players', 5000, async () => (await page.evaluate('window.__iocPlayers')) === 0);
+    await page.evaluate(`document.querySelector('[data-tile-id="${GRID_ID}"]').style.display = ''`);
+    await waitFor('16 playing cells again', 30_000, async () => {
+      const list = await cells(page);
+      return list.length === 16 && list.every((c) => c.state === 'playing') && (await page.evaluate('window.__iocPlayers')) === 16;
+    });
+  });
+});
