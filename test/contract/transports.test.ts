@@ -138,6 +138,7 @@ for (const [name, make] of [
         presets.map((p) => [p.name, p.source]),
         [
           ['briefing', 'file'],
+          ['cameras', 'file'],
           ['field', 'file'],
           ['night-shift', 'database'],
           ['overview', 'file'],
