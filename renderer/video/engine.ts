@@ -62,6 +62,24 @@ const STEADY_MS = 10_000;
 
 type Listener = (status: EngineStatus) => void;
 
+declare global {
+  interface Window {
+    /** Bench hook: live latency of every shown player (now − hls.js playingDate, i.e. the EXT-X-PROGRAM-DATE-TIME of the position shown). */
+    __iocPlayerLatency?: () => { cameraId: string | null; latencyMs: number | null }[];
+  }
+}
+
+/** The players whose picture is shown (current, not pending), for window.__iocPlayerLatency. */
+const shownPlayers = new Map<Player, HTMLElement>();
+if (typeof window !== 'undefined') {
+  window.__iocPlayerLatency = () =>
+    [...shownPlayers].map(([p, box]) => {
+      const date = p.hls.playingDate;
+      const cell = box.closest<HTMLElement>('[data-camera-id]');
+      return { cameraId: cell?.dataset.cameraId ?? null, latencyMs: date ? Date.now() - date.getTime() : null };
+    });
+}
+
 export class CameraEngine {
   private current: Player | null = null;
   private pending: Player | null = null;
@@ -190,6 +208,7 @@ export class CameraEngine {
   private destroyPlayer(player: Player): void {
     if (player.dead) return;
     player.dead = true;
+    shownPlayers.delete(player);
     try {
       player.hls.destroy();
     } catch {
@@ -226,6 +245,7 @@ export class CameraEngine {
       this.setStatus({ stream: player.stream });
     }
     if (player !== this.current) return;
+    if (first) shownPlayers.set(player, this.box);
     this.frames++;
     this.onFrames(this.frames);
     player.video.style.zIndex = '1';
