@@ -29,6 +29,7 @@ import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { projectRoot } from '../test/support/fixtures.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
+import { waitForExpression } from '../test/support/page-wait.js';
 
 const GRID_ID = 'bench-cams';
 const WINDOW = 'r0c0';
@@ -141,7 +142,7 @@ export async function run(args: string[]): Promise<object> {
     if (!w?.cdpUrl) throw new Error(`window ${WINDOW} exposes no DevTools endpoint`);
     browser = await chromium.connectOverCDP(w.cdpUrl);
     const page: Page = await waitFor(`the ${WINDOW} page`, 20_000, async () => browser!.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${WINDOW}`)));
-    await page.waitForFunction('document.body !== null');
+    await waitForExpression(page, 'document.body !== null', 10_000);
     const viewport = (await page.evaluate('({ width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio })')) as { width: number; height: number; dpr: number };
     const pageCdp = await page.context().newCDPSession(page);
     await pageCdp.send('Performance.enable');

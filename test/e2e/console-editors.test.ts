@@ -17,6 +17,7 @@ import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
+import { waitForExpression } from '../support/page-wait.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -74,7 +75,7 @@ async function waitRevision(host: HostProcess, above: number): Promise<{ revisio
 
 // Page functions go in as strings: tsx rewrites arrow functions with helpers the page lacks.
 async function waitPainted(page: Page, revision: number): Promise<void> {
-  await page.waitForFunction(`Number(document.getElementById('wall')?.dataset.paintedRevision ?? -1) >= ${revision}`, undefined, { timeout: 20_000 });
+  await waitForExpression(page, `Number(document.getElementById('wall')?.dataset.paintedRevision ?? -1) >= ${revision}`, 20_000);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -104,7 +105,7 @@ describe('the console tile editors on the Chromium host', () => {
     const tile = before.state.tiles.find((t) => t.id === TILE);
     assert.ok(tile && tile.kind === 'note', 'the start preset has the shift note');
     const page = windows.console;
-    await page.waitForFunction(`Number(document.querySelector('[data-testid="console"]')?.dataset.revision ?? 0) >= ${before.revision}`, undefined, { timeout: 20_000 });
+    await waitForExpression(page, `Number(document.querySelector('[data-testid="console"]')?.dataset.revision ?? 0) >= ${before.revision}`, 20_000);
 
     await page.locator(`[data-mini-tile-id="${TILE}"]`).click();
     const editor = page.locator('[data-testid="tile-editor"][data-kind="note"]');
@@ -147,7 +148,7 @@ describe('the console tile editors on the Chromium host', () => {
     assert.ok(shownOn.includes('r0c0') && shownOn.includes('r0c1'), `the note spans r0c0 and r0c1 (shown on ${shownOn.join(', ')})`);
 
     // the console settles: the draft is spent, the textarea shows the host's text
-    await page.waitForFunction(`document.querySelector('[data-testid="tile-editor"]')?.dataset.dirty === 'false'`, undefined, { timeout: 10_000 });
+    await waitForExpression(page, `document.querySelector('[data-testid="tile-editor"]')?.dataset.dirty === 'false'`, 10_000);
     assert.equal(await textarea.inputValue(), TEXT);
     await screenshot(page, 'console-editor-note-applied');
   });
