@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ContractError, type WallState } from '../../native-bridge/contract.js';
 import { displaySlots, tileInDisplay } from '../../native-bridge/wall-geometry.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
@@ -18,6 +18,7 @@ import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
 import { waitForExpression } from '../support/page-wait.js';
+import { attachWindows, hostState, type Windows } from '../support/windows.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -25,44 +26,6 @@ const TILE = 'shift-note';
 const TEXT = 'Cảnh báo lũ: sơ tán khu vực ven sông Đồng Nai';
 /** Set to a folder to keep console screenshots for a human look. */
 const SHOTS = process.env.IOC_E2E_SCREENSHOTS;
-
-interface Windows {
-  browsers: Browser[];
-  console: Page;
-  displays: Map<string, Page>;
-}
-
-async function attachWindows(host: HostProcess): Promise<Windows> {
-  const browsers: Browser[] = [];
-  const pages = new Map<string, Page>();
-  for (const w of host.runtime.windows) {
-    assert.ok(w.cdpUrl, `window ${w.windowId} exposes DevTools`);
-    const browser = await chromium.connectOverCDP(w.cdpUrl);
-    browsers.push(browser);
-    let page: Page | undefined;
-    for (let i = 0; i < 200 && !page; i++) {
-      page = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${w.windowId}`));
-      if (!page) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(page, `window ${w.windowId} shows its page`);
-    pages.set(w.windowId, page);
-  }
-  const consolePage = pages.get('console')!;
-  pages.delete('console');
-  return { browsers, console: consolePage, displays: pages };
-}
-
-async function hostState(host: HostProcess): Promise<{ revision: number; state: WallState }> {
-  const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-  try {
-    await client.call('session.hello', { window: 'console' });
-    const sync = await client.call('wall.resync', { sinceRevision: 0 });
-    assert.equal(sync.kind, 'snapshot');
-    return sync as { revision: number; state: WallState };
-  } finally {
-    transport.close();
-  }
-}
 
 async function waitRevision(host: HostProcess, above: number): Promise<{ revision: number; state: WallState }> {
   let now = await hostState(host);

@@ -8,58 +8,19 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import type { TileRect, WallState } from '../../native-bridge/contract.js';
+import type { TileRect } from '../../native-bridge/contract.js';
 import { displaySlots, tileInDisplay, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
+import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
-
-interface Windows {
-  browsers: Browser[];
-  console: Page;
-  displays: Map<string, Page>;
-}
-
-async function attachWindows(host: HostProcess): Promise<Windows> {
-  const browsers: Browser[] = [];
-  const pages = new Map<string, Page>();
-  for (const w of host.runtime.windows) {
-    assert.ok(w.cdpUrl, `window ${w.windowId} exposes DevTools`);
-    const browser = await chromium.connectOverCDP(w.cdpUrl);
-    browsers.push(browser);
-    let page: Page | undefined;
-    for (let i = 0; i < 200 && !page; i++) {
-      page = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${w.windowId}`));
-      if (!page) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(page, `window ${w.windowId} shows its page`);
-    pages.set(w.windowId, page);
-  }
-  const consolePage = pages.get('console')!;
-  pages.delete('console');
-  return { browsers, console: consolePage, displays: pages };
-}
-
-async function detach(windows: Windows): Promise<void> {
-  // Playwright only disconnects from browsers it did not launch.
-  await Promise.all(windows.browsers.map((b) => b.close().catch(() => {})));
-}
-
-async function hostState(host: HostProcess): Promise<{ revision: number; state: WallState }> {
-  const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-  await client.call('session.hello', { window: 'console' });
-  const sync = await client.call('wall.resync', { sinceRevision: 0 });
-  transport.close();
-  assert.equal(sync.kind, 'snapshot');
-  return sync as { revision: number; state: WallState };
-}
 
 async function waitPainted(page: Page, revision: number): Promise<void> {
   await page.waitForFunction(
