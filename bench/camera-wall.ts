@@ -29,7 +29,7 @@ import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { projectRoot } from '../test/support/fixtures.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
-import { waitForExpression } from '../test/support/page-wait.js';
+import { waitFor, waitForExpression } from '../test/support/page-wait.js';
 
 const GRID_ID = 'bench-cams';
 const WINDOW = 'r0c0';
@@ -76,16 +76,6 @@ interface Cell {
   frames: number;
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const value = await probe().catch((e: unknown) => ((last = e), null));
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(everyMs);
-  }
-}
 
 interface Memory {
   rssBytes: number | null;

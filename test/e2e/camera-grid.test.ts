@@ -27,6 +27,7 @@ import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
+import { waitFor } from '../support/page-wait.js';
 
 const TIMEOUT = { timeout: 240_000 };
 const CAMERA_PORT = Number(process.env.IOC_TEST_CAMERA_PORT ?? 8090);
@@ -63,16 +64,6 @@ async function cells(page: Page): Promise<CellInfo[]> {
   return (await page.evaluate(CELLS_JS)) as CellInfo[];
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const value = await probe().catch((e: unknown) => ((last = e), null));
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(100);
-  }
-}
 
 function pixels(png: PNG): { hash: string; lit: number } {
   let lit = 0;

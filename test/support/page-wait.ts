@@ -12,3 +12,15 @@ export async function waitForExpression(page: Page, expression: string, timeoutM
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Polls a probe until it returns something truthy; the last probe error is named on timeout. */
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const value = await probe().catch((e: unknown) => ((last = e), null));
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
