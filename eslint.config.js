@@ -78,6 +78,9 @@ const PURE = [
   'electron/common/**/*.{ts,tsx}',
   'native-bridge/contract.ts',
   'native-bridge/wall-geometry.ts',
+  'native-bridge/gateway-protocol.ts',
+  'native-bridge/gis-datasets.ts',
+  'native-bridge/spatial-query.ts',
   'renderer/tiles/*/schema.ts',
   'renderer/tiles/prop-schemas.ts',
 ];
