@@ -6,6 +6,7 @@
  *   electron/node/chromium-host/start.ts, snapshot.ts → dist/host/*.js  plain Node, ESM
  * Dependencies stay external (they ship in node_modules; native ones are rebuilt per runtime).
  *   electron/node/cache/cache-worker.ts → dist/{host,electron-main}/cache-worker.js  ESM worker thread
+ *   electron/node/gis/spatial/spatial-worker.ts → dist/{host,electron-main}/spatial-worker.js  ESM worker thread
  * An entry point whose source does not exist yet is skipped with a note.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -64,12 +65,15 @@ const builds = [
       minify: true,
     },
   },
-  // The telemetry cache's worker thread loads `cache-worker.js` beside the bundle that started it.
+  // The telemetry cache's and the spatial index's worker threads load `cache-worker.js` /
+  // `spatial-worker.js` beside the bundle that started them.
   ...[
     ['chromium host start', 'electron/node/chromium-host/start.ts', 'dist/host/start.js'],
     ['chromium host snapshot', 'electron/node/chromium-host/snapshot.ts', 'dist/host/snapshot.js'],
     ['cache worker (host)', 'electron/node/cache/cache-worker.ts', 'dist/host/cache-worker.js'],
     ['cache worker (electron)', 'electron/node/cache/cache-worker.ts', 'dist/electron-main/cache-worker.js'],
+    ['spatial worker (host)', 'electron/node/gis/spatial/spatial-worker.ts', 'dist/host/spatial-worker.js'],
+    ['spatial worker (electron)', 'electron/node/gis/spatial/spatial-worker.ts', 'dist/electron-main/spatial-worker.js'],
   ].map(([name, entry, outfile]) => ({
     name,
     entry,
