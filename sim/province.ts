@@ -1156,4 +1156,15 @@ export function demoInventory(): { sensors: number; cameras: number; objects: nu
   return { sensors: s.length, cameras: c.length, objects: m.length, byGateway };
 }
 
+/** Where every sensor, camera, moving object (its start), siren and junction of the demo province is: the demo base map is drawn around them. */
+export function demoSites(): { id: string; kind: string; name: string; location: GeoPoint }[] {
+  return [
+    ...sensors().map((s) => ({ id: s.id, kind: s.kind, name: s.name, location: s.location })),
+    ...cameras().map((c) => ({ id: c.id, kind: 'camera', name: c.name, location: c.location })),
+    ...movers().map((m) => ({ id: m.id, kind: m.kind, name: m.name, location: m.home })),
+    ...Object.entries(SIRENS).map(([id, s]) => ({ id, kind: 'siren', name: s.name, location: s.location })),
+    ...Object.entries(JUNCTIONS).map(([id, j]) => ({ id, kind: 'junction', name: j.name, location: j.location })),
+  ];
+}
+
 export type { StateItem };
