@@ -20,8 +20,11 @@ const identifier = z.string().min(1).max(256);
 /** Layer, kind and state names: short tokens, interned by the index. */
 const token = z.string().min(1).max(64);
 
-/** [lon, lat] (an altitude, if any, is ignored). */
-const position = z.tuple([longitude, latitude], z.number());
+/** [lon, lat] (an altitude, if any, is ignored). Typed number[] like GeoJSON's Position, so GeoJSON geometries fit. */
+const position = z
+  .array(z.number())
+  .min(2, 'a position is [lon, lat]')
+  .refine(([lon, lat]) => Math.abs(lon!) <= 180 && Math.abs(lat!) <= 90, 'a position needs longitude within ±180 and latitude within ±90');
 const linearRing = z
   .array(position)
   .min(4, 'a linear ring needs at least 4 positions')

@@ -136,9 +136,9 @@ function flattenPolygons(polygons: readonly PolygonCoordinates[]): FlatPolygons 
   let at = 0;
   rings.forEach((ring, r) => {
     ringStart[r] = at;
-    for (const [x, y] of ring) {
-      xy[at * 2] = x;
-      xy[at * 2 + 1] = y;
+    for (const position of ring) {
+      xy[at * 2] = position[0]!;
+      xy[at * 2 + 1] = position[1]!;
       at++;
     }
   });
@@ -147,10 +147,10 @@ function flattenPolygons(polygons: readonly PolygonCoordinates[]): FlatPolygons 
   polygons.forEach((polygon, p) => {
     polygonStart[p] = ringCount;
     for (const [x, y] of polygon[0]!) {
-      bbox[0] = Math.min(bbox[0], x);
-      bbox[1] = Math.min(bbox[1], y);
-      bbox[2] = Math.max(bbox[2], x);
-      bbox[3] = Math.max(bbox[3], y);
+      bbox[0] = Math.min(bbox[0], x!);
+      bbox[1] = Math.min(bbox[1], y!);
+      bbox[2] = Math.max(bbox[2], x!);
+      bbox[3] = Math.max(bbox[3], y!);
     }
     ringCount += polygon.length;
   });
