@@ -48,7 +48,7 @@ const path = (vertices: Vertex[]): Position[] => vertices.map(at);
 
 // ------------------------------------------------------------------ the synthetic geography
 
-/** Counter-clockwise; the west side follows the Đồng Nai river a little beyond its right bank. */
+/** Counter-clockwise; the west side follows the Đồng Nai river a little beyond its right bank, the south runs out to sea (clipped to the coast). */
 const PROVINCE_RING: LonLat[] = [
   [106.995, 10.625],
   [107.04, 10.63],
@@ -188,8 +188,11 @@ const POIS: [string, string][] = [
 
 const round6 = <T extends Feature | FeatureCollection>(geojson: T): T => turf.truncate(geojson, { precision: 6, coordinates: 2 });
 
-function provinceAndCommunes(): { province: Feature<Polygon>; communes: Feature<Polygon | MultiPolygon>[] } {
-  const province = turf.polygon([PROVINCE_RING], { id: DEMO_PROVINCE.id, name: PROVINCE_NAME, level: 'province' });
+function provinceAndCommunes(vietnam: Feature<Polygon | MultiPolygon>): { province: Feature<Polygon | MultiPolygon>; communes: Feature<Polygon | MultiPolygon>[] } {
+  // The drawn ring stops short of the sea only roughly; the coastline cuts it exactly.
+  const onLand = turf.intersect(turf.featureCollection([turf.polygon([PROVINCE_RING]), vietnam]));
+  if (!onLand) throw new Error('the province ring is not on Việt Nam');
+  const province = turf.feature(onLand.geometry, { id: DEMO_PROVINCE.id, name: PROVINCE_NAME, level: 'province' });
   const centers = turf.featureCollection(demoCommunes.map((c) => turf.point([c.center.lon, c.center.lat])));
   const [w, s, e, n] = turf.bbox(province);
   const cells = turf.voronoi(centers, { bbox: [w - 0.1, s - 0.1, e + 0.1, n + 0.1] });
@@ -218,13 +221,13 @@ function roadSegments(roadLines: Map<Road, Feature<LineString>>): Feature<LineSt
     });
 }
 
-function countryOutlines(): Feature[] {
+function countryOutlines(): Feature<Polygon | MultiPolygon>[] {
   const require = createRequire(import.meta.url);
   const atlas = require('world-atlas/countries-10m.json') as Topology;
   // Neighbours for context. Not China: this data draws Hoàng Sa inside China's outline.
   const names: Record<string, string> = { '704': 'Việt Nam', '418': 'Lào', '116': 'Campuchia' };
   const all = topojsonFeature(atlas, atlas.objects.countries!) as unknown as FeatureCollection;
-  return all.features.filter((f) => String(f.id) in names).map((f) => turf.feature(f.geometry, { name: names[String(f.id)]! }));
+  return all.features.filter((f) => String(f.id) in names).map((f) => turf.feature(f.geometry as Polygon | MultiPolygon, { name: names[String(f.id)]! }));
 }
 
 /** A feature and the lowest zoom that shows it. */
@@ -233,10 +236,10 @@ const zoomed = (feature: Feature, minzoom: number): Zoomed => ({ feature, minzoo
 
 const ROAD_MIN_ZOOM: Record<RoadClass, number> = { motorway: 6, trunk: 6, primary: 9, secondary: 9 };
 
-function layers(province: Feature<Polygon>, communes: Feature<Polygon | MultiPolygon>[], roadLines: Map<Road, Feature<LineString>>): Record<string, Zoomed[]> {
+function layers(countries: Feature<Polygon | MultiPolygon>[], province: Feature<Polygon | MultiPolygon>, communes: Feature<Polygon | MultiPolygon>[], roadLines: Map<Road, Feature<LineString>>): Record<string, Zoomed[]> {
   const point = (lonLat: LonLat, properties: Record<string, string>): Feature<Point> => turf.point(lonLat, properties);
   return {
-    country: countryOutlines().map((f) => zoomed(f, MIN_ZOOM)),
+    country: countries.map((f) => zoomed(f, MIN_ZOOM)),
     province: [zoomed(turf.feature(province.geometry, { name: PROVINCE_NAME }), 6)],
     commune: communes.map((c) => zoomed(turf.feature(c.geometry, { id: c.properties!.id, name: c.properties!.name }), 8)),
     water: [
@@ -333,11 +336,12 @@ function writeGeojson(file: string, features: Feature[]): void {
 }
 
 function main(): void {
-  const { province, communes } = provinceAndCommunes();
+  const countries = countryOutlines();
+  const { province, communes } = provinceAndCommunes(countries.find((f) => f.properties!.name === 'Việt Nam')!);
   const roadLines = new Map(ROADS.map((r) => [r, turf.lineString(path(r.vertices))]));
   const [w, s, e, n] = turf.bbox(province);
   const provinceBounds: Bounds = [w - 0.05, s - 0.05, e + 0.05, n + 0.05];
-  const layerFeatures = layers(province, communes, roadLines);
+  const layerFeatures = layers(countries, province, communes, roadLines);
   const tiles = buildTiles(layerFeatures, provinceBounds);
 
   mkdirSync(`${ROOT}resources/basemap`, { recursive: true });

@@ -217,7 +217,7 @@ test('PMTiles: the GDAL tiles packed as an archive read back tile for tile', asy
 
 test('demo-communes.geojson: the communes tile the province, which holds every site on land', () => {
   const fc = readGeojson('resources/gis/demo-communes.geojson');
-  const province = fc.features.find((f) => f.properties?.level === 'province') as Feature<Polygon>;
+  const province = fc.features.find((f) => f.properties?.level === 'province') as Feature<Polygon | MultiPolygon>;
   assert.equal(province.properties?.name, 'Tỉnh Đồng Nai (mô phỏng)');
   const communes = fc.features.filter((f) => f.properties?.level === 'commune') as Feature<Polygon | MultiPolygon>[];
   assert.deepEqual(
