@@ -147,6 +147,7 @@ test('missing, foreign and malformed files fail with a clear error', async () =>
   db.exec('CREATE TABLE something (a)');
   db.close();
   await assert.rejects(openTileSource(emptyDb), /is not an MBTiles file/);
+  await assert.rejects(openTileSource(scratch), /cannot be read/); // a directory
   const truncated = join(scratch, 'truncated.pmtiles');
   writeFileSync(truncated, Buffer.concat([Buffer.from('PMTiles\x03', 'latin1'), Buffer.alloc(40)]));
   await assert.rejects(openTileSource(truncated), /is not a readable PMTiles file/);

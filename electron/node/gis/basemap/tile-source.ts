@@ -41,14 +41,15 @@ const PMTILES_MAGIC = Buffer.from('PMTiles', 'latin1');
 
 /** Opens an .mbtiles or .pmtiles file (recognised by its content, not its name). */
 export async function openTileSource(file: string): Promise<TileSource> {
-  let handle: FileHandle;
+  let handle: FileHandle | undefined;
+  const head = Buffer.alloc(SQLITE_MAGIC.length);
   try {
     handle = await open(file, 'r');
+    await handle.read(head, 0, head.length, 0);
   } catch (error) {
-    throw new Error(`base map ${file} cannot be opened: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`);
+    await handle?.close();
+    throw new Error(`base map ${file} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`);
   }
-  const head = Buffer.alloc(SQLITE_MAGIC.length);
-  await handle.read(head, 0, head.length, 0);
   if (head.subarray(0, PMTILES_MAGIC.length).equals(PMTILES_MAGIC)) return openPmtiles(file, handle);
   await handle.close();
   if (head.equals(SQLITE_MAGIC)) return openMbtiles(file);
@@ -98,8 +99,13 @@ function openMbtiles(file: string): TileSource {
     db.close();
     throw new Error(`base map ${file} is not an MBTiles file (no tiles table): ${(error as Error).message}`);
   }
-  const json = meta.get('json');
-  const vectorLayers = json ? (JSON.parse(json) as { vector_layers?: TileSourceMetadata['vectorLayers'] }).vector_layers : undefined;
+  let vectorLayers: TileSourceMetadata['vectorLayers'];
+  try {
+    vectorLayers = (JSON.parse(meta.get('json') ?? '{}') as { vector_layers?: TileSourceMetadata['vectorLayers'] }).vector_layers;
+  } catch (error) {
+    db.close();
+    throw new Error(`base map ${file}: its metadata "json" is not JSON: ${(error as Error).message}`);
+  }
   const center = numbers(meta.get('center'), 3) as TileSourceMetadata['center'];
   const metadata: TileSourceMetadata = {
     name: meta.get('name') ?? file,
