@@ -26,6 +26,12 @@ export const USAGE = `Options:
   --port <n>             port (default: a free one)
   --chromium             use the Chromium host even when Electron is installed`;
 
+/** The database's folder when --data-dir is not given: IOC_WALL_DATA, else $XDG_DATA_HOME/ioc-wall. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return resolve(env.IOC_WALL_DATA ?? join(dataHome, 'ioc-wall'));
+}
+
 export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) || process.platform === 'win32' || process.platform === 'darwin';
 }
@@ -50,12 +56,11 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (!['auto', 'app', 'headless', 'none'].includes(mode)) throw new Error(`--windows must be auto, app, headless or none, not "${mode}"`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not "${values.port}"`);
-  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return {
     wallFile: resolve(values.wall ?? env.IOC_WALL_FILE ?? defaultWallFile),
     presetsDir: resolve(values.presets ?? defaultPresetsDir),
     gatewaysFile: resolve(values.gateways ?? defaultGatewaysFile),
-    dataDir: resolve(values['data-dir'] ?? env.IOC_WALL_DATA ?? join(dataHome, 'ioc-wall')),
+    dataDir: values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir(env),
     windows: mode === 'auto' ? (hasDisplay(env) ? 'app' : 'headless') : (mode as WindowMode | 'none'),
     listenHost: values.listen,
     port,
