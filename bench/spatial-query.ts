@@ -1,0 +1,247 @@
+/**
+ * spatial-query: 1,000,000 points and 3,000 synthetic communes (Voronoi cells over a
+ * Vietnam-sized box, edges subdivided and jittered to ~100 vertices a polygon, shared edges kept
+ * identical so the cells still tile the box), measured through the worker client, i.e. including
+ * validation, postMessage and the reply. Reports ingest, radius (1–5 km) and drawn-polygon
+ * (5–12 vertices, 5–20 km) query latency, the all-communes aggregate, 10,000 moves, and radius
+ * latency while 10,000 moves a second arrive (snapshot rebuilds included). Also compares tagging
+ * points with the index's ring test against turf.booleanPointInPolygon.
+ *
+ * Args: [points] [areas] (defaults 1,000,000 and 3,000).
+ */
+import * as turf from '@turf/turf';
+import Flatbush from 'flatbush';
+import type { Position } from 'geojson';
+import { SpatialClient } from '../electron/node/gis/spatial/spatial-client.js';
+import { SpatialIndex } from '../electron/node/gis/spatial/spatial-index.js';
+import type { SpatialArea, SpatialPoint } from '../native-bridge/spatial-query.js';
+import { percentile, round } from './stats.js';
+
+const BBOX: [number, number, number, number] = [102.1, 8.5, 109.5, 23.4];
+const LAYERS = ['sensor', 'camera', 'report', 'object', 'alert'];
+const KINDS = ['rain', 'water-level', 'air', 'ptz', 'fixed', 'flood', 'traffic', 'fire', 'vehicle', 'boat'];
+const STATES = [undefined, 'normal', 'normal', 'normal', 'warning', 'critical', 'stale'];
+const METRES_PER_DEGREE = 111_195;
+
+/** mulberry32: seeded, so runs are comparable. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A number in [0, 1) from two positions, the same whichever way round they are given. */
+function edgeHash(a: Position, b: Position): number {
+  const [p, q] = a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!) ? [a, b] : [b, a];
+  const x = Math.sin(p[0]! * 12.9898 + p[1]! * 78.233 + q[0]! * 37.719 + q[1]! * 4.581) * 43758.5453;
+  return x - Math.floor(x);
+}
+
+/**
+ * The points between a and b: 8–31 of them, jittered sideways by up to 4% of the edge's length.
+ * Computed from the canonical direction of the edge, so both neighbours get the same points.
+ */
+function subdivide(a: Position, b: Position): Position[] {
+  const forward = a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!);
+  const [p, q] = forward ? [a, b] : [b, a];
+  const random = prng(Math.floor(edgeHash(a, b) * 2 ** 32));
+  const n = 8 + Math.floor(random() * 24);
+  const [dx, dy] = [q[0]! - p[0]!, q[1]! - p[1]!];
+  // Edges along the box stay straight: no neighbour there would fill a dent.
+  const onBox = (dx === 0 && (p[0] === BBOX[0] || p[0] === BBOX[2])) || (dy === 0 && (p[1] === BBOX[1] || p[1] === BBOX[3]));
+  const amplitude = onBox ? 0 : 0.08;
+  const inner: Position[] = [];
+  for (let i = 1; i < n; i++) {
+    const t = i / n;
+    const side = (random() - 0.5) * amplitude * Math.sin(Math.PI * t);
+    inner.push([p[0]! + dx * t - dy * side, p[1]! + dy * t + dx * side]);
+  }
+  return forward ? inner : inner.reverse();
+}
+
+function makeCommunes(count: number, random: () => number): SpatialArea[] {
+  const seeds = turf.featureCollection(Array.from({ length: count }, () => turf.point([BBOX[0] + random() * (BBOX[2] - BBOX[0]), BBOX[1] + random() * (BBOX[3] - BBOX[1])])));
+  const cells = turf.voronoi(seeds, { bbox: BBOX }).features.filter((cell) => cell);
+  return cells.map((cell, i) => {
+    const ring = cell.geometry.coordinates[0]!;
+    const dense: Position[] = [];
+    for (let k = 0; k + 1 < ring.length; k++) dense.push(ring[k]!, ...subdivide(ring[k]!, ring[k + 1]!));
+    dense.push(dense[0]!);
+    return { id: `xa-${i}`, name: `Xã ${i}`, level: 'commune', geometry: { type: 'Polygon', coordinates: [dense] } };
+  });
+}
+
+function randomPoint(random: () => number, id: string): SpatialPoint {
+  const state = STATES[Math.floor(random() * STATES.length)];
+  return {
+    id,
+    layer: LAYERS[Math.floor(random() * LAYERS.length)]!,
+    kind: KINDS[Math.floor(random() * KINDS.length)]!,
+    ...(state ? { state } : {}),
+    lon: BBOX[0] + random() * (BBOX[2] - BBOX[0]),
+    lat: BBOX[1] + random() * (BBOX[3] - BBOX[1]),
+  };
+}
+
+/** A star-shaped (mostly concave) polygon of 5–12 vertices, 5–20 km across. */
+function drawnPolygon(random: () => number): Position[][] {
+  const lon = BBOX[0] + 0.2 + random() * (BBOX[2] - BBOX[0] - 0.4);
+  const lat = BBOX[1] + 0.2 + random() * (BBOX[3] - BBOX[1] - 0.4);
+  const spanDeg = (5000 + random() * 15_000) / METRES_PER_DEGREE;
+  const n = 5 + Math.floor(random() * 8);
+  const ring: Position[] = [];
+  for (let i = 0; i < n; i++) {
+    const angle = (2 * Math.PI * i) / n;
+    const r = (spanDeg / 2) * (i % 2 ? 0.4 + 0.3 * random() : 0.8 + 0.2 * random());
+    ring.push([lon + (r * Math.cos(angle)) / Math.cos((lat * Math.PI) / 180), lat + r * Math.sin(angle)]);
+  }
+  ring.push(ring[0]!);
+  return [ring];
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const value = await fn();
+  return [performance.now() - started, value];
+}
+
+/** µs a point to find its area: Flatbush candidates, then the index's ring test vs turf. */
+function compareTagging(communes: SpatialArea[], random: () => number): { ring_us: number; turf_us: number } {
+  const sample = Array.from({ length: 50_000 }, (_, i) => randomPoint(random, `t${i}`));
+  const index = new SpatialIndex();
+  index.upsertPoints(sample);
+  const ring = index.setAreas(communes).tookMs;
+  const started = performance.now();
+  const tree = new Flatbush(communes.length);
+  for (const area of communes) tree.add(...(turf.bbox(area.geometry) as [number, number, number, number]));
+  tree.finish();
+  let tagged = 0;
+  for (const p of sample) {
+    const hit = tree.search(p.lon, p.lat, p.lon, p.lat).find((a) => turf.booleanPointInPolygon([p.lon, p.lat], communes[a]!.geometry));
+    if (hit !== undefined) tagged++;
+  }
+  const turfMs = performance.now() - started;
+  if (tagged !== sample.length) throw new Error(`turf tagged ${tagged} of ${sample.length} points: the communes do not tile the box`);
+  return { ring_us: round((ring * 1000) / sample.length, 2), turf_us: round((turfMs * 1000) / sample.length, 2) };
+}
+
+export async function run(args: string[]): Promise<object> {
+  const pointCount = Number(args[0] ?? 1_000_000);
+  const areaCount = Number(args[1] ?? 3000);
+  const random = prng(20250701);
+
+  let started = performance.now();
+  const communes = makeCommunes(areaCount, random);
+  const vertices = communes.reduce((sum, c) => sum + (c.geometry.coordinates as Position[][])[0]!.length, 0);
+  console.error(`communes: ${communes.length}, ${Math.round(vertices / communes.length)} vertices each on average, generated in ${Math.round(performance.now() - started)} ms`);
+  const tagging = compareTagging(communes, random);
+  console.error(`tagging a point: ring test ${tagging.ring_us} µs, turf.booleanPointInPolygon ${tagging.turf_us} µs`);
+
+  started = performance.now();
+  const points = Array.from({ length: pointCount }, (_, i) => randomPoint(random, `p${i}`));
+  console.error(`points: ${pointCount} generated in ${Math.round(performance.now() - started)} ms`);
+
+  const client = await SpatialClient.start();
+  try {
+    const [areasMs] = await timed(() => client.setAreas(communes));
+    console.error(`setAreas: ${Math.round(areasMs)} ms`);
+    const CHUNK = 250_000;
+    const [ingestMs] = await timed(async () => {
+      for (let i = 0; i < points.length; i += CHUNK) {
+        await client.upsertPoints(points.slice(i, i + CHUNK));
+        console.error(`ingest: ${Math.min(points.length, i + CHUNK)} points`);
+      }
+    });
+    const afterIngest = await client.stats();
+    console.error(`ingest: ${Math.round(ingestMs)} ms (${afterIngest.rebuilds} snapshot builds, the last ${Math.round(afterIngest.lastRebuildMs)} ms)`);
+
+    const radiusSamples: number[] = [];
+    let radiusMatches = 0;
+    for (let i = 0; i < 500; i++) {
+      const lon = BBOX[0] + random() * (BBOX[2] - BBOX[0]);
+      const lat = BBOX[1] + random() * (BBOX[3] - BBOX[1]);
+      const [ms, result] = await timed(() => client.query({ shape: { type: 'radius', lon, lat, radiusM: 1000 + random() * 4000 }, groupBy: ['area', 'state'] }));
+      radiusSamples.push(ms);
+      radiusMatches += result.total;
+    }
+    console.error(`radius: p50 ${round(percentile(radiusSamples, 50), 2)} ms, p95 ${round(percentile(radiusSamples, 95), 2)} ms, ${round(radiusMatches / 500)} matches on average`);
+
+    const polygonSamples: number[] = [];
+    let polygonMatches = 0;
+    for (let i = 0; i < 500; i++) {
+      const [ms, result] = await timed(() => client.query({ shape: { type: 'region', polygon: drawnPolygon(random) }, groupBy: ['area', 'layer'] }));
+      polygonSamples.push(ms);
+      polygonMatches += result.total;
+    }
+    console.error(`polygon: p50 ${round(percentile(polygonSamples, 50), 2)} ms, p95 ${round(percentile(polygonSamples, 95), 2)} ms, ${round(polygonMatches / 500)} matches on average`);
+
+    const aggregateSamples: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const [ms, result] = await timed(() => client.aggregateByArea({ filter: { layers: ['sensor', 'report'] }, groupBy: ['state'] }));
+      if (result.areas.length !== communes.length) throw new Error(`aggregate returned ${result.areas.length} communes`);
+      aggregateSamples.push(ms);
+    }
+    console.error(`aggregate over ${communes.length} communes: median ${round(percentile(aggregateSamples, 50))} ms`);
+
+    // 10,000 moves of up to ~1 km, with state changes.
+    const move = (): SpatialPoint => {
+      const p = points[Math.floor(random() * points.length)]!;
+      const state = STATES[Math.floor(random() * STATES.length)];
+      const moved = { ...p, lon: p.lon + (random() - 0.5) * 0.02, lat: p.lat + (random() - 0.5) * 0.02 };
+      return state ? { ...moved, state } : moved;
+    };
+    const [updateMs] = await timed(() => client.upsertPoints(Array.from({ length: 10_000 }, move)));
+    console.error(`10,000 moves: ${round(updateMs)} ms`);
+
+    // Radius queries while 1,000 moves arrive every 100 ms (10,000 a second) for 10 s.
+    const churnSamples: number[] = [];
+    const rebuildsBefore = (await client.stats()).rebuilds;
+    const churnEnd = performance.now() + 10_000;
+    const churn = (async () => {
+      while (performance.now() < churnEnd) {
+        const tick = performance.now();
+        await client.upsertPoints(Array.from({ length: 1000 }, move));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - tick))));
+      }
+    })();
+    while (performance.now() < churnEnd) {
+      const lon = BBOX[0] + random() * (BBOX[2] - BBOX[0]);
+      const lat = BBOX[1] + random() * (BBOX[3] - BBOX[1]);
+      const [ms] = await timed(() => client.query({ shape: { type: 'radius', lon, lat, radiusM: 1000 + random() * 4000 } }));
+      churnSamples.push(ms);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await churn;
+    const afterChurn = await client.stats();
+    console.error(
+      `under churn: ${churnSamples.length} radius queries, p50 ${round(percentile(churnSamples, 50), 2)} ms, p95 ${round(percentile(churnSamples, 95), 2)} ms, max ${round(Math.max(...churnSamples), 1)} ms; ${afterChurn.rebuilds - rebuildsBefore} rebuilds (last ${Math.round(afterChurn.lastRebuildMs)} ms)`,
+    );
+
+    return {
+      bench: 'spatial-query',
+      points: afterChurn.points,
+      areas: communes.length,
+      area_vertices_avg: Math.round(vertices / communes.length),
+      radius_p50_ms: round(percentile(radiusSamples, 50), 2),
+      radius_p95_ms: round(percentile(radiusSamples, 95), 2),
+      polygon_p50_ms: round(percentile(polygonSamples, 50), 2),
+      polygon_p95_ms: round(percentile(polygonSamples, 95), 2),
+      all_communes_aggregate_ms: round(percentile(aggregateSamples, 50)),
+      update_10k_ms: round(updateMs),
+      ingest_ms: Math.round(ingestMs),
+      set_areas_ms: Math.round(areasMs),
+      rebuild_ms: Math.round(afterChurn.lastRebuildMs),
+      churn_radius_p95_ms: round(percentile(churnSamples, 95), 2),
+      churn_radius_max_ms: round(Math.max(...churnSamples), 1),
+      tag_ring_test_us: tagging.ring_us,
+      tag_turf_us: tagging.turf_us,
+    };
+  } finally {
+    await client.close();
+  }
+}
