@@ -444,21 +444,27 @@ export class SpatialIndex {
   /** Counts per commune from the ingest tags: one pass over the columns, no polygon test. */
   aggregateByArea(request: AreaAggregateRequest): AreaAggregateResult {
     const started = performance.now();
-    const pass = this.filterFn(request.filter);
+    const { layerMask, kindMask, stateMask } = this.filterMasks(request.filter);
     const dims = request.groupBy.map((d) => this.dimension(d));
-    const combos = dims.reduce((product, d) => product * d.size, 1);
+    const columns = dims.map((d) => d.column);
+    const offsets = dims.map((d) => d.offset);
+    const sizes = dims.map((d) => d.size);
+    const combos = sizes.reduce((product, size) => product * size, 1);
     const areaCount = this.areas.size;
     const totals = new Uint32Array(areaCount);
     // Dense counters unless areas × combinations gets large (then a map of the ones seen).
     const dense = dims.length > 0 && areaCount * combos <= 1 << 24 ? new Uint32Array(areaCount * combos) : null;
     const sparse = dims.length > 0 && !dense ? new Map<number, number>() : null;
+    const { tag, alive, layer, kind, state } = this;
+    // The hot loop of the choropleth: typed arrays and masks only, no per-point calls.
     for (let slot = 0; slot < this.slotsUsed; slot++) {
-      const a = this.tag[slot]!;
-      if (a === NO_AREA || !this.alive[slot] || !pass(slot)) continue;
+      const a = tag[slot]!;
+      if (a === NO_AREA || alive[slot] === 0) continue;
+      if ((layerMask && layerMask[layer[slot]!] === 0) || (kindMask && kindMask[kind[slot]!] === 0) || (stateMask && stateMask[state[slot]!] === 0)) continue;
       totals[a]!++;
       if (dims.length === 0) continue;
       let combo = 0;
-      for (const d of dims) combo = combo * d.size + d.code(slot);
+      for (let d = 0; d < columns.length; d++) combo = combo * sizes[d]! + columns[d]![slot]! + offsets[d]!;
       const key = a * combos + combo;
       if (dense) dense[key]!++;
       else sparse!.set(key, (sparse!.get(key) ?? 0) + 1);
@@ -604,24 +610,28 @@ export class SpatialIndex {
     return matches;
   }
 
+  /** Per dictionary, 1 for each listed code; null where the filter does not restrict. */
+  private filterMasks(filter: SpatialFilter | undefined) {
+    return { layerMask: this.layers.mask(filter?.layers), kindMask: this.kinds.mask(filter?.kinds), stateMask: this.states.mask(filter?.states) };
+  }
+
   private filterFn(filter: SpatialFilter | undefined): (slot: number) => boolean {
-    const layerMask = this.layers.mask(filter?.layers);
-    const kindMask = this.kinds.mask(filter?.kinds);
-    const stateMask = this.states.mask(filter?.states);
+    const { layerMask, kindMask, stateMask } = this.filterMasks(filter);
     if (!layerMask && !kindMask && !stateMask) return () => true;
     return (slot) => (!layerMask || layerMask[this.layer[slot]!] === 1) && (!kindMask || kindMask[this.kind[slot]!] === 1) && (!stateMask || stateMask[this.state[slot]!] === 1);
   }
 
+  /** A groupBy dimension: a column of codes; the area's is the tag, shifted so that 0 is "no area". */
   private dimension(name: GroupDimension): Dimension {
     switch (name) {
       case 'area':
-        return { name, size: this.areas.size + 1, code: (slot) => this.tag[slot]! + 1, label: (code) => (code === 0 ? '' : this.areas.ids[code - 1]!) };
+        return { name, size: this.areas.size + 1, column: this.tag, offset: 1, label: (code) => (code === 0 ? '' : this.areas.ids[code - 1]!) };
       case 'layer':
-        return { name, size: this.layers.names.length, code: (slot) => this.layer[slot]!, label: (code) => this.layers.names[code]! };
+        return { name, size: this.layers.names.length, column: this.layer, offset: 0, label: (code) => this.layers.names[code]! };
       case 'kind':
-        return { name, size: this.kinds.names.length, code: (slot) => this.kind[slot]!, label: (code) => this.kinds.names[code]! };
+        return { name, size: this.kinds.names.length, column: this.kind, offset: 0, label: (code) => this.kinds.names[code]! };
       case 'state':
-        return { name, size: this.states.names.length, code: (slot) => this.state[slot]!, label: (code) => this.states.names[code]! };
+        return { name, size: this.states.names.length, column: this.state, offset: 0, label: (code) => this.states.names[code]! };
     }
   }
 
@@ -631,7 +641,7 @@ export class SpatialIndex {
     const counts = new Map<number, number>();
     for (const slot of slots) {
       let combo = 0;
-      for (const d of dims) combo = combo * d.size + d.code(slot);
+      for (const d of dims) combo = combo * d.size + d.column[slot]! + d.offset;
       counts.set(combo, (counts.get(combo) ?? 0) + 1);
     }
     return [...counts].map(([combo, count]) => ({ key: decodeKey(dims, combo), count })).sort((x, y) => y.count - x.count);
@@ -669,7 +679,9 @@ export class SpatialIndex {
 interface Dimension {
   name: GroupDimension;
   size: number;
-  code: (slot: number) => number;
+  column: Uint16Array | Int32Array;
+  /** Added to the column's value (the area tag's -1 becomes 0). */
+  offset: number;
   label: (code: number) => string;
 }
 
