@@ -134,6 +134,9 @@ export async function run(args: string[]): Promise<object> {
   const pointCount = Number(args[0] ?? 1_000_000);
   const areaCount = Number(args[1] ?? 3000);
   const random = prng(20250701);
+  // CPU time of the process (both threads) against wall time: how much the machine's load inflated the latencies.
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = performance.now();
 
   let started = performance.now();
   const communes = makeCommunes(areaCount, random);
@@ -240,6 +243,8 @@ export async function run(args: string[]): Promise<object> {
       churn_radius_max_ms: round(Math.max(...churnSamples), 1),
       tag_ring_test_us: tagging.ring_us,
       tag_turf_us: tagging.turf_us,
+      process_cpu_s: round((process.cpuUsage(cpuAtStart).user + process.cpuUsage(cpuAtStart).system) / 1e6),
+      wall_s: round((performance.now() - wallAtStart) / 1000),
     };
   } finally {
     await client.close();
