@@ -225,6 +225,7 @@ export async function run(args: string[]): Promise<object> {
       `under churn: ${churnSamples.length} radius queries, p50 ${round(percentile(churnSamples, 50), 2)} ms, p95 ${round(percentile(churnSamples, 95), 2)} ms, max ${round(Math.max(...churnSamples), 1)} ms; ${afterChurn.rebuilds - rebuildsBefore} rebuilds (last ${Math.round(afterChurn.lastRebuildMs)} ms)`,
     );
 
+    const cpu = process.cpuUsage(cpuAtStart);
     return {
       bench: 'spatial-query',
       points: afterChurn.points,
@@ -243,7 +244,7 @@ export async function run(args: string[]): Promise<object> {
       churn_radius_max_ms: round(Math.max(...churnSamples), 1),
       tag_ring_test_us: tagging.ring_us,
       tag_turf_us: tagging.turf_us,
-      process_cpu_s: round((process.cpuUsage(cpuAtStart).user + process.cpuUsage(cpuAtStart).system) / 1e6),
+      process_cpu_s: round((cpu.user + cpu.system) / 1e6),
       wall_s: round((performance.now() - wallAtStart) / 1000),
     };
   } finally {
