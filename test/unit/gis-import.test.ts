@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { bbox as turfBbox, distance } from '@turf/turf';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { importCliResult, type DatasetSummary } from '../../native-bridge/gis-datasets.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../electron/node/gis/dataset-store.js';
 import { GisImportError, importGisFile } from '../../electron/node/gis/import/import-gis-file.js';
+import { dbfEncoding } from '../../electron/node/gis/import/read-shapefile.js';
 import { datasetNameFromFile } from '../../electron/node/gis/import/slug.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
 
@@ -19,8 +20,7 @@ const truthBbox = turfBbox(truth);
 const truthNames = truth.features.map((f) => f.properties!.ten_tinh as string).sort();
 
 function freshStore(): DatasetStore {
-  const store = openDatasetStore(join(tempDir('ioc-wall-gis-'), GIS_DATABASE_FILE));
-  return store;
+  return openDatasetStore(join(tempDir('ioc-wall-gis-'), GIS_DATABASE_FILE));
 }
 
 function assertBboxClose(actual: readonly number[], expected: readonly number[], tolerance: number) {
@@ -52,10 +52,19 @@ function maxVertexErrorM(imported: Feature[]): number {
   return max;
 }
 
-/** Imports a good file into `dataset`, then the bad one; the error must name the bad file and the dataset stay as it was. */
+/** A store holding the good GeoJSON as dataset "provinces", shared by the tests that must leave it unchanged. */
+let provincesStore: Promise<{ store: DatasetStore; before: DatasetSummary }> | undefined;
+function storeWithProvinces() {
+  provincesStore ??= (async () => {
+    const store = freshStore();
+    return { store, before: await importGisFile(fixture('vn-34-provinces.geojson'), { store, dataset: 'provinces' }) };
+  })();
+  return provincesStore;
+}
+
+/** Imports the bad file over the good dataset "provinces": the error must name the bad file and the dataset stay as it was. */
 async function assertRejectedKeepingPrevious(badFile: string, expectedFile: string, reason?: RegExp) {
-  const store = freshStore();
-  const before = await importGisFile(fixture('vn-34-provinces.geojson'), { store, dataset: 'provinces' });
+  const { store, before } = await storeWithProvinces();
   await assert.rejects(importGisFile(badFile, { store, dataset: 'provinces' }), (error: unknown) => {
     assert.ok(error instanceof GisImportError, `not a GisImportError: ${String(error)}`);
     assert.equal(basename(error.file), expectedFile);
@@ -65,10 +74,11 @@ async function assertRejectedKeepingPrevious(badFile: string, expectedFile: stri
   });
   assert.deepEqual(store.get('provinces'), before);
   assert.deepEqual(names(store.features('provinces')), truthNames);
-  store.close();
 }
 
 describe('GIS import', () => {
+  after(async () => (await provincesStore)?.store.close());
+
   for (const file of ['vn-34-provinces.geojson', 'vn-34-provinces.fgb', 'vn-34-provinces.gpkg', 'vn-34-provinces.kml']) {
     it(`imports ${file}: 34 provinces, the truth's bbox and names`, async () => {
       const store = freshStore();
@@ -149,6 +159,12 @@ describe('GIS import', () => {
     await assertRejectedKeepingPrevious(join(dir, 'cut.shp'), 'cut.shp', /truncated/);
   });
 
+  it('rejects a truncated .kml and keeps the previous dataset', async () => {
+    const bad = join(tempDir(), 'cut.kml');
+    writeFileSync(bad, readFileSync(fixture('vn-34-provinces.kml')).subarray(0, 3_000_000));
+    await assertRejectedKeepingPrevious(bad, 'cut.kml', /truncated/);
+  });
+
   it('rejects a shapefile without its .dbf, naming the .dbf', async () => {
     const dir = tempDir();
     copyFileSync(fixture(`${SHAPEFILE}.shp`), join(dir, 'alone.shp'));
@@ -209,6 +225,15 @@ describe('GIS import', () => {
     assert.throws(() => store.replace(summary, [good, { ...good, bbox: [NaN, 16, 106, 16] }]));
     assert.deepEqual(store.get('provinces'), before);
     assert.equal(store.features('provinces').length, 34);
+  });
+
+  it('reads the .cpg code page names ArcGIS and QGIS write', () => {
+    assert.equal(dbfEncoding('UTF-8\r\n', 'x.cpg'), 'utf-8');
+    assert.equal(dbfEncoding('65001', 'x.cpg'), 'utf-8');
+    assert.equal(dbfEncoding('ANSI 1258', 'x.cpg'), 'windows-1258');
+    assert.equal(dbfEncoding('1258', 'x.cpg'), 'windows-1258');
+    assert.equal(dbfEncoding('8859_1', 'x.cpg'), 'windows-1252');
+    assert.throws(() => dbfEncoding('TCVN3', 'x.cpg'), /x\.cpg: unsupported text encoding "TCVN3"/);
   });
 
   it('names datasets after the file: diacritics folded, đ to d', () => {
