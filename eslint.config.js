@@ -81,6 +81,7 @@ const PURE = [
   'native-bridge/gateway-protocol.ts',
   'native-bridge/gis-datasets.ts',
   'native-bridge/spatial-query.ts',
+  'native-bridge/reading-state.ts',
   'renderer/tiles/*/schema.ts',
   'renderer/tiles/prop-schemas.ts',
 ];

@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.js';
-import { fieldCommand, geoPoint, sensorKind } from './gateway-protocol.js';
+import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensorKind } from './gateway-protocol.js';
+import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './gateway-protocol.js';
+export * from './spatial-query.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -289,12 +291,33 @@ export const cameraHealth = z.strictObject({
 });
 export type CameraHealth = z.infer<typeof cameraHealth>;
 
+/** A gateway's event (incident, alarm); cleared ones stay until the gateway deletes them. */
+export const liveEvent = eventItem.omit({ type: true }).extend({ gateway: z.string() });
+export type LiveEvent = z.infer<typeof liveEvent>;
+
+/** Most recent positions of a moving object, oldest first: [lon, lat, epoch ms]. */
+export const TRAIL_POINTS = 12;
+export const liveObject = movingObjectItem.omit({ type: true }).extend({
+  gateway: z.string(),
+  trail: z.array(z.tuple([z.number(), z.number(), z.int()])).max(TRAIL_POINTS),
+});
+export type LiveObject = z.infer<typeof liveObject>;
+
+/** A citizen report as windows see it: anonymized (no reporter), per Decree 13/2023. */
+export const liveReport = reportItem.omit({ type: true, reporter: true }).extend({ gateway: z.string() });
+export type LiveReport = z.infer<typeof liveReport>;
+/** Reports kept for the wall (newest first beyond this are dropped from the live picture, not the cache). */
+export const LIVE_REPORTS_MAX = 500;
+
 export const liveSnapshot = z.strictObject({
   seq: z.int().min(0),
   sensors: z.array(liveSensor),
   cameras: z.array(liveCamera),
   readings: readingColumns,
   links: z.array(gatewayLink),
+  events: z.array(liveEvent).default([]),
+  objects: z.array(liveObject).default([]),
+  reports: z.array(liveReport).max(LIVE_REPORTS_MAX).default([]),
 });
 export type LiveSnapshot = z.infer<typeof liveSnapshot>;
 
@@ -305,6 +328,13 @@ export const liveBatch = z.strictObject({
   sensors: z.array(liveSensor).optional(),
   cameras: z.array(liveCamera).optional(),
   links: z.array(gatewayLink).optional(),
+  /** The full event list, whenever one changed. */
+  events: z.array(liveEvent).optional(),
+  /** Only the objects that moved or appeared (partial update); removed ones by id. */
+  objects: z.array(liveObject).optional(),
+  objectsRemoved: z.array(z.string()).optional(),
+  /** The full (anonymized) report list, whenever one changed. */
+  reports: z.array(liveReport).max(LIVE_REPORTS_MAX).optional(),
 });
 export type LiveBatch = z.infer<typeof liveBatch>;
 
@@ -324,6 +354,33 @@ export const gatewaysConfig = z.strictObject({
     .default([]),
 });
 export type GatewaysConfig = z.infer<typeof gatewaysConfig>;
+
+// ---------------------------------------------------------------------------------------------
+// Spatial queries (by point, drawn region, radius, administrative unit) and their figures
+
+const spatialGroup = z.strictObject({ key: z.record(z.string(), z.string()), count: z.int().min(0) });
+export const spatialQueryResult = z.strictObject({
+  total: z.int().min(0),
+  groups: z.array(spatialGroup),
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      layer: z.string(),
+      kind: z.string(),
+      state: z.string().optional(),
+      lon: z.number(),
+      lat: z.number(),
+      areaId: z.string().optional(),
+      distanceM: z.number().optional(),
+    }),
+  ),
+  areasHit: z.array(z.string()).optional(),
+  tookMs: z.number(),
+});
+export const areaAggregateResult = z.strictObject({
+  areas: z.array(z.strictObject({ areaId: z.string(), name: z.string(), total: z.int().min(0), groups: z.array(spatialGroup) })),
+  tookMs: z.number(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Requests, responses and events
@@ -390,6 +447,16 @@ export const contract = {
     'cameras.health': {
       request: z.strictObject({ reports: z.array(cameraHealth).max(256) }),
       response: empty,
+    },
+    /** Field items (sensors, cameras, incidents, objects, reports) in a shape, with figures by group. */
+    'gis.query': {
+      request: spatialQuery,
+      response: spatialQueryResult,
+    },
+    /** Counts per commune (every commune, zeros included): the choropleth and the per-commune figures. */
+    'gis.aggregate': {
+      request: areaAggregateRequest,
+      response: areaAggregateResult,
     },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {

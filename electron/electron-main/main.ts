@@ -15,6 +15,7 @@ import { matchConsoleDisplay, matchDisplays } from '../common/display-match.js';
 import { isAllowedRequestUrl } from '../common/url-policy.js';
 import type { WallDefinition, WindowId } from '../../native-bridge/contract.js';
 import { startCore, type Core } from '../node/core.js';
+import { startGis, type GisService } from '../node/gis/gis-service.js';
 import { createIpcPort, type IpcPort } from './ipc-port.js';
 
 const SCHEME = 'app';
@@ -82,6 +83,10 @@ function registerAppProtocol(): void {
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405 });
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    if (gis && (url.pathname.startsWith('/basemap/') || url.pathname.startsWith('/gis/'))) {
+      const answer = await gis.handleHttp(url.pathname);
+      return answer ? new Response(new Uint8Array(answer.body), { status: answer.status, headers: answer.headers }) : new Response('not found', { status: 404 });
+    }
     let file: string;
     try {
       const pathname = decodeURIComponent(url.pathname);
@@ -339,6 +344,7 @@ function intersects(a: Rectangle, b: Rectangle): boolean {
 // Lifecycle
 
 let core: Core | null = null;
+let gis: GisService | null = null;
 let ipc: IpcPort | null = null;
 let shell: Shell | null = null;
 let shutDown = false;
@@ -355,6 +361,8 @@ async function start(): Promise<void> {
   const wallFile = wallFileFromArgs();
   core = await startCore({ wallFile, presetsDir: join(layoutsRoot, 'presets'), dataDir: app.getPath('userData'), host: 'electron' });
   log(`wall "${core.wall.id}" from ${wallFile}; data in ${app.getPath('userData')}`);
+  gis = await startGis({ dataDir: app.getPath('userData'), live: core.live, basemapFile: process.env.IOC_WALL_BASEMAP, seedDemoDatasets: !app.isPackaged, log });
+  core.attachSpatial(gis.spatial);
   ipc = createIpcPort(core);
   shell = new Shell(core.wall, ipc);
   shell.layout();
@@ -366,6 +374,8 @@ async function start(): Promise<void> {
 async function shutdown(): Promise<void> {
   shell?.closeAll();
   ipc?.close();
+  core?.attachSpatial(null);
+  await gis?.close();
   await core?.close();
 }
 

@@ -12,10 +12,14 @@ import {
   tileLayoutIssues,
   windowId as windowIdSchema,
   type Actor,
+  type AreaAggregateInput,
+  type AreaAggregateResult,
   type EventName,
   type EventOf,
   type FieldCommand,
   type NodeStatus,
+  type SpatialQueryInput,
+  type SpatialQueryResult,
   type WallDefinition,
   type WindowId,
 } from '../../native-bridge/contract.js';
@@ -29,6 +33,7 @@ import { SqliteWallStore } from './sqlite-wall-store.js';
 import { WallController } from './wall-controller.js';
 import { LiveState } from './live/live-state.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
+import { liveIdOf } from './gis/field-points.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -46,6 +51,12 @@ export interface CoreSession extends ServerSession {
   close(): void;
 }
 
+/** What the core asks of the host's spatial index. */
+export interface SpatialQueryPort {
+  query(query: SpatialQueryInput): Promise<SpatialQueryResult>;
+  aggregateByArea(request: AreaAggregateInput): Promise<AreaAggregateResult>;
+}
+
 export interface PaintReport {
   windowId: WindowId;
   revision: number;
@@ -61,6 +72,8 @@ export interface FieldCommandPort {
 export interface Core {
   wall: WallDefinition;
   attachField(port: FieldCommandPort | null): void;
+  /** The spatial index answering gis.query / gis.aggregate (and nearest cameras); attached by the host once GIS runs. */
+  attachSpatial(port: SpatialQueryPort | null): void;
   controller: WallController;
   alerts: AlertService;
   live: LiveState;
@@ -130,6 +143,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   }
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
+  let spatialPort: SpatialQueryPort | null = null;
+  const requireSpatial = (): SpatialQueryPort => {
+    if (!spatialPort) throw new ContractError('internal', 'the spatial index is not running yet');
+    return spatialPort;
+  };
   const paintListeners = new Set<(report: PaintReport) => void>();
 
   const status = (): NodeStatus => ({
@@ -208,9 +226,20 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       alerts.acknowledge(id, requireHello(ctx));
       return {};
     },
-    'cameras.nearest': ({ location, radiusKm, limit }, ctx) => {
+    'cameras.nearest': async ({ location, radiusKm, limit }, ctx) => {
       requireHello(ctx);
-      return { cameras: nearestCameras(live.cameraList(), location, radiusKm, limit) };
+      if (!spatialPort) return { cameras: nearestCameras(live.cameraList(), location, radiusKm, limit) };
+      const { items } = await spatialPort.query({ shape: { type: 'radius', lon: location.lon, lat: location.lat, radiusM: radiusKm * 1000 }, filter: { layers: ['camera'] }, groupBy: [], limit });
+      const names = new Map(live.cameraList().map((c) => [c.id, c.name]));
+      return { cameras: items.map((item) => ({ id: liveIdOf(item.id), name: names.get(liveIdOf(item.id)) ?? item.id, distanceM: item.distanceM ?? 0 })) };
+    },
+    'gis.query': (query, ctx) => {
+      requireHello(ctx);
+      return requireSpatial().query(query);
+    },
+    'gis.aggregate': (request, ctx) => {
+      requireHello(ctx);
+      return requireSpatial().aggregateByArea(request);
     },
     'cameras.health': ({ reports }, ctx) => {
       requireHello(ctx);
@@ -249,6 +278,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     status,
     attachField(port) {
       fieldPort = port;
+    },
+    attachSpatial(port) {
+      spatialPort = port;
     },
     openSession(emit) {
       const ctx: SessionContext = { windowId: null, actor: null, emit };

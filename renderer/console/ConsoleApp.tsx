@@ -7,6 +7,7 @@ import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { CamerasPanel } from './CamerasPanel.js';
+import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
 import { PresetsPanel } from './PresetsPanel.js';
 import { StatusStrip } from './StatusStrip.js';
@@ -55,6 +56,7 @@ export function ConsoleApp() {
           <SelectedTileEditor id={selected} />
           <p className="hint muted">{t('console.hint')}</p>
         </section>
+        <MapPanel selectedId={selected} />
         <aside className="console-side">
           <PresetsPanel />
           <CamerasPanel />

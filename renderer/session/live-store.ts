@@ -18,14 +18,26 @@
  * No React and no DOM here (React hooks live in live-hooks.ts), so plain Node tests can load it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { ContractError, type GatewayLink, type LiveBatch, type LiveCamera, type LiveSensor, type LiveSnapshot, type ReadingColumns } from '../../native-bridge/contract.js';
+import {
+  ContractError,
+  type GatewayLink,
+  type LiveBatch,
+  type LiveCamera,
+  type LiveEvent,
+  type LiveObject,
+  type LiveReport,
+  type LiveSensor,
+  type LiveSnapshot,
+  type ReadingColumns,
+} from '../../native-bridge/contract.js';
+import { readingState, type ReadingState } from '../../native-bridge/reading-state.js';
 
 /** Points kept per sensor for its sparkline. */
 export const RING_SIZE = 60;
 /** A reading older than this is shown as stale ("CŨ"). */
 export const STALE_AFTER_MS = 60_000;
 
-export type ReadingState = 'normal' | 'warning' | 'critical';
+export { readingState, type ReadingState };
 export type GatewayLinkState = GatewayLink['state'];
 
 /** One sensor's latest reading and recent history. Mutated in place; `version` changes on every update. */
@@ -92,6 +104,16 @@ export interface LiveState {
   cameras: ReadonlyMap<string, LiveCamera>;
   /** The cameras in host order; a new array whenever they change. */
   cameraList: readonly LiveCamera[];
+  /** Gateway events (incidents), a new array whenever one changes. */
+  events: readonly LiveEvent[];
+  /** Citizen reports (anonymized), a new array whenever one changes. */
+  reports: readonly LiveReport[];
+  /**
+   * Moving objects by id. Mutated in place (batches carry only the objects that moved); read it
+   * with `objectsVersion`, bumped on every change.
+   */
+  objects: ReadonlyMap<string, LiveObject>;
+  objectsVersion: number;
 }
 
 export type BatchResult = 'applied' | 'stale' | 'gap';
@@ -105,6 +127,10 @@ const initialState = (): LiveState => ({
   readingsVersion: 0,
   cameras: new Map(),
   cameraList: [],
+  events: [],
+  reports: [],
+  objects: new Map(),
+  objectsVersion: 0,
 });
 
 export class LiveData {
@@ -169,6 +195,10 @@ export class LiveData {
       // older hosts send no cameras: an empty registry
       cameras: camerasById(snapshot.cameras ?? []),
       cameraList: snapshot.cameras ?? [],
+      events: snapshot.events,
+      reports: snapshot.reports,
+      objects: new Map(snapshot.objects.map((o) => [o.id, o])),
+      objectsVersion: this.getState().objectsVersion + 1,
     });
     // every subscribed sensor may have changed (or disappeared)
     const listeners: (() => void)[] = [];
@@ -204,6 +234,14 @@ export class LiveData {
     if (batch.links) {
       next.links = batch.links;
       next.linkByGateway = linksByGateway(batch.links);
+    }
+    if (batch.events) next.events = batch.events;
+    if (batch.reports) next.reports = batch.reports;
+    if (batch.objects || batch.objectsRemoved) {
+      const objects = state.objects as Map<string, LiveObject>;
+      for (const o of batch.objects ?? []) objects.set(o.id, o);
+      for (const id of batch.objectsRemoved ?? []) objects.delete(id);
+      next.objectsVersion = state.objectsVersion + 1;
     }
     this.store.setState(next);
 
@@ -266,25 +304,6 @@ function linksByGateway(links: readonly GatewayLink[]): Map<string, GatewayLink>
 
 // ---------------------------------------------------------------------------------------------
 // Reading state and staleness (shared by tiles and tests)
-
-/**
- * normal / warning / critical against the sensor's thresholds. Thresholds rise with danger as a
- * rule (rain, water level, AQI); when critical lies below warning the scale is read the other
- * way (e.g. dissolved oxygen: lower is worse).
- */
-export function readingState(value: number, thresholds: LiveSensor['thresholds']): ReadingState {
-  if (!Number.isFinite(value)) return 'normal';
-  const { warning, critical } = thresholds;
-  const descending = warning !== undefined && critical !== undefined && critical < warning;
-  if (descending) {
-    if (value <= critical) return 'critical';
-    if (value <= warning) return 'warning';
-    return 'normal';
-  }
-  if (critical !== undefined && value >= critical) return 'critical';
-  if (warning !== undefined && value >= warning) return 'warning';
-  return 'normal';
-}
 
 export const stateRank: Record<ReadingState, number> = { critical: 2, warning: 1, normal: 0 };
 

@@ -8,6 +8,7 @@ import { cameraProps } from './camera/schema.js';
 import { cameraGridProps } from './camera-grid/schema.js';
 import { clockStatusProps } from './clock-status/schema.js';
 import { linkHealthProps } from './link-health/schema.js';
+import { mapProps } from './map/schema.js';
 import { noteProps } from './note/schema.js';
 import { sensorReadingsProps } from './sensor-readings/schema.js';
 
@@ -19,6 +20,7 @@ export const tilePropSchemas = {
   'link-health': linkHealthProps,
   camera: cameraProps,
   'camera-grid': cameraGridProps,
+  map: mapProps,
 } as const;
 
 export type TileKind = keyof typeof tilePropSchemas;

@@ -40,6 +40,8 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
 
   return (
     <div id="wall" className="wall" data-window-id={windowId} data-revision={revision} style={style}>
+      {/* the window's one map canvas, beneath every tile (map tiles are views of it) */}
+      <div id="wall-map-layer" className="wall-map-layer" />
       {wall && slot && inWall
         ? state.tiles.map((tile) => {
             const rect = tileInDisplay(wall, tile.rect, slot.row, slot.column);

@@ -34,6 +34,9 @@ const snapshot = (seq: number, readings: [string, number, number][] = [], sensor
   seq,
   sensors,
   cameras: [],
+  events: [],
+  objects: [],
+  reports: [],
   readings: cols(...readings),
   links: [link('live', seq)],
 });

@@ -10,6 +10,8 @@ export interface HostCliOptions {
   presetsDir: string;
   gatewaysFile: string;
   dataDir: string;
+  /** undefined = the bundled demo base map. */
+  basemapFile: string | undefined;
   windows: WindowMode | 'none';
   listenHost: string;
   port: number;
@@ -21,6 +23,7 @@ export const USAGE = `Options:
   --presets <dir>        preset folder (default layouts/presets)
   --gateways <file.yaml> edge gateways and the embedded simulator (default layouts/gateways/demo.yaml)
   --data-dir <dir>       database and window profiles (default $XDG_DATA_HOME/ioc-wall, or IOC_WALL_DATA)
+  --basemap <file>       base map vector tiles, .mbtiles or .pmtiles (default the bundled demo, or IOC_WALL_BASEMAP)
   --windows <mode>       auto | app | headless | none (default auto: app windows when a display exists)
   --listen <address>     address to serve on (default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
   --port <n>             port (default: a free one)
@@ -44,6 +47,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       presets: { type: 'string' },
       gateways: { type: 'string' },
       'data-dir': { type: 'string' },
+      basemap: { type: 'string' },
       windows: { type: 'string', default: 'auto' },
       listen: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
@@ -56,11 +60,13 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (!['auto', 'app', 'headless', 'none'].includes(mode)) throw new Error(`--windows must be auto, app, headless or none, not "${mode}"`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not "${values.port}"`);
+  const basemap = values.basemap ?? env.IOC_WALL_BASEMAP;
   return {
     wallFile: resolve(values.wall ?? env.IOC_WALL_FILE ?? defaultWallFile),
     presetsDir: resolve(values.presets ?? defaultPresetsDir),
     gatewaysFile: resolve(values.gateways ?? defaultGatewaysFile),
     dataDir: values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir(env),
+    basemapFile: basemap ? resolve(basemap) : undefined,
     windows: mode === 'auto' ? (hasDisplay(env) ? 'app' : 'headless') : (mode as WindowMode | 'none'),
     listenHost: values.listen,
     port,

@@ -13,6 +13,7 @@ import { displaySlots } from '../../../native-bridge/wall-geometry.js';
 import { gatewaysConfig } from '../../../native-bridge/contract.js';
 import { newLaunchToken, startCore, type Core } from '../core.js';
 import { startFieldLink, type FieldLink } from '../field/field-link.js';
+import { startGis } from '../gis/gis-service.js';
 import type { GatewayLog } from '../gateway/log.js';
 import { parseYamlFile } from '../layout-files.js';
 import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowMode } from './chromium.js';
@@ -24,6 +25,8 @@ export interface ChromiumHostOptions {
   gatewaysFile: string;
   dataDir: string;
   rendererDir: string;
+  /** The base map (MBTiles or PMTiles); the bundled demo base map when absent. */
+  basemapFile?: string;
   /** 'none' serves the wall without opening windows (display PCs connect on their own). */
   windows: WindowMode | 'none';
   listenHost?: string;
@@ -62,10 +65,13 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
   const log = options.log ?? ((line: string) => console.error(line));
   const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: 'chromium' });
   const gatewayLog: GatewayLog = (entry) => log(JSON.stringify(entry));
-  const field = await startFieldLink(core, parseYamlFile(options.gatewaysFile, gatewaysConfig), options.dataDir, gatewayLog);
+  const fieldConfig = parseYamlFile(options.gatewaysFile, gatewaysConfig);
+  const field = await startFieldLink(core, fieldConfig, options.dataDir, gatewayLog);
+  const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
+  core.attachSpatial(gis.spatial);
   const token = newLaunchToken();
   const listenHost = options.listenHost ?? '127.0.0.1';
-  const http = createStaticServer(options.rendererDir);
+  const http = createStaticServer(options.rendererDir, (pathname) => gis.handleHttp(pathname));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, listenHost, () => resolve());
@@ -153,6 +159,8 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
       await new Promise<void>((resolve) => http.close(() => resolve()));
       rmSync(file, { force: true });
       await field.close();
+      core.attachSpatial(null);
+      await gis.close();
       await core.close();
     },
   };

@@ -1,6 +1,7 @@
 /**
- * HTTP server of the Chromium host: serves the built renderer (and nothing else) with a strict
- * Content-Security-Policy so no page can reach beyond this host.
+ * HTTP server of the Chromium host: serves the built renderer, and the map's data through `routes`
+ * (base-map tiles, datasets), with a strict Content-Security-Policy so no page can reach beyond
+ * this host.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -35,12 +36,25 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function createStaticServer(rootDir: string): Server {
+/** Answers a path (e.g. /basemap/…), or null to fall through to the renderer's files. */
+export type DataRoutes = (pathname: string) => Promise<{ status: number; headers: Record<string, string>; body: Buffer } | null>;
+
+export function createStaticServer(rootDir: string, routes?: DataRoutes): Server {
   const root = normalize(rootDir + sep);
   return createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405).end();
+      return;
+    }
+    if (routes && (url.pathname.startsWith('/basemap/') || url.pathname.startsWith('/gis/'))) {
+      routes(url.pathname).then(
+        (answer) => {
+          if (!answer) response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+          else response.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length, 'x-content-type-options': 'nosniff' }).end(request.method === 'HEAD' ? undefined : answer.body);
+        },
+        (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(String(error)),
+      );
       return;
     }
     const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);

@@ -4,7 +4,19 @@
  * columnar batches at most every `flushMs`, each with a sequence number so a window that missed
  * one resyncs with a snapshot.
  */
-import type { GatewayLink, LiveBatch, LiveCamera, LiveSensor, LiveSnapshot, ReadingColumns } from '../../../native-bridge/contract.js';
+import {
+  LIVE_REPORTS_MAX,
+  TRAIL_POINTS,
+  type GatewayLink,
+  type LiveBatch,
+  type LiveCamera,
+  type LiveEvent,
+  type LiveObject,
+  type LiveReport,
+  type LiveSensor,
+  type LiveSnapshot,
+  type ReadingColumns,
+} from '../../../native-bridge/contract.js';
 import type { ItemChange } from '../gateway/gateway-hub.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
@@ -14,11 +26,18 @@ export class LiveState {
   private readonly cameras = new Map<string, LiveCamera>();
   private readonly latest = new Map<string, { value: number; at: number }>();
   private readonly links = new Map<string, GatewayLink>();
+  private readonly events = new Map<string, LiveEvent>();
+  private readonly objects = new Map<string, LiveObject>();
+  private readonly reports = new Map<string, LiveReport>();
   private seq = 0;
   private pendingReadings = new Map<string, { value: number; at: number }>();
   private sensorsChanged = false;
   private camerasChanged = false;
   private linksChanged = false;
+  private eventsChanged = false;
+  private reportsChanged = false;
+  private movedObjects = new Set<string>();
+  private removedObjects = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<(batch: LiveBatch) => void>();
 
@@ -45,6 +64,9 @@ export class LiveState {
           this.camerasChanged = true;
         }
       }
+      this.eventsChanged = dropGateway(this.events, gatewayId) || this.eventsChanged;
+      this.reportsChanged = dropGateway(this.reports, gatewayId) || this.reportsChanged;
+      for (const [id, object] of this.objects) if (object.gateway === gatewayId) this.removeObject(id);
     }
     for (const { op, item } of changes) {
       if (item.type === 'sensor') {
@@ -63,6 +85,25 @@ export class LiveState {
           this.cameras.set(item.id, { ...rest, gateway: gatewayId });
         }
         this.camerasChanged = true;
+      } else if (item.type === 'event') {
+        if (op === 'delete') this.events.delete(item.id);
+        else {
+          const { type: _type, ...rest } = item;
+          this.events.set(item.id, { ...rest, gateway: gatewayId });
+        }
+        this.eventsChanged = true;
+      } else if (item.type === 'report') {
+        if (op === 'delete') this.reports.delete(item.id);
+        else {
+          // the reporter is personal data: it stays in the cache and never reaches a window
+          const { type: _type, reporter: _reporter, ...rest } = item;
+          this.reports.set(item.id, { ...rest, gateway: gatewayId });
+          if (this.reports.size > LIVE_REPORTS_MAX) this.dropOldestReport();
+        }
+        this.reportsChanged = true;
+      } else if (item.type === 'object') {
+        if (op === 'delete') this.removeObject(item.id);
+        else this.moveObject(gatewayId, item);
       } else if (item.type === 'reading' && op === 'set') {
         const previous = this.latest.get(item.id);
         if (previous && previous.at > item.at) continue; // out-of-order reading: keep the newer one
@@ -91,7 +132,20 @@ export class LiveState {
       readings.value.push(value);
       readings.at.push(at);
     }
-    return { seq: this.seq, sensors: [...this.sensors.values()], cameras: this.cameraList(), readings, links: this.linkList() };
+    return {
+      seq: this.seq,
+      sensors: [...this.sensors.values()],
+      cameras: this.cameraList(),
+      readings,
+      links: this.linkList(),
+      events: [...this.events.values()],
+      objects: [...this.objects.values()],
+      reports: [...this.reports.values()],
+    };
+  }
+
+  eventList(): LiveEvent[] {
+    return [...this.events.values()];
   }
 
   cameraList(): LiveCamera[] {
@@ -102,7 +156,8 @@ export class LiveState {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.pendingReadings.size === 0 && !this.sensorsChanged && !this.camerasChanged && !this.linksChanged) return;
+    const objectsChanged = this.movedObjects.size > 0 || this.removedObjects.size > 0;
+    if (this.pendingReadings.size === 0 && !this.sensorsChanged && !this.camerasChanged && !this.linksChanged && !this.eventsChanged && !this.reportsChanged && !objectsChanged) return;
     const readings = emptyColumns();
     for (const [id, { value, at }] of this.pendingReadings) {
       readings.id.push(id);
@@ -113,7 +168,15 @@ export class LiveState {
     if (this.sensorsChanged) batch.sensors = [...this.sensors.values()];
     if (this.camerasChanged) batch.cameras = this.cameraList();
     if (this.linksChanged) batch.links = this.linkList();
+    if (this.eventsChanged) batch.events = this.eventList();
+    if (this.reportsChanged) batch.reports = [...this.reports.values()];
+    if (this.movedObjects.size > 0) batch.objects = [...this.movedObjects].map((id) => this.objects.get(id)).filter((o) => o !== undefined);
+    if (this.removedObjects.size > 0) batch.objectsRemoved = [...this.removedObjects];
     this.seq = batch.seq;
+    this.eventsChanged = false;
+    this.reportsChanged = false;
+    this.movedObjects = new Set();
+    this.removedObjects = new Set();
     this.pendingReadings = new Map();
     this.sensorsChanged = false;
     this.camerasChanged = false;
@@ -126,9 +189,44 @@ export class LiveState {
     this.timer = null;
   }
 
+  private moveObject(gatewayId: string, item: Omit<LiveObject, 'gateway' | 'trail'> & { type: 'object' }): void {
+    const { type: _type, ...rest } = item;
+    const previous = this.objects.get(item.id);
+    if (previous && previous.at > item.at) return; // out of order: keep the newer position
+    const trail = previous ? previous.trail.slice(-(TRAIL_POINTS - 1)) : [];
+    trail.push([item.location.lon, item.location.lat, item.at]);
+    this.objects.set(item.id, { ...rest, gateway: gatewayId, trail });
+    this.movedObjects.add(item.id);
+    this.removedObjects.delete(item.id);
+  }
+
+  private removeObject(id: string): void {
+    if (!this.objects.delete(id)) return;
+    this.movedObjects.delete(id);
+    this.removedObjects.add(id);
+  }
+
+  private dropOldestReport(): void {
+    let oldest: LiveReport | undefined;
+    for (const report of this.reports.values()) if (!oldest || report.at < oldest.at) oldest = report;
+    if (oldest) this.reports.delete(oldest.id);
+  }
+
   private schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => this.flush(), this.flushMs);
     this.timer.unref?.();
   }
+}
+
+/** Removes a gateway's entries from a map; true when any was removed. */
+function dropGateway(map: Map<string, { gateway: string }>, gatewayId: string): boolean {
+  let dropped = false;
+  for (const [id, entry] of map) {
+    if (entry.gateway === gatewayId) {
+      map.delete(id);
+      dropped = true;
+    }
+  }
+  return dropped;
 }

@@ -1,0 +1,207 @@
+/**
+ * The console's map: an interactive view of a wall map tile (the selected one, else the first).
+ * Panning and zooming here moves every slice of that tile on the wall (throttled set-tile-props of
+ * its view). Clicking a camera opens it in the wall's camera tile. The query tools ask the host's
+ * spatial index by point, radius, drawn region or commune and show the figures by group.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PickingInfo } from '@deck.gl/core';
+import type { LiveCamera, SpatialQueryInput, Tile } from '../../../native-bridge/contract.js';
+import { i18next } from '../../i18n/index.js';
+import { buildMapLayers } from '../../map/layers.js';
+import { useChoropleth } from '../../map/choropleth.js';
+import { useMapData } from '../../map/map-data.js';
+import { WindowDeck, type ViewCamera } from '../../map/window-deck.js';
+import { session } from '../../session/session.js';
+import { showToast, useAppStore } from '../../session/store.js';
+import { openCameraCommand } from './open-camera.js';
+import { queryShapeLayers, type QueryMode, type QueryShape } from './query-shape.js';
+import { QueryResults, type QueryOutcome } from './QueryResults.js';
+
+const VIEW_ID = 'console-map';
+const PAN_THROTTLE_MS = 200;
+
+type MapTile = Extract<Tile, { kind: 'map' }>;
+
+export function MapPanel({ selectedId }: { selectedId: string | null }) {
+  const { t } = useTranslation();
+  const tiles = useAppStore((s) => s.wall?.tiles);
+  const mapTile = useMemo(() => {
+    const maps = (tiles ?? []).filter((x): x is MapTile => x.kind === 'map');
+    return maps.find((m) => m.id === selectedId) ?? maps[0] ?? null;
+  }, [tiles, selectedId]);
+  if (!mapTile) return null;
+  return (
+    <section className="panel map-panel" data-testid="map-panel" data-map-tile={mapTile.id}>
+      <h2 className="panel-title">{t('console.map.title')}</h2>
+      <ConsoleMap tile={mapTile} />
+    </section>
+  );
+}
+
+function ConsoleMap({ tile }: { tile: MapTile }) {
+  const { t } = useTranslation();
+  const hostRef = useRef<HTMLDivElement>(null);
+  const deckRef = useRef<WindowDeck | null>(null);
+  const [camera, setCamera] = useState<ViewCamera>(() => ({ ...tile.props.view }));
+  const [mode, setMode] = useState<QueryMode>('pan');
+  const [radiusKm, setRadiusKm] = useState(2);
+  const [draft, setDraft] = useState<[number, number][]>([]);
+  const [shape, setShape] = useState<QueryShape | null>(null);
+  const [outcome, setOutcome] = useState<QueryOutcome | null>(null);
+  const interacting = useRef(false);
+  const lastSent = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cameras = useRef<readonly LiveCamera[]>([]);
+
+  const choropleth = useChoropleth(tile.props.layers.includes('choropleth') ? tile.props.choropleth : null);
+  const data = useMapData(choropleth);
+  cameras.current = data.cameras;
+
+  // follow the wall's view unless the operator is moving the map right now
+  useEffect(() => {
+    if (!interacting.current) setCamera({ ...tile.props.view });
+  }, [tile.props.view]);
+
+  const sendView = (next: ViewCamera) => {
+    if (pending.current) clearTimeout(pending.current);
+    const send = () => {
+      pending.current = null;
+      lastSent.current = Date.now();
+      const view = { longitude: next.longitude, latitude: next.latitude, zoom: next.zoom, bearing: next.bearing, pitch: next.pitch };
+      void session().execute({ type: 'set-tile-props', id: tile.id, props: { view } });
+    };
+    const wait = PAN_THROTTLE_MS - (Date.now() - lastSent.current);
+    if (wait <= 0) send();
+    else pending.current = setTimeout(send, wait);
+  };
+
+  const runQuery = async (query: SpatialQueryInput, drawn: QueryShape) => {
+    setShape(drawn);
+    try {
+      const [result, names] = await Promise.all([session().client.call('gis.query', query), areaNames()]);
+      setOutcome({ result, names });
+    } catch (error) {
+      showToast(t('console.map.queryFailed', { message: (error as Error).message }));
+    }
+  };
+
+  const onClick = (info: PickingInfo) => {
+    const [lon, lat] = info.coordinate ?? [];
+    if (lon === undefined || lat === undefined) return;
+    if (mode === 'pan') {
+      if (info.layer?.id.endsWith('/cameras') && info.object) void openCamera((info.object as LiveCamera).id);
+      return;
+    }
+    if (mode === 'point') void runQuery({ shape: { type: 'point', lon, lat, toleranceM: 300 }, groupBy: ['layer', 'state'] }, { type: 'point', center: [lon, lat] });
+    else if (mode === 'radius') {
+      void runQuery({ shape: { type: 'radius', lon, lat, radiusM: radiusKm * 1000 }, groupBy: ['area', 'layer'] }, { type: 'radius', center: [lon, lat], radiusM: radiusKm * 1000 });
+    } else if (mode === 'area') void queryArea(lon, lat);
+    else setDraft((d) => [...d, [lon, lat]]);
+  };
+
+  const queryArea = async (lon: number, lat: number) => {
+    const hit = await session().client.call('gis.query', { shape: { type: 'point', lon, lat, toleranceM: 1 }, limit: 0 });
+    const areaId = hit.areasHit?.[0];
+    if (!areaId) {
+      showToast(t('console.map.noArea'), 'info');
+      return;
+    }
+    await runQuery({ shape: { type: 'area', areaId }, groupBy: ['layer', 'state'] }, { type: 'area', areaId });
+  };
+
+  const finishRegion = () => {
+    if (draft.length < 3) return;
+    const ring = [...draft, draft[0]!];
+    setDraft([]);
+    void runQuery({ shape: { type: 'region', polygon: [ring] }, groupBy: ['area', 'layer'] }, { type: 'region', ring });
+  };
+
+  const layers = useMemo(() => {
+    const base = buildMapLayers(VIEW_ID, tile.props.layers, data, Date.now());
+    return [...base, ...queryShapeLayers(VIEW_ID, shape, draft, data.communes)];
+  }, [tile.props.layers, data, shape, draft]);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const deck = new WindowDeck({ parent: host });
+    deckRef.current = deck;
+    (window as unknown as { __iocConsoleDeck?: WindowDeck }).__iocConsoleDeck = deck;
+    return () => {
+      deck.destroy();
+      deckRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    const deck = deckRef.current;
+    if (!host || !deck) return;
+    deck.set({
+      id: VIEW_ID,
+      rect: { x: 0, y: 0, width: host.clientWidth, height: host.clientHeight },
+      camera,
+      layers,
+      interactive: true,
+      onCameraChange: (next, moving) => {
+        interacting.current = moving;
+        setCamera(next);
+        sendView(next);
+      },
+      onClick,
+    });
+  });
+
+  return (
+    <div className="console-map">
+      <div className="map-tools" role="toolbar">
+        {(['pan', 'point', 'radius', 'region', 'area'] as const).map((m) => (
+          <button key={m} type="button" className={mode === m ? 'active' : ''} data-query-mode={m} onClick={() => (setMode(m), setDraft([]))}>
+            {t(`console.map.modes.${m}`)}
+          </button>
+        ))}
+        {mode === 'radius' ? (
+          <label className="map-radius">
+            {t('console.map.radius')}
+            <input type="number" min={0.1} max={50} step={0.5} value={radiusKm} onChange={(e) => setRadiusKm(Math.max(0.1, Number(e.target.value) || 1))} />
+            km
+          </label>
+        ) : null}
+        {mode === 'region' ? (
+          <button type="button" disabled={draft.length < 3} onClick={finishRegion} data-testid="finish-region">
+            {t('console.map.finishRegion', { count: draft.length })}
+          </button>
+        ) : null}
+      </div>
+      <div className="console-map-canvas" ref={hostRef} data-testid="console-map" />
+      {outcome ? <QueryResults outcome={outcome} onClose={() => (setOutcome(null), setShape(null))} /> : null}
+    </div>
+  );
+}
+
+async function openCamera(cameraId: string): Promise<void> {
+  const state = useAppStore.getState().wall;
+  if (!state) return;
+  const command = openCameraCommand(state, cameraId);
+  if (!command) {
+    showToast(i18next.t('console.map.noCameraTile'), 'info');
+    return;
+  }
+  await session().execute(command);
+}
+
+let areaNameRequest: Promise<Map<string, string>> | null = null;
+
+/** Commune names by id (for result rows), from the aggregate's answer, fetched once. */
+function areaNames(): Promise<Map<string, string>> {
+  areaNameRequest ??= session()
+    .client.call('gis.aggregate', {})
+    .then(({ areas }) => new Map(areas.map((a) => [a.areaId, a.name])))
+    .catch(() => {
+      areaNameRequest = null;
+      return new Map<string, string>();
+    });
+  return areaNameRequest;
+}

@@ -1,0 +1,107 @@
+/**
+ * What a map draws, gathered from the live store (sensors, readings, cameras, incidents, moving
+ * objects, reports) and the host's GIS datasets (communes, road segments), which are fetched once
+ * per window over HTTP from the same origin (they can be megabytes: not for the message channel).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { FeatureCollection } from 'geojson';
+import { useLive } from '../session/live-hooks.js';
+import type { MapData } from './layers.js';
+
+/** Vector tiles of the configured base map, served by the host from a local MBTiles/PMTiles file. */
+export const BASEMAP_URL = '/basemap/{z}/{x}/{y}.pbf';
+
+/** Datasets the default map style uses. */
+export const COMMUNES_DATASET = 'communes';
+export const ROAD_SEGMENTS_DATASET = 'road-segments';
+
+const datasetRequests = new Map<string, Promise<FeatureCollection | null>>();
+
+/** A dataset as GeoJSON, fetched once per window; null when the host has none by that name. */
+export function fetchDataset(name: string): Promise<FeatureCollection | null> {
+  let request = datasetRequests.get(name);
+  if (!request) {
+    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.geojson`)
+      .then(async (response) => (response.ok ? ((await response.json()) as FeatureCollection) : null))
+      .catch((error: unknown) => {
+        console.warn(`ioc-wall: dataset ${name}`, error);
+        datasetRequests.delete(name); // try again next time
+        return null;
+      });
+    datasetRequests.set(name, request);
+  }
+  return request;
+}
+
+export function useDataset(name: string): FeatureCollection | null {
+  const [data, setData] = useState<FeatureCollection | null>(null);
+  useEffect(() => {
+    let alive = true;
+    void fetchDataset(name).then((d) => alive && setData(d));
+    return () => {
+      alive = false;
+    };
+  }, [name]);
+  return data;
+}
+
+/** 0..1 phase advancing while `active`, for alert rings that draw the eye; coarse steps, each one is a redraw. */
+export function usePulse(active: boolean, periodMs = 1600, stepMs = 800): number {
+  const [phase, setPhase] = useState(0);
+  useEffect(() => {
+    if (!active) {
+      setPhase(0);
+      return;
+    }
+    const timer = setInterval(() => setPhase((Date.now() % periodMs) / periodMs), stepMs);
+    return () => clearInterval(timer);
+  }, [active, periodMs, stepMs]);
+  return phase;
+}
+
+/**
+ * How often a map takes new readings and positions. Batches come up to 10 times a second; a wall
+ * map read from across the room gains nothing from redrawing that often, and on software WebGL
+ * (SwiftShader) each redraw of a 1920×1080 window costs a core for tens of milliseconds.
+ */
+export const MAP_REFRESH_MS = 1000;
+
+/** `value`, but changing at most once per `everyMs` (the latest value wins). */
+export function useThrottled<T>(value: T, everyMs: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = last.current + everyMs - Date.now();
+    if (wait <= 0) {
+      last.current = Date.now();
+      setShown(value);
+      return;
+    }
+    const timer = setTimeout(() => {
+      last.current = Date.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [value, everyMs]);
+  return shown;
+}
+
+export function useMapData(choropleth: ReadonlyMap<string, number> | null): MapData {
+  const sensorMap = useLive((s) => s.sensors);
+  const readingsVersion = useThrottled(useLive((s) => s.readingsVersion), MAP_REFRESH_MS);
+  const cameras = useLive((s) => s.cameraList);
+  const events = useLive((s) => s.events);
+  const reports = useLive((s) => s.reports);
+  const objectMap = useLive((s) => s.objects);
+  const objectsVersion = useThrottled(useLive((s) => s.objectsVersion), MAP_REFRESH_MS);
+  const communes = useDataset(COMMUNES_DATASET);
+  const roadSegments = useDataset(ROAD_SEGMENTS_DATASET);
+  const sensors = useMemo(() => [...sensorMap.values()], [sensorMap]);
+  // objects are mutated in place by the store; a new array per version lets deck.gl diff it
+  const objects = useMemo(() => [...objectMap.values()], [objectMap, objectsVersion]);
+  const pulse = usePulse(events.some((e) => !e.cleared && e.location !== undefined));
+  return useMemo(
+    () => ({ basemapUrl: BASEMAP_URL, sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, choropleth, pulse }),
+    [sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, choropleth, pulse],
+  );
+}

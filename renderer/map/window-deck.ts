@@ -1,0 +1,178 @@
+/**
+ * The one deck.gl `Deck` of a window (DESIGN.md §6): Chromium drops the oldest WebGL context past
+ * 16 per process, so every map tile of a window is a `MapView` of this one Deck rather than a Deck
+ * of its own. A view is placed at its tile's full rectangle in window pixels — which may start left
+ * of or above the window when the tile spans displays — so each window draws its slice of one
+ * shared picture. Layers belong to a view by id prefix (`<viewId>/…`).
+ *
+ * Context loss (driver reset, GPU process crash) is detected on the canvas and the Deck is rebuilt
+ * on a fresh canvas; views and layers are kept here, so the rebuilt map is the same map.
+ */
+import { Deck, MapView, type Layer, type PickingInfo } from '@deck.gl/core';
+
+export interface ViewRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface ViewCamera {
+  longitude: number;
+  latitude: number;
+  zoom: number;
+  bearing: number;
+  pitch: number;
+}
+
+export interface MapViewEntry {
+  id: string;
+  rect: ViewRect;
+  camera: ViewCamera;
+  layers: Layer[];
+  /** The console's map is driven by the pointer; wall views only follow the wall state. */
+  interactive?: boolean;
+  onCameraChange?: (camera: ViewCamera, interacting: boolean) => void;
+  onClick?: (info: PickingInfo) => void;
+  /** Called after a frame that drew this view with this camera. */
+  onRendered?: (camera: ViewCamera) => void;
+}
+
+export interface WindowDeckOptions {
+  /** Element the canvas fills. */
+  parent: HTMLElement;
+  /** Fires for every frame rendered (fps probes, tests). */
+  onFrame?: () => void;
+}
+
+/** Layer ids are `<viewId>/<name>`: a view draws only its own layers. */
+export const layerIdFor = (viewId: string, name: string): string => `${viewId}/${name}`;
+
+export class WindowDeck {
+  private deck: Deck<MapView[]> | null = null;
+  private canvas: HTMLCanvasElement | null = null;
+  private readonly entries = new Map<string, MapViewEntry>();
+  private frame = 0;
+  private rebuilds = 0;
+  private destroyed = false;
+
+  constructor(private readonly options: WindowDeckOptions) {}
+
+  /** Adds or replaces a view; the Deck is created with the first one and redrawn at the next frame. */
+  set(entry: MapViewEntry): void {
+    this.entries.set(entry.id, entry);
+    this.schedule();
+  }
+
+  remove(id: string): void {
+    if (!this.entries.delete(id)) return;
+    if (this.entries.size === 0) this.teardown();
+    else this.schedule();
+  }
+
+  /** How many times the Deck was rebuilt after a lost context (tests, diagnostics). */
+  get rebuildCount(): number {
+    return this.rebuilds;
+  }
+
+  get deckInstance(): Deck<MapView[]> | null {
+    return this.deck;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.entries.clear();
+    this.teardown();
+  }
+
+  private schedule(): void {
+    if (this.frame || this.destroyed) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.apply();
+    });
+  }
+
+  private apply(): void {
+    if (this.entries.size === 0) return;
+    const deck = this.deck ?? this.create();
+    const entries = [...this.entries.values()];
+    deck.setProps({
+      views: entries.map(
+        (e) => new MapView({ id: e.id, x: e.rect.x, y: e.rect.y, width: e.rect.width, height: e.rect.height, controller: e.interactive ? { dragRotate: false } : false, repeat: true }),
+      ),
+      viewState: Object.fromEntries(entries.map((e) => [e.id, e.camera])),
+      layers: entries.flatMap((e) => e.layers),
+    });
+  }
+
+  private create(): Deck<MapView[]> {
+    const canvas = document.createElement('canvas');
+    canvas.className = 'window-deck-canvas';
+    canvas.style.position = 'absolute';
+    canvas.style.inset = '0';
+    canvas.style.width = '100%';
+    canvas.style.height = '100%';
+    this.options.parent.appendChild(canvas);
+    canvas.addEventListener('webglcontextlost', this.onContextLost, { once: true });
+    this.canvas = canvas;
+    this.deck = new Deck<MapView[]>({
+      canvas,
+      width: '100%',
+      height: '100%',
+      // a wall display is viewed from metres away: 1:1 pixels are sharp enough and half the fill cost
+      useDevicePixels: 1,
+      layerFilter: ({ layer, viewport }) => layer.id.startsWith(`${viewport.id}/`),
+      onViewStateChange: ({ viewId, viewState, interactionState }) => {
+        const entry = this.entries.get(viewId);
+        const camera = cameraOf(viewState as Partial<ViewCamera>);
+        if (!entry || !camera) return;
+        entry.camera = camera;
+        this.schedule();
+        entry.onCameraChange?.(camera, Boolean(interactionState.isDragging || interactionState.isPanning || interactionState.isZooming));
+      },
+      onClick: (info) => {
+        const entry = info.viewport ? this.entries.get(info.viewport.id) : undefined;
+        entry?.onClick?.(info);
+      },
+      onAfterRender: () => {
+        for (const entry of this.entries.values()) entry.onRendered?.(entry.camera);
+        this.options.onFrame?.();
+      },
+      onError: (error) => console.error('ioc-wall: map', error),
+    });
+    return this.deck;
+  }
+
+  private readonly onContextLost = (event: Event) => {
+    // Keep the browser from giving up on the context; we rebuild on a new canvas rather than wait.
+    event.preventDefault();
+    console.warn('ioc-wall: map WebGL context lost; rebuilding the map');
+    this.teardown();
+    this.rebuilds++;
+    document.documentElement.dataset.mapRebuilds = String(this.rebuilds);
+    this.schedule();
+  };
+
+  private teardown(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const deck = this.deck;
+    const canvas = this.canvas;
+    this.deck = null;
+    this.canvas = null;
+    canvas?.removeEventListener('webglcontextlost', this.onContextLost);
+    try {
+      deck?.finalize();
+    } catch (error) {
+      // finalizing on a lost context may throw inside luma.gl; the canvas goes away regardless
+      console.warn('ioc-wall: map finalize', error);
+    }
+    canvas?.remove();
+  }
+}
+
+function cameraOf(v: Partial<ViewCamera>): ViewCamera | null {
+  if (typeof v.longitude !== 'number' || typeof v.latitude !== 'number' || typeof v.zoom !== 'number') return null;
+  return { longitude: v.longitude, latitude: v.latitude, zoom: v.zoom, bearing: v.bearing ?? 0, pitch: v.pitch ?? 0 };
+}

@@ -1,0 +1,78 @@
+/**
+ * A map tile on a wall window: one view of the window's Deck, placed at the tile body's full
+ * rectangle (which may extend past this window when the tile spans displays), so the windows
+ * together draw one continuous map. The body is transparent: the Deck's canvas lies beneath the
+ * tiles. The legend is DOM on top.
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { buildMapLayers, type MapData } from '../../map/layers.js';
+import { useMapData } from '../../map/map-data.js';
+import { useChoropleth } from '../../map/choropleth.js';
+import { wallDeck } from '../../map/wall-deck.js';
+import type { ViewCamera, ViewRect } from '../../map/window-deck.js';
+import { MapLegend } from './MapLegend.js';
+import type { TileProps } from '../types.js';
+
+export default function MapTile({ tile, context }: TileProps<'map'>) {
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const rect = useBodyRect(bodyRef);
+  const { view, layers: shown, choropleth: measure, legend } = tile.props;
+  const choropleth = useChoropleth(shown.includes('choropleth') ? measure : null);
+  const data = useMapData(choropleth);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => setNow(Date.now()), [data]);
+  const layers = useMemo(() => buildMapLayers(tile.id, shown, data, now), [tile.id, shown, data, now]);
+  const camera = useMemo<ViewCamera>(() => ({ ...view }), [view]);
+
+  useEffect(() => {
+    if (!rect || context.surface !== 'wall') return;
+    const deck = wallDeck();
+    deck.set({
+      id: tile.id,
+      rect,
+      camera,
+      layers,
+      onRendered: (drawn) => markRendered(bodyRef.current, drawn),
+    });
+  }, [tile.id, rect, camera, layers, context.surface]);
+
+  useEffect(() => () => wallDeck().remove(tile.id), [tile.id]);
+
+  return (
+    <div className="map-tile" ref={bodyRef} data-map-tile={tile.id}>
+      {legend ? <MapLegend shown={shown} data={data as MapData} measure={measure} choropleth={choropleth} /> : null}
+    </div>
+  );
+}
+
+/** The body's rectangle in window pixels, kept current as the tile moves or the window resizes. */
+function useBodyRect(ref: React.RefObject<HTMLDivElement | null>): ViewRect | null {
+  const [rect, setRect] = useState<ViewRect | null>(null);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => {
+      const r = element.getBoundingClientRect();
+      const next = { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
+      setRect((previous) => (previous && previous.x === next.x && previous.y === next.y && previous.width === next.width && previous.height === next.height ? previous : next));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    // a move changes position, not size: the wall re-renders the tile's box, so measure after layout too
+    const frame = requestAnimationFrame(measure);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  });
+  return rect;
+}
+
+/** Tests and the scenario bench read which view a frame actually drew. */
+function markRendered(element: HTMLElement | null, camera: ViewCamera): void {
+  if (!element) return;
+  const value = `${camera.longitude.toFixed(5)},${camera.latitude.toFixed(5)},${camera.zoom.toFixed(3)}`;
+  if (element.dataset.renderedView !== value) element.dataset.renderedView = value;
+  element.dataset.frames = String(Number(element.dataset.frames ?? 0) + 1);
+}

@@ -1,0 +1,231 @@
+/**
+ * The map end to end on the real Chromium host with the simulated province: the 'map' preset puts
+ * one map tile across all four displays of the demo 2×2 wall.
+ *
+ *  - every window draws its slice of one picture: the same place projects to the same point of
+ *    the wall's virtual plane in all four windows, and the screenshots on both sides of every seam
+ *    are drawn (not blank) and alike;
+ *  - panning from the console's map moves all four slices;
+ *  - a camera picked on the console's map opens in the wall's camera tile;
+ *  - a lost WebGL context rebuilds the map;
+ *  - not one request leaves the machine (every non-local request is blocked and counted).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import type { ContractClient } from '../../native-bridge/channel.js';
+import type { Tile, WallDefinition } from '../../native-bridge/contract.js';
+import { displayOrigin, parseDisplayWindowId } from '../../native-bridge/wall-geometry.js';
+import { tempDir } from '../support/fixtures.js';
+import { spawnHost, type HostProcess } from '../support/host-process.js';
+import { waitFor } from '../support/page-wait.js';
+import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+const MAP = 'province-map';
+const TIMEOUT = { timeout: 300_000 };
+
+type MapTile = Extract<Tile, { kind: 'map' }>;
+
+const viewKey = (v: MapTile['props']['view']) => `${v.longitude.toFixed(5)},${v.latitude.toFixed(5)},${v.zoom.toFixed(3)}`;
+
+/** What a page's map tile drew last: its view and frame count. */
+async function rendered(page: Page): Promise<{ view: string | null; frames: number }> {
+  return (await page.evaluate(`(() => { const el = document.querySelector('[data-map-tile="${MAP}"]');
+    return { view: el ? el.dataset.renderedView || null : null, frames: el ? Number(el.dataset.frames || 0) : 0 }; })()`)) as { view: string | null; frames: number };
+}
+
+/** Projects lon/lat through the window's deck view to window pixels (view offset included). */
+async function project(page: Page, points: [number, number][]): Promise<[number, number][]> {
+  return (await page.evaluate(`(() => {
+    const deck = window.__iocWallDeck.deckInstance;
+    const viewport = deck.getViewports().find((v) => v.id === '${MAP}');
+    return ${JSON.stringify(points)}.map((p) => { const [x, y] = viewport.project(p); return [x + viewport.x, y + viewport.y]; });
+  })()`)) as [number, number][];
+}
+
+function stats(png: PNG, x0: number, y0: number, w: number, h: number): { lit: number; mean: [number, number, number] } {
+  let lit = 0;
+  const sum: [number, number, number] = [0, 0, 0];
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) {
+      const i = (y * png.width + x) * 4;
+      const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+      if (r + g + b > 30) lit++;
+      sum[0] += r;
+      sum[1] += g;
+      sum[2] += b;
+    }
+  }
+  const n = w * h;
+  return { lit: lit / n, mean: [sum[0] / n, sum[1] / n, sum[2] / n] };
+}
+
+describe('map spanning the 2×2 wall', () => {
+  const dataDir = tempDir('ioc-wall-map-');
+  let host: HostProcess;
+  let windows: Windows;
+  let client: ContractClient;
+  let closeClient = () => {};
+  let wall: WallDefinition;
+  const blocked: string[] = [];
+
+  const mapTile = async () => (await hostState(host)).state.tiles.find((t): t is MapTile => t.id === MAP && t.kind === 'map')!;
+
+  const allDrew = async (view: string) =>
+    waitFor(`all four windows drew the map at ${view}`, 60_000, async () => {
+      const drawn = await Promise.all([...windows.displays.values()].map(rendered));
+      return drawn.every((d) => d.view === view && d.frames > 0) ? drawn : null;
+    });
+
+  before(async () => {
+    host = await spawnHost({ dataDir, windows: 'headless', simulate: true, timeoutMs: 120_000 });
+    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    client = connection.client;
+    closeClient = () => connection.transport.close();
+    await client.call('session.hello', { window: 'console' });
+    windows = await attachWindows(host);
+    const local = (url: string) => /^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url) || /^(data|blob):/.test(url);
+    for (const page of [windows.console, ...windows.displays.values()]) {
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (local(url)) return route.continue();
+        blocked.push(url);
+        return route.abort('blockedbyclient');
+      });
+    }
+    await client.call('wall.execute', { command: { type: 'apply-preset', name: 'map' } });
+    // reload so that every request of the pages, from the first, goes through the block list
+    await Promise.all([windows.console, ...windows.displays.values()].map((p) => p.reload()));
+    wall = (await hostState(host)).state.wall;
+  }, TIMEOUT);
+
+  after(async () => {
+    closeClient();
+    if (windows) await detach(windows);
+    await host?.stop();
+  });
+
+  it('draws one continuous picture across the four displays', TIMEOUT, async () => {
+    const tile = await mapTile();
+    await allDrew(viewKey(tile.props.view));
+    // the same places land on the same point of the wall's virtual plane in every window
+    const places: [number, number][] = [
+      [106.93, 10.9],
+      [106.85, 10.95],
+      [107.0, 10.8],
+    ];
+    const virtual: [number, number][][] = [];
+    for (const [id, page] of windows.displays) {
+      const slot = parseDisplayWindowId(id)!;
+      const origin = displayOrigin(wall, slot.row, slot.column);
+      virtual.push((await project(page, places)).map(([x, y]) => [x + origin.x, y + origin.y]));
+    }
+    for (let p = 0; p < places.length; p++) {
+      for (const other of virtual.slice(1)) {
+        assert.ok(Math.abs(other[p]![0] - virtual[0]![p]![0]) < 1 && Math.abs(other[p]![1] - virtual[0]![p]![1]) < 1, `place ${p} projects to one wall point: ${JSON.stringify(virtual.map((v) => v[p]))}`);
+      }
+    }
+
+    // base map tiles arrive asynchronously: wait until every slice has real map content
+    await waitFor('base map drawn in every window', 60_000, async () => {
+      for (const page of windows.displays.values()) {
+        const png = PNG.sync.read(await page.screenshot());
+        if (stats(png, 200, 400, 600, 400).lit < 0.5) return false;
+      }
+      return true;
+    });
+    const shots = new Map<string, PNG>();
+    for (const [id, page] of windows.displays) shots.set(id, PNG.sync.read(await page.screenshot()));
+    const { width, height } = wall.display;
+    const strip = 12;
+    // vertical seam between columns (rows 0 and 1), horizontal seam between rows (column 0)
+    const seams: [string, [number, number, number, number], string, [number, number, number, number]][] = [
+      ['r0c0', [width - strip, 400, strip, 500], 'r0c1', [0, 400, strip, 500]],
+      ['r1c0', [width - strip, 200, strip, 500], 'r1c1', [0, 200, strip, 500]],
+      ['r0c0', [300, height - strip, 800, strip], 'r1c0', [300, 0, 800, strip]],
+    ];
+    for (const [a, ra, b, rb] of seams) {
+      const sa = stats(shots.get(a)!, ...ra);
+      const sb = stats(shots.get(b)!, ...rb);
+      assert.ok(sa.lit > 0.9 && sb.lit > 0.9, `both sides of the ${a}|${b} seam are drawn (${sa.lit.toFixed(2)}, ${sb.lit.toFixed(2)})`);
+      const difference = Math.max(...sa.mean.map((m, i) => Math.abs(m - sb.mean[i]!)));
+      assert.ok(difference < 40, `the ${a}|${b} seam continues the picture (mean colour differs by ${difference.toFixed(1)})`);
+    }
+    // and the map is a map: many colours, not one flat fill
+    const png = shots.get('r0c0')!;
+    const colours = new Set<number>();
+    for (let i = 0; i < png.data.length; i += 4 * 97) colours.add((png.data[i]! >> 4) * 256 + (png.data[i + 1]! >> 4) * 16 + (png.data[i + 2]! >> 4));
+    assert.ok(colours.size > 20, `r0c0 shows a map with many colours (${colours.size})`);
+  });
+
+  it('moves all slices together when the console pans', TIMEOUT, async () => {
+    const before = await mapTile();
+    const canvas = windows.console.locator('[data-testid="console-map"]');
+    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    const box = (await canvas.boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await windows.console.mouse.move(cx, cy);
+    await windows.console.mouse.down();
+    for (let i = 1; i <= 10; i++) await windows.console.mouse.move(cx - i * 15, cy - i * 8);
+    await windows.console.mouse.up();
+    const moved = await waitFor('the host has the panned view', 20_000, async () => {
+      const tile = await mapTile();
+      const v = tile.props.view;
+      return v.longitude > before.props.view.longitude + 0.005 && v.latitude < before.props.view.latitude - 0.002 ? tile : null;
+    });
+    // the throttle may send a last update after the first one: wait until the view settles
+    let settled = moved;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 600));
+      const again = await mapTile();
+      if (viewKey(again.props.view) === viewKey(settled.props.view)) break;
+      settled = again;
+    }
+    await allDrew(viewKey(settled.props.view));
+  });
+
+  it('opens the camera picked on the map in the camera tile', TIMEOUT, async () => {
+    const snapshot = await client.call('live.snapshot', {});
+    const tile = await mapTile();
+    const v = tile.props.view;
+    // a camera inside the console's current view, away from the panel's edges
+    const picks = (await windows.console.evaluate(`(() => {
+      const deck = window.__iocConsoleDeck.deckInstance;
+      const viewport = deck.getViewports()[0];
+      return ${JSON.stringify(snapshot.cameras.map((c) => [c.id, c.location.lon, c.location.lat]))}
+        .map(([id, lon, lat]) => { const [x, y] = viewport.project([lon, lat]); return { id, x, y }; })
+        .filter((p) => p.x > 40 && p.y > 40 && p.x < viewport.width - 40 && p.y < viewport.height - 40);
+    })()`)) as { id: string; x: number; y: number }[];
+    assert.ok(picks.length > 0, `some camera is inside the console's map view (${viewKey(v)})`);
+    const box = (await windows.console.locator('[data-testid="console-map"]').boundingBox())!;
+    const pick = picks[0]!;
+    await windows.console.mouse.click(box.x + pick.x, box.y + pick.y);
+    await waitFor(`camera ${pick.id} opened in the wall's camera tile`, 20_000, async () => {
+      const state = (await hostState(host)).state;
+      const camera = state.tiles.find((t) => t.id === 'map-camera');
+      return camera?.kind === 'camera' && camera.props.cameraId === pick.id;
+    });
+  });
+
+  it('rebuilds the map after the WebGL context is lost', TIMEOUT, async () => {
+    const page = windows.displays.get('r0c1')!;
+    const view = viewKey((await mapTile()).props.view);
+    await page.evaluate(`(() => {
+      const canvas = document.querySelector('.window-deck-canvas');
+      canvas.getContext('webgl2').getExtension('WEBGL_lose_context').loseContext();
+    })()`);
+    await waitFor('the map rebuilt itself', 30_000, async () => (await page.evaluate(`document.documentElement.dataset.mapRebuilds === '1'`)) as boolean);
+    const framesBefore = (await rendered(page)).frames;
+    await waitFor('the rebuilt map draws again', 30_000, async () => {
+      const r = await rendered(page);
+      return r.view === view && r.frames > framesBefore;
+    });
+    await waitFor('the rebuilt map is not blank', 60_000, async () => stats(PNG.sync.read(await page.screenshot()), 200, 400, 600, 400).lit > 0.5);
+  });
+
+  it('makes no request beyond this machine', () => {
+    assert.deepEqual(blocked, [], `non-local requests were attempted: ${blocked.slice(0, 5).join(', ')}`);
+  });
+});
