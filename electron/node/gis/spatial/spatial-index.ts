@@ -18,8 +18,8 @@
  *   - when the overlay outgrows overlayLimit the snapshot is rebuilt from all live points.
  * Areas: a Flatbush over their bounding boxes, then an even-odd ring test on flat coordinate
  * arrays. It agrees with turf's booleanPointInPolygon except exactly on a boundary (where either
- * answer may come), allocates nothing, and was ~20% faster per tag in bench/spatial-query.ts
- * (3.1 vs 3.9 µs a point against 3,000 communes of ~120 vertices).
+ * answer may come), allocates nothing, and tags 1.2–1.5× faster in bench/spatial-query.ts (about
+ * 4 vs 6 µs a point, Flatbush search included, against 3,000 communes of ~120 vertices).
  */
 import Flatbush from 'flatbush';
 import KDBush from 'kdbush';
