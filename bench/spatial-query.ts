@@ -16,24 +16,13 @@ import { SpatialClient } from '../electron/node/gis/spatial/spatial-client.js';
 import { SpatialIndex } from '../electron/node/gis/spatial/spatial-index.js';
 import type { SpatialArea, SpatialPoint } from '../native-bridge/spatial-query.js';
 import { percentile, round } from './stats.js';
+import { mulberry32 as prng } from '../sim/random.js';
 
 const BBOX: [number, number, number, number] = [102.1, 8.5, 109.5, 23.4];
 const LAYERS = ['sensor', 'camera', 'report', 'object', 'alert'];
 const KINDS = ['rain', 'water-level', 'air', 'ptz', 'fixed', 'flood', 'traffic', 'fire', 'vehicle', 'boat'];
 const STATES = [undefined, 'normal', 'normal', 'normal', 'warning', 'critical', 'stale'];
 const METRES_PER_DEGREE = 111_195;
-
-/** mulberry32: seeded, so runs are comparable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A number in [0, 1) from two positions, the same whichever way round they are given. */
 function edgeHash(a: Position, b: Position): number {

@@ -18,6 +18,7 @@
 import type { FieldCommand, GeoPoint, SensorKind, StateItem } from '../native-bridge/gateway-protocol.js';
 import { defaultDemoCameraDir, startCameraServer, type CameraServer } from './cameras/camera-server.js';
 import { SimGateway, type CommandResult, type CurveKeyPair, type GatewayEndpoints, type HostTarget, type StateItemInput } from './gateway.js';
+import { mulberry32 } from './random.js';
 
 // ------------------------------------------------------------------ the province (DEMO)
 
@@ -423,17 +424,6 @@ export interface ProvinceHandle {
   /** The simulated cameras' HLS server (options.cameraServer), or null. Closed by stop(). */
   readonly cameraServer: CameraServer | null;
   stop(): Promise<void>;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Ramp {

@@ -55,16 +55,24 @@ export function openDatabase(file: string): Db {
   // Operator commands and acknowledgements must survive power loss: FULL, not NORMAL.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  migrate(db, file, MIGRATIONS);
+  return db;
+}
+
+/**
+ * Brings a database to the newest schema: `migrations[v]` takes version v to v + 1 (PRAGMA
+ * user_version), all in one transaction. A database newer than this build is refused, not touched.
+ */
+export function migrate(db: Db, file: string, migrations: readonly string[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
+  if (current > migrations.length) {
     db.close();
-    throw new Error(`${file} has schema version ${current}, newer than this build (${MIGRATIONS.length}); refusing to open it`);
+    throw new Error(`${file} has schema version ${current}, newer than this build (${migrations.length}); refusing to open it`);
   }
   db.transaction(() => {
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version]!);
+    for (let version = current; version < migrations.length; version++) {
+      db.exec(migrations[version]!);
       db.pragma(`user_version = ${version + 1}`);
     }
   })();
-  return db;
 }

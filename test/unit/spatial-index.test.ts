@@ -11,18 +11,7 @@ import * as turf from '@turf/turf';
 import type { Polygon, Position } from 'geojson';
 import { SpatialIndex, type SpatialIndexOptions } from '../../electron/node/gis/spatial/spatial-index.js';
 import { spatialQuery, areaAggregateRequest, type SpatialArea, type SpatialPoint, type SpatialQueryInput } from '../../native-bridge/spatial-query.js';
-
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../sim/random.js';
 
 const BBOX: [number, number, number, number] = [105.0, 10.0, 106.0, 11.0];
 const LAYERS = ['sensor', 'camera', 'report'];

@@ -9,10 +9,9 @@
  * transaction. flush() resolves once everything written before it has committed: an acknowledged
  * write survives a crash of the process (see cache-db.ts on synchronous=NORMAL).
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../worker-entry.js';
 import { z } from 'zod';
 import { stateItem, type StateItem } from '../../../native-bridge/gateway-protocol.js';
 import {
@@ -81,35 +80,10 @@ function validateChange(context: string, index: number, change: unknown): Change
   return { op: 'set', item: parsed.data };
 }
 
-/**
- * Where the worker's code is. From source (this module is a .ts file, run under tsx) the entry is
- * the .ts sibling; bundled (esbuild puts this module into e.g. dist/host/start.js), the entry is
- * cache-worker.js next to the bundle, which the build must emit (entry electron/node/cache/
- * cache-worker.ts, platform node, ESM, packages external). We detect which by the extension of
- * import.meta.url (it names the bundle once bundled) rather than by NODE_ENV or a build flag, so a
- * wrong guess is impossible: a .ts URL can only be running under a TypeScript loader.
- *
- * Why not `new Worker(tsUrl, { execArgv: ['--import', 'tsx'] })`: with tsx 4.23 on Node 20 it
- * fails with ERR_UNKNOWN_FILE_EXTENSION, because tsx's --import entry registers its loader hooks
- * only on the main thread (`isMainThread && register()`). Instead the worker runs a two-line
- * bootstrap (eval) that loads the .ts entry through tsx's API, tsImport(), which registers a
- * namespaced loader inside the worker; the worker's own relative imports then resolve as .ts too.
- * tsx is resolved from this file (import.meta.resolve), so the process's cwd does not matter.
- */
+/** The worker beside this module (.ts under tsx, .js beside a bundle), or the override. */
 function startWorker(config: WorkerConfig, override?: URL): Worker {
-  const here = import.meta.url;
   if (override) return new Worker(override, { workerData: config });
-  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    const entry = new URL('./cache-worker.ts', here).href;
-    const tsxApi = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
-    return new Worker(bootstrap, { eval: true, workerData: config, execArgv: [] });
-  }
-  const entry = new URL('./cache-worker.js', here);
-  if (!existsSync(fileURLToPath(entry))) {
-    throw new Error(`telemetry cache: worker entry ${fileURLToPath(entry)} is missing; the build must emit electron/node/cache/cache-worker.ts next to ${fileURLToPath(here)}`);
-  }
-  return new Worker(entry, { workerData: config });
+  return startSiblingWorker(import.meta.url, 'cache-worker', config, 'telemetry cache');
 }
 
 /** A request without its id (distributes over the union). */

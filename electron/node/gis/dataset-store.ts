@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Feature, Geometry } from 'geojson';
 import { datasetSummary, type DatasetSummary, type GisFileFormat } from '../../../native-bridge/gis-datasets.js';
+import { migrate } from '../database.js';
 
 export const GIS_DATABASE_FILE = 'gis.sqlite';
 
@@ -89,17 +90,7 @@ export function openDatasetStore(file: string): DatasetStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    db.close();
-    throw new Error(`${file} has schema version ${current}, newer than this build (${MIGRATIONS.length}); refusing to open it`);
-  }
-  db.transaction(() => {
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    }
-  })();
+  migrate(db, file, MIGRATIONS);
 
   const listRows = db.prepare<[], DatasetRow>('SELECT * FROM dataset ORDER BY name');
   const getRow = db.prepare<[string], DatasetRow>('SELECT * FROM dataset WHERE name = ?');

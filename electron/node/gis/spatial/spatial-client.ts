@@ -5,9 +5,8 @@
  * rejects with an error naming the field ("spatial query: shape.radiusM: …") before posting.
  * Requests are answered in the order they were made.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../worker-entry.js';
 import { z } from 'zod';
 import {
   areaAggregateRequest,
@@ -40,26 +39,10 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, name?: string)
   return parsed.data;
 }
 
-/**
- * Where the worker's code is: the same scheme as the telemetry cache's (see startWorker in
- * electron/node/cache/cache-client.ts for why). From source under tsx, a bootstrap evaluated in
- * the worker imports the .ts entry through tsx's API; bundled, spatial-worker.js sits beside the
- * bundle (scripts/build-host.mjs emits it).
- */
+/** The worker beside this module (.ts under tsx, .js beside a bundle), or the override. */
 function startWorker(config: SpatialWorkerConfig, override?: URL): Worker {
-  const here = import.meta.url;
   if (override) return new Worker(override, { workerData: config });
-  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    const entry = new URL('./spatial-worker.ts', here).href;
-    const tsxApi = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
-    return new Worker(bootstrap, { eval: true, workerData: config, execArgv: [] });
-  }
-  const entry = new URL('./spatial-worker.js', here);
-  if (!existsSync(fileURLToPath(entry))) {
-    throw new Error(`spatial index: worker entry ${fileURLToPath(entry)} is missing; the build must emit electron/node/gis/spatial/spatial-worker.ts next to ${fileURLToPath(here)}`);
-  }
-  return new Worker(entry, { workerData: config });
+  return startSiblingWorker(import.meta.url, 'spatial-worker', config, 'spatial index');
 }
 
 /** A request without its id (distributes over the union). */
