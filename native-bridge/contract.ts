@@ -6,10 +6,12 @@
 import { z } from 'zod';
 import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.js';
 import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensorKind } from './gateway-protocol.js';
+import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './gateway-protocol.js';
+export * from './gis-datasets.js';
 export * from './spatial-query.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -383,6 +385,30 @@ export const areaAggregateResult = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Importing official GIS files from the console (the file lies on the host, not in the window)
+
+/** POSIX "/…", Windows "C:\…" or "C:/…", or a UNC share "\\server\share\…". */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+export const gisImportRequest = z.strictObject({
+  file: z.string().min(1).max(4096).regex(ABSOLUTE_PATH, 'give the absolute path of the file on the host'),
+  /** Defaults to the file name, slugified. */
+  dataset: datasetName.optional(),
+  /** The CRS to assume when the file names none (CSV, a shapefile without .prj), e.g. "EPSG:3405". */
+  crs: z.string().min(1).max(200).optional(),
+});
+export type GisImportRequest = z.infer<typeof gisImportRequest>;
+
+const gisImportState = importProgress.extend({ importId: z.string().min(1).max(64) });
+/** Sent to console windows while an import runs; the last one says done (with the dataset) or failed (with why). */
+export const gisImportProgressEvent = z.discriminatedUnion('state', [
+  gisImportState.extend({ state: z.literal('running') }),
+  gisImportState.extend({ state: z.literal('done'), dataset: datasetSummary }),
+  gisImportState.extend({ state: z.literal('failed'), message: z.string() }),
+]);
+export type GisImportProgressEvent = z.infer<typeof gisImportProgressEvent>;
+
+// ---------------------------------------------------------------------------------------------
 // Requests, responses and events
 
 const empty = z.strictObject({});
@@ -458,6 +484,18 @@ export const contract = {
       request: areaAggregateRequest,
       response: areaAggregateResult,
     },
+    'gis.datasets': {
+      request: empty,
+      response: z.strictObject({ datasets: z.array(datasetSummary) }),
+    },
+    /**
+     * Imports a file on the host into a dataset (replacing it whole), reporting gis.import.progress;
+     * answered once done. Console only; one import at a time ('conflict' otherwise).
+     */
+    'gis.import': {
+      request: gisImportRequest,
+      response: z.strictObject({ importId: z.string(), dataset: datasetSummary }),
+    },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {
       request: empty,
@@ -469,6 +507,7 @@ export const contract = {
     'alerts.changed': z.strictObject({ alerts: z.array(alert) }),
     'status.changed': nodeStatus,
     'presets.changed': empty,
+    'gis.import.progress': gisImportProgressEvent,
     /** Coalesced per window, at most ~10 a second. */
     'live.batch': liveBatch,
   },

@@ -15,6 +15,7 @@ import { matchConsoleDisplay, matchDisplays } from '../common/display-match.js';
 import { isAllowedRequestUrl } from '../common/url-policy.js';
 import type { WallDefinition, WindowId } from '../../native-bridge/contract.js';
 import { startCore, type Core } from '../node/core.js';
+import { createGisImportPort } from '../node/gis/gis-import-port.js';
 import { startGis, type GisService } from '../node/gis/gis-service.js';
 import { createIpcPort, type IpcPort } from './ipc-port.js';
 
@@ -363,6 +364,7 @@ async function start(): Promise<void> {
   log(`wall "${core.wall.id}" from ${wallFile}; data in ${app.getPath('userData')}`);
   gis = await startGis({ dataDir: app.getPath('userData'), live: core.live, basemapFile: process.env.IOC_WALL_BASEMAP, seedDemoDatasets: !app.isPackaged, log });
   core.attachSpatial(gis.spatial);
+  core.attachGisImport(createGisImportPort(gis));
   ipc = createIpcPort(core);
   shell = new Shell(core.wall, ipc);
   shell.layout();
@@ -375,6 +377,7 @@ async function shutdown(): Promise<void> {
   shell?.closeAll();
   ipc?.close();
   core?.attachSpatial(null);
+  core?.attachGisImport(null);
   await gis?.close();
   await core?.close();
 }

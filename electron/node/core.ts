@@ -14,10 +14,14 @@ import {
   type Actor,
   type AreaAggregateInput,
   type AreaAggregateResult,
+  type DatasetSummary,
   type EventName,
   type EventOf,
   type FieldCommand,
+  type GisImportRequest,
+  type ImportProgress,
   type NodeStatus,
+  type ResponseOf,
   type SpatialQueryInput,
   type SpatialQueryResult,
   type WallDefinition,
@@ -57,6 +61,13 @@ export interface SpatialQueryPort {
   aggregateByArea(request: AreaAggregateInput): Promise<AreaAggregateResult>;
 }
 
+/** What the core asks of the host's GIS to list and import datasets (gis.datasets, gis.import). */
+export interface GisImportPort {
+  datasets(): DatasetSummary[];
+  /** Rejects with a ContractError: 'conflict' while another import runs, 'not-found', 'invalid' (a bad file, named with its feature). */
+  importFile(file: string, options: Omit<GisImportRequest, 'file'>, onProgress: (progress: ImportProgress) => void): Promise<DatasetSummary>;
+}
+
 export interface PaintReport {
   windowId: WindowId;
   revision: number;
@@ -74,6 +85,8 @@ export interface Core {
   attachField(port: FieldCommandPort | null): void;
   /** The spatial index answering gis.query / gis.aggregate (and nearest cameras); attached by the host once GIS runs. */
   attachSpatial(port: SpatialQueryPort | null): void;
+  /** The GIS dataset store answering gis.datasets / gis.import; attached by the host once GIS runs. */
+  attachGisImport(port: GisImportPort | null): void;
   controller: WallController;
   alerts: AlertService;
   live: LiveState;
@@ -148,6 +161,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     if (!spatialPort) throw new ContractError('internal', 'the spatial index is not running yet');
     return spatialPort;
   };
+  let gisImportPort: GisImportPort | null = null;
+  const requireGisImport = (): GisImportPort => {
+    if (!gisImportPort) throw new ContractError('internal', 'GIS is not running yet');
+    return gisImportPort;
+  };
   const paintListeners = new Set<(report: PaintReport) => void>();
 
   const status = (): NodeStatus => ({
@@ -165,9 +183,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     })),
   });
 
-  const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
+  const broadcast = <E extends EventName>(event: E, payload: EventOf<E>, onlyTo?: WindowId) => {
     const checked = checkEvent(event, payload);
-    for (const session of sessions) if (session.windowId) session.emit(event, checked);
+    for (const session of sessions) if (session.windowId && (onlyTo === undefined || session.windowId === onlyTo)) session.emit(event, checked);
   };
   const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
   const unsubscribeAlerts = alerts.onChange(() => broadcast('alerts.changed', { alerts: alerts.list() }));
@@ -241,6 +259,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       requireHello(ctx);
       return requireSpatial().aggregateByArea(request);
     },
+    'gis.datasets': (_request, ctx) => {
+      requireHello(ctx);
+      return { datasets: requireGisImport().datasets() };
+    },
+    'gis.import': (request, ctx) => importGisData(requireHello(ctx), request),
     'cameras.health': ({ reports }, ctx) => {
       requireHello(ctx);
       cameraHealth.report(ctx.windowId!, reports);
@@ -258,6 +281,27 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     if (!port) throw new ContractError('not-found', 'this host has no gateway link');
     const command: FieldCommand = { id: randomUUID(), type: request.type, target: request.target, params: request.params, issuedAt: Date.now(), issuedBy: actor.id };
     return port.send(request.gateway, command).then(() => ({ id: command.id, persistedAt: command.issuedAt }));
+  }
+  async function importGisData(actor: Actor, request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
+    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not import GIS data`);
+    const port = requireGisImport();
+    const importId = randomUUID();
+    // only an import that got going is reported: a refused one ('conflict', 'not-found') is the caller's answer alone
+    let last = null as ImportProgress | null;
+    const { file, ...importOptions } = request;
+    try {
+      const dataset = await port.importFile(file, importOptions, (progress) => {
+        last = progress;
+        broadcast('gis.import.progress', { importId, ...progress, state: 'running' }, 'console');
+      });
+      broadcast('gis.import.progress', { importId, file, phase: 'write', done: dataset.features, total: dataset.features, state: 'done', dataset }, 'console');
+      const { name, features, sourceFile } = dataset;
+      alerts.raise('info', 'gis', { vi: `Đã nhập dữ liệu GIS "${name}": ${features} đối tượng từ ${sourceFile}`, en: `Imported GIS dataset "${name}": ${features} features from ${sourceFile}` });
+      return { importId, dataset };
+    } catch (error) {
+      if (last) broadcast('gis.import.progress', { importId, ...last, state: 'failed', message: error instanceof ContractError ? error.message : 'internal error' }, 'console');
+      throw error;
+    }
   }
   const lossAlertMs = options.windowLossAlertMs ?? 5000;
   let presetsSeen = controller.presets().length;
@@ -281,6 +325,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     attachSpatial(port) {
       spatialPort = port;
+    },
+    attachGisImport(port) {
+      gisImportPort = port;
     },
     openSession(emit) {
       const ctx: SessionContext = { windowId: null, actor: null, emit };

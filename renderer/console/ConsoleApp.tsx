@@ -1,4 +1,4 @@
-/** The operator console: wall miniature and editing, presets, alerts, status. */
+/** The operator console: wall miniature and editing, presets, cameras, GIS data, alerts, status. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkOverlay } from '../components/LinkOverlay.js';
@@ -7,6 +7,7 @@ import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { CamerasPanel } from './CamerasPanel.js';
+import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
 import { PresetsPanel } from './PresetsPanel.js';
@@ -60,6 +61,7 @@ export function ConsoleApp() {
         <aside className="console-side">
           <PresetsPanel />
           <CamerasPanel />
+          <GisPanel />
           <AlertsPanel />
         </aside>
       </main>

@@ -13,6 +13,7 @@ import { displaySlots } from '../../../native-bridge/wall-geometry.js';
 import { gatewaysConfig } from '../../../native-bridge/contract.js';
 import { newLaunchToken, startCore, type Core } from '../core.js';
 import { startFieldLink, type FieldLink } from '../field/field-link.js';
+import { createGisImportPort } from '../gis/gis-import-port.js';
 import { startGis } from '../gis/gis-service.js';
 import type { GatewayLog } from '../gateway/log.js';
 import { parseYamlFile } from '../layout-files.js';
@@ -69,6 +70,7 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
   const field = await startFieldLink(core, fieldConfig, options.dataDir, gatewayLog);
   const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
   core.attachSpatial(gis.spatial);
+  core.attachGisImport(createGisImportPort(gis));
   const token = newLaunchToken();
   const listenHost = options.listenHost ?? '127.0.0.1';
   const http = createStaticServer(options.rendererDir, (pathname) => gis.handleHttp(pathname));
@@ -160,6 +162,7 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
       rmSync(file, { force: true });
       await field.close();
       core.attachSpatial(null);
+      core.attachGisImport(null);
       await gis.close();
       await core.close();
     },

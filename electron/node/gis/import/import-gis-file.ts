@@ -63,6 +63,8 @@ export async function importGisFile(file: string, options: ImportGisFileOptions)
   let bbox: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [index, raw] of layer.features.entries()) {
     if (index % PROGRESS_EVERY === 0) {
+      // the host imports on the thread that serves the windows: let them (and the progress events) through
+      if (index > 0) await new Promise((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();
       report('reproject', index, total);
     }

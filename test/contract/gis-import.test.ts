@@ -1,0 +1,103 @@
+/**
+ * gis.datasets / gis.import through a real core over the in-memory transport: who may import,
+ * progress events to console windows only, the answer, the alert, and a bad file's failure.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
+import { ContractError, type GisImportProgressEvent, type WindowId } from '../../native-bridge/contract.js';
+import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
+import { startCore, type Core } from '../../electron/node/core.js';
+import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../electron/node/gis/dataset-store.js';
+import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
+import { demoPresetsDir, demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
+
+const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
+
+async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ContractError, String(error));
+    assert.equal(error.code, code, error.message);
+    if (field) assert.equal(error.field, field, error.message);
+    return true;
+  });
+}
+
+describe('gis.import through the core', () => {
+  const dir = tempDir('ioc-wall-gis-contract-');
+  let core: Core;
+  let store: DatasetStore;
+  const transports: PortClientTransport[] = [];
+
+  before(async () => {
+    core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' });
+    store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
+    core.attachGisImport(createGisImportPort({ datasets: store, reloadAreas: async () => 0 }));
+  });
+  after(async () => {
+    transports.forEach((t) => t.close());
+    store.close();
+    await core.close();
+  });
+
+  /** A window that said hello, and the gis.import.progress events it received. */
+  async function open(window: WindowId) {
+    const [clientPort, serverPort] = createInMemoryPortPair();
+    const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload));
+    serverPort.onClose(() => session.close());
+    serveOverPort(session, serverPort);
+    const transport = new PortClientTransport();
+    transport.attach(clientPort);
+    transports.push(transport);
+    const client = new ContractClient(transport);
+    const progress: GisImportProgressEvent[] = [];
+    client.on('gis.import.progress', (event) => progress.push(event));
+    await client.call('session.hello', { window });
+    return { client, transport, progress };
+  }
+
+  it('refuses display windows, and names a bad field', async () => {
+    const display = await open('r0c1');
+    await rejectsWith(display.client.call('gis.import', { file: provincesFile }), 'forbidden');
+    const operator = await open('console');
+    await rejectsWith(operator.transport.invoke('gis.import', { file: 'tinh.geojson' }), 'invalid', 'payload.file');
+    await rejectsWith(operator.transport.invoke('gis.import', { file: provincesFile, dataset: 'Tên có dấu' }), 'invalid', 'payload.dataset');
+    await rejectsWith(operator.client.call('gis.import', { file: join(dir, 'khong-co.geojson') }), 'not-found');
+    assert.deepEqual(operator.progress, [], 'a refused import sends no progress');
+  });
+
+  it('imports for the console, with progress to consoles only, an info alert and the new list', async () => {
+    const operator = await open('console');
+    const display = await open('r1c1');
+    const { importId, dataset } = await operator.client.call('gis.import', { file: provincesFile, dataset: 'provinces' });
+    assert.equal(dataset.features, 34);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(display.progress, []);
+    assert.ok(operator.progress.length >= 3);
+    assert.ok(operator.progress.every((p) => p.importId === importId));
+    const last = operator.progress.at(-1)!;
+    assert.equal(last.state, 'done');
+    assert.deepEqual(last.state === 'done' && last.dataset, dataset);
+    assert.equal(last.done, last.total);
+    assert.ok(core.alerts.list().some((a) => a.severity === 'info' && a.source === 'gis' && a.title.vi.startsWith('Đã nhập dữ liệu GIS "provinces"')));
+    assert.deepEqual((await display.client.call('gis.datasets', {})).datasets, [dataset]);
+  });
+
+  it('rejects a bad file as invalid, naming file and feature, and reports the failure', async () => {
+    const operator = await open('console');
+    const broken = join(dir, 'hong.geojson');
+    writeFileSync(broken, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[106, 10]] } }] }));
+    await assert.rejects(operator.client.call('gis.import', { file: broken, dataset: 'provinces' }), (error: unknown) => {
+      assert.ok(error instanceof ContractError && error.code === 'invalid', String(error));
+      assert.match(error.message, /^hong\.geojson: feature 0: /);
+      return true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = operator.progress.at(-1)!;
+    assert.equal(last.state, 'failed');
+    assert.match(last.state === 'failed' ? last.message : '', /hong\.geojson: feature 0/);
+    assert.equal((await operator.client.call('gis.datasets', {})).datasets[0]?.features, 34, 'the previous dataset stays');
+  });
+});

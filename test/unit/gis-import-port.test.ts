@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ContractError, type ImportProgress } from '../../native-bridge/contract.js';
+import { GIS_DATABASE_FILE, openDatasetStore } from '../../electron/node/gis/dataset-store.js';
+import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
+import { COMMUNES_DATASET } from '../../electron/node/gis/gis-service.js';
+import { projectRoot, tempDir } from '../support/fixtures.js';
+
+const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
+
+function setUp() {
+  const dir = tempDir('ioc-wall-gis-port-');
+  const store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
+  let areaReloads = 0;
+  const port = createGisImportPort({
+    datasets: store,
+    reloadAreas: async () => {
+      areaReloads++;
+      return 0;
+    },
+  });
+  return { dir, store, port, areaReloads: () => areaReloads };
+}
+
+function isContractError(code: string, ...inMessage: string[]) {
+  return (error: unknown) => {
+    assert.ok(error instanceof ContractError, String(error));
+    assert.equal(error.code, code, error.message);
+    for (const text of inMessage) assert.ok(error.message.includes(text), `"${error.message}" should mention "${text}"`);
+    return true;
+  };
+}
+
+describe('GIS import port', () => {
+  it('imports a file, reporting progress through every phase up to done === total', async () => {
+    const { store, port, areaReloads } = setUp();
+    const progress: ImportProgress[] = [];
+    const summary = await port.importFile(provincesFile, { dataset: 'provinces' }, (p) => progress.push(p));
+    assert.equal(summary.name, 'provinces');
+    assert.equal(summary.features, 34);
+    assert.deepEqual(port.datasets(), [summary]);
+    assert.deepEqual([...new Set(progress.map((p) => p.phase))], ['read', 'reproject', 'write']);
+    const last = progress.at(-1)!;
+    assert.deepEqual([last.phase, last.done, last.total], ['write', 34, 34]);
+    assert.equal(areaReloads(), 0, 'only the communes dataset feeds the spatial index');
+    store.close();
+  });
+
+  it('reloads the spatial index areas after importing the communes dataset', async () => {
+    const { store, port, areaReloads } = setUp();
+    await port.importFile(provincesFile, { dataset: COMMUNES_DATASET }, () => {});
+    assert.equal(areaReloads(), 1);
+    store.close();
+  });
+
+  it('refuses a second import while one runs, then accepts the next', async () => {
+    const { store, port } = setUp();
+    const first = port.importFile(provincesFile, { dataset: 'first' }, () => {});
+    await assert.rejects(port.importFile(provincesFile, { dataset: 'second' }, () => {}), isContractError('conflict'));
+    await first;
+    await port.importFile(provincesFile, { dataset: 'second' }, () => {});
+    assert.deepEqual(
+      port.datasets().map((d) => d.name),
+      ['first', 'second'],
+    );
+    store.close();
+  });
+
+  it('rejects a bad file naming the file and the feature, and keeps the previous dataset', async () => {
+    const { dir, store, port } = setUp();
+    const before = await port.importFile(provincesFile, { dataset: 'provinces' }, () => {});
+    const broken = join(dir, 'ranh-gioi-loi.geojson');
+    const openRing = { type: 'Polygon', coordinates: [[[106, 10], [107, 10], [107, 11]]] };
+    writeFileSync(
+      broken,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', properties: { ten: 'tốt' }, geometry: { type: 'Point', coordinates: [106.5, 10.5] } },
+          { type: 'Feature', properties: { ten: 'hỏng' }, geometry: openRing },
+        ],
+      }),
+    );
+    await assert.rejects(port.importFile(broken, { dataset: 'provinces' }, () => {}), isContractError('invalid', 'ranh-gioi-loi.geojson', 'feature 1'));
+    assert.deepEqual(port.datasets(), [before]);
+    assert.equal(store.features('provinces').length, 34);
+    store.close();
+  });
+
+  it('answers not-found for a missing file, and frees the port for the next import', async () => {
+    const { dir, store, port } = setUp();
+    await assert.rejects(port.importFile(join(dir, 'khong-co.geojson'), {}, () => {}), isContractError('not-found', 'khong-co.geojson'));
+    await port.importFile(provincesFile, {}, () => {});
+    assert.deepEqual(
+      port.datasets().map((d) => d.name),
+      ['vn-34-provinces'],
+    );
+    store.close();
+  });
+});
