@@ -26,6 +26,13 @@ export const cameraColor: Rgba = [56, 139, 253, 240];
 export const reportColor: Rgba = [163, 113, 247, 220];
 export const objectColor: Rgba = [0, 200, 200, 240];
 export const floodColor: Rgba = [30, 110, 230, 90];
+export const datasetPointColor: Rgba = [255, 214, 102, 200];
+
+/** Points as deck.gl binary attributes: `length` rows, positions as lon, lat Float32 pairs. */
+export interface BinaryPoints {
+  length: number;
+  attributes: { getPosition: { value: Float32Array; size: 2 } };
+}
 
 export const MAP_FONT = '"Be Vietnam Pro", sans-serif';
 
@@ -39,6 +46,8 @@ export interface MapData {
   reports: readonly LiveReport[];
   communes: FeatureCollection | null;
   roadSegments: FeatureCollection | null;
+  /** The points of the tile's point datasets; null when it shows none or they are not fetched yet. */
+  datasetPoints: BinaryPoints | null;
   /** Per commune id, the value the choropleth shows; null until the host answered. */
   choropleth: ReadonlyMap<string, number> | null;
   /** 0..1, advanced a few times a second while incidents are active: alert rings pulse. */
@@ -176,6 +185,22 @@ export function buildMapLayers(viewId: string, shown: readonly MapLayerId[], dat
         lineWidthUnits: 'pixels',
         updateTriggers: { getFillColor: [data.choropleth] },
         pickable: true,
+      }),
+    );
+  }
+
+  if (on.has('datasets-heat') && data.datasetPoints) {
+    layers.push(new HeatmapLayer({ id: id('datasets-heat'), data: data.datasetPoints, radiusPixels: 30, intensity: 1 }));
+  }
+
+  if (on.has('datasets') && data.datasetPoints) {
+    layers.push(
+      new ScatterplotLayer({
+        id: id('datasets'),
+        data: data.datasetPoints,
+        getRadius: 1.5,
+        radiusUnits: 'pixels',
+        getFillColor: datasetPointColor,
       }),
     );
   }

@@ -6,7 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { useLive } from '../session/live-hooks.js';
-import type { MapData } from './layers.js';
+import type { MapLayerId } from '../tiles/map/schema.js';
+import type { BinaryPoints, MapData } from './layers.js';
 
 /** Vector tiles of the configured base map, served by the host from a local MBTiles/PMTiles file. */
 export const BASEMAP_URL = '/basemap/{z}/{x}/{y}.pbf';
@@ -43,6 +44,60 @@ export function useDataset(name: string): FeatureCollection | null {
     };
   }, [name]);
   return data;
+}
+
+const pointRequests = new Map<string, Promise<Float32Array | null>>();
+
+/** A dataset's point positions (lon, lat Float32 pairs), fetched once per window; null when the host has none. */
+export function fetchPointDataset(name: string): Promise<Float32Array | null> {
+  let request = pointRequests.get(name);
+  if (!request) {
+    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.points.bin`)
+      .then(async (response) => (response.ok ? new Float32Array(await response.arrayBuffer()) : null))
+      .catch((error: unknown) => {
+        console.warn(`ioc-wall: point dataset ${name}`, error);
+        pointRequests.delete(name); // try again next time
+        return null;
+      });
+    pointRequests.set(name, request);
+  }
+  return request;
+}
+
+const NO_DATASETS: readonly string[] = [];
+
+/** The point datasets a map's props ask for, none unless a layer draws them (no fetch for nothing). */
+export function shownPointDatasets(props: { layers: readonly MapLayerId[]; datasets: readonly string[] }): readonly string[] {
+  return props.layers.includes('datasets') || props.layers.includes('datasets-heat') ? props.datasets : NO_DATASETS;
+}
+
+/**
+ * The points of the named datasets as one binary table for deck.gl, null until fetched. The object
+ * stays the same while the names do: deck.gl compares `data` by reference, and a new one would
+ * re-upload a million positions.
+ */
+export function usePointDatasets(names: readonly string[]): BinaryPoints | null {
+  const [points, setPoints] = useState<BinaryPoints | null>(null);
+  const key = names.join('\n');
+  useEffect(() => {
+    let alive = true;
+    const wanted = key ? key.split('\n') : [];
+    if (wanted.length === 0) {
+      setPoints(null);
+      return;
+    }
+    void Promise.all(wanted.map(fetchPointDataset)).then((parts) => {
+      if (!alive) return;
+      const found = parts.filter((p): p is Float32Array => p !== null);
+      const value = found.length === 1 ? found[0]! : new Float32Array(found.reduce((n, p) => n + p.length, 0));
+      if (found.length > 1) found.reduce((offset, p) => (value.set(p, offset), offset + p.length), 0);
+      setPoints({ length: value.length / 2, attributes: { getPosition: { value, size: 2 } } });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [key]);
+  return points;
 }
 
 /** 0..1 phase advancing while `active`, for alert rings that draw the eye; coarse steps, each one is a redraw. */
@@ -86,7 +141,7 @@ export function useThrottled<T>(value: T, everyMs: number): T {
   return shown;
 }
 
-export function useMapData(choropleth: ReadonlyMap<string, number> | null): MapData {
+export function useMapData(choropleth: ReadonlyMap<string, number> | null, datasets: readonly string[] = []): MapData {
   const sensorMap = useLive((s) => s.sensors);
   const readingsVersion = useThrottled(useLive((s) => s.readingsVersion), MAP_REFRESH_MS);
   const cameras = useLive((s) => s.cameraList);
@@ -96,12 +151,13 @@ export function useMapData(choropleth: ReadonlyMap<string, number> | null): MapD
   const objectsVersion = useThrottled(useLive((s) => s.objectsVersion), MAP_REFRESH_MS);
   const communes = useDataset(COMMUNES_DATASET);
   const roadSegments = useDataset(ROAD_SEGMENTS_DATASET);
+  const datasetPoints = usePointDatasets(datasets);
   const sensors = useMemo(() => [...sensorMap.values()], [sensorMap]);
   // objects are mutated in place by the store; a new array per version lets deck.gl diff it
   const objects = useMemo(() => [...objectMap.values()], [objectMap, objectsVersion]);
   const pulse = usePulse(events.some((e) => !e.cleared && e.location !== undefined));
   return useMemo(
-    () => ({ basemapUrl: BASEMAP_URL, sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, choropleth, pulse }),
-    [sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, choropleth, pulse],
+    () => ({ basemapUrl: BASEMAP_URL, sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse }),
+    [sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse],
   );
 }

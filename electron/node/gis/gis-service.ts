@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Feature } from 'geojson';
+import type { Feature, Geometry } from 'geojson';
 import type { SpatialArea } from '../../../native-bridge/contract.js';
 import { projectRoot } from '../project-paths.js';
 import type { LiveState } from '../live/live-state.js';
@@ -81,6 +81,16 @@ export async function startGis(options: GisOptions): Promise<GisService> {
   await points.applySnapshot(options.live.snapshot());
   const unsubscribe = options.live.onBatch((batch) => void points.applyBatch(batch));
 
+  // Built on first request, rebuilt when the dataset is re-imported.
+  const pointTables = new Map<string, { importedAt: number; body: Buffer }>();
+  const pointTable = (name: string, importedAt: number): Buffer => {
+    const cached = pointTables.get(name);
+    if (cached?.importedAt === importedAt) return cached.body;
+    const body = Buffer.from(pointPositions(datasets.geometries(name)).buffer);
+    pointTables.set(name, { importedAt, body });
+    return body;
+  };
+
   const json = (status: number, value: unknown): HttpAnswer => {
     const body = gzipSync(Buffer.from(JSON.stringify(value)));
     return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'content-encoding': 'gzip', 'cache-control': 'no-store' }, body };
@@ -104,11 +114,14 @@ export async function startGis(options: GisOptions): Promise<GisService> {
       }
       if (pathname === '/basemap/metadata.json') return basemap ? json(200, basemap.metadata()) : json(404, { error: 'no base map' });
       if (pathname === '/gis/datasets') return json(200, { datasets: datasets.list() });
-      const dataset = /^\/gis\/datasets\/([a-z0-9][a-z0-9_-]{0,63})\.geojson$/.exec(pathname);
+      const dataset = /^\/gis\/datasets\/([a-z0-9][a-z0-9_-]{0,63})\.(geojson|points\.bin)$/.exec(pathname);
       if (dataset) {
         const name = dataset[1]!;
-        if (!datasets.get(name)) return json(404, { error: `no dataset ${name}` });
-        return json(200, { type: 'FeatureCollection', features: datasets.features(name) });
+        const summary = datasets.get(name);
+        if (!summary) return json(404, { error: `no dataset ${name}` });
+        if (dataset[2] === 'geojson') return json(200, { type: 'FeatureCollection', features: datasets.features(name) });
+        // not gzipped: coordinates barely compress, and this goes over loopback
+        return { status: 200, headers: { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }, body: pointTable(name, summary.importedAt) };
       }
       return null;
     },
@@ -120,6 +133,26 @@ export async function startGis(options: GisOptions): Promise<GisService> {
       datasets.close();
     },
   };
+}
+
+/** Point and MultiPoint coordinates as little-endian Float32 lon, lat pairs (what the map uploads as is); other geometries are skipped. */
+function pointPositions(geometries: Iterable<Geometry>): Float32Array {
+  let positions = new Float32Array(1 << 16);
+  let length = 0;
+  const push = (lon: number, lat: number) => {
+    if (length + 2 > positions.length) {
+      const grown = new Float32Array(positions.length * 2);
+      grown.set(positions);
+      positions = grown;
+    }
+    positions[length++] = lon;
+    positions[length++] = lat;
+  };
+  for (const g of geometries) {
+    if (g.type === 'Point') push(g.coordinates[0]!, g.coordinates[1]!);
+    else if (g.type === 'MultiPoint') for (const c of g.coordinates) push(c[0]!, c[1]!);
+  }
+  return positions.slice(0, length);
 }
 
 /** A commune (or province) polygon of the communes dataset as an area of the index; ids from the usual attribute names. */

@@ -11,7 +11,7 @@ import type { LiveCamera, SpatialQueryInput, Tile } from '../../../native-bridge
 import { i18next } from '../../i18n/index.js';
 import { buildMapLayers } from '../../map/layers.js';
 import { useChoropleth } from '../../map/choropleth.js';
-import { useMapData } from '../../map/map-data.js';
+import { shownPointDatasets, useMapData } from '../../map/map-data.js';
 import { WindowDeck, type ViewCamera } from '../../map/window-deck.js';
 import { session } from '../../session/session.js';
 import { showToast, useAppStore } from '../../session/store.js';
@@ -56,7 +56,7 @@ function ConsoleMap({ tile }: { tile: MapTile }) {
   const cameras = useRef<readonly LiveCamera[]>([]);
 
   const choropleth = useChoropleth(tile.props.layers.includes('choropleth') ? tile.props.choropleth : null);
-  const data = useMapData(choropleth);
+  const data = useMapData(choropleth, shownPointDatasets(tile.props));
   cameras.current = data.cameras;
 
   // follow the wall's view unless the operator is moving the map right now

@@ -1,7 +1,7 @@
 /** The map's legend: one row per shown layer with its colour, a count, and how old its data is. */
 import { useTranslation } from 'react-i18next';
 import { useNow } from '../../hooks/useNow.js';
-import { cameraColor, floodColor, floodRadiusM, objectColor, reportColor, stateColors, type MapData, type Rgba } from '../../map/layers.js';
+import { cameraColor, datasetPointColor, floodColor, floodRadiusM, objectColor, reportColor, stateColors, type MapData, type Rgba } from '../../map/layers.js';
 import { liveData, STALE_AFTER_MS } from '../../session/live-store.js';
 import type { MapLayerId } from './schema.js';
 
@@ -40,6 +40,8 @@ export function legendRows(shown: readonly MapLayerId[], data: MapData): LegendR
     } else if (layer === 'traffic-heat' || layer === 'traffic-roads') {
       const roads = sensorsOf('traffic');
       rows.push({ layer, color: stateColors.warning, count: roads.length, newest: newestReading(roads.map((s) => s.id)) });
+    } else if (layer === 'datasets' || layer === 'datasets-heat') {
+      rows.push({ layer, color: datasetPointColor, count: data.datasetPoints?.length ?? 0, newest: null });
     } else if (layer === 'cameras') {
       rows.push({ layer, color: cameraColor, count: data.cameras.length, newest: null });
     } else if (layer === 'objects') {

@@ -6,7 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { buildMapLayers, type MapData } from '../../map/layers.js';
-import { useMapData } from '../../map/map-data.js';
+import { shownPointDatasets, useMapData } from '../../map/map-data.js';
 import { useChoropleth } from '../../map/choropleth.js';
 import { wallDeck } from '../../map/wall-deck.js';
 import type { ViewCamera, ViewRect } from '../../map/window-deck.js';
@@ -18,7 +18,7 @@ export default function MapTile({ tile, context }: TileProps<'map'>) {
   const rect = useBodyRect(bodyRef);
   const { view, layers: shown, choropleth: measure, legend } = tile.props;
   const choropleth = useChoropleth(shown.includes('choropleth') ? measure : null);
-  const data = useMapData(choropleth);
+  const data = useMapData(choropleth, shownPointDatasets(tile.props));
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => setNow(Date.now()), [data]);
   const layers = useMemo(() => buildMapLayers(tile.id, shown, data, now), [tile.id, shown, data, now]);

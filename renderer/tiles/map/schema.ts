@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { datasetName } from '../../../native-bridge/gis-datasets.js';
 
 /** The layers a map tile can show, drawn bottom to top in this order. */
 export const mapLayerIds = [
   'basemap',
   'choropleth',
+  'datasets-heat',
+  'datasets',
   'flood',
   'traffic-heat',
   'traffic-roads',
@@ -37,4 +40,6 @@ export const mapProps = z.strictObject({
   layers: z.array(z.enum(mapLayerIds)).max(mapLayerIds.length).default(['basemap', 'choropleth', 'flood', 'traffic-roads', 'sensors', 'cameras', 'objects', 'alerts']),
   choropleth: choroplethMeasure.default('sensors-alarm'),
   legend: z.boolean().default(true),
+  /** Point datasets (e.g. a province's asset registry) the 'datasets' and 'datasets-heat' layers draw. */
+  datasets: z.array(datasetName).max(16).default([]),
 });
