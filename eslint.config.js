@@ -81,6 +81,8 @@ const PURE = [
   'native-bridge/gateway-protocol.ts',
   'native-bridge/gis-datasets.ts',
   'native-bridge/spatial-query.ts',
+  'native-bridge/scenario-files.ts',
+  'native-bridge/trigger-rules.ts',
   'native-bridge/reading-state.ts',
   'renderer/tiles/*/schema.ts',
   'renderer/tiles/prop-schemas.ts',
