@@ -42,6 +42,15 @@ function failWith(file: string, line: number | null, field: string | null, reaso
   throw new LayoutFileError(file, line, field, reason);
 }
 
+/** The YAML file names of a folder, sorted; none when the folder is missing. */
+export function listYamlFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+}
+
 export function loadWallFile(file: string): WallDefinition {
   return parseYamlFile(file, wallDefinition);
 }
@@ -50,13 +59,7 @@ export function loadWallFile(file: string): WallDefinition {
 export function loadPresetDir(dir: string, wall: WallDefinition): { presets: Preset[]; errors: LayoutFileError[] } {
   const presets: Preset[] = [];
   const errors: LayoutFileError[] = [];
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  } catch {
-    return { presets, errors };
-  }
-  for (const name of files) {
+  for (const name of listYamlFiles(dir)) {
     const file = join(dir, name);
     try {
       const preset = parseYamlFile(file, presetSchema);
