@@ -115,6 +115,8 @@ export class WindowDeck {
     canvas.style.height = '100%';
     this.options.parent.appendChild(canvas);
     canvas.addEventListener('webglcontextlost', this.onContextLost, { once: true });
+    canvas.addEventListener('pointerdown', this.onPointerDown);
+    canvas.addEventListener('click', this.onCanvasClick);
     this.canvas = canvas;
     this.deck = new Deck<MapView[]>({
       canvas,
@@ -131,10 +133,6 @@ export class WindowDeck {
         this.schedule();
         entry.onCameraChange?.(camera, Boolean(interactionState.isDragging || interactionState.isPanning || interactionState.isZooming));
       },
-      onClick: (info) => {
-        const entry = info.viewport ? this.entries.get(info.viewport.id) : undefined;
-        entry?.onClick?.(info);
-      },
       onAfterRender: () => {
         for (const entry of this.entries.values()) entry.onRendered?.(entry.camera);
         this.options.onFrame?.();
@@ -143,6 +141,31 @@ export class WindowDeck {
     });
     return this.deck;
   }
+
+  private pointerDownAt: { x: number; y: number } | null = null;
+
+  private readonly onPointerDown = (event: PointerEvent) => {
+    this.pointerDownAt = { x: event.clientX, y: event.clientY };
+  };
+
+  /**
+   * Clicks are taken from the canvas itself rather than deck.gl's onClick, which does not report
+   * clicks on empty map under a controller; a click that ends a drag (a pan) is not a click.
+   */
+  private readonly onCanvasClick = (event: MouseEvent) => {
+    const deck = this.deck;
+    const canvas = this.canvas;
+    const down = this.pointerDownAt;
+    if (!deck || !canvas || (down && Math.hypot(event.clientX - down.x, event.clientY - down.y) > 4)) return;
+    const bounds = canvas.getBoundingClientRect();
+    const [x, y] = [event.clientX - bounds.left, event.clientY - bounds.top];
+    const viewport = deck.getViewports({ x, y })[0];
+    const entry = viewport ? this.entries.get(viewport.id) : undefined;
+    if (!viewport || !entry?.onClick) return;
+    const picked = deck.pickObject({ x, y, radius: 4 });
+    const coordinate = viewport.unproject([x - viewport.x, y - viewport.y]);
+    entry.onClick({ ...(picked ?? {}), x, y, viewport, coordinate, layer: picked?.layer ?? null, object: picked?.object } as PickingInfo);
+  };
 
   private readonly onContextLost = (event: Event) => {
     // Keep the browser from giving up on the context; we rebuild on a new canvas rather than wait.
@@ -162,6 +185,8 @@ export class WindowDeck {
     this.deck = null;
     this.canvas = null;
     canvas?.removeEventListener('webglcontextlost', this.onContextLost);
+    canvas?.removeEventListener('pointerdown', this.onPointerDown);
+    canvas?.removeEventListener('click', this.onCanvasClick);
     try {
       deck?.finalize();
     } catch (error) {

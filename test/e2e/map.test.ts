@@ -7,6 +7,7 @@
  *    are drawn (not blank) and alike;
  *  - panning from the console's map moves all four slices;
  *  - a camera picked on the console's map opens in the wall's camera tile;
+ *  - a radius query drawn on the console's map shows the spatial index's figures;
  *  - a lost WebGL context rebuilds the map;
  *  - not one request leaves the machine (every non-local request is blocked and counted).
  */
@@ -164,6 +165,7 @@ describe('map spanning the 2×2 wall', () => {
     const before = await mapTile();
     const canvas = windows.console.locator('[data-testid="console-map"]');
     await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
     await windows.console.mouse.move(cx, cy);
@@ -199,7 +201,9 @@ describe('map spanning the 2×2 wall', () => {
         .filter((p) => p.x > 40 && p.y > 40 && p.x < viewport.width - 40 && p.y < viewport.height - 40);
     })()`)) as { id: string; x: number; y: number }[];
     assert.ok(picks.length > 0, `some camera is inside the console's map view (${viewKey(v)})`);
-    const box = (await windows.console.locator('[data-testid="console-map"]').boundingBox())!;
+    const canvas = windows.console.locator('[data-testid="console-map"]');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
     const pick = picks[0]!;
     await windows.console.mouse.click(box.x + pick.x, box.y + pick.y);
     await waitFor(`camera ${pick.id} opened in the wall's camera tile`, 20_000, async () => {
@@ -207,6 +211,31 @@ describe('map spanning the 2×2 wall', () => {
       const camera = state.tiles.find((t) => t.id === 'map-camera');
       return camera?.kind === 'camera' && camera.props.cameraId === pick.id;
     });
+  });
+
+  it('answers a radius query drawn on the console map with the same figures as the contract', TIMEOUT, async () => {
+    const page = windows.console;
+    await page.click('[data-query-mode="radius"]');
+    const canvas = page.locator('[data-testid="console-map"]');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    // click on a sensor inside the view, so the 2 km circle holds at least that sensor
+    const sensors = (await client.call('live.snapshot', {})).sensors.map((s) => [s.location.lon, s.location.lat]);
+    const inside = (await page.evaluate(`(() => { const v = window.__iocConsoleDeck.deckInstance.getViewports()[0];
+      return ${JSON.stringify(sensors)}.map((p) => v.project(p)).filter(([x, y]) => x > 40 && y > 40 && x < v.width - 340 && y < v.height - 40); })()`)) as [number, number][];
+    assert.ok(inside.length > 0, 'some sensor is inside the console map view');
+    const [x, y] = inside[0]!;
+    const [lon, lat] = (await page.evaluate(`window.__iocConsoleDeck.deckInstance.getViewports()[0].unproject([${x}, ${y}])`)) as [number, number];
+    await page.mouse.click(box.x + x, box.y + y);
+    const shown = await waitFor('query results in the console', 20_000, async () => {
+      const total = await page.evaluate(`(() => { const e = document.querySelector('[data-testid="query-results"]'); return e ? Number(e.dataset.total) : null; })()`);
+      return typeof total === 'number' ? { total } : null;
+    });
+    const direct = await client.call('gis.query', { shape: { type: 'radius', lon, lat, radiusM: 2000 }, limit: 0 });
+    // live objects move between the two queries: allow a small difference, never an empty answer
+    assert.ok(direct.total > 0, 'there are field items within 2 km of the clicked point');
+    assert.ok(Math.abs(shown.total - direct.total) <= 3, `the console shows ${shown.total}, the contract says ${direct.total}`);
+    await page.click('[data-query-mode="pan"]');
   });
 
   it('rebuilds the map after the WebGL context is lost', TIMEOUT, async () => {
