@@ -14,7 +14,9 @@
  *    session (playingDate ≥ restart), plus the longest gap between its frames meanwhile;
  *  - memory: renderer process RSS (/proc, pids from SystemInfo.getProcessInfo on the window's
  *    browser CDP session) and JS heap (Performance.getMetrics after a GC), at the end against
- *    after 1 minute.
+ *    after 1 minute; sampled every 30 s for the series. The page is driven over a bare DevTools
+ *    session (electron/node/chromium-host/cdp.ts), not Playwright: Playwright's Network.enable makes
+ *    the renderer keep every segment it fetched for DevTools (~30 MB a minute for 16 cameras).
  *
  * `npm run bench -- camera-wall [minutes=10]`
  */
@@ -22,19 +24,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import type { LiveCamera, Tile } from '../native-bridge/contract.js';
+import { CdpSession } from '../electron/node/chromium-host/cdp.js';
 import { startCameraServer, type CameraServer } from '../sim/cameras/camera-server.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { projectRoot } from '../test/support/fixtures.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
-import { waitFor, waitForExpression } from '../test/support/page-wait.js';
+import { waitFor } from '../test/support/page-wait.js';
 
 const GRID_ID = 'bench-cams';
 const WINDOW = 'r0c0';
 const TILES = 16;
 const SAMPLE_MS = 2000;
+const MEMORY_SERIES_MS = 30_000;
 
 /** Installed in the page before the grid exists (a string: tsx rewrites arrow functions). */
 const OBSERVER_JS = `(() => {
@@ -82,14 +85,14 @@ interface Memory {
   jsHeapBytes: number;
 }
 
-async function memory(pageCdp: CDPSession, browserCdp: CDPSession | null): Promise<Memory> {
-  await pageCdp.send('HeapProfiler.collectGarbage').catch(() => {});
-  const { metrics } = await pageCdp.send('Performance.getMetrics');
+async function memory(page: CdpSession, browserCdp: CdpSession | null): Promise<Memory> {
+  await page.send('HeapProfiler.collectGarbage').catch(() => {});
+  const { metrics } = await page.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics');
   const jsHeapBytes = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
   let rssBytes: number | null = null;
   if (browserCdp) {
     try {
-      const info = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+      const info = await browserCdp.send<{ processInfo: { type: string; id: number }[] }>('SystemInfo.getProcessInfo');
       let sum = 0;
       for (const p of info.processInfo.filter((x) => x.type === 'renderer')) {
         const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1];
@@ -112,7 +115,8 @@ export async function run(args: string[]): Promise<object> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-camera-wall-'));
   let host: HostProcess | null = null;
   let cameraServer: CameraServer | null = null;
-  let browser: Browser | null = null;
+  let pageCdp: CdpSession | null = null;
+  let browserCdp: CdpSession | null = null;
   let closeClient: () => void = () => {};
   try {
     host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
@@ -130,13 +134,13 @@ export async function run(args: string[]): Promise<object> {
 
     const w = host.runtime.windows.find((x) => x.windowId === WINDOW);
     if (!w?.cdpUrl) throw new Error(`window ${WINDOW} exposes no DevTools endpoint`);
-    browser = await chromium.connectOverCDP(w.cdpUrl);
-    const page: Page = await waitFor(`the ${WINDOW} page`, 20_000, async () => browser!.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${WINDOW}`)));
-    await waitForExpression(page, 'document.body !== null', 10_000);
-    const viewport = (await page.evaluate('({ width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio })')) as { width: number; height: number; dpr: number };
-    const pageCdp = await page.context().newCDPSession(page);
-    await pageCdp.send('Performance.enable');
-    const browserCdp = await browser.newBrowserCDPSession().catch(() => null);
+    const cdpUrl = w.cdpUrl;
+    const page = await waitFor(`the ${WINDOW} page`, 20_000, () => CdpSession.openPage(cdpUrl, (url) => url.includes(`window=${WINDOW}`)));
+    pageCdp = page;
+    await waitFor('the page body', 10_000, () => page.evaluate<boolean>('document.body !== null'));
+    const viewport = await page.evaluate<{ width: number; height: number; dpr: number }>('({ width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio })');
+    await page.send('Performance.enable');
+    browserCdp = await CdpSession.openBrowser(cdpUrl).catch(() => null);
 
     // an empty wall, the observer, then one 4×4 grid over the whole r0c0 display
     const sync = await client.call('wall.resync', { sinceRevision: 0 });
@@ -164,6 +168,8 @@ export async function run(args: string[]): Promise<object> {
     let memAt1: Memory | null = null;
     let recovery: Promise<{ ms: number | null; maxGapMs: number | null; states: string; note?: string }> | null = null;
     let minuteShown = 0;
+    const rssSeries: (number | null)[] = [];
+    let nextSeriesAt = started + MEMORY_SERIES_MS;
     const victim = cameraIds[5]!;
 
     /**
@@ -214,10 +220,16 @@ export async function run(args: string[]): Promise<object> {
       const playing = new Set(((await page.evaluate(CELLS_JS)) as Cell[]).filter((c) => c.state === 'playing').map((c) => c.id));
       for (const s of sample) if (s.latencyMs !== null && s.cameraId && playing.has(s.cameraId)) latencies.push(s.latencyMs);
 
+      if (Date.now() >= nextSeriesAt) {
+        nextSeriesAt += MEMORY_SERIES_MS;
+        const mem = await memory(page, browserCdp);
+        rssSeries.push(mb(mem.rssBytes));
+        console.error(`+${Math.round((Date.now() - started) / 1000)} s: rss ${mb(mem.rssBytes)} MB, js heap ${mb(mem.jsHeapBytes)} MB`);
+      }
       const elapsedMin = Math.floor((Date.now() - started) / 60_000);
       if (elapsedMin > minuteShown) {
         minuteShown = elapsedMin;
-        const mem = await memory(pageCdp, browserCdp);
+        const mem = await memory(page, browserCdp);
         if (elapsedMin === 1) {
           memAt1 = mem;
           recovery = measureRecovery();
@@ -230,7 +242,7 @@ export async function run(args: string[]): Promise<object> {
       await sleep(Math.max(0, Math.min(SAMPLE_MS - (Date.now() - tickAt), endAt - Date.now())));
     }
     const rec = recovery ? await recovery : { ms: null, maxGapMs: null, states: '', note: 'no restart (run shorter than a minute)' };
-    const memEnd = await memory(pageCdp, browserCdp);
+    const memEnd = await memory(page, browserCdp);
     console.error(`end (${minutes} min): latency p50 ${percentile(latencies, 50)} ms (${latencies.length} samples), rss ${mb(memEnd.rssBytes)} MB, js heap ${mb(memEnd.jsHeapBytes)} MB`);
     const quality = (await page.evaluate(QUALITY_JS)) as { dropped: number; total: number; videos: number };
     const rssGrowth = growth(memAt1?.rssBytes ?? null, memEnd.rssBytes);
@@ -253,6 +265,7 @@ export async function run(args: string[]): Promise<object> {
       mem_growth_pct: rssGrowth ?? heapGrowth,
       mem_metric: rssGrowth !== null ? 'renderer_rss' : 'js_heap_used',
       rss_mb: { at_1_min: mb(memAt1?.rssBytes ?? null), end: mb(memEnd.rssBytes) },
+      rss_mb_every_30_s: rssSeries,
       js_heap_mb: { at_1_min: mb(memAt1?.jsHeapBytes ?? null), end: mb(memEnd.jsHeapBytes) },
       js_heap_growth_pct: heapGrowth,
       viewport: `${viewport.width}x${viewport.height}`,
@@ -260,7 +273,8 @@ export async function run(args: string[]): Promise<object> {
     };
   } finally {
     closeClient();
-    await browser?.close().catch(() => {});
+    pageCdp?.close();
+    browserCdp?.close();
     await host?.stop();
     await cameraServer?.close();
     rmSync(dataDir, { recursive: true, force: true });
