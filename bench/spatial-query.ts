@@ -17,53 +17,13 @@ import { SpatialIndex } from '../electron/node/gis/spatial/spatial-index.js';
 import type { SpatialArea, SpatialPoint } from '../native-bridge/spatial-query.js';
 import { percentile, round } from './stats.js';
 import { mulberry32 as prng } from '../sim/random.js';
+import { makeCommunes, type Bbox } from './support/communes.js';
 
-const BBOX: [number, number, number, number] = [102.1, 8.5, 109.5, 23.4];
+const BBOX: Bbox = [102.1, 8.5, 109.5, 23.4];
 const LAYERS = ['sensor', 'camera', 'report', 'object', 'alert'];
 const KINDS = ['rain', 'water-level', 'air', 'ptz', 'fixed', 'flood', 'traffic', 'fire', 'vehicle', 'boat'];
 const STATES = [undefined, 'normal', 'normal', 'normal', 'warning', 'critical', 'stale'];
 const METRES_PER_DEGREE = 111_195;
-
-/** A number in [0, 1) from two positions, the same whichever way round they are given. */
-function edgeHash(a: Position, b: Position): number {
-  const [p, q] = a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!) ? [a, b] : [b, a];
-  const x = Math.sin(p[0]! * 12.9898 + p[1]! * 78.233 + q[0]! * 37.719 + q[1]! * 4.581) * 43758.5453;
-  return x - Math.floor(x);
-}
-
-/**
- * The points between a and b: 8–31 of them, jittered sideways by up to 4% of the edge's length.
- * Computed from the canonical direction of the edge, so both neighbours get the same points.
- */
-function subdivide(a: Position, b: Position): Position[] {
-  const forward = a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!);
-  const [p, q] = forward ? [a, b] : [b, a];
-  const random = prng(Math.floor(edgeHash(a, b) * 2 ** 32));
-  const n = 8 + Math.floor(random() * 24);
-  const [dx, dy] = [q[0]! - p[0]!, q[1]! - p[1]!];
-  // Edges along the box stay straight: no neighbour there would fill a dent.
-  const onBox = (dx === 0 && (p[0] === BBOX[0] || p[0] === BBOX[2])) || (dy === 0 && (p[1] === BBOX[1] || p[1] === BBOX[3]));
-  const amplitude = onBox ? 0 : 0.08;
-  const inner: Position[] = [];
-  for (let i = 1; i < n; i++) {
-    const t = i / n;
-    const side = (random() - 0.5) * amplitude * Math.sin(Math.PI * t);
-    inner.push([p[0]! + dx * t - dy * side, p[1]! + dy * t + dx * side]);
-  }
-  return forward ? inner : inner.reverse();
-}
-
-function makeCommunes(count: number, random: () => number): SpatialArea[] {
-  const seeds = turf.featureCollection(Array.from({ length: count }, () => turf.point([BBOX[0] + random() * (BBOX[2] - BBOX[0]), BBOX[1] + random() * (BBOX[3] - BBOX[1])])));
-  const cells = turf.voronoi(seeds, { bbox: BBOX }).features.filter((cell) => cell);
-  return cells.map((cell, i) => {
-    const ring = cell.geometry.coordinates[0]!;
-    const dense: Position[] = [];
-    for (let k = 0; k + 1 < ring.length; k++) dense.push(ring[k]!, ...subdivide(ring[k]!, ring[k + 1]!));
-    dense.push(dense[0]!);
-    return { id: `xa-${i}`, name: `Xã ${i}`, level: 'commune', geometry: { type: 'Polygon', coordinates: [dense] } };
-  });
-}
 
 function randomPoint(random: () => number, id: string): SpatialPoint {
   const state = STATES[Math.floor(random() * STATES.length)];
@@ -128,7 +88,7 @@ export async function run(args: string[]): Promise<object> {
   const wallAtStart = performance.now();
 
   let started = performance.now();
-  const communes = makeCommunes(areaCount, random);
+  const communes = makeCommunes(areaCount, random, BBOX);
   const vertices = communes.reduce((sum, c) => sum + (c.geometry.coordinates as Position[][])[0]!.length, 0);
   console.error(`communes: ${communes.length}, ${Math.round(vertices / communes.length)} vertices each on average, generated in ${Math.round(performance.now() - started)} ms`);
   const tagging = compareTagging(communes, random);

@@ -21,6 +21,13 @@ import type { ItemChange } from '../gateway/gateway-hub.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 
+/**
+ * Moving objects per live batch: a batch is one channel frame (≤ MAX_MESSAGE_BYTES, 1 MiB), and an
+ * object with its trail is ~1.2 kB (up to ~2 kB with a long name), so 10,000 moves a second would
+ * otherwise make frames the windows must drop.
+ */
+const OBJECTS_PER_BATCH = 400;
+
 export class LiveState {
   private readonly sensors = new Map<string, LiveSensor>();
   private readonly cameras = new Map<string, LiveCamera>();
@@ -170,7 +177,8 @@ export class LiveState {
     if (this.linksChanged) batch.links = this.linkList();
     if (this.eventsChanged) batch.events = this.eventList();
     if (this.reportsChanged) batch.reports = [...this.reports.values()];
-    if (this.movedObjects.size > 0) batch.objects = [...this.movedObjects].map((id) => this.objects.get(id)).filter((o) => o !== undefined);
+    const moved = [...this.movedObjects].map((id) => this.objects.get(id)).filter((o) => o !== undefined);
+    if (moved.length > 0) batch.objects = moved.slice(0, OBJECTS_PER_BATCH);
     if (this.removedObjects.size > 0) batch.objectsRemoved = [...this.removedObjects];
     this.seq = batch.seq;
     this.eventsChanged = false;
@@ -182,6 +190,12 @@ export class LiveState {
     this.camerasChanged = false;
     this.linksChanged = false;
     this.listeners.forEach((l) => l(batch));
+    // the other moved objects follow in batches of their own, so that each batch fits one frame
+    for (let i = OBJECTS_PER_BATCH; i < moved.length; i += OBJECTS_PER_BATCH) {
+      const rest: LiveBatch = { seq: this.seq + 1, baseSeq: this.seq, readings: emptyColumns(), objects: moved.slice(i, i + OBJECTS_PER_BATCH) };
+      this.seq = rest.seq;
+      this.listeners.forEach((l) => l(rest));
+    }
   }
 
   close(): void {

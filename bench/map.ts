@@ -1,0 +1,335 @@
+/**
+ * map: one 1920×1080 wall window (r0c0, the app as shipped, on a real host process) shows a map
+ * tile with 990,000 dataset points (scatter + heat map), 3,000 commune polygons and 10,000 moving
+ * objects that simulated gateways move once a second each (10,000 updates/s over ZeroMQ → host →
+ * live batches → the window): 1,000,000 points. A bare deck.gl page (bench/map-baseline) draws
+ * the same layers from the same data in the same Chromium, moving its own 10,000 objects at the
+ * same rate. Both are driven alike — deck.gl's `_animate` redraws every animation frame — and
+ * measured alternately (app, baseline, app, baseline); medians are reported.
+ *
+ * During app rounds the gateways publish; during baseline rounds they pause (and the idle app
+ * redraws nothing), so the baseline does not pay for the app's traffic. The host's CPU on the same
+ * machine therefore counts against the app only: the ratio is, if anything, low.
+ *
+ * `npm run bench -- map [seconds per round=20]`
+ */
+import { build } from 'esbuild';
+import type { Feature } from 'geojson';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import * as zmq from 'zeromq';
+import { findChromium } from '../electron/node/chromium-host/chromium.js';
+import { createStaticServer } from '../electron/node/chromium-host/static-server.js';
+import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
+import type { Tile } from '../native-bridge/contract.js';
+import { SimGateway } from '../sim/gateway.js';
+import { mulberry32 } from '../sim/random.js';
+import { spawnHost, type HostProcess } from '../test/support/host-process.js';
+import { freePort } from '../test/support/net.js';
+import { waitFor } from '../test/support/page-wait.js';
+import { connectNodeClient } from '../test/support/ws-client.js';
+import { BENCH_BOX, BENCH_VIEW, MOVING_OBJECTS, MovingObjects, SLICES_PER_SECOND } from './map-baseline/scene.js';
+import { percentile, round } from './stats.js';
+import { makeCommunes } from './support/communes.js';
+
+const DATASET_POINTS = 990_000;
+const COMMUNES = 3000;
+const GATEWAYS = 4;
+const MAP_ID = 'bench-map';
+const WINDOW = 'r0c0';
+const ROUNDS = 2;
+const WARM_UP_MS = 3000;
+const VIEWPORT = { width: 1920, height: 1080 };
+
+/** How the wall host runs its headless windows (electron/node/chromium-host/chromium.ts). */
+const CHROMIUM_ARGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-gpu-compositing',
+  '--force-device-scale-factor=1',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/** Counts a Deck's draws and their main-thread time (a string: tsx rewrites arrow functions). */
+const drawCounter = (deck: string) => `(() => {
+  const deck = ${deck};
+  const c = window.__benchDraws = { draws: 0, ms: 0 };
+  const draw = deck._drawLayers;
+  deck._drawLayers = function (...args) {
+    const started = performance.now();
+    try { return draw.apply(this, args); } finally { c.draws++; c.ms += performance.now() - started; }
+  };
+  return true;
+})()`;
+
+/** In the app window: how many object positions the map actually took (its data refreshes once a second). */
+const OBJECT_PROBE_JS = `(() => {
+  const o = window.__benchObjects = { updated: 0, count: 0, newest: 0, data: null, at: new Map() };
+  setInterval(() => {
+    const deck = window.__iocWallDeck && window.__iocWallDeck.deckInstance;
+    const layer = deck && deck.props.layers.find((l) => l.id === '${MAP_ID}/objects');
+    if (!layer || layer.props.data === o.data) return;
+    o.data = layer.props.data;
+    o.count = o.data.length;
+    for (const x of o.data) {
+      if (o.at.get(x.id) !== x.at) { o.updated++; o.at.set(x.id, x.at); }
+      if (x.at > o.newest) o.newest = x.at;
+    }
+  }, 200);
+  return true;
+})()`;
+
+const legendCount = (layer: string) => `Number(document.querySelector('[data-map-tile="${MAP_ID}"] [data-layer="${layer}"] .map-legend-count')?.textContent ?? -1)`;
+
+interface Round {
+  fps: number;
+  drawMs: number;
+  cpuMsPerFrame: number;
+}
+
+/** CPU seconds of every Chromium process (browser, renderers, GPU), from the browser's own account. */
+async function chromiumCpuSeconds(cdp: CDPSession): Promise<number> {
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { cpuTime: number }[] };
+  return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+}
+
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+}
+
+function writeDatasets(dataDir: string): { writeMs: number; vertices: number } {
+  const random = mulberry32(20250710);
+  const started = performance.now();
+  const communes = makeCommunes(COMMUNES, random, BENCH_BOX);
+  const points: StoredFeatureInput[] = Array.from({ length: DATASET_POINTS }, (_, i) => {
+    const lon = BENCH_BOX[0] + random() * (BENCH_BOX[2] - BENCH_BOX[0]);
+    const lat = BENCH_BOX[1] + random() * (BENCH_BOX[3] - BENCH_BOX[1]);
+    return { properties: { id: i }, geometry: { type: 'Point', coordinates: [lon, lat] }, bbox: [lon, lat, lon, lat] };
+  });
+  const store = openDatasetStore(join(dataDir, GIS_DATABASE_FILE));
+  const summary = (name: string, features: number) => ({ name, features, bbox: BENCH_BOX, sourceCrs: 'EPSG:4326', sourceFile: `${name}.geojson`, format: 'geojson' as const, importedAt: Date.now() });
+  try {
+    store.replace(
+      summary('communes', communes.length),
+      communes.map(({ geometry, ...properties }) => {
+        const ring = (geometry as Extract<Feature['geometry'], { type: 'Polygon' }>).coordinates[0]!;
+        const lons = ring.map((p) => p[0]!);
+        const lats = ring.map((p) => p[1]!);
+        return { properties, geometry, bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] };
+      }),
+    );
+    store.replace(summary('bench-points', points.length), points);
+  } finally {
+    store.close();
+  }
+  const vertices = communes.reduce((sum, c) => sum + (c.geometry as Extract<Feature['geometry'], { type: 'Polygon' }>).coordinates[0]!.length, 0);
+  return { writeMs: performance.now() - started, vertices: Math.round(vertices / communes.length) };
+}
+
+/** The bare deck.gl page and its data, served from a folder of its own. */
+async function serveBaseline(dir: string, hostUrl: string): Promise<{ server: Server; url: string; pointsTableMs: number }> {
+  await build({ entryPoints: [join(import.meta.dirname, 'map-baseline', 'page.ts')], bundle: true, format: 'esm', target: 'chrome120', outfile: join(dir, 'page.js'), logLevel: 'warning' });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body style="margin:0;background:#121821"><div id="map" style="position:absolute;inset:0"></div><script type="module" src="page.js"></script></body></html>');
+  // the same bytes the app fetches, from the host's routes (the first request builds the point table)
+  const started = performance.now();
+  const points = await fetch(`${hostUrl}/gis/datasets/bench-points.points.bin`);
+  if (!points.ok) throw new Error(`points.bin: HTTP ${points.status}`);
+  writeFileSync(join(dir, 'points.bin'), Buffer.from(await points.arrayBuffer()));
+  const pointsTableMs = performance.now() - started;
+  writeFileSync(join(dir, 'communes.geojson'), await (await fetch(`${hostUrl}/gis/datasets/communes.geojson`)).text());
+  const server = createStaticServer(dir);
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${port}/index.html`, pointsTableMs };
+}
+
+export async function run(args: string[]): Promise<object> {
+  const seconds = Number(args[0] ?? 20);
+  const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-'));
+  const pageDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-baseline-'));
+  let host: HostProcess | null = null;
+  let gateways: SimGateway[] = [];
+  let browser: Browser | null = null;
+  let baselineServer: Server | null = null;
+  let closeClient = () => {};
+  let publishing: Promise<void> | null = null;
+  let stopped = false;
+  try {
+    const { writeMs, vertices } = writeDatasets(dataDir);
+    console.error(`datasets written in ${Math.round(writeMs)} ms (${DATASET_POINTS} points, ${COMMUNES} communes of ${vertices} vertices on average)`);
+
+    const keys = Array.from({ length: GATEWAYS }, (_, i) => ({ id: `gw-map-${i}`, ...zmq.curveKeyPair() }));
+    const gatewaysFile = join(dataDir, 'gateways.yaml');
+    const [updates, control] = [await freePort(), await freePort()];
+    writeFileSync(
+      gatewaysFile,
+      [`bind: { updates: 'tcp://127.0.0.1:${updates}', control: 'tcp://127.0.0.1:${control}' }`, 'simulate: false', 'gateways:', ...keys.map((k) => `  - { id: ${k.id}, name: ${k.id}, publicKey: '${k.publicKey}' }`), ''].join('\n'),
+    );
+    host = await spawnHost({ dataDir, windows: 'none', gatewaysFile, timeoutMs: 300_000 });
+    const hostPid = host.runtime.pid;
+    gateways = keys.map((k) => new SimGateway({ id: k.id, name: k.id, endpoints: host!.runtime.gateways, hostPublicKey: host!.runtime.gateways.hostPublicKey, keyPair: k, publishHighWaterMark: 1_000_000 }));
+    for (const gateway of gateways) await gateway.start();
+
+    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const client = connection.client;
+    closeClient = () => connection.transport.close();
+    await client.call('session.hello', { window: 'console' });
+    const sync = await client.call('wall.resync', { sinceRevision: 0 });
+    if (sync.kind === 'snapshot') for (const t of sync.state.tiles) await client.call('wall.execute', { command: { type: 'remove-tile', id: t.id } });
+    const map: Tile = {
+      id: MAP_ID,
+      kind: 'map',
+      rect: { x: 0, y: 0, w: 12, h: 12 },
+      props: { view: BENCH_VIEW, layers: ['choropleth', 'datasets', 'datasets-heat', 'objects'], datasets: ['bench-points'], legend: true, choropleth: 'sensors-alarm' },
+    };
+    await client.call('wall.execute', { command: { type: 'add-tile', tile: map } });
+
+    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl);
+    baselineServer = baseline.server;
+    console.error(`baseline page built; the host built the 990,000-point table in ${Math.round(baseline.pointsTableMs)} ms`);
+
+    const executablePath = findChromium();
+    if (!executablePath) throw new Error('Chromium not found (set CHROME_PATH)');
+    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    const browserCdp = await browser.newBrowserCDPSession();
+    const open = async (url: string) => {
+      const page = await (await browser!.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 })).newPage();
+      page.on('pageerror', (error) => console.error(`page error (${url.slice(0, 40)}…): ${error.message}`));
+      await page.goto(url);
+      return page;
+    };
+
+    // The app window opens before any object exists: its live snapshot then stays small.
+    const windowUrl = host.runtime.windows.find((w) => w.windowId === WINDOW)!.url;
+    const app = await open(windowUrl);
+    await waitFor('the app map drew its datasets', 180_000, async () =>
+      app.evaluate(`(() => { const el = document.querySelector('[data-map-tile="${MAP_ID}"]');
+        const deck = window.__iocWallDeck && window.__iocWallDeck.deckInstance;
+        return Boolean(el && Number(el.dataset.frames || 0) > 0 && deck && deck.props.layers.some((l) => l.id === '${MAP_ID}/choropleth') && ${legendCount('datasets')} === ${DATASET_POINTS}); })()`),
+    );
+    await app.evaluate(drawCounter('window.__iocWallDeck.deckInstance'));
+    await app.evaluate(OBJECT_PROBE_JS);
+    console.error('app window: map drawn with the datasets');
+
+    // The gateways' objects: each moves once a second, a slice every 1000 / SLICES_PER_SECOND ms
+    // (the first round of slices creates them: all 10,000 at once would be one live batch over
+    // the channel's 1 MiB frame limit).
+    const walk = new MovingObjects(MOVING_OBJECTS);
+    const objectItem = (i: number) => ({ type: 'object' as const, id: `obj-${i}`, kind: i % 3 ? ('vessel' as const) : ('patrol' as const), name: `Phương tiện ${i}`, at: Date.now(), location: { lon: walk.lon[i]!, lat: walk.lat[i]! } });
+    let paused = false;
+    let published = 0;
+    publishing = (async () => {
+      const started = Date.now();
+      for (let slice = 0; !stopped; slice++) {
+        await sleep(Math.max(0, started + (slice * 1000) / SLICES_PER_SECOND - Date.now()));
+        if (paused) continue;
+        for (const i of walk.moveSlice(slice)) gateways[i % GATEWAYS]!.set(objectItem(i));
+        published += Math.ceil(MOVING_OBJECTS / SLICES_PER_SECOND);
+      }
+    })();
+    await waitFor(`the app shows ${MOVING_OBJECTS} objects`, 60_000, async () => (await app.evaluate(legendCount('objects'))) === MOVING_OBJECTS).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message} (it shows ${String(await app.evaluate(legendCount('objects')))})`);
+    });
+    console.error(`app window: ${MOVING_OBJECTS} moving objects arrived`);
+
+    const base = await open(baseline.url);
+    await waitFor('the baseline page drew', 180_000, async () => base.evaluate(`Boolean(window.__baselineDeck && window.__baselineDeck.isInitialized)`));
+    await base.evaluate(drawCounter('window.__baselineDeck'));
+    console.error('baseline page: drawn');
+
+    /** One measured round: `_animate` makes deck.gl redraw every animation frame, as a busy map would. */
+    const measure = async (page: Page, deck: string): Promise<Round> => {
+      await page.bringToFront();
+      await page.evaluate(`${deck}.setProps({ _animate: true })`);
+      await sleep(WARM_UP_MS);
+      await page.evaluate(`Object.assign(window.__benchDraws, { draws: 0, ms: 0 })`);
+      const cpuBefore = await chromiumCpuSeconds(browserCdp);
+      const started = performance.now();
+      await sleep(seconds * 1000);
+      const { draws, ms } = (await page.evaluate('window.__benchDraws')) as { draws: number; ms: number };
+      const elapsed = (performance.now() - started) / 1000;
+      const cpu = (await chromiumCpuSeconds(browserCdp)) - cpuBefore;
+      await page.evaluate(`${deck}.setProps({ _animate: false })`);
+      return { fps: draws / elapsed, drawMs: draws ? ms / draws : NaN, cpuMsPerFrame: draws ? (cpu * 1000) / draws : NaN };
+    };
+
+    const appRounds: Round[] = [];
+    const baseRounds: Round[] = [];
+    let objectUpdates = 0;
+    let objectSeconds = 0;
+    let publishedInRounds = 0;
+    let hostCpu = 0;
+    const newestLagMs: number[] = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      paused = false;
+      await app.evaluate('window.__benchObjects.updated = 0');
+      const publishedBefore = published;
+      const hostCpuBefore = processCpuSeconds(hostPid);
+      const started = performance.now();
+      const appRound = await measure(app, 'window.__iocWallDeck.deckInstance');
+      const elapsed = (performance.now() - started) / 1000;
+      hostCpu += processCpuSeconds(hostPid) - hostCpuBefore;
+      objectSeconds += elapsed;
+      publishedInRounds += published - publishedBefore;
+      const probe = (await app.evaluate('({ updated: window.__benchObjects.updated, count: window.__benchObjects.count, newest: window.__benchObjects.newest })')) as { updated: number; count: number; newest: number };
+      objectUpdates += probe.updated;
+      newestLagMs.push(Date.now() - probe.newest);
+      appRounds.push(appRound);
+      console.error(`round ${r} app: ${round(appRound.fps, 2)} fps, draw ${round(appRound.drawMs)} ms main thread, ${round(appRound.cpuMsPerFrame)} ms Chromium CPU a frame; ${probe.count} objects, ${probe.updated} positions taken (${round(probe.updated / elapsed)}/s)`);
+
+      paused = true;
+      await sleep(1500); // the last batches drain and the app's once-a-second refresh passes
+      await base.evaluate('window.__baselineMover.start()');
+      const baseRound = await measure(base, 'window.__baselineDeck');
+      await base.evaluate('window.__baselineMover.stop()');
+      baseRounds.push(baseRound);
+      console.error(`round ${r} baseline: ${round(baseRound.fps, 2)} fps, draw ${round(baseRound.drawMs)} ms main thread, ${round(baseRound.cpuMsPerFrame)} ms Chromium CPU a frame`);
+    }
+
+    const fps = percentile(appRounds.map((x) => x.fps), 50);
+    const baselineFps = percentile(baseRounds.map((x) => x.fps), 50);
+    const median = (rounds: Round[], key: keyof Round) => round(percentile(rounds.map((x) => x[key]), 50));
+    return {
+      bench: 'map',
+      points: DATASET_POINTS + MOVING_OBJECTS,
+      polygons: COMMUNES,
+      updates_per_s: MOVING_OBJECTS,
+      fps: round(fps, 2),
+      baseline_fps: round(baselineFps, 2),
+      ratio: round(fps / baselineFps, 3),
+      rounds: ROUNDS,
+      seconds_per_round: seconds,
+      fps_rounds: appRounds.map((x) => round(x.fps, 2)),
+      baseline_fps_rounds: baseRounds.map((x) => round(x.fps, 2)),
+      draw_ms: median(appRounds, 'drawMs'),
+      baseline_draw_ms: median(baseRounds, 'drawMs'),
+      chromium_cpu_ms_per_frame: median(appRounds, 'cpuMsPerFrame'),
+      baseline_chromium_cpu_ms_per_frame: median(baseRounds, 'cpuMsPerFrame'),
+      published_updates_per_s: round(publishedInRounds / objectSeconds),
+      drawn_updates_per_s: round(objectUpdates / objectSeconds),
+      newest_object_age_ms: Math.max(...newestLagMs),
+      host_cpu_pct: round((hostCpu / objectSeconds) * 100),
+      dataset_write_s: round(writeMs / 1000),
+      points_table_ms: Math.round(baseline.pointsTableMs),
+      polygon_vertices_avg: vertices,
+      viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
+    };
+  } finally {
+    stopped = true;
+    await publishing;
+    closeClient();
+    await browser?.close().catch(() => {});
+    await Promise.all(gateways.map((g) => g.stop()));
+    await host?.stop();
+    await new Promise((resolve) => (baselineServer ? baselineServer.close(resolve) : resolve(undefined)));
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(pageDir, { recursive: true, force: true });
+  }
+}
