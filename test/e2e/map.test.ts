@@ -251,7 +251,7 @@ describe('map spanning the 2×2 wall', () => {
       const r = await rendered(page);
       return r.view === view && r.frames > framesBefore;
     });
-    await waitFor('the rebuilt map is not blank', 60_000, async () => stats(PNG.sync.read(await page.screenshot()), 200, 400, 600, 400).lit > 0.5);
+    await waitFor('the rebuilt map is not blank', 150_000, async () => stats(PNG.sync.read(await page.screenshot()), 200, 400, 600, 400).lit > 0.5);
   });
 
   it('makes no request beyond this machine', () => {
