@@ -54,7 +54,12 @@ export class CdpSession {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.socket.send(JSON.stringify({ id, method, params }));
+      // on a closed socket ws reports through this callback only: without it the call would wait forever
+      this.socket.send(JSON.stringify({ id, method, params }), (error) => {
+        if (!error) return;
+        this.pending.delete(id);
+        reject(error);
+      });
     });
   }
 
