@@ -5,7 +5,8 @@
  * live batches → the window): 1,000,000 points. A bare deck.gl page (bench/map-baseline) draws
  * the same layers from the same data in the same Chromium, moving its own 10,000 objects at the
  * same rate. Both are driven alike — deck.gl's `_animate` redraws every animation frame — and
- * measured alternately (app, baseline, app, baseline); medians are reported.
+ * measured alternately (app, baseline, app, baseline); medians are reported. Each runs in a
+ * headless Chromium launched as the wall host launches its windows.
  *
  * During app rounds the gateways publish; during baseline rounds they pause (and the idle app
  * redraws nothing), so the baseline does not pay for the app's traffic. The host's CPU on the same
@@ -20,9 +21,9 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import * as zmq from 'zeromq';
-import { findChromium } from '../electron/node/chromium-host/chromium.js';
+import { CdpSession } from '../electron/node/chromium-host/cdp.js';
+import { findChromium, launchWindow, waitForDevTools, type ChromiumWindow } from '../electron/node/chromium-host/chromium.js';
 import { createStaticServer } from '../electron/node/chromium-host/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
 import type { Tile } from '../native-bridge/contract.js';
@@ -44,17 +45,6 @@ const WINDOW = 'r0c0';
 const ROUNDS = 2;
 const WARM_UP_MS = 3000;
 const VIEWPORT = { width: 1920, height: 1080 };
-
-/** How the wall host runs its headless windows (electron/node/chromium-host/chromium.ts). */
-const CHROMIUM_ARGS = [
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-gpu-compositing',
-  '--force-device-scale-factor=1',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
 
 /** Counts a Deck's draws and their main-thread time (a string: tsx rewrites arrow functions). */
 const drawCounter = (deck: string) => `(() => {
@@ -94,8 +84,8 @@ interface Round {
 }
 
 /** CPU seconds of every Chromium process (browser, renderers, GPU), from the browser's own account. */
-async function chromiumCpuSeconds(cdp: CDPSession): Promise<number> {
-  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { cpuTime: number }[] };
+async function chromiumCpuSeconds(browser: CdpSession): Promise<number> {
+  const { processInfo } = await browser.send<{ processInfo: { cpuTime: number }[] }>('SystemInfo.getProcessInfo');
   return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
 }
 
@@ -156,7 +146,8 @@ export async function run(args: string[]): Promise<object> {
   const pageDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-baseline-'));
   let host: HostProcess | null = null;
   let gateways: SimGateway[] = [];
-  let browser: Browser | null = null;
+  const windows: ChromiumWindow[] = [];
+  const sessions: CdpSession[] = [];
   let baselineServer: Server | null = null;
   let closeClient = () => {};
   let publishing: Promise<void> | null = null;
@@ -197,20 +188,26 @@ export async function run(args: string[]): Promise<object> {
 
     const executablePath = findChromium();
     if (!executablePath) throw new Error('Chromium not found (set CHROME_PATH)');
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-    const browserCdp = await browser.newBrowserCDPSession();
-    const open = async (url: string) => {
-      const page = await (await browser!.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 })).newPage();
-      page.on('pageerror', (error) => console.error(`page error (${url.slice(0, 40)}…): ${error.message}`));
-      await page.goto(url);
-      return page;
+    /**
+     * A window as the wall host runs one (its Chromium flags, SwiftShader WebGL), each in its own
+     * Chromium, driven over a bare DevTools session: Playwright's Network.enable would make the
+     * app's renderer copy every live batch (~10 MB/s) to DevTools, a cost the baseline has not.
+     */
+    const open = async (windowId: string, url: string): Promise<{ page: CdpSession; browser: CdpSession }> => {
+      const chromiumWindow = launchWindow(executablePath, { windowId, url, x: 0, y: 0, ...VIEWPORT, kiosk: true }, 'headless', join(pageDir, 'profiles'), (line) => console.error(line));
+      windows.push(chromiumWindow);
+      await waitForDevTools([chromiumWindow]);
+      const page = await waitFor(`the ${windowId} page`, 20_000, () => CdpSession.openPage(chromiumWindow.cdpUrl()!, (u) => u.startsWith(url.split('#')[0]!)));
+      const browser = await CdpSession.openBrowser(chromiumWindow.cdpUrl()!);
+      sessions.push(page, browser);
+      return { page, browser };
     };
 
     // The app window opens before any object exists: its live snapshot then stays small.
     const windowUrl = host.runtime.windows.find((w) => w.windowId === WINDOW)!.url;
-    const app = await open(windowUrl);
+    const { page: app, browser: appBrowser } = await open(WINDOW, windowUrl);
     await waitFor('the app map drew its datasets', 180_000, async () =>
-      app.evaluate(`(() => { const el = document.querySelector('[data-map-tile="${MAP_ID}"]');
+      app.evaluate<boolean>(`(() => { const el = document.querySelector('[data-map-tile="${MAP_ID}"]');
         const deck = window.__iocWallDeck && window.__iocWallDeck.deckInstance;
         return Boolean(el && Number(el.dataset.frames || 0) > 0 && deck && deck.props.layers.some((l) => l.id === '${MAP_ID}/choropleth') && ${legendCount('datasets')} === ${DATASET_POINTS}); })()`),
     );
@@ -234,28 +231,27 @@ export async function run(args: string[]): Promise<object> {
         published += Math.ceil(MOVING_OBJECTS / SLICES_PER_SECOND);
       }
     })();
-    await waitFor(`the app shows ${MOVING_OBJECTS} objects`, 60_000, async () => (await app.evaluate(legendCount('objects'))) === MOVING_OBJECTS).catch(async (error: unknown) => {
-      throw new Error(`${(error as Error).message} (it shows ${String(await app.evaluate(legendCount('objects')))})`);
+    await waitFor(`the app shows ${MOVING_OBJECTS} objects`, 60_000, async () => (await app.evaluate<number>(legendCount('objects'))) === MOVING_OBJECTS).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message} (it shows ${String(await app.evaluate<number>(legendCount('objects')))})`);
     });
     console.error(`app window: ${MOVING_OBJECTS} moving objects arrived`);
 
-    const base = await open(baseline.url);
-    await waitFor('the baseline page drew', 180_000, async () => base.evaluate(`Boolean(window.__baselineDeck && window.__baselineDeck.isInitialized)`));
+    const { page: base, browser: baseBrowser } = await open('baseline', baseline.url);
+    await waitFor('the baseline page drew', 180_000, async () => base.evaluate<boolean>(`Boolean(window.__baselineDeck && window.__baselineDeck.isInitialized)`));
     await base.evaluate(drawCounter('window.__baselineDeck'));
     console.error('baseline page: drawn');
 
     /** One measured round: `_animate` makes deck.gl redraw every animation frame, as a busy map would. */
-    const measure = async (page: Page, deck: string): Promise<Round> => {
-      await page.bringToFront();
+    const measure = async (page: CdpSession, browser: CdpSession, deck: string): Promise<Round> => {
       await page.evaluate(`${deck}.setProps({ _animate: true })`);
       await sleep(WARM_UP_MS);
       await page.evaluate(`Object.assign(window.__benchDraws, { draws: 0, ms: 0 })`);
-      const cpuBefore = await chromiumCpuSeconds(browserCdp);
+      const cpuBefore = await chromiumCpuSeconds(browser);
       const started = performance.now();
       await sleep(seconds * 1000);
-      const { draws, ms } = (await page.evaluate('window.__benchDraws')) as { draws: number; ms: number };
+      const { draws, ms } = await page.evaluate<{ draws: number; ms: number }>('window.__benchDraws');
       const elapsed = (performance.now() - started) / 1000;
-      const cpu = (await chromiumCpuSeconds(browserCdp)) - cpuBefore;
+      const cpu = (await chromiumCpuSeconds(browser)) - cpuBefore;
       await page.evaluate(`${deck}.setProps({ _animate: false })`);
       return { fps: draws / elapsed, drawMs: draws ? ms / draws : NaN, cpuMsPerFrame: draws ? (cpu * 1000) / draws : NaN };
     };
@@ -273,12 +269,12 @@ export async function run(args: string[]): Promise<object> {
       const publishedBefore = published;
       const hostCpuBefore = processCpuSeconds(hostPid);
       const started = performance.now();
-      const appRound = await measure(app, 'window.__iocWallDeck.deckInstance');
+      const appRound = await measure(app, appBrowser, 'window.__iocWallDeck.deckInstance');
       const elapsed = (performance.now() - started) / 1000;
       hostCpu += processCpuSeconds(hostPid) - hostCpuBefore;
       objectSeconds += elapsed;
       publishedInRounds += published - publishedBefore;
-      const probe = (await app.evaluate('({ updated: window.__benchObjects.updated, count: window.__benchObjects.count, newest: window.__benchObjects.newest })')) as { updated: number; count: number; newest: number };
+      const probe = await app.evaluate<{ updated: number; count: number; newest: number }>('({ updated: window.__benchObjects.updated, count: window.__benchObjects.count, newest: window.__benchObjects.newest })');
       objectUpdates += probe.updated;
       newestLagMs.push(Date.now() - probe.newest);
       appRounds.push(appRound);
@@ -287,7 +283,7 @@ export async function run(args: string[]): Promise<object> {
       paused = true;
       await sleep(1500); // the last batches drain and the app's once-a-second refresh passes
       await base.evaluate('window.__baselineMover.start()');
-      const baseRound = await measure(base, 'window.__baselineDeck');
+      const baseRound = await measure(base, baseBrowser, 'window.__baselineDeck');
       await base.evaluate('window.__baselineMover.stop()');
       baseRounds.push(baseRound);
       console.error(`round ${r} baseline: ${round(baseRound.fps, 2)} fps, draw ${round(baseRound.drawMs)} ms main thread, ${round(baseRound.cpuMsPerFrame)} ms Chromium CPU a frame`);
@@ -321,11 +317,15 @@ export async function run(args: string[]): Promise<object> {
       polygon_vertices_avg: vertices,
       viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
     };
+  } catch (error) {
+    if (host && !host.alive()) console.error(`the host exited:\n${host.output().slice(-3000)}`);
+    throw error;
   } finally {
     stopped = true;
     await publishing;
     closeClient();
-    await browser?.close().catch(() => {});
+    for (const session of sessions) session.close();
+    await Promise.all(windows.map((w) => w.close()));
     await Promise.all(gateways.map((g) => g.stop()));
     await host?.stop();
     await new Promise((resolve) => (baselineServer ? baselineServer.close(resolve) : resolve(undefined)));
