@@ -95,8 +95,11 @@ export class WindowDeck {
 
   private apply(): void {
     if (this.entries.size === 0) return;
+    const rebuilt = this.deck === null;
     const deck = this.deck ?? this.create();
     const entries = [...this.entries.values()];
+    // A layer instance belongs to the Deck that initialized it: a new Deck gets clones.
+    if (rebuilt) for (const e of entries) e.layers = e.layers.map((layer) => layer.clone({}));
     deck.setProps({
       views: entries.map(
         (e) => new MapView({ id: e.id, x: e.rect.x, y: e.rect.y, width: e.rect.width, height: e.rect.height, controller: e.interactive ? { dragRotate: false } : false, repeat: true }),
