@@ -311,6 +311,12 @@ export type LiveReport = z.infer<typeof liveReport>;
 /** Reports kept for the wall (newest first beyond this are dropped from the live picture, not the cache). */
 export const LIVE_REPORTS_MAX = 500;
 
+/**
+ * Moving objects per frame (live batch or snapshot page): a frame is ≤ MAX_MESSAGE_BYTES (1 MiB)
+ * and an object with its trail is ~1.2 kB (up to ~2 kB with a long name).
+ */
+export const LIVE_OBJECTS_PER_FRAME = 400;
+
 export const liveSnapshot = z.strictObject({
   seq: z.int().min(0),
   sensors: z.array(liveSensor),
@@ -318,7 +324,9 @@ export const liveSnapshot = z.strictObject({
   readings: readingColumns,
   links: z.array(gatewayLink),
   events: z.array(liveEvent).default([]),
-  objects: z.array(liveObject).default([]),
+  /** The first objects; when there are more, `objectPages` says where the rest of this snapshot's objects wait. */
+  objects: z.array(liveObject).max(LIVE_OBJECTS_PER_FRAME).default([]),
+  objectPages: z.strictObject({ cursor: z.string().max(64), total: z.int().min(0) }).optional(),
   reports: z.array(liveReport).max(LIVE_REPORTS_MAX).default([]),
 });
 export type LiveSnapshot = z.infer<typeof liveSnapshot>;
@@ -500,6 +508,11 @@ export const contract = {
     'live.snapshot': {
       request: empty,
       response: liveSnapshot,
+    },
+    /** More of a snapshot's objects, as of that snapshot's seq ('not-found' once the cursor expired: take a new snapshot). */
+    'live.objects': {
+      request: z.strictObject({ cursor: z.string().max(64), offset: z.int().min(0) }),
+      response: z.strictObject({ objects: z.array(liveObject).max(LIVE_OBJECTS_PER_FRAME) }),
     },
   },
   events: {

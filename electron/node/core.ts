@@ -36,6 +36,7 @@ import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
 import { WallController } from './wall-controller.js';
 import { LiveState } from './live/live-state.js';
+import { SnapshotPages } from './live/snapshot-pages.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
 
@@ -130,6 +131,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const db = openDatabase(databaseFile);
   const alerts = new AlertService(db);
   const live = new LiveState();
+  const snapshotPages = new SnapshotPages();
   const cameraHealth = new CameraHealthBoard(alerts);
   const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
   const system: Actor = { id: 'system', role: 'system' };
@@ -272,7 +274,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'field.command': (request, ctx) => sendFieldCommand(fieldPort, requireHello(ctx), request),
     'live.snapshot': (_request, ctx) => {
       requireHello(ctx);
-      return live.snapshot();
+      return snapshotPages.split(live.snapshot());
+    },
+    'live.objects': ({ cursor, offset }, ctx) => {
+      requireHello(ctx);
+      return { objects: snapshotPages.page(cursor, offset) };
     },
   };
   const server = new ContractServer(handlers);

@@ -322,6 +322,25 @@ export interface LiveSource {
   snapshot(): Promise<LiveSnapshot>;
 }
 
+/** The calls a paged snapshot needs (a ContractClient fits). */
+export interface LiveSnapshotCalls {
+  call(method: 'live.snapshot', request: Record<string, never>): Promise<LiveSnapshot>;
+  call(method: 'live.objects', request: { cursor: string; offset: number }): Promise<{ objects: LiveObject[] }>;
+}
+
+/** A whole snapshot: its first frame, then the rest of its objects page by page (all as of its seq). */
+export async function fetchLiveSnapshot(client: LiveSnapshotCalls): Promise<LiveSnapshot> {
+  const { objectPages, ...snapshot } = await client.call('live.snapshot', {});
+  if (!objectPages) return snapshot;
+  const objects = [...snapshot.objects];
+  while (objects.length < objectPages.total) {
+    const page = await client.call('live.objects', { cursor: objectPages.cursor, offset: objects.length });
+    if (page.objects.length === 0) break;
+    objects.push(...page.objects);
+  }
+  return { ...snapshot, objects };
+}
+
 export class LiveFeed {
   private syncing = false;
   private again = false;

@@ -24,7 +24,7 @@ import {
 import { electronIpcTransport } from '../../native-bridge/transports/electron-ipc.js';
 import { connectWebSocket } from '../../native-bridge/transports/websocket-client.js';
 import { i18next } from '../i18n/index.js';
-import { LiveFeed, liveData } from './live-store.js';
+import { fetchLiveSnapshot, LiveFeed, liveData } from './live-store.js';
 import { showToast, useAppStore } from './store.js';
 
 // wall.patch events carry immer patches; the patches plugin is off by default
@@ -84,7 +84,7 @@ export class Session {
     readonly client: ContractClient,
     readonly windowId: WindowId,
   ) {
-    this.live = new LiveFeed(liveData, { snapshot: () => this.client.call('live.snapshot', {}) });
+    this.live = new LiveFeed(liveData, { snapshot: () => fetchLiveSnapshot(this.client) });
   }
 
   get isConsole(): boolean {

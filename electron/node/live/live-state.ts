@@ -5,6 +5,7 @@
  * one resyncs with a snapshot.
  */
 import {
+  LIVE_OBJECTS_PER_FRAME,
   LIVE_REPORTS_MAX,
   TRAIL_POINTS,
   type GatewayLink,
@@ -21,12 +22,8 @@ import type { ItemChange } from '../gateway/gateway-hub.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 
-/**
- * Moving objects per live batch: a batch is one channel frame (≤ MAX_MESSAGE_BYTES, 1 MiB), and an
- * object with its trail is ~1.2 kB (up to ~2 kB with a long name), so 10,000 moves a second would
- * otherwise make frames the windows must drop.
- */
-const OBJECTS_PER_BATCH = 400;
+/** 10,000 moves a second would otherwise make frames the windows must drop. */
+const OBJECTS_PER_BATCH = LIVE_OBJECTS_PER_FRAME;
 
 export class LiveState {
   private readonly sensors = new Map<string, LiveSensor>();
