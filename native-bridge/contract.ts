@@ -210,6 +210,8 @@ export const windowStatus = z.strictObject({
   windowId,
   connected: z.boolean(),
   paintedRevision: z.int().min(0),
+  /** When the condition that raised it ended (e.g. an indicator met its target again); null while it holds or for one-off alerts. */
+  resolvedAt: z.int().nullable(),
   lastSeen: z.int().nullable(),
 });
 

@@ -24,7 +24,7 @@ export class AlertService {
 
   /** Raises an alert under a stable id (e.g. a gateway's event id); an id seen before is ignored. */
   raiseOnce(id: string, severity: Severity, source: string, title: LocalizedText, at: number): Alert {
-    const alert: Alert = { id, at, severity, source, title, ackedBy: null, ackedAt: null };
+    const alert: Alert = { id, at, severity, source, title, ackedBy: null, ackedAt: null, resolvedAt: null };
     const inserted = this.db
       .prepare('INSERT OR IGNORE INTO alerts (id, at, severity, source, title) VALUES (?, ?, ?, ?, ?)')
       .run(alert.id, alert.at, alert.severity, alert.source, JSON.stringify(alert.title));
@@ -43,10 +43,16 @@ export class AlertService {
     this.listeners.forEach((l) => l());
   }
 
+  /** Marks that the alert's condition has ended; it stays listed (and still wants an acknowledgement). Idempotent. */
+  resolve(id: string): void {
+    const result = this.db.prepare('UPDATE alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL').run(this.clock(), id);
+    if (result.changes > 0) this.listeners.forEach((l) => l());
+  }
+
   list(): Alert[] {
     const rows = this.db
-      .prepare('SELECT id, at, severity, source, title, acked_by, acked_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?')
-      .all(LIST_LIMIT) as { id: string; at: number; severity: Severity; source: string; title: string; acked_by: string | null; acked_at: number | null }[];
-    return rows.map((r) => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at }));
+      .prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?')
+      .all(LIST_LIMIT) as { id: string; at: number; severity: Severity; source: string; title: string; acked_by: string | null; acked_at: number | null; resolved_at: number | null }[];
+    return rows.map((r) => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at, resolvedAt: r.resolved_at }));
   }
 }

@@ -46,6 +46,22 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alerts_at ON alerts(at);
   `,
+  // 2: indicator history (trend sparklines, charts) and open indicator misses (one alert each);
+  // an alert's condition can end (resolved_at) apart from its acknowledgement
+  `
+  ALTER TABLE alerts ADD COLUMN resolved_at INTEGER;
+  CREATE TABLE indicator_history (
+    indicator TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (indicator, at)
+  ) WITHOUT ROWID;
+  CREATE TABLE indicator_miss (
+    indicator TEXT PRIMARY KEY,
+    alert_id TEXT NOT NULL,
+    since INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function openDatabase(file: string): Db {

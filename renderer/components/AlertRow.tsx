@@ -9,17 +9,21 @@ export const severityRank: Record<Severity, number> = { info: 0, warning: 1, cri
 export function AlertRow({ alert, action }: { alert: Alert; action?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const acked = alert.ackedBy !== null;
-  const urgent = alert.severity === 'critical' && !acked;
+  const resolved = alert.resolvedAt !== null;
+  // a condition that has ended no longer pulses; it still waits for its acknowledgement
+  const urgent = alert.severity === 'critical' && !acked && !resolved;
   return (
     <li
-      className={`alert-row sev-${alert.severity}${acked ? ' acked' : ''}${urgent ? ' urgent' : ''}`}
+      className={`alert-row sev-${alert.severity}${acked ? ' acked' : ''}${resolved ? ' resolved' : ''}${urgent ? ' urgent' : ''}`}
       data-alert-id={alert.id}
       data-severity={alert.severity}
       data-acked={acked ? 'true' : 'false'}
+      data-resolved={resolved ? 'true' : 'false'}
     >
       <span className="alert-sev">{t(`severity.${alert.severity}`)}</span>
       <span className="alert-time">{formatStamp(alert.at)}</span>
       <span className="alert-title">{i18n.language === 'en' ? alert.title.en : alert.title.vi}</span>
+      {resolved ? <span className="alert-resolved">{t('alerts.resolvedAt', { time: formatStamp(alert.resolvedAt!) })}</span> : null}
       {acked ? <span className="alert-ack">{t('alerts.ackedBy', { who: alert.ackedBy })}</span> : null}
       {action ? <span className="alert-action">{action}</span> : null}
     </li>
