@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { choroplethMeasure, mapLayerIds } from '../renderer/tiles/map/schema.js';
 import { localizedText, slug, tile, tileLayoutIssues, type Preset, type Tile, type WallDefinition } from './contract.js';
-import { fieldCommand, sensorKind } from './gateway-protocol.js';
+import { eventItem, fieldCommand, movingObjectItem, sensorKind } from './gateway-protocol.js';
 import { spatialQuery } from './spatial-query.js';
 import { triggerRule } from './trigger-rules.js';
 
@@ -259,12 +259,27 @@ export function scenarioReferenceIssues(scenario: Scenario, references: Scenario
 
 export const indicatorFrequency = z.enum(['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly']);
 
-/** Where an indicator's value comes from: live sensors, a field of an imported dataset, or a table of imported values. */
+/**
+ * Where an indicator's value comes from: live sensors, a count of the live picture's events or
+ * moving objects, a field of an imported dataset, or a table of imported values.
+ */
 export const indicatorSource = pickedUnion(
   [
     /** Over the sensors of the kind: count-in-alarm counts those at or past their warning threshold, percent-normal is the share of the others. */
     z.strictObject({ sensorKind, aggregate: z.enum(['mean', 'max', 'min', 'count-in-alarm', 'percent-normal']) }),
-    z.strictObject({ dataset: z.string().min(1).max(64), field: z.string().min(1).max(128) }),
+    /** Events not cleared (of one category), or moving objects (of one kind), in the live picture now. */
+    z.discriminatedUnion('count', [
+      z.strictObject({ count: z.literal('open-events'), category: eventItem.shape.category.optional() }),
+      z.strictObject({ count: z.literal('objects'), kind: movingObjectItem.shape.kind.optional() }),
+    ]),
+    z.strictObject({
+      dataset: z.string().min(1).max(64),
+      field: z.string().min(1).max(128),
+      /** How the features' values make the province figure: sum for counts, mean for rates and shares. */
+      aggregate: z.enum(['sum', 'mean', 'min', 'max']).default('sum'),
+      /** The feature property naming its commune (id or name), for the per-commune figures. */
+      communeField: z.string().min(1).max(128).default('commune'),
+    }),
     z.strictObject({
       table: z
         .array(
@@ -279,8 +294,8 @@ export const indicatorSource = pickedUnion(
         .min(1),
     }),
   ],
-  byKeys(['sensorKind', 'aggregate'], ['dataset', 'field'], ['table']),
-  'source is {sensorKind, aggregate}, {dataset, field} or {table: [...]}',
+  byKeys(['sensorKind'], ['count'], ['dataset', 'field'], ['table']),
+  'source is {sensorKind, aggregate}, {count}, {dataset, field} or {table: [...]}',
 );
 
 export const indicatorDefinition = z
@@ -302,7 +317,10 @@ export const indicatorDefinition = z
     adminLevel: z.enum(['province', 'commune']),
     source: indicatorSource,
   })
-  .refine((def) => def.frequency !== 'realtime' || 'sensorKind' in def.source, { path: ['frequency'], message: 'a realtime indicator reads live sensors: its source is {sensorKind, aggregate}' });
+  .refine((def) => def.frequency !== 'realtime' || 'sensorKind' in def.source || 'count' in def.source, {
+    path: ['frequency'],
+    message: 'a realtime indicator reads the live picture: its source is {sensorKind, aggregate} or {count}',
+  });
 export type Indicator = z.output<typeof indicatorDefinition>;
 
 /** An indicator file holds one indicator or a list of them. */

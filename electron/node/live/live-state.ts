@@ -156,6 +156,19 @@ export class LiveState {
     return [...this.cameras.values()];
   }
 
+  /** For the host's own rules (indicators, every few seconds): the parts they read, without building a whole snapshot. */
+  sensorList(): LiveSensor[] {
+    return [...this.sensors.values()];
+  }
+
+  latestReading(sensorId: string): { value: number; at: number } | undefined {
+    return this.latest.get(sensorId);
+  }
+
+  objectList(): LiveObject[] {
+    return [...this.objects.values()];
+  }
+
   /** Sends what is pending now (the timer calls this; tests and shutdown may too). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
