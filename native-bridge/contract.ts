@@ -8,11 +8,13 @@ import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.j
 import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensorKind } from './gateway-protocol.js';
 import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
+import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './gateway-protocol.js';
 export * from './gis-datasets.js';
 export * from './spatial-query.js';
+export * from './scenario-run.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -165,6 +167,11 @@ export const command = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('remove-tile'), id: slug }),
   z.strictObject({ type: z.literal('set-tile-props'), id: slug, props: z.record(z.string(), z.unknown()) }),
   z.strictObject({ type: z.literal('save-preset'), name: slug, title: localizedText }),
+  /**
+   * Replaces every tile at once (one revision): a scenario's layout, or the layout it took over when
+   * the scenario ends. preset: the preset the tiles are (null = none); label says why, for the journal.
+   */
+  z.strictObject({ type: z.literal('apply-layout'), tiles: z.array(tile).max(256), preset: slug.nullable().default(null), label: z.string().max(200).optional() }),
 ]);
 export type Command = z.infer<typeof command>;
 export type CommandType = Command['type'];
@@ -419,6 +426,13 @@ export const gisImportProgressEvent = z.discriminatedUnion('state', [
 export type GisImportProgressEvent = z.infer<typeof gisImportProgressEvent>;
 
 // ---------------------------------------------------------------------------------------------
+// Scenarios (schemas in scenario-run.ts): the launcher's list, with the layout each applies
+
+export const scenarioSummary = z.strictObject({ ...scenarioSummaryFields, tiles: z.array(tile) });
+export type ScenarioSummary = z.infer<typeof scenarioSummary>;
+const scenarioRunResponse = z.strictObject({ run: scenarioRun });
+
+// ---------------------------------------------------------------------------------------------
 // Requests, responses and events
 
 const empty = z.strictObject({});
@@ -506,6 +520,36 @@ export const contract = {
       request: gisImportRequest,
       response: z.strictObject({ importId: z.string(), dataset: datasetSummary }),
     },
+    /** Scenario definitions (layouts/scenarios) with the layout each applies, and the files that failed to load. */
+    'scenarios.list': {
+      request: empty,
+      response: z.strictObject({ scenarios: z.array(scenarioSummary), errors: z.array(scenarioFileError) }),
+    },
+    /** Current suggestions, runs still on the wall and the recent ones over (same payload as scenarios.changed). */
+    'scenarios.runs': {
+      request: empty,
+      response: scenariosPicture,
+    },
+    /** Applies the scenario to the whole wall as one revision; the same scenario and incident again gives the same run. */
+    'scenarios.activate': { request: scenarioRequests.activate, response: scenarioRunResponse },
+    /** Marks a step done (or not); a step that needs confirmation then waits for another person's scenarios.confirm. */
+    'scenarios.step': { request: scenarioRequests.step, response: scenarioRunResponse },
+    /** A second person (not the one who did the step) confirms it. */
+    'scenarios.confirm': { request: scenarioRequests.confirm, response: scenarioRunResponse },
+    /** Sends the step's field command (once; again only after a rejection); its acknowledgement updates the run. */
+    'scenarios.command': { request: scenarioRequests.command, response: z.strictObject({ run: scenarioRun, commandId: z.string() }) },
+    /** To the given level, or the next one. */
+    'scenarios.escalate': { request: scenarioRequests.escalate, response: scenarioRunResponse },
+    'scenarios.pause': { request: scenarioRequests.pause, response: scenarioRunResponse },
+    'scenarios.resume': { request: scenarioRequests.resume, response: scenarioRunResponse },
+    'scenarios.handover': { request: scenarioRequests.handover, response: scenarioRunResponse },
+    /** Ends the run and restores the layout the wall had before it. */
+    'scenarios.close': { request: scenarioRequests.close, response: scenarioRunResponse },
+    /** Drops a suggestion; the same incident is not suggested again until its trigger clears. */
+    'scenarios.dismiss': { request: scenarioRequests.dismiss, response: empty },
+    'scenarios.log': { request: scenarioRequests.log, response: z.strictObject({ entries: z.array(runLogEntry) }) },
+    /** The after-action report: one self-contained HTML page (timeline, figures, map). */
+    'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {
       request: empty,
@@ -523,6 +567,8 @@ export const contract = {
     'status.changed': nodeStatus,
     'presets.changed': empty,
     'gis.import.progress': gisImportProgressEvent,
+    /** Whenever a suggestion or run changes; to every window. */
+    'scenarios.changed': scenariosPicture,
     /** Coalesced per window, at most ~10 a second. */
     'live.batch': liveBatch,
   },

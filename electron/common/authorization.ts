@@ -5,7 +5,7 @@
 import { ContractError, type Actor, type Command, type CommandType, type Role } from '../../native-bridge/contract.js';
 import type { Authorizer } from './ports.js';
 
-const ALL_COMMANDS: readonly CommandType[] = ['apply-preset', 'add-tile', 'move-tile', 'resize-tile', 'remove-tile', 'set-tile-props', 'save-preset'];
+const ALL_COMMANDS: readonly CommandType[] = ['apply-preset', 'add-tile', 'move-tile', 'resize-tile', 'remove-tile', 'set-tile-props', 'save-preset', 'apply-layout'];
 
 export const builtInPolicy: Readonly<Record<Role, readonly CommandType[]>> = {
   operator: ALL_COMMANDS,

@@ -83,6 +83,11 @@ export function reduceWall(state: WallState, command: Command, context: ReduceCo
         t.props = valid.props as Draft<Tile>['props'];
         break;
       }
+      case 'apply-layout':
+        // One revision for the whole wall (a scenario's layout, or the one it took over).
+        draft.tiles = structuredClone(command.tiles) as Draft<Tile>[];
+        draft.activePreset = command.preset;
+        break;
       case 'save-preset':
         savedPreset = { name: command.name, title: command.title, tiles: structuredClone(state.tiles) };
         draft.activePreset = command.name;

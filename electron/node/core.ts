@@ -22,6 +22,10 @@ import {
   type ImportProgress,
   type NodeStatus,
   type ResponseOf,
+  type RunLogEntry,
+  type ScenarioRequest,
+  type ScenarioRun,
+  type ScenariosPicture,
   type SpatialQueryInput,
   type SpatialQueryResult,
   type WallDefinition,
@@ -81,6 +85,26 @@ export interface FieldCommandPort {
   send(gateway: string, command: FieldCommand): Promise<void>;
 }
 
+/** The scenario engine as the contract handlers use it (electron/node/scenarios/scenario-engine.ts). */
+export interface ScenarioService {
+  list(): ResponseOf<'scenarios.list'>;
+  picture(): ScenariosPicture;
+  activate(request: ScenarioRequest<'activate'>, actor: Actor): Promise<ScenarioRun>;
+  step(request: ScenarioRequest<'step'>, actor: Actor): ScenarioRun;
+  confirm(request: ScenarioRequest<'confirm'>, actor: Actor): ScenarioRun;
+  command(request: ScenarioRequest<'command'>, actor: Actor): Promise<{ run: ScenarioRun; commandId: string }>;
+  escalate(request: ScenarioRequest<'escalate'>, actor: Actor): ScenarioRun;
+  pause(request: ScenarioRequest<'pause'>, actor: Actor): ScenarioRun;
+  resume(request: ScenarioRequest<'resume'>, actor: Actor): ScenarioRun;
+  handover(request: ScenarioRequest<'handover'>, actor: Actor): ScenarioRun;
+  close(request: ScenarioRequest<'close'>, actor: Actor): ScenarioRun;
+  dismiss(request: ScenarioRequest<'dismiss'>, actor: Actor): void;
+  log(runId: string): RunLogEntry[];
+  report(runId: string): Promise<{ html: string; fileName: string }>;
+  /** Called after every change of suggestions or runs. */
+  onChange(listener: () => void): () => void;
+}
+
 export interface Core {
   wall: WallDefinition;
   attachField(port: FieldCommandPort | null): void;
@@ -88,6 +112,8 @@ export interface Core {
   attachSpatial(port: SpatialQueryPort | null): void;
   /** The GIS dataset store answering gis.datasets / gis.import; attached by the host once GIS runs. */
   attachGisImport(port: GisImportPort | null): void;
+  /** The scenario engine answering scenarios.*; its changes go to every window as scenarios.changed. */
+  attachScenarios(service: ScenarioService | null): void;
   controller: WallController;
   alerts: AlertService;
   live: LiveState;
@@ -201,6 +227,18 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     if (!ctx.actor) throw new ContractError('forbidden', 'call session.hello first');
     return ctx.actor;
   };
+  let scenarioService: ScenarioService | null = null;
+  let unsubscribeScenarios = (): void => {};
+  const requireScenarios = (): ScenarioService => {
+    if (!scenarioService) throw new ContractError('not-found', 'this host runs no scenario engine');
+    return scenarioService;
+  };
+  /** Display windows show scenarios; only the console (and the host itself) acts on them. */
+  const scenarioActor = (ctx: SessionContext): Actor => {
+    const actor = requireHello(ctx);
+    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} (display) may not act on scenarios`);
+    return actor;
+  };
 
   const handlers: Handlers<SessionContext> = {
     'session.hello': ({ window }, ctx) => {
@@ -280,6 +318,35 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       requireHello(ctx);
       return { objects: snapshotPages.page(cursor, offset) };
     },
+    'scenarios.list': (_request, ctx) => {
+      requireHello(ctx);
+      return requireScenarios().list();
+    },
+    'scenarios.runs': (_request, ctx) => {
+      requireHello(ctx);
+      return requireScenarios().picture();
+    },
+    'scenarios.activate': async (request, ctx) => ({ run: await requireScenarios().activate(request, scenarioActor(ctx)) }),
+    'scenarios.step': (request, ctx) => ({ run: requireScenarios().step(request, scenarioActor(ctx)) }),
+    'scenarios.confirm': (request, ctx) => ({ run: requireScenarios().confirm(request, scenarioActor(ctx)) }),
+    'scenarios.command': (request, ctx) => requireScenarios().command(request, scenarioActor(ctx)),
+    'scenarios.escalate': (request, ctx) => ({ run: requireScenarios().escalate(request, scenarioActor(ctx)) }),
+    'scenarios.pause': (request, ctx) => ({ run: requireScenarios().pause(request, scenarioActor(ctx)) }),
+    'scenarios.resume': (request, ctx) => ({ run: requireScenarios().resume(request, scenarioActor(ctx)) }),
+    'scenarios.handover': (request, ctx) => ({ run: requireScenarios().handover(request, scenarioActor(ctx)) }),
+    'scenarios.close': (request, ctx) => ({ run: requireScenarios().close(request, scenarioActor(ctx)) }),
+    'scenarios.dismiss': (request, ctx) => {
+      requireScenarios().dismiss(request, scenarioActor(ctx));
+      return {};
+    },
+    'scenarios.log': ({ runId }, ctx) => {
+      requireHello(ctx);
+      return { entries: requireScenarios().log(runId) };
+    },
+    'scenarios.report': ({ runId }, ctx) => {
+      requireHello(ctx);
+      return requireScenarios().report(runId);
+    },
   };
   const server = new ContractServer(handlers);
   function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: { gateway: string; type: FieldCommand['type']; target: string; params: FieldCommand['params'] }) {
@@ -335,6 +402,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     attachGisImport(port) {
       gisImportPort = port;
     },
+    attachScenarios(service) {
+      unsubscribeScenarios();
+      scenarioService = service;
+      unsubscribeScenarios = service ? service.onChange(() => broadcast('scenarios.changed', service.picture())) : () => {};
+    },
     openSession(emit) {
       const ctx: SessionContext = { windowId: null, actor: null, emit };
       sessions.add(ctx);
@@ -364,6 +436,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeAccepted();
       unsubscribeAlerts();
       unsubscribeLive();
+      unsubscribeScenarios();
       live.close();
       for (const track of windows.values()) if (track.lossTimer) clearTimeout(track.lossTimer);
       sessions.clear();
