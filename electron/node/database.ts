@@ -62,6 +62,33 @@ const MIGRATIONS: readonly string[] = [
     since INTEGER NOT NULL
   );
   `,
+  // 3: scenario runs (the latest document of each run) and their append-only log
+  `
+  CREATE TABLE scenario_runs (
+    run_id TEXT PRIMARY KEY,
+    scenario TEXT NOT NULL,
+    state TEXT NOT NULL,
+    activated_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX scenario_runs_state ON scenario_runs(state, activated_at);
+  CREATE TABLE scenario_run_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL REFERENCES scenario_runs(run_id),
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    step_id TEXT,
+    detail TEXT,
+    data TEXT
+  );
+  CREATE INDEX scenario_run_log_run ON scenario_run_log(run_id, seq);
+  CREATE TRIGGER scenario_run_log_no_update BEFORE UPDATE ON scenario_run_log
+    BEGIN SELECT RAISE(ABORT, 'scenario_run_log is append-only'); END;
+  CREATE TRIGGER scenario_run_log_no_delete BEFORE DELETE ON scenario_run_log
+    BEGIN SELECT RAISE(ABORT, 'scenario_run_log is append-only'); END;
+  `,
 ];
 
 export function openDatabase(file: string): Db {
