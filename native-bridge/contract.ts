@@ -7,12 +7,14 @@ import { z } from 'zod';
 import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.js';
 import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensorKind } from './gateway-protocol.js';
 import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
+import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './gateway-protocol.js';
 export * from './gis-datasets.js';
+export * from './indicators.js';
 export * from './spatial-query.js';
 export * from './scenario-run.js';
 
@@ -210,6 +212,8 @@ export const alert = z.strictObject({
   title: localizedText,
   ackedBy: z.string().nullable(),
   ackedAt: z.int().nullable(),
+  /** When the condition that raised it ended (e.g. an indicator met its target again); null while it holds or for one-off alerts. */
+  resolvedAt: z.int().nullable(),
 });
 export type Alert = z.infer<typeof alert>;
 
@@ -217,8 +221,6 @@ export const windowStatus = z.strictObject({
   windowId,
   connected: z.boolean(),
   paintedRevision: z.int().min(0),
-  /** When the condition that raised it ended (e.g. an indicator met its target again); null while it holds or for one-off alerts. */
-  resolvedAt: z.int().nullable(),
   lastSeen: z.int().nullable(),
 });
 
@@ -560,6 +562,10 @@ export const contract = {
       request: z.strictObject({ cursor: z.string().max(64), offset: z.int().min(0) }),
       response: z.strictObject({ objects: z.array(liveObject).max(LIVE_OBJECTS_PER_FRAME) }),
     },
+    /** Indicators (layouts/indicators) with value, status, target, per-commune figures and recent history; and the sector groups. */
+    'indicators.list': { request: indicatorsListRequest, response: indicatorsListResponse },
+    /** Indicator histories over a time range, for charts (bucket means past maxPoints). */
+    'indicators.history': { request: indicatorsHistoryRequest, response: indicatorsHistoryResponse },
   },
   events: {
     'wall.patch': wallPatchEvent,
@@ -569,6 +575,8 @@ export const contract = {
     'gis.import.progress': gisImportProgressEvent,
     /** Whenever a suggestion or run changes; to every window. */
     'scenarios.changed': scenariosPicture,
+    /** Indicators whose value or status changed, at most about once a second; to every window. */
+    'indicators.changed': indicatorsChangedEvent,
     /** Coalesced per window, at most ~10 a second. */
     'live.batch': liveBatch,
   },

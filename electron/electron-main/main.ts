@@ -17,6 +17,8 @@ import type { WallDefinition, WindowId } from '../../native-bridge/contract.js';
 import { startCore, type Core } from '../node/core.js';
 import { createGisImportPort } from '../node/gis/gis-import-port.js';
 import { startGis, type GisService } from '../node/gis/gis-service.js';
+import { seedDemoIndicatorDatasets } from '../node/indicators/demo-datasets.js';
+import { startIndicators, type IndicatorService } from '../node/indicators/indicator-service.js';
 import { createIpcPort, type IpcPort } from './ipc-port.js';
 
 const SCHEME = 'app';
@@ -346,6 +348,7 @@ function intersects(a: Rectangle, b: Rectangle): boolean {
 
 let core: Core | null = null;
 let gis: GisService | null = null;
+let indicators: IndicatorService | null = null;
 let ipc: IpcPort | null = null;
 let shell: Shell | null = null;
 let shutDown = false;
@@ -365,6 +368,9 @@ async function start(): Promise<void> {
   gis = await startGis({ dataDir: app.getPath('userData'), live: core.live, basemapFile: process.env.IOC_WALL_BASEMAP, seedDemoDatasets: !app.isPackaged, log });
   core.attachSpatial(gis.spatial);
   core.attachGisImport(createGisImportPort(gis));
+  if (!app.isPackaged) await seedDemoIndicatorDatasets(gis.datasets, log);
+  indicators = startIndicators({ dir: join(layoutsRoot, 'indicators'), db: core.db, live: core.live, alerts: core.alerts, datasets: gis.datasets, log });
+  core.attachIndicators(indicators);
   ipc = createIpcPort(core);
   shell = new Shell(core.wall, ipc);
   shell.layout();
@@ -378,6 +384,8 @@ async function shutdown(): Promise<void> {
   ipc?.close();
   core?.attachSpatial(null);
   core?.attachGisImport(null);
+  core?.attachIndicators(null);
+  indicators?.close();
   await gis?.close();
   await core?.close();
 }

@@ -21,6 +21,7 @@ import {
   type GisImportRequest,
   type ImportProgress,
   type NodeStatus,
+  type RequestOf,
   type ResponseOf,
   type RunLogEntry,
   type ScenarioRequest,
@@ -73,6 +74,13 @@ export interface GisImportPort {
   importFile(file: string, options: Omit<GisImportRequest, 'file'>, onProgress: (progress: ImportProgress) => void): Promise<DatasetSummary>;
 }
 
+/** What the core asks of the indicator service (electron/node/indicators) to answer indicators.* and report their changes. */
+export interface IndicatorsPort {
+  list(request: RequestOf<'indicators.list'>): ResponseOf<'indicators.list'>;
+  history(request: RequestOf<'indicators.history'>): ResponseOf<'indicators.history'>;
+  onChanged(listener: (event: EventOf<'indicators.changed'>) => void): () => void;
+}
+
 export interface PaintReport {
   windowId: WindowId;
   revision: number;
@@ -112,6 +120,8 @@ export interface Core {
   attachSpatial(port: SpatialQueryPort | null): void;
   /** The GIS dataset store answering gis.datasets / gis.import; attached by the host once GIS runs. */
   attachGisImport(port: GisImportPort | null): void;
+  /** The indicator service answering indicators.*; its changes go to every window as indicators.changed. */
+  attachIndicators(port: IndicatorsPort | null): void;
   /** The scenario engine answering scenarios.*; its changes go to every window as scenarios.changed. */
   attachScenarios(service: ScenarioService | null): void;
   controller: WallController;
@@ -193,6 +203,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const requireGisImport = (): GisImportPort => {
     if (!gisImportPort) throw new ContractError('internal', 'GIS is not running yet');
     return gisImportPort;
+  };
+  let indicatorsPort: IndicatorsPort | null = null;
+  let unsubscribeIndicators = () => {};
+  const requireIndicators = (): IndicatorsPort => {
+    if (!indicatorsPort) throw new ContractError('internal', 'indicators are not running yet');
+    return indicatorsPort;
   };
   const paintListeners = new Set<(report: PaintReport) => void>();
 
@@ -304,6 +320,14 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return { datasets: requireGisImport().datasets() };
     },
     'gis.import': (request, ctx) => importGisData(requireHello(ctx), request),
+    'indicators.list': (request, ctx) => {
+      requireHello(ctx);
+      return requireIndicators().list(request);
+    },
+    'indicators.history': (request, ctx) => {
+      requireHello(ctx);
+      return requireIndicators().history(request);
+    },
     'cameras.health': ({ reports }, ctx) => {
       requireHello(ctx);
       cameraHealth.report(ctx.windowId!, reports);
@@ -402,6 +426,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     attachGisImport(port) {
       gisImportPort = port;
     },
+    attachIndicators(port) {
+      unsubscribeIndicators();
+      indicatorsPort = port;
+      unsubscribeIndicators = port ? port.onChanged((event) => broadcast('indicators.changed', event)) : () => {};
+    },
     attachScenarios(service) {
       unsubscribeScenarios();
       scenarioService = service;
@@ -437,6 +466,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeAlerts();
       unsubscribeLive();
       unsubscribeScenarios();
+      unsubscribeIndicators();
       live.close();
       for (const track of windows.values()) if (track.lossTimer) clearTimeout(track.lossTimer);
       sessions.clear();

@@ -16,4 +16,5 @@ export const rendererDist = join(projectRoot, 'dist', 'renderer');
 export const layoutsDir = join(projectRoot, 'layouts');
 export const defaultWallFile = join(layoutsDir, 'walls', 'demo.yaml');
 export const defaultPresetsDir = join(layoutsDir, 'presets');
+export const defaultIndicatorsDir = join(layoutsDir, 'indicators');
 export const defaultGatewaysFile = join(layoutsDir, 'gateways', 'demo.yaml');

@@ -336,7 +336,7 @@ describe('indicator history and changes', () => {
     world.now += 1000;
     service.evaluate('live');
     service.flushChanged();
-    assert.deepEqual(events, [], 'same values: nothing to say');
+    assert.equal(events.length, 0, 'same values: nothing to say');
 
     world.read('aq-1', 35);
     world.now += 1000;

@@ -15,6 +15,9 @@ import { newLaunchToken, startCore, type Core } from '../core.js';
 import { startFieldLink, type FieldLink } from '../field/field-link.js';
 import { createGisImportPort } from '../gis/gis-import-port.js';
 import { startGis } from '../gis/gis-service.js';
+import { seedDemoIndicatorDatasets } from '../indicators/demo-datasets.js';
+import { startIndicators } from '../indicators/indicator-service.js';
+import { defaultIndicatorsDir } from '../project-paths.js';
 import type { GatewayLog } from '../gateway/log.js';
 import { parseYamlFile } from '../layout-files.js';
 import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowMode } from './chromium.js';
@@ -23,6 +26,8 @@ import { createStaticServer } from './static-server.js';
 export interface ChromiumHostOptions {
   wallFile: string;
   presetsDir: string;
+  /** layouts/indicators of the project when absent. */
+  indicatorsDir?: string;
   gatewaysFile: string;
   dataDir: string;
   rendererDir: string;
@@ -71,6 +76,9 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
   const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
   core.attachSpatial(gis.spatial);
   core.attachGisImport(createGisImportPort(gis));
+  if (fieldConfig.simulate) await seedDemoIndicatorDatasets(gis.datasets, log);
+  const indicators = startIndicators({ dir: options.indicatorsDir ?? defaultIndicatorsDir, db: core.db, live: core.live, alerts: core.alerts, datasets: gis.datasets, log });
+  core.attachIndicators(indicators);
   const token = newLaunchToken();
   const listenHost = options.listenHost ?? '127.0.0.1';
   const http = createStaticServer(options.rendererDir, (pathname) => gis.handleHttp(pathname));
@@ -163,6 +171,8 @@ export async function startChromiumHost(options: ChromiumHostOptions): Promise<C
       await field.close();
       core.attachSpatial(null);
       core.attachGisImport(null);
+      core.attachIndicators(null);
+      indicators.close();
       await gis.close();
       await core.close();
     },

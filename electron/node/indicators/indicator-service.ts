@@ -43,7 +43,7 @@ export interface IndicatorServiceOptions {
   liveEvalMs?: number;
   /** …and at least this often when none do (a count of open events may fall to zero without a reading). Default 30 s. */
   idleEvalMs?: number;
-  /** Dataset sources are checked for a re-import this often. Default 60 s. */
+  /** Dataset sources are checked for a re-import this often (one row read each). Default 10 s. */
   periodicEvalMs?: number;
   /** One history point per live indicator per this interval (plus one at every status change). Default 60 s. */
   sampleMs?: number;
@@ -105,7 +105,7 @@ export class IndicatorService {
 
   /** Starts the evaluation timers (the constructor already evaluated once). */
   start(): this {
-    const { liveEvalMs = 2000, idleEvalMs = 30_000, periodicEvalMs = 60_000 } = this.options;
+    const { liveEvalMs = 2000, idleEvalMs = 30_000, periodicEvalMs = 10_000 } = this.options;
     this.unsubscribeLive = this.options.live.onBatch(() => {
       this.liveDirty = true;
     });
