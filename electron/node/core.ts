@@ -44,6 +44,7 @@ import { LiveState } from './live/live-state.js';
 import { SnapshotPages } from './live/snapshot-pages.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
+import { ScenarioEngine, type ScenarioEngineOptions } from './scenarios/scenario-engine.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -53,6 +54,10 @@ export interface CoreOptions {
   nodeId?: string;
   /** How long a display window may be gone before it raises an alert. */
   windowLossAlertMs?: number;
+  /** layouts/scenarios: runs the scenario engine on them (absent = no engine; one may be attached later). */
+  scenariosDir?: string;
+  /** Timing of that engine (tests tick it by hand). */
+  scenarioTuning?: Pick<ScenarioEngineOptions, 'tickMs' | 'watch' | 'resumeGraceMs' | 'joinKm' | 'clock'>;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -87,10 +92,20 @@ export interface PaintReport {
   at: number;
 }
 
+/** A gateway's acknowledgement of a field command. */
+export interface FieldAck {
+  id: string;
+  status: 'done' | 'rejected';
+  detail?: string | undefined;
+  at: number;
+}
+
 /** How the core reaches the field; attached by the host once its gateway link runs. */
 export interface FieldCommandPort {
   /** Persists the command and starts delivering it (acknowledgements are reported by the host). */
   send(gateway: string, command: FieldCommand): Promise<void>;
+  /** Every acknowledgement from a gateway, including those of commands sent before a restart. */
+  onAck?(listener: (gateway: string, ack: FieldAck) => void): () => void;
 }
 
 /** The scenario engine as the contract handlers use it (electron/node/scenarios/scenario-engine.ts). */
@@ -111,6 +126,8 @@ export interface ScenarioService {
   report(runId: string): Promise<{ html: string; fileName: string }>;
   /** Called after every change of suggestions or runs. */
   onChange(listener: () => void): () => void;
+  /** The gateway link came or went (acknowledgements of scenario commands come through it). */
+  fieldAttached?(port: FieldCommandPort | null): void;
 }
 
 export interface Core {
@@ -124,6 +141,8 @@ export interface Core {
   attachIndicators(port: IndicatorsPort | null): void;
   /** The scenario engine answering scenarios.*; its changes go to every window as scenarios.changed. */
   attachScenarios(service: ScenarioService | null): void;
+  /** The engine startCore runs when given scenariosDir (closed with the core). */
+  scenarios: ScenarioEngine | null;
   controller: WallController;
   alerts: AlertService;
   live: LiveState;
@@ -400,6 +419,16 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       throw error;
     }
   }
+  function attachScenarios(service: ScenarioService | null): void {
+    unsubscribeScenarios();
+    scenarioService = service;
+    unsubscribeScenarios = service ? service.onChange(() => broadcast('scenarios.changed', service.picture())) : () => {};
+    service?.fieldAttached?.(fieldPort);
+  }
+  const ownScenarios = options.scenariosDir
+    ? new ScenarioEngine({ ...options.scenarioTuning, dir: options.scenariosDir, wall, controller, live, db, alerts, field: () => fieldPort, spatial: () => spatialPort })
+    : null;
+  attachScenarios(ownScenarios);
   const lossAlertMs = options.windowLossAlertMs ?? 5000;
   let presetsSeen = controller.presets().length;
   controller.onAccepted(() => {
@@ -419,6 +448,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     status,
     attachField(port) {
       fieldPort = port;
+      scenarioService?.fieldAttached?.(port);
     },
     attachSpatial(port) {
       spatialPort = port;
@@ -431,11 +461,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       indicatorsPort = port;
       unsubscribeIndicators = port ? port.onChanged((event) => broadcast('indicators.changed', event)) : () => {};
     },
-    attachScenarios(service) {
-      unsubscribeScenarios();
-      scenarioService = service;
-      unsubscribeScenarios = service ? service.onChange(() => broadcast('scenarios.changed', service.picture())) : () => {};
-    },
+    attachScenarios,
+    scenarios: ownScenarios,
     openSession(emit) {
       const ctx: SessionContext = { windowId: null, actor: null, emit };
       sessions.add(ctx);
@@ -466,6 +493,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeAlerts();
       unsubscribeLive();
       unsubscribeScenarios();
+      ownScenarios?.dispose();
       unsubscribeIndicators();
       live.close();
       for (const track of windows.values()) if (track.lossTimer) clearTimeout(track.lossTimer);

@@ -91,7 +91,7 @@ describe('built-in scenario and indicator files', () => {
     assert.equal(warning?.needsConfirmation, true);
     assert.ok(byName.get('fire-rescue')!.procedure.some((s) => s.command?.type === 'siren'));
     assert.ok(byName.get('traffic')!.procedure.some((s) => s.command?.type === 'traffic-signal-plan'));
-    assert.deepEqual(byName.get('traffic')!.triggers[0], { type: 'threshold', sensors: { kinds: ['traffic'] }, level: 'critical', forSeconds: 120, minCount: 2 });
+    assert.deepEqual(byName.get('traffic')!.triggers[0], { type: 'threshold', sensors: { kinds: ['traffic'] }, level: { below: 15 }, forSeconds: 30, minCount: 2 });
     assert.ok(byName.get('pollution-industrial-park')!.procedure.some((s) => s.automatic && s.records === 'violation-log'));
     assert.deepEqual(
       byName.get('iuu-fishing')!.triggers.map((t) => (t.type === 'geofence' ? `${t.type}:${t.on}` : t.type)),

@@ -72,6 +72,7 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
       if (outbox.get(command.id)) return Promise.resolve();
       return acked.then(() => undefined, (error: Error) => Promise.reject(new ContractError('invalid', error.message, 'gateway')));
     },
+    onAck: (listener) => hub.onAck(listener),
   });
   // Every acknowledgement, including those of commands a previous host process sent, is told.
   hub.onAck((gatewayId, ack) => {
