@@ -6,7 +6,9 @@
 import { alertListProps } from './alert-list/schema.js';
 import { cameraProps } from './camera/schema.js';
 import { cameraGridProps } from './camera-grid/schema.js';
+import { chartProps } from './chart/schema.js';
 import { clockStatusProps } from './clock-status/schema.js';
+import { indicatorProps } from './indicator/schema.js';
 import { linkHealthProps } from './link-health/schema.js';
 import { mapProps } from './map/schema.js';
 import { noteProps } from './note/schema.js';
@@ -21,6 +23,8 @@ export const tilePropSchemas = {
   camera: cameraProps,
   'camera-grid': cameraGridProps,
   map: mapProps,
+  indicator: indicatorProps,
+  chart: chartProps,
 } as const;
 
 export type TileKind = keyof typeof tilePropSchemas;

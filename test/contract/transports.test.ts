@@ -140,6 +140,7 @@ for (const [name, make] of [
           ['briefing', 'file'],
           ['cameras', 'file'],
           ['field', 'file'],
+          ['indicators', 'file'],
           ['map', 'file'],
           ['night-shift', 'database'],
           ['overview', 'file'],

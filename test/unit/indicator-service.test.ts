@@ -16,8 +16,11 @@ import { openDatasetStore } from '../../electron/node/gis/dataset-store.js';
 import { importGisFile } from '../../electron/node/gis/import/import-gis-file.js';
 import { IndicatorService, startIndicators } from '../../electron/node/indicators/indicator-service.js';
 import { periodStart } from '../../electron/node/indicators/periods.js';
+import { loadPresetDir, loadWallFile } from '../../electron/node/layout-files.js';
 import { LiveState } from '../../electron/node/live/live-state.js';
-import { projectRoot, tempDir } from '../support/fixtures.js';
+import { defaultIndicatorsDir } from '../../electron/node/project-paths.js';
+import { loadIndicatorDir } from '../../electron/node/scenarios/scenario-files.js';
+import { demoPresetsDir, demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2025, 8, 15, 1, 0, 0);
 const MINUTE = 60_000;
@@ -457,6 +460,14 @@ describe('the built-in indicators', () => {
     assert.deepEqual(service.list({ sectors: ['transport'] }).indicators.map((i) => i.id).sort(), ['congested-sections', 'main-road-speed']);
     service.close();
     world.close();
+  });
+
+  it('every indicator a preset tile names exists', () => {
+    const wall = loadWallFile(demoWallFile);
+    const known = new Set(loadIndicatorDir(defaultIndicatorsDir).indicators.map((i) => i.id));
+    const named = loadPresetDir(demoPresetsDir, wall).presets.flatMap((p) => p.tiles.flatMap((t) => (t.kind === 'indicator' || t.kind === 'chart' ? t.props.ids.map((id) => `${p.name}/${t.id}: ${id}`) : [])));
+    assert.ok(named.length >= 10, 'the indicators preset names indicators');
+    assert.deepEqual(named.filter((n) => !known.has(n.split(': ')[1]!)), []);
   });
 
   it('refuses a count source of a kind that does not exist, and defaults a dataset to a sum by commune', () => {
