@@ -363,7 +363,7 @@ async function start(): Promise<void> {
   if (!existsSync(preloadPath)) throw new Error(`the preload is not built (${preloadPath}); run npm run build`);
 
   const wallFile = wallFileFromArgs();
-  core = await startCore({ wallFile, presetsDir: join(layoutsRoot, 'presets'), dataDir: app.getPath('userData'), host: 'electron' });
+  core = await startCore({ wallFile, presetsDir: join(layoutsRoot, 'presets'), dataDir: app.getPath('userData'), host: 'electron', scenariosDir: join(layoutsRoot, 'scenarios') });
   log(`wall "${core.wall.id}" from ${wallFile}; data in ${app.getPath('userData')}`);
   gis = await startGis({ dataDir: app.getPath('userData'), live: core.live, basemapFile: process.env.IOC_WALL_BASEMAP, seedDemoDatasets: !app.isPackaged, log });
   core.attachSpatial(gis.spatial);

@@ -17,4 +17,5 @@ export const layoutsDir = join(projectRoot, 'layouts');
 export const defaultWallFile = join(layoutsDir, 'walls', 'demo.yaml');
 export const defaultPresetsDir = join(layoutsDir, 'presets');
 export const defaultIndicatorsDir = join(layoutsDir, 'indicators');
+export const defaultScenariosDir = join(layoutsDir, 'scenarios');
 export const defaultGatewaysFile = join(layoutsDir, 'gateways', 'demo.yaml');

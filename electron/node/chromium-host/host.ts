@@ -17,7 +17,7 @@ import { createGisImportPort } from '../gis/gis-import-port.js';
 import { startGis } from '../gis/gis-service.js';
 import { seedDemoIndicatorDatasets } from '../indicators/demo-datasets.js';
 import { startIndicators } from '../indicators/indicator-service.js';
-import { defaultIndicatorsDir } from '../project-paths.js';
+import { defaultIndicatorsDir, defaultScenariosDir } from '../project-paths.js';
 import type { GatewayLog } from '../gateway/log.js';
 import { parseYamlFile } from '../layout-files.js';
 import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowMode } from './chromium.js';
@@ -28,6 +28,8 @@ export interface ChromiumHostOptions {
   presetsDir: string;
   /** layouts/indicators of the project when absent. */
   indicatorsDir?: string;
+  /** layouts/scenarios of the project when absent. */
+  scenariosDir?: string;
   gatewaysFile: string;
   dataDir: string;
   rendererDir: string;
@@ -69,7 +71,7 @@ export function runtimeFile(dataDir: string, wallId: string): string {
 
 export async function startChromiumHost(options: ChromiumHostOptions): Promise<ChromiumHost> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: 'chromium' });
+  const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: 'chromium', scenariosDir: options.scenariosDir ?? defaultScenariosDir });
   const gatewayLog: GatewayLog = (entry) => log(JSON.stringify(entry));
   const fieldConfig = parseYamlFile(options.gatewaysFile, gatewaysConfig);
   const field = await startFieldLink(core, fieldConfig, options.dataDir, gatewayLog);
