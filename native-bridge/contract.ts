@@ -315,6 +315,22 @@ export const liveObject = movingObjectItem.omit({ type: true }).extend({
   trail: z.array(z.tuple([z.number(), z.number(), z.int()])).max(TRAIL_POINTS),
 });
 export type LiveObject = z.infer<typeof liveObject>;
+type TrailPoint = LiveObject['trail'][number];
+
+/**
+ * A moved object in a live batch: no full trail, only the positions it took since the previous
+ * batch (usually one). Trails would make 10,000 moves a second ~6× heavier for every window to
+ * parse; each side extends its own copy with `extendTrail`.
+ */
+export const liveObjectMove = liveObject.omit({ trail: true }).extend({ steps: z.array(liveObject.shape.trail.element).min(1).max(TRAIL_POINTS) });
+export type LiveObjectMove = z.infer<typeof liveObjectMove>;
+/** Moved objects per live batch (~250 bytes each, so a batch stays well inside one frame). */
+export const LIVE_MOVES_PER_BATCH = 2000;
+
+/** The trail after these steps: the last TRAIL_POINTS positions, oldest first. */
+export function extendTrail(trail: readonly TrailPoint[], steps: readonly TrailPoint[]): TrailPoint[] {
+  return [...trail, ...steps].slice(-TRAIL_POINTS);
+}
 
 /** A citizen report as windows see it: anonymized (no reporter), per Decree 13/2023. */
 export const liveReport = reportItem.omit({ type: true, reporter: true }).extend({ gateway: z.string() });
@@ -323,7 +339,7 @@ export type LiveReport = z.infer<typeof liveReport>;
 export const LIVE_REPORTS_MAX = 500;
 
 /**
- * Moving objects per frame (live batch or snapshot page): a frame is ≤ MAX_MESSAGE_BYTES (1 MiB)
+ * Moving objects per snapshot frame (first frame or page): a frame is ≤ MAX_MESSAGE_BYTES (1 MiB)
  * and an object with its trail is ~1.2 kB (up to ~2 kB with a long name).
  */
 export const LIVE_OBJECTS_PER_FRAME = 400;
@@ -352,7 +368,7 @@ export const liveBatch = z.strictObject({
   /** The full event list, whenever one changed. */
   events: z.array(liveEvent).optional(),
   /** Only the objects that moved or appeared (partial update); removed ones by id. */
-  objects: z.array(liveObject).optional(),
+  objects: z.array(liveObjectMove).max(LIVE_MOVES_PER_BATCH).optional(),
   objectsRemoved: z.array(z.string()).optional(),
   /** The full (anonymized) report list, whenever one changed. */
   reports: z.array(liveReport).max(LIVE_REPORTS_MAX).optional(),

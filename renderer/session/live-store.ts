@@ -20,6 +20,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   ContractError,
+  extendTrail,
   type GatewayLink,
   type LiveBatch,
   type LiveCamera,
@@ -239,7 +240,7 @@ export class LiveData {
     if (batch.reports) next.reports = batch.reports;
     if (batch.objects || batch.objectsRemoved) {
       const objects = state.objects as Map<string, LiveObject>;
-      for (const o of batch.objects ?? []) objects.set(o.id, o);
+      for (const { steps, ...o } of batch.objects ?? []) objects.set(o.id, { ...o, trail: extendTrail(objects.get(o.id)?.trail ?? [], steps) });
       for (const id of batch.objectsRemoved ?? []) objects.delete(id);
       next.objectsVersion = state.objectsVersion + 1;
     }

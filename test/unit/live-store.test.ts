@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContractError, type GatewayLink, type LiveBatch, type LiveSensor, type LiveSnapshot } from '../../native-bridge/contract.js';
+import { ContractError, TRAIL_POINTS, type GatewayLink, type LiveBatch, type LiveSensor, type LiveSnapshot } from '../../native-bridge/contract.js';
 import { LiveData, LiveFeed, RING_SIZE, isStale, readingState } from '../../renderer/session/live-store.js';
+import { LiveState } from '../../electron/node/live/live-state.js';
 import { createSensorViewSelector } from '../../renderer/tiles/sensor-readings/view.js';
 
 const sensor = (id: string, kind: LiveSensor['kind'] = 'water-level', thresholds: LiveSensor['thresholds'] = { warning: 2, critical: 3 }): LiveSensor => ({
@@ -244,5 +245,34 @@ describe('sensor view selector', () => {
     assert.equal(limited.total, 4);
     const none = createSensorViewSelector({ kinds: [], commune: 'Xã khác', maxRows: 5 }, data)(data.getState());
     assert.equal(none.shown, 0);
+  });
+});
+
+describe('moving objects: host and window keep the same trails', () => {
+  it('a window fed one snapshot and then only batches of steps holds exactly the host picture', () => {
+    const host = new LiveState(1_000_000); // flushed by hand
+    const batches: LiveBatch[] = [];
+    host.onBatch((b) => batches.push(b));
+    const window = new LiveData();
+    const move = (id: string, at: number) => ({ op: 'set' as const, item: { type: 'object' as const, id, kind: 'vessel' as const, name: `Tàu ${id}`, at, location: { lon: 106 + at / 1e4, lat: 10 + at / 2e4 } } });
+    for (let t = 1; t <= 5; t++) host.apply('gw1', [move('a', t), move('b', t)]);
+    host.flush();
+    batches.length = 0;
+    window.applySnapshot(host.snapshot());
+    // 'a' moves three times between flushes, 'b' twenty (more than a trail holds), 'c' appears, then 'a' goes
+    for (let t = 6; t <= 40; t++) {
+      host.apply('gw1', t <= 8 ? [move('a', t), move('b', t)] : [move('b', t)]);
+      if (t === 20) host.apply('gw1', [move('c', t)]);
+      if (t % 25 === 0) host.flush();
+    }
+    host.flush();
+    host.apply('gw1', [{ op: 'delete', item: move('a', 41).item }]);
+    host.flush();
+    for (const b of batches) assert.equal(window.applyBatch(b), 'applied');
+    assert.ok(batches.some((b) => b.objects?.some((o) => o.steps.length > 1)), 'some batch must carry several steps of one object');
+    assert.ok(batches.every((b) => !b.objects?.some((o) => 'trail' in o)), 'batches carry steps, not trails');
+    const expected = new Map(host.snapshot().objects.map((o) => [o.id, o]));
+    assert.deepEqual(new Map(window.store.getState().objects), expected);
+    assert.equal(expected.get('b')?.trail.length, TRAIL_POINTS);
   });
 });

@@ -4,7 +4,7 @@
  * commune by the index at ingest. Fed from the live batches the windows get, so queries see what
  * the wall shows.
  */
-import type { LiveBatch, LiveSnapshot, SpatialPoint } from '../../../native-bridge/contract.js';
+import type { LiveBatch, LiveObject, LiveSnapshot, SpatialPoint } from '../../../native-bridge/contract.js';
 import { readingState } from '../../../native-bridge/reading-state.js';
 
 /** What this module needs of the spatial index (the worker client provides it). */
@@ -125,7 +125,7 @@ export class FieldPoints {
     );
   }
 
-  private objectPoints(objects: LiveSnapshot['objects']): SpatialPoint[] {
+  private objectPoints(objects: readonly Omit<LiveObject, 'trail'>[]): SpatialPoint[] {
     return objects.map((o) => ({ id: pointId('object', o.id), layer: 'object', kind: o.kind, lon: o.location.lon, lat: o.location.lat, label: o.name }));
   }
 

@@ -5,7 +5,8 @@
  * one resyncs with a snapshot.
  */
 import {
-  LIVE_OBJECTS_PER_FRAME,
+  extendTrail,
+  LIVE_MOVES_PER_BATCH,
   LIVE_REPORTS_MAX,
   TRAIL_POINTS,
   type GatewayLink,
@@ -13,6 +14,7 @@ import {
   type LiveCamera,
   type LiveEvent,
   type LiveObject,
+  type LiveObjectMove,
   type LiveReport,
   type LiveSensor,
   type LiveSnapshot,
@@ -22,8 +24,6 @@ import type { ItemChange } from '../gateway/gateway-hub.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 
-/** 10,000 moves a second would otherwise make frames the windows must drop. */
-const OBJECTS_PER_BATCH = LIVE_OBJECTS_PER_FRAME;
 
 export class LiveState {
   private readonly sensors = new Map<string, LiveSensor>();
@@ -40,7 +40,8 @@ export class LiveState {
   private linksChanged = false;
   private eventsChanged = false;
   private reportsChanged = false;
-  private movedObjects = new Set<string>();
+  /** Objects moved since the last batch, with how many positions each took meanwhile. */
+  private movedObjects = new Map<string, number>();
   private removedObjects = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<(batch: LiveBatch) => void>();
@@ -187,13 +188,19 @@ export class LiveState {
     if (this.linksChanged) batch.links = this.linkList();
     if (this.eventsChanged) batch.events = this.eventList();
     if (this.reportsChanged) batch.reports = [...this.reports.values()];
-    const moved = [...this.movedObjects].map((id) => this.objects.get(id)).filter((o) => o !== undefined);
-    if (moved.length > 0) batch.objects = moved.slice(0, OBJECTS_PER_BATCH);
+    const moved: LiveObjectMove[] = [];
+    for (const [id, steps] of this.movedObjects) {
+      const object = this.objects.get(id);
+      if (!object) continue;
+      const { trail, ...rest } = object;
+      moved.push({ ...rest, steps: trail.slice(-steps) });
+    }
+    if (moved.length > 0) batch.objects = moved.slice(0, LIVE_MOVES_PER_BATCH);
     if (this.removedObjects.size > 0) batch.objectsRemoved = [...this.removedObjects];
     this.seq = batch.seq;
     this.eventsChanged = false;
     this.reportsChanged = false;
-    this.movedObjects = new Set();
+    this.movedObjects = new Map();
     this.removedObjects = new Set();
     this.pendingReadings = new Map();
     this.sensorsChanged = false;
@@ -201,8 +208,8 @@ export class LiveState {
     this.linksChanged = false;
     this.listeners.forEach((l) => l(batch));
     // the other moved objects follow in batches of their own, so that each batch fits one frame
-    for (let i = OBJECTS_PER_BATCH; i < moved.length; i += OBJECTS_PER_BATCH) {
-      const rest: LiveBatch = { seq: this.seq + 1, baseSeq: this.seq, readings: emptyColumns(), objects: moved.slice(i, i + OBJECTS_PER_BATCH) };
+    for (let i = LIVE_MOVES_PER_BATCH; i < moved.length; i += LIVE_MOVES_PER_BATCH) {
+      const rest: LiveBatch = { seq: this.seq + 1, baseSeq: this.seq, readings: emptyColumns(), objects: moved.slice(i, i + LIVE_MOVES_PER_BATCH) };
       this.seq = rest.seq;
       this.listeners.forEach((l) => l(rest));
     }
@@ -217,10 +224,9 @@ export class LiveState {
     const { type: _type, ...rest } = item;
     const previous = this.objects.get(item.id);
     if (previous && previous.at > item.at) return; // out of order: keep the newer position
-    const trail = previous ? previous.trail.slice(-(TRAIL_POINTS - 1)) : [];
-    trail.push([item.location.lon, item.location.lat, item.at]);
+    const trail = extendTrail(previous?.trail ?? [], [[item.location.lon, item.location.lat, item.at]]);
     this.objects.set(item.id, { ...rest, gateway: gatewayId, trail });
-    this.movedObjects.add(item.id);
+    this.movedObjects.set(item.id, Math.min(TRAIL_POINTS, (this.movedObjects.get(item.id) ?? 0) + 1));
     this.removedObjects.delete(item.id);
   }
 

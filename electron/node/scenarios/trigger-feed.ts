@@ -2,7 +2,7 @@
  * Feeds a TriggerEngine from the live field picture (LiveState snapshots and batches), and keeps
  * what the scenario engine needs to place a firing: where its sensors, objects and events are.
  */
-import type { GeoPoint, LiveBatch, LiveEvent, LiveSensor, LiveSnapshot } from '../../../native-bridge/contract.js';
+import type { GeoPoint, LiveBatch, LiveEvent, LiveObject, LiveSensor, LiveSnapshot } from '../../../native-bridge/contract.js';
 import type { TriggerEngine, TriggerEventItem } from '../../common/trigger-engine.js';
 
 export interface Place {
@@ -79,7 +79,7 @@ export class TriggerFeed {
     columns.id.forEach((id, i) => this.engine.reading(id, columns.value[i]!, columns.at[i]!));
   }
 
-  private moveObjects(objects: LiveSnapshot['objects']): void {
+  private moveObjects(objects: readonly Omit<LiveObject, 'trail'>[]): void {
     for (const o of objects) {
       this.objects.set(o.id, o.location);
       this.engine.objectPosition(o.id, o.kind, o.location.lon, o.location.lat, o.at);
