@@ -3,12 +3,12 @@
  * last rangeHours (indicators.history, refreshed every 30 s) with a dashed target line, or one
  * indicator's figures per commune as bars coloured by status (live, from the indicator feed).
  */
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistoryPoint, IndicatorState, IndicatorView } from '../../../native-bridge/contract.js';
-import { formatNumber } from '../../format.js';
+import { clockParts, formatNumber } from '../../format.js';
 import { useIndicators } from '../../session/indicators-store.js';
 import { session } from '../../session/session.js';
 import type { TileProps } from '../types.js';
@@ -16,7 +16,8 @@ import { shortArea, STATUS_COLORS } from '../indicator/view.js';
 
 const REFRESH_MS = 30_000;
 const LINE_COLORS = ['#3ea6ff', '#2fd27a', '#ffb020', '#c77dff', '#ff6b6b', '#7ee0e0'];
-const AXIS = { stroke: '#c4d0e2', grid: { stroke: '#26344a', width: 1 }, ticks: { stroke: '#26344a', width: 1 } };
+/** Read from across the room: larger than uPlot's 12 px, in the wall's font. */
+const AXIS = { stroke: '#c4d0e2', font: '16px "Be Vietnam Pro", system-ui, sans-serif', grid: { stroke: '#26344a', width: 1 }, ticks: { stroke: '#26344a', width: 1 } };
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 export default function ChartTile({ tile }: TileProps<'chart'>) {
@@ -30,10 +31,9 @@ export default function ChartTile({ tile }: TileProps<'chart'>) {
 }
 
 /** Follows the element's size; uPlot draws at a fixed size. */
-function useSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+function useSize(element: HTMLElement | null): { width: number; height: number } {
   const [size, setSize] = useState({ width: 0, height: 0 });
   useEffect(() => {
-    const element = ref.current;
     if (!element) return;
     const observer = new ResizeObserver(([entry]) => {
       const { width, height } = entry!.contentRect;
@@ -41,7 +41,7 @@ function useSize(ref: RefObject<HTMLElement | null>): { width: number; height: n
     });
     observer.observe(element);
     return () => observer.disconnect();
-  }, [ref]);
+  }, [element]);
   return size;
 }
 
@@ -49,13 +49,12 @@ function useSize(ref: RefObject<HTMLElement | null>): { width: number; height: n
  * One uPlot instance per chart, rebuilt only when its options or size change; new data goes into
  * the same instance (a wall runs for weeks: no canvas per refresh).
  */
-function useUPlot(host: RefObject<HTMLDivElement | null>, options: Omit<uPlot.Options, 'width' | 'height'>, data: uPlot.AlignedData | null): void {
-  const size = useSize(host);
+function useUPlot(element: HTMLDivElement | null, options: Omit<uPlot.Options, 'width' | 'height'>, data: uPlot.AlignedData | null): void {
+  const size = useSize(element);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
   latest.current = data;
   useEffect(() => {
-    const element = host.current;
     if (!element || size.width < 40 || size.height < 40) return;
     const empty: uPlot.AlignedData = options.series.map(() => []) as unknown as uPlot.AlignedData;
     const chart = new uPlot({ ...options, width: size.width, height: size.height }, latest.current ?? empty, element);
@@ -64,7 +63,7 @@ function useUPlot(host: RefObject<HTMLDivElement | null>, options: Omit<uPlot.Op
       chart.destroy();
       plot.current = null;
     };
-  }, [host, options, size.width, size.height]);
+  }, [element, options, size.width, size.height]);
   useEffect(() => {
     if (plot.current && data) plot.current.setData(data);
   }, [data]);
@@ -73,7 +72,7 @@ function useUPlot(host: RefObject<HTMLDivElement | null>, options: Omit<uPlot.Op
 function TimeSeries({ ids, views, rangeHours, showTarget }: { ids: readonly string[]; views: readonly IndicatorView[]; rangeHours: number; showTarget: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const host = useRef<HTMLDivElement>(null);
+  const [host, setHost] = useState<HTMLDivElement | null>(null);
   const [series, setSeries] = useState<{ id: string; points: HistoryPoint[] }[] | null>(null);
   const idsKey = ids.join(',');
 
@@ -111,22 +110,25 @@ function TimeSeries({ ids, views, rangeHours, showTarget }: { ids: readonly stri
   }, [series, target]);
 
   const options = useMemo((): Omit<uPlot.Options, 'width' | 'height'> => {
-    const number = (v: number | null) => (v === null ? '—' : formatNumber(v, lang));
     return {
       ms: 1,
       tzDate: (ms) => uPlot.tzDate(new Date(ms), TIME_ZONE),
       // the legend is the tile's own (above): uPlot's would push the canvas past the tile
       legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: true } },
-      axes: [{ ...AXIS }, { ...AXIS, size: 56, values: (_u, splits) => splits.map((v) => number(v)) }],
+      scales: {
+        // the chosen range, whatever the data: a gap in the history shows as a gap
+        x: { time: true, range: () => [Date.now() - rangeHours * 3_600_000, Date.now()] },
+        y: { range: (_u, min, max) => padded(min, max) },
+      },
+      axes: [{ ...AXIS, space: 90, values: (u, splits) => splits.map((ms) => timeLabel(ms, (u.scales.x!.max ?? 0) - (u.scales.x!.min ?? 0))) }, { ...AXIS, size: 64, values: (_u, splits, _axis, _space, incr) => splits.map((v) => tickLabel(v, incr, lang)) }],
       series: [
         {},
         ...labelsKey.split('|').map((label, i): uPlot.Series => ({ label, stroke: LINE_COLORS[i % LINE_COLORS.length], width: 2, spanGaps: true, points: { show: false } })),
         ...(target === null ? [] : [{ label: t('chart.target'), stroke: '#f1f5fb', width: 1, dash: [6, 6], points: { show: false } } satisfies uPlot.Series]),
       ],
     };
-  }, [labelsKey, target, lang, t]);
+  }, [labelsKey, target, lang, t, rangeHours]);
 
   useUPlot(host, options, data);
   const empty = series !== null && series.every((s) => s.points.length === 0);
@@ -146,10 +148,30 @@ function TimeSeries({ ids, views, rangeHours, showTarget }: { ids: readonly stri
           </span>
         ) : null}
       </div>
-      <div ref={host} className="chart-canvas" />
+      <div ref={setHost} className="chart-canvas" />
       {empty ? <div className="chart-empty muted">{t('chart.noHistory')}</div> : null}
     </div>
   );
+}
+
+/** A tick as precise as the step between ticks ("99,5" for steps of 0.5), in the window's language. */
+function tickLabel(value: number, step: number, lang: string): string {
+  const digits = Math.min(6, Math.max(0, -Math.floor(Math.log10(step > 0 ? step : 1) + 1e-9)));
+  return value.toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The data's extent with a margin; a flat line (100 % all day) sits mid-height, not on an edge. */
+function padded(min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null) return [0, 100];
+  const pad = max > min ? (max - min) * 0.1 : Math.max(1, Math.abs(max) * 0.05);
+  return [min - pad, max + pad];
+}
+
+/** Vietnamese time on the axis, 24-hour: "14:30" within two days, "24/11" within a year, "11/2026" beyond. */
+function timeLabel(ms: number, spanMs: number): string {
+  const p = clockParts(ms);
+  if (spanMs <= 2 * 86_400_000) return `${p.hour}:${p.minute}`;
+  return spanMs <= 400 * 86_400_000 ? `${p.day}/${p.month}` : `${p.month}/${p.year}`;
 }
 
 const BAR_STATES: readonly (IndicatorState | 'none')[] = ['met', 'at-risk', 'not-met', 'none'];
@@ -157,7 +179,7 @@ const BAR_STATES: readonly (IndicatorState | 'none')[] = ['met', 'at-risk', 'not
 function CommuneBars({ view }: { view: IndicatorView | undefined }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const host = useRef<HTMLDivElement>(null);
+  const [host, setHost] = useState<HTMLDivElement | null>(null);
   const communes = view?.communes;
   const names = useMemo(() => (communes ?? []).map((c) => shortArea(c.area)), [communes]);
   const namesKey = names.join('|');
@@ -180,8 +202,8 @@ function CommuneBars({ view }: { view: IndicatorView | undefined }) {
       cursor: { show: false },
       scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(max, target ?? max) * 1.08] } },
       axes: [
-        { ...AXIS, rotate: -30, size: 90, space: 10, incrs: [1], values: (_u, splits) => splits.map((i) => labels[i] ?? '') },
-        { ...AXIS, size: 56, values: (_u, splits) => splits.map((v) => formatNumber(v, lang)) },
+        { ...AXIS, rotate: -30, size: 110, space: 10, incrs: [1], values: (_u, splits) => splits.map((i) => labels[i] ?? '') },
+        { ...AXIS, size: 64, values: (_u, splits, _axis, _space, incr) => splits.map((v) => tickLabel(v, incr, lang)) },
       ],
       series: [
         {},
@@ -221,7 +243,7 @@ function CommuneBars({ view }: { view: IndicatorView | undefined }) {
         {title}
         {view.unit ? ` (${view.unit})` : ''}
       </div>
-      <div ref={host} className="chart-canvas" />
+      <div ref={setHost} className="chart-canvas" />
       {communes && communes.length === 0 ? <div className="chart-empty muted">{t('chart.noCommunes')}</div> : null}
     </div>
   );
