@@ -5,34 +5,16 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import { ContractError, type IndicatorGroup, type IndicatorsChangedEvent, type IndicatorView } from '../../native-bridge/contract.js';
+import { ContractError } from '../../native-bridge/contract.js';
+import { applyIndicatorsChanged, type IndicatorsState } from './indicators-merge.js';
 import { session } from './session.js';
 
-/** Points kept per indicator for sparklines (the list brings HISTORY_POINTS; events add to them). */
+/** Points the list brings per indicator for sparklines (events add to them). */
 const HISTORY_POINTS = 120;
-const HISTORY_KEPT = 240;
 
-export interface IndicatorsState {
-  /** In the host's order (files, then order within a file). */
-  indicators: readonly IndicatorView[];
-  groups: readonly IndicatorGroup[];
-  /** False until the first list arrived. */
-  loaded: boolean;
-}
+export type { IndicatorsState } from './indicators-merge.js';
 
 export const indicatorsStore = createStore<IndicatorsState>()(() => ({ indicators: [], groups: [], loaded: false }));
-
-export function applyIndicatorsChanged(state: IndicatorsState, event: IndicatorsChangedEvent): IndicatorsState {
-  const changes = new Map(event.indicators.map((i) => [i.id, i]));
-  const indicators = state.indicators.map((view) => {
-    const change = changes.get(view.id);
-    if (!change) return view;
-    const { point, ...current } = change;
-    const history = point && (view.history.length === 0 || view.history[view.history.length - 1]![0] < point[0]) ? [...view.history, point].slice(-HISTORY_KEPT) : view.history;
-    return { ...view, ...current, history };
-  });
-  return { ...state, indicators, groups: event.groups };
-}
 
 let started = false;
 
