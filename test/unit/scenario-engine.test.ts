@@ -133,11 +133,13 @@ describe('scenario engine', () => {
       assert.deepEqual(suggestion.incident, { lon: 106.87, lat: 10.927, commune: 'Phường Tam Hiệp' });
       assert.equal(core.controller.currentRevision, revision0, 'a suggestion does not touch the wall');
 
-      // A critical flood event 1 km away is the same incident: no second banner.
+      // A critical flood event 1.5 km away is the same incident: no second banner; being the field's own
+      // incident (not one sensor's threshold), it places the incident better.
       apply(core, [{ type: 'event', id: 'ev-lu-1', at: t0 + 32_000, severity: 'critical', category: 'flood', title: { vi: 'Nguy cơ ngập', en: 'Flood risk' }, location: { lat: 10.938, lon: 106.862 }, cleared: false }]);
       engine.tick(t0 + 33_000);
       assert.equal(engine.picture().suggestions.length, 1);
       assert.deepEqual(engine.picture().suggestions[0]!.subjects, ['mn-suoi-linh', 'ev-lu-1']);
+      assert.deepEqual(engine.picture().suggestions[0]!.incident, { lon: 106.862, lat: 10.938, eventId: 'ev-lu-1' });
 
       const run = await engine.activate({ scenario: 'flood', suggestionId: suggestion.suggestionId, operator: AN }, operator);
       assert.equal(core.controller.currentRevision, revision0 + 1, 'the whole layout in one revision');
@@ -149,10 +151,10 @@ describe('scenario engine', () => {
       );
       const map = wall.tiles.find((t) => t.id === 'flood-map');
       assert.ok(map?.kind === 'map');
-      assert.deepEqual(map.props.view, { longitude: 106.87, latitude: 10.927, zoom: 13, bearing: 0, pitch: 0 });
+      assert.deepEqual(map.props.view, { longitude: 106.862, latitude: 10.938, zoom: 13, bearing: 0, pitch: 0 });
       const grid = wall.tiles.find((t) => t.id === 'flood-cameras');
       assert.ok(grid?.kind === 'camera-grid');
-      assert.deepEqual(grid.props.cameras, ['cam-a', 'cam-b', 'cam-c'], 'the cameras within 5 km, nearest first');
+      assert.deepEqual(grid.props.cameras, ['cam-b', 'cam-a', 'cam-c'], 'the cameras within 5 km, nearest first');
       assert.deepEqual(engine.picture().suggestions, [], 'the banner is gone');
       assert.equal(run.activatedBy, AN);
 

@@ -89,6 +89,8 @@ interface Pending {
   dismissed: boolean;
   /** The firings so far, for the log of the run it becomes. */
   fired: LogLine[];
+  /** How sure the incident's place is: 2 = an incident event the field declared, 1 = a sensor's or object's place. */
+  placeRank: number;
 }
 
 interface Loaded {
@@ -256,6 +258,12 @@ export class ScenarioEngine implements ScenarioService {
     }
   }
 
+  /** An incident event declared by a gateway places the incident better than the first sensor past its threshold. */
+  private placeRank(scenario: Scenario, firing: Firing): number {
+    const first = firing.subjects[0];
+    return scenario.triggers[firing.ruleIndex]?.type === 'event' && first !== undefined && this.feed.isDeclaredIncident(first) ? 2 : 1;
+  }
+
   private incidentOf(scenario: Scenario, firing: Firing): ScenarioIncident | null {
     const first = firing.subjects[0];
     const place = first === undefined ? undefined : this.feed.place(first);
@@ -304,13 +312,18 @@ export class ScenarioEngine implements ScenarioService {
     if (pending) {
       if (!momentary) pending.firings.add(key);
       pending.suggestion.subjects = [...new Set([...pending.suggestion.subjects, ...firing.subjects])].slice(0, MAX_SUBJECTS);
-      pending.suggestion.incident ??= incident;
+      // Until activation, a better-placed firing (the field's own incident event) moves the banner's incident there.
+      const rank = this.placeRank(scenario, firing);
+      if (incident && (!pending.suggestion.incident || rank > pending.placeRank)) {
+        pending.suggestion.incident = incident;
+        pending.placeRank = rank;
+      }
       pending.fired.push(firedLine(firing));
       if (!pending.dismissed) this.changed();
       return;
     }
     const suggestion: ScenarioSuggestion = { suggestionId: randomUUID(), scenario: scenario.name, title: scenario.title, firedAt: firing.at, incident, subjects: firing.subjects.slice(0, MAX_SUBJECTS), detail: firing.detail };
-    const created: Pending = { suggestion, firings: new Set(momentary ? [] : [key]), dismissed: false, fired: [firedLine(firing)] };
+    const created: Pending = { suggestion, firings: new Set(momentary ? [] : [key]), dismissed: false, fired: [firedLine(firing)], placeRank: this.placeRank(scenario, firing) };
     this.pending.set(suggestion.suggestionId, created);
     this.changed();
     if (scenario.activation === 'auto') {

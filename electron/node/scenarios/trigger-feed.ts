@@ -60,8 +60,10 @@ export class TriggerFeed {
     return object ? { location: object } : undefined;
   }
 
-  isEvent(id: string): boolean {
-    return this.events.has(id);
+  /** An incident the field declared itself (an event not raised by one sensor's threshold). */
+  isDeclaredIncident(id: string): boolean {
+    const event = this.events.get(id);
+    return event !== undefined && event.sensor === undefined;
   }
 
   sensorList(): LiveSensor[] {
