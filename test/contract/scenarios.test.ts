@@ -1,0 +1,151 @@
+/**
+ * The scenario methods and events over the in-memory and the WebSocket transports, against a real
+ * core running the scenario engine on layouts/scenarios (real SQLite file). Display windows read,
+ * the console acts; every window hears scenarios.changed.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
+import { ContractError, type EventOf, type WallPatchEvent } from '../../native-bridge/contract.js';
+import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
+import { startCore } from '../../electron/node/core.js';
+import { startChromiumHost } from '../../electron/node/chromium-host/host.js';
+import { defaultScenariosDir, rendererDist } from '../../electron/node/project-paths.js';
+import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
+import { connectNodeClient } from '../support/ws-client.js';
+
+interface Harness {
+  connect(): Promise<{ client: ContractClient; transport: PortClientTransport }>;
+  close(): Promise<void>;
+}
+
+async function inMemoryHarness(): Promise<Harness> {
+  const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium', scenariosDir: defaultScenariosDir, scenarioTuning: { watch: false } });
+  return {
+    async connect() {
+      const [clientPort, serverPort] = createInMemoryPortPair();
+      const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload));
+      serverPort.onClose(() => session.close());
+      serveOverPort(session, serverPort);
+      const transport = new PortClientTransport();
+      transport.attach(clientPort);
+      return { client: new ContractClient(transport), transport };
+    },
+    close: () => core.close(),
+  };
+}
+
+async function webSocketHarness(): Promise<Harness> {
+  const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
+  return { connect: async () => connectNodeClient(host.baseUrl, host.token), close: () => host.close() };
+}
+
+function nextEvent<T>(subscribe: (cb: (v: T) => void) => () => void, accept: (v: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const off = subscribe((v) => {
+      if (!accept(v)) return;
+      off();
+      resolve(v);
+    });
+  });
+}
+
+async function rejectsWith(promise: Promise<unknown>, codes: string | string[], field?: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ContractError, String(error));
+    assert.ok(([] as string[]).concat(codes).includes(error.code), `${error.code}: ${error.message}`);
+    if (field) assert.equal(error.field, field, error.message);
+    return true;
+  });
+}
+
+for (const [name, make] of [
+  ['in-memory', inMemoryHarness],
+  ['websocket', webSocketHarness],
+] as const) {
+  describe(`scenario contract over ${name}`, () => {
+    let harness: Harness;
+    before(async () => (harness = await make()));
+    after(async () => harness.close());
+
+    it('lists the built-in scenarios with their procedure and the layout each applies', async () => {
+      const { client, transport } = await harness.connect();
+      await client.call('session.hello', { window: 'r0c0' });
+      const { scenarios, errors } = await client.call('scenarios.list', {});
+      assert.deepEqual(errors, []);
+      assert.ok(scenarios.length >= 9);
+      const flood = scenarios.find((s) => s.name === 'flood')!;
+      assert.equal(flood.title.vi, 'Cảnh báo, ứng phó ngập lụt');
+      assert.equal(flood.activation, 'suggest');
+      assert.equal(flood.onClear, 'revert');
+      assert.deepEqual(flood.cameras, { tileId: 'flood-cameras', nearest: 9, withinKm: 5 });
+      assert.ok(flood.tiles.some((t) => t.id === 'flood-map' && t.kind === 'map'));
+      const siren = flood.procedure.find((s) => s.id === 'sound-siren')!;
+      assert.equal(siren.needsConfirmation, true);
+      assert.deepEqual(siren.command, { gateway: 'gw-thuy-van', type: 'siren', target: 'coi-tam-hiep', params: { durationS: 300 } });
+      assert.equal(scenarios.find((s) => s.name === 'fire-rescue')?.activation, 'auto');
+      assert.deepEqual(await client.call('scenarios.runs', {}), { suggestions: [], runs: [] });
+      transport.close();
+    });
+
+    it('lets the console run a scenario that every window hears about; display windows may only read', async () => {
+      const console_ = await harness.connect();
+      const display = await harness.connect();
+      await console_.client.call('session.hello', { window: 'console' });
+      await display.client.call('session.hello', { window: 'r1c0' });
+
+      await rejectsWith(display.client.call('scenarios.activate', { scenario: 'fire-rescue' }), 'forbidden');
+      await rejectsWith(console_.client.call('scenarios.activate', { scenario: 'no-such' }), 'not-found', 'scenario');
+      await rejectsWith(console_.transport.invoke('scenarios.activate', { scenario: 'flood', incident: { lon: 200, lat: 10 } }), 'invalid', 'payload.incident.lon');
+
+      const heard = nextEvent<EventOf<'scenarios.changed'>>((cb) => display.client.on('scenarios.changed', cb), (p) => p.runs.length > 0);
+      const patched = nextEvent<WallPatchEvent>((cb) => display.client.on('wall.patch', cb));
+      const incident = { lon: 106.9048, lat: 10.9531, commune: 'Phường Long Bình' };
+      const { run } = await console_.client.call('scenarios.activate', { scenario: 'fire-rescue', incident, operator: 'Nguyễn Văn An' });
+      assert.equal(run.state, 'active');
+      assert.equal(run.activatedBy, 'Nguyễn Văn An');
+      assert.deepEqual(run.incident, incident);
+      assert.equal((await patched).revision, run.revision, 'one revision for the whole layout');
+      assert.equal((await heard).runs[0]?.runId, run.runId);
+
+      await rejectsWith(display.client.call('scenarios.step', { runId: run.runId, stepId: 'verify', done: true }), 'forbidden');
+      const { run: stepped } = await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'close-out', done: true, operator: 'Nguyễn Văn An' });
+      assert.equal(stepped.steps.find((s) => s.stepId === 'close-out')?.state, 'awaiting-confirmation');
+      await rejectsWith(console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out', operator: 'Nguyễn Văn An' }), 'forbidden', 'operator');
+      const { run: confirmed } = await console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out', operator: 'Trần Thị Bình' });
+      assert.equal(confirmed.steps.find((s) => s.stepId === 'close-out')?.confirmedBy, 'Trần Thị Bình');
+      await rejectsWith(console_.client.call('scenarios.step', { runId: run.runId, stepId: 'no-such-step', done: true }), 'not-found', 'stepId');
+      // No gateway answers here: the command is refused, and the run says so.
+      await rejectsWith(console_.client.call('scenarios.command', { runId: run.runId, stepId: 'dispatch-fire-trucks' }), 'invalid', 'stepId');
+      await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'sound-siren', done: true, operator: 'Nguyễn Văn An' });
+      await console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'sound-siren', operator: 'Trần Thị Bình' });
+      await rejectsWith(console_.client.call('scenarios.command', { runId: run.runId, stepId: 'sound-siren', operator: 'Trần Thị Bình' }), ['not-found', 'invalid']);
+
+      const { run: escalated } = await console_.client.call('scenarios.escalate', { runId: run.runId, operator: 'Trần Thị Bình' });
+      assert.equal(escalated.escalationLevel, 1);
+      assert.equal((await console_.client.call('scenarios.pause', { runId: run.runId })).run.state, 'paused');
+      assert.equal((await console_.client.call('scenarios.resume', { runId: run.runId })).run.state, 'active');
+      assert.equal((await console_.client.call('scenarios.handover', { runId: run.runId, to: 'Lê Minh Tuấn' })).run.handedTo, 'Lê Minh Tuấn');
+      const { run: closed } = await console_.client.call('scenarios.close', { runId: run.runId, operator: 'Lê Minh Tuấn' });
+      assert.equal(closed.state, 'closed');
+      await rejectsWith(console_.client.call('scenarios.pause', { runId: run.runId }), 'conflict', 'runId');
+
+      const { entries } = await display.client.call('scenarios.log', { runId: run.runId });
+      assert.deepEqual(entries.slice(0, 2).map((e) => e.kind), ['activated', 'figures']);
+      assert.ok(entries.some((e) => e.kind === 'step-confirmed' && e.actor === 'Trần Thị Bình'));
+      assert.equal(entries.at(-1)?.kind, 'closed');
+      const { html, fileName } = await display.client.call('scenarios.report', { runId: run.runId });
+      assert.match(fileName, /^bao-cao-fire-rescue-/);
+      assert.match(html, /<html lang="vi">/);
+      assert.match(html, /Báo cáo sau sự cố: Cháy nổ, cứu nạn cứu hộ/);
+      assert.match(html, /Diễn biến \/ Timeline/);
+
+      await rejectsWith(console_.client.call('scenarios.dismiss', { suggestionId: 'no-such' }), 'not-found', 'suggestionId');
+      await rejectsWith(console_.client.call('scenarios.report', { runId: 'no-such' }), 'not-found', 'runId');
+      const { runs } = await display.client.call('scenarios.runs', {});
+      assert.equal(runs.find((r) => r.runId === run.runId)?.state, 'closed');
+      console_.transport.close();
+      display.transport.close();
+    });
+  });
+}
