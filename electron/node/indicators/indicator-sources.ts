@@ -89,10 +89,7 @@ function readSensors(source: SensorSource, live: LivePicture): SourceReading {
       case 'percent-normal':
         return (100 * group.filter((r) => !r.alarm).length) / group.length;
       default:
-        return aggregate(
-          group.map((r) => r.reading.value),
-          source.aggregate,
-        );
+        return aggregate(group.map((r) => r.reading.value), source.aggregate);
     }
   };
   return {
@@ -123,10 +120,7 @@ function readDataset(source: DatasetSource, datasets: IndicatorDatasets | null):
     const commune: unknown = properties[source.communeField];
     return Number.isFinite(value) ? [{ value, commune: typeof commune === 'string' || typeof commune === 'number' ? String(commune) : null }] : [];
   });
-  const figure = (group: typeof rows) => aggregate(
-    group.map((r) => r.value),
-    source.aggregate,
-  );
+  const figure = (group: typeof rows) => aggregate(group.map((r) => r.value), source.aggregate);
   return { value: figure(rows), dataAt: summary.importedAt, period: null, communes: byCommune(rows, (r) => r.commune, figure), intensive: source.aggregate !== 'sum' };
 }
 
