@@ -296,6 +296,25 @@ describe('scenario engine', () => {
     }
   });
 
+  it('activates and closes every built-in scenario, each in one revision and back', { timeout: 30_000 }, async () => {
+    const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium', scenariosDir, scenarioTuning: { tickMs: 0, watch: false } });
+    try {
+      const engine = core.scenarios!;
+      const before = structuredClone(core.controller.current.tiles);
+      for (const { name } of engine.list().scenarios) {
+        const revision = core.controller.currentRevision;
+        const run = await engine.activate({ scenario: name, incident: { lon: 106.862, lat: 10.938 }, operator: AN }, operator);
+        assert.equal(core.controller.currentRevision, revision + 1, name);
+        assert.equal(run.steps.length, engine.list().scenarios.find((x) => x.name === name)!.procedure.length);
+        engine.close({ runId: run.runId, operator: AN }, operator);
+        assert.equal(core.controller.currentRevision, revision + 2, name);
+        assert.deepEqual(core.controller.current.tiles, before, name);
+      }
+    } finally {
+      await core.close();
+    }
+  });
+
   it('reloads edited scenario files: a broken edit keeps the previous version and raises an alert naming file, line and field', { timeout: 30_000 }, async () => {
     const dataDir = tempDir();
     const dir = join(dataDir, 'scenarios');
