@@ -315,6 +315,24 @@ describe('scenario engine', () => {
     }
   });
 
+  it('starts the Monday briefing by itself at 08:00 and keeps it until a person closes it', { timeout: 30_000 }, async () => {
+    const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium', scenariosDir, scenarioTuning: { tickMs: 0, watch: false, resumeGraceMs: 1000 } });
+    try {
+      const engine = core.scenarios!;
+      const monday8 = Date.UTC(2025, 8, 15, 1, 0); // Monday 15/09/2025 08:00 in Asia/Ho_Chi_Minh
+      engine.tick(monday8 - 60_000);
+      engine.tick(monday8 + 30_000);
+      const run = await until(() => engine.picture().runs.find((r) => r.scenario === 'monday-briefing'), 'the briefing run', 5000);
+      assert.equal(run.activatedBy, 'system');
+      assert.ok(run.trigger);
+      // Past the grace a restart would give a trigger to fire again (the engine's clock is the real one).
+      engine.tick(Date.now() + 10_000);
+      assert.equal(engine.picture().runs.find((r) => r.runId === run.runId)?.state, 'active', 'a schedule has nothing to clear');
+    } finally {
+      await core.close();
+    }
+  });
+
   it('reloads edited scenario files: a broken edit keeps the previous version and raises an alert naming file, line and field', { timeout: 30_000 }, async () => {
     const dataDir = tempDir();
     const dir = join(dataDir, 'scenarios');

@@ -96,6 +96,7 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
       hostPublicKey: keyPair.publicKey,
       gatewayKeys: simKeys,
       rateScale: config.simulationRate,
+      incidentTimeScale: config.incidentTimeScale,
       cameraServer: config.simulatedCameras.serve ? { port: config.simulatedCameras.port } : false,
       log: (line) => log({ level: 'info', msg: line }),
     });

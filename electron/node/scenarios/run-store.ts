@@ -21,6 +21,8 @@ export interface RunDocument {
   previous: SavedLayout;
   /** The state to go back to on resume (a paused run). */
   resumeTo: 'active' | 'awaiting-close' | null;
+  /** It stands on a condition that can clear (not a schedule's minute, not a person): onClear applies. */
+  lasting: boolean;
 }
 
 export interface LogLine {

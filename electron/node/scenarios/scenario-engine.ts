@@ -91,6 +91,8 @@ interface Pending {
   fired: LogLine[];
   /** How sure the incident's place is: 2 = an incident event the field declared, 1 = a sensor's or object's place. */
   placeRank: number;
+  /** A firing that can clear joined it (not only a schedule's minute). */
+  lasting: boolean;
 }
 
 interface Loaded {
@@ -119,6 +121,8 @@ export class ScenarioEngine implements ScenarioService {
   private readonly clock: () => number;
   private readonly loaded = new Map<string, Loaded>();
   private fileErrors: LayoutFileError[] = [];
+  /** The trigger engines the feed drives (kept, not rebuilt per reading: readings arrive by thousands). */
+  private engineList: TriggerEngine[] = [];
   private readonly runs = new Map<string, OpenRun>();
   /** Runs on the wall in the order they took it: the last one's layout is what the wall shows. */
   private wallOrder: string[] = [];
@@ -189,6 +193,7 @@ export class ScenarioEngine implements ScenarioService {
       }
     }
     for (const [id, p] of this.pending) if (!this.loaded.has(p.suggestion.scenario)) this.pending.delete(id);
+    this.engineList = [...this.loaded.values()].flatMap((l) => (l.triggers ? [l.triggers] : []));
     this.changed();
   }
 
@@ -205,13 +210,13 @@ export class ScenarioEngine implements ScenarioService {
   }
 
   private engines(): TriggerEngine[] {
-    return [...this.loaded.values()].flatMap((l) => (l.triggers ? [l.triggers] : []));
+    return this.engineList;
   }
 
   private forgetFirings(scenario: string): void {
     for (const [id, p] of this.pending) if (p.suggestion.scenario === scenario) this.pending.delete(id);
     for (const open of this.runs.values()) {
-      if (open.doc.run.scenario !== scenario || open.doc.run.trigger === null) continue;
+      if (open.doc.run.scenario !== scenario || !open.doc.lasting) continue;
       open.firings.clear();
       open.graceUntil = this.clock() + (this.options.resumeGraceMs ?? 5 * 60_000);
     }
@@ -296,7 +301,10 @@ export class ScenarioEngine implements ScenarioService {
     const open = this.findRun(scenario.name, incident, firing.subjects);
     if (open) {
       const { run } = open.doc;
-      if (!momentary) open.firings.add(key);
+      if (!momentary) {
+        open.firings.add(key);
+        open.doc.lasting = true;
+      }
       open.graceUntil = null;
       run.subjects = [...new Set([...run.subjects, ...firing.subjects])].slice(0, MAX_SUBJECTS);
       const lines: LogLine[] = [firedLine(firing)];
@@ -310,7 +318,10 @@ export class ScenarioEngine implements ScenarioService {
     }
     const pending = this.findPending(scenario.name, incident, firing.subjects);
     if (pending) {
-      if (!momentary) pending.firings.add(key);
+      if (!momentary) {
+        pending.firings.add(key);
+        pending.lasting = true;
+      }
       pending.suggestion.subjects = [...new Set([...pending.suggestion.subjects, ...firing.subjects])].slice(0, MAX_SUBJECTS);
       // Until activation, a better-placed firing (the field's own incident event) moves the banner's incident there.
       const rank = this.placeRank(scenario, firing);
@@ -323,7 +334,7 @@ export class ScenarioEngine implements ScenarioService {
       return;
     }
     const suggestion: ScenarioSuggestion = { suggestionId: randomUUID(), scenario: scenario.name, title: scenario.title, firedAt: firing.at, incident, subjects: firing.subjects.slice(0, MAX_SUBJECTS), detail: firing.detail };
-    const created: Pending = { suggestion, firings: new Set(momentary ? [] : [key]), dismissed: false, fired: [firedLine(firing)], placeRank: this.placeRank(scenario, firing) };
+    const created: Pending = { suggestion, firings: new Set(momentary ? [] : [key]), dismissed: false, fired: [firedLine(firing)], placeRank: this.placeRank(scenario, firing), lasting: !momentary };
     this.pending.set(suggestion.suggestionId, created);
     this.changed();
     if (scenario.activation === 'auto') {
@@ -371,7 +382,7 @@ export class ScenarioEngine implements ScenarioService {
     const now = this.clock();
     const grace = this.options.resumeGraceMs ?? 5 * 60_000;
     for (const doc of this.store.open()) {
-      const open: OpenRun = { doc, firings: new Set(), graceUntil: doc.run.trigger !== null && doc.run.state === 'active' ? now + grace : null, figures: null };
+      const open: OpenRun = { doc, firings: new Set(), graceUntil: doc.lasting && doc.run.state === 'active' ? now + grace : null, figures: null };
       this.runs.set(doc.run.runId, open);
       this.wallOrder.push(doc.run.runId);
       for (const step of doc.run.steps) if (step.command) this.commandRuns.set(step.command.id, doc.run.runId);
@@ -466,7 +477,11 @@ export class ScenarioEngine implements ScenarioService {
         command: null,
       })),
     };
-    const open: OpenRun = { doc: { run, definition: scenario, previous, resumeTo: null }, firings: new Set(pending?.firings ?? []), graceUntil: null, figures: null };
+    const firings = new Set(pending?.firings ?? []);
+    // A banner whose trigger cleared while the layout was being built: the run waits for it to fire again, as after a restart.
+    const lasting = pending?.lasting ?? false;
+    const graceUntil = lasting && firings.size === 0 ? now + (this.options.resumeGraceMs ?? 5 * 60_000) : null;
+    const open: OpenRun = { doc: { run, definition: scenario, previous, resumeTo: null, lasting }, firings, graceUntil, figures: null };
     if (pending) this.pending.delete(pending.suggestion.suggestionId);
     this.runs.set(run.runId, open);
     this.wallOrder.push(run.runId);
@@ -482,7 +497,9 @@ export class ScenarioEngine implements ScenarioService {
       ...scenario.procedure.filter((s) => s.automatic).map((s): LogLine => ({ kind: 'step-done', actor: 'system', at: now, stepId: s.id })),
     ];
     const result = this.save(open, lines);
-    open.figures = this.takeFigures(open).finally(() => (open.figures = null));
+    open.figures = this.takeFigures(open)
+      .catch((error: Error) => console.error(`ioc-wall: scenario ${scenario.name}: figures not taken: ${error.message}`))
+      .finally(() => (open.figures = null));
     return result;
   }
 
@@ -491,6 +508,7 @@ export class ScenarioEngine implements ScenarioService {
     if (pending) {
       this.pending.delete(pending.suggestion.suggestionId);
       for (const key of pending.firings) open.firings.add(key);
+      open.doc.lasting ||= pending.lasting;
       open.doc.run.subjects = [...new Set([...open.doc.run.subjects, ...pending.suggestion.subjects])].slice(0, MAX_SUBJECTS);
       return this.save(open, pending.fired);
     }
@@ -736,7 +754,7 @@ export class ScenarioEngine implements ScenarioService {
     open.doc.resumeTo = null;
     const result = this.save(open, [{ kind: 'resumed', actor: request.operator ?? actor.id, at: now, detail: request.note ? { vi: request.note, en: request.note } : null }]);
     // The trigger cleared while it was paused: onClear now.
-    if (run.state === 'active' && run.clearedAt !== null && open.firings.size === 0 && run.trigger !== null) {
+    if (run.state === 'active' && run.clearedAt !== null && open.firings.size === 0 && open.doc.lasting) {
       if (open.doc.definition.onClear === 'revert') return this.end(open, 'cleared', 'system', SYSTEM, [], null, now);
       run.state = 'awaiting-close';
       return this.save(open, [{ kind: 'awaiting-close', actor: 'system', at: now }]);
