@@ -123,12 +123,15 @@ export function incidentMapSvg(incident: { lon: number; lat: number }, figures: 
   const scale = Math.min(width - 2 * margin, height - 2 * margin) / (2 * radiusKm * 1.05); // pixels per km
   const x = (lon: number) => width / 2 + (lon - incident.lon) * kmPerLon * scale;
   const y = (lat: number) => height / 2 - (lat - incident.lat) * kmPerLat * scale;
+  // Ids beside the marks while they stay legible; names are in each mark's tooltip.
+  const labelled = nearby.length <= 40;
   const marks = nearby
     .map((n) => {
       const tip = `<title>${escapeHtml(n.name)} (${escapeHtml(n.id)}, ${escapeHtml(n.state)}) — ${(n.distanceM / 1000).toFixed(2)} km</title>`;
+      const label = labelled ? `<text x="${(x(n.lon) + 8).toFixed(1)}" y="${(y(n.lat) + 4).toFixed(1)}" font-size="10" fill="#37474f">${escapeHtml(n.id)}</text>` : '';
       return n.layer === 'camera'
-        ? `<rect x="${(x(n.lon) - 5).toFixed(1)}" y="${(y(n.lat) - 5).toFixed(1)}" width="10" height="10" fill="#1565c0">${tip}</rect>`
-        : `<circle cx="${x(n.lon).toFixed(1)}" cy="${y(n.lat).toFixed(1)}" r="6" fill="${STATE_COLOUR[n.state] ?? '#455a64'}" stroke="#fff">${tip}</circle>`;
+        ? `<rect x="${(x(n.lon) - 5).toFixed(1)}" y="${(y(n.lat) - 5).toFixed(1)}" width="10" height="10" fill="#1565c0">${tip}</rect>${label}`
+        : `<circle cx="${x(n.lon).toFixed(1)}" cy="${y(n.lat).toFixed(1)}" r="6" fill="${STATE_COLOUR[n.state] ?? '#455a64'}" stroke="#fff">${tip}</circle>${label}`;
     })
     .join('');
   const ring = figures ? `<circle cx="${width / 2}" cy="${height / 2}" r="${(figures.radiusKm * scale).toFixed(1)}" fill="none" stroke="#90a4ae" stroke-dasharray="6 4"/>` : '';
