@@ -354,6 +354,12 @@ describe('scenario engine', () => {
       writeFileSync(join(dir, 'flood.yaml'), text.replace('vi: Cảnh báo, ứng phó ngập lụt', 'vi: Ngập lụt (sửa)'));
       await until(() => engine.list().scenarios[0]?.title.vi === 'Ngập lụt (sửa)', 'the fixed file');
       assert.deepEqual(engine.list().errors, []);
+
+      // A file added later watches the live picture as it is: a fire already burning starts it.
+      apply(core, [{ type: 'event', id: 'ev-chay-1', at: Date.now(), severity: 'critical', category: 'fire', title: { vi: 'Cháy kho hàng', en: 'Warehouse fire' }, location: { lat: 10.9531, lon: 106.9048 }, cleared: false }]);
+      copyFileSync(join(scenariosDir, 'fire-rescue.yaml'), join(dir, 'fire-rescue.yaml'));
+      const fire = await until(() => engine.picture().runs.find((r) => r.scenario === 'fire-rescue'), 'fire-rescue started by the fire it learnt of', 10_000);
+      assert.deepEqual(fire.incident, { lon: 106.9048, lat: 10.9531, eventId: 'ev-chay-1' });
     } finally {
       await core.close();
     }

@@ -138,6 +138,7 @@ export class ScenarioEngine implements ScenarioService {
   private watcher: FSWatcher | null = null;
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  private started = false;
 
   constructor(private readonly options: ScenarioEngineOptions) {
     this.store = new RunStore(options.db);
@@ -159,6 +160,7 @@ export class ScenarioEngine implements ScenarioService {
       this.timer.unref?.();
     }
     if (options.watch ?? true) this.watchDir();
+    this.started = true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -176,7 +178,8 @@ export class ScenarioEngine implements ScenarioService {
     this.fileErrors = errors;
     const names = new Set(scenarios.map((s) => s.name));
     for (const name of this.loaded.keys()) if (!names.has(name)) this.loaded.delete(name);
-    const snapshot = this.loaded.size > 0 ? this.options.live.snapshot() : null;
+    // At start the constructor feeds every engine; later, a new or changed engine learns the picture here.
+    const snapshot = this.started ? this.options.live.snapshot() : null;
     for (const scenario of scenarios) {
       const rulesJson = JSON.stringify(scenario.triggers);
       const known = this.loaded.get(scenario.name);
@@ -186,11 +189,9 @@ export class ScenarioEngine implements ScenarioService {
       }
       const triggers = this.compile(scenario);
       this.loaded.set(scenario.name, { scenario, triggers, rulesJson });
-      if (known && triggers) {
-        // New rules start from nothing: what stood on the old ones waits to fire again.
-        if (snapshot) this.feed.replay(triggers, snapshot);
-        this.forgetFirings(scenario.name);
-      }
+      if (snapshot && triggers) this.feed.replay(triggers, snapshot);
+      // New rules start from nothing: what stood on the old ones waits to fire again.
+      if (known) this.forgetFirings(scenario.name);
     }
     for (const [id, p] of this.pending) if (!this.loaded.has(p.suggestion.scenario)) this.pending.delete(id);
     this.engineList = [...this.loaded.values()].flatMap((l) => (l.triggers ? [l.triggers] : []));
@@ -255,7 +256,7 @@ export class ScenarioEngine implements ScenarioService {
       if (run.state !== 'active') continue;
       if (open.graceUntil !== null && now >= open.graceUntil) {
         open.graceUntil = null;
-        if (open.firings.size === 0) this.triggerCleared(open, now, { vi: 'Không thấy lại điều kiện kích hoạt sau khi khởi động lại', en: 'The trigger was not seen again after a restart' });
+        if (open.firings.size === 0) this.triggerCleared(open, now, { vi: 'Điều kiện kích hoạt không xuất hiện lại trong thời gian chờ (sau khởi động lại hoặc sửa điều kiện)', en: 'The trigger did not fire again in time (after a restart or a change of its rules)' });
         continue;
       }
       const due = open.doc.definition.escalation.filter((e) => e.afterMinutes !== undefined && e.level > run.escalationLevel && now >= run.activatedAt + e.afterMinutes * 60_000).at(-1);
