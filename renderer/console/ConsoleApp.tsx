@@ -1,4 +1,4 @@
-/** The operator console: wall miniature and editing, presets, cameras, GIS data, alerts, status. */
+/** The operator console: scenario banner and panel, wall miniature and editing, presets, cameras, GIS data, alerts, status. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkOverlay } from '../components/LinkOverlay.js';
@@ -11,6 +11,8 @@ import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
 import { PresetsPanel } from './PresetsPanel.js';
+import { ScenarioBar } from './scenarios/ScenarioBar.js';
+import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
 import { StatusStrip } from './StatusStrip.js';
 import { AddTile, isTypingTarget, SelectedTile, SelectedTileEditor } from './TilePanel.js';
 
@@ -46,6 +48,7 @@ export function ConsoleApp() {
   return (
     <div className="console" data-testid="console" data-revision={revision}>
       <StatusStrip />
+      <ScenarioBar />
       <main className="console-main">
         <section className="panel wall-panel">
           <h2 className="panel-title">{t('console.wall')}</h2>
@@ -59,6 +62,7 @@ export function ConsoleApp() {
         </section>
         <MapPanel selectedId={selected} />
         <aside className="console-side">
+          <ScenarioPanel />
           <PresetsPanel />
           <CamerasPanel />
           <GisPanel />

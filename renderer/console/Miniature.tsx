@@ -254,7 +254,7 @@ function MiniCamera({ cameraId }: { cameraId: string }) {
   );
 }
 
-function MiniDisplay({ wall, row, column, scale, label }: { wall: WallDefinition; row: number; column: number; scale: number; label: string }) {
+export function MiniDisplay({ wall, row, column, scale, label }: { wall: WallDefinition; row: number; column: number; scale: number; label: string }) {
   const origin = displayOrigin(wall, row, column);
   const cellW = (wall.display.width / wall.grid.colsPerDisplay) * scale;
   const cellH = (wall.display.height / wall.grid.rowsPerDisplay) * scale;

@@ -1,0 +1,77 @@
+/**
+ * Scenario actions from the console: each names the duty person (operator.ts) and, on failure,
+ * keeps the contract's error for the console to show (with what was being done) — never silent.
+ */
+import { ContractError, type RequestOf, type ResponseOf } from '../../../native-bridge/contract.js';
+import { i18next } from '../../i18n/index.js';
+import { session } from '../../session/session.js';
+import { currentOperator } from './operator.js';
+import { scenariosStore } from './scenarios-store.js';
+
+/** The methods that act (display windows are refused them; the engine records who did what). */
+export type ActingMethod =
+  | 'scenarios.activate'
+  | 'scenarios.step'
+  | 'scenarios.confirm'
+  | 'scenarios.command'
+  | 'scenarios.escalate'
+  | 'scenarios.pause'
+  | 'scenarios.resume'
+  | 'scenarios.handover'
+  | 'scenarios.close'
+  | 'scenarios.dismiss';
+
+type WithoutOperator<M extends ActingMethod> = Omit<RequestOf<M>, 'operator'>;
+
+export function reportError(error: unknown, action: string): void {
+  const code = error instanceof ContractError ? error.code : 'internal';
+  const message = error instanceof Error ? error.message : String(error);
+  scenariosStore.setState({ error: { code, message, action, at: Date.now() } });
+}
+
+export function clearError(): void {
+  scenariosStore.setState({ error: null });
+}
+
+/**
+ * Calls an acting method as the duty person. Without a name nothing is sent: the two-person rule
+ * would otherwise compare the shared 'console' actor with itself.
+ */
+export async function act<M extends ActingMethod>(method: M, request: WithoutOperator<M>, action: string): Promise<ResponseOf<M> | null> {
+  const operator = currentOperator();
+  if (!operator) {
+    reportError(new ContractError('invalid', i18next.t('scenarios.operator.required'), 'operator'), action);
+    return null;
+  }
+  try {
+    const response = await session().client.call(method, { ...request, operator } as RequestOf<M>);
+    clearError();
+    return response;
+  } catch (error) {
+    reportError(error, action);
+    return null;
+  }
+}
+
+/** Saves the run's after-action report (self-contained HTML) through the browser's download. */
+export async function exportReport(runId: string, action: string): Promise<{ fileName: string; bytes: number } | null> {
+  try {
+    const { html, fileName } = await session().client.call('scenarios.report', { runId });
+    const blob = new Blob([html], { type: 'text/html;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    link.rel = 'noopener';
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // the download has taken the blob by the next task; keep it a little for slow machines
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    clearError();
+    return { fileName, bytes: blob.size };
+  } catch (error) {
+    reportError(error, action);
+    return null;
+  }
+}
