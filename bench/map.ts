@@ -231,10 +231,12 @@ export async function run(args: string[]): Promise<object> {
         published += Math.ceil(MOVING_OBJECTS / SLICES_PER_SECOND);
       }
     })();
-    await waitFor(`the app shows ${MOVING_OBJECTS} objects`, 60_000, async () => (await app.evaluate<number>(legendCount('objects'))) === MOVING_OBJECTS).catch(async (error: unknown) => {
-      throw new Error(`${(error as Error).message} (it shows ${String(await app.evaluate<number>(legendCount('objects')))})`);
-    });
-    console.error(`app window: ${MOVING_OBJECTS} moving objects arrived`);
+    // On SwiftShader the GPU process takes seconds a frame for this scene and the window's main
+    // thread waits on it (a CPU profile shows it in native code, not in deck.gl or the live store),
+    // so the backlog of batches drains slowly: measuring starts once objects flow, and the result
+    // says how many objects and positions the map actually took (objects_shown, drawn_updates_per_s).
+    await waitFor('the app shows moving objects', 120_000, async () => (await app.evaluate<number>(legendCount('objects'))) > 0);
+    console.error(`app window: moving objects arrive (${String(await app.evaluate<number>(legendCount('objects')))} so far)`);
 
     const { page: base, browser: baseBrowser } = await open('baseline', baseline.url);
     await waitFor('the baseline page drew', 180_000, async () => base.evaluate<boolean>(`Boolean(window.__baselineDeck && window.__baselineDeck.isInitialized)`));
@@ -263,6 +265,7 @@ export async function run(args: string[]): Promise<object> {
     let publishedInRounds = 0;
     let hostCpu = 0;
     const newestLagMs: number[] = [];
+    let objectsShown = 0;
     for (let r = 1; r <= ROUNDS; r++) {
       paused = false;
       await app.evaluate('window.__benchObjects.updated = 0');
@@ -276,6 +279,7 @@ export async function run(args: string[]): Promise<object> {
       publishedInRounds += published - publishedBefore;
       const probe = await app.evaluate<{ updated: number; count: number; newest: number }>('({ updated: window.__benchObjects.updated, count: window.__benchObjects.count, newest: window.__benchObjects.newest })');
       objectUpdates += probe.updated;
+      objectsShown = probe.count;
       newestLagMs.push(Date.now() - probe.newest);
       appRounds.push(appRound);
       console.error(`round ${r} app: ${round(appRound.fps, 2)} fps, draw ${round(appRound.drawMs)} ms main thread, ${round(appRound.cpuMsPerFrame)} ms Chromium CPU a frame; ${probe.count} objects, ${probe.updated} positions taken (${round(probe.updated / elapsed)}/s)`);
@@ -310,6 +314,7 @@ export async function run(args: string[]): Promise<object> {
       baseline_chromium_cpu_ms_per_frame: median(baseRounds, 'cpuMsPerFrame'),
       published_updates_per_s: round(publishedInRounds / objectSeconds),
       drawn_updates_per_s: round(objectUpdates / objectSeconds),
+      objects_shown: objectsShown,
       newest_object_age_ms: Math.max(...newestLagMs),
       host_cpu_pct: round((hostCpu / objectSeconds) * 100),
       dataset_write_s: round(writeMs / 1000),
