@@ -14,7 +14,8 @@ export interface Windows {
   displays: Map<string, Page>;
 }
 
-export async function attachWindows(host: HostProcess): Promise<Windows> {
+/** Works with a spawned host or, given its runtime(), one started in the test process. */
+export async function attachWindows(host: Pick<HostProcess, 'runtime'>): Promise<Windows> {
   const browsers: Browser[] = [];
   const pages = new Map<string, Page>();
   for (const w of host.runtime.windows) {
