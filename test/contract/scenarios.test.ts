@@ -131,7 +131,9 @@ for (const [name, make] of [
       await rejectsWith(console_.client.call('scenarios.pause', { runId: run.runId }), 'conflict', 'runId');
 
       const { entries } = await display.client.call('scenarios.log', { runId: run.runId });
-      assert.deepEqual(entries.slice(0, 2).map((e) => e.kind), ['activated', 'figures']);
+      assert.equal(entries[0]?.kind, 'activated');
+      // the figures are gathered after activation (spatial queries): steps done meanwhile may come first
+      assert.ok(entries.some((e) => e.kind === 'figures'), 'the figures taken at activation are in the log');
       assert.ok(entries.some((e) => e.kind === 'step-confirmed' && e.actor === 'Trần Thị Bình'));
       assert.equal(entries.at(-1)?.kind, 'closed');
       const { html, fileName } = await display.client.call('scenarios.report', { runId: run.runId });
