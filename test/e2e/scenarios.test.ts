@@ -1,0 +1,405 @@
+/**
+ * Scenarios end to end on the demo 2×2 wall: the real Chromium host (in this process, so the test
+ * can play the simulated province's scripted incidents), its gateways over ZeroMQ, the simulated
+ * cameras as live HLS, and the console and four wall windows in headless Chromium.
+ *
+ *  - flood: the rivers rise → the console's banner suggests the flood scenario → a commander
+ *    clicks "Kích hoạt" → every wall window paints the flood layout (tile ids of
+ *    layouts/scenarios/flood.yaml) with the map at the incident, the nearest cameras playing and
+ *    the procedure → steps are checked off in the console, the siren by one person and confirmed
+ *    by another, and its command acknowledged by the simulated hydrology gateway → the report
+ *    exports → the water recedes → every window paints the layout from before;
+ *  - fire: fire-rescue activates itself → its layout on every window, map and cameras at the
+ *    scene, the console opens the run → the fire is put out → revert;
+ *  - traffic: the jam is suggested → activated from the console → its layout on every window →
+ *    traffic flows again → revert.
+ *
+ * Incidents play at 0.8 of real time (incidentTimeScale): the file takes five to six minutes, and
+ * the traffic trigger (30 s of jam, real time) still fires. Each wall window records the tiles it
+ * showed at every revision it painted, so a layout is asserted even on a machine so slow that
+ * the incident is over before the test looks.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { parse } from 'yaml';
+import type { Tile, TileRect, WallState } from '../../native-bridge/contract.js';
+import type { ScenarioRun } from '../../native-bridge/scenario-run.js';
+import { openRuns } from '../../renderer/console/scenarios/view.js';
+import { displaySlots, tileInDisplay } from '../../native-bridge/wall-geometry.js';
+import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
+import { defaultScenariosDir, rendererDist } from '../../electron/node/project-paths.js';
+import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engine.js';
+import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { waitFor } from '../support/page-wait.js';
+import { attachWindows, detach, type Windows } from '../support/windows.js';
+
+const TIME_SCALE = 0.8;
+const TIMEOUT = { timeout: 200_000 };
+const COMMANDER = 'Nguyễn Văn An';
+const SECOND = 'Trần Thị Bình';
+/** How often probes poll: the machine has two cores and five software-rendered windows to feed. */
+const POLL_MS = 300;
+
+interface FileTile {
+  id: string;
+  rect: TileRect;
+}
+
+/** The tiles a scenario file lays out (read from the file itself, not through the host). */
+function scenarioTiles(name: string): FileTile[] {
+  const doc = parse(readFileSync(join(defaultScenariosDir, `${name}.yaml`), 'utf8')) as { layout: { tiles: FileTile[] } };
+  return doc.layout.tiles.map((t) => ({ id: t.id, rect: t.rect }));
+}
+
+const viewKey = (v: { longitude: number; latitude: number; zoom: number }) => `${v.longitude.toFixed(5)},${v.latitude.toFixed(5)},${v.zoom.toFixed(3)}`;
+
+function distanceKm(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+
+/** Lit share and distinct colours of a screenshot (or a clip of it). */
+async function ink(page: Page, clip?: { x: number; y: number; width: number; height: number }): Promise<{ lit: number; colours: number }> {
+  const png = PNG.sync.read(await page.screenshot(clip ? { clip } : {}));
+  let lit = 0;
+  const colours = new Set<number>();
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+    // the wall's background is #05080d: "lit" means clearly brighter than that
+    if (r + g + b > 60) lit++;
+    colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+  }
+  return { lit: lit / (png.width * png.height), colours: colours.size };
+}
+
+/** IOC_TEST_SHOTS=<folder> keeps screenshots of the console and the wall for a person to look at. */
+async function keepShot(page: Page, name: string): Promise<void> {
+  const folder = process.env.IOC_TEST_SHOTS;
+  if (folder) writeFileSync(join(folder, `${name}.png`), await page.screenshot());
+}
+
+/**
+ * Clicks a button once it is enabled, with a click event dispatched on it (as React sees a click).
+ * Playwright's mouse click first waits for the element to hold still over two animation frames,
+ * which a console drawing its map with SwiftShader on a busy two-core machine may not give for
+ * many seconds — and the flood does not wait.
+ */
+async function press(button: Locator): Promise<void> {
+  await waitFor('an enabled button', 60_000, async () => (await button.count()) > 0 && !(await button.isDisabled()), POLL_MS);
+  await button.dispatchEvent('click');
+}
+
+/** Waits until the page has the element, polling (not by animation frames, for the same reason). */
+async function appears(element: Locator, timeoutMs: number): Promise<void> {
+  await waitFor(`an element to appear`, timeoutMs, async () => (await element.count()) > 0, POLL_MS);
+}
+
+// Pages evaluate strings, never functions: tsx rewrites functions with helpers the page lacks.
+
+/** In a wall window: remember the tile ids shown at every painted revision (#wall's data-painted-revision). */
+const RECORD_LAYOUTS = `(() => {
+  if (window.__paintedLayouts) return;
+  const root = document.getElementById('wall');
+  const layouts = (window.__paintedLayouts = []);
+  const record = () => layouts.push({ revision: Number(root.dataset.paintedRevision ?? -1), tiles: [...root.querySelectorAll('[data-tile-id]')].map((e) => e.dataset.tileId).sort() });
+  new MutationObserver(record).observe(root, { attributes: true, attributeFilter: ['data-painted-revision'] });
+  record();
+})()`;
+const paintedLayouts = (page: Page) => page.evaluate('window.__paintedLayouts') as Promise<{ revision: number; tiles: string[] }[]>;
+const paintedRevision = (page: Page) => page.evaluate(`Number(document.getElementById('wall')?.dataset.paintedRevision ?? -1)`) as Promise<number>;
+
+interface CellInfo {
+  id: string;
+  state: string;
+  frames: number;
+  box: { x: number; y: number; width: number; height: number };
+}
+const cellsIn = (page: Page, gridId: string) =>
+  page.evaluate(`[...document.querySelectorAll('[data-tile-id="${gridId}"] [data-camera-cell]')].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { id: el.dataset.cameraId, state: el.dataset.state, frames: Number(el.dataset.frames || 0), box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+  })`) as Promise<CellInfo[]>;
+
+describe('scenarios on the demo wall, from the console', () => {
+  const dataDir = tempDir('ioc-wall-scenarios-');
+  /** The host's log, printed when a test fails. */
+  const logs: string[] = [];
+  let host: ChromiumHost;
+  let engine: ScenarioEngine;
+  let windows: Windows;
+  let console_: Page;
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+  const wall = (): WallState => host.core.controller.current;
+  const activeRun = (scenario: string) => engine.picture().runs.find((r) => r.scenario === scenario && r.state === 'active');
+  /** The layout the wall has with no scenario on it (after a failed test, once its run is over). */
+  const layoutNow = async (): Promise<FileTile[]> => {
+    await waitFor('no scenario on the wall', 120_000, async () => openRuns(engine.picture().runs).length === 0, POLL_MS);
+    return wall().tiles.map((t) => ({ id: t.id, rect: t.rect }));
+  };
+
+  /** Every display window painted `revision` showing exactly the tiles of `tiles` that touch it. */
+  async function allWindowsPainted(what: string, revision: number, tiles: readonly FileTile[]): Promise<void> {
+    const w = wall().wall;
+    for (const slot of displaySlots(w)) {
+      const page = windows.displays.get(slot.windowId)!;
+      const expected = tiles.filter((t) => tileInDisplay(w, t.rect, slot.row, slot.column)).map((t) => t.id).sort();
+      const painted = await waitFor(`${slot.windowId} painting revision ${revision} (${what})`, 60_000, async () => (await paintedLayouts(page)).find((l) => l.revision === revision), POLL_MS);
+      assert.deepEqual(painted.tiles, expected, `${slot.windowId} showed ${what} at revision ${revision}`);
+    }
+  }
+
+  /** The map tile is centred near the incident, and every window showing it drew that view. */
+  async function mapAtIncident(mapId: string, incident: { lon: number; lat: number }, withinKm: number): Promise<void> {
+    const tile = wall().tiles.find((t): t is Extract<Tile, { kind: 'map' }> => t.id === mapId && t.kind === 'map');
+    assert.ok(tile, `the wall has map tile ${mapId}`);
+    const view = tile.props.view;
+    const off = distanceKm({ lon: view.longitude, lat: view.latitude }, incident);
+    assert.ok(off <= withinKm, `${mapId} is centred ${off.toFixed(2)} km from the incident (≤ ${withinKm} km)`);
+    const key = viewKey(view);
+    const w = wall().wall;
+    const showing = displaySlots(w).filter((slot) => tileInDisplay(w, tile.rect, slot.row, slot.column));
+    await Promise.all(
+      showing.map((slot) =>
+        waitFor(
+          `${slot.windowId} drew ${mapId} at ${key}`,
+          60_000,
+          async () => windows.displays.get(slot.windowId)!.evaluate(`(() => { const e = document.querySelector('[data-map-tile="${mapId}"]'); return !!e && e.dataset.renderedView === '${key}' && Number(e.dataset.frames || 0) > 0; })()`),
+          POLL_MS,
+        ),
+      ),
+    );
+  }
+
+  /** The grid holds the nearest cameras; at least one plays with frames advancing and shows a picture. */
+  async function camerasPlaying(gridId: string): Promise<string[]> {
+    const tile = wall().tiles.find((t) => t.id === gridId);
+    assert.ok(tile?.kind === 'camera-grid', `the wall has camera grid ${gridId}`);
+    assert.ok(tile.props.cameras.length > 0, `${gridId} holds the nearest cameras`);
+    const w = wall().wall;
+    const pages = displaySlots(w)
+      .filter((slot) => tileInDisplay(w, tile.rect, slot.row, slot.column))
+      .map((slot) => [slot.windowId, windows.displays.get(slot.windowId)!] as const);
+    const seen = new Map<string, number>();
+    const [windowId, page, cell] = await waitFor(
+      `a camera of ${gridId} playing with frames advancing`,
+      60_000,
+      async () => {
+        for (const [id, p] of pages) {
+          for (const c of await cellsIn(p, gridId)) {
+            const key = `${id}/${c.id}`;
+            const before = seen.get(key);
+            seen.set(key, c.frames);
+            if (c.state === 'playing' && before !== undefined && c.frames > before && before > 0) return [id, p, c] as const;
+          }
+        }
+        return null;
+      },
+      500,
+    );
+    // the picture part of the cell (below its name), within this window
+    const display = wall().wall.display;
+    const x0 = Math.max(0, Math.round(cell.box.x + 2));
+    const y0 = Math.max(0, Math.round(cell.box.y + cell.box.height * 0.3));
+    const x1 = Math.min(display.width, Math.round(cell.box.x + cell.box.width - 2));
+    const y1 = Math.min(display.height, Math.round(cell.box.y + cell.box.height - 2));
+    const shot = await ink(page, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+    assert.ok(shot.lit > 0.05, `${cell.id} shows a picture on ${windowId} (${(shot.lit * 100).toFixed(1)}% lit)`);
+    return tile.props.cameras;
+  }
+
+  /** While the scenario is on the wall: the map at the incident and the cameras playing (side by side), then no blank window. */
+  async function liveOnTheWall(mapId: string, gridId: string, incident: { lon: number; lat: number }): Promise<string[]> {
+    const [, cameras] = await Promise.all([mapAtIncident(mapId, incident, 1), camerasPlaying(gridId)]);
+    await noBlankWindow();
+    return cameras;
+  }
+
+  /** No display window is a blank screen. */
+  async function noBlankWindow(): Promise<void> {
+    for (const [id, page] of windows.displays) {
+      const shot = await ink(page);
+      assert.ok(shot.lit > 0.2 && shot.colours > 40, `${id} is not blank (${(shot.lit * 100).toFixed(0)}% lit, ${shot.colours} colours)`);
+    }
+  }
+
+  /** The incident is over: the run cleared, the host and every window went back to the layout from before, the console says so. */
+  async function reverted(run: ScenarioRun, beforeTiles: readonly FileTile[]): Promise<void> {
+    await waitFor(`${run.scenario} cleared`, 90_000, async () => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), POLL_MS);
+    const revert = engine.log(run.runId).find((e) => e.kind === 'reverted');
+    assert.ok(revert, 'the run log has the revert');
+    assert.deepEqual(wall().tiles.map((t) => t.id).sort(), beforeTiles.map((t) => t.id).sort(), 'the host is back to the layout from before');
+    await allWindowsPainted('the layout from before', Number(revert.data?.revision), beforeTiles);
+    await appears(console_.locator(`[data-incident-run="${run.runId}"][data-run-state="cleared"], [data-testid="run-view"][data-run-id="${run.runId}"][data-run-state="cleared"]`).first(), 30_000);
+    console.log(`  ${run.scenario} cleared, every window reverted (${elapsed()})`);
+  }
+
+  /** Waits for the scenario's banner in the console, checks what it says, and activates it with one click. */
+  async function activateFromBanner(scenario: string, title: RegExp, timeoutMs: number): Promise<ScenarioRun> {
+    const banner = console_.locator(`[data-testid="suggestion-banner"][data-scenario="${scenario}"]`);
+    await appears(banner, timeoutMs);
+    assert.match(await banner.innerText(), title, 'the banner names the scenario in Vietnamese');
+    assert.ok((await banner.locator('[data-testid="suggestion-why"]').innerText()).length > 10, 'the banner says why');
+    assert.ok(await banner.locator('[data-testid="suggestion-where"]').isVisible(), 'the banner says where');
+    console.log(`  ${scenario} suggested in the banner (${elapsed()})`);
+    await keepShot(console_, `${scenario}-banner`);
+    await press(banner.locator('[data-testid="suggestion-activate"]'));
+    const run = await waitFor(`the ${scenario} run active`, 60_000, async () => activeRun(scenario), POLL_MS);
+    console.log(`  ${scenario} activated from the console (${elapsed()})`);
+    return run;
+  }
+
+  /**
+   * The console shows the run and its commander pauses it: a paused run does not end when its
+   * trigger clears, so what the wall shows can be checked at a slow machine's pace; resuming
+   * afterwards applies the clear.
+   */
+  async function pauseFromConsole(run: ScenarioRun): Promise<void> {
+    const view = console_.locator(`[data-testid="run-view"][data-run-id="${run.runId}"]`);
+    await appears(view, 30_000);
+    await press(view.locator('[data-run-action="pause"]'));
+    await waitFor(`${run.scenario} paused`, 30_000, async () => engine.picture().runs.some((r) => r.runId === run.runId && r.state === 'paused'), POLL_MS);
+    await appears(console_.locator(`[data-testid="run-view"][data-run-id="${run.runId}"][data-run-state="paused"]`), 30_000);
+    console.log(`  ${run.scenario} paused from the console (${elapsed()})`);
+  }
+
+  before(
+    async () => {
+      assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm run build)');
+      const gatewaysFile = join(dataDir, 'gateways.yaml');
+      writeFileSync(
+        gatewaysFile,
+        `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\nsimulate: true\nincidentTimeScale: ${TIME_SCALE}\nsimulatedCameras: { serve: true, port: 0 }\n`,
+      );
+      host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', log: (line) => logs.push(line) });
+      engine = host.core.scenarios!;
+      windows = await attachWindows({ runtime: host.runtime() });
+      console_ = windows.console;
+      await waitFor('the 16 simulated cameras in the live picture', 60_000, async () => host.core.live.cameraList().length >= 16, POLL_MS);
+      await waitFor(
+        'every window painted the start layout',
+        60_000,
+        async () => {
+          for (const page of windows.displays.values()) if ((await paintedRevision(page)) < host.core.controller.currentRevision) return false;
+          return true;
+        },
+        POLL_MS,
+      );
+      for (const page of windows.displays.values()) await page.evaluate(RECORD_LAYOUTS);
+      // the duty person names themself once (kept on this machine)
+      const operator = console_.locator('[data-testid="operator-panel"]');
+      await operator.locator('[data-testid="operator-input"]').fill(COMMANDER);
+      await press(operator.locator('[data-testid="operator-save"]'));
+      await appears(operator.locator('[data-testid="operator-name"]'), 30_000);
+      console.log(`  host, windows and cameras ready (${elapsed()})`);
+    },
+    { timeout: 180_000 },
+  );
+
+  afterEach((t) => {
+    // `passed` is in Node ≥ 20.12, not yet in @types/node 20
+    if ((t as { passed?: boolean }).passed !== false) return;
+    console.error(`host log (last 40 lines):\n${logs.slice(-40).join('\n')}`);
+    // a failed test may leave its run on the wall: close it, so the next one starts from a free wall
+    for (const run of openRuns(engine.picture().runs)) engine.close({ runId: run.runId, operator: 'test' }, { id: 'console', role: 'operator' });
+  });
+
+  after(async () => {
+    if (windows) await detach(windows);
+    await host?.close();
+  });
+
+  it('flood: suggested in the banner, activated from the console, on every window; two people work the siren and the gateway acknowledges it; the wall reverts when the water recedes', TIMEOUT, async () => {
+    const beforeTiles = await layoutNow();
+    assert.equal(wall().activePreset, 'overview', 'the wall starts on its start preset');
+    const flood = host.field.province!.trigger('flood');
+    const run = await activateFromBanner('flood', /Cảnh báo, ứng phó ngập lụt/, 90_000);
+    assert.equal(run.activatedBy, COMMANDER, 'the console names the person who activated it');
+    assert.ok(run.incident, 'the run knows where the incident is');
+
+    // The siren first: it must go out before the water recedes (a paused run sends nothing).
+    const view = console_.locator(`[data-testid="run-view"][data-run-id="${run.runId}"]`);
+    await appears(view, 30_000);
+    const step = (id: string) => view.locator(`[data-step-id="${id}"]`);
+    const reaches = (id: string, state: string, attribute = 'data-step-state') => waitFor(`${id}: ${state}`, 30_000, async () => (await step(id).getAttribute(attribute)) === state, POLL_MS);
+    // one person does the siren step; a second one confirms it
+    await press(step('sound-siren').locator('[data-step-action="done"]'));
+    await reaches('sound-siren', 'awaiting-confirmation');
+    assert.ok(await step('sound-siren').locator('[data-step-action="confirm"]').isDisabled(), 'the person who did the step cannot confirm it');
+    assert.ok(await step('sound-siren').locator('[data-step-action="send"]').isDisabled(), 'no siren before the confirmation');
+    const operator = console_.locator('[data-testid="operator-panel"]');
+    await press(operator.locator('[data-testid="operator-change"]'));
+    await operator.locator('[data-testid="operator-input"]').fill(SECOND);
+    await press(operator.locator('[data-testid="operator-save"]'));
+    await press(step('sound-siren').locator('[data-step-action="confirm"]'));
+    await reaches('sound-siren', 'done');
+    assert.match(await step('sound-siren').innerText(), new RegExp(SECOND), 'the console shows who confirmed');
+    // the siren goes to the field and the simulated hydrology gateway acknowledges it
+    await press(step('sound-siren').locator('[data-step-action="send"]'));
+    await reaches('sound-siren', 'done', 'data-command-state');
+    assert.match(await step('sound-siren').locator('[data-testid="command-state"]').innerText(), /gw-thuy-van/);
+    const log = engine.log(run.runId);
+    assert.ok(log.some((e) => e.kind === 'step-confirmed' && e.stepId === 'sound-siren' && e.actor === SECOND), 'the run log has the second person');
+    assert.ok(log.some((e) => e.kind === 'command-acknowledged' && e.actor === 'gateway:gw-thuy-van'), 'the run log has the acknowledgement');
+    console.log(`  siren done, confirmed by a second person and acknowledged by gw-thuy-van, in the console (${elapsed()})`);
+    await keepShot(console_, 'flood-procedure');
+
+    // Then the commander pauses the run (no end on clear until resumed): the rest of the
+    // checklist and the wall are looked at in peace.
+    await pauseFromConsole(run);
+    await allWindowsPainted('the flood layout', run.revision, scenarioTiles('flood'));
+    await press(step('verify').locator('[data-step-action="done"]'));
+    await reaches('verify', 'done');
+    assert.match(await step('verify').innerText(), new RegExp(SECOND), 'the console shows who did the step');
+    const cameras = await liveOnTheWall('flood-map', 'flood-cameras', run.incident!);
+    assert.match(await windows.displays.get('r1c0')!.locator('[data-tile-id="flood-procedure"]').innerText(), /Cảnh báo người dân/, 'the wall shows the procedure');
+    for (const [id, page] of windows.displays) await keepShot(page, `flood-${id}`);
+    console.log(`  flood map at the incident, cameras nearest first (${cameras.join(', ')}) playing (${elapsed()})`);
+
+    // the after-action report, from the console
+    await press(view.locator('[data-run-action="report"]'));
+    const exported = view.locator('[data-testid="report-exported"]');
+    await appears(exported, 30_000);
+    assert.match((await exported.getAttribute('data-file')) ?? '', /\.html$/);
+    assert.ok(Number(await exported.getAttribute('data-bytes')) > 2000, 'the report has content');
+
+    // resumed, the run ends as soon as the water has receded
+    await press(view.locator('[data-run-action="resume"]'));
+    await flood;
+    await reverted(run, beforeTiles);
+  });
+
+  it('fire: fire-rescue activates itself on every window with the map and cameras at the scene, the console opens it, and the wall reverts when the fire is out', TIMEOUT, async () => {
+    const beforeTiles = await layoutNow();
+    // the fire's script goes on after the run clears (the trucks drive back): not waited for
+    void host.field.province!.trigger('fire').catch(() => {});
+    const run = await waitFor('fire-rescue active', 60_000, async () => activeRun('fire-rescue'), POLL_MS);
+    assert.equal(run.activatedBy, 'system', 'started by its own trigger');
+    console.log(`  fire-rescue activated itself (${elapsed()})`);
+    await allWindowsPainted('the fire-rescue layout', run.revision, scenarioTiles('fire-rescue'));
+    await pauseFromConsole(run);
+    await liveOnTheWall('fire-map', 'fire-cameras', run.incident!);
+    console.log(`  fire-rescue on every window, map and cameras at the scene (${elapsed()})`);
+    await press(console_.locator(`[data-testid="run-view"][data-run-id="${run.runId}"] [data-run-action="resume"]`));
+    await reverted(run, beforeTiles);
+  });
+
+  it('traffic: the jam is suggested in the banner, activated from the console, on every window; the wall reverts when traffic flows', TIMEOUT, async () => {
+    const beforeTiles = await layoutNow();
+    void host.field.province!.trigger('traffic').catch(() => {});
+    const run = await activateFromBanner('traffic', /Chỉ huy giao thông linh hoạt khi ùn tắc/, 120_000);
+    assert.equal(run.activatedBy, SECOND, 'activated by the person now at the console');
+    await allWindowsPainted('the traffic layout', run.revision, scenarioTiles('traffic'));
+    await noBlankWindow();
+    await keepShot(console_, 'traffic-console');
+    await reverted(run, beforeTiles);
+  });
+});
