@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import { CdpSession } from '../electron/node/chromium-host/cdp.js';
-import { findChromium, launchWindow, waitForDevTools, type ChromiumWindow } from '../electron/node/chromium-host/chromium.js';
+import { findChromium, headlessCompositing, launchWindow, waitForDevTools, type ChromiumWindow } from '../electron/node/chromium-host/chromium.js';
 import { createStaticServer } from '../electron/node/chromium-host/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
 import type { Tile } from '../native-bridge/contract.js';
@@ -141,6 +141,9 @@ async function serveBaseline(dir: string, hostUrl: string): Promise<{ server: Se
 }
 
 export async function run(args: string[]): Promise<object> {
+  // WebGL maps: GPU compositing unless told otherwise (software compositing blocks the page on SwiftShader)
+  process.env.IOC_WALL_HEADLESS_COMPOSITING ??= 'gpu';
+  const compositing = headlessCompositing();
   const seconds = Number(args[0] ?? 20);
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-'));
   const pageDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-baseline-'));
@@ -321,6 +324,7 @@ export async function run(args: string[]): Promise<object> {
       points_table_ms: Math.round(baseline.pointsTableMs),
       polygon_vertices_avg: vertices,
       viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
+      compositing,
     };
   } catch (error) {
     if (host && !host.alive()) console.error(`the host exited:\n${host.output().slice(-3000)}`);

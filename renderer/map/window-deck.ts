@@ -64,10 +64,14 @@ export class WindowDeck {
     this.schedule();
   }
 
+  /**
+   * Removes a view. The Deck (and its WebGL context, with every compiled shader) stays for the
+   * window's lifetime even with no view left: a scenario switch removes one map tile and adds
+   * another, and a new context would recompile every program (seconds on a software GPU).
+   */
   remove(id: string): void {
     if (!this.entries.delete(id)) return;
-    if (this.entries.size === 0) this.teardown();
-    else this.schedule();
+    this.schedule();
   }
 
   /** How many times the Deck was rebuilt after a lost context (tests, diagnostics). */
@@ -94,10 +98,12 @@ export class WindowDeck {
   }
 
   private apply(): void {
-    if (this.entries.size === 0) return;
+    if (this.entries.size === 0 && this.deck === null) return;
     const rebuilt = this.deck === null;
     const deck = this.deck ?? this.create();
     const entries = [...this.entries.values()];
+    // with no view left the last picture must not linger beneath the tiles
+    if (this.canvas) this.canvas.style.visibility = entries.length > 0 ? 'visible' : 'hidden';
     // A layer instance belongs to the Deck that initialized it: a new Deck gets clones.
     if (rebuilt) for (const e of entries) e.layers = e.layers.map((layer) => layer.clone({}));
     deck.setProps({

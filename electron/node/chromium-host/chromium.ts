@@ -77,6 +77,13 @@ export interface ChromiumWindow {
   close(): Promise<void>;
 }
 
+/** How headless windows composite (see chromiumArgs); a bad value is an error, not a silent default. */
+export function headlessCompositing(): 'software' | 'gpu' {
+  const value = process.env.IOC_WALL_HEADLESS_COMPOSITING ?? 'software';
+  if (value !== 'software' && value !== 'gpu') throw new Error(`IOC_WALL_HEADLESS_COMPOSITING must be "software" or "gpu", not "${value}"`);
+  return value;
+}
+
 function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): string[] {
   const args = [
     `--user-data-dir=${profileDir}`,
@@ -101,10 +108,13 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   if (mode === 'headless') {
     // A kiosk window on a virtual screen of the display's size: the viewport is exactly the display.
-    // Without a GPU, software compositing is about 3× faster than compositing through SwiftShader
-    // GL; WebGL content still renders through SwiftShader in the GPU process.
     args.push('--headless=new', '--kiosk', `--screen-info={${spec.width}x${spec.height}}`, '--hide-scrollbars', '--mute-audio');
-    args.push('--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu-compositing');
+    args.push('--use-angle=swiftshader', '--enable-unsafe-swiftshader');
+    // Without a GPU, software compositing is about 3× faster than compositing through SwiftShader
+    // GL, but it reads every WebGL frame back on the page's main thread, which then waits for
+    // SwiftShader (seconds per map frame). IOC_WALL_HEADLESS_COMPOSITING=gpu keeps the main thread
+    // free, as on a real GPU: the map benches use it (README, Benchmarks).
+    if (headlessCompositing() === 'software') args.push('--disable-gpu-compositing');
   } else if (spec.kiosk) {
     // Full screen, frameless, on the display that contains the window position.
     args.push('--kiosk');

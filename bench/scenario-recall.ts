@@ -1,0 +1,501 @@
+/**
+ * scenario-recall: the real Chromium host as a process (headless windows, the demo 2×2 wall, the
+ * embedded simulated province with its cameras served as live HLS, as layouts/gateways/demo.yaml
+ * runs it). A console client activates the built-in scenarios flood → fire-rescue → traffic → …
+ * by hand (`scenarios.activate`), each at a fixed incident of its own (the simulator's scripted
+ * places), so every activation moves the map to another centre and zoom and fills the camera
+ * grid with other cameras.
+ *
+ * Every activation is a full-wall change: the new run goes on top of the previous one (its layout
+ * replaces the whole wall in one revision: another map tile, another camera grid), then the run
+ * under it is closed, which only hands its saved layout up (no wall change; see `end` in
+ * electron/node/scenarios/scenario-engine.ts). So the wall always switches scenario → scenario
+ * and the same scenario never joins a run still open.
+ *
+ * Time origin: Date.now() in this process just before the request is sent (same machine as the
+ * pages, which record Date.now()). In each wall window a probe, armed before the request:
+ *  - revision painted: #wall[data-painted-revision] set to the run's revision (WallApp does it in
+ *    the first animation frame after React committed the revision), timed after that frame's
+ *    rendering (a message posted from the frame: style, layout and paint of the new tiles done);
+ *  - map at its new view: the scenario's map tile's [data-rendered-view] (written from the Deck's
+ *    onAfterRender with the camera it drew) equal to the view the engine computes (the incident at
+ *    the scenario's zoom; checked against the wall state afterwards), timed after that frame;
+ *  - paint = the later of the two, in the last window; windows without the map tile (none on the
+ *    demo wall) count by revision only;
+ *  - first frame: every <video> that appears is watched with requestVideoFrameCallback; a camera
+ *    cell of the scenario's grid that is visible in the window (a positive area inside it) has its
+ *    first frame at the first callback's expectedDisplayTime (page clock converted with a fresh
+ *    Date.now() − performance.now() offset, not timeOrigin, which drifts from the wall clock);
+ *    first frame = the last visible cell in any window.
+ * Extras: the engine's share (run.activatedAt − origin, host clock), React's commit
+ * (#wall[data-revision]), the basemap's tiles loaded at the new view, long tasks on the main
+ * thread of the slowest window, whether the window's Deck was rebuilt, the load average.
+ *
+ * Pages are driven over bare DevTools sessions (electron/node/chromium-host/cdp.ts), not
+ * Playwright: its Network.enable would copy every live batch and camera segment to DevTools.
+ *
+ * `npm run bench -- scenario-recall [activations=30] [warm-up=3]`
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ScenarioSummary, Tile } from '../native-bridge/contract.js';
+import type { ScenarioRun } from '../native-bridge/scenario-run.js';
+import { CdpSession } from '../electron/node/chromium-host/cdp.js';
+import { headlessCompositing } from '../electron/node/chromium-host/chromium.js';
+import { spawnHost, type HostProcess } from '../test/support/host-process.js';
+import { waitFor } from '../test/support/page-wait.js';
+import { connectNodeClient } from '../test/support/ws-client.js';
+import { percentile, round } from './stats.js';
+
+/** The demo's three end-to-end scenarios, each at the place of the simulator's scripted incident. */
+const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] = [
+  { scenario: 'flood', incident: { lon: 106.862, lat: 10.938 } }, // Phường Tam Hiệp (the hydrology gateway's flood event)
+  { scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 } }, // the Amata warehouse's fire alarm
+  { scenario: 'traffic', incident: { lon: 106.88, lat: 10.947 } }, // the QL1A congestion event
+];
+const OPERATOR = 'bench-commander';
+const ACTIVATION_TIMEOUT_MS = 60_000;
+const WARM_UP_TIMEOUT_MS = 180_000;
+/** After an activation is complete (every camera playing): the wall runs like this before the next one. */
+const SETTLE_MS = 1500;
+/** The basemap's tiles at the new view are an extra: waited for at most this long after the paint. */
+const BASEMAP_GRACE_MS = 5000;
+
+/** Installed once in every wall window (a string: tsx rewrites arrow functions). */
+const PROBE_JS = `(() => {
+  if (window.__scenarioBench) return true;
+  const S = window.__scenarioBench = { armed: null, longTasks: [] };
+  const epochOf = (t) => Date.now() - (performance.now() - t);
+  // after the rendering of the current frame: a task posted from it runs once style, layout, paint and commit are done
+  const afterFrame = (fn) => { const ch = new MessageChannel(); ch.port1.onmessage = () => { ch.port1.close(); fn(Date.now()); }; ch.port2.postMessage(0); };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) S.longTasks.push([epochOf(e.startTime), e.duration]);
+      if (S.longTasks.length > 4000) S.longTasks.splice(0, 2000);
+    }).observe({ type: 'longtask' });
+  } catch (e) {}
+  const deckNow = () => (window.__iocWallDeck && window.__iocWallDeck.deckInstance) || null;
+  const basemapLoaded = (a) => {
+    const deck = deckNow();
+    const layer = deck && deck.layerManager && deck.layerManager.getLayers().find((l) => l.id === a.mapTile + '/basemap');
+    return layer ? Boolean(layer.isLoaded) : null;
+  };
+  const watched = new WeakSet();
+  const watchVideo = (video) => {
+    if (watched.has(video) || typeof video.requestVideoFrameCallback !== 'function') return;
+    watched.add(video);
+    video.requestVideoFrameCallback((now, meta) => {
+      const a = S.armed;
+      if (!a) return;
+      const tile = video.closest('[data-tile-id]');
+      const cell = video.closest('[data-camera-cell]');
+      if (!tile || !cell || tile.dataset.tileId !== a.cameraTile) return;
+      const at = epochOf(meta.expectedDisplayTime || now);
+      const id = cell.dataset.cameraId;
+      if (a.frames[id] === undefined || at < a.frames[id]) a.frames[id] = at;
+    });
+  };
+  new MutationObserver((records) => {
+    const a = S.armed;
+    if (!a) return;
+    for (const r of records) {
+      const el = r.target;
+      if (r.type === 'attributes') {
+        if (r.attributeName === 'data-revision' && el.id === 'wall') {
+          const rev = el.dataset.revision;
+          if (a.commitAt[rev] === undefined) a.commitAt[rev] = Date.now();
+        } else if (r.attributeName === 'data-painted-revision' && el.id === 'wall') {
+          const rev = el.dataset.paintedRevision;
+          if (a.revAt[rev] === undefined) { a.revAt[rev] = -1; afterFrame((t) => (a.revAt[rev] = t)); }
+        } else if (el.dataset && el.dataset.mapTile === a.mapTile) {
+          if (a.mapAt === null && el.dataset.renderedView === a.view) { a.mapAt = -1; afterFrame((t) => (a.mapAt = t)); }
+          if (a.mapAt !== null && a.basemapAt === null && basemapLoaded(a) === true) { a.basemapAt = -1; afterFrame((t) => (a.basemapAt = t)); }
+          if (el.dataset.renderedView && el.dataset.renderedView !== a.view) a.otherViews[el.dataset.renderedView] = true;
+        }
+      } else {
+        for (const n of r.addedNodes) {
+          if (n.nodeType !== 1) continue;
+          if (n.tagName === 'VIDEO') watchVideo(n);
+          else for (const v of n.querySelectorAll('video')) watchVideo(v);
+        }
+      }
+    }
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-revision', 'data-painted-revision', 'data-rendered-view', 'data-frames'] });
+
+  S.arm = (spec) => {
+    S.armed = Object.assign({ commitAt: {}, revAt: {}, mapAt: null, basemapAt: null, frames: {}, otherViews: {}, deck: deckNow() }, spec);
+    return true;
+  };
+  const cells = (a) => {
+    const W = window.innerWidth, H = window.innerHeight;
+    return [...document.querySelectorAll('[data-tile-id="' + a.cameraTile + '"] [data-camera-cell]')]
+      .filter((c) => { const r = c.getBoundingClientRect(); return Math.min(r.right, W) - Math.max(r.left, 0) > 0 && Math.min(r.bottom, H) - Math.max(r.top, 0) > 0; })
+      .map((c) => ({ id: c.dataset.cameraId, state: c.dataset.state, firstAt: a.frames[c.dataset.cameraId] === undefined ? null : a.frames[c.dataset.cameraId] }));
+  };
+  // the first time at a revision ≥ the run's (a later revision may overtake it before this window painted it)
+  const firstFrom = (times, revision) => {
+    const at = Object.keys(times).filter((k) => Number(k) >= revision && times[k] > 0).map((k) => times[k]);
+    return at.length ? Math.min(...at) : null;
+  };
+  S.result = (revision) => {
+    const a = S.armed;
+    const hasMap = document.querySelector('[data-map-tile="' + a.mapTile + '"]') !== null;
+    const revAt = firstFrom(a.revAt, revision);
+    const mapAt = a.mapAt !== null && a.mapAt > 0 ? a.mapAt : null;
+    const basemap = hasMap ? basemapLoaded(a) : null;
+    const shown = revAt === null ? [] : cells(a);
+    const paintAt = revAt === null || (hasMap && mapAt === null) ? null : Math.max(revAt, hasMap ? mapAt : 0);
+    const longTaskMs = paintAt === null ? null : S.longTasks.filter(([s, d]) => s + d > a.t0 && s < paintAt).reduce((sum, [s, d]) => sum + Math.min(s + d, paintAt) - Math.max(s, a.t0), 0);
+    return {
+      commitAt: firstFrom(a.commitAt, revision),
+      revAt, hasMap, mapAt, paintAt,
+      basemapAt: a.basemapAt !== null && a.basemapAt > 0 ? a.basemapAt : null,
+      basemapLayer: basemap !== null,
+      cells: shown,
+      deckRebuilt: a.deck !== null && deckNow() !== a.deck,
+      otherViews: Object.keys(a.otherViews),
+      longTaskMs,
+    };
+  };
+  /**
+   * Resolves with the result once the window painted and every visible cell has a frame (or at the
+   * deadline); it waits for the basemap's tiles at most ${BASEMAP_GRACE_MS} ms after the paint.
+   */
+  S.wait = (revision, timeoutMs) => new Promise((resolve) => {
+    const deadline = Date.now() + timeoutMs;
+    const poll = () => {
+      const r = S.result(revision);
+      const basemapDone = !r.basemapLayer || r.basemapAt !== null || (r.paintAt !== null && Date.now() > r.paintAt + ${BASEMAP_GRACE_MS});
+      const done = r.paintAt !== null && basemapDone && r.cells.every((c) => c.firstAt !== null);
+      if (done || Date.now() > deadline) resolve(Object.assign(r, { complete: done }));
+      else setTimeout(poll, 50);
+    };
+    poll();
+  });
+  return true;
+})()`;
+
+interface WindowResult {
+  commitAt: number | null;
+  revAt: number | null;
+  hasMap: boolean;
+  mapAt: number | null;
+  paintAt: number | null;
+  basemapAt: number | null;
+  basemapLayer: boolean;
+  cells: { id: string; state: string; firstAt: number | null }[];
+  deckRebuilt: boolean;
+  otherViews: string[];
+  longTaskMs: number | null;
+  complete: boolean;
+}
+
+interface Sample {
+  scenario: string;
+  revision: number;
+  paintMs: number;
+  firstFrameMs: number;
+  /** Not complete by the deadline: the value is the deadline, a lower bound. */
+  censored: { paint: boolean; firstFrame: boolean };
+  engineMs: number;
+  commitMs: number;
+  revisionPaintMs: number;
+  mapViewMs: number;
+  basemapMs: number | null;
+  slowestWindow: string;
+  longTaskMs: number;
+  deckRebuilt: boolean;
+  cameras: number;
+  cells: number;
+  cameraWindows: number;
+  /** CPU seconds of the host and its Chromium processes by kind, from the origin to the last first frame. */
+  cpu: Record<string, number>;
+  elapsedS: number;
+}
+
+const viewKey = (v: { longitude: number; latitude: number; zoom: number }) => `${v.longitude.toFixed(5)},${v.latitude.toFixed(5)},${v.zoom.toFixed(3)}`;
+
+/** Runtime.evaluate that waits for a promise (CdpSession.evaluate does not). */
+async function evaluateAwait<T>(page: CdpSession, expression: string): Promise<T> {
+  const { result, exceptionDetails } = await page.send<{ result: { value: T }; exceptionDetails?: { exception?: { description?: string }; text: string } }>('Runtime.evaluate', {
+    expression,
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+  return result.value;
+}
+
+/** Counts the wall commands the console window sends during the run (it is a window like the others: its echoes are revisions too). */
+async function consoleSendHook(cdpUrl: string | null): Promise<{ count(): Promise<string[]>; close(): void } | null> {
+  if (!cdpUrl) return null;
+  const page = await CdpSession.openPage(cdpUrl, (url) => url.includes('window=console')).catch(() => null);
+  if (!page) return null;
+  await page.evaluate(`(() => {
+    if (window.__benchSent) return true;
+    const sent = window.__benchSent = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      if (typeof data === 'string' && data.includes('"wall.execute"')) { const m = /"type":"([a-z-]+)"/.exec(data.slice(data.indexOf('"command"'))); sent.push(m ? m[1] : '?'); }
+      return send.call(this, data);
+    };
+    return true;
+  })()`);
+  return {
+    async count() {
+      const sent = await page.evaluate<string[]>('window.__benchSent');
+      const counts: Record<string, number> = {};
+      for (const type of sent) counts[type] = (counts[type] ?? 0) + 1;
+      return Object.entries(counts).map(([type, n]) => `${type}×${n}`);
+    },
+    close: () => page.close(),
+  };
+}
+
+/** CPU seconds of a process and its descendants by kind (host, chromium browser, gpu-process, renderer, …), from /proc. */
+function treeCpu(rootPid: number): Record<string, number> {
+  const procs = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      procs.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  const out: Record<string, number> = {};
+  const visit = (pid: number) => {
+    const p = procs.get(pid);
+    if (!p) return;
+    let kind = 'host';
+    if (pid !== rootPid) {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        // gone meanwhile
+      }
+      kind = /chrom/.test(cmdline) ? (/--type=([a-z-]+)/.exec(cmdline)?.[1] ?? 'browser') : 'other';
+    }
+    out[kind] = (out[kind] ?? 0) + p.cpu;
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(rootPid);
+  return out;
+}
+
+const stats = (values: number[]) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(Math.max(...values)) });
+
+export async function run(args: string[]): Promise<object> {
+  // WebGL maps: GPU compositing unless told otherwise (software compositing blocks the page on SwiftShader)
+  process.env.IOC_WALL_HEADLESS_COMPOSITING ??= 'gpu';
+  const compositing = headlessCompositing();
+  const positional = args.filter((a) => !a.startsWith('--'));
+  const activations = Number(positional[0] ?? 30);
+  const warmUp = Number(positional[1] ?? SEQUENCE.length);
+  if (!(activations >= 1) || !(warmUp >= 0)) throw new Error('usage: scenario-recall [activations ≥ 1] [warm-up ≥ 0]');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-scenario-recall-'));
+  const load = { start: loadavg().map((x) => round(x, 2)), end: [] as number[] };
+  let host: HostProcess | null = null;
+  const pages: { windowId: string; page: CdpSession }[] = [];
+  let closeClient = () => {};
+  let consoleHook: Awaited<ReturnType<typeof consoleSendHook>> = null;
+  try {
+    // the demo's gateways file on ephemeral ports: the simulated province and its HLS cameras
+    const gatewaysFile = join(dataDir, 'gateways.yaml');
+    writeFileSync(gatewaysFile, ["bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }", 'simulate: true', 'simulatedCameras: { serve: true, port: 0 }', ''].join('\n'));
+    host = await spawnHost({ dataDir, windows: 'headless', gatewaysFile, timeoutMs: 120_000 });
+    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const client = connection.client;
+    closeClient = () => connection.transport.close();
+    await client.call('session.hello', { window: 'console' });
+    await waitFor('16 cameras in the host live state', 90_000, async () => (await client.call('live.snapshot', {})).cameras.length >= 16);
+
+    const { scenarios } = await client.call('scenarios.list', {});
+    const summaries = new Map<string, ScenarioSummary>(scenarios.map((s) => [s.name, s]));
+    for (const { scenario } of SEQUENCE) {
+      const s = summaries.get(scenario);
+      if (!s?.map?.tileId || !s.cameras) throw new Error(`scenario ${scenario}: no map tile or camera rule in scenarios.list`);
+    }
+
+    const displays = host.runtime.windows.filter((w) => w.windowId !== 'console');
+    for (const w of displays) {
+      if (!w.cdpUrl) throw new Error(`window ${w.windowId} exposes no DevTools endpoint`);
+      const cdpUrl = w.cdpUrl;
+      const page = await waitFor(`the ${w.windowId} page`, 30_000, () => CdpSession.openPage(cdpUrl, (url) => url.includes(`window=${w.windowId}`)));
+      pages.push({ windowId: w.windowId, page });
+    }
+    const wallState = async () => {
+      const sync = await client.call('wall.resync', { sinceRevision: 0 });
+      if (sync.kind !== 'snapshot') throw new Error('wall.resync from 0 gave no snapshot');
+      return sync;
+    };
+    const start = await wallState();
+    await waitFor('every wall window painted the start layout', 60_000, async () => {
+      const painted = await Promise.all(pages.map(({ page }) => page.evaluate<string | null>(`(() => { const w = document.getElementById('wall'); return w ? w.dataset.paintedRevision || null : null; })()`)));
+      return painted.every((p) => Number(p) >= start.revision);
+    });
+    for (const { page } of pages) await page.evaluate(PROBE_JS);
+    console.error(`host up: ${pages.length} wall windows, revision ${start.revision} (${start.state.activePreset ?? 'no preset'}); ${cpus().length} cores, load ${load.start.join(' ')}`);
+
+    /** The wall's revisions after `revision`, each as the paths it changed. */
+    const laterChanges = async (revision: number): Promise<string[]> => {
+      const sync = await client.call('wall.resync', { sinceRevision: revision });
+      if (sync.kind === 'snapshot') return sync.revision > revision ? [`${sync.revision - revision} revisions (no patches kept)`] : [];
+      return sync.events.map((e) => `r${e.revision} ${e.patches.map((p) => `${p.op} ${p.path.join('/')}${p.path.at(-1) === 'props' && p.value && typeof p.value === 'object' ? `{${Object.keys(p.value).join(',')}}` : ''}`).join(' + ')}`);
+    };
+    const laterRevisions = new Map<string, number>();
+    consoleHook = await consoleSendHook(host.runtime.windows.find((w) => w.windowId === 'console')?.cdpUrl ?? null);
+    let below: ScenarioRun | null = null; // the run the next activation goes on top of (closed right after)
+    const samples: Sample[] = [];
+    const warmSamples: Sample[] = [];
+    const total = warmUp + activations;
+    for (let i = 0; i < total; i++) {
+      const { scenario, incident } = SEQUENCE[i % SEQUENCE.length]!;
+      const summary = summaries.get(scenario)!;
+      const mapTile = summary.map!.tileId!;
+      const cameraTile = summary.cameras!.tileId;
+      const view = viewKey({ longitude: incident.lon, latitude: incident.lat, zoom: summary.map!.zoom ?? 14 });
+      for (const { page } of pages) await page.evaluate(`window.__scenarioBench.arm(${JSON.stringify({ mapTile, cameraTile, view, t0: Date.now() })})`);
+
+      const cpuBefore = treeCpu(host.runtime.pid);
+      const t0 = Date.now();
+      const { run } = await client.call('scenarios.activate', { scenario, incident, operator: OPERATOR });
+      for (const p of pages) await p.page.evaluate(`window.__scenarioBench.armed.t0 = ${t0}`);
+      const warm = i < warmUp;
+      // a cold window builds its Deck, compiles its shaders and starts hls.js for the first time: give the warm-up more time
+      const timeoutMs = warm ? WARM_UP_TIMEOUT_MS : ACTIVATION_TIMEOUT_MS;
+      const results = await Promise.all(pages.map(async ({ windowId, page }) => ({ windowId, r: await evaluateAwait<WindowResult>(page, `window.__scenarioBench.wait(${run.revision}, ${timeoutMs})`) })));
+
+      const cpuAfter = treeCpu(host.runtime.pid);
+      const elapsedS = (Date.now() - t0) / 1000;
+      const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k] ?? 0)]));
+      // the wall state the engine applied: the map's view and the grid's cameras
+      const state = await wallState();
+      const map = state.state.tiles.find((t): t is Extract<Tile, { kind: 'map' }> => t.id === mapTile && t.kind === 'map');
+      const grid = state.state.tiles.find((t): t is Extract<Tile, { kind: 'camera-grid' }> => t.id === cameraTile && t.kind === 'camera-grid');
+      const endAt = Date.now();
+      // an activation not complete by the deadline counts at the deadline (a lower bound) and is reported as such
+      const paintDone = results.every(({ r }) => r.paintAt !== null);
+      const framesDone = paintDone && results.every(({ r }) => r.cells.every((c) => c.firstAt !== null));
+      const wrongView = !map || viewKey(map.props.view) !== view;
+      if (wrongView || !paintDone || !framesDone) {
+        const detail = results.map(({ windowId, r }) => `${windowId}: ${JSON.stringify({ ...r, cells: r.cells.map((c) => `${c.id}:${c.state}:${c.firstAt === null ? '-' : c.firstAt - t0}`) })}`).join('\n');
+        const runs = await client.call('scenarios.runs', {});
+        const message = [
+          `${warm ? 'warm-up' : 'activation'} ${i + 1} (${scenario}, revision ${run.revision}; wall at ${state.revision}, map view ${map ? viewKey(map.props.view) : 'none'} vs ${view}) incomplete after ${timeoutMs} ms:`,
+          detail,
+          `changes since: ${(await laterChanges(run.revision)).join(', ') || 'none'}`,
+          `runs: ${runs.runs.filter((r) => r.state !== 'closed').map((r) => `${r.scenario} r${r.revision} ${r.state} by ${r.activatedBy}`).join('; ')}; suggestions: ${runs.suggestions.map((x) => x.scenario).join(', ') || 'none'}`,
+        ].join('\n');
+        if (wrongView) throw new Error(message);
+        console.error(message);
+      }
+      const gridCameras = (grid?.props.cameras ?? []).filter((id) => id !== '');
+      const shownCameras = new Set(results.flatMap(({ r }) => r.cells.map((c) => c.id)));
+      const missing = gridCameras.filter((id) => !shownCameras.has(id));
+      if (paintDone && missing.length > 0) throw new Error(`activation ${i + 1} (${scenario}): cameras ${missing.join(', ')} of the grid are visible in no window`);
+      const last = (pick: (r: WindowResult) => number | null) => Math.max(...results.map(({ r }) => pick(r) ?? endAt));
+      const slowest = results.reduce((a, b) => ((b.r.paintAt ?? endAt) > (a.r.paintAt ?? endAt) ? b : a));
+      const sample: Sample = {
+        scenario,
+        revision: run.revision,
+        paintMs: last((r) => r.paintAt) - t0,
+        firstFrameMs: framesDone ? last((r) => Math.max(...r.cells.map((c) => c.firstAt!), -Infinity)) - t0 : endAt - t0,
+        censored: { paint: !paintDone, firstFrame: !framesDone },
+        engineMs: run.activatedAt - t0,
+        commitMs: last((r) => r.commitAt) - t0,
+        revisionPaintMs: last((r) => r.revAt) - t0,
+        mapViewMs: last((r) => (r.hasMap ? r.mapAt : -Infinity)) - t0,
+        basemapMs: results.some(({ r }) => r.basemapLayer) && results.every(({ r }) => !r.basemapLayer || r.basemapAt !== null) ? last((r) => (r.basemapLayer ? r.basemapAt : -Infinity)) - t0 : null,
+        slowestWindow: slowest.windowId,
+        longTaskMs: slowest.r.longTaskMs ?? 0,
+        deckRebuilt: results.some(({ r }) => r.deckRebuilt),
+        cameras: gridCameras.length,
+        cells: results.reduce((n, { r }) => n + r.cells.length, 0),
+        cameraWindows: results.filter(({ r }) => r.cells.length > 0).length,
+        cpu,
+        elapsedS,
+      };
+      (warm ? warmSamples : samples).push(sample);
+      console.error(
+        `${warm ? 'warm-up' : 'activation'} ${warm ? i + 1 : i + 1 - warmUp}/${warm ? warmUp : activations} ${scenario} r${run.revision}: paint ${sample.paintMs} ms (engine ${sample.engineMs}, commit ${sample.commitMs}, revision painted ${sample.revisionPaintMs}, map view ${sample.mapViewMs}, basemap ${sample.basemapMs ?? '-'}; slowest ${sample.slowestWindow}, long tasks ${Math.round(sample.longTaskMs)} ms${sample.deckRebuilt ? ', Deck rebuilt' : ''}), first frame ${sample.firstFrameMs} ms (${sample.cameras} cameras, ${sample.cells} cells in ${sample.cameraWindows} windows); CPU ${Object.entries(cpu).map(([k, v]) => `${k} ${round(v, 2)}`).join(', ')} s in ${round(elapsedS, 2)} s`,
+      );
+
+      if (below) await client.call('scenarios.close', { runId: below.runId, operator: OPERATOR, note: 'scenario-recall bench' });
+      below = run;
+      await sleep(SETTLE_MS);
+      // anything that changed the wall after the activation's revision (closing the run below must not)
+      const later = await laterChanges(run.revision);
+      if (later.length > 0) {
+        console.error(`  later revisions: ${later.join(', ')}`);
+        if (!warm) for (const change of later) laterRevisions.set(change.replace(/^r\d+ /, ''), (laterRevisions.get(change.replace(/^r\d+ /, '')) ?? 0) + 1);
+      }
+    }
+    if (below) await client.call('scenarios.close', { runId: below.runId, operator: OPERATOR, note: 'scenario-recall bench' });
+    load.end = loadavg().map((x) => round(x, 2));
+
+    const paint = samples.map((s) => s.paintMs);
+    const firstFrame = samples.map((s) => s.firstFrameMs);
+    const perScenario = Object.fromEntries(
+      SEQUENCE.map(({ scenario }) => {
+        const own = samples.filter((s) => s.scenario === scenario);
+        if (own.length === 0) return [scenario, null];
+        return [scenario, { n: own.length, cameras: own[0]!.cameras, paint_p95_ms: round(percentile(own.map((s) => s.paintMs), 95)), first_frame_p95_ms: round(percentile(own.map((s) => s.firstFrameMs), 95)) }];
+      }),
+    );
+    const slowestCounts: Record<string, number> = {};
+    for (const s of samples) slowestCounts[s.slowestWindow] = (slowestCounts[s.slowestWindow] ?? 0) + 1;
+    const basemap = samples.flatMap((s) => (s.basemapMs === null ? [] : [s.basemapMs]));
+    return {
+      bench: 'scenario-recall',
+      activations,
+      paint_p50_ms: round(percentile(paint, 50)),
+      paint_p95_ms: round(percentile(paint, 95)),
+      first_frame_p95_ms: round(percentile(firstFrame, 95)),
+      paint_max_ms: round(Math.max(...paint)),
+      first_frame_p50_ms: round(percentile(firstFrame, 50)),
+      first_frame_max_ms: round(Math.max(...firstFrame)),
+      incomplete: { paint: samples.filter((s) => s.censored.paint).length, first_frame: samples.filter((s) => s.censored.firstFrame).length, counted_at_deadline_ms: ACTIVATION_TIMEOUT_MS },
+      goals_met: { paint: percentile(paint, 95) <= 250, first_frame: percentile(firstFrame, 95) <= 1500 },
+      windows: pages.length,
+      cameras_per_activation: Object.fromEntries(Object.entries(perScenario).map(([k, v]) => [k, v?.cameras ?? null])),
+      camera_cells_per_activation: stats(samples.map((s) => s.cells)).p50,
+      per_scenario: perScenario,
+      breakdown_ms: {
+        engine: stats(samples.map((s) => s.engineMs)),
+        react_commit: stats(samples.map((s) => s.commitMs)),
+        revision_painted: stats(samples.map((s) => s.revisionPaintMs)),
+        map_view_drawn: stats(samples.map((s) => s.mapViewMs)),
+        basemap_loaded: basemap.length ? stats(basemap) : null,
+        basemap_not_loaded_within_5_s: samples.length - basemap.length,
+        long_tasks_slowest_window: stats(samples.map((s) => s.longTaskMs)),
+      },
+      slowest_window: slowestCounts,
+      later_revisions: Object.fromEntries(laterRevisions),
+      console_set_tile_props: consoleHook ? await consoleHook.count() : null,
+      deck_rebuilt: samples.filter((s) => s.deckRebuilt).length,
+      cpu_s_to_last_first_frame_p50: Object.fromEntries(
+        [...new Set(samples.flatMap((s) => Object.keys(s.cpu)))].map((k) => [k, round(percentile(samples.map((s) => s.cpu[k] ?? 0), 50), 2)]),
+      ),
+      warm_up: warmSamples.map((s) => ({ scenario: s.scenario, paint_ms: s.paintMs, first_frame_ms: s.firstFrameMs })),
+      compositing,
+      cores: cpus().length,
+      loadavg: load,
+    };
+  } catch (error) {
+    if (host && !host.alive()) console.error(`the host exited:\n${host.output().slice(-3000)}`);
+    throw error;
+  } finally {
+    closeClient();
+    for (const { page } of pages) page.close();
+    consoleHook?.close();
+    await host?.stop();
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  }
+}
