@@ -1,9 +1,11 @@
 /**
  * The camera list of the console: searchable by name, commune, gateway (and id), from the live
  * registry. Drag a camera (real pointer events) onto a camera-grid cell or a camera tile of the
- * miniature to assign it, or onto empty wall space to add a camera tile there.
+ * miniature to assign it, or onto empty wall space to add a camera tile there. Held near the top
+ * or bottom edge of the console, a dragged camera scrolls it (as native drag and drop does): on a
+ * desk monitor the list sits far below the miniature.
  */
-import { useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveCamera } from '../../native-bridge/contract.js';
 import { useLive } from '../session/live-hooks.js';
@@ -26,6 +28,16 @@ export function searchKey(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 }
 
+/** Band along the scroller's top and bottom edges where a held camera scrolls it, in px. */
+export const EDGE_SCROLL_BAND = 48;
+
+/** Pixels per frame to scroll for a pointer at clientY over a scroller spanning top..bottom (< 0: up). */
+export function edgeScrollStep(clientY: number, top: number, bottom: number): number {
+  const depth = clientY < top + EDGE_SCROLL_BAND ? clientY - (top + EDGE_SCROLL_BAND) : clientY > bottom - EDGE_SCROLL_BAND ? clientY - (bottom - EDGE_SCROLL_BAND) : 0;
+  if (depth === 0) return 0;
+  return Math.sign(depth) * Math.min(24, Math.ceil(Math.abs(depth) / 2));
+}
+
 export function matchCamera(camera: LiveCamera, gatewayName: string, query: string): boolean {
   const q = searchKey(query.trim());
   if (q === '') return true;
@@ -41,6 +53,13 @@ export function CamerasPanel() {
   const [drag, setDrag] = useState<Drag | null>(null);
   const dragRef = useRef<Drag | null>(null);
   const hoverRef = useRef<HTMLElement | null>(null);
+  const scrollFrame = useRef(0);
+
+  const stopScroll = () => {
+    cancelAnimationFrame(scrollFrame.current);
+    scrollFrame.current = 0;
+  };
+  useEffect(() => stopScroll, []);
 
   const shown = useMemo(() => cameras.filter((c) => matchCamera(c, links.get(c.gateway)?.name ?? '', query)), [cameras, links, query]);
 
@@ -69,12 +88,29 @@ export function CamerasPanel() {
     dragRef.current = next;
     setDrag(next);
     if (moved) setHover(dropTargetAt(e.clientX, e.clientY));
+    if (moved && scrollFrame.current === 0) scrollNearEdge(e.currentTarget.closest<HTMLElement>('.console-main'));
+  };
+
+  /** While the held camera stays near the scroller's edge, scroll it (the pointer may not move). */
+  const scrollNearEdge = (scroller: HTMLElement | null) => {
+    const d = dragRef.current;
+    const box = scroller?.getBoundingClientRect();
+    const step = d && box ? edgeScrollStep(d.y, box.top, box.bottom) : 0;
+    const before = scroller?.scrollTop;
+    if (scroller && step !== 0) scroller.scrollTop += step;
+    if (!scroller || !d || step === 0 || scroller.scrollTop === before) {
+      stopScroll();
+      return;
+    }
+    setHover(dropTargetAt(d.x, d.y)); // the wall moved under the pointer
+    scrollFrame.current = requestAnimationFrame(() => scrollNearEdge(scroller));
   };
 
   const end = (e: ReactPointerEvent<HTMLElement>, cancelled: boolean) => {
     const d = dragRef.current;
     if (!d || e.pointerId !== d.pointerId) return;
     dragRef.current = null;
+    stopScroll();
     setDrag(null);
     setHover(null);
     if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
