@@ -12,7 +12,7 @@
  * redraws nothing), so the baseline does not pay for the app's traffic. The host's CPU on the same
  * machine therefore counts against the app only: the ratio is, if anything, low.
  *
- * `npm run bench -- map [seconds per round=20]`
+ * `npm run bench -- map [seconds per round=20] [--points N=1000000]`
  */
 import { build } from 'esbuild';
 import type { Feature } from 'geojson';
@@ -37,7 +37,8 @@ import { BENCH_BOX, BENCH_VIEW, MOVING_OBJECTS, MovingObjects, SLICES_PER_SECOND
 import { percentile, round } from './stats.js';
 import { makeCommunes } from './support/communes.js';
 
-const DATASET_POINTS = 990_000;
+/** The issue's scene: 1,000,000 points, dataset and moving objects together. */
+const TOTAL_POINTS = 1_000_000;
 const COMMUNES = 3000;
 const GATEWAYS = 4;
 const MAP_ID = 'bench-map';
@@ -94,11 +95,11 @@ function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
 }
 
-function writeDatasets(dataDir: string): { writeMs: number; vertices: number } {
+function writeDatasets(dataDir: string, datasetPoints: number): { writeMs: number; vertices: number } {
   const random = mulberry32(20250710);
   const started = performance.now();
   const communes = makeCommunes(COMMUNES, random, BENCH_BOX);
-  const points: StoredFeatureInput[] = Array.from({ length: DATASET_POINTS }, (_, i) => {
+  const points: StoredFeatureInput[] = Array.from({ length: datasetPoints }, (_, i) => {
     const lon = BENCH_BOX[0] + random() * (BENCH_BOX[2] - BENCH_BOX[0]);
     const lat = BENCH_BOX[1] + random() * (BENCH_BOX[3] - BENCH_BOX[1]);
     return { properties: { id: i }, geometry: { type: 'Point', coordinates: [lon, lat] }, bbox: [lon, lat, lon, lat] };
@@ -144,7 +145,13 @@ export async function run(args: string[]): Promise<object> {
   // WebGL maps: GPU compositing unless told otherwise (software compositing blocks the page on SwiftShader)
   process.env.IOC_WALL_HEADLESS_COMPOSITING ??= 'gpu';
   const compositing = headlessCompositing();
-  const seconds = Number(args[0] ?? 20);
+  // --points N: a smaller scene for software GPUs, where the issue's 1,000,000 draw no frame in a round
+  const pointsFlag = args.indexOf('--points');
+  const positional = args.filter((a, i) => !a.startsWith('--') && !(pointsFlag >= 0 && i === pointsFlag + 1));
+  const seconds = Number(positional[0] ?? 20);
+  const totalPoints = pointsFlag >= 0 ? Number(args[pointsFlag + 1]) : TOTAL_POINTS;
+  if (!(seconds > 0) || !(totalPoints > MOVING_OBJECTS)) throw new Error(`usage: map [seconds per round > 0] [--points N > ${MOVING_OBJECTS}]`);
+  const DATASET_POINTS = totalPoints - MOVING_OBJECTS;
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-'));
   const pageDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-baseline-'));
   let host: HostProcess | null = null;
@@ -156,7 +163,7 @@ export async function run(args: string[]): Promise<object> {
   let publishing: Promise<void> | null = null;
   let stopped = false;
   try {
-    const { writeMs, vertices } = writeDatasets(dataDir);
+    const { writeMs, vertices } = writeDatasets(dataDir, DATASET_POINTS);
     console.error(`datasets written in ${Math.round(writeMs)} ms (${DATASET_POINTS} points, ${COMMUNES} communes of ${vertices} vertices on average)`);
 
     const keys = Array.from({ length: GATEWAYS }, (_, i) => ({ id: `gw-map-${i}`, ...zmq.curveKeyPair() }));
