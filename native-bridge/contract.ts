@@ -167,7 +167,8 @@ export const command = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('move-tile'), id: slug, x: z.int().min(0), y: z.int().min(0) }),
   z.strictObject({ type: z.literal('resize-tile'), id: slug, rect: tileRect }),
   z.strictObject({ type: z.literal('remove-tile'), id: slug }),
-  z.strictObject({ type: z.literal('set-tile-props'), id: slug, props: z.record(z.string(), z.unknown()) }),
+  /** Merges props into the tile's; `unset` names optional props to remove (back to absent or their default). */
+  z.strictObject({ type: z.literal('set-tile-props'), id: slug, props: z.record(z.string(), z.unknown()), unset: z.array(z.string().min(1).max(64)).max(32).optional() }),
   z.strictObject({ type: z.literal('save-preset'), name: slug, title: localizedText }),
   /**
    * Replaces every tile at once (one revision): a scenario's layout, or the layout it took over when

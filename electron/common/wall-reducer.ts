@@ -77,7 +77,11 @@ export function reduceWall(state: WallState, command: Command, context: ReduceCo
       }
       case 'set-tile-props': {
         const t = findTile(draft, command.id);
-        const merged = { ...t, props: { ...t.props, ...command.props } };
+        const both = (command.unset ?? []).find((key) => key in command.props);
+        if (both) throw new ContractError('invalid', `prop "${both}" is both set and unset`, 'command.unset');
+        const props: Record<string, unknown> = { ...t.props, ...command.props };
+        for (const key of command.unset ?? []) delete props[key];
+        const merged = { ...t, props };
         // The tile kind's own schema decides what props are valid.
         const valid = parseOrThrow(tileSchema, merged, 'tile props', ['command']);
         t.props = valid.props as Draft<Tile>['props'];

@@ -48,9 +48,9 @@ export function TileEditorPanel({ tile }: { tile: Tile }) {
   const props = tile.props as Readonly<Record<string, unknown>>;
   const changed = changedProps(props, draft);
   const changedKeys = Object.keys(changed);
-  // set-tile-props merges: a prop cannot be removed, so clearing an optional one is not sendable
+  // a cleared optional prop goes out as `unset` (set-tile-props merges the rest)
   const cleared = changedKeys.filter((key) => changed[key] === undefined);
-  const canApply = !applying && changedKeys.length > 0 && cleared.length === 0;
+  const canApply = !applying && changedKeys.length > 0;
 
   // once the host's patch has made the tile equal to the draft, the draft is spent: drop it, so a
   // later change from elsewhere shows instead of being masked by old edits
@@ -61,7 +61,8 @@ export function TileEditorPanel({ tile }: { tile: Tile }) {
   const apply = async () => {
     if (!canApply) return;
     setApplying(true);
-    const result = await session().execute({ type: 'set-tile-props', id: tile.id, props: changed }, describePropsError);
+    const set = Object.fromEntries(Object.entries(changed).filter(([key]) => !cleared.includes(key)));
+    const result = await session().execute({ type: 'set-tile-props', id: tile.id, props: set, ...(cleared.length > 0 ? { unset: cleared } : {}) }, describePropsError);
     setApplying(false);
     if (result) showToast(t('editor.applied', { id: tile.id }), 'info');
   };

@@ -50,6 +50,25 @@ describe('wall controller', () => {
     assert.deepEqual(events, [1, 2, 3, 4, 5, 6]);
   });
 
+  it('unsets optional props: back to absent, or to the default', () => {
+    const { controller } = open();
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    const readings: Tile = { id: 'readings', kind: 'sensor-readings', rect: { x: 0, y: 0, w: 4, h: 3 }, props: { kinds: [], commune: 'Phường Tam Hiệp', layout: 'table', maxRows: 20, sparkline: true } };
+    controller.execute({ type: 'remove-tile', id: controller.current.tiles[0]!.id }, operator);
+    controller.execute({ type: 'add-tile', tile: readings }, operator);
+    const propsOf = (id: string) => controller.current.tiles.find((t) => t.id === id)!.props as Record<string, unknown>;
+    controller.execute({ type: 'set-tile-props', id: 'readings', props: { maxRows: 10 }, unset: ['commune'] }, operator);
+    assert.equal('commune' in propsOf('readings'), false, 'the commune filter is gone');
+    assert.equal(propsOf('readings').maxRows, 10, 'and the props set with it applied');
+    controller.execute({ type: 'add-tile', tile: { ...note('memo', 4, 0), props: { markdown: 'Ca trực', fontScale: 1, tone: 'critical' } } }, operator);
+    controller.execute({ type: 'set-tile-props', id: 'memo', props: {}, unset: ['tone'] }, operator);
+    assert.equal(propsOf('memo').tone, 'neutral', 'a prop with a default returns to it');
+    const before = controller.currentRevision;
+    rejects(() => controller.execute({ type: 'set-tile-props', id: 'memo', props: { tone: 'info' }, unset: ['tone'] }, operator), 'invalid', 'command.unset');
+    rejects(() => controller.execute({ type: 'set-tile-props', id: 'memo', props: {}, unset: ['markdown'] }, operator), 'invalid', 'command.props.markdown');
+    assert.equal(controller.currentRevision, before, 'a refused unset changes nothing');
+  });
+
   it('rejects invalid commands before they change anything, naming the field', () => {
     const { controller } = open();
     controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
