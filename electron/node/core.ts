@@ -426,7 +426,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     service?.fieldAttached?.(fieldPort);
   }
   const ownScenarios = options.scenariosDir
-    ? new ScenarioEngine({ ...options.scenarioTuning, dir: options.scenariosDir, wall, controller, live, db, alerts, field: () => fieldPort, spatial: () => spatialPort })
+    ? new ScenarioEngine({ ...options.scenarioTuning, dir: options.scenariosDir, wall, controller, live, db, alerts, field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort })
     : null;
   attachScenarios(ownScenarios);
   const lossAlertMs = options.windowLossAlertMs ?? 5000;

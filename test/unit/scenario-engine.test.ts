@@ -13,6 +13,7 @@ import * as zmq from 'zeromq';
 import { ContractError, gatewaysConfig, type Actor, type LiveCamera, type LiveSensor, type StateItem, type Tile } from '../../native-bridge/contract.js';
 import { startCore, type Core, type CoreOptions } from '../../electron/node/core.js';
 import { startFieldLink, type FieldLink } from '../../electron/node/field/field-link.js';
+import { startIndicators } from '../../electron/node/indicators/indicator-service.js';
 import type { ItemChange } from '../../electron/node/gateway/gateway-hub.js';
 import { parseYamlFile } from '../../electron/node/layout-files.js';
 import { layoutsDir } from '../../electron/node/project-paths.js';
@@ -62,6 +63,9 @@ async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: str
   writeFileSync(file, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\ngateways:\n  - { id: gw-thuy-van, name: Cổng thủy văn, publicKey: '${keyPair.publicKey}' }\n`);
   const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium', scenariosDir, scenarioTuning: { tickMs: 0, watch: false, ...tuning } });
   const field = await startFieldLink(core, parseYamlFile(file, gatewaysConfig), dataDir, () => {});
+  // the real indicator service on the shipped definitions: the report shows the scenario's indicators
+  const indicators = startIndicators({ dir: join(layoutsDir, 'indicators'), db: core.db, live: core.live, alerts: core.alerts, log: () => {} });
+  core.attachIndicators(indicators);
   const commands: string[] = [];
   const gateway = new SimGateway({
     id: 'gw-thuy-van',
@@ -84,6 +88,8 @@ async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: str
     async close() {
       await gateway.stop();
       await field.close();
+      core.attachIndicators(null);
+      indicators.close();
       await core.close();
     },
   };
@@ -201,6 +207,10 @@ describe('scenario engine', () => {
       assert.match(html, /Cổng kết nối xác nhận đã thực hiện lệnh/);
       assert.match(html, new RegExp(BINH));
       assert.match(html, /<svg [^>]*aria-label="Bản đồ sự cố/);
+      // the flood scenario's indicators, with the values and status the service had at activation
+      assert.match(html, /Chỉ số lúc kích hoạt \/ Indicators at activation/);
+      assert.match(html, /<tr class="indicator (met|at-risk|not-met|no-data)"><td>Tỷ lệ trạm đo mực nước dưới mức báo động/);
+      assert.match(html, /<tr class="indicator [a-z-]+"><td>[^<]*mưa/i, 'the rain indicator too');
       assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;') && !html.includes('<script>'), 'text is escaped');
       assert.ok(!/https?:\/\//.test(html.replace('http://www.w3.org/2000/svg', '')), 'the report loads nothing');
     } finally {

@@ -5,11 +5,14 @@
  * that came from a file, a gateway or a person is escaped.
  */
 import type { LocalizedText, RunLogEntry, RunLogKind } from '../../../native-bridge/contract.js';
+import type { IndicatorView } from '../../../native-bridge/indicators.js';
 import type { RunDocument } from './run-store.js';
 
 /** Taken at activation and kept in the run log ('figures'): what the report shows as figures and map. */
 export interface ActivationFigures {
   queries: { id: string; title: LocalizedText; total: number | null; groups: { key: Record<string, string>; count: number }[]; error?: string }[];
+  /** The scenario's indicators at activation; absent in runs logged before they were taken. */
+  indicators?: { values: Pick<IndicatorView, 'id' | 'title' | 'value' | 'unit' | 'target' | 'status' | 'period'>[]; error?: string };
   nearby: { id: string; name: string; layer: 'sensor' | 'camera'; kind: string; state: string; lon: number; lat: number; distanceM: number }[];
   radiusKm: number;
 }
@@ -109,6 +112,27 @@ function figuresSection(figures: ActivationFigures | null): string {
     .join('');
 }
 
+const INDICATOR_STATUS_TEXT: Record<IndicatorView['status'], string> = {
+  met: 'Đạt / Met',
+  'at-risk': 'Có nguy cơ không đạt / At risk',
+  'not-met': 'Không đạt / Not met',
+  'no-data': 'Chưa có số liệu / No data',
+};
+
+const number = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
+
+function indicatorsSection(indicators: ActivationFigures['indicators']): string {
+  if (!indicators) return '<p>Không có số liệu chỉ số / No indicator values were taken.</p>';
+  if (indicators.error) return `<p>Không đọc được chỉ số / Indicators not available: ${escapeHtml(indicators.error)}</p>`;
+  if (indicators.values.length === 0) return '<p>Kịch bản không khai báo chỉ số / The scenario declares no indicators.</p>';
+  const rows = indicators.values.map((v) => {
+    const value = v.value === null ? '—' : `${number.format(v.value)} ${escapeHtml(v.unit)}`;
+    const period = v.period ? ` (${escapeHtml(v.period)})` : '';
+    return `<tr class="indicator ${v.status}"><td>${both(v.title)}</td><td class="num">${value}${period}</td><td class="num">${number.format(v.target)} ${escapeHtml(v.unit)}</td><td>${INDICATOR_STATUS_TEXT[v.status]}</td></tr>`;
+  });
+  return `<table class="figures"><thead><tr><th>Chỉ số / Indicator</th><th>Giá trị / Value</th><th>Mục tiêu / Target</th><th>Đánh giá / Status</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 const STATE_COLOUR: Record<string, string> = { normal: '#2e7d32', warning: '#f9a825', critical: '#c62828', stale: '#757575' };
 
 /** A small equirectangular map around the incident: sensors by state, cameras, the camera radius and a 1 km scale. */
@@ -171,6 +195,8 @@ ${summaryTable(doc)}
 ${map}
 <h2>Số liệu lúc kích hoạt / Figures at activation</h2>
 ${figuresSection(figures)}
+<h2>Chỉ số lúc kích hoạt / Indicators at activation</h2>
+${indicatorsSection(figures?.indicators)}
 <h2>Quy trình / Procedure</h2>
 ${procedureTable(doc)}
 <h2>Diễn biến / Timeline</h2>

@@ -33,6 +33,7 @@ import {
 import { readingState } from '../../../native-bridge/reading-state.js';
 import type { PolygonCoordinates } from '../../../native-bridge/spatial-query.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
+import type { IndicatorView } from '../../../native-bridge/indicators.js';
 import { TriggerEngine, type Clear, type Firing } from '../../common/trigger-engine.js';
 import type { AlertService } from '../alert-service.js';
 import type { FieldAck, FieldCommandPort, ScenarioService, SpatialQueryPort } from '../core.js';
@@ -57,6 +58,8 @@ export interface ScenarioEngineOptions {
   /** The host's links, attached later than the engine starts (null = not running). */
   field: () => FieldCommandPort | null;
   spatial: () => SpatialQueryPort | null;
+  /** The indicator service, for the values of the scenario's indicators at activation (null = not running). */
+  indicators: () => IndicatorValuesPort | null;
   /** Areas a geofence rule may name (commune polygons); default none. */
   areas?: () => ReadonlyMap<string, PolygonCoordinates>;
   clock?: () => number;
@@ -70,6 +73,11 @@ export interface ScenarioEngineOptions {
   joinKm?: number;
   /** Runs that are over kept in the picture. Default 20. */
   recentRuns?: number;
+}
+
+/** What the engine asks of the indicator service. */
+export interface IndicatorValuesPort {
+  list(request: { ids: string[]; historyPoints: number }): { indicators: IndicatorView[] };
 }
 
 interface OpenRun {
@@ -516,6 +524,19 @@ export class ScenarioEngine implements ScenarioService {
     return structuredClone(open.doc.run);
   }
 
+  /** The scenario's indicators as they stand (an error instead when the service is not running or fails). */
+  private indicatorValues(ids: readonly string[]): ActivationFigures['indicators'] {
+    if (ids.length === 0) return { values: [] };
+    const port = this.options.indicators();
+    if (!port) return { values: [], error: 'the indicator service is not running' };
+    try {
+      const { indicators } = port.list({ ids: [...ids], historyPoints: 0 });
+      return { values: indicators.map(({ id, title, value, unit, target, status, period }) => ({ id, title, value, unit, target, status, period })) };
+    } catch (error) {
+      return { values: [], error: (error as Error).message };
+    }
+  }
+
   /** The scenario's panel queries through the spatial index, and the sensors and cameras around the incident, for the report. */
   private async takeFigures(open: OpenRun): Promise<void> {
     const { run, definition } = open.doc;
@@ -564,7 +585,7 @@ export class ScenarioEngine implements ScenarioService {
       }
       nearby.sort((a, b) => a.distanceM - b.distanceM);
     }
-    const figures: ActivationFigures = { queries, nearby: nearby.slice(0, 200), radiusKm };
+    const figures: ActivationFigures = { queries, indicators: this.indicatorValues(definition.panels.indicators), nearby: nearby.slice(0, 200), radiusKm };
     this.store.save(open.doc, [{ kind: 'figures', actor: 'system', at: this.clock(), data: figures as unknown as Record<string, unknown> }], this.clock());
   }
 
