@@ -121,13 +121,55 @@ interface CellInfo {
   id: string;
   state: string;
   frames: number;
-  box: { x: number; y: number; width: number; height: number };
+  /**
+   * The part of the cell's picture (the video's contained frame, below the name overlay) inside
+   * this window, or null when none of it is: a grid spanning two windows has cells that show only
+   * a sliver (or just their letterbox bar) in one of them.
+   */
+  picture: { x: number; y: number; width: number; height: number } | null;
 }
 const cellsIn = (page: Page, gridId: string) =>
   page.evaluate(`[...document.querySelectorAll('[data-tile-id="${gridId}"] [data-camera-cell]')].map((el) => {
     const r = el.getBoundingClientRect();
-    return { id: el.dataset.cameraId, state: el.dataset.state, frames: Number(el.dataset.frames || 0), box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+    const video = [...el.querySelectorAll('video')].find((v) => v.videoWidth > 0);
+    let [x, y, w, h] = [r.x, r.y, r.width, r.height];
+    if (video) {
+      const scale = Math.min(r.width / video.videoWidth, r.height / video.videoHeight);
+      [w, h] = [video.videoWidth * scale, video.videoHeight * scale];
+      [x, y] = [r.x + (r.width - w) / 2, r.y + (r.height - h) / 2];
+    }
+    const x0 = Math.max(0, Math.ceil(x + 2)), x1 = Math.min(innerWidth, Math.floor(x + w - 2));
+    const y0 = Math.max(0, Math.ceil(y + h * 0.3)), y1 = Math.min(innerHeight, Math.floor(y + h - 2));
+    const picture = x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
+    return { id: el.dataset.cameraId, state: el.dataset.state, frames: Number(el.dataset.frames || 0), picture };
   })`) as Promise<CellInfo[]>;
+/** Enough of a picture in the window to judge it by a screenshot. */
+const judgeable = (c: CellInfo) => c.picture !== null && c.picture.width >= 64 && c.picture.height >= 32;
+
+/** What a camera cell holds, for the message of a failed picture check: its players, the element on top, the frame's brightness. */
+const DESCRIBE_CELL = (gridId: string, cameraId: string) => `(() => {
+  const cell = document.querySelector('[data-tile-id="${gridId}"] [data-camera-cell][data-camera-id="${cameraId}"]');
+  if (!cell) return 'no cell';
+  const r = cell.getBoundingClientRect();
+  const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height * 0.65);
+  const videos = [...cell.querySelectorAll('video')].map((v) => {
+    const cs = getComputedStyle(v);
+    let mean = null;
+    try {
+      const c = document.createElement('canvas');
+      c.width = 32; c.height = 18;
+      const g = c.getContext('2d');
+      g.drawImage(v, 0, 0, 32, 18);
+      const d = g.getImageData(0, 0, 32, 18).data;
+      let sum = 0;
+      for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+      mean = Math.round(sum / (d.length / 4));
+    } catch (e) { mean = String(e); }
+    const vr = v.getBoundingClientRect();
+    return { ready: v.readyState, paused: v.paused, t: v.currentTime, w: v.videoWidth, h: v.videoHeight, z: v.style.zIndex, vis: cs.visibility, op: cs.opacity, disp: cs.display, rect: [vr.x, vr.y, vr.width, vr.height].map(Math.round), frameMean: mean };
+  });
+  return { cell: [r.x, r.y, r.width, r.height].map(Math.round), state: cell.dataset.state, frames: cell.dataset.frames, frozen: cell.querySelector('canvas.camera-freeze')?.dataset.frozen, top: top ? top.tagName + '.' + top.className : null, videos, viewport: [innerWidth, innerHeight], visibility: document.visibilityState };
+})()`;
 
 describe('scenarios on the demo wall, from the console', () => {
   const dataDir = tempDir('ioc-wall-scenarios-');
@@ -205,32 +247,30 @@ describe('scenarios on the demo wall, from the console', () => {
             const key = `${id}/${c.id}`;
             const before = seen.get(key);
             seen.set(key, c.frames);
-            if (c.state === 'playing' && before !== undefined && c.frames > before && before > 0) return [id, p, c] as const;
+            if (c.state === 'playing' && judgeable(c) && before !== undefined && c.frames > before && before > 0) return [id, p, c] as const;
           }
         }
         return null;
       },
       500,
     );
-    // the picture part of the cell (below its name), within this window; the cell is read again for
-    // each screenshot (a loaded machine may re-lay the wall meanwhile)
-    const display = wall().wall.display;
+    // the cell is read again for each screenshot (a loaded machine may re-lay the wall meanwhile)
     let lit = 0;
     await waitFor(
       `${cell.id} showing a picture on ${windowId}`,
       20_000,
       async () => {
         const now = (await cellsIn(page, gridId)).find((c) => c.id === cell.id);
-        if (!now) return false;
-        const x0 = Math.max(0, Math.round(now.box.x + 2));
-        const y0 = Math.max(0, Math.round(now.box.y + now.box.height * 0.3));
-        const x1 = Math.min(display.width, Math.round(now.box.x + now.box.width - 2));
-        const y1 = Math.min(display.height, Math.round(now.box.y + now.box.height - 2));
-        lit = (await ink(page, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 })).lit;
+        if (!now || !judgeable(now)) return false;
+        lit = (await ink(page, now.picture!)).lit;
         return lit > 0.05;
       },
       1000,
-    ).catch(() => assert.fail(`${cell.id} shows a picture on ${windowId} (${(lit * 100).toFixed(1)}% lit)`));
+    ).catch(async () => {
+      await keepShot(page, `black-${cell.id}-${windowId}`);
+      const why = await page.evaluate(DESCRIBE_CELL(gridId, cell.id)).catch((e: unknown) => String(e));
+      assert.fail(`${cell.id} shows a picture on ${windowId} (${(lit * 100).toFixed(1)}% lit): ${JSON.stringify(why)}`);
+    });
     return tile.props.cameras;
   }
 
