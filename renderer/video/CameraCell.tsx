@@ -14,7 +14,7 @@ import { useCamera, useLive } from '../session/live-hooks.js';
 import { CameraEngine, type CameraState, type EngineStatus } from './engine.js';
 import { cameraHealthReporter } from './health.js';
 import { playerPool } from './pool.js';
-import { chooseStream, SNAPSHOT_REFRESH_MS, snapshotUrl, type StreamName, type StreamPreference } from './streams.js';
+import { chooseStream, pictureInView, SNAPSHOT_REFRESH_MS, snapshotUrl, type StreamName, type StreamPreference } from './streams.js';
 
 export interface CameraCellProps {
   tileId: string;
@@ -28,6 +28,8 @@ export interface CameraCellProps {
   onActivate?: (() => void) | undefined;
   maximized?: boolean;
 }
+
+const VIEW_THRESHOLDS = Array.from({ length: 101 }, (_, i) => i / 100);
 
 function subscribeVisibility(listener: () => void): () => void {
   document.addEventListener('visibilitychange', listener);
@@ -49,6 +51,13 @@ export const CameraCell = memo(function CameraCell({ tileId, slot, cameraId, pre
   const [granted, setGranted] = useState(false);
   const docVisible = useSyncExternalStore(subscribeVisibility, documentVisible, documentVisible);
 
+  // the picture's shape, for deciding whether the visible part of the cell shows any of it
+  const aspectRef = useRef(16 / 9);
+  const aspect = camera ? camera.streams.sub.width / camera.streams.sub.height : null;
+  useEffect(() => {
+    if (aspect) aspectRef.current = aspect;
+  }, [aspect]);
+
   useLayoutEffect(() => {
     const cell = cellRef.current;
     if (!cell) return;
@@ -59,7 +68,11 @@ export const CameraCell = memo(function CameraCell({ tileId, slot, cameraId, pre
       setSize((s) => (Math.abs(s.width - width) < 1 && Math.abs(s.height - height) < 1 ? s : { width, height }));
     });
     resize.observe(cell);
-    const intersect = new IntersectionObserver(([entry]) => setInView(entry?.isIntersecting ?? false), { threshold: 0 });
+    // fine thresholds: the observer reports again when the visible part crosses into the picture
+    const intersect = new IntersectionObserver(
+      ([entry]) => setInView(entry !== undefined && pictureInView(entry.boundingClientRect, entry.isIntersecting ? entry.intersectionRect : null, aspectRef.current)),
+      { threshold: VIEW_THRESHOLDS },
+    );
     intersect.observe(cell);
     return () => {
       resize.disconnect();

@@ -22,6 +22,35 @@ export function chooseStream(camera: Pick<LiveCamera, 'streams'>, preference: St
   return (fit ?? streams[streams.length - 1]!).name;
 }
 
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a frame of `aspect` (width / height) sits in `cell` under object-fit: contain. */
+export function containedPicture(cell: Box, aspect: number): Box {
+  if (!(aspect > 0) || cell.width <= 0 || cell.height <= 0) return cell;
+  const width = Math.min(cell.width, cell.height * aspect);
+  const height = width / aspect;
+  return { x: cell.x + (cell.width - width) / 2, y: cell.y + (cell.height - height) / 2, width, height };
+}
+
+/**
+ * Whether any of the cell's picture is in the visible part of the cell (`visible`: the
+ * intersection with the window, null when none). A camera grid spanning two displays leaves cells
+ * whose only part in one window is a letterbox bar a few pixels tall: a player there would decode
+ * 25 frames a second to show none of them.
+ */
+export function pictureInView(cell: Box, visible: Box | null, aspect: number): boolean {
+  if (!visible || visible.width <= 0 || visible.height <= 0) return false;
+  const picture = containedPicture(cell, aspect);
+  const overlapW = Math.min(picture.x + picture.width, visible.x + visible.width) - Math.max(picture.x, visible.x);
+  const overlapH = Math.min(picture.y + picture.height, visible.y + visible.height) - Math.max(picture.y, visible.y);
+  return overlapW >= 1 && overlapH >= 1;
+}
+
 /** `{base}/cameras/{id}/snapshot.jpg`, derived from a stream URL `{base}/cameras/{id}/main.m3u8`. */
 export function snapshotUrl(streamUrl: string): string | null {
   try {

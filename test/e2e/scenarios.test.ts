@@ -127,21 +127,26 @@ interface CellInfo {
    * a sliver (or just their letterbox bar) in one of them.
    */
   picture: { x: number; y: number; width: number; height: number } | null;
+  /** Its <video> elements (live players). */
+  players: number;
+  /** Any of its picture (letterbox bars aside) is inside this window. */
+  shows: boolean;
 }
 const cellsIn = (page: Page, gridId: string) =>
   page.evaluate(`[...document.querySelectorAll('[data-tile-id="${gridId}"] [data-camera-cell]')].map((el) => {
     const r = el.getBoundingClientRect();
+    const players = el.querySelectorAll('video').length;
     const video = [...el.querySelectorAll('video')].find((v) => v.videoWidth > 0);
-    let [x, y, w, h] = [r.x, r.y, r.width, r.height];
-    if (video) {
-      const scale = Math.min(r.width / video.videoWidth, r.height / video.videoHeight);
-      [w, h] = [video.videoWidth * scale, video.videoHeight * scale];
-      [x, y] = [r.x + (r.width - w) / 2, r.y + (r.height - h) / 2];
-    }
+    // every demo camera is 16:9
+    const [vw, vh] = video ? [video.videoWidth, video.videoHeight] : [16, 9];
+    const scale = Math.min(r.width / vw, r.height / vh);
+    const [w, h] = [vw * scale, vh * scale];
+    const [x, y] = [r.x + (r.width - w) / 2, r.y + (r.height - h) / 2];
     const x0 = Math.max(0, Math.ceil(x + 2)), x1 = Math.min(innerWidth, Math.floor(x + w - 2));
     const y0 = Math.max(0, Math.ceil(y + h * 0.3)), y1 = Math.min(innerHeight, Math.floor(y + h - 2));
     const picture = x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
-    return { id: el.dataset.cameraId, state: el.dataset.state, frames: Number(el.dataset.frames || 0), picture };
+    const shows = Math.min(x + w, innerWidth) - Math.max(x, 0) >= 1 && Math.min(y + h, innerHeight) - Math.max(y, 0) >= 1;
+    return { id: el.dataset.cameraId, state: el.dataset.state, frames: Number(el.dataset.frames || 0), picture, players, shows };
   })`) as Promise<CellInfo[]>;
 /** Enough of a picture in the window to judge it by a screenshot. */
 const judgeable = (c: CellInfo) => c.picture !== null && c.picture.width >= 64 && c.picture.height >= 32;
@@ -254,6 +259,11 @@ describe('scenarios on the demo wall, from the console', () => {
       },
       500,
     );
+    // a window plays only cells with some of their picture in it (not a cell whose letterbox bar is all it shows)
+    await waitFor(`no window playing a ${gridId} camera none of whose picture it shows`, 10_000, async () => {
+      for (const [, p] of pages) if ((await cellsIn(p, gridId)).some((c) => !c.shows && c.players > 0)) return false;
+      return true;
+    });
     // the cell is read again for each screenshot (a loaded machine may re-lay the wall meanwhile)
     let lit = 0;
     await waitFor(
