@@ -137,7 +137,8 @@ export async function run(args: string[]): Promise<object> {
     const cdpUrl = w.cdpUrl;
     const page = await waitFor(`the ${WINDOW} page`, 20_000, () => CdpSession.openPage(cdpUrl, (url) => url.includes(`window=${WINDOW}`)));
     pageCdp = page;
-    await waitFor('the page body', 10_000, () => page.evaluate<boolean>('document.body !== null'));
+    // the wall app up and painting (a page still loading may yet navigate, dropping the observer below)
+    await waitFor('the wall window painting', 60_000, () => page.evaluate<boolean>(`document.readyState === 'complete' && document.getElementById('wall')?.dataset.paintedRevision !== undefined`));
     const viewport = await page.evaluate<{ width: number; height: number; dpr: number }>('({ width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio })');
     await page.send('Performance.enable');
     browserCdp = await CdpSession.openBrowser(cdpUrl).catch(() => null);
