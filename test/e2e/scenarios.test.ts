@@ -31,6 +31,7 @@ import { parse } from 'yaml';
 import type { Tile, TileRect, WallState } from '../../native-bridge/contract.js';
 import type { ScenarioRun } from '../../native-bridge/scenario-run.js';
 import { openRuns } from '../../renderer/console/scenarios/view.js';
+import { containedPicture, pictureInView, type Box } from '../../renderer/video/streams.js';
 import { displaySlots, tileInDisplay } from '../../native-bridge/wall-geometry.js';
 import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { defaultScenariosDir, rendererDist } from '../../electron/node/project-paths.js';
@@ -132,22 +133,27 @@ interface CellInfo {
   /** Any of its picture (letterbox bars aside) is inside this window. */
   shows: boolean;
 }
-const cellsIn = (page: Page, gridId: string) =>
-  page.evaluate(`[...document.querySelectorAll('[data-tile-id="${gridId}"] [data-camera-cell]')].map((el) => {
+const cellsIn = async (page: Page, gridId: string): Promise<CellInfo[]> => {
+  const cells = (await page.evaluate(`[...document.querySelectorAll('[data-tile-id="${gridId}"] [data-camera-cell]')].map((el) => {
     const r = el.getBoundingClientRect();
-    const players = el.querySelectorAll('video').length;
     const video = [...el.querySelectorAll('video')].find((v) => v.videoWidth > 0);
-    // every demo camera is 16:9
-    const [vw, vh] = video ? [video.videoWidth, video.videoHeight] : [16, 9];
-    const scale = Math.min(r.width / vw, r.height / vh);
-    const [w, h] = [vw * scale, vh * scale];
-    const [x, y] = [r.x + (r.width - w) / 2, r.y + (r.height - h) / 2];
-    const x0 = Math.max(0, Math.ceil(x + 2)), x1 = Math.min(innerWidth, Math.floor(x + w - 2));
-    const y0 = Math.max(0, Math.ceil(y + h * 0.3)), y1 = Math.min(innerHeight, Math.floor(y + h - 2));
+    return {
+      id: el.dataset.cameraId, state: el.dataset.state, frames: Number(el.dataset.frames || 0), players: el.querySelectorAll('video').length,
+      box: { x: r.x, y: r.y, width: r.width, height: r.height }, aspect: video ? video.videoWidth / video.videoHeight : null,
+      window: { x: 0, y: 0, width: innerWidth, height: innerHeight },
+    };
+  })`)) as (Omit<CellInfo, 'picture' | 'shows'> & { box: Box; aspect: number | null; window: Box })[];
+  return cells.map(({ box, aspect: played, window, ...cell }) => {
+    const aspect = played ?? 16 / 9; // every demo camera is 16:9
+    const frame = containedPicture(box, aspect);
+    const x0 = Math.max(0, Math.ceil(frame.x + 2));
+    const x1 = Math.min(window.width, Math.floor(frame.x + frame.width - 2));
+    const y0 = Math.max(0, Math.ceil(frame.y + frame.height * 0.3));
+    const y1 = Math.min(window.height, Math.floor(frame.y + frame.height - 2));
     const picture = x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
-    const shows = Math.min(x + w, innerWidth) - Math.max(x, 0) >= 1 && Math.min(y + h, innerHeight) - Math.max(y, 0) >= 1;
-    return { id: el.dataset.cameraId, state: el.dataset.state, frames: Number(el.dataset.frames || 0), picture, players, shows };
-  })`) as Promise<CellInfo[]>;
+    return { ...cell, picture, shows: pictureInView(box, window, aspect) };
+  });
+};
 /** Enough of a picture in the window to judge it by a screenshot. */
 const judgeable = (c: CellInfo) => c.picture !== null && c.picture.width >= 64 && c.picture.height >= 32;
 
