@@ -1,8 +1,32 @@
 /**
- * Seams of the controller. Later work plugs roles, the tamper-evident audit log and standby
- * replication in here; the controller only knows these interfaces.
+ * The seams of the host. The core, its services and the runtime that composes them know each
+ * other only through these interfaces; later work plugs roles, the tamper-evident audit log and
+ * standby replication in here. Plain TypeScript: no Node, no DOM.
  */
-import type { Actor, Command, Preset, WallState } from '../../native-bridge/contract.js';
+import type {
+  Actor,
+  AreaAggregateInput,
+  AreaAggregateResult,
+  Command,
+  DatasetSummary,
+  EventOf,
+  FieldCommand,
+  GisImportRequest,
+  ImportProgress,
+  Preset,
+  RequestOf,
+  ResponseOf,
+  RunLogEntry,
+  ScenarioRequest,
+  ScenarioRun,
+  ScenariosPicture,
+  SpatialQueryInput,
+  SpatialQueryResult,
+  WallState,
+} from '../../native-bridge/contract.js';
+
+// ---------------------------------------------------------------------------------------------
+// Wall state
 
 /** Decides whether an actor may run a command; throws a "forbidden" ContractError if not. */
 export interface Authorizer {
@@ -23,4 +47,95 @@ export interface WallStore {
   commit(entry: JournalEntry, state: WallState, savedPreset?: Preset): void;
   journal(sinceRevision: number, limit: number): JournalEntry[];
   presets(): Preset[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services the core answers contract methods with (attached by the runtime)
+
+/** The spatial index answering gis.query / gis.aggregate and nearest cameras. */
+export interface SpatialQueryPort {
+  query(query: SpatialQueryInput): Promise<SpatialQueryResult>;
+  aggregateByArea(request: AreaAggregateInput): Promise<AreaAggregateResult>;
+}
+
+/** The GIS dataset store answering gis.datasets and gis.import. */
+export interface GisImportPort {
+  datasets(): DatasetSummary[];
+  /** Rejects with a ContractError: 'conflict' while another import runs, 'not-found', 'invalid' (a bad file, named with its feature). */
+  importFile(file: string, options: Omit<GisImportRequest, 'file'>, onProgress: (progress: ImportProgress) => void): Promise<DatasetSummary>;
+}
+
+/** The indicator service answering indicators.* and reporting their changes. */
+export interface IndicatorsPort {
+  list(request: RequestOf<'indicators.list'>): ResponseOf<'indicators.list'>;
+  history(request: RequestOf<'indicators.history'>): ResponseOf<'indicators.history'>;
+  onChanged(listener: (event: EventOf<'indicators.changed'>) => void): () => void;
+}
+
+/** A gateway's acknowledgement of a field command. */
+export interface FieldAck {
+  id: string;
+  status: 'done' | 'rejected';
+  detail?: string | undefined;
+  at: number;
+}
+
+/** How the host reaches the field (Titanic: persist, then deliver; acknowledged by id). */
+export interface FieldCommandPort {
+  /**
+   * Persists the command and starts delivering it; resolves once it is persisted (it is then
+   * retried until acknowledged, across restarts). Rejects with a ContractError when it cannot be.
+   */
+  send(gateway: string, command: FieldCommand): Promise<{ persistedAt: number }>;
+  /** The acknowledgement a command got, also one that came while nobody listened (before a restart). */
+  ackOf(id: string): FieldAck | undefined;
+  /** Every acknowledgement from now on, with the command it answers when the host still knows it. */
+  onAck(listener: (gateway: string, ack: FieldAck, command: FieldCommand | undefined) => void): () => void;
+}
+
+/** The scenario engine as the contract handlers use it. */
+export interface ScenarioService {
+  list(): ResponseOf<'scenarios.list'>;
+  picture(): ScenariosPicture;
+  activate(request: ScenarioRequest<'activate'>, actor: Actor): Promise<ScenarioRun>;
+  step(request: ScenarioRequest<'step'>, actor: Actor): ScenarioRun;
+  confirm(request: ScenarioRequest<'confirm'>, actor: Actor): ScenarioRun;
+  command(request: ScenarioRequest<'command'>, actor: Actor): Promise<{ run: ScenarioRun; commandId: string }>;
+  escalate(request: ScenarioRequest<'escalate'>, actor: Actor): ScenarioRun;
+  pause(request: ScenarioRequest<'pause'>, actor: Actor): ScenarioRun;
+  resume(request: ScenarioRequest<'resume'>, actor: Actor): ScenarioRun;
+  handover(request: ScenarioRequest<'handover'>, actor: Actor): ScenarioRun;
+  close(request: ScenarioRequest<'close'>, actor: Actor): ScenarioRun;
+  dismiss(request: ScenarioRequest<'dismiss'>, actor: Actor): void;
+  log(runId: string): RunLogEntry[];
+  report(runId: string): Promise<{ html: string; fileName: string }>;
+  /** Called after every change of suggestions or runs. */
+  onChange(listener: () => void): () => void;
+  /** The gateway link came or went (acknowledgements of scenario commands come through it). */
+  fieldAttached?(port: FieldCommandPort | null): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The embedded simulated province (plugged in by the launcher; the host never imports sim/)
+
+/** Where the simulated gateways reach the host, and the keys they use. */
+export interface SimulatorConnection {
+  endpoints: { updates: string; control: string };
+  hostPublicKey: string;
+  /** CURVE key pair of each simulated gateway, by gateway id (the host allow-lists their public keys). */
+  gatewayKeys: Record<string, { publicKey: string; secretKey: string }>;
+  rateScale: number;
+  incidentTimeScale: number;
+  cameraServer: { port: number } | false;
+  log(line: string): void;
+}
+
+export interface RunningSimulator {
+  stop(): Promise<void>;
+}
+
+/** A simulated province: its gateways (to allow-list) and a way to start them against a host. */
+export interface FieldSimulator {
+  gateways(): { id: string; name: string }[];
+  start(connection: SimulatorConnection): Promise<RunningSimulator>;
 }

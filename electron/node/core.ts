@@ -35,6 +35,7 @@ import {
 import { checkEvent, ContractServer, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
 import { displaySlots } from '../../native-bridge/wall-geometry.js';
 import { roleAuthorizer } from '../common/authorization.js';
+import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
@@ -66,68 +67,10 @@ export interface CoreSession extends ServerSession {
   close(): void;
 }
 
-/** What the core asks of the host's spatial index. */
-export interface SpatialQueryPort {
-  query(query: SpatialQueryInput): Promise<SpatialQueryResult>;
-  aggregateByArea(request: AreaAggregateInput): Promise<AreaAggregateResult>;
-}
-
-/** What the core asks of the host's GIS to list and import datasets (gis.datasets, gis.import). */
-export interface GisImportPort {
-  datasets(): DatasetSummary[];
-  /** Rejects with a ContractError: 'conflict' while another import runs, 'not-found', 'invalid' (a bad file, named with its feature). */
-  importFile(file: string, options: Omit<GisImportRequest, 'file'>, onProgress: (progress: ImportProgress) => void): Promise<DatasetSummary>;
-}
-
-/** What the core asks of the indicator service (electron/node/indicators) to answer indicators.* and report their changes. */
-export interface IndicatorsPort {
-  list(request: RequestOf<'indicators.list'>): ResponseOf<'indicators.list'>;
-  history(request: RequestOf<'indicators.history'>): ResponseOf<'indicators.history'>;
-  onChanged(listener: (event: EventOf<'indicators.changed'>) => void): () => void;
-}
-
 export interface PaintReport {
   windowId: WindowId;
   revision: number;
   at: number;
-}
-
-/** A gateway's acknowledgement of a field command. */
-export interface FieldAck {
-  id: string;
-  status: 'done' | 'rejected';
-  detail?: string | undefined;
-  at: number;
-}
-
-/** How the core reaches the field; attached by the host once its gateway link runs. */
-export interface FieldCommandPort {
-  /** Persists the command and starts delivering it (acknowledgements are reported by the host). */
-  send(gateway: string, command: FieldCommand): Promise<void>;
-  /** Every acknowledgement from a gateway, including those of commands sent before a restart. */
-  onAck?(listener: (gateway: string, ack: FieldAck) => void): () => void;
-}
-
-/** The scenario engine as the contract handlers use it (electron/node/scenarios/scenario-engine.ts). */
-export interface ScenarioService {
-  list(): ResponseOf<'scenarios.list'>;
-  picture(): ScenariosPicture;
-  activate(request: ScenarioRequest<'activate'>, actor: Actor): Promise<ScenarioRun>;
-  step(request: ScenarioRequest<'step'>, actor: Actor): ScenarioRun;
-  confirm(request: ScenarioRequest<'confirm'>, actor: Actor): ScenarioRun;
-  command(request: ScenarioRequest<'command'>, actor: Actor): Promise<{ run: ScenarioRun; commandId: string }>;
-  escalate(request: ScenarioRequest<'escalate'>, actor: Actor): ScenarioRun;
-  pause(request: ScenarioRequest<'pause'>, actor: Actor): ScenarioRun;
-  resume(request: ScenarioRequest<'resume'>, actor: Actor): ScenarioRun;
-  handover(request: ScenarioRequest<'handover'>, actor: Actor): ScenarioRun;
-  close(request: ScenarioRequest<'close'>, actor: Actor): ScenarioRun;
-  dismiss(request: ScenarioRequest<'dismiss'>, actor: Actor): void;
-  log(runId: string): RunLogEntry[];
-  report(runId: string): Promise<{ html: string; fileName: string }>;
-  /** Called after every change of suggestions or runs. */
-  onChange(listener: () => void): () => void;
-  /** The gateway link came or went (acknowledgements of scenario commands come through it). */
-  fieldAttached?(port: FieldCommandPort | null): void;
 }
 
 export interface Core {
@@ -396,7 +339,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not send commands to the field`);
     if (!port) throw new ContractError('not-found', 'this host has no gateway link');
     const command: FieldCommand = { id: randomUUID(), type: request.type, target: request.target, params: request.params, issuedAt: Date.now(), issuedBy: actor.id };
-    return port.send(request.gateway, command).then(() => ({ id: command.id, persistedAt: command.issuedAt }));
+    return port.send(request.gateway, command).then(({ persistedAt }) => ({ id: command.id, persistedAt }));
   }
   async function importGisData(actor: Actor, request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
     if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not import GIS data`);

@@ -69,10 +69,11 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
       const acked = hub.sendCommand(gateway, command);
       acked.catch(() => {}); // reported through onAck; a closing hub leaves it in the outbox
       // The outbox write happens synchronously inside sendCommand (Titanic: persist, then send).
-      if (outbox.get(command.id)) return Promise.resolve();
-      return acked.then(() => undefined, (error: Error) => Promise.reject(new ContractError('invalid', error.message, 'gateway')));
+      if (outbox.get(command.id)) return Promise.resolve({ persistedAt: Date.now() });
+      return acked.then(() => ({ persistedAt: Date.now() }), (error: Error) => Promise.reject(new ContractError('invalid', error.message, 'gateway')));
     },
-    onAck: (listener) => hub.onAck(listener),
+    ackOf: (id) => outbox.get(id)?.ack ?? undefined,
+    onAck: (listener) => hub.onAck((gateway, ack) => listener(gateway, ack, outbox.get(ack.id)?.command)),
   });
   // Every acknowledgement, including those of commands a previous host process sent, is told.
   hub.onAck((gatewayId, ack) => {

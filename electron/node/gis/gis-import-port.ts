@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { ContractError } from '../../../native-bridge/contract.js';
-import type { GisImportPort } from '../core.js';
+import type { GisImportPort } from '../../common/ports.js';
 import { COMMUNES_DATASET, type GisService } from './gis-service.js';
 import { GisImportError, importGisFile } from './import/import-gis-file.js';
 

@@ -36,9 +36,8 @@ import type { Scenario } from '../../../native-bridge/scenario-files.js';
 import type { IndicatorView } from '../../../native-bridge/indicators.js';
 import { TriggerEngine, type Clear, type Firing } from '../../common/trigger-engine.js';
 import type { AlertService } from '../alert-service.js';
-import type { FieldAck, FieldCommandPort, ScenarioService, SpatialQueryPort } from '../core.js';
+import type { FieldAck, FieldCommandPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
 import type { Db } from '../database.js';
-import { SqliteCommandOutbox } from '../gateway/command-outbox.js';
 import type { LayoutFileError } from '../layout-files.js';
 import type { LiveState } from '../live/live-state.js';
 import type { WallController } from '../wall-controller.js';
@@ -398,7 +397,8 @@ export class ScenarioEngine implements ScenarioService {
       this.save(open, [{ kind: 'resumed-after-restart', actor: 'system', at: now }]);
     }
     this.recent = this.store.recent(this.options.recentRuns ?? 20);
-    this.reconcileAcks();
+    const port = this.options.field();
+    if (port) this.reconcileAcks(port);
   }
 
   private save(open: OpenRun, lines: readonly LogLine[]): ScenarioRun {
@@ -710,22 +710,21 @@ export class ScenarioEngine implements ScenarioService {
     return doc ? { doc, firings: new Set(), graceUntil: null, figures: null } : undefined;
   }
 
-  /** The host's gateway link: acknowledgements come through it (and those that came while no engine listened, from its outbox). */
+  /** The host's gateway link: acknowledgements come through it (and those that came while no engine listened, by id). */
   fieldAttached(port: FieldCommandPort | null): void {
     this.unsubscribeAcks();
-    this.unsubscribeAcks = port?.onAck?.((_gateway, ack) => this.recordAck(ack.id, ack)) ?? (() => {});
-    if (port) this.reconcileAcks();
+    this.unsubscribeAcks = port?.onAck((_gateway, ack) => this.recordAck(ack.id, ack)) ?? (() => {});
+    if (port) this.reconcileAcks(port);
   }
 
-  private reconcileAcks(): void {
+  private reconcileAcks(port: FieldCommandPort): void {
     const waiting = [...this.commandRuns.keys()].filter((id) => {
       const open = this.runs.get(this.commandRuns.get(id)!);
       return open?.doc.run.steps.some((s) => s.command?.id === id && s.command.state === 'sent');
     });
     if (waiting.length === 0) return;
-    const outbox = new SqliteCommandOutbox(this.options.db);
     for (const id of waiting) {
-      const ack = outbox.get(id)?.ack;
+      const ack = port.ackOf(id);
       if (ack) this.recordAck(id, ack);
     }
   }

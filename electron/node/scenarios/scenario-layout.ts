@@ -5,7 +5,7 @@
  */
 import type { GeoPoint, LiveCamera, Preset, Tile, WallDefinition } from '../../../native-bridge/contract.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
-import type { SpatialQueryPort } from '../core.js';
+import type { SpatialQueryPort } from '../../common/ports.js';
 import { liveIdOf } from '../gis/field-points.js';
 import { nearestCameras } from '../live/cameras.js';
 
