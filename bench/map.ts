@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import { CdpSession } from '../electron/node/chromium-host/cdp.js';
 import { findChromium, headlessCompositing, launchWindow, waitForDevTools, type ChromiumWindow } from '../electron/node/chromium-host/chromium.js';
-import { createStaticServer } from '../electron/node/chromium-host/static-server.js';
+import { createStaticServer } from '../electron/node/http/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
 import type { Tile } from '../native-bridge/contract.js';
 import { SimGateway } from '../sim/gateway.js';

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * Bundles the host side with esbuild (the renderer is built by Vite into dist/renderer):
- *   electron/electron-main/main.ts    → dist/electron-main/main.cjs  Electron main, CJS
+ *   launch/electron-main.ts           → dist/electron-main/main.cjs  Electron main, CJS
  *   native-bridge/preload/preload.ts  → dist/preload/preload.cjs     sandboxed preload, one self-contained CJS file
- *   electron/node/chromium-host/start.ts, snapshot.ts → dist/host/*.js  plain Node, ESM
+ *   launch/start.ts, launch/snapshot.ts → dist/host/*.js              plain Node, ESM
  * Dependencies stay external (they ship in node_modules; native ones are rebuilt per runtime).
  *   electron/node/cache/cache-worker.ts → dist/{host,electron-main}/cache-worker.js  ESM worker thread
  *   electron/node/gis/spatial/spatial-worker.ts → dist/{host,electron-main}/spatial-worker.js  ESM worker thread
@@ -40,7 +40,7 @@ const importMetaUrlShim = {
 const builds = [
   {
     name: 'electron main',
-    entry: 'electron/electron-main/main.ts',
+    entry: 'launch/electron-main.ts',
     options: {
       ...importMetaUrlShim,
       outfile: 'dist/electron-main/main.cjs',
@@ -68,8 +68,8 @@ const builds = [
   // The telemetry cache's and the spatial index's worker threads load `cache-worker.js` /
   // `spatial-worker.js` beside the bundle that started them.
   ...[
-    ['chromium host start', 'electron/node/chromium-host/start.ts', 'dist/host/start.js'],
-    ['chromium host snapshot', 'electron/node/chromium-host/snapshot.ts', 'dist/host/snapshot.js'],
+    ['start (Electron or the Chromium host)', 'launch/start.ts', 'dist/host/start.js'],
+    ['snapshot', 'launch/snapshot.ts', 'dist/host/snapshot.js'],
     ['cache worker (host)', 'electron/node/cache/cache-worker.ts', 'dist/host/cache-worker.js'],
     ['cache worker (electron)', 'electron/node/cache/cache-worker.ts', 'dist/electron-main/cache-worker.js'],
     ['spatial worker (host)', 'electron/node/gis/spatial/spatial-worker.ts', 'dist/host/spatial-worker.js'],

@@ -135,7 +135,7 @@ export interface RunningSimulator {
 }
 
 /** A simulated province: its gateways (to allow-list) and a way to start them against a host. */
-export interface FieldSimulator {
+export interface FieldSimulator<S extends RunningSimulator = RunningSimulator> {
   gateways(): { id: string; name: string }[];
-  start(connection: SimulatorConnection): Promise<RunningSimulator>;
+  start(connection: SimulatorConnection): Promise<S>;
 }

@@ -1,24 +1,24 @@
 /**
  * The Electron shell: app lifecycle, one kiosk window per matched wall display plus the operator
  * console, the app:// protocol, screen events, and locking the windows down. Thin on purpose:
- * everything the wall does lives in the core (electron/node/core.ts), shared with the Chromium host.
+ * everything the wall does comes from the runtime (electron/node/runtime.ts), the same one the
+ * Chromium host runs; this file adds only windows and IPC.
  *
- * Bundled to dist/electron-main/main.cjs (package.json "main"). Options:
- *   --wall <file> | IOC_WALL_FILE   wall definition (default layouts/walls/demo.yaml)
+ * Started by launch/electron-main.ts, bundled to dist/electron-main/main.cjs (package.json
+ * "main"). It takes the same options as `npm start` (electron/node/runtime-options.ts: --wall,
+ * --gateways, --data-dir, --basemap, --listen, …; data in the app's userData folder by default), and
  *   IOC_ALLOWED_HOSTS=a,b           extra host names windows may fetch from (cameras by name)
  */
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, net, protocol, screen, session, type Display, type Rectangle, type WebPreferences } from 'electron';
 import { matchConsoleDisplay, matchDisplays } from '../common/display-match.js';
+import type { RunningSimulator } from '../common/ports.js';
 import { isAllowedRequestUrl } from '../common/url-policy.js';
 import type { WallDefinition, WindowId } from '../../native-bridge/contract.js';
-import { startCore, type Core } from '../node/core.js';
-import { createGisImportPort } from '../node/gis/gis-import-port.js';
-import { startGis, type GisService } from '../node/gis/gis-service.js';
-import { seedDemoIndicatorDatasets } from '../node/indicators/demo-datasets.js';
-import { startIndicators, type IndicatorService } from '../node/indicators/indicator-service.js';
+import { parseHostArgs, USAGE, type HostArgs } from '../node/runtime-options.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../node/runtime.js';
 import { createIpcPort, type IpcPort } from './ipc-port.js';
 
 const SCHEME = 'app';
@@ -39,54 +39,30 @@ function log(message: string): void {
   console.log(`ioc-wall: ${message}`);
 }
 
-function argValue(argv: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === name) return argv[i + 1];
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
-  }
-  return undefined;
-}
-
-function wallFileFromArgs(): string {
-  const given = argValue(process.argv, '--wall') ?? process.env.IOC_WALL_FILE;
-  if (!given) return join(layoutsRoot, 'walls', 'demo.yaml');
-  return isAbsolute(given) ? given : resolve(process.cwd(), given);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Before ready: one instance, sandbox everywhere, the app:// scheme
-
-const isPrimaryInstance = app.requestSingleInstanceLock();
-if (!isPrimaryInstance) app.exit(0); // the running instance shows its console (second-instance)
-app.enableSandbox();
-protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
-]);
-
-// Every web contents, including ones we did not create on purpose: no navigation away, no new
-// windows, no webviews.
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => {
-    if (!event.url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+/** Every web contents, including ones we did not create on purpose: no navigation away, no new windows, no webviews. */
+function lockDownContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => {
+      if (!event.url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    });
+    contents.on('will-frame-navigate', (event) => {
+      if (!event.isMainFrame && !event.url.startsWith(`${APP_ORIGIN}/`) && !event.url.startsWith('about:')) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  contents.on('will-frame-navigate', (event) => {
-    if (!event.isMainFrame && !event.url.startsWith(`${APP_ORIGIN}/`) && !event.url.startsWith('about:')) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+}
 
 // ---------------------------------------------------------------------------------------------
 // app:// serves dist/renderer and nothing else
 
-function registerAppProtocol(): void {
+function registerAppProtocol(gis: Runtime['gis']): void {
   protocol.handle(SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405 });
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-    if (gis && (url.pathname.startsWith('/basemap/') || url.pathname.startsWith('/gis/'))) {
+    if (url.pathname.startsWith('/basemap/') || url.pathname.startsWith('/gis/')) {
       const answer = await gis.handleHttp(url.pathname);
       return answer ? new Response(new Uint8Array(answer.body), { status: answer.status, headers: answer.headers }) : new Response('not found', { status: 404 });
     }
@@ -346,73 +322,83 @@ function intersects(a: Rectangle, b: Rectangle): boolean {
 // ---------------------------------------------------------------------------------------------
 // Lifecycle
 
-let core: Core | null = null;
-let gis: GisService | null = null;
-let indicators: IndicatorService | null = null;
-let ipc: IpcPort | null = null;
-let shell: Shell | null = null;
-let shutDown = false;
-let shuttingDown = false;
-
-async function start(): Promise<void> {
-  if (!isPrimaryInstance) return;
-  Menu.setApplicationMenu(null);
-  registerAppProtocol();
-  lockDownSession();
-  if (!existsSync(join(rendererRoot, 'index.html'))) throw new Error(`the renderer is not built (${rendererRoot}); run npm run build`);
-  if (!existsSync(preloadPath)) throw new Error(`the preload is not built (${preloadPath}); run npm run build`);
-
-  const wallFile = wallFileFromArgs();
-  core = await startCore({ wallFile, presetsDir: join(layoutsRoot, 'presets'), dataDir: app.getPath('userData'), host: 'electron', scenariosDir: join(layoutsRoot, 'scenarios') });
-  log(`wall "${core.wall.id}" from ${wallFile}; data in ${app.getPath('userData')}`);
-  gis = await startGis({ dataDir: app.getPath('userData'), live: core.live, basemapFile: process.env.IOC_WALL_BASEMAP, seedDemoDatasets: !app.isPackaged, log });
-  core.attachSpatial(gis.spatial);
-  core.attachGisImport(createGisImportPort(gis));
-  if (!app.isPackaged) await seedDemoIndicatorDatasets(gis.datasets, log);
-  indicators = startIndicators({ dir: join(layoutsRoot, 'indicators'), db: core.db, live: core.live, alerts: core.alerts, datasets: gis.datasets, log });
-  core.attachIndicators(indicators);
-  ipc = createIpcPort(core);
-  shell = new Shell(core.wall, ipc);
-  shell.layout();
-  screen.on('display-added', () => shell?.relayoutSoon());
-  screen.on('display-removed', () => shell?.relayoutSoon());
-  screen.on('display-metrics-changed', () => shell?.relayoutSoon());
+export interface ElectronShellOptions<S extends RunningSimulator> {
+  /** What the runtime starts from the parsed command line (launch/compose.ts). */
+  runtimeOptions(args: HostArgs, rendererDir: string, log: (line: string) => void): RuntimeOptions<S>;
 }
 
-async function shutdown(): Promise<void> {
-  shell?.closeAll();
-  ipc?.close();
-  core?.attachSpatial(null);
-  core?.attachGisImport(null);
-  core?.attachIndicators(null);
-  indicators?.close();
-  await gis?.close();
-  await core?.close();
-}
+export function runElectronShell<S extends RunningSimulator>(options: ElectronShellOptions<S>): void {
+  // Before ready: one instance, sandbox everywhere, the app:// scheme.
+  const isPrimaryInstance = app.requestSingleInstanceLock();
+  if (!isPrimaryInstance) {
+    app.exit(0); // the running instance shows its console (second-instance)
+    return;
+  }
+  app.enableSandbox();
+  protocol.registerSchemesAsPrivileged([
+    { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
+  ]);
+  lockDownContents();
 
-app.on('second-instance', () => shell?.showConsole());
-// Wall windows close when their display goes away; the app stays up and reopens them when it returns.
-app.on('window-all-closed', () => {});
-app.on('before-quit', (event) => {
-  if (shutDown) return;
-  event.preventDefault();
-  if (shuttingDown) return;
-  shuttingDown = true;
-  shutdown()
-    .catch((error: unknown) => console.error('ioc-wall: shutdown failed', error))
-    .finally(() => {
-      shutDown = true;
-      app.quit();
-    });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  let runtime: Runtime<S> | null = null;
+  let ipc: IpcPort | null = null;
+  let shell: Shell | null = null;
+  let shutDown = false;
+  let shuttingDown = false;
 
-app
-  .whenReady()
-  .then(start)
-  .catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`ioc-wall: cannot start: ${message}`);
-    if (app.isReady()) dialog.showErrorBox('IOC Wall', message);
-    app.exit(1);
+  const start = async (): Promise<void> => {
+    Menu.setApplicationMenu(null);
+    if (!existsSync(join(rendererRoot, 'index.html'))) throw new Error(`the renderer is not built (${rendererRoot}); run npm run build`);
+    if (!existsSync(preloadPath)) throw new Error(`the preload is not built (${preloadPath}); run npm run build`);
+    let args: HostArgs;
+    try {
+      // Unpackaged, argv is [electron, app folder, …options]; packaged, [app, …options].
+      args = parseHostArgs(process.argv.slice(app.isPackaged ? 1 : 2), process.env, { layoutsDir: layoutsRoot, dataDir: app.getPath('userData') });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${USAGE}`);
+    }
+    runtime = await startRuntime(options.runtimeOptions(args, rendererRoot, log));
+    log(`wall "${runtime.core.wall.id}" from ${args.wallFile}; data in ${args.dataDir}`);
+    registerAppProtocol(runtime.gis);
+    lockDownSession();
+    ipc = createIpcPort(runtime.core);
+    shell = new Shell(runtime.core.wall, ipc);
+    shell.layout();
+    screen.on('display-added', () => shell?.relayoutSoon());
+    screen.on('display-removed', () => shell?.relayoutSoon());
+    screen.on('display-metrics-changed', () => shell?.relayoutSoon());
+  };
+
+  const shutdown = async (): Promise<void> => {
+    shell?.closeAll();
+    ipc?.close();
+    await runtime?.close();
+  };
+
+  app.on('second-instance', () => shell?.showConsole());
+  // Wall windows close when their display goes away; the app stays up and reopens them when it returns.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
+    if (shuttingDown) return;
+    shuttingDown = true;
+    shutdown()
+      .catch((error: unknown) => console.error('ioc-wall: shutdown failed', error))
+      .finally(() => {
+        shutDown = true;
+        app.quit();
+      });
   });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`ioc-wall: cannot start: ${message}`);
+      if (app.isReady()) dialog.showErrorBox('IOC Wall', message);
+      app.exit(1);
+    });
+}

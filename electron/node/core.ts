@@ -12,23 +12,13 @@ import {
   tileLayoutIssues,
   windowId as windowIdSchema,
   type Actor,
-  type AreaAggregateInput,
-  type AreaAggregateResult,
-  type DatasetSummary,
   type EventName,
   type EventOf,
   type FieldCommand,
   type GisImportRequest,
   type ImportProgress,
   type NodeStatus,
-  type RequestOf,
   type ResponseOf,
-  type RunLogEntry,
-  type ScenarioRequest,
-  type ScenarioRun,
-  type ScenariosPicture,
-  type SpatialQueryInput,
-  type SpatialQueryResult,
   type WallDefinition,
   type WindowId,
 } from '../../native-bridge/contract.js';
@@ -45,7 +35,6 @@ import { LiveState } from './live/live-state.js';
 import { SnapshotPages } from './live/snapshot-pages.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
-import { ScenarioEngine, type ScenarioEngineOptions } from './scenarios/scenario-engine.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -55,10 +44,6 @@ export interface CoreOptions {
   nodeId?: string;
   /** How long a display window may be gone before it raises an alert. */
   windowLossAlertMs?: number;
-  /** layouts/scenarios: runs the scenario engine on them (absent = no engine; one may be attached later). */
-  scenariosDir?: string;
-  /** Timing of that engine (tests tick it by hand). */
-  scenarioTuning?: Pick<ScenarioEngineOptions, 'tickMs' | 'watch' | 'resumeGraceMs' | 'joinKm' | 'clock'>;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -84,8 +69,12 @@ export interface Core {
   attachIndicators(port: IndicatorsPort | null): void;
   /** The scenario engine answering scenarios.*; its changes go to every window as scenarios.changed. */
   attachScenarios(service: ScenarioService | null): void;
-  /** The engine startCore runs when given scenariosDir (closed with the core). */
-  scenarios: ScenarioEngine | null;
+  /** The services attached now (null = not running), for services that use each other through the core. */
+  attached: {
+    field(): FieldCommandPort | null;
+    spatial(): SpatialQueryPort | null;
+    indicators(): IndicatorsPort | null;
+  };
   controller: WallController;
   alerts: AlertService;
   live: LiveState;
@@ -368,10 +357,6 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     unsubscribeScenarios = service ? service.onChange(() => broadcast('scenarios.changed', service.picture())) : () => {};
     service?.fieldAttached?.(fieldPort);
   }
-  const ownScenarios = options.scenariosDir
-    ? new ScenarioEngine({ ...options.scenarioTuning, dir: options.scenariosDir, wall, controller, live, db, alerts, field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort })
-    : null;
-  attachScenarios(ownScenarios);
   const lossAlertMs = options.windowLossAlertMs ?? 5000;
   let presetsSeen = controller.presets().length;
   controller.onAccepted(() => {
@@ -405,7 +390,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeIndicators = port ? port.onChanged((event) => broadcast('indicators.changed', event)) : () => {};
     },
     attachScenarios,
-    scenarios: ownScenarios,
+    attached: { field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort },
     openSession(emit) {
       const ctx: SessionContext = { windowId: null, actor: null, emit };
       sessions.add(ctx);
@@ -436,7 +421,6 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeAlerts();
       unsubscribeLive();
       unsubscribeScenarios();
-      ownScenarios?.dispose();
       unsubscribeIndicators();
       live.close();
       for (const track of windows.values()) if (track.lossTimer) clearTimeout(track.lossTimer);

@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
 import { ContractError, type EventOf, type WallPatchEvent } from '../../native-bridge/contract.js';
 import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
-import { startCore } from '../../electron/node/core.js';
 import { startChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { defaultScenariosDir, rendererDist } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
+import { startScenarioCore } from '../support/scenario-core.js';
 import { connectNodeClient } from '../support/ws-client.js';
 
 interface Harness {
@@ -20,7 +20,7 @@ interface Harness {
 }
 
 async function inMemoryHarness(): Promise<Harness> {
-  const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium', scenariosDir: defaultScenariosDir, scenarioTuning: { watch: false } });
+  const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
   return {
     async connect() {
       const [clientPort, serverPort] = createInMemoryPortPair();
@@ -31,7 +31,7 @@ async function inMemoryHarness(): Promise<Harness> {
       transport.attach(clientPort);
       return { client: new ContractClient(transport), transport };
     },
-    close: () => core.close(),
+    close,
   };
 }
 

@@ -36,6 +36,8 @@ import { displaySlots, tileInDisplay } from '../../native-bridge/wall-geometry.j
 import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { defaultScenariosDir, rendererDist } from '../../electron/node/project-paths.js';
 import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engine.js';
+import { embeddedProvince } from '../../sim/embedded.js';
+import type { ProvinceHandle } from '../../sim/province.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { waitFor } from '../support/page-wait.js';
 import { attachWindows, detach, type Windows } from '../support/windows.js';
@@ -186,7 +188,7 @@ describe('scenarios on the demo wall, from the console', () => {
   const dataDir = tempDir('ioc-wall-scenarios-');
   /** The host's log, printed when a test fails. */
   const logs: string[] = [];
-  let host: ChromiumHost;
+  let host: ChromiumHost<ProvinceHandle>;
   let engine: ScenarioEngine;
   let windows: Windows;
   let console_: Page;
@@ -352,8 +354,8 @@ describe('scenarios on the demo wall, from the console', () => {
         gatewaysFile,
         `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\nsimulate: true\nincidentTimeScale: ${TIME_SCALE}\nsimulatedCameras: { serve: true, port: 0 }\n`,
       );
-      host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', log: (line) => logs.push(line) });
-      engine = host.core.scenarios!;
+      host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', simulator: embeddedProvince, log: (line) => logs.push(line) });
+      engine = host.scenarios;
       windows = await attachWindows({ runtime: host.runtime() });
       console_ = windows.console;
       await waitFor('the 16 simulated cameras in the live picture', 60_000, async () => host.core.live.cameraList().length >= 16, POLL_MS);
@@ -393,7 +395,7 @@ describe('scenarios on the demo wall, from the console', () => {
   it('flood: suggested in the banner, activated from the console, on every window; two people work the siren and the gateway acknowledges it; the wall reverts when the water recedes', TIMEOUT, async () => {
     const beforeTiles = await layoutNow();
     assert.equal(wall().activePreset, 'overview', 'the wall starts on its start preset');
-    const flood = host.field.province!.trigger('flood');
+    const flood = host.simulation!.trigger('flood');
     const run = await activateFromBanner('flood', /Cảnh báo, ứng phó ngập lụt/, 90_000);
     assert.equal(run.activatedBy, COMMANDER, 'the console names the person who activated it');
     assert.ok(run.incident, 'the run knows where the incident is');
@@ -457,7 +459,7 @@ describe('scenarios on the demo wall, from the console', () => {
   it('fire: fire-rescue activates itself on every window with the map and cameras at the scene, the console opens it, and the wall reverts when the fire is out', TIMEOUT, async () => {
     const beforeTiles = await layoutNow();
     // the fire's script goes on after the run clears (the trucks drive back): not waited for
-    void host.field.province!.trigger('fire').catch(() => {});
+    void host.simulation!.trigger('fire').catch(() => {});
     const run = await waitFor('fire-rescue active', 60_000, async () => activeRun('fire-rescue'), POLL_MS);
     assert.equal(run.activatedBy, 'system', 'started by its own trigger');
     console.log(`  fire-rescue activated itself (${elapsed()})`);
@@ -474,7 +476,7 @@ describe('scenarios on the demo wall, from the console', () => {
 
   it('traffic: the jam is suggested in the banner, activated from the console, on every window; the wall reverts when traffic flows', TIMEOUT, async () => {
     const beforeTiles = await layoutNow();
-    void host.field.province!.trigger('traffic').catch(() => {});
+    void host.simulation!.trigger('traffic').catch(() => {});
     const run = await activateFromBanner('traffic', /Chỉ huy giao thông linh hoạt khi ùn tắc/, 120_000);
     assert.equal(run.activatedBy, SECOND, 'activated by the person now at the console');
     await allWindowsPainted('the traffic layout', run.revision, scenarioTiles('traffic'));

@@ -11,7 +11,8 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import { ContractError, gatewaysConfig, type Actor, type LiveCamera, type LiveSensor, type StateItem, type Tile } from '../../native-bridge/contract.js';
-import { startCore, type Core, type CoreOptions } from '../../electron/node/core.js';
+import type { Core } from '../../electron/node/core.js';
+import type { ScenarioTuning } from '../../electron/node/scenarios/start-scenarios.js';
 import { startFieldLink, type FieldLink } from '../../electron/node/field/field-link.js';
 import { startIndicators } from '../../electron/node/indicators/indicator-service.js';
 import type { ItemChange } from '../../electron/node/gateway/gateway-hub.js';
@@ -21,6 +22,7 @@ import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engi
 import { loadScenarioDir } from '../../electron/node/scenarios/scenario-files.js';
 import { SimGateway } from '../../sim/gateway.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { startScenarioCore } from '../support/scenario-core.js';
 
 const scenariosDir = join(layoutsDir, 'scenarios');
 const operator: Actor = { id: 'console', role: 'operator' };
@@ -58,10 +60,10 @@ interface Rig {
 }
 
 /** A core running the engine (ticked by hand) on dataDir, and a field link with a simulated gw-thuy-van that sounds sirens. */
-async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: string }, tuning: NonNullable<CoreOptions['scenarioTuning']> = {}): Promise<Rig> {
+async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: string }, tuning: ScenarioTuning = {}): Promise<Rig> {
   const file = join(dataDir, 'gateways.yaml');
   writeFileSync(file, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\ngateways:\n  - { id: gw-thuy-van, name: Cổng thủy văn, publicKey: '${keyPair.publicKey}' }\n`);
-  const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium', scenariosDir, scenarioTuning: { tickMs: 0, watch: false, ...tuning } });
+  const { core, engine, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: scenariosDir, tickMs: 0, watch: false, ...tuning });
   const field = await startFieldLink(core, parseYamlFile(file, gatewaysConfig), dataDir, () => {});
   // the real indicator service on the shipped definitions: the report shows the scenario's indicators
   const indicators = startIndicators({ dir: join(layoutsDir, 'indicators'), db: core.db, live: core.live, alerts: core.alerts, log: () => {} });
@@ -81,7 +83,7 @@ async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: str
   await gateway.start();
   return {
     core,
-    engine: core.scenarios!,
+    engine,
     field,
     gateway,
     commands,
@@ -90,7 +92,7 @@ async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: str
       await field.close();
       core.attachIndicators(null);
       indicators.close();
-      await core.close();
+      await closeCore();
     },
   };
 }
@@ -307,9 +309,8 @@ describe('scenario engine', () => {
   });
 
   it('activates and closes every built-in scenario, each in one revision and back', { timeout: 30_000 }, async () => {
-    const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium', scenariosDir, scenarioTuning: { tickMs: 0, watch: false } });
+    const { core, engine, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' }, { dir: scenariosDir, tickMs: 0, watch: false });
     try {
-      const engine = core.scenarios!;
       const before = structuredClone(core.controller.current.tiles);
       for (const { name } of engine.list().scenarios) {
         const revision = core.controller.currentRevision;
@@ -321,14 +322,13 @@ describe('scenario engine', () => {
         assert.deepEqual(core.controller.current.tiles, before, name);
       }
     } finally {
-      await core.close();
+      await close();
     }
   });
 
   it('starts the Monday briefing by itself at 08:00 and keeps it until a person closes it', { timeout: 30_000 }, async () => {
-    const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium', scenariosDir, scenarioTuning: { tickMs: 0, watch: false, resumeGraceMs: 1000 } });
+    const { engine, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' }, { dir: scenariosDir, tickMs: 0, watch: false, resumeGraceMs: 1000 });
     try {
-      const engine = core.scenarios!;
       const monday8 = Date.UTC(2025, 8, 15, 1, 0); // Monday 15/09/2025 08:00 in Asia/Ho_Chi_Minh
       engine.tick(monday8 - 60_000);
       engine.tick(monday8 + 30_000);
@@ -339,7 +339,7 @@ describe('scenario engine', () => {
       engine.tick(Date.now() + 10_000);
       assert.equal(engine.picture().runs.find((r) => r.runId === run.runId)?.state, 'active', 'a schedule has nothing to clear');
     } finally {
-      await core.close();
+      await close();
     }
   });
 
@@ -348,9 +348,8 @@ describe('scenario engine', () => {
     const dir = join(dataDir, 'scenarios');
     mkdirSync(dir);
     copyFileSync(join(scenariosDir, 'flood.yaml'), join(dir, 'flood.yaml'));
-    const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium', scenariosDir: dir });
+    const { core, engine, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir });
     try {
-      const engine = core.scenarios!;
       assert.deepEqual(engine.list().scenarios.map((s) => s.name), ['flood']);
       const text = readFileSync(join(dir, 'flood.yaml'), 'utf8');
       writeFileSync(join(dir, 'flood.yaml'), text.replace('forSeconds: 30', 'forSeconds: -5').replace('vi: Cảnh báo, ứng phó ngập lụt', 'vi: Ngập lụt (sửa)'));
@@ -371,7 +370,7 @@ describe('scenario engine', () => {
       const fire = await until(() => engine.picture().runs.find((r) => r.scenario === 'fire-rescue'), 'fire-rescue started by the fire it learnt of', 10_000);
       assert.deepEqual(fire.incident, { lon: 106.9048, lat: 10.9531, eventId: 'ev-chay-1' });
     } finally {
-      await core.close();
+      await close();
     }
   });
 });

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import { gatewaysConfig, type Actor, type Tile } from '../../native-bridge/contract.js';
-import { startCore, type Core } from '../../electron/node/core.js';
+import type { Core } from '../../electron/node/core.js';
 import { startFieldLink, type FieldLink } from '../../electron/node/field/field-link.js';
 import { startGis, type GisService } from '../../electron/node/gis/gis-service.js';
 import { parseYamlFile } from '../../electron/node/layout-files.js';
@@ -20,6 +20,7 @@ import { defaultScenariosDir } from '../../electron/node/project-paths.js';
 import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engine.js';
 import { demoGatewayDefinitions, startProvince, type ProvinceHandle } from '../../sim/province.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { startScenarioCore } from '../support/scenario-core.js';
 
 const operator: Actor = { id: 'console', role: 'operator' };
 
@@ -39,14 +40,14 @@ async function demo(incidentTimeScale: number): Promise<Demo> {
   const file = join(dataDir, 'gateways.yaml');
   const list = demoGatewayDefinitions().map((g) => `  - { id: ${g.id}, name: '${g.name}', publicKey: '${keys[g.id]!.publicKey}' }`);
   writeFileSync(file, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\ngateways:\n${list.join('\n')}\n`);
-  const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium', scenariosDir: defaultScenariosDir, scenarioTuning: { watch: false } });
+  const { core, engine, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
   const field = await startFieldLink(core, parseYamlFile(file, gatewaysConfig), dataDir, () => {});
   const gis = await startGis({ dataDir, live: core.live, seedDemoDatasets: true, log: () => {} });
   core.attachSpatial(gis.spatial);
   const province = await startProvince({ endpoints: field.endpoints, hostPublicKey: field.hostPublicKey, gatewayKeys: keys, incidentTimeScale, rateScale: 10, reportEverySeconds: 0 });
   return {
     core,
-    engine: core.scenarios!,
+    engine,
     field,
     gis,
     province,
@@ -55,7 +56,7 @@ async function demo(incidentTimeScale: number): Promise<Demo> {
       await field.close();
       core.attachSpatial(null);
       await gis.close();
-      await core.close();
+      await closeCore();
     },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Wires the field into the core: gateway hub (ZeroMQ) → telemetry cache (SQLite worker) and live
  * state (windows) and alerts; on start, the last known state comes from the cache at once, so the
- * wall is drawn with every gateway offline. Optionally runs the embedded simulated province.
+ * wall is drawn with every gateway offline. Runs the simulated province it is handed (the launcher
+ * plugs it in; the host never imports sim/).
  */
 import { join } from 'node:path';
 import { ContractError, type GatewayLink, type GatewaysConfig, type StateItem } from '../../../native-bridge/contract.js';
-import { demoGatewayDefinitions, startProvince, type ProvinceHandle } from '../../../sim/province.js';
+import type { FieldSimulator, RunningSimulator } from '../../common/ports.js';
 import { TelemetryCache } from '../cache/cache-client.js';
 import type { Core } from '../core.js';
 import { SqliteCommandOutbox } from '../gateway/command-outbox.js';
@@ -13,10 +14,11 @@ import { GatewayHub, type GatewayConfig, type ItemChange } from '../gateway/gate
 import { loadOrCreateKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
 
-export interface FieldLink {
+export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
   hub: GatewayHub;
   cache: TelemetryCache;
-  province: ProvinceHandle | null;
+  /** The simulated province started against this link, if one was handed over. */
+  simulation: S | null;
   endpoints: { updates: string; control: string };
   hostPublicKey: string;
   close(): Promise<void>;
@@ -34,9 +36,15 @@ function raiseEventAlerts(core: Core, gatewayId: string, changes: readonly ItemC
   }
 }
 
-export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir: string, log: GatewayLog): Promise<FieldLink> {
+export async function startFieldLink<S extends RunningSimulator = RunningSimulator>(
+  core: Core,
+  config: GatewaysConfig,
+  dataDir: string,
+  log: GatewayLog,
+  simulator: FieldSimulator<S> | null = null,
+): Promise<FieldLink<S>> {
   const keyPair = loadOrCreateKeyPair(join(dataDir, 'keys', 'host-curve.json'));
-  const simulated = config.simulate ? demoGatewayDefinitions() : [];
+  const simulated = simulator?.gateways() ?? [];
   const simKeys = Object.fromEntries(simulated.map((g) => [g.id, loadOrCreateKeyPair(join(dataDir, 'keys', 'sim', `${g.id}.json`))]));
   const gateways: GatewayConfig[] = [...config.gateways, ...simulated.map((g) => ({ id: g.id, name: g.name, publicKey: simKeys[g.id]!.publicKey }))];
 
@@ -90,29 +98,28 @@ export async function startFieldLink(core: Core, config: GatewaysConfig, dataDir
   const linkRefresh = setInterval(() => hub.links().forEach((link) => core.live.setLink(link)), 1000);
   linkRefresh.unref();
 
-  let province: ProvinceHandle | null = null;
-  if (config.simulate) {
-    province = await startProvince({
-      endpoints,
-      hostPublicKey: keyPair.publicKey,
-      gatewayKeys: simKeys,
-      rateScale: config.simulationRate,
-      incidentTimeScale: config.incidentTimeScale,
-      cameraServer: config.simulatedCameras.serve ? { port: config.simulatedCameras.port } : false,
-      log: (line) => log({ level: 'info', msg: line }),
-    });
-  }
+  const simulation = simulator
+    ? await simulator.start({
+        endpoints,
+        hostPublicKey: keyPair.publicKey,
+        gatewayKeys: simKeys,
+        rateScale: config.simulationRate,
+        incidentTimeScale: config.incidentTimeScale,
+        cameraServer: config.simulatedCameras.serve ? { port: config.simulatedCameras.port } : false,
+        log: (line) => log({ level: 'info', msg: line }),
+      })
+    : null;
 
   return {
     hub,
     cache,
-    province,
+    simulation,
     endpoints,
     hostPublicKey: keyPair.publicKey,
     async close() {
       clearInterval(linkRefresh);
       core.attachField(null);
-      await province?.stop();
+      await simulation?.stop();
       await hub.close();
       await cache.flush().catch(() => {});
       await cache.close();

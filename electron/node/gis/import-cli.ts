@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImportCliResult, ImportPhase, ImportProgress } from '../../../native-bridge/gis-datasets.js';
-import { defaultDataDir } from '../chromium-host/cli-options.js';
+import { defaultDataDir } from '../runtime-options.js';
 import { GIS_DATABASE_FILE, openDatasetStore } from './dataset-store.js';
 import { importGisFile } from './import/import-gis-file.js';
 

@@ -2,9 +2,9 @@
  * `npm start`: Electron when its binary is installed, else the Chromium host, saying so plainly.
  */
 import { spawn } from 'node:child_process';
-import { findElectronBinary } from '../electron-binary.js';
-import { projectRoot } from '../project-paths.js';
-import { runChromiumHost } from './run.js';
+import { findElectronBinary } from '../electron/node/electron-binary.js';
+import { projectRoot } from '../electron/node/project-paths.js';
+import { runChromiumHost } from './chromium-host.js';
 
 const argv = process.argv.slice(2);
 const electron = argv.includes('--chromium') ? null : findElectronBinary();

@@ -1,31 +1,48 @@
-/** Command-line options shared by `npm start`, the Chromium host and `npm run snapshot`. */
+/**
+ * The one parser of a wall host's options: `npm start`, the Chromium host, the Electron shell and
+ * `npm run snapshot` all read their command line (and environment) here, so both hosts accept the
+ * same flags and fill in the same defaults.
+ */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultGatewaysFile, defaultPresetsDir, defaultWallFile } from '../project-paths.js';
-import type { WindowMode } from './chromium.js';
+import type { WindowMode } from './chromium-host/chromium.js';
+import { layoutsDir as projectLayoutsDir } from './project-paths.js';
 
-export interface HostCliOptions {
+export interface HostArgs {
   wallFile: string;
   presetsDir: string;
+  indicatorsDir: string;
+  scenariosDir: string;
   gatewaysFile: string;
   dataDir: string;
   /** undefined = the bundled demo base map. */
   basemapFile: string | undefined;
+  /** Chromium host windows ('none' = serve only, display PCs connect on their own). The Electron shell opens its own. */
   windows: WindowMode | 'none';
-  listenHost: string;
+  /** Address to serve the wall on; undefined when not given (the Chromium host then uses loopback, the Electron shell does not serve). */
+  listenHost: string | undefined;
   port: number;
+  /** `npm run snapshot`: where the PNGs go. */
   out: string | undefined;
+  /** `npm start`: the Chromium host even when Electron is installed. */
+  chromium: boolean;
+}
+
+/** What differs between hosts: where the layouts are (packaged Electron keeps them beside the app) and the default data folder. */
+export interface HostDefaults {
+  layoutsDir: string;
+  dataDir: string;
 }
 
 export const USAGE = `Options:
   --wall <file.yaml>     wall definition (default layouts/walls/demo.yaml, or IOC_WALL_FILE)
   --presets <dir>        preset folder (default layouts/presets)
-  --gateways <file.yaml> edge gateways and the embedded simulator (default layouts/gateways/demo.yaml)
+  --gateways <file.yaml> edge gateways and whether the embedded simulated province runs (default layouts/gateways/demo.yaml)
   --data-dir <dir>       database and window profiles (default $XDG_DATA_HOME/ioc-wall, or IOC_WALL_DATA)
   --basemap <file>       base map vector tiles, .mbtiles or .pmtiles (default the bundled demo, or IOC_WALL_BASEMAP)
-  --windows <mode>       auto | app | headless | none (default auto: app windows when a display exists)
-  --listen <address>     address to serve on (default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
+  --windows <mode>       Chromium host: auto | app | headless | none (default auto: app windows when a display exists)
+  --listen <address>     address to serve the wall on (Chromium host default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
   --port <n>             port (default: a free one)
   --chromium             use the Chromium host even when Electron is installed`;
 
@@ -39,7 +56,8 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) || process.platform === 'win32' || process.platform === 'darwin';
 }
 
-export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): HostCliOptions {
+/** Throws an Error whose message names the bad flag; callers print it with USAGE. */
+export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.env, defaults: HostDefaults = { layoutsDir: projectLayoutsDir, dataDir: defaultDataDir(env) }): HostArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -49,7 +67,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       'data-dir': { type: 'string' },
       basemap: { type: 'string' },
       windows: { type: 'string', default: 'auto' },
-      listen: { type: 'string', default: '127.0.0.1' },
+      listen: { type: 'string' },
       port: { type: 'string', default: '0' },
       out: { type: 'string' },
       chromium: { type: 'boolean', default: false },
@@ -61,15 +79,19 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not "${values.port}"`);
   const basemap = values.basemap ?? env.IOC_WALL_BASEMAP;
+  const layouts = defaults.layoutsDir;
   return {
-    wallFile: resolve(values.wall ?? env.IOC_WALL_FILE ?? defaultWallFile),
-    presetsDir: resolve(values.presets ?? defaultPresetsDir),
-    gatewaysFile: resolve(values.gateways ?? defaultGatewaysFile),
-    dataDir: values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir(env),
+    wallFile: resolve(values.wall ?? env.IOC_WALL_FILE ?? join(layouts, 'walls', 'demo.yaml')),
+    presetsDir: resolve(values.presets ?? join(layouts, 'presets')),
+    indicatorsDir: join(layouts, 'indicators'),
+    scenariosDir: join(layouts, 'scenarios'),
+    gatewaysFile: resolve(values.gateways ?? join(layouts, 'gateways', 'demo.yaml')),
+    dataDir: values['data-dir'] ? resolve(values['data-dir']) : defaults.dataDir,
     basemapFile: basemap ? resolve(basemap) : undefined,
     windows: mode === 'auto' ? (hasDisplay(env) ? 'app' : 'headless') : (mode as WindowMode | 'none'),
     listenHost: values.listen,
     port,
     out: values.out,
+    chromium: values.chromium,
   };
 }

@@ -4,11 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadWallFile } from '../layout-files.js';
-import { rendererDist } from '../project-paths.js';
-import { parseHostArgs, USAGE } from './cli-options.js';
-import { runtimeFile, startChromiumHost, type RuntimeInfo } from './host.js';
-import { captureWall } from './wall-capture.js';
+import { runtimeFile, startChromiumHost, type RuntimeInfo } from '../electron/node/chromium-host/host.js';
+import { captureWall } from '../electron/node/chromium-host/wall-capture.js';
+import { loadWallFile } from '../electron/node/layout-files.js';
+import { rendererDist } from '../electron/node/project-paths.js';
+import { parseHostArgs, USAGE } from '../electron/node/runtime-options.js';
+import { chromiumHostOptions } from './compose.js';
 
 function runningHost(file: string): RuntimeInfo | null {
   if (!existsSync(file)) return null;
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     return;
   }
   console.error('ioc-wall: no running wall found; starting it headless for the snapshot…');
-  const host = await startChromiumHost({ ...options, windows: 'headless', rendererDir: rendererDist, log: () => {} });
+  const host = await startChromiumHost(chromiumHostOptions({ ...options, windows: 'headless' }, rendererDist, () => {}));
   try {
     const result = await captureWall(host.core.wall, host.runtime().windows, folder);
     console.log(`ioc-wall: wrote ${result.files.length} PNGs to ${result.folder}`);

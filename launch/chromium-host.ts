@@ -1,7 +1,8 @@
-/** Runs the Chromium host until SIGINT/SIGTERM, printing where its console is. */
-import { rendererDist } from '../project-paths.js';
-import { parseHostArgs, USAGE } from './cli-options.js';
-import { startChromiumHost } from './host.js';
+/** The Chromium host's entry (from launch/start.ts): runs it until SIGINT/SIGTERM, printing where its console is. */
+import { startChromiumHost } from '../electron/node/chromium-host/host.js';
+import { rendererDist } from '../electron/node/project-paths.js';
+import { parseHostArgs, USAGE } from '../electron/node/runtime-options.js';
+import { chromiumHostOptions } from './compose.js';
 
 export async function runChromiumHost(argv: string[]): Promise<void> {
   let options;
@@ -11,7 +12,7 @@ export async function runChromiumHost(argv: string[]): Promise<void> {
     console.error(`ioc-wall: ${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const host = await startChromiumHost({ ...options, rendererDir: rendererDist });
+  const host = await startChromiumHost(chromiumHostOptions(options, rendererDist));
   const info = host.runtime();
   const lines = [
     `ioc-wall: wall "${host.core.wall.id}" (${host.core.wall.rows}×${host.core.wall.columns}) is running on the Chromium host.`,

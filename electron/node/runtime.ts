@@ -1,0 +1,102 @@
+/**
+ * The one composition root of a wall host. Both hosts call startRuntime — the Chromium host
+ * (electron/node/chromium-host) and the Electron shell (electron/electron-main) — and add only their
+ * windows and their transport. Everything a wall host runs is started here, in this order, and
+ * closed in reverse by close():
+ *   core (wall, database, controller, alerts, sessions) → gateway link (ZeroMQ hub, telemetry
+ *   cache, the embedded simulated province when the gateways file asks for it) → GIS (datasets,
+ *   base map, spatial index) → indicators → scenarios → HTTP/WebSocket serving (when asked).
+ */
+import { gatewaysConfig, type GatewaysConfig } from '../../native-bridge/contract.js';
+import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
+import { newLaunchToken, startCore, type Core } from './core.js';
+import { startFieldLink, type FieldLink } from './field/field-link.js';
+import { createGisImportPort } from './gis/gis-import-port.js';
+import { startGis, type GisService } from './gis/gis-service.js';
+import { startWallServer, type WallServer } from './http/wall-server.js';
+import { seedDemoIndicatorDatasets } from './indicators/demo-datasets.js';
+import { startIndicators, type IndicatorService } from './indicators/indicator-service.js';
+import { parseYamlFile } from './layout-files.js';
+import { startScenarios, type ScenarioTuning } from './scenarios/start-scenarios.js';
+import type { ScenarioEngine } from './scenarios/scenario-engine.js';
+
+export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> {
+  host: 'electron' | 'chromium';
+  wallFile: string;
+  presetsDir: string;
+  indicatorsDir: string;
+  scenariosDir: string;
+  gatewaysFile: string;
+  dataDir: string;
+  /** The base map (MBTiles or PMTiles); the bundled demo base map when absent. */
+  basemapFile?: string | undefined;
+  /** The embedded simulated province, run when the gateways file says `simulate: true`. */
+  simulator?: FieldSimulator<S> | undefined;
+  /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
+  serve: { listenHost: string; port: number; rendererDir: string } | null;
+  scenarioTuning?: ScenarioTuning;
+  log?: (line: string) => void;
+}
+
+export interface Runtime<S extends RunningSimulator = RunningSimulator> {
+  core: Core;
+  field: FieldLink;
+  /** The running simulated province, when the gateways file asked for one. */
+  simulation: S | null;
+  gis: GisService;
+  indicators: IndicatorService;
+  scenarios: ScenarioEngine;
+  /** Null when the runtime was started without `serve`. */
+  server: WallServer | null;
+  /** The per-launch WebSocket token (in the window URLs' fragment). */
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startRuntime<S extends RunningSimulator = RunningSimulator>(options: RuntimeOptions<S>): Promise<Runtime<S>> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const fieldConfig: GatewaysConfig = parseYamlFile(options.gatewaysFile, gatewaysConfig);
+  if (fieldConfig.simulate && !options.simulator) {
+    throw new Error(`${options.gatewaysFile} asks for the embedded simulated province (simulate: true), but this host was started without one`);
+  }
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+  try {
+    const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: options.host });
+    closers.push(() => core.close());
+    const simulator = fieldConfig.simulate ? (options.simulator ?? null) : null;
+    const field = await startFieldLink<S>(core, fieldConfig, options.dataDir, (entry) => log(JSON.stringify(entry)), simulator);
+    closers.push(() => field.close());
+    // The demo province's datasets come with the simulated province, never with real gateways.
+    const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
+    closers.push(() => gis.close());
+    core.attachSpatial(gis.spatial);
+    core.attachGisImport(createGisImportPort(gis));
+    closers.push(() => {
+      core.attachSpatial(null);
+      core.attachGisImport(null);
+    });
+    if (fieldConfig.simulate) await seedDemoIndicatorDatasets(gis.datasets, log);
+    const indicators = startIndicators({ dir: options.indicatorsDir, db: core.db, live: core.live, alerts: core.alerts, datasets: gis.datasets, log });
+    closers.push(() => indicators.close());
+    core.attachIndicators(indicators);
+    closers.push(() => core.attachIndicators(null));
+    const scenarios = startScenarios(core, { dir: options.scenariosDir, ...options.scenarioTuning });
+    closers.push(() => {
+      core.attachScenarios(null);
+      scenarios.dispose();
+    });
+    const token = newLaunchToken();
+    let server: WallServer | null = null;
+    if (options.serve) {
+      server = await startWallServer(core, { ...options.serve, token, route: (pathname) => gis.handleHttp(pathname), log });
+      closers.push(() => server!.close());
+    }
+    return { core, field, simulation: field.simulation, gis, indicators, scenarios, server, token, close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}
