@@ -5,12 +5,17 @@
 import {
   contract,
   ContractError,
+  type Actor,
+  type EventAudience,
+  type MethodAccess,
+  type Role,
   envelope,
   MAX_MESSAGE_BYTES,
   parseOrThrow,
   type Envelope,
   type EventName,
   type EventOf,
+  type Contract,
   type MethodName,
   type RequestOf,
   type ResponseOf,
@@ -38,7 +43,7 @@ export class ContractClient {
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {
-    const schema = contract.events[event];
+    const schema = contract.events[event].payload;
     return this.transport.subscribe(event, (raw) => {
       const parsed = schema.safeParse(raw);
       if (parsed.success) listener(parsed.data as EventOf<E>);
@@ -51,21 +56,62 @@ export class ContractClient {
   }
 }
 
-export type Handlers<Ctx> = {
-  [M in MethodName]: (request: z.infer<(typeof contract.methods)[M]['request']>, ctx: Ctx) => Promise<ResponseOf<M>> | ResponseOf<M>;
+/** The roles each access level admits (null = anyone, before session.hello too). */
+export const accessRoles: Readonly<Record<MethodAccess, readonly Role[] | null>> = {
+  open: null,
+  window: ['operator', 'display', 'system'],
+  console: ['operator', 'system'],
+};
+/** The roles each event audience reaches. */
+export const audienceRoles: Readonly<Record<EventAudience, readonly Role[]>> = {
+  windows: accessRoles.window!,
+  console: accessRoles.console!,
 };
 
-/** Validates a request, runs its handler, validates the response. Bad input never reaches a handler. */
+/** Throws 'forbidden', naming the method, unless the actor may call it (contract.methods[method].access). */
+export function checkAccess(method: MethodName, actor: Actor | null): void {
+  const access = contract.methods[method].access;
+  const roles = accessRoles[access];
+  if (roles === null) return;
+  if (!actor) throw new ContractError('forbidden', `${method}: call session.hello first`, 'method');
+  if (!roles.includes(actor.role)) throw new ContractError('forbidden', `${method} is for the operator console only; ${actor.id} (${actor.role}) may not call it`, 'method');
+}
+
+/** Whether an event goes to a connection of this actor (contract.events[event].audience). */
+export function receives(event: EventName, actor: Actor | null): boolean {
+  return actor !== null && audienceRoles[contract.events[event].audience].includes(actor.role);
+}
+
+type AccessOf<M extends MethodName> = Contract['methods'][M]['access'];
+
+/** A handler gets the validated request, the connection's context and, past an 'open' method, the actor the access check admitted. */
+export type Handlers<Ctx> = {
+  [M in MethodName]: (
+    request: z.infer<Contract['methods'][M]['request']>,
+    ctx: Ctx,
+    actor: AccessOf<M> extends 'open' ? Actor | null : Actor,
+  ) => Promise<ResponseOf<M>> | ResponseOf<M>;
+};
+
+/**
+ * Checks access, validates the request, runs its handler, validates the response. A caller the
+ * method's access does not admit, and bad input, never reach a handler.
+ */
 export class ContractServer<Ctx> {
-  constructor(private readonly handlers: Handlers<Ctx>) {}
+  constructor(
+    private readonly handlers: Handlers<Ctx>,
+    private readonly actorOf: (ctx: Ctx) => Actor | null,
+  ) {}
 
   async handle(method: string, payload: unknown, ctx: Ctx): Promise<unknown> {
     if (!Object.hasOwn(contract.methods, method)) throw new ContractError('unknown-method', `unknown method "${method}"`, 'method');
     const name = method as MethodName;
+    const actor = this.actorOf(ctx);
+    checkAccess(name, actor);
     const spec = contract.methods[name];
     const request = parseOrThrow(spec.request, payload, `request ${name}`, ['payload']);
-    const handler = this.handlers[name] as (request: unknown, ctx: Ctx) => unknown;
-    const response = await handler(request, ctx);
+    const handler = this.handlers[name] as (request: unknown, ctx: Ctx, actor: Actor | null) => unknown;
+    const response = await handler(request, ctx, actor);
     const checked = spec.response.safeParse(response);
     if (!checked.success) throw new ContractError('internal', `host produced an invalid ${name} response`);
     return checked.data;
@@ -74,7 +120,7 @@ export class ContractServer<Ctx> {
 
 /** Validates an event payload before it is sent, so a host bug cannot push bad data to windows. */
 export function checkEvent<E extends EventName>(event: E, payload: EventOf<E>): EventOf<E> {
-  return parseOrThrow(contract.events[event], payload, `event ${event}`) as EventOf<E>;
+  return parseOrThrow(contract.events[event].payload, payload, `event ${event}`) as EventOf<E>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -458,15 +458,27 @@ const scenarioRunResponse = z.strictObject({ run: scenarioRun });
 
 const empty = z.strictObject({});
 
+/**
+ * Who may call a method, checked by ContractServer before the request is even parsed:
+ *  - 'open': anyone on a connection (only session.hello, which binds the connection to a window);
+ *  - 'window': any window after session.hello;
+ *  - 'console': the operator console (and the host itself), never a display window.
+ */
+export type MethodAccess = 'open' | 'window' | 'console';
+/** Who receives an event: every window after hello, or the console only. */
+export type EventAudience = 'windows' | 'console';
+
 export const contract = {
   methods: {
     'session.hello': {
+      access: 'open',
       request: z.strictObject({ window: windowId }),
       /** Binds this connection to a window; the wall itself then comes from wall.resync. */
       response: z.strictObject({ windowId, actor, status: nodeStatus }),
     },
     /** Patches since a revision when the host still has them all, else a full snapshot (sinceRevision 0 = always). */
     'wall.resync': {
+      access: 'window',
       request: z.strictObject({ sinceRevision: z.int().min(0) }),
       response: z.discriminatedUnion('kind', [
         z.strictObject({ kind: z.literal('patches'), revision: z.int(), events: z.array(wallPatchEvent) }),
@@ -474,24 +486,29 @@ export const contract = {
       ]),
     },
     'wall.execute': {
+      access: 'console',
       request: z.strictObject({ command }),
       response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }),
     },
     'presets.list': {
+      access: 'window',
       request: empty,
       response: z.strictObject({
         presets: z.array(z.strictObject({ name: slug, title: localizedText, source: z.enum(['file', 'database']), tiles: z.int() })),
       }),
     },
     'window.painted': {
+      access: 'window',
       request: z.strictObject({ revision: z.int().min(0) }),
       response: empty,
     },
     'alerts.list': {
+      access: 'window',
       request: empty,
       response: z.strictObject({ alerts: z.array(alert) }),
     },
     'alerts.ack': {
+      access: 'console',
       request: z.strictObject({ id: z.string().min(1) }),
       response: empty,
     },
@@ -501,6 +518,7 @@ export const contract = {
      * acknowledgement arrives later as an alert.
      */
     'field.command': {
+      access: 'console',
       request: z.strictObject({
         gateway: z.string().min(1).max(128),
         type: fieldCommand.shape.type,
@@ -511,25 +529,30 @@ export const contract = {
     },
     /** The N nearest cameras within a radius of a point (incident, map pick, scenario). */
     'cameras.nearest': {
+      access: 'window',
       request: z.strictObject({ location: geoPoint, radiusKm: z.number().positive().max(500), limit: z.int().min(1).max(64) }),
       response: z.strictObject({ cameras: z.array(z.strictObject({ id: z.string(), name: z.string(), distanceM: z.number() })) }),
     },
     /** A window reports its camera tiles' liveness; the host keeps it and alerts on long outages. */
     'cameras.health': {
+      access: 'window',
       request: z.strictObject({ reports: z.array(cameraHealth).max(256) }),
       response: empty,
     },
     /** Field items (sensors, cameras, incidents, objects, reports) in a shape, with figures by group. */
     'gis.query': {
+      access: 'window',
       request: spatialQuery,
       response: spatialQueryResult,
     },
     /** Counts per commune (every commune, zeros included): the choropleth and the per-commune figures. */
     'gis.aggregate': {
+      access: 'window',
       request: areaAggregateRequest,
       response: areaAggregateResult,
     },
     'gis.datasets': {
+      access: 'window',
       request: empty,
       response: z.strictObject({ datasets: z.array(datasetSummary) }),
     },
@@ -538,66 +561,71 @@ export const contract = {
      * answered once done. Console only; one import at a time ('conflict' otherwise).
      */
     'gis.import': {
+      access: 'console',
       request: gisImportRequest,
       response: z.strictObject({ importId: z.string(), dataset: datasetSummary }),
     },
     /** Scenario definitions (layouts/scenarios) with the layout each applies, and the files that failed to load. */
     'scenarios.list': {
+      access: 'window',
       request: empty,
       response: z.strictObject({ scenarios: z.array(scenarioSummary), errors: z.array(scenarioFileError) }),
     },
     /** Current suggestions, runs still on the wall and the recent ones over (same payload as scenarios.changed). */
     'scenarios.runs': {
+      access: 'window',
       request: empty,
       response: scenariosPicture,
     },
     /** Applies the scenario to the whole wall as one revision; the same scenario and incident again gives the same run. */
-    'scenarios.activate': { request: scenarioRequests.activate, response: scenarioRunResponse },
+    'scenarios.activate': { access: 'console', request: scenarioRequests.activate, response: scenarioRunResponse },
     /** Marks a step done (or not); a step that needs confirmation then waits for another person's scenarios.confirm. */
-    'scenarios.step': { request: scenarioRequests.step, response: scenarioRunResponse },
+    'scenarios.step': { access: 'console', request: scenarioRequests.step, response: scenarioRunResponse },
     /** A second person (not the one who did the step) confirms it. */
-    'scenarios.confirm': { request: scenarioRequests.confirm, response: scenarioRunResponse },
+    'scenarios.confirm': { access: 'console', request: scenarioRequests.confirm, response: scenarioRunResponse },
     /** Sends the step's field command (once; again only after a rejection); its acknowledgement updates the run. */
-    'scenarios.command': { request: scenarioRequests.command, response: z.strictObject({ run: scenarioRun, commandId: z.string() }) },
+    'scenarios.command': { access: 'console', request: scenarioRequests.command, response: z.strictObject({ run: scenarioRun, commandId: z.string() }) },
     /** To the given level, or the next one. */
-    'scenarios.escalate': { request: scenarioRequests.escalate, response: scenarioRunResponse },
-    'scenarios.pause': { request: scenarioRequests.pause, response: scenarioRunResponse },
-    'scenarios.resume': { request: scenarioRequests.resume, response: scenarioRunResponse },
-    'scenarios.handover': { request: scenarioRequests.handover, response: scenarioRunResponse },
+    'scenarios.escalate': { access: 'console', request: scenarioRequests.escalate, response: scenarioRunResponse },
+    'scenarios.pause': { access: 'console', request: scenarioRequests.pause, response: scenarioRunResponse },
+    'scenarios.resume': { access: 'console', request: scenarioRequests.resume, response: scenarioRunResponse },
+    'scenarios.handover': { access: 'console', request: scenarioRequests.handover, response: scenarioRunResponse },
     /** Ends the run and restores the layout the wall had before it. */
-    'scenarios.close': { request: scenarioRequests.close, response: scenarioRunResponse },
+    'scenarios.close': { access: 'console', request: scenarioRequests.close, response: scenarioRunResponse },
     /** Drops a suggestion; the same incident is not suggested again until its trigger clears. */
-    'scenarios.dismiss': { request: scenarioRequests.dismiss, response: empty },
-    'scenarios.log': { request: scenarioRequests.log, response: z.strictObject({ entries: z.array(runLogEntry) }) },
+    'scenarios.dismiss': { access: 'console', request: scenarioRequests.dismiss, response: empty },
+    'scenarios.log': { access: 'window', request: scenarioRequests.log, response: z.strictObject({ entries: z.array(runLogEntry) }) },
     /** The after-action report: one self-contained HTML page (timeline, figures, map). */
-    'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
+    'scenarios.report': { access: 'window', request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {
+      access: 'window',
       request: empty,
       response: liveSnapshot,
     },
     /** More of a snapshot's objects, as of that snapshot's seq ('not-found' once the cursor expired: take a new snapshot). */
     'live.objects': {
+      access: 'window',
       request: z.strictObject({ cursor: z.string().max(64), offset: z.int().min(0) }),
       response: z.strictObject({ objects: z.array(liveObject).max(LIVE_OBJECTS_PER_FRAME) }),
     },
     /** Indicators (layouts/indicators) with value, status, target, per-commune figures and recent history; and the sector groups. */
-    'indicators.list': { request: indicatorsListRequest, response: indicatorsListResponse },
+    'indicators.list': { access: 'window', request: indicatorsListRequest, response: indicatorsListResponse },
     /** Indicator histories over a time range, for charts (bucket means past maxPoints). */
-    'indicators.history': { request: indicatorsHistoryRequest, response: indicatorsHistoryResponse },
+    'indicators.history': { access: 'window', request: indicatorsHistoryRequest, response: indicatorsHistoryResponse },
   },
   events: {
-    'wall.patch': wallPatchEvent,
-    'alerts.changed': z.strictObject({ alerts: z.array(alert) }),
-    'status.changed': nodeStatus,
-    'presets.changed': empty,
-    'gis.import.progress': gisImportProgressEvent,
+    'wall.patch': { payload: wallPatchEvent, audience: 'windows' },
+    'alerts.changed': { payload: z.strictObject({ alerts: z.array(alert) }), audience: 'windows' },
+    'status.changed': { payload: nodeStatus, audience: 'windows' },
+    'presets.changed': { payload: empty, audience: 'windows' },
+    'gis.import.progress': { payload: gisImportProgressEvent, audience: 'console' },
     /** Whenever a suggestion or run changes; to every window. */
-    'scenarios.changed': scenariosPicture,
+    'scenarios.changed': { payload: scenariosPicture, audience: 'windows' },
     /** Indicators whose value or status changed, at most about once a second; to every window. */
-    'indicators.changed': indicatorsChangedEvent,
+    'indicators.changed': { payload: indicatorsChangedEvent, audience: 'windows' },
     /** Coalesced per window, at most ~10 a second. */
-    'live.batch': liveBatch,
+    'live.batch': { payload: liveBatch, audience: 'windows' },
   },
 } as const;
 
@@ -606,7 +634,7 @@ export type MethodName = keyof Contract['methods'];
 export type EventName = keyof Contract['events'];
 export type RequestOf<M extends MethodName> = z.input<Contract['methods'][M]['request']>;
 export type ResponseOf<M extends MethodName> = z.infer<Contract['methods'][M]['response']>;
-export type EventOf<E extends EventName> = z.infer<Contract['events'][E]>;
+export type EventOf<E extends EventName> = z.infer<Contract['events'][E]['payload']>;
 
 export const methodNames = Object.keys(contract.methods) as MethodName[];
 export const eventNames = Object.keys(contract.events) as EventName[];

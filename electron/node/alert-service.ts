@@ -33,7 +33,6 @@ export class AlertService {
   }
 
   acknowledge(id: string, actor: Actor): void {
-    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not acknowledge alerts`);
     const result = this.db.prepare('UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_by IS NULL').run(actor.id, this.clock(), id);
     if (result.changes === 0) {
       const exists = this.db.prepare('SELECT 1 FROM alerts WHERE id = ?').get(id);

@@ -22,7 +22,7 @@ import {
   type WallDefinition,
   type WindowId,
 } from '../../native-bridge/contract.js';
-import { checkEvent, ContractServer, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
+import { checkEvent, ContractServer, receives, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
 import { displaySlots } from '../../native-bridge/wall-geometry.js';
 import { roleAuthorizer } from '../common/authorization.js';
 import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
@@ -81,13 +81,16 @@ export interface Core {
   cameraHealth: CameraHealthBoard;
   db: Db;
   databaseFile: string;
-  openSession(emit: Emit): CoreSession;
+  /** A connection's session; with enrolledAs it may only say hello as that window (a window is what it was opened as). */
+  openSession(emit: Emit, options?: { enrolledAs?: WindowId }): CoreSession;
   onPainted(listener: (report: PaintReport) => void): () => void;
   status(): NodeStatus;
   close(): Promise<void>;
 }
 
 interface SessionContext {
+  /** The window this connection was opened for, when its transport knows (Electron IPC); it may say hello only as that window. */
+  enrolledAs: WindowId | null;
   windowId: WindowId | null;
   actor: Actor | null;
   emit: Emit;
@@ -178,9 +181,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     })),
   });
 
-  const broadcast = <E extends EventName>(event: E, payload: EventOf<E>, onlyTo?: WindowId) => {
+  /** To every session the event's audience (declared in the contract) reaches. */
+  const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
     const checked = checkEvent(event, payload);
-    for (const session of sessions) if (session.windowId && (onlyTo === undefined || session.windowId === onlyTo)) session.emit(event, checked);
+    for (const session of sessions) if (receives(event, session.actor)) session.emit(event, checked);
   };
   const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
   const unsubscribeAlerts = alerts.onChange(() => broadcast('alerts.changed', { alerts: alerts.list() }));
@@ -190,26 +194,19 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     if (batch.links) broadcastStatus();
   });
 
-  const requireHello = (ctx: SessionContext): Actor => {
-    if (!ctx.actor) throw new ContractError('forbidden', 'call session.hello first');
-    return ctx.actor;
-  };
   let scenarioService: ScenarioService | null = null;
   let unsubscribeScenarios = (): void => {};
   const requireScenarios = (): ScenarioService => {
     if (!scenarioService) throw new ContractError('not-found', 'this host runs no scenario engine');
     return scenarioService;
   };
-  /** Display windows show scenarios; only the console (and the host itself) acts on them. */
-  const scenarioActor = (ctx: SessionContext): Actor => {
-    const actor = requireHello(ctx);
-    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} (display) may not act on scenarios`);
-    return actor;
-  };
 
+  // Who may call what is declared per method in the contract and checked by ContractServer before
+  // a handler runs: no handler checks roles itself.
   const handlers: Handlers<SessionContext> = {
     'session.hello': ({ window }, ctx) => {
       const id = parseOrThrow(windowIdSchema, window, 'window', ['window']);
+      if (ctx.enrolledAs !== null && id !== ctx.enrolledAs) throw new ContractError('forbidden', `this connection was opened for window "${ctx.enrolledAs}", not "${id}"`, 'window');
       const track = windows.get(id);
       if (!track) throw new ContractError('not-found', `window "${id}" is not part of wall "${wall.id}"`, 'window');
       if (ctx.windowId !== id) {
@@ -224,17 +221,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       broadcastStatus();
       return { windowId: id, actor: ctx.actor, status: status() };
     },
-    'wall.resync': ({ sinceRevision }, ctx) => {
-      requireHello(ctx);
-      return controller.resync(sinceRevision);
-    },
-    'wall.execute': ({ command }, ctx) => controller.execute(command, requireHello(ctx)),
-    'presets.list': (_request, ctx) => {
-      requireHello(ctx);
-      return { presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) };
-    },
+    'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
+    'wall.execute': ({ command }, _ctx, actor) => controller.execute(command, actor),
+    'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
     'window.painted': ({ revision }, ctx) => {
-      requireHello(ctx);
       const id = ctx.windowId!;
       const track = windows.get(id)!;
       const at = Date.now();
@@ -243,95 +233,55 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       paintListeners.forEach((l) => l({ windowId: id, revision, at }));
       return {};
     },
-    'alerts.list': (_request, ctx) => {
-      requireHello(ctx);
-      return { alerts: alerts.list() };
-    },
-    'alerts.ack': ({ id }, ctx) => {
-      alerts.acknowledge(id, requireHello(ctx));
+    'alerts.list': () => ({ alerts: alerts.list() }),
+    'alerts.ack': ({ id }, _ctx, actor) => {
+      alerts.acknowledge(id, actor);
       return {};
     },
-    'cameras.nearest': async ({ location, radiusKm, limit }, ctx) => {
-      requireHello(ctx);
+    'cameras.nearest': async ({ location, radiusKm, limit }) => {
       if (!spatialPort) return { cameras: nearestCameras(live.cameraList(), location, radiusKm, limit) };
       const { items } = await spatialPort.query({ shape: { type: 'radius', lon: location.lon, lat: location.lat, radiusM: radiusKm * 1000 }, filter: { layers: ['camera'] }, groupBy: [], limit });
       const names = new Map(live.cameraList().map((c) => [c.id, c.name]));
       return { cameras: items.map((item) => ({ id: liveIdOf(item.id), name: names.get(liveIdOf(item.id)) ?? item.id, distanceM: item.distanceM ?? 0 })) };
     },
-    'gis.query': (query, ctx) => {
-      requireHello(ctx);
-      return requireSpatial().query(query);
-    },
-    'gis.aggregate': (request, ctx) => {
-      requireHello(ctx);
-      return requireSpatial().aggregateByArea(request);
-    },
-    'gis.datasets': (_request, ctx) => {
-      requireHello(ctx);
-      return { datasets: requireGisImport().datasets() };
-    },
-    'gis.import': (request, ctx) => importGisData(requireHello(ctx), request),
-    'indicators.list': (request, ctx) => {
-      requireHello(ctx);
-      return requireIndicators().list(request);
-    },
-    'indicators.history': (request, ctx) => {
-      requireHello(ctx);
-      return requireIndicators().history(request);
-    },
+    'gis.query': (query) => requireSpatial().query(query),
+    'gis.aggregate': (request) => requireSpatial().aggregateByArea(request),
+    'gis.datasets': () => ({ datasets: requireGisImport().datasets() }),
+    'gis.import': (request) => importGisData(request),
+    'indicators.list': (request) => requireIndicators().list(request),
+    'indicators.history': (request) => requireIndicators().history(request),
     'cameras.health': ({ reports }, ctx) => {
-      requireHello(ctx);
       cameraHealth.report(ctx.windowId!, reports);
       return {};
     },
-    'field.command': (request, ctx) => sendFieldCommand(fieldPort, requireHello(ctx), request),
-    'live.snapshot': (_request, ctx) => {
-      requireHello(ctx);
-      return snapshotPages.split(live.snapshot());
-    },
-    'live.objects': ({ cursor, offset }, ctx) => {
-      requireHello(ctx);
-      return { objects: snapshotPages.page(cursor, offset) };
-    },
-    'scenarios.list': (_request, ctx) => {
-      requireHello(ctx);
-      return requireScenarios().list();
-    },
-    'scenarios.runs': (_request, ctx) => {
-      requireHello(ctx);
-      return requireScenarios().picture();
-    },
-    'scenarios.activate': async (request, ctx) => ({ run: await requireScenarios().activate(request, scenarioActor(ctx)) }),
-    'scenarios.step': (request, ctx) => ({ run: requireScenarios().step(request, scenarioActor(ctx)) }),
-    'scenarios.confirm': (request, ctx) => ({ run: requireScenarios().confirm(request, scenarioActor(ctx)) }),
-    'scenarios.command': (request, ctx) => requireScenarios().command(request, scenarioActor(ctx)),
-    'scenarios.escalate': (request, ctx) => ({ run: requireScenarios().escalate(request, scenarioActor(ctx)) }),
-    'scenarios.pause': (request, ctx) => ({ run: requireScenarios().pause(request, scenarioActor(ctx)) }),
-    'scenarios.resume': (request, ctx) => ({ run: requireScenarios().resume(request, scenarioActor(ctx)) }),
-    'scenarios.handover': (request, ctx) => ({ run: requireScenarios().handover(request, scenarioActor(ctx)) }),
-    'scenarios.close': (request, ctx) => ({ run: requireScenarios().close(request, scenarioActor(ctx)) }),
-    'scenarios.dismiss': (request, ctx) => {
-      requireScenarios().dismiss(request, scenarioActor(ctx));
+    'field.command': (request, _ctx, actor) => sendFieldCommand(fieldPort, actor, request),
+    'live.snapshot': () => snapshotPages.split(live.snapshot()),
+    'live.objects': ({ cursor, offset }) => ({ objects: snapshotPages.page(cursor, offset) }),
+    'scenarios.list': () => requireScenarios().list(),
+    'scenarios.runs': () => requireScenarios().picture(),
+    'scenarios.activate': async (request, _ctx, actor) => ({ run: await requireScenarios().activate(request, actor) }),
+    'scenarios.step': (request, _ctx, actor) => ({ run: requireScenarios().step(request, actor) }),
+    'scenarios.confirm': (request, _ctx, actor) => ({ run: requireScenarios().confirm(request, actor) }),
+    'scenarios.command': (request, _ctx, actor) => requireScenarios().command(request, actor),
+    'scenarios.escalate': (request, _ctx, actor) => ({ run: requireScenarios().escalate(request, actor) }),
+    'scenarios.pause': (request, _ctx, actor) => ({ run: requireScenarios().pause(request, actor) }),
+    'scenarios.resume': (request, _ctx, actor) => ({ run: requireScenarios().resume(request, actor) }),
+    'scenarios.handover': (request, _ctx, actor) => ({ run: requireScenarios().handover(request, actor) }),
+    'scenarios.close': (request, _ctx, actor) => ({ run: requireScenarios().close(request, actor) }),
+    'scenarios.dismiss': (request, _ctx, actor) => {
+      requireScenarios().dismiss(request, actor);
       return {};
     },
-    'scenarios.log': ({ runId }, ctx) => {
-      requireHello(ctx);
-      return { entries: requireScenarios().log(runId) };
-    },
-    'scenarios.report': ({ runId }, ctx) => {
-      requireHello(ctx);
-      return requireScenarios().report(runId);
-    },
+    'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
+    'scenarios.report': ({ runId }) => requireScenarios().report(runId),
   };
-  const server = new ContractServer(handlers);
+  const server = new ContractServer(handlers, (ctx) => ctx.actor);
   function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: { gateway: string; type: FieldCommand['type']; target: string; params: FieldCommand['params'] }) {
-    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not send commands to the field`);
     if (!port) throw new ContractError('not-found', 'this host has no gateway link');
     const command: FieldCommand = { id: randomUUID(), type: request.type, target: request.target, params: request.params, issuedAt: Date.now(), issuedBy: actor.id };
     return port.send(request.gateway, command).then(({ persistedAt }) => ({ id: command.id, persistedAt }));
   }
-  async function importGisData(actor: Actor, request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
-    if (actor.role === 'display') throw new ContractError('forbidden', `${actor.id} may not import GIS data`);
+  async function importGisData(request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
     const port = requireGisImport();
     const importId = randomUUID();
     // only an import that got going is reported: a refused one ('conflict', 'not-found') is the caller's answer alone
@@ -340,14 +290,14 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     try {
       const dataset = await port.importFile(file, importOptions, (progress) => {
         last = progress;
-        broadcast('gis.import.progress', { importId, ...progress, state: 'running' }, 'console');
+        broadcast('gis.import.progress', { importId, ...progress, state: 'running' });
       });
-      broadcast('gis.import.progress', { importId, file, phase: 'write', done: dataset.features, total: dataset.features, state: 'done', dataset }, 'console');
+      broadcast('gis.import.progress', { importId, file, phase: 'write', done: dataset.features, total: dataset.features, state: 'done', dataset });
       const { name, features, sourceFile } = dataset;
       alerts.raise('info', 'gis', { vi: `Đã nhập dữ liệu GIS "${name}": ${features} đối tượng từ ${sourceFile}`, en: `Imported GIS dataset "${name}": ${features} features from ${sourceFile}` });
       return { importId, dataset };
     } catch (error) {
-      if (last) broadcast('gis.import.progress', { importId, ...last, state: 'failed', message: error instanceof ContractError ? error.message : 'internal error' }, 'console');
+      if (last) broadcast('gis.import.progress', { importId, ...last, state: 'failed', message: error instanceof ContractError ? error.message : 'internal error' });
       throw error;
     }
   }
@@ -391,8 +341,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     attachScenarios,
     attached: { field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort },
-    openSession(emit) {
-      const ctx: SessionContext = { windowId: null, actor: null, emit };
+    openSession(emit, options = {}) {
+      const ctx: SessionContext = { enrolledAs: options.enrolledAs ?? null, windowId: null, actor: null, emit };
       sessions.add(ctx);
       return {
         handle: (method, payload) => server.handle(method, payload, ctx),

@@ -6,24 +6,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
+import { PortClientTransport } from '../../native-bridge/channel.js';
 import { ContractError, type GisImportProgressEvent, type WindowId } from '../../native-bridge/contract.js';
-import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../electron/node/gis/dataset-store.js';
 import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
 import { demoPresetsDir, demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
+import { connectInMemory, rejectsWith } from '../support/harness.js';
 
 const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
-
-async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof ContractError, String(error));
-    assert.equal(error.code, code, error.message);
-    if (field) assert.equal(error.field, field, error.message);
-    return true;
-  });
-}
 
 describe('gis.import through the core', () => {
   const dir = tempDir('ioc-wall-gis-contract-');
@@ -44,14 +35,8 @@ describe('gis.import through the core', () => {
 
   /** A window that said hello, and the gis.import.progress events it received. */
   async function open(window: WindowId) {
-    const [clientPort, serverPort] = createInMemoryPortPair();
-    const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload));
-    serverPort.onClose(() => session.close());
-    serveOverPort(session, serverPort);
-    const transport = new PortClientTransport();
-    transport.attach(clientPort);
+    const { client, transport } = connectInMemory(core);
     transports.push(transport);
-    const client = new ContractClient(transport);
     const progress: GisImportProgressEvent[] = [];
     client.on('gis.import.progress', (event) => progress.push(event));
     await client.call('session.hello', { window });

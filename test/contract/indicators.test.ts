@@ -5,22 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
-import { ContractError, type Alert, type IndicatorsChangedEvent, type WindowId } from '../../native-bridge/contract.js';
-import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
+import { PortClientTransport } from '../../native-bridge/channel.js';
+import { type Alert, type IndicatorsChangedEvent, type WindowId } from '../../native-bridge/contract.js';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { startIndicators, type IndicatorService } from '../../electron/node/indicators/indicator-service.js';
 import { defaultIndicatorsDir } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
-
-async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof ContractError, String(error));
-    assert.equal(error.code, code, error.message);
-    if (field) assert.equal(error.field, field, error.message);
-    return true;
-  });
-}
+import { connectInMemory, rejectsWith } from '../support/harness.js';
 
 describe('indicators through the core', () => {
   const dir = tempDir('ioc-wall-indicators-contract-');
@@ -48,14 +39,8 @@ describe('indicators through the core', () => {
   });
 
   async function open(window: WindowId, hello = true) {
-    const [clientPort, serverPort] = createInMemoryPortPair();
-    const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload));
-    serverPort.onClose(() => session.close());
-    serveOverPort(session, serverPort);
-    const transport = new PortClientTransport();
-    transport.attach(clientPort);
+    const { client, transport } = connectInMemory(core);
     transports.push(transport);
-    const client = new ContractClient(transport);
     const changed: IndicatorsChangedEvent[] = [];
     const alerts: Alert[][] = [];
     client.on('indicators.changed', (event) => changed.push(event));

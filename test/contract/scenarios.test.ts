@@ -5,62 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
-import { ContractError, type EventOf, type WallPatchEvent } from '../../native-bridge/contract.js';
-import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
-import { startChromiumHost } from '../../electron/node/chromium-host/host.js';
-import { defaultScenariosDir, rendererDist } from '../../electron/node/project-paths.js';
-import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
+import { type EventOf, type WallPatchEvent } from '../../native-bridge/contract.js';
+import { defaultScenariosDir } from '../../electron/node/project-paths.js';
+import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { inMemoryHarness, nextEvent, rejectsWith, webSocketHarness, type Harness } from '../support/harness.js';
 import { startScenarioCore } from '../support/scenario-core.js';
-import { connectNodeClient } from '../support/ws-client.js';
 
-interface Harness {
-  connect(): Promise<{ client: ContractClient; transport: PortClientTransport }>;
-  close(): Promise<void>;
-}
-
-async function inMemoryHarness(): Promise<Harness> {
+async function inMemoryScenarioCore(): Promise<Harness> {
   const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
-  return {
-    async connect() {
-      const [clientPort, serverPort] = createInMemoryPortPair();
-      const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload));
-      serverPort.onClose(() => session.close());
-      serveOverPort(session, serverPort);
-      const transport = new PortClientTransport();
-      transport.attach(clientPort);
-      return { client: new ContractClient(transport), transport };
-    },
-    close,
-  };
-}
-
-async function webSocketHarness(): Promise<Harness> {
-  const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
-  return { connect: async () => connectNodeClient(host.baseUrl, host.token), close: () => host.close() };
-}
-
-function nextEvent<T>(subscribe: (cb: (v: T) => void) => () => void, accept: (v: T) => boolean = () => true): Promise<T> {
-  return new Promise((resolve) => {
-    const off = subscribe((v) => {
-      if (!accept(v)) return;
-      off();
-      resolve(v);
-    });
-  });
-}
-
-async function rejectsWith(promise: Promise<unknown>, codes: string | string[], field?: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof ContractError, String(error));
-    assert.ok(([] as string[]).concat(codes).includes(error.code), `${error.code}: ${error.message}`);
-    if (field) assert.equal(error.field, field, error.message);
-    return true;
-  });
+  return inMemoryHarness(core, close);
 }
 
 for (const [name, make] of [
-  ['in-memory', inMemoryHarness],
+  ['in-memory', inMemoryScenarioCore],
   ['websocket', webSocketHarness],
 ] as const) {
   describe(`scenario contract over ${name}`, () => {

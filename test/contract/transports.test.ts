@@ -5,66 +5,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { applyPatches, enablePatches } from 'immer';
-import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
-import { ContractError, type WallPatchEvent, type WallState } from '../../native-bridge/contract.js';
-import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
-import { startCore, type Core } from '../../electron/node/core.js';
-import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
-import { rendererDist } from '../../electron/node/project-paths.js';
-import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
+import type { WallPatchEvent, WallState } from '../../native-bridge/contract.js';
+import { startCore } from '../../electron/node/core.js';
+import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { inMemoryHarness, nextEvent, rejectsWith, webSocketHarness, type Harness } from '../support/harness.js';
 
 enablePatches();
 
-interface Harness {
-  connect(): Promise<{ client: ContractClient; transport: PortClientTransport }>;
-  close(): Promise<void>;
-}
-
-async function inMemoryHarness(): Promise<Harness> {
-  const core: Core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' });
-  return {
-    async connect() {
-      const [clientPort, serverPort] = createInMemoryPortPair();
-      const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload));
-      serverPort.onClose(() => session.close());
-      serveOverPort(session, serverPort);
-      const transport = new PortClientTransport();
-      transport.attach(clientPort);
-      return { client: new ContractClient(transport), transport };
-    },
-    close: () => core.close(),
-  };
-}
-
-async function webSocketHarness(): Promise<Harness> {
-  const host: ChromiumHost = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
-  return {
-    connect: async () => connectNodeClient(host.baseUrl, host.token),
-    close: () => host.close(),
-  };
-}
-
-function nextEvent<T>(subscribe: (cb: (v: T) => void) => () => void): Promise<T> {
-  return new Promise((resolve) => {
-    const off = subscribe((v) => {
-      off();
-      resolve(v);
-    });
-  });
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof ContractError, String(error));
-    assert.equal(error.code, code, error.message);
-    if (field) assert.equal(error.field, field, error.message);
-    return true;
-  });
+async function inMemoryCore(): Promise<Harness> {
+  const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' });
+  return inMemoryHarness(core, () => core.close());
 }
 
 for (const [name, make] of [
-  ['in-memory', inMemoryHarness],
+  ['in-memory', inMemoryCore],
   ['websocket', webSocketHarness],
 ] as const) {
   describe(`contract over ${name}`, () => {

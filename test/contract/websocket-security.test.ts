@@ -56,9 +56,14 @@ describe('WebSocket transport security (real host process)', () => {
     socket.on('message', (d) => replies.push(d.toString()));
     socket.send('this is not json');
     socket.send(JSON.stringify({ t: 'req', id: 'one', method: 'wall.execute' }));
-    socket.send(JSON.stringify({ t: 'req', id: 7, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
+    // before hello, access is refused before the request is parsed; after the console's hello the bad field is named
+    socket.send(JSON.stringify({ t: 'req', id: 6, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
+    socket.send(JSON.stringify({ t: 'req', id: 7, method: 'session.hello', payload: { window: 'console' } }));
+    await sleep(200);
+    socket.send(JSON.stringify({ t: 'req', id: 8, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
     await sleep(300);
-    assert.ok(replies.some((r) => r.includes('"invalid"') && r.includes('payload.command')), replies.join('\n'));
+    assert.ok(replies.some((r) => r.includes('"id":6') && r.includes('"forbidden"')), replies.join('\n'));
+    assert.ok(replies.some((r) => r.includes('"id":8') && r.includes('"invalid"') && r.includes('payload.command')), replies.join('\n'));
     const closed = closeCode(socket);
     socket.send('x'.repeat(MAX_MESSAGE_BYTES + 10));
     assert.equal(await closed, 1009, 'message too big');

@@ -1,0 +1,76 @@
+/**
+ * Contract clients for tests: a client wired to a core session over the in-memory port pair (the
+ * same serveOverPort path the WebSocket and Electron IPC transports use), a whole Chromium host
+ * reached over WebSocket, and the assertions contract tests share.
+ */
+import assert from 'node:assert/strict';
+import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
+import { ContractError, type WindowId } from '../../native-bridge/contract.js';
+import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
+import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
+import type { Core } from '../../electron/node/core.js';
+import { rendererDist } from '../../electron/node/project-paths.js';
+import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from './fixtures.js';
+import { connectNodeClient } from './ws-client.js';
+
+export interface Connection {
+  client: ContractClient;
+  transport: PortClientTransport;
+}
+
+/** A new connection to the core; with enrolledAs it is a window's own link (as Electron IPC opens them). */
+export function connectInMemory(core: Pick<Core, 'openSession'>, options: { enrolledAs?: WindowId } = {}): Connection {
+  const [clientPort, serverPort] = createInMemoryPortPair();
+  const session = core.openSession((event, payload) => sendEvent(serverPort, event, payload), options);
+  serverPort.onClose(() => session.close());
+  serveOverPort(session, serverPort);
+  const transport = new PortClientTransport();
+  transport.attach(clientPort);
+  return { client: new ContractClient(transport), transport };
+}
+
+/** Connections of one kind to one host, closed together. */
+export interface Harness {
+  connect(): Promise<Connection>;
+  close(): Promise<void>;
+}
+
+export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Promise<void>): Harness {
+  const open: Connection[] = [];
+  return {
+    connect: async () => {
+      const connection = connectInMemory(core);
+      open.push(connection);
+      return connection;
+    },
+    async close() {
+      open.forEach((c) => c.transport.close());
+      await close();
+    },
+  };
+}
+
+/** A Chromium host serving the demo wall without gateways or windows, reached over its WebSocket. */
+export async function webSocketHarness(): Promise<Harness & { host: ChromiumHost }> {
+  const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
+  return { host, connect: async () => connectNodeClient(host.baseUrl, host.token), close: () => host.close() };
+}
+
+export async function rejectsWith(promise: Promise<unknown>, codes: string | readonly string[], field?: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ContractError, String(error));
+    assert.ok(([] as string[]).concat(codes).includes(error.code), `${error.code}: ${error.message}`);
+    if (field) assert.equal(error.field, field, error.message);
+    return true;
+  });
+}
+
+export function nextEvent<T>(subscribe: (cb: (v: T) => void) => () => void, accept: (v: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const off = subscribe((v) => {
+      if (!accept(v)) return;
+      off();
+      resolve(v);
+    });
+  });
+}
