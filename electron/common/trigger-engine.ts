@@ -11,6 +11,7 @@
  *
  * Readings older than a sensor's latest are dropped (a late packet must not undo a newer state).
  */
+import { distanceM, EARTH_RADIUS_M, flattenPolygons, insidePolygons, type FlatPolygons } from '../../native-bridge/geo.js';
 import { readingState } from '../../native-bridge/reading-state.js';
 import type { PolygonCoordinates } from '../../native-bridge/spatial-query.js';
 import {
@@ -70,32 +71,10 @@ export const RATE_BUCKETS = 240;
 export const SCHEDULE_LOOKBACK_MS = 24 * 60 * 60_000;
 
 const MINUTE_MS = 60_000;
-const EARTH_RADIUS_M = 6_371_008.8;
 const METRES_PER_DEGREE_LAT = (Math.PI * EARTH_RADIUS_M) / 180;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function distanceM(a: LonLat, b: LonLat): number {
-  const toRad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * toRad;
-  const dLon = (b.lon - a.lon) * toRad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
-/** Even-odd ray casting over every ring, so holes count as outside. */
-export function pointInPolygon(point: LonLat, polygon: PolygonCoordinates): boolean {
-  let inside = false;
-  for (const ring of polygon) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i] as [number, number];
-      const [xj, yj] = ring[j] as [number, number];
-      if (yi > point.lat !== yj > point.lat && point.lon < ((xj - xi) * (point.lat - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-  }
-  return inside;
-}
 
 interface CompiledSelector {
   sensor(sensor: TriggerSensor): boolean;
@@ -392,24 +371,26 @@ type GeofenceRule = Extract<TriggerRule, { type: 'geofence' }>;
 
 class GeofenceEvaluator extends RuleEvaluator {
   private readonly selects: CompiledSelector;
+  private readonly area: FlatPolygons;
   /** Per object: inside the area at its latest position, and that position's time. */
   private readonly objects = new Map<string, { inside: boolean; at: number }>();
 
   constructor(
     episodes: Episodes,
     private readonly rule: GeofenceRule,
-    private readonly polygon: PolygonCoordinates,
+    polygon: PolygonCoordinates,
     private readonly areaName: string,
   ) {
     super(episodes);
     this.selects = compileSelector(rule.objects);
+    this.area = flattenPolygons([polygon]);
   }
 
   override objectPosition(id: string, kind: string, position: LonLat, at: number): void {
     if (!this.selects.object(id, kind)) return;
     const previous = this.objects.get(id);
     if (previous && at < previous.at) return;
-    const inside = pointInPolygon(position, this.polygon);
+    const inside = insidePolygons(this.area, position.lon, position.lat);
     this.objects.set(id, { inside, at });
     const enters = this.rule.on === 'enter';
     // An object first seen inside is in the area whatever its past; leaving needs it seen inside first.
@@ -541,7 +522,7 @@ class ClusterEvaluator extends RuleEvaluator {
       const [idA, a] = sorted[i]!;
       for (let j = i + 1; j < sorted.length && sorted[j]![1].lat - a.lat <= latitudeSpan; j++) {
         const [idB, b] = sorted[j]!;
-        if (distanceM(a, b) > this.rule.radiusM) continue;
+        if (distanceM(a.lon, a.lat, b.lon, b.lat) > this.rule.radiusM) continue;
         const key = pairKey(idA, idB);
         next.set(key, this.togetherSince.get(key) ?? Math.max(a.at, b.at));
       }
@@ -568,7 +549,11 @@ class ClusterEvaluator extends RuleEvaluator {
       const adjacent = neighbours.get(seed)!;
       if (adjacent.size + 1 < this.rule.count || (best && adjacent.size + 1 <= best.length)) continue;
       const origin = this.positions.get(seed)!;
-      const candidates = [...adjacent].sort((a, b) => distanceM(origin, this.positions.get(a)!) - distanceM(origin, this.positions.get(b)!) || a.localeCompare(b));
+      const fromOrigin = (id: string) => {
+        const { lon, lat } = this.positions.get(id)!;
+        return distanceM(origin.lon, origin.lat, lon, lat);
+      };
+      const candidates = [...adjacent].sort((a, b) => fromOrigin(a) - fromOrigin(b) || a.localeCompare(b));
       const group = [seed];
       for (const candidate of candidates) if (group.every((member) => neighbours.get(member)!.has(candidate))) group.push(candidate);
       if (group.length >= this.rule.count && (!best || group.length > best.length)) best = group;

@@ -8,7 +8,9 @@
  *    touching the store, and the new one starts again from hello;
  *  - live wall.patch events applied in order with immer; at or below the local revision they are
  *    dropped, and a gap (or a patch arriving mid-resync that does not fit) triggers a resync;
- *  - live field data (live-store.ts): live.snapshot after every hello, then live.batch events.
+ *  - live field data (live-store.ts): live.snapshot after every hello, then live.batch events;
+ *  - other host data that needs hello (indicators, scenarios) loads through a HelloFeed: after
+ *    every successful hello, never before (the host refuses those calls until then).
  */
 import { applyPatches, enablePatches } from 'immer';
 import { ContractClient, type ClientTransport } from '../../native-bridge/channel.js';
@@ -77,6 +79,9 @@ export class Session {
   private queued: WallPatchEvent[] = [];
   private subscribed = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The current link's hello has succeeded (reset by every link change). */
+  private greeted = false;
+  private readonly helloListeners = new Set<() => void>();
   /** Live field data: snapshot after each hello, batches in between. */
   readonly live: LiveFeed;
 
@@ -98,6 +103,7 @@ export class Session {
       // Either way a run still in flight belongs to the old link: let it go quietly.
       this.epoch++;
       this.clearRetry();
+      this.greeted = false;
       if (up) {
         useAppStore.setState({ link: 'up' });
         this.needHello = true;
@@ -107,6 +113,16 @@ export class Session {
         useAppStore.setState({ link: 'down' });
       }
     });
+  }
+
+  /**
+   * Calls `listener` after every successful hello of this window (each link-up says hello again),
+   * and at once if the current link's hello already succeeded: the moments from which calls that
+   * need hello are answered.
+   */
+  onHello(listener: () => void): void {
+    this.helloListeners.add(listener);
+    if (this.greeted) listener();
   }
 
   /**
@@ -211,6 +227,8 @@ export class Session {
         useAppStore.setState({ actor: answer.actor, status: answer.status });
         void this.refreshAlerts();
         if (this.isConsole) void this.refreshPresets();
+        this.greeted = true;
+        for (const listener of [...this.helloListeners]) listener();
       }
       do {
         this.syncAgain = false;
@@ -289,10 +307,46 @@ function isDisconnect(error: unknown): boolean {
   return error instanceof ContractError && error.code === 'disconnected';
 }
 
+/**
+ * Host data a window loads with a call that needs its hello (indicators, scenarios). The first
+ * start() subscribes to its events and loads once the session's hello has succeeded, then again
+ * after every reconnect's hello; started lazily, so windows that never show the data never ask.
+ * A failed load is logged (a disconnect quietly: the next hello loads again), not retried.
+ */
+export class HelloFeed {
+  private started = false;
+
+  constructor(
+    /** Names the load in the warning: "ioc-wall: <what> failed". */
+    private readonly what: string,
+    private readonly subscribe: (client: ContractClient) => void,
+    private readonly load: (client: ContractClient) => Promise<void>,
+  ) {}
+
+  /** Starts the feed once per window (later calls do nothing). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const active = session();
+    this.subscribe(active.client);
+    active.onHello(() => void this.reload());
+  }
+
+  /** Loads now, logging a failure as the loads after hello do. */
+  async reload(): Promise<void> {
+    try {
+      await this.load(session().client);
+    } catch (error) {
+      if (!isDisconnect(error)) console.warn(`ioc-wall: ${this.what} failed`, error);
+    }
+  }
+}
+
 let current: Session | null = null;
 
-export function startSession(params: LaunchParams & { windowId: WindowId }): Session {
-  const client = new ContractClient(createTransport(params.token));
+/** `transport`: the window's link to its host; by default from the page (see createTransport). */
+export function startSession(params: LaunchParams & { windowId: WindowId }, transport: ClientTransport = createTransport(params.token)): Session {
+  const client = new ContractClient(transport);
   current = new Session(client, params.windowId);
   current.start();
   return current;

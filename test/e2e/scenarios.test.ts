@@ -33,6 +33,7 @@ import type { ScenarioRun } from '../../native-bridge/scenario-run.js';
 import { openRuns } from '../../renderer/console/scenarios/view.js';
 import { containedPicture, pictureInView, type Box } from '../../renderer/video/streams.js';
 import { displaySlots, tileInDisplay } from '../../native-bridge/wall-geometry.js';
+import { distanceM } from '../../native-bridge/geo.js';
 import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { defaultScenariosDir, rendererDist } from '../../electron/node/project-paths.js';
 import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engine.js';
@@ -61,14 +62,6 @@ function scenarioTiles(name: string): FileTile[] {
 }
 
 const viewKey = (v: { longitude: number; latitude: number; zoom: number }) => `${v.longitude.toFixed(5)},${v.latitude.toFixed(5)},${v.zoom.toFixed(3)}`;
-
-function distanceKm(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.sqrt(h));
-}
 
 /** Lit share and distinct colours of a screenshot (or a clip of it). */
 async function ink(page: Page, clip?: { x: number; y: number; width: number; height: number }): Promise<{ lit: number; colours: number }> {
@@ -224,7 +217,7 @@ describe('scenarios on the demo wall, from the console', () => {
     const tile = wall().tiles.find((t): t is Extract<Tile, { kind: 'map' }> => t.id === mapId && t.kind === 'map');
     assert.ok(tile, `the wall has map tile ${mapId}`);
     const view = tile.props.view;
-    const off = distanceKm({ lon: view.longitude, lat: view.latitude }, incident);
+    const off = distanceM(view.longitude, view.latitude, incident.lon, incident.lat) / 1000;
     assert.ok(off <= withinKm, `${mapId} is centred ${off.toFixed(2)} km from the incident (≤ ${withinKm} km)`);
     const key = viewKey(view);
     const w = wall().wall;

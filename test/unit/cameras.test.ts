@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import type { LiveCamera } from '../../native-bridge/contract.js';
 import { AlertService } from '../../electron/node/alert-service.js';
 import { openDatabase } from '../../electron/node/database.js';
-import { CameraHealthBoard, distanceM, nearestCameras } from '../../electron/node/live/cameras.js';
+import { distanceM } from '../../native-bridge/geo.js';
+import { CameraHealthBoard, nearestCameras } from '../../electron/node/live/cameras.js';
 import { tempDir } from '../support/fixtures.js';
 
 const camera = (id: string, lat: number, lon: number): LiveCamera => ({
@@ -17,18 +18,12 @@ const camera = (id: string, lat: number, lon: number): LiveCamera => ({
 });
 
 describe('cameras near an incident', () => {
-  it('measures great-circle distances', () => {
-    // One degree of latitude is about 111.2 km everywhere.
-    assert.ok(Math.abs(distanceM({ lat: 10, lon: 106 }, { lat: 11, lon: 106 }) - 111_195) < 50);
-    assert.equal(distanceM({ lat: 10.95, lon: 106.82 }, { lat: 10.95, lon: 106.82 }), 0);
-  });
-
   it('returns the N nearest cameras within the radius, nearest first, and agrees with a brute-force scan', () => {
     const incident = { lat: 10.95, lon: 106.82 };
     const cameras = Array.from({ length: 100 }, (_, i) => camera(`c${i}`, 10.9 + ((i * 37) % 100) / 1000, 106.77 + ((i * 61) % 100) / 1000));
     const found = nearestCameras(cameras, incident, 3, 9);
     const brute = cameras
-      .map((c) => ({ id: c.id, d: Math.round(distanceM(incident, c.location)) }))
+      .map((c) => ({ id: c.id, d: Math.round(distanceM(incident.lon, incident.lat, c.location.lon, c.location.lat)) }))
       .filter((c) => c.d <= 3000)
       .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id)) // equidistant cameras: by id
       .slice(0, 9)

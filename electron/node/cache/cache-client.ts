@@ -10,8 +10,7 @@
  * write survives a crash of the process (see cache-db.ts on synchronous=NORMAL).
  */
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { startSiblingWorker } from '../worker-entry.js';
+import type { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { stateItem, type StateItem } from '../../../native-bridge/gateway-protocol.js';
 import {
@@ -31,6 +30,7 @@ import {
   type SeriesResult,
   type WorkerConfig,
 } from './cache-protocol.js';
+import { startRpcWorker, WorkerRpc, type RpcBody, type RpcResult } from '../worker-rpc.js';
 
 export type { CacheStats, Change, LatestEntry, LatestResult, RetentionOptions, RetentionResult, SeriesResult } from './cache-protocol.js';
 
@@ -80,46 +80,21 @@ function validateChange(context: string, index: number, change: unknown): Change
   return { op: 'set', item: parsed.data };
 }
 
-/** The worker beside this module (.ts under tsx, .js beside a bundle), or the override. */
-function startWorker(config: WorkerConfig, override?: URL): Worker {
-  if (override) return new Worker(override, { workerData: config });
-  return startSiblingWorker(import.meta.url, 'cache-worker', config, 'telemetry cache');
-}
-
-/** A request without its id (distributes over the union). */
-type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-interface Waiter {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
 export class TelemetryCache {
   private buffer: Row[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly waiters = new Map<number, Waiter>();
-  private nextId = 1;
   private pending = 0;
   private dropped = 0;
   private overloaded = false;
-  private closed = false;
-  private dead: Error | undefined;
-  private exited: Promise<void>;
+  private readonly rpc: WorkerRpc<Request, Reply>;
 
   private constructor(
-    private readonly worker: Worker,
+    worker: Worker,
     private readonly now: () => number,
     private readonly maxPendingItems: number,
     private readonly onError: (error: Error) => void,
   ) {
-    worker.on('message', (reply: Reply) => this.onReply(reply));
-    this.exited = new Promise((resolveExit) => {
-      worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new Error(`telemetry cache worker exited unexpectedly (code ${code})`));
-        resolveExit();
-      });
-    });
-    worker.on('error', (error) => this.fail(error instanceof Error ? error : new Error(String(error))));
+    this.rpc = new WorkerRpc(worker, 'telemetry cache', { onMessage: (reply) => this.onMessage(reply), onFail: (error) => this.onFail(error) });
   }
 
   /** Opens (creating and migrating if needed) the cache file and starts its worker. */
@@ -137,22 +112,14 @@ export class TelemetryCache {
       retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
       sizeCheckEveryBatches: 200,
     };
-    const worker = startWorker(config, options.workerUrl);
-    await new Promise<void>((resolveOpen, rejectOpen) => {
-      const onMessage = (reply: Reply) => {
-        if (reply.kind === 'ready') done();
-        else if (reply.kind === 'open-failed') done(new Error(`telemetry cache: cannot open ${config.file}: ${reply.message}`));
-      };
-      const onError = (error: unknown) => done(error instanceof Error ? error : new Error(String(error)));
-      const onExit = (code: number) => done(new Error(`telemetry cache worker exited during open (code ${code})`));
-      const done = (error?: Error) => {
-        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        if (error) {
-          void worker.terminate();
-          rejectOpen(error);
-        } else resolveOpen();
-      };
-      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    const worker = await startRpcWorker<Reply>({
+      callerUrl: import.meta.url,
+      name: 'cache-worker',
+      workerData: config,
+      workerUrl: options.workerUrl,
+      what: 'telemetry cache',
+      phase: 'open',
+      startFailure: (reply) => (reply.kind === 'open-failed' ? new Error(`telemetry cache: cannot open ${config.file}: ${reply.message}`) : undefined),
     });
     return new TelemetryCache(worker, options.now ?? Date.now, options.maxPendingItems ?? 200_000, options.onError ?? ((e) => console.error(e)));
   }
@@ -194,7 +161,7 @@ export class TelemetryCache {
     if (!Array.isArray(items)) throw new TypeError(`${context}: items must be an array`);
     const parsed = items.map((item, i) => validateChange(context, i, { op: 'set', item }).item);
     this.post(); // keep order: everything written before the snapshot commits first
-    this.send({ kind: 'replace', gatewayId, items: parsed, receivedAt: this.now() });
+    this.rpc.post({ kind: 'replace', gatewayId, items: parsed, receivedAt: this.now() });
     this.pending += parsed.length;
   }
 
@@ -232,25 +199,14 @@ export class TelemetryCache {
   }
 
   /** Commits what is buffered, closes the database and stops the worker. */
-  async close(): Promise<void> {
-    if (this.closed) return this.exited;
-    if (this.dead) {
-      this.closed = true;
-      return;
-    }
-    this.post();
-    const closing = this.request({ kind: 'close' });
-    this.closed = true;
-    try {
-      await closing;
-    } finally {
-      await this.exited;
-    }
+  close(): Promise<void> {
+    this.post(); // nothing to post once closed or dead: write() refuses then
+    return this.rpc.close();
   }
 
   private assertUsable(): void {
-    if (this.dead) throw new Error(`telemetry cache is unusable: ${this.dead.message}`);
-    if (this.closed) throw new Error('telemetry cache is closed');
+    if (this.rpc.dead) throw new Error(`telemetry cache is unusable: ${this.rpc.dead.message}`);
+    if (this.rpc.closed) throw new Error('telemetry cache is closed');
   }
 
   private post(): void {
@@ -258,44 +214,28 @@ export class TelemetryCache {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.buffer.length === 0 || this.dead) return;
+    if (this.buffer.length === 0 || this.rpc.dead) return;
     const rows = this.buffer;
     this.buffer = [];
     this.pending += rows.length;
-    this.send({ kind: 'batch', rows });
+    this.rpc.post({ kind: 'batch', rows });
   }
 
-  private send(request: Request): void {
-    this.worker.postMessage(request);
-  }
-
-  private request(request: RequestBody): Promise<unknown> {
+  private request(request: RpcBody<Request>): Promise<unknown> {
     try {
       this.assertUsable();
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    const id = this.nextId++;
-    return new Promise((resolveRequest, rejectRequest) => {
-      this.waiters.set(id, { resolve: resolveRequest, reject: rejectRequest });
-      this.send({ ...request, id } as Request);
-    });
+    return this.rpc.call(request);
   }
 
-  private onReply(reply: Reply): void {
+  private onMessage(reply: Exclude<Reply, RpcResult>): void {
     switch (reply.kind) {
       case 'batch-done':
         this.pending -= reply.items;
         if (!reply.ok) this.onError(new Error(`telemetry cache: a batch of ${reply.items} changes was rolled back: ${reply.message}`));
         return;
-      case 'result': {
-        const waiter = this.waiters.get(reply.id);
-        if (!waiter) return;
-        this.waiters.delete(reply.id);
-        if (reply.ok) waiter.resolve(reply.value);
-        else waiter.reject(new Error(`telemetry cache: ${reply.message}`));
-        return;
-      }
       case 'error':
         this.onError(new Error(`telemetry cache: ${reply.message}`));
         return;
@@ -304,13 +244,9 @@ export class TelemetryCache {
     }
   }
 
-  private fail(error: Error): void {
-    if (this.dead) return;
-    this.dead = error;
+  private onFail(error: Error): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const waiter of this.waiters.values()) waiter.reject(error);
-    this.waiters.clear();
-    if (!this.closed) this.onError(error);
+    if (!this.rpc.closed) this.onError(error);
   }
 }

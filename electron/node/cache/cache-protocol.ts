@@ -4,6 +4,7 @@
  * Types and constants only: both sides import it, and the worker bundle stays small.
  */
 import type { StateItem } from '../../../native-bridge/gateway-protocol.js';
+import type { RpcResult } from '../worker-rpc.js';
 
 export interface RetentionOptions {
   /** Raw readings older than this (by reading time `at`) are rolled up, then deleted. Default 48 h. */
@@ -113,8 +114,7 @@ export type Reply =
   | { kind: 'open-failed'; message: string }
   /** After each batch: `items` committed (ok) or rolled back (failed). */
   | { kind: 'batch-done'; items: number; ok: boolean; message?: string }
-  | { kind: 'result'; id: number; ok: true; value: unknown }
-  | { kind: 'result'; id: number; ok: false; message: string }
+  | RpcResult
   /** Something failed outside a request (e.g. the periodic retention job). */
   | { kind: 'error'; message: string };
 

@@ -4,22 +4,12 @@
  * their camera tiles, with an alert when a camera stays dark too long.
  */
 import type { CameraHealth, GeoPoint, LiveCamera } from '../../../native-bridge/contract.js';
+import { distanceM } from '../../../native-bridge/geo.js';
 import type { AlertService } from '../alert-service.js';
-
-const EARTH_RADIUS_M = 6_371_008.8;
-
-/** Great-circle distance in metres (haversine). */
-export function distanceM(a: GeoPoint, b: GeoPoint): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 export function nearestCameras(cameras: readonly LiveCamera[], location: GeoPoint, radiusKm: number, limit: number): { id: string; name: string; distanceM: number }[] {
   return cameras
-    .map((c) => ({ id: c.id, name: c.name, distanceM: Math.round(distanceM(location, c.location)) }))
+    .map((c) => ({ id: c.id, name: c.name, distanceM: Math.round(distanceM(location.lon, location.lat, c.location.lon, c.location.lat)) }))
     .filter((c) => c.distanceM <= radiusKm * 1000)
     .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id))
     .slice(0, limit);

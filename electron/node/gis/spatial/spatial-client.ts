@@ -5,8 +5,7 @@
  * rejects with an error naming the field ("spatial query: shape.radiusM: …") before posting.
  * Requests are answered in the order they were made.
  */
-import { Worker } from 'node:worker_threads';
-import { startSiblingWorker } from '../../worker-entry.js';
+import type { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import {
   areaAggregateRequest,
@@ -23,6 +22,7 @@ import {
 } from '../../../../native-bridge/spatial-query.js';
 import { encodePoints, type SpatialIndexStats } from './spatial-index.js';
 import type { SpatialReply, SpatialRequest, SpatialWorkerConfig } from './spatial-worker.js';
+import { startRpcWorker, WorkerRpc, type RpcBody } from '../../worker-rpc.js';
 
 export interface SpatialClientOptions extends SpatialWorkerConfig {
   /** Override the worker entry (e.g. a bundle that places spatial-worker.js elsewhere). */
@@ -39,36 +39,13 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, name?: string)
   return parsed.data;
 }
 
-/** The worker beside this module (.ts under tsx, .js beside a bundle), or the override. */
-function startWorker(config: SpatialWorkerConfig, override?: URL): Worker {
-  if (override) return new Worker(override, { workerData: config });
-  return startSiblingWorker(import.meta.url, 'spatial-worker', config, 'spatial index');
-}
-
-/** A request without its id (distributes over the union). */
-type RequestBody = SpatialRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-interface Waiter {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
+type RequestBody = RpcBody<SpatialRequest>;
 
 export class SpatialClient {
-  private readonly waiters = new Map<number, Waiter>();
-  private nextId = 1;
-  private closed = false;
-  private dead: Error | undefined;
-  private readonly exited: Promise<void>;
+  private readonly rpc: WorkerRpc<SpatialRequest, SpatialReply>;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: SpatialReply) => this.onReply(reply));
-    this.exited = new Promise((resolveExit) => {
-      worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new Error(`spatial index worker exited unexpectedly (code ${code})`));
-        resolveExit();
-      });
-    });
-    worker.on('error', (error) => this.fail(error instanceof Error ? error : new Error(String(error))));
+  private constructor(worker: Worker) {
+    this.rpc = new WorkerRpc(worker, 'spatial index');
   }
 
   /** Starts the worker; resolves once it is ready for requests. */
@@ -77,19 +54,13 @@ export class SpatialClient {
     if (config.overlayLimit !== undefined && !(Number.isInteger(config.overlayLimit) && config.overlayLimit > 0)) {
       throw new RangeError(`spatial index: overlayLimit must be a positive integer, got ${config.overlayLimit}`);
     }
-    const worker = startWorker(config, workerUrl);
-    await new Promise<void>((resolveStart, rejectStart) => {
-      const onMessage = (reply: SpatialReply) => reply.kind === 'ready' && done();
-      const onError = (error: unknown) => done(error instanceof Error ? error : new Error(String(error)));
-      const onExit = (code: number) => done(new Error(`spatial index worker exited during start (code ${code})`));
-      const done = (error?: Error) => {
-        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        if (error) {
-          void worker.terminate();
-          rejectStart(error);
-        } else resolveStart();
-      };
-      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    const worker = await startRpcWorker<SpatialReply>({
+      callerUrl: import.meta.url,
+      name: 'spatial-worker',
+      workerData: config,
+      workerUrl,
+      what: 'spatial index',
+      phase: 'start',
     });
     return new SpatialClient(worker);
   }
@@ -127,19 +98,8 @@ export class SpatialClient {
   }
 
   /** Stops the worker after the requests already made. */
-  async close(): Promise<void> {
-    if (this.closed) return this.exited;
-    if (this.dead) {
-      this.closed = true;
-      return;
-    }
-    const closing = this.request('spatial index close', () => ({ kind: 'close' }));
-    this.closed = true;
-    try {
-      await closing;
-    } finally {
-      await this.exited;
-    }
+  close(): Promise<void> {
+    return this.rpc.close();
   }
 
   /** Builds the request (validation errors become rejections, prefixed with context) and posts it. */
@@ -147,34 +107,14 @@ export class SpatialClient {
     let body: RequestBody;
     let transfer: ArrayBuffer[] = [];
     try {
-      if (this.dead) throw new Error(`unusable: ${this.dead.message}`);
-      if (this.closed) throw new Error('closed');
+      if (this.rpc.dead) throw new Error(`unusable: ${this.rpc.dead.message}`);
+      if (this.rpc.closed) throw new Error('closed');
       const built = build();
       [body, transfer] = Array.isArray(built) ? built : [built, []];
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return Promise.reject(error instanceof TypeError ? new TypeError(`${context}: ${message}`) : new Error(`${context}: ${message}`));
     }
-    const id = this.nextId++;
-    return new Promise<T>((resolveRequest, rejectRequest) => {
-      this.waiters.set(id, { resolve: resolveRequest as (value: unknown) => void, reject: rejectRequest });
-      this.worker.postMessage({ ...body, id } as SpatialRequest, transfer);
-    });
-  }
-
-  private onReply(reply: SpatialReply): void {
-    if (reply.kind !== 'result') return;
-    const waiter = this.waiters.get(reply.id);
-    if (!waiter) return;
-    this.waiters.delete(reply.id);
-    if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(new Error(`spatial index: ${reply.message}`));
-  }
-
-  private fail(error: Error): void {
-    if (this.dead) return;
-    this.dead = error;
-    for (const waiter of this.waiters.values()) waiter.reject(error);
-    this.waiters.clear();
+    return this.rpc.call<T>(body, transfer);
   }
 }

@@ -17,17 +17,17 @@
  *     be reused at once;
  *   - when the overlay outgrows overlayLimit the snapshot is rebuilt from all live points.
  * Areas: a Flatbush over their bounding boxes, then an even-odd ring test on flat coordinate
- * arrays. It agrees with turf's booleanPointInPolygon except exactly on a boundary (where either
+ * arrays (native-bridge/geo.ts). It agrees with turf's booleanPointInPolygon except exactly on a boundary (where either
  * answer may come), allocates nothing, and tags 1.2–1.5× faster in bench/spatial-query.ts (about
  * 4 vs 6 µs a point, Flatbush search included, against 3,000 communes of ~120 vertices).
  */
 import Flatbush from 'flatbush';
 import KDBush from 'kdbush';
+import { distanceM, EARTH_RADIUS_M, flattenPolygons, insidePolygons, type FlatPolygons } from '../../../../native-bridge/geo.js';
 import type {
   AreaAggregateRequest,
   AreaAggregateResult,
   GroupDimension,
-  PolygonCoordinates,
   SpatialArea,
   SpatialFilter,
   SpatialGroup,
@@ -37,8 +37,6 @@ import type {
   SpatialQueryResult,
 } from '../../../../native-bridge/spatial-query.js';
 
-/** turf's earthRadius, so that distances agree with turf.distance. */
-const EARTH_RADIUS_M = 6_371_008.8;
 const RAD = Math.PI / 180;
 const NO_AREA = -1;
 const MIN_OVERLAY_LIMIT = 4096;
@@ -116,80 +114,6 @@ class Dictionary {
     }
     return mask;
   }
-}
-
-/** Polygons with holes as flat arrays: ring r spans positions ringStart[r] … ringStart[r+1]-1. */
-interface FlatPolygons {
-  xy: Float64Array;
-  ringStart: Uint32Array;
-  /** Polygon p spans rings polygonStart[p] … polygonStart[p+1]-1; its first ring is the outer one. */
-  polygonStart: Uint32Array;
-  bbox: [number, number, number, number];
-}
-
-function flattenPolygons(polygons: readonly PolygonCoordinates[]): FlatPolygons {
-  const rings = polygons.flat();
-  const positions = rings.reduce((sum, ring) => sum + ring.length, 0);
-  const xy = new Float64Array(positions * 2);
-  const ringStart = new Uint32Array(rings.length + 1);
-  const polygonStart = new Uint32Array(polygons.length + 1);
-  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  let at = 0;
-  rings.forEach((ring, r) => {
-    ringStart[r] = at;
-    for (const position of ring) {
-      xy[at * 2] = position[0]!;
-      xy[at * 2 + 1] = position[1]!;
-      at++;
-    }
-  });
-  ringStart[rings.length] = at;
-  let ringCount = 0;
-  polygons.forEach((polygon, p) => {
-    polygonStart[p] = ringCount;
-    for (const [x, y] of polygon[0]!) {
-      bbox[0] = Math.min(bbox[0], x!);
-      bbox[1] = Math.min(bbox[1], y!);
-      bbox[2] = Math.max(bbox[2], x!);
-      bbox[3] = Math.max(bbox[3], y!);
-    }
-    ringCount += polygon.length;
-  });
-  polygonStart[polygons.length] = ringCount;
-  return { xy, ringStart, polygonStart, bbox };
-}
-
-/** Even-odd crossings over a polygon's rings (outer and holes): inside the outer ring and in no hole. */
-function insidePolygons(shape: FlatPolygons, x: number, y: number): boolean {
-  const { xy, ringStart, polygonStart } = shape;
-  for (let p = 0; p + 1 < polygonStart.length; p++) {
-    let inside = false;
-    for (let r = polygonStart[p]!; r < polygonStart[p + 1]!; r++) {
-      const end = ringStart[r + 1]! * 2;
-      // Rings are closed, so consecutive pairs cover every edge.
-      for (let i = ringStart[r]! * 2 + 2; i < end; i += 2) {
-        const yi = xy[i + 1]!;
-        const yj = xy[i - 1]!;
-        if (yi > y !== yj > y) {
-          const xi = xy[i]!;
-          const xj = xy[i - 2]!;
-          if (x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-        }
-      }
-    }
-    if (inside) return true;
-  }
-  return false;
-}
-
-const toRadians = (degrees: number): number => ((degrees % 360) * Math.PI) / 180;
-
-/** Haversine, with turf.distance's operations in turf's order, so both round alike. */
-function distanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const sinDLat = Math.sin(toRadians(lat2 - lat1) / 2);
-  const sinDLon = Math.sin(toRadians(lon2 - lon1) / 2);
-  const a = sinDLat * sinDLat + sinDLon * sinDLon * Math.cos(toRadians(lat1)) * Math.cos(toRadians(lat2));
-  return EARTH_RADIUS_M * (2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a)));
 }
 
 type Box = [number, number, number, number];

@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AreaAggregateRequest, SpatialArea, SpatialQuery } from '../../../../native-bridge/spatial-query.js';
 import { SpatialIndex, type PointColumns, type SpatialIndexOptions } from './spatial-index.js';
+import type { RpcResult } from '../../worker-rpc.js';
 
 export type SpatialWorkerConfig = SpatialIndexOptions;
 
@@ -21,7 +22,7 @@ export type SpatialRequest = { id: number } & (
   | { kind: 'close' }
 );
 
-export type SpatialReply = { kind: 'ready' } | { kind: 'result'; id: number; ok: true; value: unknown } | { kind: 'result'; id: number; ok: false; message: string };
+export type SpatialReply = { kind: 'ready' } | RpcResult;
 
 const port = parentPort;
 if (!port) throw new Error('spatial-worker.ts must run in a worker_thread (started by SpatialClient.start)');
