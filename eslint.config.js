@@ -4,7 +4,7 @@
  *   electron/electron-main/**, native-bridge/preload/**   the only code that imports 'electron'
  *   renderer/**                                           no Node built-ins, no Node-only packages,
  *                                                         no host code (../electron/…)
- *   pure modules (electron/common, contract, wall-geometry, tile schemas)
+ *   pure modules (electron/common, contract, wall-geometry, tile-props)
  *                                                         no Node, no Electron, no DOM libraries
  * In flat config the last block matching a file sets a rule outright (options are not merged), so
  * each block lists every restriction that applies to its files.
@@ -84,8 +84,7 @@ const PURE = [
   'native-bridge/scenario-files.ts',
   'native-bridge/trigger-rules.ts',
   'native-bridge/reading-state.ts',
-  'renderer/tiles/*/schema.ts',
-  'renderer/tiles/prop-schemas.ts',
+  'native-bridge/tile-props/**/*.ts',
 ];
 
 export default defineConfig([
