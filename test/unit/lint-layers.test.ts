@@ -76,24 +76,26 @@ describe('lint: layer imports', () => {
   }
 
   it('says which layer rule and why, in the words of DESIGN.md §2', async () => {
-    const cases: [file: string, specifier: string, message: string | null][] = [
-      ['electron/node/field/probe.ts', '../../../sim/province.js', 'electron/node may not import sim/: the simulator is plugged in by launch/'],
-      ['electron/node/probe.ts', 'electron', "electron/node may not import 'electron' (Electron's API): only electron/electron-main/"],
-      ['renderer/probe.ts', '../electron/common/ports.js', 'renderer may not import electron/common/: the renderer runs in a browser window'],
-      ['renderer/probe.ts', 'node:fs', "renderer may not import 'node:fs' (a Node built-in): the renderer runs in a browser window"],
-      ['renderer/probe.ts', '../native-bridge/transports/websocket-server.js', 'renderer may not import native-bridge/transports/websocket-server: '],
-      ['native-bridge/tile-props/probe.ts', 'react', "native-bridge may not import 'react' (a DOM/UI library): pure modules"],
-      ['native-bridge/probe.ts', '../renderer/tiles/registry.js', 'native-bridge may not import renderer/: pure modules'],
-      ['electron/electron-main/probe.ts', 'electron', null],
-      ['native-bridge/preload/probe.ts', 'electron', null],
-      ['sim/probe.ts', '../electron/common/ports.js', null],
-      ['launch/probe.ts', '../sim/province.js', null],
-      ['launch/probe.ts', '../test/support/fixtures.js', 'launch may not import test/: tests import the code under test'],
-      ['test/probe.ts', '../sim/province.js', null],
-      ['probe.config.ts', './sim/province.js', null],
-    ];
-    for (const [file, spec, message] of cases) {
-      const probes = [{ specifier: spec, refusedAs: message }];
+    // importer → { specifier → the refusal's start, or null where it is allowed }
+    const cases: Record<string, Record<string, string | null>> = {
+      'electron/node/field/probe.ts': { '../../../sim/province.js': 'electron/node may not import sim/: the simulator is plugged in by launch/' },
+      'electron/node/probe.ts': { electron: "electron/node may not import 'electron' (Electron's API): only electron/electron-main/" },
+      'renderer/probe.ts': {
+        '../electron/common/ports.js': 'renderer may not import electron/common/: the renderer runs in a browser window',
+        'node:fs': "renderer may not import 'node:fs' (a Node built-in): the renderer runs in a browser window",
+        '../native-bridge/transports/websocket-server.js': 'renderer may not import native-bridge/transports/websocket-server: ',
+      },
+      'native-bridge/tile-props/probe.ts': { react: "native-bridge may not import 'react' (a DOM/UI library): pure modules" },
+      'native-bridge/probe.ts': { '../renderer/tiles/registry.js': 'native-bridge may not import renderer/: pure modules' },
+      'electron/electron-main/probe.ts': { electron: null },
+      'native-bridge/preload/probe.ts': { electron: null },
+      'sim/probe.ts': { '../electron/common/ports.js': null },
+      'launch/probe.ts': { '../sim/province.js': null, '../test/support/fixtures.js': 'launch may not import test/: tests import the code under test' },
+      'test/probe.ts': { '../sim/province.js': null },
+      'probe.config.ts': { './sim/province.js': null },
+    };
+    for (const [file, imports] of Object.entries(cases)) {
+      const probes = Object.entries(imports).map(([spec, refusedAs]) => ({ specifier: spec, refusedAs }));
       assertProbes(file, probes, await lintImports(file, probes));
     }
   });
