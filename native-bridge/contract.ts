@@ -4,7 +4,7 @@
  * zod: no Node, no DOM, so host, renderer and tests all import it.
  */
 import { z } from 'zod';
-import { tilePropSchemas, type TileKind } from '../renderer/tiles/prop-schemas.js';
+import { tilePropSchemas, type TileKind } from './tile-props/index.js';
 import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensorKind } from './gateway-protocol.js';
 import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';

@@ -181,7 +181,7 @@ export type MessageKind = keyof typeof MESSAGE_KINDS;
 export type MessageOf<K extends MessageKind> = z.infer<(typeof MESSAGE_KINDS)[K]>;
 
 /** Decodes [kind, body] frames; throws an Error naming the field. Never trusts sizes or shapes. */
-export function decodeGatewayMessage(frames: readonly Buffer[] | readonly Uint8Array[]): { [K in MessageKind]: { kind: K; body: MessageOf<K> } }[MessageKind] {
+export function decodeGatewayMessage(frames: readonly Uint8Array[]): { [K in MessageKind]: { kind: K; body: MessageOf<K> } }[MessageKind] {
   if (frames.length !== 2) throw new Error(`expected 2 frames, got ${frames.length}`);
   const kind = new TextDecoder().decode(frames[0]);
   if (!Object.hasOwn(MESSAGE_KINDS, kind)) throw new Error(`unknown message kind "${kind.slice(0, 32)}"`);

@@ -4,7 +4,7 @@
  * (electron/node/scenarios/scenario-files.ts), and the console can check an edit before saving.
  */
 import { z } from 'zod';
-import { choroplethMeasure, mapLayerIds } from '../renderer/tiles/map/schema.js';
+import { choroplethMeasure, mapLayerIds } from './tile-props/map.js';
 import { localizedText, slug, tile, tileLayoutIssues, type Preset, type Tile, type WallDefinition } from './contract.js';
 import { eventItem, fieldCommand, movingObjectItem, sensorKind } from './gateway-protocol.js';
 import { spatialQuery } from './spatial-query.js';

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 export function findElectronBinary(): string | null {
   try {
     const require = createRequire(import.meta.url);
+    // eslint-disable-next-line layers/imports -- from plain Node this is the executable's path, not Electron's API
     const binary: unknown = require('electron');
     return typeof binary === 'string' && binary.length > 0 && existsSync(binary) ? binary : null;
   } catch {

@@ -11,7 +11,7 @@ import { GeoJsonLayer, PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/l
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { LiveCamera, LiveEvent, LiveObject, LiveReport, LiveSensor } from '../../native-bridge/contract.js';
 import { liveData, readingState, type ReadingState } from '../session/live-store.js';
-import type { MapLayerId } from '../tiles/map/schema.js';
+import type { MapLayerId } from '../../native-bridge/tile-props/map.js';
 import { layerIdFor } from './window-deck.js';
 
 export type Rgba = [number, number, number, number];

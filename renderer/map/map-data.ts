@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { useLive } from '../session/live-hooks.js';
-import type { MapLayerId } from '../tiles/map/schema.js';
+import type { MapLayerId } from '../../native-bridge/tile-props/map.js';
 import type { BinaryPoints, MapData } from './layers.js';
 
 /** Vector tiles of the configured base map, served by the host from a local MBTiles/PMTiles file. */

@@ -1,7 +1,8 @@
 /**
  * Tile components and prop editors, found by folder: renderer/tiles/<kind>/Tile.tsx default-exports
  * the component, renderer/tiles/<kind>/Editor.tsx (optional) its prop editor for the console.
- * Adding a kind = that folder + one line in prop-schemas.ts; nothing here changes.
+ * Adding a kind = that folder + its prop schema in native-bridge/tile-props/<kind>.ts, listed in
+ * native-bridge/tile-props/index.ts; nothing here changes.
  */
 import type { TileComponent, TileEditor } from './types.js';
 

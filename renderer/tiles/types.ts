@@ -1,7 +1,7 @@
 /** What every tile component receives. */
 import type { ComponentType } from 'react';
 import type { Tile, WindowId } from '../../native-bridge/contract.js';
-import type { TileKind } from './prop-schemas.js';
+import type { TileKind } from '../../native-bridge/tile-props/index.js';
 
 export type TileOf<K extends TileKind> = Extract<Tile, { kind: K }>;
 

@@ -1,6 +1,6 @@
 /** Prop editor of the alert list: lowest severity shown, acknowledged alerts, how many. */
 import { useTranslation } from 'react-i18next';
-import { alertListProps } from './schema.js';
+import { alertListProps } from '../../../native-bridge/tile-props/alert-list.js';
 import { CheckboxField, EditorGrid, NumberField, SelectField } from '../editor-fields.js';
 import type { TileEditorProps } from '../types.js';
 

@@ -10,7 +10,7 @@ import { showToast } from '../../session/store.js';
 import { CheckboxField, EditorGrid, NumberField, SelectField } from '../editor-fields.js';
 import type { TileEditorProps } from '../types.js';
 import { CameraSelect } from '../camera/CameraSelect.js';
-import { cameraGridLayouts } from './schema.js';
+import { cameraGridLayouts } from '../../../native-bridge/tile-props/camera-grid.js';
 import { cellCount } from './view.js';
 
 /** Nearest cameras are searched within this radius. */

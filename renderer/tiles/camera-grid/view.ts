@@ -1,6 +1,6 @@
 /** Pure view logic of the camera grid: its size, which camera each cell shows (tour included). */
 import type { z } from 'zod';
-import type { cameraGridProps } from './schema.js';
+import type { cameraGridProps } from '../../../native-bridge/tile-props/camera-grid.js';
 
 type GridProps = z.output<typeof cameraGridProps>;
 

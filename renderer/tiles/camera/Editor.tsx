@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CheckboxField, EditorGrid, SelectField } from '../editor-fields.js';
 import type { TileEditorProps } from '../types.js';
 import { CameraSelect } from './CameraSelect.js';
-import { cameraProps } from './schema.js';
+import { cameraProps } from '../../../native-bridge/tile-props/camera.js';
 
 const streams = cameraProps.shape.stream.unwrap().options;
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CheckboxField, EditorGrid, NumberField, SelectField } from '../editor-fields.js';
 import { IndicatorChecklist } from '../indicator/IndicatorChecklist.js';
 import type { TileEditorProps } from '../types.js';
-import { chartProps } from './schema.js';
+import { chartProps } from '../../../native-bridge/tile-props/chart.js';
 
 const modes = chartProps.shape.mode.unwrap().options;
 const MAX_HOURS = 24 * 800;

@@ -4,7 +4,7 @@ import { useIndicators } from '../../session/indicators-store.js';
 import { CheckboxField, EditorGrid, SelectField } from '../editor-fields.js';
 import type { TileEditorProps } from '../types.js';
 import { IndicatorChecklist } from './IndicatorChecklist.js';
-import { indicatorProps } from './schema.js';
+import { indicatorProps } from '../../../native-bridge/tile-props/indicator.js';
 
 const layouts = indicatorProps.shape.layout.unwrap().options;
 const ALL = '';

@@ -1,6 +1,6 @@
 /** Prop editor of a map tile: which layers it shows, what the choropleth counts, the legend. */
 import { useTranslation } from 'react-i18next';
-import { choroplethMeasure, mapLayerIds, type MapLayerId } from './schema.js';
+import { choroplethMeasure, mapLayerIds, type MapLayerId } from '../../../native-bridge/tile-props/map.js';
 import { CheckboxField, EditorGrid, SelectField } from '../editor-fields.js';
 import type { TileEditorProps } from '../types.js';
 

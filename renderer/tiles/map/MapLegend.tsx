@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNow } from '../../hooks/useNow.js';
 import { cameraColor, datasetPointColor, floodColor, floodRadiusM, objectColor, reportColor, stateColors, type MapData, type Rgba } from '../../map/layers.js';
 import { liveData, STALE_AFTER_MS } from '../../session/live-store.js';
-import type { MapLayerId } from './schema.js';
+import type { MapLayerId } from '../../../native-bridge/tile-props/map.js';
 
 interface LegendRow {
   layer: MapLayerId;

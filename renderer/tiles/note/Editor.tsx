@@ -1,6 +1,6 @@
 /** Prop editor of a note: the markdown text, its tone and font scale. */
 import { useTranslation } from 'react-i18next';
-import { noteProps } from './schema.js';
+import { noteProps } from '../../../native-bridge/tile-props/note.js';
 import { NumberField, SelectField } from '../editor-fields.js';
 import type { TileEditorProps } from '../types.js';
 

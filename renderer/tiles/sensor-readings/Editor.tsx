@@ -1,7 +1,7 @@
 /** Prop editor of the live sensor readings: which kinds and commune, layout, rows, sparklines. */
 import { useTranslation } from 'react-i18next';
 import { sensorKind, type SensorKind } from '../../../native-bridge/contract.js';
-import { sensorReadingsProps } from './schema.js';
+import { sensorReadingsProps } from '../../../native-bridge/tile-props/sensor-readings.js';
 import { CheckboxField, EditorGrid, NumberField, SelectField, TextField } from '../editor-fields.js';
 import type { TileEditorProps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { datasetName } from '../../../native-bridge/gis-datasets.js';
+import { datasetName } from '../gis-datasets.js';
 
 /** The layers a map tile can show, drawn bottom to top in this order. */
 export const mapLayerIds = [

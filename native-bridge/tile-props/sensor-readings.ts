@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sensorKind } from '../../../native-bridge/gateway-protocol.js';
+import { sensorKind } from '../gateway-protocol.js';
 
 /** Props of the live sensor readings tile: which sensors (by kind, commune) and how to show them. */
 export const sensorReadingsProps = z.strictObject({
