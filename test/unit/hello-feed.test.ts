@@ -9,13 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import type { StoreApi } from 'zustand/vanilla';
 import { PortClientTransport, sendEvent, serveOverPort, type MessagePortLike } from '../../native-bridge/channel.js';
 import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
-import { startCore, type Core } from '../../electron/node/core.js';
+import type { Core } from '../../electron/node/core.js';
 import { startIndicators, type IndicatorService } from '../../electron/node/indicators/indicator-service.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
 import { startSession } from '../../renderer/session/session.js';
 import { indicatorsStore, startIndicatorFeed } from '../../renderer/session/indicators-store.js';
 import { scenariosStore, startScenarioFeed } from '../../renderer/console/scenarios/scenarios-store.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { startScenarioCore } from '../support/scenario-core.js';
 
 /** Resolves once the store's state passes `ok` (now or on a later change). */
 function until<S>(store: StoreApi<S>, ok: (state: S) => boolean): Promise<void> {
@@ -55,6 +56,7 @@ function noted(port: MessagePortLike, notes: string[]): MessagePortLike {
 
 describe('feeds that need hello', () => {
   let core: Core;
+  let closeCore: () => Promise<void>;
   let indicators: IndicatorService;
   const transport = new PortClientTransport();
   const links: { notes: string[]; close(): void }[] = [];
@@ -90,7 +92,7 @@ describe('feeds that need hello', () => {
 
   before(async () => {
     const dir = tempDir('ioc-wall-hello-feed-');
-    core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium', scenariosDir: defaultScenariosDir, scenarioTuning: { watch: false } });
+    ({ core, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false }));
     indicators = startIndicators({ dir: defaultIndicatorsDir, db: core.db, live: core.live, alerts: core.alerts, broadcastMs: 0, log: () => {} });
     core.attachIndicators(indicators);
     startSession({ windowId: 'console', rawWindow: 'console', lang: null, token: '' }, transport);
@@ -99,7 +101,7 @@ describe('feeds that need hello', () => {
     transport.close();
     core.attachIndicators(null);
     indicators.close();
-    await core.close();
+    await closeCore();
   });
 
   it('loads once hello has succeeded: a feed started before the link, and one started after hello', async () => {
