@@ -17,7 +17,7 @@ import { clamp } from './models.js';
 import { MoverFleet } from './movers.js';
 import { CitizenReports } from './reports.js';
 import { SensorBoard } from './sensors.js';
-import { Dice, EventDesk, Timers, type Gateways } from './shared.js';
+import { Dice, EventDesk, Timers, type EventInput, type Gateways } from './shared.js';
 
 export interface ProvinceOptions {
   endpoints: GatewayEndpoints;
@@ -177,6 +177,24 @@ async function startCameras(options: ProvinceOptions, gateways: Gateways): Promi
   return server;
 }
 
+/** A command type a gateway accepts, and the targets it may name. */
+interface CommandKind<T> {
+  type: FieldCommand['type'];
+  /** Names a target in "unknown …" rejections. */
+  noun: string;
+  targets: Record<string, T>;
+  /** The applied event's id is ev-{eventPrefix}-{command id}. */
+  eventPrefix: string;
+}
+
+/** What applying a command did: the event that shows it on the wall, how long that stays, and what to log and answer. */
+interface Applied {
+  event: Omit<EventInput, 'id'>;
+  clearAfterMs: number;
+  log: string;
+  detail: string;
+}
+
 interface CommandDeps {
   events: EventDesk;
   timers: Timers;
@@ -184,57 +202,40 @@ interface CommandDeps {
   log: (line: string) => void;
 }
 
+/** A text parameter cut to max characters, or the fallback when it is absent or not text. */
+const textParam = (value: unknown, max: number, fallback: string): string => (typeof value === 'string' ? value.slice(0, max) : fallback);
+
 function commandHandlers({ events, timers, sensors, log }: CommandDeps): Partial<Record<ProvinceGatewayId, ApplyCommand>> {
+  const accept =
+    <T>(gateway: ProvinceGatewayId, kind: CommandKind<T>, apply: (command: FieldCommand, target: T) => Applied): ApplyCommand =>
+    (command) => {
+      if (command.type !== kind.type) return { status: 'rejected', detail: `unsupported command type ${command.type} on ${gateway}` };
+      const target = kind.targets[command.target];
+      if (!target) return { status: 'rejected', detail: `unknown ${kind.noun} ${command.target}` };
+      const applied = apply(command, target);
+      const id = events.raise(gateway, { id: `ev-${kind.eventPrefix}-${command.id}`.slice(0, 128), ...applied.event });
+      timers.later(applied.clearAfterMs, () => events.clear(gateway, id));
+      log(`command ${command.id}: ${applied.log}`);
+      return { status: 'done', detail: applied.detail };
+    };
   return {
-    'gw-thuy-van': (command) => {
-      if (command.type !== 'siren') return { status: 'rejected', detail: `unsupported command type ${command.type} on gw-thuy-van` };
-      const siren = SIRENS[command.target];
-      if (!siren) return { status: 'rejected', detail: `unknown siren ${command.target}` };
+    'gw-thuy-van': accept('gw-thuy-van', { type: 'siren', noun: 'siren', targets: SIRENS, eventPrefix: 'siren' }, (command, siren) => {
       const durationS = typeof command.params.durationS === 'number' ? clamp(command.params.durationS, 10, 3600) : 300;
-      const id = events.raise('gw-thuy-van', {
-        id: `ev-siren-${command.id}`.slice(0, 128),
-        severity: 'warning',
-        category: 'flood',
-        title: { vi: `Đã bật còi cảnh báo: ${siren.name} (${durationS} giây)`, en: `Siren on: ${siren.name} (${durationS} s)` },
-        location: siren.location,
-      });
-      timers.later(durationS * 1000, () => events.clear('gw-thuy-van', id));
-      log(`command ${command.id}: siren ${command.target} on for ${durationS} s`);
-      return { status: 'done', detail: `siren ${command.target} on for ${durationS} s` };
-    },
-    'gw-giao-thong': (command) => {
-      if (command.type !== 'traffic-signal-plan') return { status: 'rejected', detail: `unsupported command type ${command.type} on gw-giao-thong` };
-      const junction = JUNCTIONS[command.target];
-      if (!junction) return { status: 'rejected', detail: `unknown junction ${command.target}` };
-      const plan = typeof command.params.plan === 'string' ? command.params.plan.slice(0, 100) : 'default';
-      const id = events.raise('gw-giao-thong', {
-        id: `ev-plan-${command.id}`.slice(0, 128),
-        severity: 'info',
-        category: 'traffic',
-        title: { vi: `Đã áp dụng phương án đèn tín hiệu "${plan}" tại ${junction.name}`, en: `Signal plan "${plan}" applied at ${junction.name}` },
-        location: junction.location,
-      });
-      timers.later(600_000, () => events.clear('gw-giao-thong', id));
+      const title = { vi: `Đã bật còi cảnh báo: ${siren.name} (${durationS} giây)`, en: `Siren on: ${siren.name} (${durationS} s)` };
+      const on = `siren ${command.target} on for ${durationS} s`;
+      return { event: { severity: 'warning', category: 'flood', title, location: siren.location }, clearAfterMs: durationS * 1000, log: on, detail: on };
+    }),
+    'gw-giao-thong': accept('gw-giao-thong', { type: 'traffic-signal-plan', noun: 'junction', targets: JUNCTIONS, eventPrefix: 'plan' }, (command, junction) => {
+      const plan = textParam(command.params.plan, 100, 'default');
       // A diversion eases the congested corridor a little.
       for (const [sensorId, ramp] of sensors.ramps) if (sensorId.startsWith('gt-') && ramp.to > 0.2) sensors.rampTo(sensorId, ramp.to * 0.7, 20);
-      log(`command ${command.id}: signal plan "${plan}" at ${command.target}`);
-      return { status: 'done', detail: `plan ${plan} active at ${command.target}` };
-    },
-    'gw-cong-dan': (command) => {
-      if (command.type !== 'resident-warning') return { status: 'rejected', detail: `unsupported command type ${command.type} on gw-cong-dan` };
-      const c = communeById[command.target];
-      if (!c) return { status: 'rejected', detail: `unknown commune ${command.target}` };
-      const message = typeof command.params.message === 'string' ? command.params.message.slice(0, 300) : 'Cảnh báo';
-      const id = events.raise('gw-cong-dan', {
-        id: `ev-warn-${command.id}`.slice(0, 128),
-        severity: 'info',
-        category: 'other',
-        title: { vi: `Đã gửi cảnh báo tới người dân ${c.name}: ${message}`.slice(0, 500), en: `Warning sent to residents of ${c.name}: ${message}`.slice(0, 500) },
-        location: c.center,
-      });
-      timers.later(600_000, () => events.clear('gw-cong-dan', id));
-      log(`command ${command.id}: resident warning to ${command.target}`);
-      return { status: 'done', detail: `warning sent to ${command.target}` };
-    },
+      const title = { vi: `Đã áp dụng phương án đèn tín hiệu "${plan}" tại ${junction.name}`, en: `Signal plan "${plan}" applied at ${junction.name}` };
+      return { event: { severity: 'info', category: 'traffic', title, location: junction.location }, clearAfterMs: 600_000, log: `signal plan "${plan}" at ${command.target}`, detail: `plan ${plan} active at ${command.target}` };
+    }),
+    'gw-cong-dan': accept('gw-cong-dan', { type: 'resident-warning', noun: 'commune', targets: communeById, eventPrefix: 'warn' }, (command, c) => {
+      const message = textParam(command.params.message, 300, 'Cảnh báo');
+      const title = { vi: `Đã gửi cảnh báo tới người dân ${c.name}: ${message}`.slice(0, 500), en: `Warning sent to residents of ${c.name}: ${message}`.slice(0, 500) };
+      return { event: { severity: 'info', category: 'other', title, location: c.center }, clearAfterMs: 600_000, log: `resident warning to ${command.target}`, detail: `warning sent to ${command.target}` };
+    }),
   };
 }
