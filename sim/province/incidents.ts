@@ -24,7 +24,7 @@ export interface IncidentStep {
 type Step = Omit<IncidentStep, 'incident'> & { run: () => void };
 
 /** What the scripts act on. */
-export interface IncidentDeps {
+interface IncidentDeps {
   sensors: SensorBoard;
   fleet: MoverFleet;
   events: EventDesk;
@@ -231,7 +231,7 @@ const vesselZone: Script = ({ fleet }) => {
 
 const scripts: Record<IncidentName, Script> = { flood, fire, traffic, pollution, 'vessel-zone': vesselZone };
 
-export interface IncidentPlayerOptions extends IncidentDeps {
+interface IncidentPlayerOptions extends IncidentDeps {
   timers: Timers;
   /** Script time multiplier: 0.1 = ten times faster. */
   timeScale: number;

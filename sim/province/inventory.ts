@@ -167,7 +167,7 @@ export function demoSensors(): SensorDef[] {
   return out;
 }
 
-export interface CameraDef {
+interface CameraDef {
   gateway: ProvinceGatewayId;
   id: string;
   name: string;

@@ -1,7 +1,7 @@
 /**
  * DEMO DATA — how each kind of simulated sensor's headline value moves with the time of day
  * (Asia/Ho_Chi_Minh), tides and the sensor's slow drift, before any incident overlay. Pure: the
- * randomness (drift, showers) lives in the sensor's state, which the runtime advances.
+ * randomness (drift, showers) lives in the sensor's state, which sensors.ts advances.
  */
 
 /** What a model reads: the sensor's fixed parameters and its evolving state. */
@@ -16,7 +16,7 @@ export interface ModelInput {
   fault: boolean;
 }
 
-export interface ModelReading {
+interface ModelReading {
   value: number;
   extra: Record<string, number>;
 }

@@ -18,7 +18,7 @@ const headingTo = (from: GeoPoint, to: GeoPoint): number => {
   return ((Math.atan2(dx, dy) * 180) / Math.PI + 360) % 360;
 };
 
-export interface MoverFleetOptions {
+interface MoverFleetOptions {
   gateways: Gateways;
   events: EventDesk;
   dice: Dice;

@@ -4,9 +4,10 @@
  * the vehicles and files random citizen reports; the commands the gateways accept; and the
  * scripted incidents on trigger() or on a schedule.
  *
- * Every random draw comes from one seeded generator (options.seed) in a fixed order: installing
- * the sensors, then the movers, then the tick's sensors, movers and reports. Keep that order
- * when changing anything here, or a seed no longer replays the same run.
+ * Every random draw comes from one seeded generator (options.seed), in a fixed order: the faulty
+ * light and the sensors' first samples, the movers' first times, the first report's time; then
+ * on each tick the due sensors, the movers, a due report (incident steps and commands draw when
+ * they run). Keep that order when changing anything here, or a seed no longer replays its run.
  */
 import type { FieldCommand } from '../../native-bridge/gateway-protocol.js';
 import { defaultDemoCameraDir, startCameraServer, type CameraServer } from '../cameras/camera-server.js';

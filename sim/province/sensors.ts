@@ -7,7 +7,7 @@ import type { Alarm, SensorDef } from './inventory.js';
 import { bump, clamp, lightModel, localHour, round, type ModelInput } from './models.js';
 import type { Dice, EventDesk, Gateways } from './shared.js';
 
-export interface SensorState extends ModelInput {
+interface SensorState extends ModelInput {
   def: SensorDef;
   nextAt: number;
   /** The open event raised by the threshold watcher: id and level. */
@@ -15,7 +15,7 @@ export interface SensorState extends ModelInput {
 }
 
 /** An incident's push on a sensor, eased from `from` to `to` over durationMs. */
-export interface Ramp {
+interface Ramp {
   from: number;
   to: number;
   startAt: number;
@@ -51,7 +51,7 @@ const levelOf = (alarm: Alarm | undefined, value: number): 'warning' | 'critical
 /** Hysteresis: an open event clears only once the value is 5 % (above) / 10 % (below) back past the warning level. */
 const backToNormal = (alarm: Alarm, value: number): boolean => (alarm.direction === 'above' ? value < alarm.warning * 0.95 : value > alarm.warning * 1.1);
 
-export interface SensorBoardOptions {
+interface SensorBoardOptions {
   gateways: Gateways;
   events: EventDesk;
   dice: Dice;
