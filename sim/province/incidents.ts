@@ -284,7 +284,7 @@ export class IncidentPlayer {
 
   /** Triggers the incidents in turn, one every everyMs (replacing an earlier schedule). */
   schedule(everyMs = 6 * 60_000): void {
-    this.stop();
+    this.stopSchedule();
     let next = 0;
     const run = () => {
       const incident = incidentNames[next++ % incidentNames.length]!;
@@ -294,8 +294,8 @@ export class IncidentPlayer {
     this.scheduleTimer.unref();
   }
 
-  /** Ends the schedule (the province's timers end the steps under way). */
-  stop(): void {
+  /** Ends the schedule; steps under way are the province's timers' to end. */
+  stopSchedule(): void {
     if (this.scheduleTimer) clearInterval(this.scheduleTimer);
   }
 }

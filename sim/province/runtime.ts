@@ -124,7 +124,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceH
       if (timers.stopped) return;
       timers.stop();
       clearInterval(tick);
-      incidents.stop();
+      incidents.stopSchedule();
       await Promise.all([...gateways.values()].map((g) => g.stop()));
       await cameraServer?.close();
     },
