@@ -2,7 +2,7 @@
 # Makes the DEMO camera footage under resources/demo-cameras/ (synthetic: ffmpeg test patterns,
 # no real camera). A dev tool: the app and the tests only read the committed output, never ffmpeg.
 #
-# For every camera of the demo province (sim/province.ts, cameras()):
+# For every camera of the demo province (sim/province/inventory.ts, demoCameras()):
 #   a 6 s loop at 25 fps — a moving test pattern with its own hue, the camera's Vietnamese name,
 #   "MÔ PHỎNG · DEMO" and a running timecode burned in — encoded with libx264 (no audio, keyframe
 #   every second, no scene-cut keyframes) in two renditions and cut into 1 s MPEG-TS segments:
@@ -34,8 +34,8 @@ command -v "$FFMPEG" >/dev/null || { echo "ffmpeg not found" >&2; exit 1; }
 [ -f "$FONT" ] || { echo "font $FONT not found (apt install fonts-noto-core, or FONT=/path/to/font.ttf)" >&2; exit 1; }
 
 # id<TAB>name, straight from the province's camera list.
-mapfile -t CAMERAS < <(sed -nE "s/^ *\['gw-[a-z-]+', '(cam-[0-9]+)', '([^']+)'.*/\1\t\2/p" "$ROOT/sim/province.ts")
-[ "${#CAMERAS[@]}" -gt 0 ] || { echo "no cameras found in sim/province.ts" >&2; exit 1; }
+mapfile -t CAMERAS < <(sed -nE "s/^ *\['gw-[a-z-]+', '(cam-[0-9]+)', '([^']+)'.*/\1\t\2/p" "$ROOT/sim/province/inventory.ts")
+[ "${#CAMERAS[@]}" -gt 0 ] || { echo "no cameras found in sim/province/inventory.ts" >&2; exit 1; }
 
 # Test patterns, one per camera (cycled): a lavfi source at the main size; the pattern then
 # scrolls and its hue is rotated per camera, so every tile on the wall looks different.
