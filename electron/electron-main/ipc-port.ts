@@ -1,25 +1,25 @@
 /**
- * Electron IPC transport, main side: `ioc:invoke` requests from a window go to that window's core
- * session; core events go back as `ioc:event`. One core session per loaded document: it is closed
- * when the window starts a new main-frame navigation (reload), when its renderer dies and when it
- * is destroyed, and the next request opens a fresh one.
+ * Electron IPC transport, main side: each window's contract envelopes arrive as strings on one
+ * channel and are served by serveOverPort over a relay port, the same path as a WebSocket
+ * connection, so both hosts share one validation and one access check. One core session per
+ * loaded document: it is closed when the window starts a new main-frame navigation (reload), when
+ * its renderer dies and when it is destroyed; the next frame opens a fresh one.
  *
- * Only windows the shell registered (attach) are served, only from their main frame, and a
- * window may only say hello as the window id the shell opened it for: a display window cannot
- * claim to be the console (the operator).
+ * Only windows the shell registered (attach) are served, only from their main frame, and each
+ * session is enrolled as the window the shell opened: a display window cannot say hello as the
+ * console (the operator).
  */
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { ContractError, type WindowId, type WireError } from '../../native-bridge/contract.js';
-import type { Core, CoreSession } from '../node/core.js';
+import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
+import type { WindowId } from '../../native-bridge/contract.js';
+import type { RelayPort } from '../../native-bridge/transports/relay-port.js';
+import type { Core } from '../node/core.js';
+import { openWindowRelay } from '../node/window-relay.js';
 
-export const INVOKE_CHANNEL = 'ioc:invoke';
-export const EVENT_CHANNEL = 'ioc:event';
-
-type Answer = { ok: true; payload: unknown } | { ok: false; error: WireError };
+export const MESSAGE_CHANNEL = 'ioc:message';
 
 interface Attached {
   windowId: WindowId;
-  session: CoreSession | null;
+  relay: RelayPort | null;
 }
 
 export interface IpcPort {
@@ -28,49 +28,42 @@ export interface IpcPort {
   close(): void;
 }
 
-export function createIpcPort(core: Pick<Core, 'openSession'>): IpcPort {
+export function createIpcPort(core: Pick<Core, 'openSession'>, log: (line: string) => void): IpcPort {
   const attached = new Map<number, Attached>();
 
   const closeSession = (entry: Attached) => {
-    const session = entry.session;
-    entry.session = null;
-    session?.close();
+    const relay = entry.relay;
+    entry.relay = null;
+    relay?.close();
   };
 
-  const sessionOf = (contents: WebContents, entry: Attached): CoreSession => {
-    if (!entry.session) {
-      entry.session = core.openSession((event, payload) => {
-        if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event, payload);
-      });
-    }
-    return entry.session;
+  const relayOf = (contents: WebContents, entry: Attached): RelayPort => {
+    if (entry.relay) return entry.relay;
+    const send = (data: string) => {
+      if (!contents.isDestroyed()) contents.send(MESSAGE_CHANNEL, data);
+    };
+    entry.relay = openWindowRelay(core, entry.windowId, send, (rejection) => log(JSON.stringify({ event: 'message-rejected', window: entry.windowId, ...rejection })));
+    return entry.relay;
   };
 
-  const refuse = (code: WireError['code'], message: string, field?: string): Answer => ({ ok: false, error: new ContractError(code, message, field).toWire() });
-
-  ipcMain.handle(INVOKE_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, payload: unknown): Promise<Answer> => {
+  const onMessage = (event: IpcMainEvent, data: unknown) => {
     const entry = attached.get(event.sender.id);
     if (!entry || event.senderFrame === null || event.senderFrame !== event.sender.mainFrame) {
-      return refuse('forbidden', 'this frame is not an ioc-wall window');
+      log(JSON.stringify({ event: 'message-rejected', reason: 'not the main frame of an ioc-wall window' }));
+      return;
     }
-    if (typeof method !== 'string') return refuse('unknown-method', 'method must be a string', 'method');
-    if (method === 'session.hello') {
-      const window = (payload as { window?: unknown } | null)?.window;
-      if (window !== entry.windowId) return refuse('forbidden', `this window was opened as "${entry.windowId}"`, 'payload.window');
+    if (typeof data !== 'string') {
+      log(JSON.stringify({ event: 'message-rejected', window: entry.windowId, reason: 'a message is a string' }));
+      return;
     }
-    try {
-      return { ok: true, payload: await sessionOf(event.sender, entry).handle(method, payload) };
-    } catch (error) {
-      if (error instanceof ContractError) return { ok: false, error: error.toWire() };
-      console.error(`ioc-wall: ${method} failed`, error);
-      return refuse('internal', 'internal error');
-    }
-  });
+    relayOf(event.sender, entry).receive(data);
+  };
+  ipcMain.on(MESSAGE_CHANNEL, onMessage);
 
   return {
     attach(contents, windowId) {
       const id = contents.id; // read now: a destroyed WebContents throws on property access
-      const entry: Attached = { windowId, session: null };
+      const entry: Attached = { windowId, relay: null };
       attached.set(id, entry);
       contents.on('did-start-navigation', (details) => {
         if (details.isMainFrame && !details.isSameDocument) closeSession(entry);
@@ -82,7 +75,7 @@ export function createIpcPort(core: Pick<Core, 'openSession'>): IpcPort {
       });
     },
     close() {
-      ipcMain.removeHandler(INVOKE_CHANNEL);
+      ipcMain.removeListener(MESSAGE_CHANNEL, onMessage);
       for (const entry of attached.values()) closeSession(entry);
       attached.clear();
     },

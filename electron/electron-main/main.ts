@@ -361,7 +361,7 @@ export function runElectronShell<S extends RunningSimulator>(options: ElectronSh
     log(`wall "${runtime.core.wall.id}" from ${args.wallFile}; data in ${args.dataDir}`);
     registerAppProtocol(runtime.gis);
     lockDownSession();
-    ipc = createIpcPort(runtime.core);
+    ipc = createIpcPort(runtime.core, log);
     shell = new Shell(runtime.core.wall, ipc);
     shell.layout();
     screen.on('display-added', () => shell?.relayoutSoon());

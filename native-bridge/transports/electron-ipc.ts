@@ -1,13 +1,15 @@
 /**
- * Renderer side of the Electron IPC transport: the sandboxed preload exposes only
- * `window.iocBridge` with invoke/subscribe for allow-listed channels (see preload/preload.ts).
+ * Renderer side of the Electron IPC transport. The sandboxed preload exposes only
+ * `window.iocBridge`, which moves contract envelopes (strings) to and from the main process
+ * (see preload/preload.ts); this side reads them with the same PortClientTransport as the
+ * WebSocket, so both hosts validate every frame the same way.
  */
-import type { ClientTransport } from '../channel.js';
-import { ContractError, wireError } from '../contract.js';
+import { PortClientTransport, type ClientTransport } from '../channel.js';
+import { createRelayPort } from './relay-port.js';
 
 export interface IocBridge {
-  invoke(method: string, payload: unknown): Promise<{ ok: true; payload: unknown } | { ok: false; error: unknown }>;
-  subscribe(event: string, listener: (payload: unknown) => void): () => void;
+  send(data: string): void;
+  onMessage(listener: (data: string) => void): void;
 }
 
 declare global {
@@ -17,19 +19,18 @@ declare global {
 }
 
 export function electronIpcTransport(bridge: IocBridge): ClientTransport {
+  const relay = createRelayPort((data) => bridge.send(data));
+  bridge.onMessage((data) => relay.receive(data));
+  const transport = new PortClientTransport();
+  transport.attach(relay.port);
   return {
-    async invoke(method, payload) {
-      const answer = await bridge.invoke(method, payload);
-      if (answer.ok) return answer.payload;
-      const parsed = wireError.safeParse(answer.error);
-      throw parsed.success ? ContractError.fromWire(parsed.data) : new ContractError('internal', 'malformed error from host');
-    },
-    subscribe: (event, listener) => bridge.subscribe(event, listener),
-    // IPC has no link to lose while the window lives.
+    invoke: (method, payload) => transport.invoke(method, payload),
+    subscribe: (event, listener) => transport.subscribe(event, listener),
+    // IPC has no link to lose while the window lives: it is up from the start.
     onLink(listener) {
       queueMicrotask(() => listener(true));
-      return () => {};
+      return transport.onLink(listener);
     },
-    close() {},
+    close: () => transport.close(),
   };
 }
