@@ -6,27 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ContractClient } from '../../native-bridge/channel.js';
 import type { RejectedMessage } from '../../native-bridge/channel.js';
-import type { WindowId } from '../../native-bridge/contract.js';
-import { electronIpcTransport, type IocBridge } from '../../native-bridge/transports/electron-ipc.js';
 import { startCore, type Core } from '../../electron/node/core.js';
-import { openWindowRelay } from '../../electron/node/window-relay.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
-import { connectInMemory, nextEvent, rejectsWith } from '../support/harness.js';
-
-function ipcWindow(core: Core, windowId: WindowId, rejected: RejectedMessage[]) {
-  let toPage: ((data: string) => void) | null = null;
-  // ipcMain → webContents.send → preload → page
-  const relay = openWindowRelay(core, windowId, (data) => queueMicrotask(() => toPage?.(data)), (r) => rejected.push(r));
-  // page → preload → ipcRenderer.send → ipcMain
-  const bridge: IocBridge = {
-    send: (data) => queueMicrotask(() => relay.receive(data)),
-    onMessage: (listener) => void (toPage = listener),
-  };
-  const transport = electronIpcTransport(bridge);
-  return { client: new ContractClient(transport), bridge, relay, transport };
-}
+import { connectAsElectronWindow, connectInMemory, nextEvent, rejectsWith } from '../support/harness.js';
 
 describe('Electron IPC transport (renderer bridge ↔ main relay, real core)', () => {
   let core: Core;
@@ -37,7 +20,7 @@ describe('Electron IPC transport (renderer bridge ↔ main relay, real core)', (
 
   it('serves the contract: hello as the window it was opened for, resync, patches from the console', async () => {
     const rejected: RejectedMessage[] = [];
-    const display = ipcWindow(core, 'r0c1', rejected);
+    const display = connectAsElectronWindow(core, 'r0c1', rejected);
     const hello = await display.client.call('session.hello', { window: 'r0c1' });
     assert.deepEqual(hello.actor, { id: 'r0c1', role: 'display' });
     const snapshot = await display.client.call('wall.resync', { sinceRevision: 0 });
@@ -54,7 +37,7 @@ describe('Electron IPC transport (renderer bridge ↔ main relay, real core)', (
   });
 
   it('a display window cannot say hello as the console nor act as it', async () => {
-    const display = ipcWindow(core, 'r1c1', []);
+    const display = connectAsElectronWindow(core, 'r1c1', []);
     await rejectsWith(display.client.call('session.hello', { window: 'console' }), 'forbidden', 'window');
     await display.client.call('session.hello', { window: 'r1c1' });
     await rejectsWith(display.client.call('wall.execute', { command: { type: 'apply-preset', name: 'overview' } }), 'forbidden', 'method');
@@ -63,7 +46,7 @@ describe('Electron IPC transport (renderer bridge ↔ main relay, real core)', (
 
   it('refuses malformed frames on the main side and keeps serving', async () => {
     const rejected: RejectedMessage[] = [];
-    const win = ipcWindow(core, 'r0c0', rejected);
+    const win = connectAsElectronWindow(core, 'r0c0', rejected);
     win.bridge.send('not json');
     win.bridge.send(JSON.stringify({ t: 'evt', event: 'wall.patch', payload: {} }));
     const hello = await win.client.call('session.hello', { window: 'r0c0' });
@@ -73,7 +56,7 @@ describe('Electron IPC transport (renderer bridge ↔ main relay, real core)', (
   });
 
   it('a reload (relay closed) ends the session: the window shows as disconnected', async () => {
-    const win = ipcWindow(core, 'r1c0', []);
+    const win = connectAsElectronWindow(core, 'r1c0', []);
     await win.client.call('session.hello', { window: 'r1c0' });
     assert.equal(core.status().windows.find((w) => w.windowId === 'r1c0')!.connected, true);
     win.relay.close();

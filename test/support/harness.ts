@@ -4,9 +4,12 @@
  * reached over WebSocket, and the assertions contract tests share.
  */
 import assert from 'node:assert/strict';
-import { ContractClient, PortClientTransport, sendEvent, serveOverPort } from '../../native-bridge/channel.js';
+import { ContractClient, PortClientTransport, sendEvent, serveOverPort, type ClientTransport, type RejectedMessage } from '../../native-bridge/channel.js';
 import { ContractError, type WindowId } from '../../native-bridge/contract.js';
+import { electronIpcTransport, type IocBridge } from '../../native-bridge/transports/electron-ipc.js';
 import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
+import type { RelayPort } from '../../native-bridge/transports/relay-port.js';
+import { openWindowRelay } from '../../electron/node/window-relay.js';
 import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
 import type { Core } from '../../electron/node/core.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
@@ -27,6 +30,22 @@ export function connectInMemory(core: Pick<Core, 'openSession'>, options: { enro
   const transport = new PortClientTransport();
   transport.attach(clientPort);
   return { client: new ContractClient(transport), transport };
+}
+
+/**
+ * A window of the Electron host without the Electron binary: the renderer's electronIpcTransport
+ * over an IocBridge wired as the preload and ipcMain wire it, to the main side's window relay (the
+ * one electron-main/ipc-port.ts uses). Only ipcMain/ipcRenderer's byte moving is left out.
+ */
+export function connectAsElectronWindow(core: Pick<Core, 'openSession'>, windowId: WindowId, rejected: RejectedMessage[] = []) {
+  let toPage: ((data: string) => void) | null = null;
+  const relay: RelayPort = openWindowRelay(core, windowId, (data) => queueMicrotask(() => toPage?.(data)), (r) => rejected.push(r));
+  const bridge: IocBridge = {
+    send: (data) => queueMicrotask(() => relay.receive(data)),
+    onMessage: (listener) => void (toPage = listener),
+  };
+  const transport: ClientTransport = electronIpcTransport(bridge);
+  return { client: new ContractClient(transport), bridge, relay, transport };
 }
 
 /** Connections of one kind to one host, closed together. */
