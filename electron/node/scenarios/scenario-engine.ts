@@ -33,10 +33,9 @@ import {
 import { readingState } from '../../../native-bridge/reading-state.js';
 import type { PolygonCoordinates } from '../../../native-bridge/spatial-query.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
-import type { IndicatorView } from '../../../native-bridge/indicators.js';
 import { TriggerEngine, type Clear, type Firing } from '../../common/trigger-engine.js';
 import type { AlertService } from '../alert-service.js';
-import type { FieldAck, FieldCommandPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
+import type { FieldAck, FieldCommandPort, IndicatorValuesPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
 import type { Db } from '../database.js';
 import type { LayoutFileError } from '../layout-files.js';
 import type { LiveState } from '../live/live-state.js';
@@ -72,11 +71,6 @@ export interface ScenarioEngineOptions {
   joinKm?: number;
   /** Runs that are over kept in the picture. Default 20. */
   recentRuns?: number;
-}
-
-/** What the engine asks of the indicator service. */
-export interface IndicatorValuesPort {
-  list(request: { ids: string[]; historyPoints: number }): { indicators: IndicatorView[] };
 }
 
 interface OpenRun {
