@@ -17,7 +17,6 @@ import {
   ContractError,
   type Actor,
   type FieldCommand,
-  type GeoPoint,
   type LocalizedText,
   type ResponseOf,
   type RunLogEntry,
@@ -30,10 +29,9 @@ import {
   type StepState,
   type WallDefinition,
 } from '../../../native-bridge/contract.js';
-import { readingState } from '../../../native-bridge/reading-state.js';
 import type { PolygonCoordinates } from '../../../native-bridge/spatial-query.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
-import { TriggerEngine, type Clear, type Firing } from '../../common/trigger-engine.js';
+import { TriggerEngine, type Clear } from '../../common/trigger-engine.js';
 import type { AlertService } from '../alert-service.js';
 import type { FieldAck, FieldCommandPort, IndicatorValuesPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
 import type { Db } from '../database.js';
@@ -42,6 +40,8 @@ import type { LiveState } from '../live/live-state.js';
 import type { WallController } from '../wall-controller.js';
 import { renderAfterActionReport, type ActivationFigures } from './after-action-report.js';
 import { RunStore, type LogLine, type RunDocument } from './run-store.js';
+import { takeActivationFigures } from './scenario-figures.js';
+import { MAX_SUBJECTS, firedLine, firingKey, joinSubjects, placeFiring, sameIncident, type PlacedFiring } from './scenario-incident.js';
 import { fillCameras, focusMap, scenarioTiles } from './scenario-layout.js';
 import { reloadScenarioDir } from './scenario-files.js';
 import { TriggerFeed, type TriggerSink } from './trigger-feed.js';
@@ -104,18 +104,8 @@ interface Loaded {
 }
 
 const SYSTEM: Actor = { id: 'system', role: 'system' };
-const MAX_SUBJECTS = 100;
-const DEFAULT_NEARBY_KM = 5;
 
-const distanceKm = (a: GeoPoint, b: GeoPoint): number => {
-  const toRad = Math.PI / 180;
-  const h = Math.sin(((b.lat - a.lat) * toRad) / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(((b.lon - a.lon) * toRad) / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
-};
-
-const firingKey = (f: Pick<Firing, 'ruleIndex' | 'subjects'>): string => `${f.ruleIndex}|${f.subjects.join(',')}`;
 const notFound = (what: string, field: string) => new ContractError('not-found', what, field);
-const firedLine = (firing: Firing): LogLine => ({ kind: 'trigger-fired', actor: 'system', at: firing.at, detail: firing.detail, data: { subjects: firing.subjects } });
 
 export class ScenarioEngine implements ScenarioService {
   private readonly store: RunStore;
@@ -249,7 +239,7 @@ export class ScenarioEngine implements ScenarioService {
     for (const { scenario, triggers } of [...this.loaded.values()]) {
       if (!triggers) continue;
       const { fired, cleared } = triggers.tick(now);
-      for (const firing of fired) this.onFired(scenario, firing);
+      for (const firing of fired) this.onFired(scenario, placeFiring(scenario, firing, this.feed));
       for (const clear of cleared) this.onCleared(scenario, clear, now);
     }
     for (const open of [...this.runs.values()]) {
@@ -265,41 +255,16 @@ export class ScenarioEngine implements ScenarioService {
     }
   }
 
-  /** An incident event declared by a gateway places the incident better than the first sensor past its threshold. */
-  private placeRank(scenario: Scenario, firing: Firing): number {
-    const first = firing.subjects[0];
-    return scenario.triggers[firing.ruleIndex]?.type === 'event' && first !== undefined && this.feed.isDeclaredIncident(first) ? 2 : 1;
-  }
-
-  private incidentOf(scenario: Scenario, firing: Firing): ScenarioIncident | null {
-    const first = firing.subjects[0];
-    const place = first === undefined ? undefined : this.feed.place(first);
-    const location = firing.location ?? place?.location;
-    if (!location) return null;
-    const isEvent = scenario.triggers[firing.ruleIndex]?.type === 'event' && first !== undefined;
-    return { lon: location.lon, lat: location.lat, ...(place?.commune ? { commune: place.commune } : {}), ...(isEvent ? { eventId: first } : {}) };
-  }
-
-  /** The same incident: a shared subject, places within joinKm, or no place to tell them apart. */
-  private sameIncident(a: { incident: ScenarioIncident | null; subjects: readonly string[] }, b: { incident: ScenarioIncident | null; subjects: readonly string[] }): boolean {
-    if (a.subjects.some((s) => b.subjects.includes(s))) return true;
-    if (!a.incident || !b.incident) return true;
-    return distanceKm(a.incident, b.incident) <= (this.options.joinKm ?? 25);
-  }
-
   private findRun(scenario: string, incident: ScenarioIncident | null, subjects: readonly string[]): OpenRun | undefined {
-    return [...this.runs.values()].find((o) => o.doc.run.scenario === scenario && this.sameIncident(o.doc.run, { incident, subjects }));
+    return [...this.runs.values()].find((o) => o.doc.run.scenario === scenario && sameIncident(o.doc.run, { incident, subjects }, this.options.joinKm ?? 25));
   }
 
   private findPending(scenario: string, incident: ScenarioIncident | null, subjects: readonly string[]): Pending | undefined {
-    return [...this.pending.values()].find((p) => p.suggestion.scenario === scenario && this.sameIncident(p.suggestion, { incident, subjects }));
+    return [...this.pending.values()].find((p) => p.suggestion.scenario === scenario && sameIncident(p.suggestion, { incident, subjects }, this.options.joinKm ?? 25));
   }
 
-  private onFired(scenario: Scenario, firing: Firing): void {
-    // Schedules fire and are over at once: nothing to wait for, no clear will come.
-    const momentary = scenario.triggers[firing.ruleIndex]?.type === 'schedule';
-    const key = firingKey(firing);
-    const incident = this.incidentOf(scenario, firing);
+  private onFired(scenario: Scenario, placed: PlacedFiring): void {
+    const { firing, key, incident, placeRank, momentary } = placed;
     const open = this.findRun(scenario.name, incident, firing.subjects);
     if (open) {
       const { run } = open.doc;
@@ -308,7 +273,7 @@ export class ScenarioEngine implements ScenarioService {
         open.doc.lasting = true;
       }
       open.graceUntil = null;
-      run.subjects = [...new Set([...run.subjects, ...firing.subjects])].slice(0, MAX_SUBJECTS);
+      run.subjects = joinSubjects(run.subjects, firing.subjects);
       const lines: LogLine[] = [firedLine(firing)];
       if (run.state === 'awaiting-close') {
         // The condition is back before anyone closed the run: it is active again.
@@ -324,19 +289,18 @@ export class ScenarioEngine implements ScenarioService {
         pending.firings.add(key);
         pending.lasting = true;
       }
-      pending.suggestion.subjects = [...new Set([...pending.suggestion.subjects, ...firing.subjects])].slice(0, MAX_SUBJECTS);
+      pending.suggestion.subjects = joinSubjects(pending.suggestion.subjects, firing.subjects);
       // Until activation, a better-placed firing (the field's own incident event) moves the banner's incident there.
-      const rank = this.placeRank(scenario, firing);
-      if (incident && (!pending.suggestion.incident || rank > pending.placeRank)) {
+      if (incident && (!pending.suggestion.incident || placeRank > pending.placeRank)) {
         pending.suggestion.incident = incident;
-        pending.placeRank = rank;
+        pending.placeRank = placeRank;
       }
       pending.fired.push(firedLine(firing));
       if (!pending.dismissed) this.changed();
       return;
     }
     const suggestion: ScenarioSuggestion = { suggestionId: randomUUID(), scenario: scenario.name, title: scenario.title, firedAt: firing.at, incident, subjects: firing.subjects.slice(0, MAX_SUBJECTS), detail: firing.detail };
-    const created: Pending = { suggestion, firings: new Set(momentary ? [] : [key]), dismissed: false, fired: [firedLine(firing)], placeRank: this.placeRank(scenario, firing), lasting: !momentary };
+    const created: Pending = { suggestion, firings: new Set(momentary ? [] : [key]), dismissed: false, fired: [firedLine(firing)], placeRank, lasting: !momentary };
     this.pending.set(suggestion.suggestionId, created);
     this.changed();
     if (scenario.activation === 'auto') {
@@ -500,7 +464,9 @@ export class ScenarioEngine implements ScenarioService {
       ...scenario.procedure.filter((s) => s.automatic).map((s): LogLine => ({ kind: 'step-done', actor: 'system', at: now, stepId: s.id })),
     ];
     const result = this.save(open, lines);
-    open.figures = this.takeFigures(open)
+    open.figures = takeActivationFigures(run, scenario, this.options, (figures) =>
+      this.store.save(open.doc, [{ kind: 'figures', actor: 'system', at: this.clock(), data: figures as unknown as Record<string, unknown> }], this.clock()),
+    )
       .catch((error: Error) => console.error(`ioc-wall: scenario ${scenario.name}: figures not taken: ${error.message}`))
       .finally(() => (open.figures = null));
     return result;
@@ -512,75 +478,10 @@ export class ScenarioEngine implements ScenarioService {
       this.pending.delete(pending.suggestion.suggestionId);
       for (const key of pending.firings) open.firings.add(key);
       open.doc.lasting ||= pending.lasting;
-      open.doc.run.subjects = [...new Set([...open.doc.run.subjects, ...pending.suggestion.subjects])].slice(0, MAX_SUBJECTS);
+      open.doc.run.subjects = joinSubjects(open.doc.run.subjects, pending.suggestion.subjects);
       return this.save(open, pending.fired);
     }
     return structuredClone(open.doc.run);
-  }
-
-  /** The scenario's indicators as they stand (an error instead when the service is not running or fails). */
-  private indicatorValues(ids: readonly string[]): ActivationFigures['indicators'] {
-    if (ids.length === 0) return { values: [] };
-    const port = this.options.indicators();
-    if (!port) return { values: [], error: 'the indicator service is not running' };
-    try {
-      const { indicators } = port.list({ ids: [...ids], historyPoints: 0 });
-      return { values: indicators.map(({ id, title, value, unit, target, status, period }) => ({ id, title, value, unit, target, status, period })) };
-    } catch (error) {
-      return { values: [], error: (error as Error).message };
-    }
-  }
-
-  /** The scenario's panel queries through the spatial index, and the sensors and cameras around the incident, for the report. */
-  private async takeFigures(open: OpenRun): Promise<void> {
-    const { run, definition } = open.doc;
-    const incident = run.incident;
-    const spatial = this.options.spatial();
-    let areaId: string | null | undefined;
-    const areaOfIncident = async (): Promise<string | null> => {
-      if (areaId !== undefined) return areaId;
-      if (!incident || !spatial) return (areaId = null);
-      const { areasHit } = await spatial.query({ shape: { type: 'point', lon: incident.lon, lat: incident.lat }, groupBy: [], limit: 0 });
-      return (areaId = areasHit?.[0] ?? null);
-    };
-    const queries: ActivationFigures['queries'] = [];
-    for (const { id, title, query } of definition.panels.queries) {
-      try {
-        if (!spatial) throw new Error('the spatial index is not running');
-        const { shape } = query;
-        let resolved;
-        if (shape.type === 'radius-around-incident') {
-          if (!incident) throw new Error('the run has no incident location');
-          resolved = { type: 'radius' as const, lon: incident.lon, lat: incident.lat, radiusM: shape.radiusM };
-        } else if (shape.type === 'area-of-incident') {
-          const area = await areaOfIncident();
-          if (!area) throw new Error('the incident lies in no known commune');
-          resolved = { type: 'area' as const, areaId: area };
-        } else resolved = shape;
-        const result = await spatial.query({ ...query, shape: resolved, limit: 0 });
-        queries.push({ id, title, total: result.total, groups: result.groups });
-      } catch (error) {
-        queries.push({ id, title, total: null, groups: [], error: (error as Error).message });
-      }
-    }
-    const radiusKm = definition.cameras?.withinKm ?? DEFAULT_NEARBY_KM;
-    const nearby: ActivationFigures['nearby'] = [];
-    if (incident) {
-      const snapshot = this.options.live.snapshot();
-      const latest = new Map(snapshot.readings.id.map((id, i) => [id, snapshot.readings.value[i]!]));
-      for (const s of snapshot.sensors) {
-        const distanceM = distanceKm(incident, s.location) * 1000;
-        const value = latest.get(s.id);
-        if (distanceM <= radiusKm * 1000) nearby.push({ id: s.id, name: s.name, layer: 'sensor', kind: s.kind, state: value === undefined ? 'stale' : readingState(value, s.thresholds), lon: s.location.lon, lat: s.location.lat, distanceM: Math.round(distanceM) });
-      }
-      for (const c of snapshot.cameras) {
-        const distanceM = distanceKm(incident, c.location) * 1000;
-        if (distanceM <= radiusKm * 1000) nearby.push({ id: c.id, name: c.name, layer: 'camera', kind: 'camera', state: 'normal', lon: c.location.lon, lat: c.location.lat, distanceM: Math.round(distanceM) });
-      }
-      nearby.sort((a, b) => a.distanceM - b.distanceM);
-    }
-    const figures: ActivationFigures = { queries, indicators: this.indicatorValues(definition.panels.indicators), nearby: nearby.slice(0, 200), radiusKm };
-    this.store.save(open.doc, [{ kind: 'figures', actor: 'system', at: this.clock(), data: figures as unknown as Record<string, unknown> }], this.clock());
   }
 
   /**
