@@ -11,8 +11,7 @@
  * One open run or suggestion per scenario and incident: a firing joins an open one of the same
  * scenario when they share a subject, or lie within `joinKm` of each other, or it has no place.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import {
   ContractError,
   type Actor,
@@ -25,26 +24,24 @@ import {
   type ScenarioRun,
   type ScenarioSuggestion,
   type ScenariosPicture,
-  type ScenarioSummary,
   type StepState,
   type WallDefinition,
 } from '../../../native-bridge/contract.js';
 import type { PolygonCoordinates } from '../../../native-bridge/spatial-query.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
-import { TriggerEngine, type Clear } from '../../common/trigger-engine.js';
+import type { Clear } from '../../common/trigger-engine.js';
 import type { AlertService } from '../alert-service.js';
 import type { FieldAck, FieldCommandPort, IndicatorValuesPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
 import type { Db } from '../database.js';
-import type { LayoutFileError } from '../layout-files.js';
 import type { LiveState } from '../live/live-state.js';
 import type { WallController } from '../wall-controller.js';
+import { ScenarioCatalog } from './scenario-catalog.js';
 import { renderAfterActionReport, type ActivationFigures } from './after-action-report.js';
 import { RunStore, type LogLine, type RunDocument } from './run-store.js';
 import { takeActivationFigures } from './scenario-figures.js';
 import { MAX_SUBJECTS, firedLine, firingKey, joinSubjects, placeFiring, sameIncident, type PlacedFiring } from './scenario-incident.js';
 import { fillCameras, focusMap, scenarioTiles } from './scenario-layout.js';
-import { reloadScenarioDir } from './scenario-files.js';
-import { TriggerFeed, type TriggerSink } from './trigger-feed.js';
+import { TriggerFeed } from './trigger-feed.js';
 
 export interface ScenarioEngineOptions {
   dir: string;
@@ -96,13 +93,6 @@ interface Pending {
   lasting: boolean;
 }
 
-interface Loaded {
-  scenario: Scenario;
-  /** Null when its rules could not be compiled (an unknown area): it can still be activated by hand. */
-  triggers: TriggerEngine | null;
-  rulesJson: string;
-}
-
 const SYSTEM: Actor = { id: 'system', role: 'system' };
 
 const notFound = (what: string, field: string) => new ContractError('not-found', what, field);
@@ -110,10 +100,7 @@ const notFound = (what: string, field: string) => new ContractError('not-found',
 export class ScenarioEngine implements ScenarioService {
   private readonly store: RunStore;
   private readonly clock: () => number;
-  private readonly loaded = new Map<string, Loaded>();
-  private fileErrors: LayoutFileError[] = [];
-  /** The trigger engines the feed drives (kept, not rebuilt per reading: readings arrive by thousands). */
-  private engineList: TriggerEngine[] = [];
+  private readonly catalog: ScenarioCatalog;
   private readonly runs = new Map<string, OpenRun>();
   /** Runs on the wall in the order they took it: the last one's layout is what the wall shows. */
   private wallOrder: string[] = [];
@@ -126,21 +113,14 @@ export class ScenarioEngine implements ScenarioService {
   private readonly unsubscribeLive: () => void;
   private unsubscribeAcks: () => void = () => {};
   private timer: ReturnType<typeof setInterval> | null = null;
-  private watcher: FSWatcher | null = null;
-  private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private started = false;
 
   constructor(private readonly options: ScenarioEngineOptions) {
     this.store = new RunStore(options.db);
     this.clock = options.clock ?? Date.now;
-    const sink: TriggerSink = {
-      sensorRegistered: (s) => this.engines().forEach((e) => e.sensorRegistered(s)),
-      reading: (id, value, at) => this.engines().forEach((e) => e.reading(id, value, at)),
-      objectPosition: (id, kind, lon, lat, at) => this.engines().forEach((e) => e.objectPosition(id, kind, lon, lat, at)),
-      event: (item) => this.engines().forEach((e) => e.event(item)),
-    };
-    this.feed = new TriggerFeed(sink, this.clock);
+    this.catalog = new ScenarioCatalog({ dir: options.dir, wall: options.wall, controller: options.controller, alerts: options.alerts, areas: options.areas ?? (() => new Map()), clock: this.clock });
+    this.feed = new TriggerFeed(this.catalog, this.clock);
     this.reload();
     this.resumeRuns();
     this.feed.snapshot(options.live.snapshot());
@@ -150,7 +130,7 @@ export class ScenarioEngine implements ScenarioService {
       this.timer = setInterval(() => this.tick(this.clock()), tickMs);
       this.timer.unref?.();
     }
-    if (options.watch ?? true) this.watchDir();
+    if (options.watch ?? true) this.catalog.watch(() => this.reload());
     this.started = true;
   }
 
@@ -159,50 +139,14 @@ export class ScenarioEngine implements ScenarioService {
 
   /** Loads the folder again; scenarios whose rules changed get a fresh trigger engine. */
   reload(): void {
-    const references = { wall: this.options.wall, presets: this.options.controller.presets().map((p) => p.preset) };
-    const previous = [...this.loaded.values()].map((l) => l.scenario);
-    const { scenarios, errors } = reloadScenarioDir(this.options.dir, previous, references);
-    for (const error of errors) {
-      const id = `scenario-file/${createHash('sha256').update(error.message).digest('hex').slice(0, 24)}`;
-      this.options.alerts.raiseOnce(id, 'warning', 'scenarios', { vi: `Tệp kịch bản lỗi, giữ phiên bản hợp lệ trước đó (nếu có): ${error.message}`, en: `Broken scenario file, the previous valid version is kept (if any): ${error.message}` }, this.clock());
-    }
-    this.fileErrors = errors;
-    const names = new Set(scenarios.map((s) => s.name));
-    for (const name of this.loaded.keys()) if (!names.has(name)) this.loaded.delete(name);
+    const { compiled, rulesChanged, removed } = this.catalog.reload();
     // At start the constructor feeds every engine; later, a new or changed engine learns the picture here.
     const snapshot = this.started ? this.options.live.snapshot() : null;
-    for (const scenario of scenarios) {
-      const rulesJson = JSON.stringify(scenario.triggers);
-      const known = this.loaded.get(scenario.name);
-      if (known && known.rulesJson === rulesJson) {
-        known.scenario = scenario;
-        continue;
-      }
-      const triggers = this.compile(scenario);
-      this.loaded.set(scenario.name, { scenario, triggers, rulesJson });
-      if (snapshot && triggers) this.feed.replay(triggers, snapshot);
-      // New rules start from nothing: what stood on the old ones waits to fire again.
-      if (known) this.forgetFirings(scenario.name);
-    }
-    for (const [id, p] of this.pending) if (!this.loaded.has(p.suggestion.scenario)) this.pending.delete(id);
-    this.engineList = [...this.loaded.values()].flatMap((l) => (l.triggers ? [l.triggers] : []));
+    if (snapshot) for (const triggers of compiled) this.feed.replay(triggers, snapshot);
+    // New rules start from nothing: what stood on the old ones waits to fire again.
+    for (const name of rulesChanged) this.forgetFirings(name);
+    for (const [id, p] of this.pending) if (removed.includes(p.suggestion.scenario)) this.pending.delete(id);
     this.changed();
-  }
-
-  private compile(scenario: Scenario): TriggerEngine | null {
-    try {
-      return new TriggerEngine(scenario.triggers.map((rule) => ({ id: scenario.name, rule })), this.options.areas?.() ?? new Map());
-    } catch (error) {
-      this.options.alerts.raise('warning', 'scenarios', {
-        vi: `Kịch bản ${scenario.name}: không theo dõi được điều kiện kích hoạt (${(error as Error).message}); chỉ kích hoạt thủ công`,
-        en: `Scenario ${scenario.name}: its triggers cannot be watched (${(error as Error).message}); manual activation only`,
-      });
-      return null;
-    }
-  }
-
-  private engines(): TriggerEngine[] {
-    return this.engineList;
   }
 
   private forgetFirings(scenario: string): void {
@@ -214,30 +158,12 @@ export class ScenarioEngine implements ScenarioService {
     }
   }
 
-  private watchDir(): void {
-    try {
-      this.watcher = watch(this.options.dir, { persistent: false }, () => {
-        if (this.reloadTimer) clearTimeout(this.reloadTimer);
-        // Editors write a file in several steps: reload once they are done.
-        this.reloadTimer = setTimeout(() => {
-          this.reloadTimer = null;
-          if (!this.closed) this.reload();
-        }, 300);
-        this.reloadTimer.unref?.();
-      });
-      this.watcher.on('error', () => {});
-    } catch {
-      // no folder to watch: the scenarios stay as loaded
-    }
-  }
-
   // -------------------------------------------------------------------------------------------
   // Triggers
 
   /** Evaluates the triggers at `now` and acts on what fired or cleared; also automatic escalation and restart grace. */
   tick(now: number): void {
-    for (const { scenario, triggers } of [...this.loaded.values()]) {
-      if (!triggers) continue;
+    for (const { scenario, triggers } of this.catalog.watched()) {
       const { fired, cleared } = triggers.tick(now);
       for (const firing of fired) this.onFired(scenario, placeFiring(scenario, firing, this.feed));
       for (const clear of cleared) this.onCleared(scenario, clear, now);
@@ -381,9 +307,8 @@ export class ScenarioEngine implements ScenarioService {
 
   async activate(request: ScenarioRequest<'activate'>, actor: Actor): Promise<ScenarioRun> {
     const person = request.operator ?? actor.id;
-    const loaded = this.loaded.get(request.scenario);
-    if (!loaded) throw notFound(`no scenario "${request.scenario}"`, 'scenario');
-    const { scenario } = loaded;
+    const scenario = this.catalog.get(request.scenario);
+    if (!scenario) throw notFound(`no scenario "${request.scenario}"`, 'scenario');
     let pending: Pending | undefined;
     if (request.suggestionId !== undefined) {
       pending = this.pending.get(request.suggestionId);
@@ -706,11 +631,7 @@ export class ScenarioEngine implements ScenarioService {
   // Reading
 
   list(): ResponseOf<'scenarios.list'> {
-    const presets = this.options.controller.presets().map((p) => p.preset);
-    const scenarios = [...this.loaded.values()]
-      .map(({ scenario }) => summarize(scenario, presets))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    return { scenarios, errors: this.fileErrors.map((e) => ({ file: e.file, line: e.line, field: e.field, message: e.message })) };
+    return this.catalog.list();
   }
 
   picture(): ScenariosPicture {
@@ -761,34 +682,8 @@ export class ScenarioEngine implements ScenarioService {
   dispose(): void {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    this.watcher?.close();
+    this.catalog.dispose();
     this.unsubscribeLive();
     this.unsubscribeAcks();
   }
-}
-
-function summarize(scenario: Scenario, presets: Parameters<typeof scenarioTiles>[1]): ScenarioSummary {
-  let tiles: ScenarioSummary['tiles'] = [];
-  try {
-    tiles = scenarioTiles(scenario, presets).tiles;
-  } catch {
-    // a preset that is gone: no preview (activation says why)
-  }
-  return {
-    name: scenario.name,
-    title: scenario.title,
-    level: scenario.level,
-    category: scenario.category,
-    activation: scenario.activation,
-    onClear: scenario.onClear,
-    triggers: scenario.triggers.map((t) => t.type),
-    preset: 'preset' in scenario.layout ? scenario.layout.preset : null,
-    map: scenario.map ? { tileId: scenario.map.tileId ?? null, focus: scenario.map.focus, zoom: scenario.map.zoom ?? null } : null,
-    cameras: scenario.cameras ?? null,
-    procedure: scenario.procedure.map((s) => ({ id: s.id, title: s.title, role: s.role, needsConfirmation: s.needsConfirmation, automatic: s.automatic, command: s.command ?? null })),
-    escalation: scenario.escalation.map((e) => ({ level: e.level, title: e.title, notify: e.notify, afterMinutes: e.afterMinutes ?? null })),
-    panels: { indicators: scenario.panels.indicators, queries: scenario.panels.queries.map((q) => ({ id: q.id, title: q.title })) },
-    tiles,
-  };
 }
