@@ -22,7 +22,6 @@ import {
   type ScenarioIncident,
   type ScenarioRequest,
   type ScenarioRun,
-  type ScenarioSuggestion,
   type ScenariosPicture,
   type StepState,
   type WallDefinition,
@@ -39,8 +38,9 @@ import { ScenarioCatalog } from './scenario-catalog.js';
 import { renderAfterActionReport, type ActivationFigures } from './after-action-report.js';
 import { RunStore, type LogLine, type RunDocument } from './run-store.js';
 import { takeActivationFigures } from './scenario-figures.js';
-import { MAX_SUBJECTS, firedLine, firingKey, joinSubjects, placeFiring, sameIncident, type PlacedFiring } from './scenario-incident.js';
+import { firedLine, firingKey, joinSubjects, placeFiring, sameIncident, type PlacedFiring } from './scenario-incident.js';
 import { fillCameras, focusMap, scenarioTiles } from './scenario-layout.js';
+import { ScenarioSuggestions, type Pending } from './scenario-suggestions.js';
 import { TriggerFeed } from './trigger-feed.js';
 
 export interface ScenarioEngineOptions {
@@ -80,19 +80,6 @@ interface OpenRun {
   figures: Promise<void> | null;
 }
 
-interface Pending {
-  suggestion: ScenarioSuggestion;
-  firings: Set<string>;
-  /** Dismissed: hidden, but it still absorbs the incident's firings so it is not suggested again until they clear. */
-  dismissed: boolean;
-  /** The firings so far, for the log of the run it becomes. */
-  fired: LogLine[];
-  /** How sure the incident's place is: 2 = an incident event the field declared, 1 = a sensor's or object's place. */
-  placeRank: number;
-  /** A firing that can clear joined it (not only a schedule's minute). */
-  lasting: boolean;
-}
-
 const SYSTEM: Actor = { id: 'system', role: 'system' };
 
 const notFound = (what: string, field: string) => new ContractError('not-found', what, field);
@@ -105,7 +92,7 @@ export class ScenarioEngine implements ScenarioService {
   /** Runs on the wall in the order they took it: the last one's layout is what the wall shows. */
   private wallOrder: string[] = [];
   private recent: RunDocument[] = [];
-  private readonly pending = new Map<string, Pending>();
+  private readonly suggestions: ScenarioSuggestions;
   private readonly commandRuns = new Map<string, string>();
   private readonly feed: TriggerFeed;
   private readonly listeners = new Set<() => void>();
@@ -121,6 +108,7 @@ export class ScenarioEngine implements ScenarioService {
     this.clock = options.clock ?? Date.now;
     this.catalog = new ScenarioCatalog({ dir: options.dir, wall: options.wall, controller: options.controller, alerts: options.alerts, areas: options.areas ?? (() => new Map()), clock: this.clock });
     this.feed = new TriggerFeed(this.catalog, this.clock);
+    this.suggestions = new ScenarioSuggestions(this.options.joinKm ?? 25, () => this.changed());
     this.reload();
     this.resumeRuns();
     this.feed.snapshot(options.live.snapshot());
@@ -145,12 +133,11 @@ export class ScenarioEngine implements ScenarioService {
     if (snapshot) for (const triggers of compiled) this.feed.replay(triggers, snapshot);
     // New rules start from nothing: what stood on the old ones waits to fire again.
     for (const name of rulesChanged) this.forgetFirings(name);
-    for (const [id, p] of this.pending) if (removed.includes(p.suggestion.scenario)) this.pending.delete(id);
+    for (const name of [...rulesChanged, ...removed]) this.suggestions.forget(name);
     this.changed();
   }
 
   private forgetFirings(scenario: string): void {
-    for (const [id, p] of this.pending) if (p.suggestion.scenario === scenario) this.pending.delete(id);
     for (const open of this.runs.values()) {
       if (open.doc.run.scenario !== scenario || !open.doc.lasting) continue;
       open.firings.clear();
@@ -185,12 +172,8 @@ export class ScenarioEngine implements ScenarioService {
     return [...this.runs.values()].find((o) => o.doc.run.scenario === scenario && sameIncident(o.doc.run, { incident, subjects }, this.options.joinKm ?? 25));
   }
 
-  private findPending(scenario: string, incident: ScenarioIncident | null, subjects: readonly string[]): Pending | undefined {
-    return [...this.pending.values()].find((p) => p.suggestion.scenario === scenario && sameIncident(p.suggestion, { incident, subjects }, this.options.joinKm ?? 25));
-  }
-
   private onFired(scenario: Scenario, placed: PlacedFiring): void {
-    const { firing, key, incident, placeRank, momentary } = placed;
+    const { firing, key, incident, momentary } = placed;
     const open = this.findRun(scenario.name, incident, firing.subjects);
     if (open) {
       const { run } = open.doc;
@@ -209,27 +192,8 @@ export class ScenarioEngine implements ScenarioService {
       this.save(open, lines);
       return;
     }
-    const pending = this.findPending(scenario.name, incident, firing.subjects);
-    if (pending) {
-      if (!momentary) {
-        pending.firings.add(key);
-        pending.lasting = true;
-      }
-      pending.suggestion.subjects = joinSubjects(pending.suggestion.subjects, firing.subjects);
-      // Until activation, a better-placed firing (the field's own incident event) moves the banner's incident there.
-      if (incident && (!pending.suggestion.incident || placeRank > pending.placeRank)) {
-        pending.suggestion.incident = incident;
-        pending.placeRank = placeRank;
-      }
-      pending.fired.push(firedLine(firing));
-      if (!pending.dismissed) this.changed();
-      return;
-    }
-    const suggestion: ScenarioSuggestion = { suggestionId: randomUUID(), scenario: scenario.name, title: scenario.title, firedAt: firing.at, incident, subjects: firing.subjects.slice(0, MAX_SUBJECTS), detail: firing.detail };
-    const created: Pending = { suggestion, firings: new Set(momentary ? [] : [key]), dismissed: false, fired: [firedLine(firing)], placeRank, lasting: !momentary };
-    this.pending.set(suggestion.suggestionId, created);
-    this.changed();
-    if (scenario.activation === 'auto') {
+    const suggestion = this.suggestions.fired(scenario, placed);
+    if (suggestion && scenario.activation === 'auto') {
       this.activate({ scenario: scenario.name, suggestionId: suggestion.suggestionId }, SYSTEM).catch((error: Error) => {
         this.options.alerts.raise('warning', `scenario:${scenario.name}`, { vi: `Không tự kích hoạt được kịch bản ${scenario.title.vi}: ${error.message}`, en: `Could not activate scenario ${scenario.title.en} automatically: ${error.message}` });
       });
@@ -238,11 +202,7 @@ export class ScenarioEngine implements ScenarioService {
 
   private onCleared(scenario: Scenario, clear: Clear, now: number): void {
     const key = firingKey(clear);
-    for (const [id, p] of this.pending) {
-      if (p.suggestion.scenario !== scenario.name || !p.firings.delete(key) || p.firings.size > 0) continue;
-      this.pending.delete(id);
-      if (!p.dismissed) this.changed();
-    }
+    this.suggestions.cleared(scenario.name, key);
     for (const open of this.runs.values()) {
       if (open.doc.run.scenario !== scenario.name || !open.firings.delete(key) || open.firings.size > 0) continue;
       this.triggerCleared(open, Math.max(clear.at, open.doc.run.activatedAt), null, now);
@@ -309,14 +269,7 @@ export class ScenarioEngine implements ScenarioService {
     const person = request.operator ?? actor.id;
     const scenario = this.catalog.get(request.scenario);
     if (!scenario) throw notFound(`no scenario "${request.scenario}"`, 'scenario');
-    let pending: Pending | undefined;
-    if (request.suggestionId !== undefined) {
-      pending = this.pending.get(request.suggestionId);
-      if (!pending || pending.suggestion.scenario !== scenario.name) throw notFound(`no suggestion "${request.suggestionId}" for scenario ${scenario.name}`, 'suggestionId');
-    } else if (!request.incident) {
-      // One click on the launcher while the banner shows: the banner's incident.
-      pending = [...this.pending.values()].filter((p) => p.suggestion.scenario === scenario.name && !p.dismissed).sort((a, b) => b.suggestion.firedAt - a.suggestion.firedAt)[0];
-    }
+    const pending = this.suggestions.forActivation(scenario.name, request);
     const incident = request.incident ?? pending?.suggestion.incident ?? null;
     const subjects = pending?.suggestion.subjects ?? [];
     const existing = this.findRun(scenario.name, incident, subjects);
@@ -374,7 +327,7 @@ export class ScenarioEngine implements ScenarioService {
     const lasting = pending?.lasting ?? false;
     const graceUntil = lasting && firings.size === 0 ? now + (this.options.resumeGraceMs ?? 5 * 60_000) : null;
     const open: OpenRun = { doc: { run, definition: scenario, previous, resumeTo: null, lasting }, firings, graceUntil, figures: null };
-    if (pending) this.pending.delete(pending.suggestion.suggestionId);
+    if (pending) this.suggestions.remove(pending.suggestion.suggestionId);
     this.runs.set(run.runId, open);
     this.wallOrder.push(run.runId);
     const lines: LogLine[] = [
@@ -400,7 +353,7 @@ export class ScenarioEngine implements ScenarioService {
   /** An activation of an incident that already has its run: the suggestion's firings join it. */
   private absorb(open: OpenRun, pending: Pending | undefined): ScenarioRun {
     if (pending) {
-      this.pending.delete(pending.suggestion.suggestionId);
+      this.suggestions.remove(pending.suggestion.suggestionId);
       for (const key of pending.firings) open.firings.add(key);
       open.doc.lasting ||= pending.lasting;
       open.doc.run.subjects = joinSubjects(open.doc.run.subjects, pending.suggestion.subjects);
@@ -619,12 +572,7 @@ export class ScenarioEngine implements ScenarioService {
   }
 
   dismiss(request: ScenarioRequest<'dismiss'>, _actor: Actor): void {
-    const pending = this.pending.get(request.suggestionId);
-    if (!pending || pending.dismissed) throw notFound(`no suggestion "${request.suggestionId}"`, 'suggestionId');
-    pending.dismissed = true;
-    // A dismissed suggestion with nothing left to absorb is simply gone.
-    if (pending.firings.size === 0) this.pending.delete(request.suggestionId);
-    this.changed();
+    this.suggestions.dismiss(request.suggestionId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -635,12 +583,8 @@ export class ScenarioEngine implements ScenarioService {
   }
 
   picture(): ScenariosPicture {
-    const suggestions = [...this.pending.values()]
-      .filter((p) => !p.dismissed)
-      .map((p) => structuredClone(p.suggestion))
-      .sort((a, b) => b.firedAt - a.firedAt);
     const open = [...this.runs.values()].map((o) => o.doc.run).sort((a, b) => b.activatedAt - a.activatedAt);
-    return { suggestions, runs: structuredClone([...open, ...this.recent.map((d) => d.run)]) };
+    return { suggestions: this.suggestions.shown(), runs: structuredClone([...open, ...this.recent.map((d) => d.run)]) };
   }
 
   log(runId: string): RunLogEntry[] {
