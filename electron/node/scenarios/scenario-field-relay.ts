@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ContractError, type Actor, type FieldCommand, type ScenarioRequest, type ScenarioRun } from '../../../native-bridge/contract.js';
 import type { FieldAck, FieldCommandPort } from '../../common/ports.js';
 import type { LogLine, RunDocument } from './run-store.js';
-import type { ScenarioRuns } from './scenario-runs.js';
+import { noteText, type ScenarioRuns } from './scenario-runs.js';
 
 export class ScenarioFieldRelay {
   /** The run of every command this engine sent (or found in an open run after a restart). */
@@ -70,7 +70,7 @@ export class ScenarioFieldRelay {
     step.command.ackAt = ack.at;
     step.command.detail = ack.detail ?? null;
     const gateway = doc.definition.procedure.find((s) => s.id === step.stepId)?.command?.gateway ?? 'unknown';
-    this.runs.save(doc, [{ kind: ack.status === 'done' ? 'command-acknowledged' : 'command-rejected', actor: `gateway:${gateway}`, at: ack.at, stepId: step.stepId, detail: ack.detail ? { vi: ack.detail, en: ack.detail } : null, data: { commandId } }]);
+    this.runs.save(doc, [{ kind: ack.status === 'done' ? 'command-acknowledged' : 'command-rejected', actor: `gateway:${gateway}`, at: ack.at, stepId: step.stepId, detail: noteText(ack.detail), data: { commandId } }]);
   }
 
   /** The host's gateway link came or went: acknowledgements come through it. */

@@ -9,7 +9,7 @@ import type { Firing } from '../../common/trigger-engine.js';
 import type { LogLine } from './run-store.js';
 import type { TriggerFeed } from './trigger-feed.js';
 
-/** The most subjects a run or suggestion lists (a flood may cover hundreds of sensors). */
+/** The most subjects a run or suggestion lists. */
 export const MAX_SUBJECTS = 100;
 
 /** A firing with the incident it is about. */

@@ -35,6 +35,7 @@ export interface ScenarioRunsOptions extends FigureSources {
   clock: () => number;
   /** After a restart or a rules change, a run whose trigger is not seen again within this time counts as cleared. */
   resumeGraceMs: number;
+  /** Firings this close to an open run of their scenario join it (sameIncident). */
   joinKm: number;
   /** Runs that are over kept in the picture. */
   recentRuns: number;
@@ -52,7 +53,8 @@ export interface OpenRun {
 }
 
 const noRun = (runId: string) => new ContractError('not-found', `no scenario run "${runId}"`, 'runId');
-const noteText = (note: string | null | undefined): LocalizedText | null => (note ? { vi: note, en: note } : null);
+/** A person's note or a gateway's detail: the same text in both languages. */
+export const noteText = (note: string | null | undefined): LocalizedText | null => (note ? { vi: note, en: note } : null);
 
 export class ScenarioRuns {
   private readonly store: RunStore;
