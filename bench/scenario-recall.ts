@@ -9,7 +9,7 @@
  * Every activation is a full-wall change: the new run goes on top of the previous one (its layout
  * replaces the whole wall in one revision: another map tile, another camera grid), then the run
  * under it is closed, which only hands its saved layout up (no wall change; see `end` in
- * electron/node/scenarios/scenario-engine.ts). So the wall always switches scenario → scenario
+ * electron/node/scenarios/scenario-runs.ts). So the wall always switches scenario → scenario
  * and the same scenario never joins a run still open.
  *
  * Time origin: Date.now() in this process just before the request is sent (same machine as the

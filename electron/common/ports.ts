@@ -24,6 +24,7 @@ import type {
   SpatialQueryResult,
   WallState,
 } from '../../native-bridge/contract.js';
+import type { IndicatorView } from '../../native-bridge/indicators.js';
 
 // ---------------------------------------------------------------------------------------------
 // Wall state
@@ -70,6 +71,11 @@ export interface IndicatorsPort {
   list(request: RequestOf<'indicators.list'>): ResponseOf<'indicators.list'>;
   history(request: RequestOf<'indicators.history'>): ResponseOf<'indicators.history'>;
   onChanged(listener: (event: EventOf<'indicators.changed'>) => void): () => void;
+}
+
+/** What the scenario engine asks of the indicator service: the values of a scenario's indicators at activation. */
+export interface IndicatorValuesPort {
+  list(request: { ids: string[]; historyPoints: number }): { indicators: IndicatorView[] };
 }
 
 /** A gateway's acknowledgement of a field command. */
