@@ -1,5 +1,5 @@
 /**
- * Lint = typescript-eslint's recommended rules + the layering of DESIGN.md §2 (a file's path says
+ * Lint = typescript-eslint's recommended rules + the layering of docs/architecture.md (a file's path says
  * where it may run) as one local rule, `layers/imports`: its table of layers, and what each may
  * import, is in eslint-rules/layers.js.
  */

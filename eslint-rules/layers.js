@@ -1,5 +1,5 @@
 /**
- * The layering of DESIGN.md §2 as one ESLint rule, `layers/imports`: a file's layer comes from its
+ * The layering of docs/architecture.md as one ESLint rule, `layers/imports`: a file's layer comes from its
  * path, an import's target from where the import points, and the table below says which layers
  * and which kinds of package each layer may import.
  *
@@ -200,7 +200,7 @@ function sourceText(node) {
 const importsRule = {
   meta: {
     type: 'problem',
-    docs: { description: 'Imports follow the layering of DESIGN.md §2 (the layer of a file is its folder)' },
+    docs: { description: 'Imports follow the layering of docs/architecture.md (the layer of a file is its folder)' },
     schema: [],
     messages: { layer: '{{why}}' },
   },

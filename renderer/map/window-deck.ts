@@ -1,5 +1,5 @@
 /**
- * The one deck.gl `Deck` of a window (DESIGN.md §6): Chromium drops the oldest WebGL context past
+ * The one deck.gl `Deck` of a window (a rendering budget): Chromium drops the oldest WebGL context past
  * 16 per process, so every map tile of a window is a `MapView` of this one Deck rather than a Deck
  * of its own. A view is placed at its tile's full rectangle in window pixels — which may start left
  * of or above the window when the tile spans displays — so each window draws its slice of one

@@ -1,5 +1,5 @@
 /**
- * Live players per window are limited (DESIGN.md §6: 16 by default; `?maxPlayers=N` overrides):
+ * Live players per window are limited (16 by default; `?maxPlayers=N` overrides):
  * a cell asks for a slot when it becomes visible and gives it back when hidden or gone. Cells
  * beyond the limit show the camera's snapshot and get a slot, in asking order, as one frees up.
  *

@@ -75,7 +75,7 @@ describe('lint: layer imports', () => {
     });
   }
 
-  it('says which layer rule and why, in the words of DESIGN.md §2', async () => {
+  it('says which layer rule and why, in the words of the layer table', async () => {
     // importer → { specifier → the refusal's start, or null where it is allowed }
     const cases: Record<string, Record<string, string | null>> = {
       'electron/node/field/probe.ts': { '../../../sim/province.js': 'electron/node may not import sim/: the simulator is plugged in by launch/' },

@@ -1,5 +1,5 @@
 /**
- * TelemetryCache: the host-side handle on the telemetry cache (DESIGN.md §3: gateway link →
+ * TelemetryCache: the host-side handle on the telemetry cache (gateway link →
  * validate → cache writer). Everything touching SQLite runs in a worker_thread (cache-worker.ts);
  * the host thread only validates, buffers and posts.
  *
@@ -80,6 +80,9 @@ function validateChange(context: string, index: number, change: unknown): Change
   return { op: 'set', item: parsed.data };
 }
 
+/** Who hands the changes over: any caller (validated here), or the gateway hub (validated once, on arrival). */
+export type ChangeSource = 'caller' | 'hub';
+
 export class TelemetryCache {
   private buffer: Row[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -127,16 +130,17 @@ export class TelemetryCache {
   /**
    * Buffers changes from one gateway. Throws (and buffers none of them) if gatewayId or any change
    * fails the schema. Never blocks: under overload (worker too far behind) the changes are
-   * dropped and counted in stats().dropped.
+   * dropped and counted in stats().dropped. Changes from the gateway hub, which validated each
+   * item once as it arrived, are not parsed again (`from: 'hub'`).
    */
-  write(gatewayId: string, changes: readonly Change[]): void {
+  write(gatewayId: string, changes: readonly Change[], from: ChangeSource = 'caller'): void {
     this.assertUsable();
     const context = `telemetry cache write(${JSON.stringify(String(gatewayId).slice(0, 64))})`;
     if (!gatewayIdSchema.safeParse(gatewayId).success) throw new TypeError(`${context}: gatewayId must be a string of 1–128 characters`);
     if (!Array.isArray(changes)) throw new TypeError(`${context}: changes must be an array`);
     const receivedAt = this.now();
     const rows = changes.map((change, i): Row => {
-      const { op, item } = validateChange(context, i, change);
+      const { op, item } = from === 'hub' ? change : validateChange(context, i, change);
       return { g: gatewayId, op, item, r: receivedAt };
     });
     if (this.pending + this.buffer.length + rows.length > this.maxPendingItems) {
@@ -154,12 +158,12 @@ export class TelemetryCache {
   }
 
   /** After a snapshot: the gateway's latest state becomes exactly `items` (history is kept). */
-  replaceGateway(gatewayId: string, items: readonly StateItem[]): void {
+  replaceGateway(gatewayId: string, items: readonly StateItem[], from: ChangeSource = 'caller'): void {
     this.assertUsable();
     const context = `telemetry cache replaceGateway(${JSON.stringify(String(gatewayId).slice(0, 64))})`;
     if (!gatewayIdSchema.safeParse(gatewayId).success) throw new TypeError(`${context}: gatewayId must be a string of 1–128 characters`);
     if (!Array.isArray(items)) throw new TypeError(`${context}: items must be an array`);
-    const parsed = items.map((item, i) => validateChange(context, i, { op: 'set', item }).item);
+    const parsed = from === 'hub' ? [...items] : items.map((item, i) => validateChange(context, i, { op: 'set', item }).item);
     this.post(); // keep order: everything written before the snapshot commits first
     this.rpc.post({ kind: 'replace', gatewayId, items: parsed, receivedAt: this.now() });
     this.pending += parsed.length;

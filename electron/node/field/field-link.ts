@@ -65,8 +65,9 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   const outbox = new SqliteCommandOutbox(core.db);
   const hub = new GatewayHub({ endpoints: config.bind, keyPair, gateways, outbox, log });
   hub.onChange((gatewayId, changes, replacedAll) => {
-    if (replacedAll) cache.replaceGateway(gatewayId, changes.map((c) => c.item as StateItem));
-    else cache.write(gatewayId, changes);
+    // the hub validated every item as it arrived: nothing on the way parses it again
+    if (replacedAll) cache.replaceGateway(gatewayId, changes.map((c) => c.item as StateItem), 'hub');
+    else cache.write(gatewayId, changes, 'hub');
     core.live.apply(gatewayId, changes, replacedAll);
     raiseEventAlerts(core, gatewayId, changes);
   });

@@ -1,5 +1,5 @@
 /**
- * The wall host's end of the edge-gateway protocol (native-bridge/gateway-protocol.ts, DESIGN.md §4).
+ * The wall host's end of the edge-gateway protocol (native-bridge/gateway-protocol.ts, docs/gateway-protocol.md).
  *
  * Binds a SUB (UPDATE, HUGZ) and a ROUTER (HELLO, SNAPSHOT/SNAP/SNAPEND, COMMAND/ACK), both CURVE
  * servers behind the shared ZAP allow-list. For each allow-listed gateway it runs the zguide Clone

@@ -70,7 +70,7 @@ export async function startGis(options: GisOptions): Promise<GisService> {
     log(`ioc-wall: no base map: ${(error as Error).message}`);
   }
   const spatial = await SpatialClient.start();
-  const points = new FieldPoints(spatial);
+  const points = new FieldPoints(spatial, options.live);
 
   const reloadAreas = async () => {
     const areas = datasets.features(COMMUNES_DATASET).flatMap((f, i) => areaOf(f, i));
@@ -78,8 +78,9 @@ export async function startGis(options: GisOptions): Promise<GisService> {
     return areas.length;
   };
   await reloadAreas();
-  await points.applySnapshot(options.live.snapshot());
-  const unsubscribe = options.live.onBatch((batch) => void points.applyBatch(batch));
+  // subscribe first, then load: a change made meanwhile is applied again, never missed
+  const unsubscribe = options.live.onChanges((changes) => points.applyChanges(changes));
+  await points.load();
 
   // Built on first request, rebuilt when the dataset is re-imported.
   const pointTables = new Map<string, { importedAt: number; body: Buffer }>();
@@ -128,6 +129,7 @@ export async function startGis(options: GisOptions): Promise<GisService> {
     async close() {
       unsubscribe();
       await points.settled();
+      points.close();
       await spatial.close();
       await basemap?.close();
       datasets.close();

@@ -33,7 +33,7 @@ export type { IndicatorDatasets, LivePicture } from './indicator-sources.js';
 
 export interface IndicatorServiceOptions {
   db: Db;
-  live: LivePicture & { onBatch(listener: () => void): () => void };
+  live: LivePicture & { onChanges(listener: () => void): () => void };
   alerts: AlertService;
   indicators: readonly Indicator[];
   /** The GIS dataset store, for dataset sources; absent = they have no data. */
@@ -106,7 +106,7 @@ export class IndicatorService {
   /** Starts the evaluation timers (the constructor already evaluated once). */
   start(): this {
     const { liveEvalMs = 2000, idleEvalMs = 30_000, periodicEvalMs = 10_000 } = this.options;
-    this.unsubscribeLive = this.options.live.onBatch(() => {
+    this.unsubscribeLive = this.options.live.onChanges(() => {
       this.liveDirty = true;
     });
     const every = (ms: number, run: () => void) => {

@@ -1,8 +1,10 @@
 /**
- * The live field picture the windows see: sensor registry, latest reading per sensor and gateway
- * link health. Changes are coalesced (latest value per sensor wins) and flushed to windows as
- * columnar batches at most every `flushMs`, each with a sequence number so a window that missed
- * one resyncs with a snapshot.
+ * The host's one latest-state store of the field: sensor registry, latest reading per sensor,
+ * cameras, incidents, moving objects, citizen reports and gateway link health. Two outputs:
+ *  - to the host's rules, every change item by item, synchronously (onChanges: FieldChange);
+ *  - to windows, changes coalesced (latest value per sensor wins) and flushed as columnar batches
+ *    at most every `flushMs`, each with a sequence number so a window that missed one resyncs
+ *    with a snapshot (onBatch: the window fan-out only).
  */
 import {
   extendTrail,
@@ -20,6 +22,7 @@ import {
   type LiveSnapshot,
   type ReadingColumns,
 } from '../../../native-bridge/contract.js';
+import type { FieldChange, FieldChangeListener } from '../../../native-bridge/field-changes.js';
 import type { ItemChange } from '../gateway/gateway-hub.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
@@ -45,8 +48,17 @@ export class LiveState {
   private removedObjects = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<(batch: LiveBatch) => void>();
+  private readonly changeListeners = new Set<FieldChangeListener>();
+  /** Changes of the apply() in progress, told to the rules when it ends. */
+  private changes: FieldChange[] = [];
 
   constructor(private readonly flushMs = 100) {}
+
+  /** Every change, as it is applied; listeners read anything else they need from this store. */
+  onChanges(listener: FieldChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
 
   onBatch(listener: (batch: LiveBatch) => void): () => void {
     this.listeners.add(listener);
@@ -55,57 +67,46 @@ export class LiveState {
 
   /** Applies a gateway's changes; with replacedAll the gateway's previous items are dropped first. */
   apply(gatewayId: string, changes: readonly ItemChange[], replacedAll = false): void {
-    if (replacedAll) {
-      for (const [id, sensor] of this.sensors) {
-        if (sensor.gateway === gatewayId) {
-          this.sensors.delete(id);
-          this.latest.delete(id);
-          this.sensorsChanged = true;
-        }
-      }
-      for (const [id, camera] of this.cameras) {
-        if (camera.gateway === gatewayId) {
-          this.cameras.delete(id);
-          this.camerasChanged = true;
-        }
-      }
-      this.eventsChanged = dropGateway(this.events, gatewayId) || this.eventsChanged;
-      this.reportsChanged = dropGateway(this.reports, gatewayId) || this.reportsChanged;
-      for (const [id, object] of this.objects) if (object.gateway === gatewayId) this.removeObject(id);
-    }
+    if (replacedAll) this.dropGateway(gatewayId);
     for (const { op, item } of changes) {
       if (item.type === 'sensor') {
-        if (op === 'delete') {
-          this.sensors.delete(item.id);
-          this.latest.delete(item.id);
-        } else {
+        if (op === 'delete') this.removeSensor(item.id);
+        else {
           const { type: _type, ...rest } = item;
-          this.sensors.set(item.id, { ...rest, gateway: gatewayId });
+          const sensor = { ...rest, gateway: gatewayId };
+          this.sensors.set(item.id, sensor);
+          this.sensorsChanged = true;
+          this.changes.push({ kind: 'sensor', sensor });
         }
-        this.sensorsChanged = true;
       } else if (item.type === 'camera') {
-        if (op === 'delete') this.cameras.delete(item.id);
+        if (op === 'delete') this.removeCamera(item.id);
         else {
           const { type: _type, ...rest } = item;
-          this.cameras.set(item.id, { ...rest, gateway: gatewayId });
+          const camera = { ...rest, gateway: gatewayId };
+          this.cameras.set(item.id, camera);
+          this.camerasChanged = true;
+          this.changes.push({ kind: 'camera', camera });
         }
-        this.camerasChanged = true;
       } else if (item.type === 'event') {
-        if (op === 'delete') this.events.delete(item.id);
+        if (op === 'delete') this.removeEvent(item.id);
         else {
           const { type: _type, ...rest } = item;
-          this.events.set(item.id, { ...rest, gateway: gatewayId });
+          const event = { ...rest, gateway: gatewayId };
+          this.events.set(item.id, event);
+          this.eventsChanged = true;
+          this.changes.push({ kind: 'event', event });
         }
-        this.eventsChanged = true;
       } else if (item.type === 'report') {
-        if (op === 'delete') this.reports.delete(item.id);
+        if (op === 'delete') this.removeReport(item.id);
         else {
           // the reporter is personal data: it stays in the cache and never reaches a window
           const { type: _type, reporter: _reporter, ...rest } = item;
-          this.reports.set(item.id, { ...rest, gateway: gatewayId });
+          const report = { ...rest, gateway: gatewayId };
+          this.reports.set(item.id, report);
+          this.reportsChanged = true;
+          this.changes.push({ kind: 'report', report });
           if (this.reports.size > LIVE_REPORTS_MAX) this.dropOldestReport();
         }
-        this.reportsChanged = true;
       } else if (item.type === 'object') {
         if (op === 'delete') this.removeObject(item.id);
         else this.moveObject(gatewayId, item);
@@ -115,8 +116,10 @@ export class LiveState {
         const value = { value: item.value, at: item.at };
         this.latest.set(item.id, value);
         this.pendingReadings.set(item.id, value);
+        this.changes.push({ kind: 'reading', id: item.id, value: item.value, at: item.at, previous: previous?.value });
       }
     }
+    this.tellRules();
     this.schedule();
   }
 
@@ -151,6 +154,22 @@ export class LiveState {
 
   eventList(): LiveEvent[] {
     return [...this.events.values()];
+  }
+
+  reportList(): LiveReport[] {
+    return [...this.reports.values()];
+  }
+
+  sensor(id: string): LiveSensor | undefined {
+    return this.sensors.get(id);
+  }
+
+  event(id: string): LiveEvent | undefined {
+    return this.events.get(id);
+  }
+
+  object(id: string): LiveObject | undefined {
+    return this.objects.get(id);
   }
 
   cameraList(): LiveCamera[] {
@@ -225,21 +244,69 @@ export class LiveState {
     const previous = this.objects.get(item.id);
     if (previous && previous.at > item.at) return; // out of order: keep the newer position
     const trail = extendTrail(previous?.trail ?? [], [[item.location.lon, item.location.lat, item.at]]);
-    this.objects.set(item.id, { ...rest, gateway: gatewayId, trail });
+    const object = { ...rest, gateway: gatewayId, trail };
+    this.objects.set(item.id, object);
     this.movedObjects.set(item.id, Math.min(TRAIL_POINTS, (this.movedObjects.get(item.id) ?? 0) + 1));
     this.removedObjects.delete(item.id);
+    this.changes.push({ kind: 'object', object });
   }
 
   private removeObject(id: string): void {
     if (!this.objects.delete(id)) return;
     this.movedObjects.delete(id);
     this.removedObjects.add(id);
+    this.changes.push({ kind: 'object-removed', id });
+  }
+
+  private removeSensor(id: string): void {
+    this.latest.delete(id);
+    this.sensorsChanged = true;
+    if (this.sensors.delete(id)) this.changes.push({ kind: 'sensor-removed', id });
+  }
+
+  private removeCamera(id: string): void {
+    this.camerasChanged = true;
+    if (this.cameras.delete(id)) this.changes.push({ kind: 'camera-removed', id });
+  }
+
+  private removeEvent(id: string): void {
+    this.eventsChanged = true;
+    const event = this.events.get(id);
+    if (event && this.events.delete(id)) this.changes.push({ kind: 'event-removed', event });
+  }
+
+  private removeReport(id: string): void {
+    this.reportsChanged = true;
+    if (this.reports.delete(id)) this.changes.push({ kind: 'report-removed', id });
+  }
+
+  /** A gateway's snapshot replaces everything it had. */
+  private dropGateway(gatewayId: string): void {
+    for (const [id, sensor] of this.sensors) if (sensor.gateway === gatewayId) this.removeSensor(id);
+    for (const [id, camera] of this.cameras) if (camera.gateway === gatewayId) this.removeCamera(id);
+    for (const [id, event] of this.events) if (event.gateway === gatewayId) this.removeEvent(id);
+    for (const [id, report] of this.reports) if (report.gateway === gatewayId) this.removeReport(id);
+    for (const [id, object] of this.objects) if (object.gateway === gatewayId) this.removeObject(id);
   }
 
   private dropOldestReport(): void {
     let oldest: LiveReport | undefined;
     for (const report of this.reports.values()) if (!oldest || report.at < oldest.at) oldest = report;
-    if (oldest) this.reports.delete(oldest.id);
+    if (oldest) this.removeReport(oldest.id);
+  }
+
+  /** One rule failing must not keep the others (or the windows) from the change. */
+  private tellRules(): void {
+    if (this.changes.length === 0) return;
+    const changes = this.changes;
+    this.changes = [];
+    for (const listener of this.changeListeners) {
+      try {
+        listener(changes);
+      } catch (error) {
+        console.error('ioc-wall: a live-state rule failed on a change', error);
+      }
+    }
   }
 
   private schedule(): void {
@@ -247,16 +314,4 @@ export class LiveState {
     this.timer = setTimeout(() => this.flush(), this.flushMs);
     this.timer.unref?.();
   }
-}
-
-/** Removes a gateway's entries from a map; true when any was removed. */
-function dropGateway(map: Map<string, { gateway: string }>, gatewayId: string): boolean {
-  let dropped = false;
-  for (const [id, entry] of map) {
-    if (entry.gateway === gatewayId) {
-      map.delete(id);
-      dropped = true;
-    }
-  }
-  return dropped;
 }

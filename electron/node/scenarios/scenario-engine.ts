@@ -69,14 +69,14 @@ export class ScenarioEngine implements ScenarioService {
     const joinKm = options.joinKm ?? 25;
     this.clock = clock;
     this.catalog = new ScenarioCatalog({ dir: options.dir, wall, controller, alerts, areas: options.areas ?? (() => new Map()), clock });
-    this.feed = new TriggerFeed(this.catalog, clock);
+    this.feed = new TriggerFeed(this.catalog, live, clock);
     this.suggestions = new ScenarioSuggestions(joinKm, changed);
     this.runs = new ScenarioRuns({ db, wall, controller, live, alerts, spatial, indicators, feed: this.feed, suggestions: this.suggestions, clock, resumeGraceMs: options.resumeGraceMs ?? 5 * 60_000, joinKm, recentRuns: options.recentRuns ?? 20, changed });
     this.relay = new ScenarioFieldRelay(this.runs, options.field, clock);
     this.reload();
     this.relay.resumeAfterRestart(this.runs.resumeAfterRestart());
-    this.feed.snapshot(options.live.snapshot());
-    this.unsubscribeLive = options.live.onBatch((batch) => this.feed.batch(batch));
+    this.feed.replay();
+    this.unsubscribeLive = live.onChanges((changes) => this.feed.apply(changes));
     const tickMs = options.tickMs ?? 1000;
     if (tickMs > 0) {
       this.timer = setInterval(() => this.tick(this.clock()), tickMs);
@@ -90,8 +90,7 @@ export class ScenarioEngine implements ScenarioService {
   reload(): void {
     const { compiled, rulesChanged, removed } = this.catalog.reload();
     // At start the constructor feeds every engine; later, a new or changed engine learns the picture here.
-    const snapshot = this.started ? this.options.live.snapshot() : null;
-    if (snapshot) for (const triggers of compiled) this.feed.replay(triggers, snapshot);
+    if (this.started) for (const triggers of compiled) this.feed.replay(triggers);
     // New rules start from nothing: what stood on the old ones waits to fire again.
     for (const name of rulesChanged) this.runs.rulesChanged(name);
     for (const name of [...rulesChanged, ...removed]) this.suggestions.forget(name);
