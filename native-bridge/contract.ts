@@ -224,6 +224,7 @@ export const windowStatus = z.strictObject({
   paintedRevision: z.int().min(0),
   lastSeen: z.int().nullable(),
 });
+export type WindowStatus = z.infer<typeof windowStatus>;
 
 export const linkStatus = z.strictObject({
   id: z.string(),

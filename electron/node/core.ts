@@ -23,13 +23,13 @@ import {
   type WindowId,
 } from '../../native-bridge/contract.js';
 import { checkEvent, ContractServer, receives, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
-import { displaySlots } from '../../native-bridge/wall-geometry.js';
 import { roleAuthorizer } from '../common/authorization.js';
 import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
+import { WindowPresence } from './window-presence.js';
 import { WallController } from './wall-controller.js';
 import { LiveState } from './live/live-state.js';
 import { SnapshotPages } from './live/snapshot-pages.js';
@@ -96,13 +96,6 @@ interface SessionContext {
   emit: Emit;
 }
 
-interface WindowTrack {
-  connections: number;
-  paintedRevision: number;
-  lastSeen: number | null;
-  lossTimer: ReturnType<typeof setTimeout> | null;
-}
-
 function actorFor(windowId: WindowId): Actor {
   // One built-in operator role for the console; display windows only show and report painting.
   return windowId === 'console' ? { id: 'console', role: 'operator' } : { id: windowId, role: 'display' };
@@ -112,6 +105,26 @@ function markRunning(db: Db, running: boolean): boolean {
   const previous = db.prepare("SELECT value FROM meta WHERE key = 'running'").get() as { value: string } | undefined;
   db.prepare("INSERT INTO meta (key, value) VALUES ('running', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(running ? '1' : '0');
   return previous?.value === '1';
+}
+
+/**
+ * At start: say so when the last run ended abnormally, report broken preset files, and put the
+ * start preset on a new wall or on a saved layout that no longer fits the wall's grid.
+ */
+function restoreWall(db: Db, alerts: AlertService, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[]): void {
+  if (markRunning(db, true)) {
+    alerts.raise('warning', 'host', { vi: 'Máy chủ khởi động lại sau khi dừng bất thường; tường đã được khôi phục', en: 'Host restarted after an abnormal stop; the wall was restored' });
+  }
+  for (const error of presetErrors) {
+    console.error(`ioc-wall: preset skipped: ${error.message}`);
+    alerts.raise('warning', 'layouts', { vi: `Bỏ qua tệp bố cục lỗi: ${error.message}`, en: `Skipped a broken layout file: ${error.message}` });
+  }
+  const stale = tileLayoutIssues(wall, controller.current.tiles)[0];
+  if (controller.currentRevision > 0 && !stale) return;
+  if (stale) alerts.raise('warning', 'layouts', { vi: `Bố cục đã lưu không còn vừa tường: ${stale.message}`, en: `The saved layout no longer fits the wall: ${stale.message}` });
+  const system: Actor = { id: 'system', role: 'system' };
+  if (wall.startPreset) controller.execute({ type: 'apply-preset', name: wall.startPreset }, system);
+  else for (const t of controller.current.tiles) controller.execute({ type: 'remove-tile', id: t.id }, system);
 }
 
 export async function startCore(options: CoreOptions): Promise<Core> {
@@ -124,28 +137,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const snapshotPages = new SnapshotPages();
   const cameraHealth = new CameraHealthBoard(alerts);
   const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
-  const system: Actor = { id: 'system', role: 'system' };
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
-
-  if (markRunning(db, true)) {
-    alerts.raise('warning', 'host', { vi: 'Máy chủ khởi động lại sau khi dừng bất thường; tường đã được khôi phục', en: 'Host restarted after an abnormal stop; the wall was restored' });
-  }
-  for (const error of presetErrors) {
-    console.error(`ioc-wall: preset skipped: ${error.message}`);
-    alerts.raise('warning', 'layouts', { vi: `Bỏ qua tệp bố cục lỗi: ${error.message}`, en: `Skipped a broken layout file: ${error.message}` });
-  }
-  const stale = tileLayoutIssues(wall, controller.current.tiles)[0];
-  if (controller.currentRevision === 0 || stale) {
-    if (stale) alerts.raise('warning', 'layouts', { vi: `Bố cục đã lưu không còn vừa tường: ${stale.message}`, en: `The saved layout no longer fits the wall: ${stale.message}` });
-    if (wall.startPreset) controller.execute({ type: 'apply-preset', name: wall.startPreset }, system);
-    else for (const t of controller.current.tiles) controller.execute({ type: 'remove-tile', id: t.id }, system);
-  }
-
-  const windows = new Map<WindowId, WindowTrack>();
-  for (const id of ['console' as WindowId, ...displaySlots(wall).map((s) => s.windowId)]) {
-    windows.set(id, { connections: 0, paintedRevision: 0, lastSeen: null, lossTimer: null });
-  }
+  restoreWall(db, alerts, controller, wall, presetErrors);
+  const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000);
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
   let spatialPort: SpatialQueryPort | null = null;
@@ -172,7 +167,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     host: options.host,
     startedAt,
     revision: controller.currentRevision,
-    windows: [...windows].map(([windowId, w]) => ({ windowId, connected: w.connections > 0, paintedRevision: w.paintedRevision, lastSeen: w.lastSeen })),
+    windows: windows.list(),
     links: live.linkList().map((link) => ({
       id: link.gateway,
       name: link.name,
@@ -207,17 +202,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'session.hello': ({ window }, ctx) => {
       const id = parseOrThrow(windowIdSchema, window, 'window', ['window']);
       if (ctx.enrolledAs !== null && id !== ctx.enrolledAs) throw new ContractError('forbidden', `this connection was opened for window "${ctx.enrolledAs}", not "${id}"`, 'window');
-      const track = windows.get(id);
-      if (!track) throw new ContractError('not-found', `window "${id}" is not part of wall "${wall.id}"`, 'window');
-      if (ctx.windowId !== id) {
-        if (ctx.windowId) windows.get(ctx.windowId)!.connections--;
-        track.connections++;
-      }
+      windows.connected(id, ctx.windowId);
       ctx.windowId = id;
       ctx.actor = actorFor(id);
-      track.lastSeen = Date.now();
-      if (track.lossTimer) clearTimeout(track.lossTimer);
-      track.lossTimer = null;
       broadcastStatus();
       return { windowId: id, actor: ctx.actor, status: status() };
     },
@@ -226,10 +213,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
     'window.painted': ({ revision }, ctx) => {
       const id = ctx.windowId!;
-      const track = windows.get(id)!;
       const at = Date.now();
-      track.paintedRevision = Math.max(track.paintedRevision, revision);
-      track.lastSeen = at;
+      windows.painted(id, revision, at);
       paintListeners.forEach((l) => l({ windowId: id, revision, at }));
       return {};
     },
@@ -307,7 +292,6 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     unsubscribeScenarios = service ? service.onChange(() => broadcast('scenarios.changed', service.picture())) : () => {};
     service?.fieldAttached?.(fieldPort);
   }
-  const lossAlertMs = options.windowLossAlertMs ?? 5000;
   let presetsSeen = controller.presets().length;
   controller.onAccepted(() => {
     const count = controller.presets().length;
@@ -349,16 +333,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         close() {
           if (!sessions.delete(ctx) || !ctx.windowId) return;
           const id = ctx.windowId;
-          const track = windows.get(id)!;
-          track.connections--;
+          windows.disconnected(id);
           broadcastStatus();
-          if (track.connections === 0 && id !== 'console' && !track.lossTimer) {
-            track.lossTimer = setTimeout(() => {
-              track.lossTimer = null;
-              if (track.connections === 0) alerts.raise('warning', 'display', { vi: `Màn hình ${id} mất kết nối`, en: `Display ${id} lost its connection` });
-            }, lossAlertMs);
-            track.lossTimer.unref?.();
-          }
         },
       };
     },
@@ -373,7 +349,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeScenarios();
       unsubscribeIndicators();
       live.close();
-      for (const track of windows.values()) if (track.lossTimer) clearTimeout(track.lossTimer);
+      windows.dispose();
       sessions.clear();
       markRunning(db, false);
       db.close();
