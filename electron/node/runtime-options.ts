@@ -9,15 +9,19 @@ import { parseArgs } from 'node:util';
 import type { WindowMode } from './chromium-host/chromium.js';
 import { layoutsDir as projectLayoutsDir } from './project-paths.js';
 
-export interface HostArgs {
+/** Where a wall host's definitions and data are. */
+export interface HostFiles {
   wallFile: string;
   presetsDir: string;
   indicatorsDir: string;
   scenariosDir: string;
   gatewaysFile: string;
   dataDir: string;
-  /** undefined = the bundled demo base map. */
-  basemapFile: string | undefined;
+  /** The base map (MBTiles or PMTiles); undefined = the bundled demo base map. */
+  basemapFile?: string | undefined;
+}
+
+export interface HostArgs extends HostFiles {
   /** Chromium host windows ('none' = serve only, display PCs connect on their own). The Electron shell opens its own. */
   windows: WindowMode | 'none';
   /** Address to serve the wall on; undefined when not given (the Chromium host then uses loopback, the Electron shell does not serve). */

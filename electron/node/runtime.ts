@@ -17,19 +17,12 @@ import { startWallServer, type WallServer } from './http/wall-server.js';
 import { seedDemoIndicatorDatasets } from './indicators/demo-datasets.js';
 import { startIndicators, type IndicatorService } from './indicators/indicator-service.js';
 import { parseYamlFile } from './layout-files.js';
+import type { HostFiles } from './runtime-options.js';
 import { startScenarios, type ScenarioTuning } from './scenarios/start-scenarios.js';
 import type { ScenarioEngine } from './scenarios/scenario-engine.js';
 
-export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> {
+export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> extends HostFiles {
   host: 'electron' | 'chromium';
-  wallFile: string;
-  presetsDir: string;
-  indicatorsDir: string;
-  scenariosDir: string;
-  gatewaysFile: string;
-  dataDir: string;
-  /** The base map (MBTiles or PMTiles); the bundled demo base map when absent. */
-  basemapFile?: string | undefined;
   /** The embedded simulated province, run when the gateways file says `simulate: true`. */
   simulator?: FieldSimulator<S> | undefined;
   /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
