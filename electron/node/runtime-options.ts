@@ -6,8 +6,10 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { WindowMode } from './chromium-host/chromium.js';
 import { layoutsDir as projectLayoutsDir } from './project-paths.js';
+
+/** How the Chromium host opens its windows: app windows on a desktop, or headless Chromium. */
+export type WindowMode = 'app' | 'headless';
 
 /** Where a wall host's definitions and data are. */
 export interface HostFiles {

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { WindowMode } from '../runtime-options.js';
 
 const CANDIDATES: Record<string, string[]> = {
   linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'],
@@ -55,8 +56,6 @@ export function ensureChromium(log: (line: string) => void): string {
       : 'install Chromium or Google Chrome, or set CHROME_PATH=/path/to/chrome';
   throw new Error(`Chromium was not found. Run: ${how}`);
 }
-
-export type WindowMode = 'app' | 'headless';
 
 export interface WindowSpec {
   windowId: string;

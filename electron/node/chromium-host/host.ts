@@ -10,7 +10,8 @@ import { displaySlots } from '../../../native-bridge/wall-geometry.js';
 import type { RunningSimulator } from '../../common/ports.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../project-paths.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
-import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowMode } from './chromium.js';
+import type { WindowMode } from '../runtime-options.js';
+import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow } from './chromium.js';
 
 export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulator> extends Omit<RuntimeOptions<S>, 'host' | 'serve' | 'indicatorsDir' | 'scenariosDir'> {
   /** layouts/indicators and layouts/scenarios of the project when absent. */
