@@ -7,6 +7,12 @@
  *
  * Context loss (driver reset, GPU process crash) is detected on the canvas and the Deck is rebuilt
  * on a fresh canvas; views and layers are kept here, so the rebuilt map is the same map.
+ *
+ * Video first on a wall PC without a GPU: when WebGL runs on the CPU (SwiftShader and the like),
+ * every map frame costs the whole machine seconds of CPU and live video starves behind it. There
+ * the map draws at most once every SOFTWARE_REDRAW_MS (a data change waits for the next slot; the
+ * operator's own pan on the console does not) at half resolution, and the page says so
+ * (`data-map-renderer`).
  */
 import { Deck, MapView, type Layer, type PickingInfo } from '@deck.gl/core';
 
@@ -45,6 +51,11 @@ export interface WindowDeckOptions {
   onFrame?: () => void;
 }
 
+/** On a CPU-rendered WebGL, the map's data changes are drawn at most this often (still well inside 5 s). */
+export const SOFTWARE_REDRAW_MS = 4000;
+/** …and at half the resolution in each direction (a quarter of the pixels to fill on the CPU). */
+const SOFTWARE_PIXEL_RATIO = 0.5;
+
 /** Layer ids are `<viewId>/<name>`: a view draws only its own layers. */
 export const layerIdFor = (viewId: string, name: string): string => `${viewId}/${name}`;
 
@@ -53,6 +64,10 @@ export class WindowDeck {
   private canvas: HTMLCanvasElement | null = null;
   private readonly entries = new Map<string, MapViewEntry>();
   private frame = 0;
+  private slotTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastApply = 0;
+  /** True once the Deck's device turned out to render on the CPU. */
+  private software = false;
   private rebuilds = 0;
   private destroyed = false;
 
@@ -89,10 +104,22 @@ export class WindowDeck {
     this.teardown();
   }
 
-  private schedule(): void {
+  /** `now`: the operator is moving the map; anything else may wait for the next redraw slot. */
+  private schedule(now = false): void {
     if (this.frame || this.destroyed) return;
+    const wait = this.software && !now ? this.lastApply + SOFTWARE_REDRAW_MS - performance.now() : 0;
+    if (wait > 0) {
+      this.slotTimer ??= setTimeout(() => {
+        this.slotTimer = null;
+        this.schedule(true);
+      }, wait);
+      return;
+    }
+    if (this.slotTimer) clearTimeout(this.slotTimer);
+    this.slotTimer = null;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      this.lastApply = performance.now();
       this.apply();
     });
   }
@@ -139,12 +166,19 @@ export class WindowDeck {
         const camera = cameraOf(viewState as Partial<ViewCamera>);
         if (!entry || !camera) return;
         entry.camera = camera;
-        this.schedule();
+        this.schedule(true);
         entry.onCameraChange?.(camera, Boolean(interactionState.isDragging || interactionState.isPanning || interactionState.isZooming));
       },
       onAfterRender: () => {
         for (const entry of this.entries.values()) entry.onRendered?.(entry.camera);
         this.options.onFrame?.();
+      },
+      onDeviceInitialized: (device) => {
+        this.software = device.info.gpuType === 'cpu' || device.info.gpu === 'software';
+        document.documentElement.dataset.mapRenderer = this.software ? 'software' : device.info.renderer;
+        // after the constructor has returned: this.deck is set by then
+        if (this.software) queueMicrotask(() => this.deck?.setProps({ useDevicePixels: SOFTWARE_PIXEL_RATIO }));
+        if (this.software) console.info(`ioc-wall: the map renders in software (${device.info.renderer}); it redraws at most every ${SOFTWARE_REDRAW_MS / 1000} s so live video keeps priority`);
       },
       onError: (error) => console.error('ioc-wall: map', error),
     });
@@ -189,6 +223,8 @@ export class WindowDeck {
   private teardown(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.slotTimer) clearTimeout(this.slotTimer);
+    this.slotTimer = null;
     const deck = this.deck;
     const canvas = this.canvas;
     this.deck = null;
