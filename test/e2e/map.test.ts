@@ -81,6 +81,9 @@ describe('map spanning the 2×2 wall', () => {
     });
 
   before(async () => {
+    // Maps in every window on SwiftShader: compositing on the GPU process keeps each page's main
+    // thread free to answer the test (software compositing reads every WebGL frame back on it).
+    process.env.IOC_WALL_HEADLESS_COMPOSITING ??= 'gpu';
     host = await spawnHost({ dataDir, windows: 'headless', simulate: true, timeoutMs: 120_000 });
     const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
     client = connection.client;
@@ -98,7 +101,7 @@ describe('map spanning the 2×2 wall', () => {
     }
     await client.call('wall.execute', { command: { type: 'apply-preset', name: 'map' } });
     // reload so that every request of the pages, from the first, goes through the block list
-    await Promise.all([windows.console, ...windows.displays.values()].map((p) => p.reload()));
+    await Promise.all([windows.console, ...windows.displays.values()].map((p) => p.reload({ timeout: 120_000 })));
     wall = (await hostState(host)).state.wall;
   }, TIMEOUT);
 
