@@ -71,7 +71,7 @@ class CountingOutbox implements CommandOutbox {
 }
 
 async function setup(options: { maxPendingPerGateway?: number } = {}) {
-  const clock = { now: Date.UTC(2026, 0, 15, 8, 0, 0) };
+  const clock = { now: Date.now() }; // starts at the gateway's (real) time; tests move it on
   const db = new Database(join(dir, `outbox-${Math.random().toString(36).slice(2)}.sqlite`));
   db.pragma('journal_mode = WAL');
   const sqlite = new SqliteCommandOutbox(db, { clock: () => clock.now, ...options });
@@ -169,6 +169,21 @@ describe('field commands: time-to-live', () => {
     assert.equal(outbox.get(warning.id)?.state, 'acked');
     assert.deepEqual(expired, []);
     assert.equal(sim.effects.get(warning.id), 1);
+  });
+
+  it('a gateway whose clock is past the deadline drops a late command and says so (the deadline travels with it)', async () => {
+    const { clock, outbox, hub, endpoints } = await setup();
+    const sim = gateway('gw-a', endpoints);
+    await sim.start();
+    await waitFor(() => live(hub, 'gw-a'), 'gw-a live');
+    // The host's clock is 10 minutes behind the gateway's: to the host the siren is fresh, to the gateway late.
+    clock.now -= 10 * MINUTE;
+    const siren = command('siren', clock.now);
+    const ack = await hub.sendCommand('gw-a', siren);
+    assert.equal(ack.status, 'rejected');
+    assert.match(ack.detail ?? '', /expired/);
+    assert.equal(sim.effects.get(siren.id), undefined, 'no siren');
+    assert.equal(outbox.get(siren.id)?.state, 'acked');
   });
 
   it('refuses a command whose caller set its own deadline, or that is already past it', async () => {
