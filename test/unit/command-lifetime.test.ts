@@ -264,7 +264,9 @@ describe('field commands: the retry sweep is bounded', () => {
 describe('field commands: an outbox from before deadlines existed', () => {
   it('is migrated: acked rows stay acked, pending ones get their type’s TTL from when they were stored', () => {
     const db = new Database(join(dir, 'legacy.sqlite'));
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+      db.close();
+    });
     db.exec(`
       CREATE TABLE field_commands (id TEXT PRIMARY KEY, gateway_id TEXT NOT NULL, command TEXT NOT NULL, created_at INTEGER NOT NULL, acked_at INTEGER, ack TEXT);
       CREATE INDEX field_commands_pending ON field_commands(created_at) WHERE acked_at IS NULL;

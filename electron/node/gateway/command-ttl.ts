@@ -47,9 +47,3 @@ export function withDeadline(command: FieldCommand, ttls: CommandTtls): FieldCom
   if (given !== undefined && given !== expiresAt) throw new Error(`field command ${command.id}: params.${EXPIRES_AT_PARAM} is set by the host (issuedAt + the ${command.type} time-to-live)`);
   return { ...command, params: { ...command.params, [EXPIRES_AT_PARAM]: expiresAt } };
 }
-
-/** The deadline a stored command carries. */
-export function deadlineOf(command: FieldCommand): number {
-  const value = command.params[EXPIRES_AT_PARAM];
-  return typeof value === 'number' ? value : Number.POSITIVE_INFINITY;
-}
