@@ -12,7 +12,8 @@ import * as zmq from 'zeromq';
 import { ContractError } from '../../native-bridge/contract.js';
 import type { FieldCommand } from '../../native-bridge/gateway-protocol.js';
 import { SqliteCommandOutbox, type CommandAck, type CommandOutbox, type ExpiredCommand } from '../../electron/node/gateway/command-outbox.js';
-import { DEFAULT_COMMAND_TTL_MS } from '../../electron/node/gateway/command-ttl.js';
+import { DEFAULT_COMMAND_TTL_MS, withDeadline } from '../../electron/node/gateway/command-ttl.js';
+import { expiryAlerts } from '../../electron/node/field/command-expiry-alerts.js';
 import { COMMANDS_PER_SWEEP, GatewayHub } from '../../electron/node/gateway/gateway-hub.js';
 import { loadOrCreateKeyPair } from '../../electron/node/gateway/keys.js';
 import { SimGateway } from '../../sim/gateway.js';
@@ -258,6 +259,32 @@ describe('field commands: the retry sweep is bounded', () => {
     assert.equal(outbox.pendingCount('gw-b'), 3);
     void hub.sendCommand('gw-a', command('siren', clock.now)).catch(() => {});
     assert.equal(outbox.pendingCount('gw-a'), 1);
+  });
+});
+
+describe('field commands: the operator is told what expired', () => {
+  it('one alert per gateway and command type in a sweep, by name, however many expired', () => {
+    const at = Date.UTC(2026, 0, 15, 8, 0);
+    const expired = (gatewayId: string, type: FieldCommand['type'], target: string): ExpiredCommand => ({
+      gatewayId,
+      command: withDeadline(command(type, at, target), DEFAULT_COMMAND_TTL_MS),
+      expiredAt: at + DEFAULT_COMMAND_TTL_MS[type],
+    });
+    const batch = [
+      ...Array.from({ length: 7 }, (_, i) => expired('gw-a', 'traffic-signal-plan', `nut-${i}`)),
+      expired('gw-a', 'siren', 'coi-1'),
+      expired('gw-a', 'siren', 'coi-1'),
+      expired('gw-b', 'resident-warning', 'phuong-1'),
+    ];
+    const names = { gateway: (id: string) => ({ 'gw-a': 'Trạm A', 'gw-b': 'Trạm B' })[id] ?? id, target: (id: string) => (id === 'coi-1' ? 'Còi chợ Tân Hiệp' : id) };
+    assert.deepEqual(
+      expiryAlerts(batch, names).map((a) => [a.gatewayId, a.title.vi, a.title.en]),
+      [
+        ['gw-a', '7 lệnh đổi phương án đèn tín hiệu tới nut-0, nut-1, nut-2 và 4 nơi khác qua Trạm A không được gửi: quá hạn 30 phút', '7 × traffic signal plan to nut-0, nut-1, nut-2 and 4 more via Trạm A not delivered: expired after 30 minutes'],
+        ['gw-a', '2 lệnh hú còi tới Còi chợ Tân Hiệp qua Trạm A không được gửi: quá hạn 5 phút', '2 × siren command to Còi chợ Tân Hiệp via Trạm A not delivered: expired after 5 minutes'],
+        ['gw-b', 'Lệnh cảnh báo người dân tới phuong-1 qua Trạm B không được gửi: quá hạn 5 phút', 'Resident warning to phuong-1 via Trạm B not delivered: expired after 5 minutes'],
+      ],
+    );
   });
 });
 

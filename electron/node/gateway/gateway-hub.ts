@@ -78,7 +78,7 @@ export const DEFAULT_TIMINGS: GatewayHubTimings = { tickMs: 250, silenceMs: GATE
 
 /** Commands (re)sent to one gateway per tick: a gateway coming back with a backlog gets it in order, a bounded slice at a time. */
 export const COMMANDS_PER_SWEEP = 50;
-/** Commands marked expired per tick; more wait for the next tick (each one raises an alert). */
+/** Commands marked expired per tick; more wait for the next tick (the field link turns each batch into a few alerts). */
 const EXPIRED_PER_SWEEP = 200;
 
 /** Buffered live updates while a snapshot is in flight; beyond this the snapshot starts over. */
