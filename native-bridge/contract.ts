@@ -393,6 +393,8 @@ export const gatewaysConfig = z.strictObject({
   gateways: z
     .array(z.strictObject({ id: z.string().min(1).max(128), name: z.string().min(1).max(200), publicKey: z.string().length(40, 'a CURVE public key is 40 Z85 characters') }))
     .default([]),
+  /** How long each command type may wait for delivery, in seconds (defaults: sirens and resident warnings 300, signal plans 1800); at most 24 h, the gateways' memory of command ids. */
+  commandTtlSeconds: z.partialRecord(fieldCommand.shape.type, z.int().min(1).max(86_400)).default({}),
 });
 export type GatewaysConfig = z.infer<typeof gatewaysConfig>;
 

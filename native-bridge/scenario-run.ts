@@ -98,7 +98,8 @@ export const stepCommandState = z.strictObject({
   id: identifier,
   sentBy: z.string(),
   sentAt: epochMs,
-  state: z.enum(['sent', 'done', 'rejected']),
+  /** expired: not acknowledged within its time-to-live; the host stopped sending it. */
+  state: z.enum(['sent', 'done', 'rejected', 'expired']),
   ackAt: epochMs.nullable(),
   detail: z.string().nullable(),
 });
@@ -152,6 +153,7 @@ export const runLogKind = z.enum([
   'command-sent',
   'command-acknowledged',
   'command-rejected',
+  'command-expired',
   'escalated',
   'paused',
   'resumed',

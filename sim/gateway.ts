@@ -504,12 +504,18 @@ export class SimGateway {
       return;
     }
     const ack = (async (): Promise<AckBody> => {
-      this.effects.set(command.id, (this.effects.get(command.id) ?? 0) + 1);
       let result: CommandResult;
-      try {
-        result = await this.onCommand(command, this);
-      } catch (error) {
-        result = { status: 'rejected', detail: `error: ${String(error)}` };
+      const expiresAt = command.params.expiresAt;
+      if (typeof expiresAt === 'number' && Date.now() >= expiresAt) {
+        // Too late to act (docs/gateway-protocol.md, commands): no effect, and the host is told why.
+        result = { status: 'rejected', detail: 'expired: past its deadline, not carried out' };
+      } else {
+        this.effects.set(command.id, (this.effects.get(command.id) ?? 0) + 1);
+        try {
+          result = await this.onCommand(command, this);
+        } catch (error) {
+          result = { status: 'rejected', detail: `error: ${String(error)}` };
+        }
       }
       const body: AckBody = { ...this.header(), id: command.id, status: result.status, at: Date.now() };
       if (result.detail !== undefined) body.detail = result.detail.slice(0, 500);

@@ -78,10 +78,13 @@ export interface IndicatorValuesPort {
   list(request: { ids: string[]; historyPoints: number }): { indicators: IndicatorView[] };
 }
 
-/** A gateway's acknowledgement of a field command. */
+/**
+ * What became of a field command: the gateway's acknowledgement ('done', 'rejected'), or the
+ * host's own verdict 'expired' — its time-to-live passed unacknowledged, and it is never sent again.
+ */
 export interface FieldAck {
   id: string;
-  status: 'done' | 'rejected';
+  status: 'done' | 'rejected' | 'expired';
   detail?: string | undefined;
   at: number;
 }
@@ -90,12 +93,13 @@ export interface FieldAck {
 export interface FieldCommandPort {
   /**
    * Persists the command and starts delivering it; resolves once it is persisted (it is then
-   * retried until acknowledged, across restarts). Rejects with a ContractError when it cannot be.
+   * retried until acknowledged or expired, across restarts). Rejects with a ContractError when it
+   * cannot be ('conflict' when the gateway's outbox is full).
    */
   send(gateway: string, command: FieldCommand): Promise<{ persistedAt: number }>;
-  /** The acknowledgement a command got, also one that came while nobody listened (before a restart). */
+  /** The acknowledgement (or expiry) a command got, also one that came while nobody listened (before a restart). */
   ackOf(id: string): FieldAck | undefined;
-  /** Every acknowledgement from now on, with the command it answers when the host still knows it. */
+  /** Every acknowledgement and expiry from now on, with the command it answers when the host still knows it. */
   onAck(listener: (gateway: string, ack: FieldAck, command: FieldCommand | undefined) => void): () => void;
 }
 

@@ -56,4 +56,54 @@ describe('field link', () => {
     await field2.close();
     await core2.close();
   });
+
+  it('a siren that outlives its TTL while the gateway is away is never sounded, and the operator is told by name', { timeout: 60_000 }, async () => {
+    const dataDir = tempDir();
+    const keyPair = zmq.curveKeyPair();
+    const file = join(dataDir, 'gateways.yaml');
+    writeFileSync(
+      file,
+      `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\ncommandTtlSeconds: { siren: 1 }\ngateways:\n  - { id: gw-a, name: Trạm Biên Hòa, publicKey: '${keyPair.publicKey}' }\n`,
+    );
+    const config = parseYamlFile(file, gatewaysConfig);
+    const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' });
+    const field = await startFieldLink(core, config, dataDir, () => {});
+    const gatewayAt = () => new SimGateway({ id: 'gw-a', name: 'Trạm Biên Hòa', endpoints: field.endpoints, hostPublicKey: field.hostPublicKey, keyPair });
+    const link = () => core.live.snapshot().links.find((l) => l.gateway === 'gw-a')?.state;
+    // The gateway tells the host the siren's name, then goes away.
+    const first = gatewayAt();
+    first.set({ type: 'sensor', id: 'coi-hoa-an', kind: 'fire-alarm', name: 'Còi báo động cầu Hóa An', commune: 'Biên Hòa', location: { lat: 10.95, lon: 106.82 }, unit: '' });
+    await first.start();
+    for (let i = 0; i < 100 && link() !== 'live'; i++) await sleep(100);
+    assert.equal(link(), 'live');
+    await first.stop();
+    for (let i = 0; i < 100 && link() === 'live'; i++) await sleep(100);
+    assert.notEqual(link(), 'live');
+
+    const port = core.attached.field()!;
+    const outcomes: string[] = [];
+    port.onAck((_gw, ack) => outcomes.push(ack.status));
+    const siren = { id: 'siren-00000001', type: 'siren' as const, target: 'coi-hoa-an', params: { durationS: 300 }, issuedAt: Date.now(), issuedBy: 'truc-ban-01' };
+    await port.send('gw-a', siren);
+    const expiredAlert = () => core.alerts.list().find((a) => a.source === 'field:gw-a' && a.title.vi.includes('quá hạn'));
+    for (let i = 0; i < 50 && !expiredAlert(); i++) await sleep(100);
+    assert.deepEqual(expiredAlert()?.title, {
+      vi: 'Lệnh hú còi tới Còi báo động cầu Hóa An qua Trạm Biên Hòa không được gửi: quá hạn 1 giây',
+      en: 'Siren command to Còi báo động cầu Hóa An via Trạm Biên Hòa not delivered: expired after 1 second',
+    });
+    assert.equal(expiredAlert()?.severity, 'warning');
+    assert.equal(port.ackOf(siren.id)?.status, 'expired');
+    assert.deepEqual(outcomes, ['expired']);
+
+    // Back again: the hub sweeps every 250 ms, the siren stays silent.
+    const second = gatewayAt();
+    await second.start();
+    for (let i = 0; i < 100 && link() !== 'live'; i++) await sleep(100);
+    assert.equal(link(), 'live');
+    await sleep(1000);
+    assert.equal(second.stats.commands, 0, 'the gateway never got the late siren');
+    await second.stop();
+    await field.close();
+    await core.close();
+  });
 });

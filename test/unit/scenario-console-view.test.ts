@@ -88,6 +88,8 @@ describe('scenario console view', () => {
     assert.equal(stepActions(run(), siren, sent, 'Bình').sendBlocked, 'sent');
     const rejected = step({ state: 'done', command: { id: 'c1', sentBy: 'Bình', sentAt: 3, state: 'rejected', ackAt: 4, detail: 'offline' } });
     assert.equal(stepActions(run(), siren, rejected, 'Bình').send, true, 'a rejected command may be sent again');
+    const expired = step({ state: 'done', command: { id: 'c1', sentBy: 'Bình', sentAt: 3, state: 'expired', ackAt: 4, detail: null } });
+    assert.equal(stepActions(run(), siren, expired, 'Bình').send, true, 'an expired command may be sent again, as a new command');
   });
 
   it('offers nothing on a run that is over', () => {

@@ -60,9 +60,9 @@ interface Rig {
 }
 
 /** A core running the engine (ticked by hand) on dataDir, and a field link with a simulated gw-thuy-van that sounds sirens. */
-async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: string }, tuning: ScenarioTuning = {}): Promise<Rig> {
+async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: string }, tuning: ScenarioTuning = {}, gatewaysFileExtra = ''): Promise<Rig> {
   const file = join(dataDir, 'gateways.yaml');
-  writeFileSync(file, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\ngateways:\n  - { id: gw-thuy-van, name: Cổng thủy văn, publicKey: '${keyPair.publicKey}' }\n`);
+  writeFileSync(file, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\n${gatewaysFileExtra}gateways:\n  - { id: gw-thuy-van, name: Cổng thủy văn, publicKey: '${keyPair.publicKey}' }\n`);
   const { core, engine, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: scenariosDir, tickMs: 0, watch: false, ...tuning });
   const field = await startFieldLink(core, parseYamlFile(file, gatewaysConfig), dataDir, () => {});
   // the real indicator service on the shipped definitions: the report shows the scenario's indicators
@@ -305,6 +305,28 @@ describe('scenario engine', () => {
       assert.equal(again.engine.picture().runs.find((x) => x.runId === open.runId)?.state, 'cleared');
     } finally {
       await again.close();
+    }
+  });
+
+  it('a step\'s siren that expires undelivered shows as expired in the run, is logged, and may be sent again', { timeout: 60_000 }, async () => {
+    const r = await rig(tempDir(), zmq.curveKeyPair(), {}, 'commandTtlSeconds: { siren: 1 }\n');
+    try {
+      const { engine } = r;
+      await r.gateway.stop(); // the field gateway is away
+      const run = await engine.activate({ scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 }, operator: AN }, operator);
+      engine.step({ runId: run.runId, stepId: 'sound-siren', done: true, operator: AN }, operator);
+      engine.confirm({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
+      const { commandId } = await engine.command({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
+      const siren = () => engine.picture().runs.find((x) => x.runId === run.runId)?.steps.find((s) => s.stepId === 'sound-siren')?.command;
+      await until(() => siren()?.state === 'expired', 'the siren to expire', 10_000);
+      assert.equal(siren()?.id, commandId);
+      assert.ok(engine.log(run.runId).some((e) => e.kind === 'command-expired' && e.actor === 'host'));
+      assert.deepEqual(r.commands, [], 'the gateway never sounded it');
+      const again = await engine.command({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
+      assert.notEqual(again.commandId, commandId, 'sent again as a new command, with a new deadline');
+      assert.equal(siren()?.state, 'sent');
+    } finally {
+      await r.close();
     }
   });
 

@@ -6,13 +6,15 @@
  */
 import { join } from 'node:path';
 import { ContractError, type GatewayLink, type GatewaysConfig, type StateItem } from '../../../native-bridge/contract.js';
-import type { FieldSimulator, RunningSimulator } from '../../common/ports.js';
+import type { FieldAck, FieldSimulator, RunningSimulator } from '../../common/ports.js';
 import { TelemetryCache } from '../cache/cache-client.js';
 import type { Core } from '../core.js';
-import { SqliteCommandOutbox } from '../gateway/command-outbox.js';
+import { SqliteCommandOutbox, type OutboxEntry } from '../gateway/command-outbox.js';
+import { commandTtls } from '../gateway/command-ttl.js';
 import { GatewayHub, type GatewayConfig, type ItemChange } from '../gateway/gateway-hub.js';
 import { loadOrCreateKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
+import { expiryAlerts } from './command-expiry-alerts.js';
 
 export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
   hub: GatewayHub;
@@ -26,6 +28,14 @@ export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
 
 function offlineLink(gateway: string, name: string, lastHeard: number | null): GatewayLink {
   return { gateway, name, state: 'offline', lastHeard, lastHeartbeat: null, epoch: null, seq: 0, gaps: 0, snapshots: 0, rejected: 0 };
+}
+
+/** The acknowledgement a command got, or the host's expiry verdict. */
+function outcomeOf(entry: OutboxEntry | undefined): FieldAck | undefined {
+  if (!entry) return undefined;
+  if (entry.ack) return entry.ack;
+  if (entry.state === 'expired' && entry.expiredAt !== null) return { id: entry.command.id, status: 'expired', detail: 'quá hạn, không được gửi / expired, not delivered', at: entry.expiredAt };
+  return undefined;
 }
 
 /** Gateway events become operator alerts, once per event id. */
@@ -62,7 +72,7 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   for (const [gatewayId, changes] of byGateway) core.live.apply(gatewayId, changes, true);
   for (const g of gateways) core.live.setLink(offlineLink(g.id, g.name, lastUpdateByGateway[g.id] ?? null));
 
-  const outbox = new SqliteCommandOutbox(core.db);
+  const outbox = new SqliteCommandOutbox(core.db, { ttls: commandTtls(config.commandTtlSeconds) });
   const hub = new GatewayHub({ endpoints: config.bind, keyPair, gateways, outbox, log });
   hub.onChange((gatewayId, changes, replacedAll) => {
     // the hub validated every item as it arrived: nothing on the way parses it again
@@ -79,10 +89,28 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       acked.catch(() => {}); // reported through onAck; a closing hub leaves it in the outbox
       // The outbox write happens synchronously inside sendCommand (Titanic: persist, then send).
       if (outbox.get(command.id)) return Promise.resolve({ persistedAt: Date.now() });
-      return acked.then(() => ({ persistedAt: Date.now() }), (error: Error) => Promise.reject(new ContractError('invalid', error.message, 'gateway')));
+      return acked.then(
+        () => ({ persistedAt: Date.now() }),
+        (error: Error) => Promise.reject(error instanceof ContractError ? error : new ContractError('invalid', error.message, 'gateway')),
+      );
     },
-    ackOf: (id) => outbox.get(id)?.ack ?? undefined,
-    onAck: (listener) => hub.onAck((gateway, ack) => listener(gateway, ack, outbox.get(ack.id)?.command)),
+    ackOf: (id) => outcomeOf(outbox.get(id)),
+    onAck: (listener) => {
+      const offAck = hub.onAck((gateway, ack) => listener(gateway, ack, outbox.get(ack.id)?.command));
+      const offExpired = hub.onExpired((expired) => {
+        for (const { gatewayId, command } of expired) listener(gatewayId, outcomeOf(outbox.get(command.id))!, command);
+      });
+      return () => {
+        offAck();
+        offExpired();
+      };
+    },
+  });
+  // A command that expired undelivered: the operator is told what did not happen, by name.
+  const gatewayNames = new Map(gateways.map((g) => [g.id, g.name]));
+  const names = { gateway: (id: string) => gatewayNames.get(id) ?? id, target: (id: string) => core.live.sensor(id)?.name ?? id };
+  hub.onExpired((expired) => {
+    for (const alert of expiryAlerts(expired, names)) core.alerts.raiseOnce(alert.key, 'warning', `field:${alert.gatewayId}`, alert.title, alert.at);
   });
   // Every acknowledgement, including those of commands a previous host process sent, is told.
   hub.onAck((gatewayId, ack) => {

@@ -7,7 +7,9 @@
  * snapshot's seq, then apply strictly consecutive updates; any gap, a new epoch, or a heartbeat
  * ahead of what was applied marks the gateway stale and re-snapshots. Paranoid Pirate liveness:
  * any message refreshes lastHeard; GATEWAY_SILENCE_MS of silence makes the gateway stale; traffic
- * coming back re-snapshots it. Field commands go through a CommandOutbox (Titanic).
+ * coming back re-snapshots it. Field commands go through a CommandOutbox (Titanic): each tick
+ * expires those past their deadline and (re)sends at most COMMANDS_PER_SWEEP due ones to each
+ * gateway heard from lately; an unreachable gateway's backlog costs the sweep nothing.
  *
  * Nothing received is trusted: every message is decoded by decodeGatewayMessage; a bad one is
  * counted (per gateway when attributable, else globally), logged (rate-limited), and has no other
@@ -36,7 +38,7 @@ import {
   type MessageOf,
   type StateItem,
 } from '../../../native-bridge/gateway-protocol.js';
-import type { CommandAck, CommandOutbox } from './command-outbox.js';
+import type { CommandAck, CommandOutbox, ExpiredCommand } from './command-outbox.js';
 import type { CurveKeyPair } from './keys.js';
 import { isZ85Key } from './keys.js';
 import { rateLimited, stderrLog, type GatewayLog } from './log.js';
@@ -74,6 +76,11 @@ export interface GatewayHubTimings {
 
 export const DEFAULT_TIMINGS: GatewayHubTimings = { tickMs: 250, silenceMs: GATEWAY_SILENCE_MS, snapshotTimeoutMs: 2000, commandRetryMs: 2000 };
 
+/** Commands (re)sent to one gateway per tick: a gateway coming back with a backlog gets it in order, a bounded slice at a time. */
+export const COMMANDS_PER_SWEEP = 50;
+/** Commands marked expired per tick; more wait for the next tick (the field link turns each batch into a few alerts). */
+const EXPIRED_PER_SWEEP = 200;
+
 /** Buffered live updates while a snapshot is in flight; beyond this the snapshot starts over. */
 const MAX_BUFFERED_UPDATES = 100_000;
 /** Items in one snapshot; beyond this the snapshot is abandoned as hostile. */
@@ -83,6 +90,7 @@ export type ItemChange = { op: 'set' | 'delete'; item: StateItem };
 export type ChangeListener = (gatewayId: string, changes: ItemChange[], replacedAll: boolean) => void;
 export type LinkListener = (link: GatewayLink) => void;
 export type AckListener = (gatewayId: string, ack: CommandAck) => void;
+export type ExpiryListener = (expired: readonly ExpiredCommand[]) => void;
 
 export interface GatewayHubStats {
   /** Bad messages that could not be attributed to an allow-listed gateway. */
@@ -128,6 +136,10 @@ interface Replica {
 
 let hubCounter = 0;
 
+function expiredError(command: FieldCommand): Error {
+  return new Error(`field command ${command.id} (${command.type} → ${command.target}) expired before the gateway acknowledged it; it is not sent again`);
+}
+
 /** sha256 over items sorted by key, each as key + canonical JSON of the schema-normalized item. */
 export function stateHashOf(items: Iterable<StateItem>): string {
   const lines = [...items].map((item) => {
@@ -161,6 +173,7 @@ export class GatewayHub {
   private readonly changeListeners = new Set<ChangeListener>();
   private readonly linkListeners = new Set<LinkListener>();
   private readonly ackListeners = new Set<AckListener>();
+  private readonly expiryListeners = new Set<ExpiryListener>();
   private readonly waiters = new Map<string, { resolve: (ack: CommandAck) => void; reject: (error: Error) => void }[]>();
   private readonly counters: GatewayHubStats = { rejected: 0, foreign: 0, zapRefusals: 0, handshakeFailures: 0 };
 
@@ -170,7 +183,6 @@ export class GatewayHub {
   private timer: NodeJS.Timeout | null = null;
   private loops: Promise<void>[] = [];
   private routerQueue: Promise<void> = Promise.resolve();
-  private lastCommandRetry = 0;
   private started = false;
   private closing = false;
   private bound: { updates: string; control: string } | null = null;
@@ -208,7 +220,7 @@ export class GatewayHub {
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 
-  /** Binds the sockets (ZAP handler first), starts the receive loops and timers, resends pending commands. */
+  /** Binds the sockets (ZAP handler first), starts the receive loops and timers; pending commands go out as their gateways are heard. */
   async start(): Promise<{ updates: string; control: string }> {
     if (this.started) throw new Error('GatewayHub already started');
     this.started = true;
@@ -249,8 +261,6 @@ export class GatewayHub {
     this.bound = { updates: this.sub.lastEndpoint ?? this.options.endpoints.updates, control: this.router.lastEndpoint ?? this.options.endpoints.control };
     this.loops = [this.receiveLoop(this.sub, 'sub'), this.receiveLoop(this.router, 'router')];
     this.timer = setInterval(() => this.tick(), this.timings.tickMs);
-    this.lastCommandRetry = this.clock();
-    this.resendPending();
     this.log({ level: 'info', msg: 'gateway hub: listening', ...this.bound, gateways: this.replicas.size });
     return this.bound;
   }
@@ -314,12 +324,19 @@ export class GatewayHub {
     return () => this.ackListeners.delete(listener);
   }
 
+  /** Called with the commands each sweep found past their deadline (never sent again). */
+  onExpired(listener: ExpiryListener): () => void {
+    this.expiryListeners.add(listener);
+    return () => this.expiryListeners.delete(listener);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Commands (Titanic)
 
   /**
-   * Persists the command, sends it, resends it every commandRetryMs until the gateway acks it, and
-   * resolves with the ack. An id already acked resolves with the stored ack without resending.
+   * Persists the command (stamped with its deadline), sends it if the gateway is reachable, resends
+   * it every commandRetryMs until the gateway acks it, and resolves with the ack; rejects once it
+   * expires. An id already acked resolves with the stored ack without resending.
    */
   sendCommand(gatewayId: string, command: FieldCommand): Promise<CommandAck> {
     if (!this.replicas.has(gatewayId)) return Promise.reject(new Error(`unknown gateway "${gatewayId}"`));
@@ -327,28 +344,62 @@ export class GatewayHub {
     if (!parsed.success) return Promise.reject(new Error(`invalid field command: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
     if (this.closing) return Promise.reject(new Error('gateway hub closed'));
     const existing = this.options.outbox.get(parsed.data.id);
-    if (existing?.ack) {
-      if (existing.gatewayId !== gatewayId) return Promise.reject(new Error(`command id "${parsed.data.id}" was sent to another gateway`));
-      return Promise.resolve(existing.ack);
-    }
+    if (existing && existing.gatewayId !== gatewayId) return Promise.reject(new Error(`command id "${parsed.data.id}" was sent to another gateway`));
+    if (existing?.ack) return Promise.resolve(existing.ack);
+    if (existing?.state === 'expired') return Promise.reject(expiredError(existing.command));
+    let stamped: FieldCommand;
     try {
-      this.options.outbox.persist(gatewayId, parsed.data);
+      stamped = this.options.outbox.persist(gatewayId, parsed.data);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const promise = new Promise<CommandAck>((resolve, reject) => {
-      const list = this.waiters.get(parsed.data.id) ?? [];
+      const list = this.waiters.get(stamped.id) ?? [];
       list.push({ resolve, reject });
-      this.waiters.set(parsed.data.id, list);
+      this.waiters.set(stamped.id, list);
     });
-    if (this.started) this.sendRouter(gatewayId, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command: parsed.data });
+    const replica = this.replicas.get(gatewayId)!;
+    const now = this.clock();
+    if (this.started && this.reachable(replica, now)) {
+      this.sendRouter(gatewayId, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command: stamped });
+      this.options.outbox.deferUntil([stamped.id], now + this.timings.commandRetryMs);
+    }
     return promise;
   }
 
-  private resendPending(): void {
-    for (const { gatewayId, command } of this.options.outbox.pending()) {
-      if (this.replicas.has(gatewayId)) this.sendRouter(gatewayId, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command });
+  /**
+   * One retry sweep: expires what is past its deadline, then (re)sends the due commands of every
+   * gateway heard from within silenceMs, at most COMMANDS_PER_SWEEP each. Runs every tick; the
+   * cost depends on the gateways and the per-sweep limits, never on how many commands wait.
+   */
+  sweepCommands(): { expired: number; sent: number } {
+    const now = this.clock();
+    const expired = this.options.outbox.expire(now, EXPIRED_PER_SWEEP);
+    if (expired.length > 0) {
+      for (const entry of expired) {
+        const list = this.waiters.get(entry.command.id) ?? [];
+        this.waiters.delete(entry.command.id);
+        for (const w of list) w.reject(expiredError(entry.command));
+      }
+      for (const listener of this.expiryListeners) this.safely(() => listener(expired));
     }
+    let sent = 0;
+    for (const replica of this.replicas.values()) {
+      if (!this.reachable(replica, now)) continue; // offline: its commands wait, untouched, for it to come back
+      const due = this.options.outbox.due(replica.config.id, now, COMMANDS_PER_SWEEP);
+      for (const command of due) this.sendRouter(replica.config.id, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command });
+      this.options.outbox.deferUntil(
+        due.map((c) => c.id),
+        now + this.timings.commandRetryMs,
+      );
+      sent += due.length;
+    }
+    return { expired: expired.length, sent };
+  }
+
+  /** Heard from lately: a command sent now has a chance to arrive. */
+  private reachable(replica: Replica, now: number): boolean {
+    return replica.lastHeard !== null && now - replica.lastHeard <= this.timings.silenceMs;
   }
 
   private handleAck(replica: Replica, ack: CommandAck): void {
@@ -616,9 +667,11 @@ export class GatewayHub {
         this.requestSnapshot(replica, replica.state);
       }
     }
-    if (now - this.lastCommandRetry >= this.timings.commandRetryMs) {
-      this.lastCommandRetry = now;
-      this.resendPending();
+    try {
+      this.sweepCommands();
+    } catch (error) {
+      // e.g. the disk is full: the commands stay where they are, the next tick tries again
+      this.limitedLog('sweep', { level: 'error', msg: 'gateway hub: command sweep failed', error: String(error) });
     }
   }
 

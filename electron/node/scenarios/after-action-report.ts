@@ -43,6 +43,7 @@ const KIND_TEXT: Record<RunLogKind, [string, string]> = {
   'command-sent': ['Gửi lệnh tới hiện trường', 'Command sent to the field'],
   'command-acknowledged': ['Cổng kết nối xác nhận đã thực hiện lệnh', 'Command acknowledged as done'],
   'command-rejected': ['Lệnh bị từ chối', 'Command rejected'],
+  'command-expired': ['Lệnh quá hạn, không được gửi', 'Command expired, not delivered'],
   escalated: ['Nâng mức ứng phó', 'Escalated'],
   paused: ['Tạm dừng', 'Paused'],
   resumed: ['Tiếp tục', 'Resumed'],

@@ -34,7 +34,7 @@ export class ScenarioFieldRelay {
     if (!def.command) throw new ContractError('invalid', `step ${def.id} sends no command`, 'stepId');
     if (doc.run.state === 'paused') throw new ContractError('conflict', 'the run is paused: resume it before sending commands to the field', 'runId');
     if (def.needsConfirmation && state.state !== 'done') throw new ContractError('conflict', `step ${def.id} must be done and confirmed by a second person before its command is sent`, 'stepId');
-    if (state.command && state.command.state !== 'rejected') throw new ContractError('conflict', `the command of step ${def.id} was already sent (${state.command.id}, ${state.command.state})`, 'stepId');
+    if (state.command && (state.command.state === 'sent' || state.command.state === 'done')) throw new ContractError('conflict', `the command of step ${def.id} was already sent (${state.command.id}, ${state.command.state})`, 'stepId');
     const port = this.field();
     if (!port) throw new ContractError('not-found', 'this host has no gateway link', 'runId');
     const now = this.clock();
@@ -65,12 +65,16 @@ export class ScenarioFieldRelay {
     if (!runId) return;
     const doc = this.runs.documentOf(runId);
     const step = doc?.run.steps.find((s) => s.command?.id === commandId);
-    if (!doc || !step?.command || step.command.state !== 'sent') return;
+    // An expired command may still be answered: it was sent in time and the gateway acted late.
+    const open = step?.command?.state === 'sent' || (step?.command?.state === 'expired' && ack.status !== 'expired');
+    if (!doc || !step?.command || !open) return;
     step.command.state = ack.status;
     step.command.ackAt = ack.at;
     step.command.detail = ack.detail ?? null;
     const gateway = doc.definition.procedure.find((s) => s.id === step.stepId)?.command?.gateway ?? 'unknown';
-    this.runs.save(doc, [{ kind: ack.status === 'done' ? 'command-acknowledged' : 'command-rejected', actor: `gateway:${gateway}`, at: ack.at, stepId: step.stepId, detail: noteText(ack.detail), data: { commandId } }]);
+    const kind = ({ done: 'command-acknowledged', rejected: 'command-rejected', expired: 'command-expired' } as const)[ack.status];
+    // an expiry is the host's verdict, not the gateway's
+    this.runs.save(doc, [{ kind, actor: ack.status === 'expired' ? 'host' : `gateway:${gateway}`, at: ack.at, stepId: step.stepId, detail: noteText(ack.detail), data: { commandId } }]);
   }
 
   /** The host's gateway link came or went: acknowledgements come through it. */

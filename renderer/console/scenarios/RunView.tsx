@@ -2,7 +2,7 @@
  * One run as the commander works it: where and why, who is in charge, the controls (escalate,
  * pause / resume, hand over, close, export the report) and the live procedure checklist — who did
  * each step and when, the second person's confirmation, and field commands from sent to
- * acknowledged or rejected by the gateway.
+ * acknowledged or rejected by the gateway, or expired undelivered.
  */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -243,7 +243,7 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
               title={can.sendBlocked ? t(`scenarios.command.blocked.${can.sendBlocked}`) : undefined}
               onClick={() => void doIt(() => act('scenarios.command', { runId: run.runId, stepId: step.stepId }, t('scenarios.actions.command', { step: title })))}
             >
-              {command?.state === 'rejected' ? t('scenarios.command.resend') : t('scenarios.command.send')}
+              {command?.state === 'rejected' || command?.state === 'expired' ? t('scenarios.command.resend') : t('scenarios.command.send')}
             </button>
           ) : null}
           {command ? (
@@ -252,7 +252,9 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
                 ? t('scenarios.command.sent', { who: command.sentBy, time: formatTime(command.sentAt) })
                 : command.state === 'done'
                   ? t('scenarios.command.done', { time: formatTime(command.ackAt ?? command.sentAt), gateway: def.command.gateway })
-                  : t('scenarios.command.rejected', { detail: command.detail ?? '—' })}
+                  : command.state === 'expired'
+                    ? t('scenarios.command.expired', { time: formatTime(command.ackAt ?? command.sentAt), gateway: def.command.gateway })
+                    : t('scenarios.command.rejected', { detail: command.detail ?? '—' })}
             </span>
           ) : can.sendBlocked ? (
             <span className="muted">{t(`scenarios.command.blocked.${can.sendBlocked}`)}</span>
