@@ -10,8 +10,12 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { fieldPath, preset as presetSchema, tileLayoutIssues, wallDefinition, type Preset, type WallDefinition } from '../../native-bridge/contract.js';
 
-/** Largest layout, preset, scenario or indicator file read (the shipped ones are a few kB). */
-export const MAX_LAYOUT_FILE_BYTES = 1024 * 1024;
+/**
+ * Largest layout, preset, scenario or indicator file read: 50 times the largest shipped one
+ * (5 kB). Parsing runs on the thread that serves the windows, and YAML parses at roughly 3 s per MB
+ * on a busy 2-core machine, so the bound is on parse time as much as on memory.
+ */
+export const MAX_LAYOUT_FILE_BYTES = 256 * 1024;
 /** Aliases a file may expand: a few shared anchors are fine, a "billion laughs" file is refused. */
 export const MAX_YAML_ALIASES = 100;
 /** YAML files read from one folder; the rest are reported and skipped. */
