@@ -79,4 +79,18 @@ describe('GIS import limits', () => {
     // the list shows what is stored; the notes belong to the import's answer
     assert.equal(datasets.get('no')!.geometryNotes, undefined);
   });
+
+  it('counts a hole crossing its outline, and leaves a polygon too tangled to check within the work bound as unchecked', async () => {
+    const crossingHole = { type: 'Polygon', coordinates: [[[106, 16], [108, 16], [108, 18], [106, 18], [106, 16]], [[107, 17], [109, 17], [109, 17.5], [107, 17.5], [107, 17]]] };
+    // a star of 2000 thin spikes: simple, but every spike's box meets those of a quarter of the others
+    const spikes = 2000;
+    const star = Array.from({ length: spikes * 2 }, (_, i) => {
+      const angle = (Math.PI * i) / spikes;
+      const radius = i % 2 === 0 ? 1 : 0.001;
+      return [106 + radius * Math.cos(angle), 16 + radius * Math.sin(angle)];
+    });
+    star.push(star[0]!);
+    const summary = await importGisFile(write('sao.geojson', collection(crossingHole, { type: 'Polygon', coordinates: [star] })), { store: store() });
+    assert.deepEqual(summary.geometryNotes, { ringsClosed: 0, selfIntersecting: 1, selfIntersectingFeatures: [0], crossingsUnchecked: 1 });
+  });
 });
