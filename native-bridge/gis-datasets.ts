@@ -16,6 +16,22 @@ export type Wgs84Bbox = z.infer<typeof wgs84Bbox>;
 export const gisFileFormat = z.enum(['geojson', 'shapefile', 'geopackage', 'kml', 'flatgeobuf', 'csv']);
 export type GisFileFormat = z.infer<typeof gisFileFormat>;
 
+/** At most this many feature indexes in ImportGeometryNotes. */
+export const MAX_NOTED_FEATURES = 20;
+
+/** What an import repaired or found in the file's geometries (docs/architecture.md, "Limits per file"). */
+export const importGeometryNotes = z.strictObject({
+  /** Polygon rings the file left open, closed by repeating their first position. */
+  ringsClosed: z.int().min(0),
+  /** Features with a self-intersecting polygon, imported unchanged: the map may fill them oddly and area queries may miss. */
+  selfIntersecting: z.int().min(0),
+  /** 0-based indexes (in file order) of the first of them, to find them in a GIS editor. */
+  selfIntersectingFeatures: z.array(z.int().min(0)).max(MAX_NOTED_FEATURES),
+  /** Polygons too tangled to check for crossings within the importer's work bound, imported unchecked. */
+  crossingsUnchecked: z.int().min(0),
+});
+export type ImportGeometryNotes = z.infer<typeof importGeometryNotes>;
+
 export const datasetSummary = z.strictObject({
   name: datasetName,
   features: z.int().min(0),
@@ -26,6 +42,8 @@ export const datasetSummary = z.strictObject({
   sourceFile: z.string().min(1),
   format: gisFileFormat,
   importedAt: z.int().min(0),
+  /** Only on the summary an import answers with, and only when it has something to note. */
+  geometryNotes: importGeometryNotes.optional(),
 });
 export type DatasetSummary = z.infer<typeof datasetSummary>;
 

@@ -27,6 +27,7 @@ import { roleAuthorizer } from '../common/authorization.js';
 import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
+import { geometryNotesText } from './gis/import/geometry-notes-text.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
 import { WindowPresence } from './window-presence.js';
@@ -279,7 +280,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       });
       broadcast('gis.import.progress', { importId, file, phase: 'write', done: dataset.features, total: dataset.features, state: 'done', dataset });
       const { name, features, sourceFile } = dataset;
-      alerts.raise('info', 'gis', { vi: `Đã nhập dữ liệu GIS "${name}": ${features} đối tượng từ ${sourceFile}`, en: `Imported GIS dataset "${name}": ${features} features from ${sourceFile}` });
+      const notes = geometryNotesText(dataset.geometryNotes);
+      alerts.raise(notes ? 'warning' : 'info', 'gis', {
+        vi: `Đã nhập dữ liệu GIS "${name}": ${features} đối tượng từ ${sourceFile}${notes ? `; ${notes.vi}` : ''}`,
+        en: `Imported GIS dataset "${name}": ${features} features from ${sourceFile}${notes ? `; ${notes.en}` : ''}`,
+      });
       return { importId, dataset };
     } catch (error) {
       if (last) broadcast('gis.import.progress', { importId, ...last, state: 'failed', message: error instanceof ContractError ? error.message : 'internal error' });

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { datasetName, type DatasetSummary, type GisImportProgressEvent } from '../../native-bridge/contract.js';
+import { datasetName, type DatasetSummary, type GisImportProgressEvent, type ImportGeometryNotes } from '../../native-bridge/contract.js';
 import { formatDate, formatTime } from '../format.js';
 import { errorMessage, session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
@@ -136,8 +136,26 @@ function ImportProgressView({ progress }: { progress: GisImportProgressEvent }) 
         {state === 'done' ? t('gis.done', { name: progress.dataset.name, count: progress.dataset.features }) : t(`gis.phase.${phase}`)}
         {state === 'running' && total > 0 ? ` · ${done}/${total}` : null}
       </div>
+      {state === 'done' && progress.dataset.geometryNotes ? <GeometryNotesView notes={progress.dataset.geometryNotes} /> : null}
       {/* while the file is read there is no total yet: an indeterminate bar */}
       {state === 'running' && total === 0 ? <progress /> : <progress value={done} max={Math.max(total, 1)} />}
     </div>
+  );
+}
+
+/** What the import repaired (open rings, closed) or only found (self-intersecting polygons, kept as they are). */
+function GeometryNotesView({ notes }: { notes: ImportGeometryNotes }) {
+  const { t } = useTranslation();
+  const lines = [
+    notes.ringsClosed > 0 ? t('gis.ringsClosed', { count: notes.ringsClosed }) : null,
+    notes.selfIntersecting > 0 ? t('gis.selfIntersecting', { count: notes.selfIntersecting, features: notes.selfIntersectingFeatures.join(', ') }) : null,
+    notes.crossingsUnchecked > 0 ? t('gis.crossingsUnchecked', { count: notes.crossingsUnchecked }) : null,
+  ].filter((line) => line !== null);
+  return (
+    <ul className="gis-geometry-notes" data-testid="gis-geometry-notes">
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
   );
 }

@@ -70,6 +70,25 @@ describe('gis.import through the core', () => {
     assert.deepEqual((await display.client.call('gis.datasets', {})).datasets, [dataset]);
   });
 
+  it('answers with the geometry notes of a sloppy file (an open ring closed, a bowtie kept) and says so in a warning', async () => {
+    const operator = await open('console');
+    const sloppy = join(dir, 'ranh-gioi-xau.geojson');
+    const bowtie = [[[106, 16], [107, 17], [107, 16], [106, 17], [106, 16]]];
+    const open3 = [[[106, 10], [107, 10], [107, 11]]];
+    const features = [bowtie, open3].map((coordinates) => ({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } }));
+    writeFileSync(sloppy, JSON.stringify({ type: 'FeatureCollection', features }));
+    const { dataset } = await operator.client.call('gis.import', { file: sloppy, dataset: 'xau' });
+    assert.deepEqual(dataset.geometryNotes, { ringsClosed: 1, selfIntersecting: 1, selfIntersectingFeatures: [0], crossingsUnchecked: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = operator.progress.at(-1)!;
+    assert.deepEqual(last.state === 'done' && last.dataset.geometryNotes, dataset.geometryNotes);
+    const alert = core.alerts.list().find((a) => a.source === 'gis' && a.title.en.includes('"xau"'));
+    assert.ok(alert);
+    assert.equal(alert.severity, 'warning');
+    assert.match(alert.title.vi, /đã khép 1 vòng đa giác bị hở; 1 đối tượng có đa giác tự cắt, nhập nguyên trạng \(đối tượng số 0\)/);
+    assert.match(alert.title.en, /closed 1 open polygon ring; 1 feature with a self-intersecting polygon, imported as is \(feature 0\)/);
+  });
+
   it('rejects a bad file as invalid, naming file and feature, and reports the failure', async () => {
     const operator = await open('console');
     const broken = join(dir, 'hong.geojson');

@@ -72,14 +72,15 @@ describe('GIS import port', () => {
     const { dir, store, port } = setUp();
     const before = await port.importFile(provincesFile, { dataset: 'provinces' }, () => {});
     const broken = join(dir, 'ranh-gioi-loi.geojson');
-    const openRing = { type: 'Polygon', coordinates: [[[106, 10], [107, 10], [107, 11]]] };
+    // two points bound no area (an open ring of three would be closed and imported)
+    const shortRing = { type: 'Polygon', coordinates: [[[106, 10], [107, 10]]] };
     writeFileSync(
       broken,
       JSON.stringify({
         type: 'FeatureCollection',
         features: [
           { type: 'Feature', properties: { ten: 'tốt' }, geometry: { type: 'Point', coordinates: [106.5, 10.5] } },
-          { type: 'Feature', properties: { ten: 'hỏng' }, geometry: openRing },
+          { type: 'Feature', properties: { ten: 'hỏng' }, geometry: shortRing },
         ],
       }),
     );

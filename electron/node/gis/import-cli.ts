@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ImportCliResult, ImportPhase, ImportProgress } from '../../../native-bridge/gis-datasets.js';
 import { defaultDataDir } from '../runtime-options.js';
 import { GIS_DATABASE_FILE, openDatasetStore } from './dataset-store.js';
+import { geometryNotesText } from './import/geometry-notes-text.js';
 import { importGisFile } from './import/import-gis-file.js';
 
 const USAGE = `Usage: npm run import -- <file> [options]
@@ -68,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
     const summary = await importGisFile(file, { store, dataset: values.dataset, crs: values.crs, layer: values.layer, onProgress: progress.update });
     progress.end();
     process.stderr.write(`Đã nhập / imported ${summary.features} features into dataset "${summary.name}" (${join(dataDir, GIS_DATABASE_FILE)})\n`);
+    const notes = geometryNotesText(summary.geometryNotes);
+    if (notes) process.stderr.write(`Lưu ý: ${notes.vi}\nNote: ${notes.en}\n`);
     const result: ImportCliResult = { dataset: summary.name, features: summary.features, bbox: summary.bbox, source_crs: summary.sourceCrs };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;

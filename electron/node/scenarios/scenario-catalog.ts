@@ -144,13 +144,24 @@ export class ScenarioCatalog implements TriggerSink {
         // Editors write a file in several steps: reload once they are done.
         this.reloadTimer = setTimeout(() => {
           this.reloadTimer = null;
-          if (!this.closed) onEdited();
+          if (!this.closed) this.reloadSafely(onEdited);
         }, 300);
         this.reloadTimer.unref?.();
       });
       this.watcher.on('error', () => {});
     } catch {
       // no folder to watch: the scenarios stay as loaded
+    }
+  }
+
+  /** A reload runs on a timer: anything it throws would end the host, so it becomes an alert and the scenarios stay as they were. */
+  private reloadSafely(onEdited: () => void): void {
+    try {
+      onEdited();
+    } catch (error) {
+      const { dir } = this.options;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.alerts.raise('warning', 'scenarios', { vi: `Không nạp lại được thư mục kịch bản ${dir} (${reason}); giữ các kịch bản đang có`, en: `Could not reload the scenario folder ${dir} (${reason}); the current scenarios stay` });
     }
   }
 

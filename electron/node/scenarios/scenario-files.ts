@@ -3,12 +3,9 @@
  * of native-bridge/scenario-files.ts with the layout files' error style: file, line and field.
  * A broken file is reported and skipped, never fatal.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
 import { indicatorFile, scenarioDefinition, scenarioReferenceIssues, type Indicator, type Scenario, type ScenarioReferences } from '../../../native-bridge/scenario-files.js';
-import { LayoutFileError, listYamlFiles, parseYamlFile } from '../layout-files.js';
-
-const fileStem = (name: string): string => name.replace(/\.ya?ml$/, '');
+import { loadEachYamlFile, parseYamlFile, type LayoutFileError } from '../layout-files.js';
 
 /** The scenario schema plus the checks that need the file name, the other files and, if given, the wall, presets and indicators. */
 function scenarioFileSchema(stem: string, takenNames: ReadonlySet<string>, references?: ScenarioReferences) {
@@ -32,20 +29,19 @@ export function loadScenarioDir(dir: string, references?: ScenarioReferences): {
  */
 export function reloadScenarioDir(dir: string, previous: readonly Scenario[], references?: ScenarioReferences): { scenarios: Scenario[]; errors: LayoutFileError[] } {
   const scenarios: Scenario[] = [];
-  const errors: LayoutFileError[] = [];
   const names = new Set<string>();
-  for (const name of listYamlFiles(dir)) {
-    const stem = fileStem(name);
-    try {
-      scenarios.push(parseYamlFile(join(dir, name), scenarioFileSchema(stem, names, references)));
-    } catch (error) {
-      if (!(error instanceof LayoutFileError)) throw error;
-      errors.push(error);
+  const errors = loadEachYamlFile(
+    dir,
+    (file, stem) => {
+      scenarios.push(parseYamlFile(file, scenarioFileSchema(stem, names, references), dir));
+      names.add(stem);
+    },
+    (stem) => {
       const kept = names.has(stem) ? undefined : previous.find((s) => s.name === stem);
       if (kept) scenarios.push(kept);
-    }
-    names.add(stem);
-  }
+      names.add(stem);
+    },
+  );
   return { scenarios, errors };
 }
 
@@ -62,15 +58,9 @@ function indicatorFileSchema(takenIds: ReadonlySet<string>) {
 
 export function loadIndicatorDir(dir: string): { indicators: Indicator[]; errors: LayoutFileError[] } {
   const indicators: Indicator[] = [];
-  const errors: LayoutFileError[] = [];
-  for (const name of listYamlFiles(dir)) {
-    try {
-      const parsed = parseYamlFile(join(dir, name), indicatorFileSchema(new Set(indicators.map((d) => d.id))));
-      indicators.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-    } catch (error) {
-      if (!(error instanceof LayoutFileError)) throw error;
-      errors.push(error);
-    }
-  }
+  const errors = loadEachYamlFile(dir, (file) => {
+    const parsed = parseYamlFile(file, indicatorFileSchema(new Set(indicators.map((d) => d.id))), dir);
+    for (const def of Array.isArray(parsed) ? parsed : [parsed]) indicators.push(def);
+  });
   return { indicators, errors };
 }

@@ -4,6 +4,7 @@
  * an operator can act on.
  */
 import type { Geometry, Position } from 'geojson';
+import { ringCrossings, type CrossingCheck } from './ring-crossings.js';
 
 export type Bbox = [number, number, number, number];
 
@@ -65,6 +66,43 @@ export function checkGeometry(geometry: unknown): string | null {
     default:
       return `unknown geometry type ${JSON.stringify(type)}`;
   }
+}
+
+const samePosition = (a: unknown[], b: unknown[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
+
+/** Closes one ring of at least 3 positions whose last position is not its first; true if it did. */
+function closeRing(ring: unknown): boolean {
+  if (!Array.isArray(ring) || ring.length < 3) return false;
+  const first: unknown = ring[0];
+  const last: unknown = ring[ring.length - 1];
+  if (!Array.isArray(first) || !Array.isArray(last) || samePosition(first, last)) return false;
+  ring.push(first.slice());
+  return true;
+}
+
+/**
+ * Closes the open polygon rings of a geometry as read from a file (before checkGeometry), by
+ * repeating each one's first position: the outline is the one the file meant, since a renderer
+ * closes a ring the same way. Returns how many rings it closed.
+ */
+export function closeOpenRings(geometry: unknown): number {
+  if (typeof geometry !== 'object' || geometry === null) return 0;
+  const { type, coordinates, geometries } = geometry as { type?: unknown; coordinates?: unknown; geometries?: unknown };
+  const rings = (polygon: unknown): unknown[] => (Array.isArray(polygon) ? polygon : []);
+  let closed = 0;
+  if (type === 'Polygon') for (const ring of rings(coordinates)) closed += Number(closeRing(ring));
+  if (type === 'MultiPolygon') for (const polygon of rings(coordinates)) for (const ring of rings(polygon)) closed += Number(closeRing(ring));
+  if (type === 'GeometryCollection') for (const part of rings(geometries)) closed += closeOpenRings(part);
+  return closed;
+}
+
+/** Whether the polygons of a checked geometry cross themselves (or their other rings and parts), which no repair keeps the meaning of. */
+export function polygonCrossings(geometry: Geometry): CrossingCheck {
+  if (geometry.type === 'Polygon') return ringCrossings(geometry.coordinates);
+  if (geometry.type === 'MultiPolygon') return ringCrossings(geometry.coordinates.flat(1));
+  if (geometry.type !== 'GeometryCollection') return 'clean';
+  const parts = geometry.geometries.map(polygonCrossings);
+  return parts.includes('crosses') ? 'crosses' : parts.includes('unchecked') ? 'unchecked' : 'clean';
 }
 
 /** A copy of a checked geometry with every position mapped. */

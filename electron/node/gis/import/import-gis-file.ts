@@ -1,16 +1,18 @@
 /**
  * Imports one GIS file into a named dataset: read it whole, check every feature, reproject to
  * WGS 84, then replace the dataset in one transaction, so a bad file never leaves a half-written
- * dataset and the previous version stays until the new one is complete.
+ * dataset and the previous version stays until the new one is complete. Open rings are closed and
+ * self-intersecting polygons counted: the returned summary's geometryNotes say so.
  */
+import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Geometry } from 'geojson';
-import { DATASET_NAME_PATTERN, type DatasetSummary, type GisFileFormat, type ImportPhase, type ImportProgress } from '../../../../native-bridge/gis-datasets.js';
+import { DATASET_NAME_PATTERN, MAX_NOTED_FEATURES, type DatasetSummary, type GisFileFormat, type ImportGeometryNotes, type ImportPhase, type ImportProgress } from '../../../../native-bridge/gis-datasets.js';
 import type { DatasetStore, StoredFeatureInput } from '../dataset-store.js';
 import { toWgs84 } from './crs.js';
-import { checkGeometry, geometryBbox, mapPositions, unionBbox, type Bbox } from './geometry.js';
+import { checkGeometry, closeOpenRings, geometryBbox, mapPositions, polygonCrossings, unionBbox, type Bbox } from './geometry.js';
 import { GisImportError } from './gis-import-error.js';
-import type { GisReader, ReaderOptions } from './raw-layer.js';
+import { fileProblem, type GisReader, type ReaderOptions } from './raw-layer.js';
 import { readCsv } from './read-csv.js';
 import { readFlatGeobuf } from './read-flatgeobuf.js';
 import { readGeoJson } from './read-geojson.js';
@@ -51,6 +53,11 @@ export async function importGisFile(file: string, options: ImportGisFileOptions)
   if (!DATASET_NAME_PATTERN.test(name)) throw new GisImportError(file, `"${name}" is not a valid dataset name (1–64 of a-z 0-9 - _, starting with a letter or digit)`);
   const report = (phase: ImportPhase, done: number, total: number) => options.onProgress?.({ file, phase, done, total });
 
+  // before any reader opens it: a GeoPackage goes to SQLite, the other formats through readBytes
+  const found = await stat(file).catch(() => null);
+  const problem = found && fileProblem(found, basename(file));
+  if (problem) throw new GisImportError(file, problem);
+
   signal?.throwIfAborted();
   report('read', 0, 0);
   const layer = await reader.read(file, options);
@@ -61,6 +68,7 @@ export async function importGisFile(file: string, options: ImportGisFileOptions)
   const project = toWgs84(layer.crs);
   const features: StoredFeatureInput[] = [];
   let bbox: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
+  const notes: ImportGeometryNotes = { ringsClosed: 0, selfIntersecting: 0, selfIntersectingFeatures: [], crossingsUnchecked: 0 };
   for (const [index, raw] of layer.features.entries()) {
     if (index % PROGRESS_EVERY === 0) {
       // the host imports on the thread that serves the windows: let them (and the progress events) through
@@ -68,9 +76,16 @@ export async function importGisFile(file: string, options: ImportGisFileOptions)
       signal?.throwIfAborted();
       report('reproject', index, total);
     }
+    notes.ringsClosed += closeOpenRings(raw.geometry);
     const problem = checkGeometry(raw.geometry);
     if (problem) throw new GisImportError(file, problem, index);
     const geometry = reproject(raw.geometry as Geometry, project, layer.crs.label, file, index);
+    const crossings = polygonCrossings(geometry);
+    if (crossings === 'unchecked') notes.crossingsUnchecked++;
+    if (crossings === 'crosses') {
+      notes.selfIntersecting++;
+      if (notes.selfIntersectingFeatures.length < MAX_NOTED_FEATURES) notes.selfIntersectingFeatures.push(index);
+    }
     const featureBbox = geometryBbox(geometry);
     bbox = unionBbox(bbox, featureBbox);
     features.push({ geometry, properties: normalizeProperties(raw.properties), bbox: featureBbox });
@@ -90,7 +105,7 @@ export async function importGisFile(file: string, options: ImportGisFileOptions)
   report('write', 0, total);
   store.replace(summary, features);
   report('write', total, total);
-  return summary;
+  return notes.ringsClosed + notes.selfIntersecting + notes.crossingsUnchecked > 0 ? { ...summary, geometryNotes: notes } : summary;
 }
 
 function reproject(geometry: Geometry, project: (position: number[]) => number[], crsLabel: string, file: string, index: number): Geometry {

@@ -1,12 +1,15 @@
 /** GeoJSON (.geojson, .json): a FeatureCollection, a Feature or a bare geometry; an optional 2008-style `crs` member. */
 import { crsFromEpsg, crsFromName, WGS84, type SourceCrs } from './crs.js';
 import { GisImportError } from './gis-import-error.js';
-import { readText, type GisReader, type RawFeature } from './raw-layer.js';
+import { firstTooDeep } from './json-depth.js';
+import { MAX_JSON_DEPTH, readText, type GisReader, type RawFeature } from './raw-layer.js';
 
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
 
 export const readGeoJson: GisReader = async (file, options) => {
   const text = await readText(file);
+  const tooDeep = firstTooDeep(text, MAX_JSON_DEPTH);
+  if (tooDeep >= 0) throw new GisImportError(file, `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (at character ${tooDeep}); no GeoJSON needs that many`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
