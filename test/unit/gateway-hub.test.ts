@@ -565,7 +565,8 @@ describe('gateway hub: bytes the protocol forbids', () => {
     await gw.dealer.send([Buffer.from('HELLO'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(hello)])]);
     await gw.pub.send([Buffer.from('HUGZ'), bodyWithBadByte]);
     await gw.pub.send([Buffer.from('HUGZ'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"v":1,"gw":"gw-b","epoch":"E1","seq":0,"at":1}')])]);
-    await waitFor(() => link(hub, 'gw-b').rejected === 5, `5 counted on gw-b (link ${link(hub, 'gw-b').rejected}, unattributed ${hub.stats().rejected})`);
+    await waitFor(() => link(hub, 'gw-b').rejected + hub.stats().rejected >= 5, 'all 5 refused');
+    assert.equal(link(hub, 'gw-b').rejected, 5);
     assert.equal(hub.stats().rejected, 0);
     assert.equal(link(hub, 'gw-b').state, 'offline');
   });
