@@ -66,7 +66,7 @@ export function loadIndicatorDir(dir: string): { indicators: Indicator[]; errors
   for (const name of listYamlFiles(dir)) {
     try {
       const parsed = parseYamlFile(join(dir, name), indicatorFileSchema(new Set(indicators.map((d) => d.id))));
-      indicators.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+      for (const indicator of Array.isArray(parsed) ? parsed : [parsed]) indicators.push(indicator);
     } catch (error) {
       if (!(error instanceof LayoutFileError)) throw error;
       errors.push(error);
