@@ -12,7 +12,7 @@ import * as zmq from 'zeromq';
 import { decodeGatewayMessage, GATEWAY_PROTOCOL_VERSION, type FieldCommand } from '../../native-bridge/gateway-protocol.js';
 import type { GatewayLink } from '../../native-bridge/contract.js';
 import { SqliteCommandOutbox } from '../../electron/node/gateway/command-outbox.js';
-import { GatewayHub, stateHashOf } from '../../electron/node/gateway/gateway-hub.js';
+import { GatewayHub, stateHashOf, type GatewayHubLimits } from '../../electron/node/gateway/gateway-hub.js';
 import { loadOrCreateKeyPair, type CurveKeyPair } from '../../electron/node/gateway/keys.js';
 import type { GatewayLogEntry } from '../../electron/node/gateway/log.js';
 import { z85Encode } from '../../electron/node/gateway/zap.js';
@@ -49,7 +49,7 @@ function openDb(file = join(dir, `outbox-${Math.random().toString(36).slice(2)}.
   return { db, file };
 }
 
-async function startHub(options: { dbFile?: string; log?: GatewayLogEntry[] } = {}) {
+async function startHub(options: { dbFile?: string; log?: GatewayLogEntry[]; limits?: Partial<GatewayHubLimits> } = {}) {
   const { db } = openDb(options.dbFile);
   const outbox = new SqliteCommandOutbox(db);
   const logs = options.log ?? [];
@@ -59,6 +59,7 @@ async function startHub(options: { dbFile?: string; log?: GatewayLogEntry[] } = 
     gateways,
     outbox,
     log: (entry) => logs.push(entry),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   cleanups.push(() => hub.close());
   const endpoints = await hub.start();
@@ -569,5 +570,29 @@ describe('gateway hub: bytes the protocol forbids', () => {
     assert.equal(link(hub, 'gw-b').rejected, 5);
     assert.equal(hub.stats().rejected, 0);
     assert.equal(link(hub, 'gw-b').state, 'offline');
+  });
+});
+
+describe('gateway hub: per-gateway bounds', () => {
+  it('abandons a snapshot over maxItems and asks again; refuses a live set of a new key once the state is full', { timeout: 30_000 }, async () => {
+    const { hub } = await startHub({ limits: { maxItems: 3 } });
+    const gw = await rawGateway(hub);
+    const reading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
+    await gw.dealer.send(['HELLO', JSON.stringify({ ...gw.header, seq: 0, name: 'big' })]);
+    const first = await nextKind(gw.dealer, 'SNAPSHOT');
+    await gw.dealer.send(['SNAP', JSON.stringify({ ...gw.header, requestId: first.requestId, items: [1, 2, 3, 4].map(reading) })]);
+    const second = await nextKind(gw.dealer, 'SNAPSHOT');
+    assert.notEqual(second.requestId, first.requestId);
+    assert.equal(link(hub, 'gw-b').rejected, 1);
+    await gw.dealer.send(['SNAP', JSON.stringify({ ...gw.header, requestId: second.requestId, items: [1, 2, 3].map(reading) })]);
+    await gw.dealer.send(['SNAPEND', JSON.stringify({ ...gw.header, requestId: second.requestId, seq: 0, count: 3 })]);
+    await waitFor(() => link(hub, 'gw-b').state === 'live', 'live');
+    const update = (seq: number, item: ReturnType<typeof reading>) => ['UPDATE', JSON.stringify({ ...gw.header, seq, at: seq, op: 'set', item })];
+    await gw.pub.send(update(1, reading(4))); // a fourth key: refused
+    await gw.pub.send(update(2, { ...reading(2), value: 20 })); // an existing key: applied
+    await waitFor(() => link(hub, 'gw-b').seq === 2, 'both updates taken in sequence');
+    assert.equal(link(hub, 'gw-b').rejected, 2);
+    assert.equal(link(hub, 'gw-b').gaps, 0);
+    assert.deepEqual(hub.items('gw-b').map((i) => `${i.id}=${(i as { value: number }).value}`).sort(), ['r1=1', 'r2=20', 'r3=3']);
   });
 });
