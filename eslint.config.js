@@ -19,6 +19,15 @@ export default defineConfig([
     rules: {
       // `_`-prefixed names are deliberately unused (callback positions, destructuring).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      // Every spread element is one call argument: past ~100k of them the call overflows the stack
+      // (a gateway's snapshot, a cache restart). Loops, concat, maxOf/minOf (native-bridge/extremes.ts) instead.
+      'no-restricted-syntax': [
+        'error',
+        ...['CallExpression[callee.property.name=/^(push|unshift|splice)$/] > SpreadElement', "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min|hypot)$/] > SpreadElement", 'CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement'].map((selector) => ({
+          selector,
+          message: 'A spread array becomes one argument per element and overflows the stack when large: loop, concat, or use maxOf/minOf from native-bridge/extremes.ts.',
+        })),
+      ],
     },
   },
 

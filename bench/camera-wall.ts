@@ -32,6 +32,7 @@ import { projectRoot } from '../test/support/fixtures.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
 import { waitFor } from '../test/support/page-wait.js';
+import { maxOf } from '../native-bridge/extremes.js';
 
 const GRID_ID = 'bench-cams';
 const WINDOW = 'r0c0';
@@ -160,7 +161,7 @@ export async function run(args: string[]): Promise<object> {
       50,
     );
     const ttff = cameraIds.map((id) => first[id]! - acceptedAt);
-    console.error(`ttff p50 ${percentile(ttff, 50)} ms, max ${Math.max(...ttff)} ms (viewport ${viewport.width}×${viewport.height})`);
+    console.error(`ttff p50 ${percentile(ttff, 50)} ms, max ${maxOf(ttff)} ms (viewport ${viewport.width}×${viewport.height})`);
 
     // steady state
     const latencies: number[] = [];

@@ -16,6 +16,7 @@ import { spawnHost } from '../test/support/host-process.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
 import { freePort } from '../test/support/net.js';
+import { maxOf } from '../native-bridge/extremes.js';
 
 const GATEWAYS = 4;
 const SENSORS_PER_GATEWAY = 250;
@@ -105,7 +106,7 @@ export async function run(args: string[]): Promise<object> {
     const nominal = results.find((r) => r.rate === NOMINAL);
     return {
       bench: 'ingest',
-      max_rate_msgs_s: clean.length ? Math.max(...clean.map((r) => r.rate)) : 0,
+      max_rate_msgs_s: clean.length ? maxOf(clean.map((r) => r.rate)) : 0,
       nominal_rate_msgs_s: NOMINAL,
       p50_ms: round(percentile(latencies, 50)),
       p99_ms: round(percentile(latencies, 99)),

@@ -13,6 +13,7 @@ import { displaySlots } from '../native-bridge/wall-geometry.js';
 import { noGatewaysFile } from '../test/support/fixtures.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
+import { maxOf } from '../native-bridge/extremes.js';
 
 export async function run(args: string[]): Promise<object> {
   const recalls = Number(args[0] ?? 50);
@@ -63,7 +64,7 @@ export async function run(args: string[]): Promise<object> {
       recalls,
       p50_ms: round(percentile(samples, 50)),
       p95_ms: round(percentile(samples, 95)),
-      max_ms: round(Math.max(...samples)),
+      max_ms: round(maxOf(samples)),
     };
   } finally {
     await host.close();

@@ -36,6 +36,7 @@ import { connectNodeClient } from '../test/support/ws-client.js';
 import { BENCH_BOX, BENCH_VIEW, MOVING_OBJECTS, MovingObjects, SLICES_PER_SECOND } from './map-baseline/scene.js';
 import { percentile, round } from './stats.js';
 import { makeCommunes } from './support/communes.js';
+import { maxOf, minOf } from '../native-bridge/extremes.js';
 
 /** The scene: 1,000,000 points, dataset and moving objects together. */
 const TOTAL_POINTS = 1_000_000;
@@ -113,7 +114,7 @@ function writeDatasets(dataDir: string, datasetPoints: number): { writeMs: numbe
         const ring = (geometry as Extract<Feature['geometry'], { type: 'Polygon' }>).coordinates[0]!;
         const lons = ring.map((p) => p[0]!);
         const lats = ring.map((p) => p[1]!);
-        return { properties, geometry, bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] };
+        return { properties, geometry, bbox: [minOf(lons), minOf(lats), maxOf(lons), maxOf(lats)] };
       }),
     );
     store.replace(summary('bench-points', points.length), points);
@@ -325,7 +326,7 @@ export async function run(args: string[]): Promise<object> {
       published_updates_per_s: round(publishedInRounds / objectSeconds),
       drawn_updates_per_s: round(objectUpdates / objectSeconds),
       objects_shown: objectsShown,
-      newest_object_age_ms: Math.max(...newestLagMs),
+      newest_object_age_ms: maxOf(newestLagMs),
       host_cpu_pct: round((hostCpu / objectSeconds) * 100),
       dataset_write_s: round(writeMs / 1000),
       points_table_ms: Math.round(baseline.pointsTableMs),

@@ -48,6 +48,7 @@ import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { waitFor } from '../test/support/page-wait.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { percentile, round } from './stats.js';
+import { maxOf } from '../native-bridge/extremes.js';
 
 /** The demo's three end-to-end scenarios, each at the place of the simulator's scripted incident. */
 const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] = [
@@ -137,7 +138,7 @@ const PROBE_JS = `(() => {
   // the first time at a revision ≥ the run's (a later revision may overtake it before this window painted it)
   const firstFrom = (times, revision) => {
     const at = Object.keys(times).filter((k) => Number(k) >= revision && times[k] > 0).map((k) => times[k]);
-    return at.length ? Math.min(...at) : null;
+    return at.length ? at.reduce((a, b) => Math.min(a, b)) : null;
   };
   S.result = (revision) => {
     const a = S.armed;
@@ -289,7 +290,7 @@ function treeCpu(rootPid: number): Record<string, number> {
   return out;
 }
 
-const stats = (values: number[]) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(Math.max(...values)) });
+const stats = (values: number[]) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(maxOf(values)) });
 
 export async function run(args: string[]): Promise<object> {
   // WebGL maps: GPU compositing unless told otherwise (software compositing blocks the page on SwiftShader)
@@ -400,13 +401,13 @@ export async function run(args: string[]): Promise<object> {
       const shownCameras = new Set(results.flatMap(({ r }) => r.cells.map((c) => c.id)));
       const missing = gridCameras.filter((id) => !shownCameras.has(id));
       if (paintDone && missing.length > 0) throw new Error(`activation ${i + 1} (${scenario}): cameras ${missing.join(', ')} of the grid are visible in no window`);
-      const last = (pick: (r: WindowResult) => number | null) => Math.max(...results.map(({ r }) => pick(r) ?? endAt));
+      const last = (pick: (r: WindowResult) => number | null) => maxOf(results.map(({ r }) => pick(r) ?? endAt));
       const slowest = results.reduce((a, b) => ((b.r.paintAt ?? endAt) > (a.r.paintAt ?? endAt) ? b : a));
       const sample: Sample = {
         scenario,
         revision: run.revision,
         paintMs: last((r) => r.paintAt) - t0,
-        firstFrameMs: framesDone ? last((r) => Math.max(...r.cells.map((c) => c.firstAt!), -Infinity)) - t0 : endAt - t0,
+        firstFrameMs: framesDone ? last((r) => maxOf(r.cells.map((c) => c.firstAt!))) - t0 : endAt - t0,
         censored: { paint: !paintDone, firstFrame: !framesDone },
         engineMs: run.activatedAt - t0,
         commitMs: last((r) => r.commitAt) - t0,
@@ -458,9 +459,9 @@ export async function run(args: string[]): Promise<object> {
       paint_p50_ms: round(percentile(paint, 50)),
       paint_p95_ms: round(percentile(paint, 95)),
       first_frame_p95_ms: round(percentile(firstFrame, 95)),
-      paint_max_ms: round(Math.max(...paint)),
+      paint_max_ms: round(maxOf(paint)),
       first_frame_p50_ms: round(percentile(firstFrame, 50)),
-      first_frame_max_ms: round(Math.max(...firstFrame)),
+      first_frame_max_ms: round(maxOf(firstFrame)),
       incomplete: { paint: samples.filter((s) => s.censored.paint).length, first_frame: samples.filter((s) => s.censored.firstFrame).length, counted_at_deadline_ms: ACTIVATION_TIMEOUT_MS },
       goals_met: { paint: percentile(paint, 95) <= 250, first_frame: percentile(firstFrame, 95) <= 1500 },
       windows: pages.length,

@@ -18,6 +18,7 @@ import type { SpatialArea, SpatialPoint } from '../native-bridge/spatial-query.j
 import { percentile, round } from './stats.js';
 import { mulberry32 as prng } from '../sim/random.js';
 import { makeCommunes, type Bbox } from './support/communes.js';
+import { maxOf } from '../native-bridge/extremes.js';
 
 const BBOX: Bbox = [102.1, 8.5, 109.5, 23.4];
 const LAYERS = ['sensor', 'camera', 'report', 'object', 'alert'];
@@ -171,7 +172,7 @@ export async function run(args: string[]): Promise<object> {
     await churn;
     const afterChurn = await client.stats();
     console.error(
-      `under churn: ${churnSamples.length} radius queries, p50 ${round(percentile(churnSamples, 50), 2)} ms, p95 ${round(percentile(churnSamples, 95), 2)} ms, max ${round(Math.max(...churnSamples), 1)} ms; ${afterChurn.rebuilds - rebuildsBefore} rebuilds (last ${Math.round(afterChurn.lastRebuildMs)} ms)`,
+      `under churn: ${churnSamples.length} radius queries, p50 ${round(percentile(churnSamples, 50), 2)} ms, p95 ${round(percentile(churnSamples, 95), 2)} ms, max ${round(maxOf(churnSamples), 1)} ms; ${afterChurn.rebuilds - rebuildsBefore} rebuilds (last ${Math.round(afterChurn.lastRebuildMs)} ms)`,
     );
 
     const cpu = process.cpuUsage(cpuAtStart);
@@ -190,7 +191,7 @@ export async function run(args: string[]): Promise<object> {
       set_areas_ms: Math.round(areasMs),
       rebuild_ms: Math.round(afterChurn.lastRebuildMs),
       churn_radius_p95_ms: round(percentile(churnSamples, 95), 2),
-      churn_radius_max_ms: round(Math.max(...churnSamples), 1),
+      churn_radius_max_ms: round(maxOf(churnSamples), 1),
       tag_ring_test_us: tagging.ring_us,
       tag_turf_us: tagging.turf_us,
       process_cpu_s: round((cpu.user + cpu.system) / 1e6),

@@ -12,6 +12,7 @@
  * MESSAGE_KINDS (on PUB/SUB it is also the subscription topic); body is UTF-8 JSON.
  */
 import { z } from 'zod';
+import { nonIntegerLiteral, type IntegerLiteralRules } from './json-integer-literals.js';
 
 export const GATEWAY_PROTOCOL_VERSION = 1;
 /** ZMQ_MAXMSGSIZE on every socket; larger messages are dropped by libzmq before we see them. */
@@ -180,22 +181,43 @@ export const MESSAGE_KINDS = {
 export type MessageKind = keyof typeof MESSAGE_KINDS;
 export type MessageOf<K extends MessageKind> = z.infer<(typeof MESSAGE_KINDS)[K]>;
 
-/** Decodes [kind, body] frames; throws an Error naming the field. Never trusts sizes or shapes. */
+/** Integer fields of the messages and items (seq, epochMs, counts, pixel sizes); extra, thresholds and params hold any numbers. */
+const INTEGER_LITERALS: IntegerLiteralRules = {
+  integerKeys: new Set(['v', 'seq', 'at', 'count', 'issuedAt', 'width', 'height']),
+  freeFormKeys: new Set(['extra', 'thresholds', 'params']),
+};
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * Decodes [kind, body] frames; throws an Error naming the field. Never trusts sizes or shapes, and
+ * holds the body to the bytes the protocol allows: strict UTF-8 without a BOM, integers written
+ * as integers (JSON.parse alone would take "seq": 12.0 for 12).
+ */
 export function decodeGatewayMessage(frames: readonly Uint8Array[]): { [K in MessageKind]: { kind: K; body: MessageOf<K> } }[MessageKind] {
   if (frames.length !== 2) throw new Error(`expected 2 frames, got ${frames.length}`);
   const kind = new TextDecoder().decode(frames[0]);
   if (!Object.hasOwn(MESSAGE_KINDS, kind)) throw new Error(`unknown message kind "${kind.slice(0, 32)}"`);
+  const bytes = frames[1]!;
+  if (UTF8_BOM.every((b, i) => bytes[i] === b)) throw new Error(`${kind}: body starts with a UTF-8 BOM`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new Error(`${kind}: body is not UTF-8`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(frames[1]));
+    json = JSON.parse(text);
   } catch {
-    throw new Error(`${kind}: body is not UTF-8 JSON`);
+    throw new Error(`${kind}: body is not JSON`);
   }
   const result = MESSAGE_KINDS[kind as MessageKind].safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Error(`${kind}: ${issue.path.join('.') || '(body)'}: ${issue.message}`);
   }
+  const fraction = nonIntegerLiteral(text, INTEGER_LITERALS);
+  if (fraction !== null) throw new Error(`${kind}: ${fraction}: an integer must be written without a fraction or exponent`);
   return { kind, body: result.data } as never;
 }
 

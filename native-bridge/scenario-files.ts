@@ -241,9 +241,9 @@ export function scenarioReferenceIssues(scenario: Scenario, references: Scenario
     const { preset: name } = scenario.layout;
     const preset = references.presets.find((p) => p.name === name);
     if (!preset) issues.push({ path: ['layout', 'preset'], message: `there is no preset "${name}" (layouts/presets)` });
-    else issues.push(...scenarioTileIssues(scenario, preset.tiles));
+    else for (const issue of scenarioTileIssues(scenario, preset.tiles)) issues.push(issue);
   } else {
-    issues.push(...tileLayoutIssues(references.wall, scenario.layout.tiles).map((issue) => ({ ...issue, path: ['layout', 'tiles', ...issue.path] })));
+    for (const issue of tileLayoutIssues(references.wall, scenario.layout.tiles)) issues.push({ ...issue, path: ['layout', 'tiles', ...issue.path] });
   }
   const { indicatorIds } = references;
   if (indicatorIds) {

@@ -23,6 +23,7 @@ import { feature as topojsonFeature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import { fromGeojsonVt } from 'vt-pbf';
 import { DEMO_PROVINCE, demoCommunes, demoSites } from '../sim/province.js';
+import { minOf } from '../native-bridge/extremes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MIN_ZOOM = 4;
@@ -361,7 +362,7 @@ function main(): void {
       vector_layers: Object.keys(layerFeatures).map((id) => ({
         id,
         ...LAYER_INFO[id],
-        minzoom: Math.min(...layerFeatures[id]!.map((z) => z.minzoom)),
+        minzoom: minOf(layerFeatures[id]!.map((z) => z.minzoom)),
         maxzoom: MAX_ZOOM,
       })),
     }),

@@ -337,7 +337,7 @@ export async function fetchLiveSnapshot(client: LiveSnapshotCalls): Promise<Live
   while (objects.length < objectPages.total) {
     const page = await client.call('live.objects', { cursor: objectPages.cursor, offset: objects.length });
     if (page.objects.length === 0) break;
-    objects.push(...page.objects);
+    for (const object of page.objects) objects.push(object);
   }
   return { ...snapshot, objects };
 }

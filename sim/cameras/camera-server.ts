@@ -28,6 +28,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maxOf } from '../../native-bridge/extremes.js';
 
 export type Rendition = 'main' | 'sub';
 export const RENDITIONS: readonly Rendition[] = ['main', 'sub'];
@@ -178,7 +179,7 @@ export async function startCameraServer(options: CameraServerOptions): Promise<C
   const bandwidth = (clip: Clip, r: Rendition): { peak: number; average: number } => {
     const sizes = clip.segments[r].map((b) => b.length);
     const perSecond = (bytes: number) => Math.ceil((bytes * 8) / manifest.segmentSeconds);
-    return { peak: perSecond(Math.max(...sizes)), average: perSecond(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
+    return { peak: perSecond(maxOf(sizes)), average: perSecond(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
   };
 
   // ---- sessions

@@ -28,6 +28,7 @@ import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
 import { waitFor } from '../support/page-wait.js';
+import { minOf } from '../../native-bridge/extremes.js';
 
 const TIMEOUT = { timeout: 240_000 };
 const CAMERA_PORT = Number(process.env.IOC_TEST_CAMERA_PORT ?? 8090);
@@ -210,7 +211,7 @@ describe('camera grid on the Chromium host', () => {
     }
     assert.ok(switched, 'the maximized cell plays the main stream');
     assert.ok(samples.length >= 5, `sampled the switch (${samples.length} frames)`);
-    const darkest = Math.min(...samples);
+    const darkest = minOf(samples);
     assert.ok(darkest > 0.05, `never an all-black frame during the switch (darkest sample ${(darkest * 100).toFixed(1)}% lit)`);
     // back to the grid
     await client.call('wall.execute', { command: { type: 'set-tile-props', id: GRID_ID, props: { maximized: null } } });

@@ -23,6 +23,7 @@ import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { waitFor } from '../support/page-wait.js';
 import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
 import { connectNodeClient } from '../support/ws-client.js';
+import { maxOf } from '../../native-bridge/extremes.js';
 
 const MAP = 'province-map';
 const TIMEOUT = { timeout: 300_000 };
@@ -154,7 +155,7 @@ describe('map spanning the 2×2 wall', () => {
       const sa = stats(shots.get(a)!, ...ra);
       const sb = stats(shots.get(b)!, ...rb);
       assert.ok(sa.lit > 0.9 && sb.lit > 0.9, `both sides of the ${a}|${b} seam are drawn (${sa.lit.toFixed(2)}, ${sb.lit.toFixed(2)})`);
-      const difference = Math.max(...sa.mean.map((m, i) => Math.abs(m - sb.mean[i]!)));
+      const difference = maxOf(sa.mean.map((m, i) => Math.abs(m - sb.mean[i]!)));
       assert.ok(difference < 40, `the ${a}|${b} seam continues the picture (mean colour differs by ${difference.toFixed(1)})`);
     }
     // and the map is a map: many colours, not one flat fill

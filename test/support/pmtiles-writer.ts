@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Compression, TileType, zxyToTileId } from 'pmtiles';
+import { maxOf, minOf } from '../../native-bridge/extremes.js';
 
 export interface PmtilesInput {
   tiles: { z: number; x: number; y: number; data: Buffer }[];
@@ -74,8 +75,8 @@ export function writePmtiles(file: string, input: PmtilesInput): void {
   header.writeUInt8(Compression.Gzip, 97);
   header.writeUInt8(input.tileCompression, 98);
   header.writeUInt8(input.tileType, 99);
-  header.writeUInt8(Math.min(...zooms), 100);
-  header.writeUInt8(Math.max(...zooms), 101);
+  header.writeUInt8(minOf(zooms), 100);
+  header.writeUInt8(maxOf(zooms), 101);
   const e7 = (degrees: number) => Math.round(degrees * 1e7);
   const [w, s, e, n] = input.bounds;
   header.writeInt32LE(e7(w), 102);

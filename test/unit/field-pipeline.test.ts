@@ -44,7 +44,7 @@ describe('LiveState tells the host rules each change', () => {
   it('a gateway snapshot (replacedAll) tells the removal of each item it no longer has, events with how they were last known', () => {
     const live = new LiveState(1_000_000);
     const told: FieldChange[] = [];
-    live.onChanges((c) => told.push(...c));
+    live.onChanges((c) => c.forEach((change) => told.push(change)));
     live.apply('gw', [set(level('s1', 106.9)), set(level('s2', 106.91)), set(fire('ev-1', 10))]);
     live.apply('other', [set(level('t1', 106.8))]);
     told.length = 0;
@@ -63,7 +63,7 @@ describe('LiveState tells the host rules each change', () => {
       live.onChanges(() => {
         throw new Error('a broken rule');
       });
-      live.onChanges((c) => seen.push(...c.map((x) => x.kind)));
+      live.onChanges((c) => c.forEach((x) => seen.push(x.kind)));
       const batches: unknown[] = [];
       live.onBatch((b) => batches.push(b));
       live.apply('gw', [set(level('s1', 106.9))]);

@@ -12,7 +12,7 @@ import * as zmq from 'zeromq';
 import { decodeGatewayMessage, GATEWAY_PROTOCOL_VERSION, type FieldCommand } from '../../native-bridge/gateway-protocol.js';
 import type { GatewayLink } from '../../native-bridge/contract.js';
 import { SqliteCommandOutbox } from '../../electron/node/gateway/command-outbox.js';
-import { GatewayHub, stateHashOf } from '../../electron/node/gateway/gateway-hub.js';
+import { GatewayHub, stateHashOf, type GatewayHubLimits } from '../../electron/node/gateway/gateway-hub.js';
 import { loadOrCreateKeyPair, type CurveKeyPair } from '../../electron/node/gateway/keys.js';
 import type { GatewayLogEntry } from '../../electron/node/gateway/log.js';
 import { z85Encode } from '../../electron/node/gateway/zap.js';
@@ -49,7 +49,7 @@ function openDb(file = join(dir, `outbox-${Math.random().toString(36).slice(2)}.
   return { db, file };
 }
 
-async function startHub(options: { dbFile?: string; log?: GatewayLogEntry[] } = {}) {
+async function startHub(options: { dbFile?: string; log?: GatewayLogEntry[]; limits?: Partial<GatewayHubLimits> } = {}) {
   const { db } = openDb(options.dbFile);
   const outbox = new SqliteCommandOutbox(db);
   const logs = options.log ?? [];
@@ -59,6 +59,7 @@ async function startHub(options: { dbFile?: string; log?: GatewayLogEntry[] } = 
     gateways,
     outbox,
     log: (entry) => logs.push(entry),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   cleanups.push(() => hub.close());
   const endpoints = await hub.start();
@@ -458,5 +459,138 @@ describe('gateway hub: field commands (Titanic)', () => {
     await sleep(2200); // a further retry round must not apply anything twice
     assert.equal(sim.effects.get('cmd-retry-1'), 1);
     assert.equal(sim.effects.get('cmd-retry-2'), 1);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Raw CURVE gateway sockets, for the protocol's edges.
+
+async function rawGateway(hub: GatewayHub, options: { id?: string; keys?: { publicKey: string; secretKey: string }; pub?: boolean } = {}) {
+  const id = options.id ?? 'gw-b';
+  const keys = options.keys ?? keysB;
+  const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey, linger: 0 };
+  const dealer = new zmq.Dealer({ ...curve, routingId: id, receiveTimeout: 15_000 });
+  const pub = new zmq.Publisher(curve);
+  cleanups.push(() => {
+    if (!dealer.closed) dealer.close();
+    if (!pub.closed) pub.close();
+  });
+  const pubReady = new Promise<void>((resolve) => pub.events.on('handshake', () => resolve()));
+  dealer.connect(hub.endpoints.control);
+  pub.connect(hub.endpoints.updates);
+  await pubReady;
+  await sleep(200); // the SUB's subscription reaches the PUB
+  return { id, dealer, pub, header: { v: 1 as const, gw: id, epoch: 'E1' } };
+}
+
+async function nextKind(dealer: zmq.Dealer, kind: string): Promise<{ requestId: string }> {
+  for (;;) {
+    const [k, body] = await dealer.receive();
+    if (String(k) === kind) return JSON.parse(String(body)) as { requestId: string };
+  }
+}
+
+describe('gateway hub: snapshot timing', () => {
+  it('a gateway that takes 3 s to start answering a snapshot (heartbeating meanwhile) syncs on the first request', { timeout: 30_000 }, async () => {
+    const { hub } = await startHub();
+    const gw = await rawGateway(hub);
+    const requests: string[] = [];
+    const heartbeat = setInterval(() => void gw.pub.send(['HUGZ', JSON.stringify({ ...gw.header, seq: 0, at: Date.now() })]).catch(() => {}), 500);
+    cleanups.push(() => clearInterval(heartbeat));
+    await gw.dealer.send(['HELLO', JSON.stringify({ ...gw.header, seq: 0, name: 'slow' })]);
+    const { requestId } = await nextKind(gw.dealer, 'SNAPSHOT');
+    requests.push(requestId);
+    // count any further requests while we "prepare" the answer
+    const counting = (async () => {
+      try {
+        for (;;) requests.push((await nextKind(gw.dealer, 'SNAPSHOT')).requestId);
+      } catch {
+        // socket closed or receive timeout
+      }
+    })();
+    await sleep(3000);
+    const item = { type: 'reading' as const, id: 'r1', at: 1, value: 1, extra: {} };
+    await gw.dealer.send(['SNAP', JSON.stringify({ ...gw.header, requestId, items: [item] })]);
+    await sleep(1500); // a SNAP resets the timer: SNAPEND may follow later
+    await gw.dealer.send(['SNAPEND', JSON.stringify({ ...gw.header, requestId, seq: 0, count: 1 })]);
+    await waitFor(() => link(hub, 'gw-b').state === 'live', 'live');
+    assert.deepEqual(requests, [requestId], 'one request only');
+    gw.dealer.close();
+    await counting;
+  });
+});
+
+describe('gateway hub: reconnect with the same routing id (ROUTER handover)', () => {
+  it('a second connection with the routing id of a half-dead one is served', { timeout: 30_000 }, async () => {
+    const { hub } = await startHub();
+    const first = await rawGateway(hub);
+    await first.dealer.send(['HELLO', JSON.stringify({ ...first.header, seq: 0, name: 'first' })]);
+    await nextKind(first.dealer, 'SNAPSHOT');
+    // The first connection stays open but answers nothing (a frozen process); a new one takes over.
+    const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
+    const second = new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 8000 });
+    cleanups.push(() => second.close());
+    second.connect(hub.endpoints.control);
+    await sleep(300);
+    const header = { v: 1 as const, gw: 'gw-b', epoch: 'E2' };
+    await second.send(['HELLO', JSON.stringify({ ...header, seq: 0, name: 'second' })]);
+    const { requestId } = await nextKind(second, 'SNAPSHOT');
+    await second.send(['SNAPEND', JSON.stringify({ ...header, requestId, seq: 0, count: 0 })]);
+    await waitFor(() => link(hub, 'gw-b').state === 'live' && link(hub, 'gw-b').epoch === 'E2', 'live on the new connection');
+  });
+});
+
+describe('gateway hub: bytes the protocol forbids', () => {
+  const hello = '{"v":1,"gw":"gw-b","epoch":"E1","seq":0,"name":"x"}';
+  it('refuses a body with a UTF-8 BOM, and integer fields written with a fraction or an exponent', () => {
+    assert.throws(() => decodeGatewayMessage([Buffer.from('HELLO'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(hello)])]), /BOM/);
+    assert.throws(() => decodeGatewayMessage([Buffer.from('HELLO'), Buffer.from(hello.replace('"seq":0', '"seq":0.0'))]), /seq.*integer/);
+    const update = (seq: string) => `{"v":1,"gw":"gw-b","epoch":"E1","seq":${seq},"at":5,"op":"set","item":{"type":"reading","id":"r","at":1,"value":1.5e0,"extra":{}}}`;
+    assert.throws(() => decodeGatewayMessage([Buffer.from('UPDATE'), Buffer.from(update('12.0'))]), /seq.*integer/);
+    assert.throws(() => decodeGatewayMessage([Buffer.from('UPDATE'), Buffer.from(update('1.2e1'))]), /seq.*integer/);
+    assert.throws(() => decodeGatewayMessage([Buffer.from('UPDATE'), Buffer.from(update('12').replace('"at":1,', '"at":1.0,'))]), /at.*integer/);
+    // numbers that are not integers by schema keep their fractions and exponents
+    assert.equal(decodeGatewayMessage([Buffer.from('UPDATE'), Buffer.from(update('12'))]).kind, 'UPDATE');
+    // a name that merely contains digits and dots is text, not a number
+    assert.equal(decodeGatewayMessage([Buffer.from('HELLO'), Buffer.from(hello.replace('"name":"x"', '"name":"\\"seq\\":1.0"'))]).kind, 'HELLO');
+  });
+
+  it('one-frame, non-UTF-8 and BOM messages from an allowed gateway count on its link and start nothing', async () => {
+    const { hub } = await startHub();
+    const gw = await rawGateway(hub);
+    const bodyWithBadByte = Buffer.concat([Buffer.from('{"v":1,"gw":"gw-b","epoch":"E1","seq":0,"at":1,"x":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    await gw.dealer.send(['HELLO']);
+    await gw.dealer.send([Buffer.from('HELLO'), Buffer.from([0xc3, 0x28])]);
+    await gw.dealer.send([Buffer.from('HELLO'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(hello)])]);
+    await gw.pub.send([Buffer.from('HUGZ'), bodyWithBadByte]);
+    await gw.pub.send([Buffer.from('HUGZ'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"v":1,"gw":"gw-b","epoch":"E1","seq":0,"at":1}')])]);
+    await waitFor(() => link(hub, 'gw-b').rejected + hub.stats().rejected >= 5, 'all 5 refused');
+    assert.equal(link(hub, 'gw-b').rejected, 5);
+    assert.equal(hub.stats().rejected, 0);
+    assert.equal(link(hub, 'gw-b').state, 'offline');
+  });
+});
+
+describe('gateway hub: per-gateway bounds', () => {
+  it('abandons a snapshot over maxItems and asks again; refuses a live set of a new key once the state is full', { timeout: 30_000 }, async () => {
+    const { hub } = await startHub({ limits: { maxItems: 3 } });
+    const gw = await rawGateway(hub);
+    const reading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
+    await gw.dealer.send(['HELLO', JSON.stringify({ ...gw.header, seq: 0, name: 'big' })]);
+    const first = await nextKind(gw.dealer, 'SNAPSHOT');
+    await gw.dealer.send(['SNAP', JSON.stringify({ ...gw.header, requestId: first.requestId, items: [1, 2, 3, 4].map(reading) })]);
+    const second = await nextKind(gw.dealer, 'SNAPSHOT');
+    assert.notEqual(second.requestId, first.requestId);
+    assert.equal(link(hub, 'gw-b').rejected, 1);
+    await gw.dealer.send(['SNAP', JSON.stringify({ ...gw.header, requestId: second.requestId, items: [1, 2, 3].map(reading) })]);
+    await gw.dealer.send(['SNAPEND', JSON.stringify({ ...gw.header, requestId: second.requestId, seq: 0, count: 3 })]);
+    await waitFor(() => link(hub, 'gw-b').state === 'live', 'live');
+    const update = (seq: number, item: ReturnType<typeof reading>) => ['UPDATE', JSON.stringify({ ...gw.header, seq, at: seq, op: 'set', item })];
+    await gw.pub.send(update(1, reading(4))); // a fourth key: refused
+    await gw.pub.send(update(2, { ...reading(2), value: 20 })); // an existing key: applied
+    await waitFor(() => link(hub, 'gw-b').seq === 2, 'both updates taken in sequence');
+    assert.equal(link(hub, 'gw-b').rejected, 2);
+    assert.equal(link(hub, 'gw-b').gaps, 0);
+    assert.deepEqual(hub.items('gw-b').map((i) => `${i.id}=${(i as { value: number }).value}`).sort(), ['r1=1', 'r2=20', 'r3=3']);
   });
 });

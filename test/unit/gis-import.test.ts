@@ -11,6 +11,7 @@ import { GisImportError, importGisFile } from '../../electron/node/gis/import/im
 import { dbfEncoding } from '../../electron/node/gis/import/read-shapefile.js';
 import { datasetNameFromFile } from '../../electron/node/gis/import/slug.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
+import { maxOf, minOf } from '../../native-bridge/extremes.js';
 
 const fixtures = join(projectRoot, '..', 'shared', 'fixtures', 'gis');
 const fixture = (name: string) => join(fixtures, name);
@@ -135,7 +136,7 @@ describe('GIS import', () => {
     assert.equal(summary.features, 34);
     const lons = points.map((p) => p.position[0]!);
     const lats = points.map((p) => p.position[1]!);
-    assertBboxClose(summary.bbox, [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], 1e-9);
+    assertBboxClose(summary.bbox, [minOf(lons), minOf(lats), maxOf(lons), maxOf(lats)], 1e-9);
     const features = store.features('tinh-thanh');
     assert.deepEqual(names(features), truthNames);
     assert.deepEqual(features[0]!.properties, { ten_tinh: points[0]!.name, ma: '01', dan_so: 1000 });

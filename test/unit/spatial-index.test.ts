@@ -239,7 +239,7 @@ describe('SpatialIndex', () => {
       // Moves (some of them back and forth within the overlay), state changes, new points.
       const ids = [...model.points.keys()];
       const changed = Array.from({ length: 120 }, () => ({ ...randomPoint(random, ids[Math.floor(random() * ids.length)]!) }));
-      changed.push(...Array.from({ length: 30 }, () => randomPoint(random, `p${next++}`)));
+      for (let i = 0; i < 30; i++) changed.push(randomPoint(random, `p${next++}`));
       const stateOnly = ids.slice(0, 20).map((id) => ({ ...model.points.get(id)!, state: 'critical' }));
       index.upsertPoints([...changed, ...stateOnly]);
       for (const p of [...changed, ...stateOnly]) model.points.set(p.id, p);

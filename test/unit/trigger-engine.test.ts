@@ -111,7 +111,7 @@ describe('trigger engine: threshold', () => {
     for (const [minute, value] of steps) {
       engine.reading('do-01', value, start + minute * MINUTE);
       const { fired, cleared } = engine.tick(start + minute * MINUTE);
-      log.push(...fired.map((f) => `fire ${f.id}@${minute}`), ...cleared.map((c) => `clear ${c.id}@${minute}`));
+      for (const line of [...fired.map((f) => `fire ${f.id}@${minute}`), ...cleared.map((c) => `clear ${c.id}@${minute}`)]) log.push(line);
     }
     assert.deepEqual(log, ['fire lowOxygen@2', 'fire below@3', 'clear lowOxygen@4', 'clear below@4']);
   });

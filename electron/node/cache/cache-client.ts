@@ -157,6 +157,11 @@ export class TelemetryCache {
     else this.timer ??= setTimeout(() => this.post(), FLUSH_INTERVAL_MS);
   }
 
+  /** Changes written but not committed yet (buffered here or in the worker's queue). */
+  get backlog(): number {
+    return this.pending + this.buffer.length;
+  }
+
   /** After a snapshot: the gateway's latest state becomes exactly `items` (history is kept). */
   replaceGateway(gatewayId: string, items: readonly StateItem[], from: ChangeSource = 'caller'): void {
     this.assertUsable();
@@ -194,7 +199,7 @@ export class TelemetryCache {
 
   async stats(): Promise<CacheStats> {
     const stats = (await this.request({ kind: 'stats' })) as Omit<CacheStats, 'pending' | 'dropped'>;
-    return { ...stats, pending: this.pending + this.buffer.length, dropped: this.dropped };
+    return { ...stats, pending: this.backlog, dropped: this.dropped };
   }
 
   /** Runs the retention job now, as of `now` (tests use a fixed clock here). */

@@ -119,7 +119,7 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
     args.push('--kiosk');
   }
   // Site-specific switches (GPU workarounds, proxies for display PCs) without a code change.
-  args.push(...(process.env.IOC_WALL_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean));
+  for (const arg of (process.env.IOC_WALL_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)) args.push(arg);
   args.push(`--app=${spec.url}`);
   return args;
 }

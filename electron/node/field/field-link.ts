@@ -26,6 +26,9 @@ export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
   close(): Promise<void>;
 }
 
+/** Changes not yet committed above which the hub holds a gateway's next slice (the cache drops beyond 200,000). */
+const CACHE_BACKLOG_WAIT = 50_000;
+
 function offlineLink(gateway: string, name: string, lastHeard: number | null): GatewayLink {
   return { gateway, name, state: 'offline', lastHeard, lastHeartbeat: null, epoch: null, seq: 0, gaps: 0, snapshots: 0, rejected: 0 };
 }
@@ -75,11 +78,14 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   const outbox = new SqliteCommandOutbox(core.db, { ttls: commandTtls(config.commandTtlSeconds) });
   const hub = new GatewayHub({ endpoints: config.bind, keyPair, gateways, outbox, log });
   hub.onChange((gatewayId, changes, replacedAll) => {
-    // the hub validated every item as it arrived: nothing on the way parses it again
+    // the hub validated every item as it arrived: nothing on the way parses it again; a big
+    // snapshot comes in slices, the first replacing the gateway's state, the rest adding to it
     if (replacedAll) cache.replaceGateway(gatewayId, changes.map((c) => c.item as StateItem), 'hub');
     else cache.write(gatewayId, changes, 'hub');
     core.live.apply(gatewayId, changes, replacedAll);
     raiseEventAlerts(core, gatewayId, changes);
+    // the hub waits before the next slice while the cache's worker is far behind (it would drop)
+    return cache.backlog > CACHE_BACKLOG_WAIT ? cache.flush().catch(() => undefined) : undefined;
   });
   hub.onLink((link) => core.live.setLink(link));
   const endpoints = await hub.start();

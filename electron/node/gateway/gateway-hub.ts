@@ -38,6 +38,7 @@ import {
   type MessageOf,
   type StateItem,
 } from '../../../native-bridge/gateway-protocol.js';
+import { ChangeLanes, type ItemChange } from './change-lanes.js';
 import type { CommandAck, CommandOutbox, ExpiredCommand } from './command-outbox.js';
 import type { CurveKeyPair } from './keys.js';
 import { isZ85Key } from './keys.js';
@@ -61,33 +62,49 @@ export interface GatewayHubOptions {
   log?: GatewayLog;
   /** Timings, for tests; defaults in DEFAULT_TIMINGS. */
   timings?: Partial<GatewayHubTimings>;
+  /** Per-gateway bounds; defaults in DEFAULT_LIMITS. */
+  limits?: Partial<GatewayHubLimits>;
 }
+
+/** What one gateway may make the host hold (docs/gateway-protocol.md, Limits). */
+export interface GatewayHubLimits {
+  /** Items in one snapshot, and in a gateway's state: a snapshot beyond it is abandoned, a live set of a new key beyond it refused. */
+  maxItems: number;
+  /** Live updates buffered while a snapshot is in flight; beyond this the snapshot starts over. */
+  maxBufferedUpdates: number;
+  /** Changes handed to the listeners at once; a bigger snapshot goes in slices, the event loop free in between. */
+  sliceItems: number;
+}
+
+export const DEFAULT_LIMITS: GatewayHubLimits = { maxItems: 1_000_000, maxBufferedUpdates: 100_000, sliceItems: 5_000 };
 
 export interface GatewayHubTimings {
   /** Liveness / snapshot-timeout / retry check period. */
   tickMs: number;
   /** No traffic for this long: stale. */
   silenceMs: number;
-  /** A snapshot request unanswered (no SNAP/SNAPEND) for this long is sent again. */
+  /** A snapshot request with no SNAP for this long (since the request or the last SNAP) is sent again. */
   snapshotTimeoutMs: number;
   /** Unacknowledged commands are resent this often. */
   commandRetryMs: number;
 }
 
-export const DEFAULT_TIMINGS: GatewayHubTimings = { tickMs: 250, silenceMs: GATEWAY_SILENCE_MS, snapshotTimeoutMs: 2000, commandRetryMs: 2000 };
+export const DEFAULT_TIMINGS: GatewayHubTimings = { tickMs: 250, silenceMs: GATEWAY_SILENCE_MS, snapshotTimeoutMs: 10_000, commandRetryMs: 2000 };
 
 /** Commands (re)sent to one gateway per tick: a gateway coming back with a backlog gets it in order, a bounded slice at a time. */
 export const COMMANDS_PER_SWEEP = 50;
 /** Commands marked expired per tick; more wait for the next tick (the field link turns each batch into a few alerts). */
 const EXPIRED_PER_SWEEP = 200;
+/** Receiving yields to the event loop after this long of back-to-back messages (timers, other sockets). */
+const RECEIVE_SLICE_MS = 20;
 
-/** Buffered live updates while a snapshot is in flight; beyond this the snapshot starts over. */
-const MAX_BUFFERED_UPDATES = 100_000;
-/** Items in one snapshot; beyond this the snapshot is abandoned as hostile. */
-const MAX_SNAPSHOT_ITEMS = 1_000_000;
-
-export type ItemChange = { op: 'set' | 'delete'; item: StateItem };
-export type ChangeListener = (gatewayId: string, changes: ItemChange[], replacedAll: boolean) => void;
+export type { ItemChange };
+/**
+ * A gateway's changes, in order; replacedAll: its whole state starts with these (a snapshot, whose
+ * remaining items follow in further calls). A returned promise holds that gateway's next changes
+ * until it settles (backpressure, e.g. the telemetry cache).
+ */
+export type ChangeListener = (gatewayId: string, changes: ItemChange[], replacedAll: boolean) => unknown;
 export type LinkListener = (link: GatewayLink) => void;
 export type AckListener = (gatewayId: string, ack: CommandAck) => void;
 export type ExpiryListener = (expired: readonly ExpiredCommand[]) => void;
@@ -168,6 +185,11 @@ export class GatewayHub {
   private readonly log: GatewayLog;
   private readonly limitedLog: ReturnType<typeof rateLimited>;
   private readonly timings: GatewayHubTimings;
+  private readonly limits: GatewayHubLimits;
+  private readonly lanes: ChangeLanes;
+  /** When the last tick ran, and when the host's own event loop last came back from a stall. */
+  private lastTickAt = 0;
+  private resumedAt = 0;
   private readonly replicas = new Map<string, Replica>();
   private readonly zapDomain = `ioc-wall-gateways-${process.pid}-${++hubCounter}`;
   private readonly changeListeners = new Set<ChangeListener>();
@@ -192,6 +214,12 @@ export class GatewayHub {
     this.log = options.log ?? stderrLog;
     this.limitedLog = rateLimited(this.log, { clock: this.clock });
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.lanes = new ChangeLanes((gatewayId, changes, replacedAll) => this.deliver(gatewayId, changes, replacedAll), {
+      sliceItems: this.limits.sliceItems,
+      maxQueued: this.limits.maxBufferedUpdates,
+      stateOf: (gatewayId) => Array.from(this.replicas.get(gatewayId)?.items.values() ?? []),
+    });
     if (!isZ85Key(options.keyPair.publicKey) || !isZ85Key(options.keyPair.secretKey)) throw new Error('keyPair must hold 40-character Z85 keys');
     const keys = new Set<string>();
     for (const config of options.gateways) {
@@ -243,7 +271,8 @@ export class GatewayHub {
     };
     try {
       this.sub = new zmq.Subscriber(common);
-      this.router = new zmq.Router({ ...common, mandatory: true, sendTimeout: 0 });
+      // handover: a gateway reconnecting with its routing id takes it over from a half-dead connection
+      this.router = new zmq.Router({ ...common, mandatory: true, handover: true, sendTimeout: 0 });
       for (const socket of [this.sub, this.router]) {
         // Never fall back to "accept every key" if the ZAP handler were missing.
         socket.zapEnforceDomain = true;
@@ -260,6 +289,7 @@ export class GatewayHub {
     }
     this.bound = { updates: this.sub.lastEndpoint ?? this.options.endpoints.updates, control: this.router.lastEndpoint ?? this.options.endpoints.control };
     this.loops = [this.receiveLoop(this.sub, 'sub'), this.receiveLoop(this.router, 'router')];
+    this.lastTickAt = this.clock();
     this.timer = setInterval(() => this.tick(), this.timings.tickMs);
     this.log({ level: 'info', msg: 'gateway hub: listening', ...this.bound, gateways: this.replicas.size });
     return this.bound;
@@ -277,6 +307,7 @@ export class GatewayHub {
     this.closing = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.lanes.close();
     this.sub?.close();
     this.router?.close();
     await Promise.allSettled(this.loops);
@@ -420,7 +451,12 @@ export class GatewayHub {
 
   private async receiveLoop(socket: zmq.Subscriber | zmq.Router, which: 'sub' | 'router'): Promise<void> {
     try {
+      let sliceStart = performance.now();
       for await (const frames of socket) {
+        if (performance.now() - sliceStart > RECEIVE_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
         try {
           if (which === 'sub') this.onSub(frames);
           else this.onRouter(frames);
@@ -496,7 +532,8 @@ export class GatewayHub {
   private attribute(body: Buffer | undefined): Replica | null {
     if (!body || body.length > GATEWAY_MAX_MESSAGE_BYTES) return null;
     try {
-      const gw = (JSON.parse(body.toString('utf8')) as { gw?: unknown } | null)?.gw;
+      // lenient on purpose (a BOM dropped, bad bytes replaced): this only finds whom to count it against
+      const gw = (JSON.parse(new TextDecoder().decode(body)) as { gw?: unknown } | null)?.gw;
       return typeof gw === 'string' ? (this.replicas.get(gw) ?? null) : null;
     } catch {
       return null;
@@ -543,7 +580,7 @@ export class GatewayHub {
     const sync = replica.sync;
     if (sync) {
       sync.liveEpoch = update.epoch;
-      if (sync.buffered.length >= MAX_BUFFERED_UPDATES) {
+      if (sync.buffered.length >= this.limits.maxBufferedUpdates) {
         this.requestSnapshot(replica, replica.state === 'live' ? 'stale' : replica.state);
         return;
       }
@@ -554,8 +591,9 @@ export class GatewayHub {
     if (update.seq <= replica.seq) return; // already applied (e.g. covered by the snapshot)
     if (update.seq !== replica.seq + 1) return this.gap(replica, `seq ${update.seq} after ${replica.seq}`);
     replica.seq = update.seq;
+    if (this.overFull(replica.items, update)) return this.reject(replica, 'sub', `state full (${this.limits.maxItems} items): ${itemKey(update.item).slice(0, 200)} refused`);
     const change = this.apply(replica.items, update);
-    this.emitChange(replica.config.id, [change], false);
+    this.lanes.changes(replica.config.id, [change]);
   }
 
   private onHugz(replica: Replica, hugz: MessageOf<'HUGZ'>): void {
@@ -574,8 +612,8 @@ export class GatewayHub {
   private onSnap(replica: Replica, snap: MessageOf<'SNAP'>): void {
     const sync = replica.sync;
     if (!sync || snap.requestId !== sync.requestId) return; // an answer to an abandoned request
-    if (sync.items.size + snap.items.length > MAX_SNAPSHOT_ITEMS) {
-      this.reject(replica, 'router', 'snapshot too large');
+    if (sync.items.size + snap.items.length > this.limits.maxItems) {
+      this.reject(replica, 'router', `snapshot larger than ${this.limits.maxItems} items: abandoned`);
       this.requestSnapshot(replica, replica.state);
       return;
     }
@@ -605,7 +643,7 @@ export class GatewayHub {
         return this.gap(replica, `buffered seq ${update.seq} after ${seq}`);
       }
       seq = update.seq;
-      this.apply(items, update);
+      if (!this.overFull(items, update)) this.apply(items, update);
     }
     if (sync.liveEpoch === end.epoch && sync.hugzSeq > seq) {
       replica.sync = null;
@@ -618,12 +656,13 @@ export class GatewayHub {
     replica.snapshots++;
     replica.synced = true;
     replica.state = 'live';
-    this.emitChange(
-      replica.config.id,
-      [...items.values()].map((item) => ({ op: 'set', item })),
-      true,
-    );
+    this.lanes.replaceAll(replica.config.id, Array.from(items.values()));
     this.emitLink(replica);
+  }
+
+  /** A set of a key the state does not have yet, when the state already holds maxItems. */
+  private overFull(items: Map<string, StateItem>, update: Update): boolean {
+    return update.op === 'set' && items.size >= this.limits.maxItems && !items.has(itemKey(update.item));
   }
 
   private apply(items: Map<string, StateItem>, update: Update): ItemChange {
@@ -652,17 +691,21 @@ export class GatewayHub {
 
   private tick(): void {
     const now = this.clock();
+    // The host's own stall (a long task) is no gateway's silence: what they sent meanwhile is still queued.
+    if (now - this.lastTickAt > this.timings.tickMs * 4) this.resumedAt = now;
+    this.lastTickAt = now;
     for (const replica of this.replicas.values()) {
       if (replica.lastHeard === null) continue;
-      if (replica.state !== 'stale' && now - replica.lastHeard > this.timings.silenceMs) {
+      const silentMs = now - Math.max(replica.lastHeard, this.resumedAt);
+      if (replica.state !== 'stale' && silentMs > this.timings.silenceMs) {
         replica.sync = null;
         replica.state = 'stale';
-        this.limitedLog(`silent|${replica.config.id}`, { level: 'warn', msg: 'gateway: silent, stale', gateway: replica.config.id, silentMs: now - replica.lastHeard });
+        this.limitedLog(`silent|${replica.config.id}`, { level: 'warn', msg: 'gateway: silent, stale', gateway: replica.config.id, silentMs });
         this.emitLink(replica);
         continue;
       }
       const sync = replica.sync;
-      if (sync && now - sync.progressAt > this.timings.snapshotTimeoutMs && now - replica.lastHeard <= this.timings.silenceMs) {
+      if (sync && now - Math.max(sync.progressAt, this.resumedAt) > this.timings.snapshotTimeoutMs && silentMs <= this.timings.silenceMs) {
         // Request lost, or the DEALER was not connected yet: ask again (keeping the buffer would mix requests).
         this.requestSnapshot(replica, replica.state);
       }
@@ -715,8 +758,16 @@ export class GatewayHub {
     for (const listener of this.linkListeners) this.safely(() => listener(link));
   }
 
-  private emitChange(gatewayId: string, changes: ItemChange[], replacedAll: boolean): void {
-    for (const listener of this.changeListeners) this.safely(() => listener(gatewayId, changes, replacedAll));
+  /** One slice of a gateway's changes to every listener; waits for those that ask to be waited for. */
+  private deliver(gatewayId: string, changes: ItemChange[], replacedAll: boolean): Promise<unknown> | undefined {
+    const waits: Promise<unknown>[] = [];
+    for (const listener of this.changeListeners) {
+      this.safely(() => {
+        const wait = listener(gatewayId, changes, replacedAll);
+        if (wait instanceof Promise) waits.push(wait);
+      });
+    }
+    return waits.length > 0 ? Promise.allSettled(waits) : undefined;
   }
 
   private safely(fn: () => void): void {

@@ -9,6 +9,7 @@ import type { LiveEvent, LiveObject, LiveSensor } from '../../../native-bridge/c
 import { readingState } from '../../../native-bridge/reading-state.js';
 import type { Indicator } from '../../../native-bridge/scenario-files.js';
 import { periodStart } from './periods.js';
+import { maxOf, minOf } from '../../../native-bridge/extremes.js';
 
 /** What the sources read of the live picture (LiveState has these). */
 export interface LivePicture {
@@ -40,7 +41,7 @@ function aggregate(values: readonly number[], how: Aggregate): number | null {
   if (values.length === 0) return null;
   if (how === 'sum') return values.reduce((a, b) => a + b, 0);
   if (how === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;
-  return how === 'min' ? Math.min(...values) : Math.max(...values);
+  return how === 'min' ? minOf(values) : maxOf(values);
 }
 
 const collator = new Intl.Collator('vi', { numeric: true, sensitivity: 'base' });
@@ -94,7 +95,7 @@ function readSensors(source: SensorSource, live: LivePicture): SourceReading {
   };
   return {
     value: figure(rows),
-    dataAt: rows.length > 0 ? Math.max(...rows.map((r) => r.reading.at)) : null,
+    dataAt: rows.length > 0 ? maxOf(rows.map((r) => r.reading.at)) : null,
     period: null,
     communes: byCommune(rows, (r) => r.sensor.commune, figure),
     intensive: source.aggregate !== 'count-in-alarm',

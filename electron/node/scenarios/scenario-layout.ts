@@ -8,6 +8,7 @@ import type { Scenario } from '../../../native-bridge/scenario-files.js';
 import type { SpatialQueryPort } from '../../common/ports.js';
 import { liveIdOf } from '../gis/field-points.js';
 import { nearestCameras } from '../live/cameras.js';
+import { maxOf, minOf } from '../../../native-bridge/extremes.js';
 
 type MapTile = Extract<Tile, { kind: 'map' }>;
 type CameraGridTile = Extract<Tile, { kind: 'camera-grid' }>;
@@ -44,7 +45,7 @@ export function fitView(points: readonly GeoPoint[], size: { width: number; heig
   if (points.length === 0) return null;
   const lons = points.map((p) => p.lon);
   const lats = points.map((p) => p.lat);
-  const [west, east, south, north] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  const [west, east, south, north] = [minOf(lons), maxOf(lons), minOf(lats), maxOf(lats)];
   if (east - west < 1e-6 && north - south < 1e-6) return { longitude: points[0]!.lon, latitude: points[0]!.lat, zoom: singleZoom, bearing: 0, pitch: 0 };
   const longitude = (west + east) / 2;
   const latitude = (Math.atan(Math.sinh((mercatorY(south) + mercatorY(north)) / 2)) * 180) / Math.PI;

@@ -4,6 +4,7 @@ import { useNow } from '../../hooks/useNow.js';
 import { cameraColor, datasetPointColor, floodColor, floodRadiusM, objectColor, reportColor, stateColors, type MapData, type Rgba } from '../../map/layers.js';
 import { liveData, STALE_AFTER_MS } from '../../session/live-store.js';
 import type { MapLayerId } from '../../../native-bridge/tile-props/map.js';
+import { maxOf } from '../../../native-bridge/extremes.js';
 
 interface LegendRow {
   layer: MapLayerId;
@@ -24,7 +25,7 @@ function newestReading(ids: readonly string[]): number | null {
   return newest;
 }
 
-const newestOf = (times: readonly number[]): number | null => (times.length === 0 ? null : Math.max(...times));
+const newestOf = (times: readonly number[]): number | null => (times.length === 0 ? null : maxOf(times));
 
 export function legendRows(shown: readonly MapLayerId[], data: MapData): LegendRow[] {
   const rows: LegendRow[] = [];
@@ -82,7 +83,7 @@ export function MapLegend({
         <div className="map-legend-row" data-layer="choropleth">
           <span className="map-legend-ramp" />
           <span className="map-legend-name">{t(`map.choropleth.${measure}`)}</span>
-          <span className="map-legend-count">{choropleth ? Math.max(0, ...choropleth.values()) : '…'}</span>
+          <span className="map-legend-count">{choropleth ? Math.max(0, maxOf(choropleth.values())) : '…'}</span>
         </div>
       ) : null}
       {rows.map((row) => (
