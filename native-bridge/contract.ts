@@ -460,6 +460,13 @@ const scenarioRunResponse = z.strictObject({ run: scenarioRun });
 const empty = z.strictObject({});
 
 /**
+ * A client-chosen idempotency key on a state-changing request (a UUID suits): the host stores it
+ * with the journal entry or outbox row in the same transaction, so a request retried after a lost
+ * answer (reconnect, host restart) is applied once and answered with the original result.
+ */
+export const requestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$/, 'a request id is 8–64 letters, digits, "-" or "_"');
+
+/**
  * Who may call a method, checked by ContractServer before the request is even parsed:
  *  - 'open': anyone on a connection (only session.hello, which binds the connection to a window);
  *  - 'window': any window after session.hello;
@@ -488,7 +495,8 @@ export const contract = {
     },
     'wall.execute': {
       access: 'console',
-      request: z.strictObject({ command }),
+      request: z.strictObject({ command, requestId: requestId.optional() }),
+      /** A retried requestId answers the revision its first attempt got, without applying again. */
       response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }),
     },
     'presets.list': {
@@ -525,6 +533,8 @@ export const contract = {
         type: fieldCommand.shape.type,
         target: fieldCommand.shape.target,
         params: fieldCommand.shape.params,
+        /** Becomes the command's id: a retry finds the persisted command and answers it again. */
+        requestId: requestId.optional(),
       }),
       response: z.strictObject({ id: z.string(), persistedAt: z.int() }),
     },

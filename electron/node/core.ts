@@ -18,6 +18,7 @@ import {
   type GisImportRequest,
   type ImportProgress,
   type NodeStatus,
+  type RequestOf,
   type ResponseOf,
   type WallDefinition,
   type WindowId,
@@ -209,7 +210,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return { windowId: id, actor: ctx.actor, status: status() };
     },
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
-    'wall.execute': ({ command }, _ctx, actor) => controller.execute(command, actor),
+    'wall.execute': ({ command, requestId }, _ctx, actor) => controller.execute(command, actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
     'window.painted': ({ revision }, ctx) => {
       const id = ctx.windowId!;
@@ -261,10 +262,22 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
   };
   const server = new ContractServer(handlers, (ctx) => ctx.actor);
-  function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: { gateway: string; type: FieldCommand['type']; target: string; params: FieldCommand['params'] }) {
+  /**
+   * The request id becomes the command's id, so the outbox row is the request's record: a retry
+   * finds it and gets the same answer (persistedAt is the issuedAt stored with the command).
+   */
+  async function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: RequestOf<'field.command'>) {
     if (!port) throw new ContractError('not-found', 'this host has no gateway link');
-    const command: FieldCommand = { id: randomUUID(), type: request.type, target: request.target, params: request.params, issuedAt: Date.now(), issuedBy: actor.id };
-    return port.send(request.gateway, command).then(({ persistedAt }) => ({ id: command.id, persistedAt }));
+    const { gateway, type, target, params, requestId } = request;
+    const earlier = requestId === undefined ? undefined : port.persisted(requestId);
+    if (earlier) {
+      const same = earlier.gateway === gateway && earlier.command.type === type && earlier.command.target === target && JSON.stringify(earlier.command.params) === JSON.stringify(params);
+      if (!same) throw new ContractError('conflict', `request id "${requestId}" was already used for a different field command`, 'requestId');
+      return { id: earlier.command.id, persistedAt: earlier.command.issuedAt };
+    }
+    const command: FieldCommand = { id: requestId ?? randomUUID(), type, target, params, issuedAt: Date.now(), issuedBy: actor.id };
+    await port.send(gateway, command);
+    return { id: command.id, persistedAt: command.issuedAt };
   }
   async function importGisData(request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
     const port = requireGisImport();

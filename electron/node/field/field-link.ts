@@ -82,6 +82,10 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       return acked.then(() => ({ persistedAt: Date.now() }), (error: Error) => Promise.reject(new ContractError('invalid', error.message, 'gateway')));
     },
     ackOf: (id) => outbox.get(id)?.ack ?? undefined,
+    persisted(id) {
+      const entry = outbox.get(id);
+      return entry && { gateway: entry.gatewayId, command: entry.command };
+    },
     onAck: (listener) => hub.onAck((gateway, ack) => listener(gateway, ack, outbox.get(ack.id)?.command)),
   });
   // Every acknowledgement, including those of commands a previous host process sent, is told.
