@@ -706,3 +706,17 @@ export const envelope = z.union([
   z.strictObject({ t: z.literal('evt'), event: z.string().max(64), payload: z.unknown() }),
 ]);
 export type Envelope = z.infer<typeof envelope>;
+
+// ---------------------------------------------------------------------------------------------
+// `npm start`'s supervisor and the host process it runs (Node IPC one way, the environment the other)
+
+/** Host → supervisor: ready (where its windows point, so the next host serves the same URLs), then alive every few seconds. */
+export const hostReport = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready'), port: z.int().min(1).max(65535), token: z.string().regex(/^[0-9a-f]{32,128}$/) }),
+  z.strictObject({ type: z.literal('alive') }),
+]);
+export type HostReport = z.infer<typeof hostReport>;
+
+/** Supervisor → the host it restarts after a crash, in HOST_RESTART_ENV (JSON). */
+export const hostRestart = z.strictObject({ token: z.string().regex(/^[0-9a-f]{32,128}$/), cause: z.string().max(1000) });
+export const HOST_RESTART_ENV = 'IOC_WALL_HOST_RESTART';

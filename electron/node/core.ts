@@ -45,6 +45,8 @@ export interface CoreOptions {
   nodeId?: string;
   /** How long a display window may be gone before it raises an alert. */
   windowLossAlertMs?: number;
+  /** Why the previous host process died, as its supervisor saw it (exit code or signal, last stderr lines). */
+  restartCause?: string | undefined;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -112,8 +114,13 @@ function markRunning(db: Db, running: boolean): boolean {
  * At start: say so when the last run ended abnormally, report broken preset files, and put the
  * start preset on a new wall or on a saved layout that no longer fits the wall's grid.
  */
-function restoreWall(db: Db, alerts: AlertService, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[]): void {
-  if (markRunning(db, true)) {
+function restoreWall(db: Db, alerts: AlertService, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[], restartCause?: string): void {
+  const abnormal = markRunning(db, true);
+  if (restartCause !== undefined) {
+    // One alert, with the cause the supervisor saw, instead of the bare abnormal-stop one.
+    const cause = restartCause.slice(0, 400);
+    alerts.raise('warning', 'host', { vi: `Máy chủ tường đã khởi động lại sau sự cố: ${cause}`, en: `The wall host restarted after a crash: ${cause}` });
+  } else if (abnormal) {
     alerts.raise('warning', 'host', { vi: 'Máy chủ khởi động lại sau khi dừng bất thường; tường đã được khôi phục', en: 'Host restarted after an abnormal stop; the wall was restored' });
   }
   for (const error of presetErrors) {
@@ -140,7 +147,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
-  restoreWall(db, alerts, controller, wall, presetErrors);
+  restoreWall(db, alerts, controller, wall, presetErrors, options.restartCause);
   const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000);
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
