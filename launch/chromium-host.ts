@@ -30,7 +30,7 @@ function exitOnCrash(): void {
 }
 
 /** What the supervisor handed over when it restarted a crashed host (a bad value starts afresh, saying so). */
-function restartFromEnv(): { token: string; cause: string } | undefined {
+function restartFromEnv(): { token?: string | undefined; cause: string } | undefined {
   const raw = process.env[HOST_RESTART_ENV];
   if (raw === undefined) return undefined;
   delete process.env[HOST_RESTART_ENV]; // the token stays out of the windows' environment

@@ -4,7 +4,7 @@
  * next host gets the same port and token, so the Chromium windows the dead host left running
  * reconnect by themselves and are kept (electron/node/chromium-host/host.ts), and the cause (exit
  * code or signal, last stderr lines) for its alert. SIGTERM/SIGINT stop the host and end here.
- * Under systemd it also tells the service manager ready and alive (resources/ioc-wall.service).
+ * Under systemd it feeds the service's watchdog (resources/ioc-wall.service).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostReport, HOST_RESTART_ENV } from '../native-bridge/contract.js';
@@ -51,26 +51,19 @@ export function crashCause(code: number | null, signal: NodeJS.Signals | null, s
 }
 
 /**
- * sd_notify through systemd-notify (Node has no datagram Unix sockets; no native module needed),
- * only when systemd asked for it. The unit says NotifyAccess=all, as the message comes from
- * systemd-notify's own process.
+ * systemd's watchdog (WatchdogSec, seen as WATCHDOG_USEC): WATCHDOG=1 six times a period from the
+ * supervisor's own event loop; a hung host is the supervisor's to catch (HUNG_AFTER_MS). Sent with
+ * systemd-notify (Node has no datagram Unix sockets, and no native module is needed), so the unit
+ * says NotifyAccess=all; a ping lost to systemd-notify's exit race is covered by the others.
  */
-function notifySystemd(state: string): void {
-  if (!process.env.NOTIFY_SOCKET) return;
-  spawn('systemd-notify', [state], { stdio: 'ignore' }).on('error', (error) => console.error(`ioc-wall: systemd-notify ${state} failed: ${error.message}`));
-}
-
-/** WATCHDOG=1 a few times per WatchdogSec (systemd's WATCHDOG_USEC), not at every alive report. */
-function watchdogPinger(): () => void {
-  const usec = Number(process.env.WATCHDOG_USEC);
-  if (!Number.isFinite(usec) || usec <= 0) return () => {};
-  const everyMs = usec / 1000 / 4;
-  let last = 0;
-  return () => {
-    if (Date.now() - last < everyMs) return;
-    last = Date.now();
-    notifySystemd('WATCHDOG=1');
-  };
+function startWatchdog(env: NodeJS.ProcessEnv = process.env): () => void {
+  const usec = Number(env.WATCHDOG_USEC);
+  if (!env.NOTIFY_SOCKET || !Number.isFinite(usec) || usec <= 0) return () => {};
+  const ping = () =>
+    spawn('systemd-notify', ['WATCHDOG=1'], { stdio: 'ignore' }).on('error', (error) => console.error(`ioc-wall: systemd-notify failed: ${error.message}`));
+  ping();
+  const timer = setInterval(ping, usec / 1000 / 6);
+  return () => clearInterval(timer);
 }
 
 export interface Supervisor {
@@ -89,20 +82,19 @@ export function superviseHost(options: SupervisorOptions): Supervisor {
   let restartTimer: NodeJS.Timeout | null = null;
   /** Handed to the next host: the port and token of the last ready one, and why it died. */
   let lastReady: { port: number; token: string } | null = null;
-  let announcedReady = false;
-  // systemd's watchdog hears from the supervisor only while a host reports alive.
-  const pingWatchdog = watchdogPinger();
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  void stopped.then(startWatchdog());
 
   const start = (cause: string | null) => {
     restartTimer = null;
     const args = [...options.args];
     const env = { ...process.env };
     delete env[HOST_RESTART_ENV];
-    if (cause !== null && lastReady) {
-      if (!args.includes('--port')) args.push('--port', String(lastReady.port));
-      env[HOST_RESTART_ENV] = JSON.stringify({ token: lastReady.token, cause });
+    if (cause !== null) {
+      // A host that died before it was ever ready has no URL to keep: the next one starts afresh.
+      if (lastReady && !args.includes('--port')) args.push('--port', String(lastReady.port));
+      env[HOST_RESTART_ENV] = JSON.stringify({ token: lastReady?.token, cause });
     }
     const startedAt = Date.now();
     const proc = spawn(options.command, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
@@ -124,11 +116,7 @@ export function superviseHost(options: SupervisorOptions): Supervisor {
       const parsed = hostReport.safeParse(raw);
       if (!parsed.success) return log(`ioc-wall: ignored a malformed message from the host (pid ${proc.pid}): ${parsed.error.issues[0]?.message}`);
       lastSign = Date.now();
-      if (parsed.data.type === 'ready') {
-        lastReady = { port: parsed.data.port, token: parsed.data.token };
-        if (!announcedReady) notifySystemd('READY=1');
-        announcedReady = true;
-      } else pingWatchdog();
+      if (parsed.data.type === 'ready') lastReady = { port: parsed.data.port, token: parsed.data.token };
     });
     proc.on('error', (error) => log(`ioc-wall: could not run the host: ${error.message}`));
     proc.on('exit', (code, signal) => {
@@ -159,7 +147,6 @@ export function superviseHost(options: SupervisorOptions): Supervisor {
         resolveStopped();
         return stopped;
       }
-      notifySystemd('STOPPING=1');
       proc.kill('SIGTERM');
       const force = setTimeout(() => proc.kill('SIGKILL'), 20_000);
       await stopped;

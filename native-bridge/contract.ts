@@ -718,5 +718,5 @@ export const hostReport = z.discriminatedUnion('type', [
 export type HostReport = z.infer<typeof hostReport>;
 
 /** Supervisor → the host it restarts after a crash, in HOST_RESTART_ENV (JSON). */
-export const hostRestart = z.strictObject({ token: z.string().regex(/^[0-9a-f]{32,128}$/), cause: z.string().max(1000) });
+export const hostRestart = z.strictObject({ token: z.string().regex(/^[0-9a-f]{32,128}$/).optional(), cause: z.string().max(1000) });
 export const HOST_RESTART_ENV = 'IOC_WALL_HOST_RESTART';

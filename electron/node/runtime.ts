@@ -30,7 +30,7 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   scenarioTuning?: ScenarioTuning;
   log?: (line: string) => void;
   /** Set by a supervisor restarting a crashed host: windows keep their URL's token, and the alert says why. */
-  restart?: { token: string; cause: string };
+  restart?: { token?: string | undefined; cause: string };
 }
 
 export interface Runtime<S extends RunningSimulator = RunningSimulator> {
