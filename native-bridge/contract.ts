@@ -462,6 +462,13 @@ const scenarioRunResponse = z.strictObject({ run: scenarioRun });
 const empty = z.strictObject({});
 
 /**
+ * A client-chosen idempotency key on a state-changing request (a UUID suits): the host stores it
+ * with the journal entry or outbox row in the same transaction, so a request retried after a lost
+ * answer (reconnect, host restart) is applied once and answered with the original result.
+ */
+export const requestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$/, 'a request id is 8–64 letters, digits, "-" or "_"');
+
+/**
  * Who may call a method, checked by ContractServer before the request is even parsed:
  *  - 'open': anyone on a connection (only session.hello, which binds the connection to a window);
  *  - 'window': any window after session.hello;
@@ -490,7 +497,8 @@ export const contract = {
     },
     'wall.execute': {
       access: 'console',
-      request: z.strictObject({ command }),
+      request: z.strictObject({ command, requestId: requestId.optional() }),
+      /** A retried requestId answers the revision its first attempt got, without applying again. */
       response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }),
     },
     'presets.list': {
@@ -527,6 +535,8 @@ export const contract = {
         type: fieldCommand.shape.type,
         target: fieldCommand.shape.target,
         params: fieldCommand.shape.params,
+        /** Becomes the command's id: a retry finds the persisted command and answers it again. */
+        requestId: requestId.optional(),
       }),
       response: z.strictObject({ id: z.string(), persistedAt: z.int() }),
     },
@@ -698,3 +708,17 @@ export const envelope = z.union([
   z.strictObject({ t: z.literal('evt'), event: z.string().max(64), payload: z.unknown() }),
 ]);
 export type Envelope = z.infer<typeof envelope>;
+
+// ---------------------------------------------------------------------------------------------
+// `npm start`'s supervisor and the host process it runs (Node IPC one way, the environment the other)
+
+/** Host → supervisor: ready (where its windows point, so the next host serves the same URLs), then alive every few seconds. */
+export const hostReport = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready'), port: z.int().min(1).max(65535), token: z.string().regex(/^[0-9a-f]{32,128}$/) }),
+  z.strictObject({ type: z.literal('alive') }),
+]);
+export type HostReport = z.infer<typeof hostReport>;
+
+/** Supervisor → the host it restarts after a crash, in HOST_RESTART_ENV (JSON). */
+export const hostRestart = z.strictObject({ token: z.string().regex(/^[0-9a-f]{32,128}$/).optional(), cause: z.string().max(1000) });
+export const HOST_RESTART_ENV = 'IOC_WALL_HOST_RESTART';

@@ -39,6 +39,8 @@ export interface JournalEntry {
   at: number;
   actor: Actor;
   command: Command;
+  /** The client's idempotency key (contract requestId), when it gave one. */
+  requestId?: string;
 }
 
 /** Durable wall state: the append-only command journal and the state document, committed together. */
@@ -47,6 +49,8 @@ export interface WallStore {
   /** Appends the journal entry and replaces the state document in one atomic, durable step. */
   commit(entry: JournalEntry, state: WallState, savedPreset?: Preset): void;
   journal(sinceRevision: number, limit: number): JournalEntry[];
+  /** The journal entry committed under a request id, if any. */
+  request(requestId: string): JournalEntry | undefined;
   presets(): Preset[];
 }
 
@@ -99,6 +103,8 @@ export interface FieldCommandPort {
   send(gateway: string, command: FieldCommand): Promise<{ persistedAt: number }>;
   /** The acknowledgement (or expiry) a command got, also one that came while nobody listened (before a restart). */
   ackOf(id: string): FieldAck | undefined;
+  /** A command persisted earlier (also by a previous host process), with its gateway. */
+  persisted(id: string): { gateway: string; command: FieldCommand } | undefined;
   /** Every acknowledgement and expiry from now on, with the command it answers when the host still knows it. */
   onAck(listener: (gateway: string, ack: FieldAck, command: FieldCommand | undefined) => void): () => void;
 }

@@ -18,6 +18,7 @@ import {
   type GisImportRequest,
   type ImportProgress,
   type NodeStatus,
+  type RequestOf,
   type ResponseOf,
   type WallDefinition,
   type WindowId,
@@ -45,6 +46,8 @@ export interface CoreOptions {
   nodeId?: string;
   /** How long a display window may be gone before it raises an alert. */
   windowLossAlertMs?: number;
+  /** Why the previous host process died, as its supervisor saw it (exit code or signal, last stderr lines). */
+  restartCause?: string | undefined;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -112,8 +115,13 @@ function markRunning(db: Db, running: boolean): boolean {
  * At start: say so when the last run ended abnormally, report broken preset files, and put the
  * start preset on a new wall or on a saved layout that no longer fits the wall's grid.
  */
-function restoreWall(db: Db, alerts: AlertService, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[]): void {
-  if (markRunning(db, true)) {
+function restoreWall(db: Db, alerts: AlertService, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[], restartCause?: string): void {
+  const abnormal = markRunning(db, true);
+  if (restartCause !== undefined) {
+    // One alert, with the cause the supervisor saw, instead of the bare abnormal-stop one.
+    const cause = restartCause.slice(0, 400);
+    alerts.raise('warning', 'host', { vi: `Máy chủ tường đã khởi động lại sau sự cố: ${cause}`, en: `The wall host restarted after a crash: ${cause}` });
+  } else if (abnormal) {
     alerts.raise('warning', 'host', { vi: 'Máy chủ khởi động lại sau khi dừng bất thường; tường đã được khôi phục', en: 'Host restarted after an abnormal stop; the wall was restored' });
   }
   for (const error of presetErrors) {
@@ -140,7 +148,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
-  restoreWall(db, alerts, controller, wall, presetErrors);
+  restoreWall(db, alerts, controller, wall, presetErrors, options.restartCause);
   const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000);
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
@@ -210,7 +218,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return { windowId: id, actor: ctx.actor, status: status() };
     },
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
-    'wall.execute': ({ command }, _ctx, actor) => controller.execute(command, actor),
+    'wall.execute': ({ command, requestId }, _ctx, actor) => controller.execute(command, actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
     'window.painted': ({ revision }, ctx) => {
       const id = ctx.windowId!;
@@ -262,10 +270,22 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
   };
   const server = new ContractServer(handlers, (ctx) => ctx.actor);
-  function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: { gateway: string; type: FieldCommand['type']; target: string; params: FieldCommand['params'] }) {
+  /**
+   * The request id becomes the command's id, so the outbox row is the request's record: a retry
+   * finds it and gets the same answer (persistedAt is the issuedAt stored with the command).
+   */
+  async function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: RequestOf<'field.command'>) {
     if (!port) throw new ContractError('not-found', 'this host has no gateway link');
-    const command: FieldCommand = { id: randomUUID(), type: request.type, target: request.target, params: request.params, issuedAt: Date.now(), issuedBy: actor.id };
-    return port.send(request.gateway, command).then(({ persistedAt }) => ({ id: command.id, persistedAt }));
+    const { gateway, type, target, params, requestId } = request;
+    const earlier = requestId === undefined ? undefined : port.persisted(requestId);
+    if (earlier) {
+      const same = earlier.gateway === gateway && earlier.command.type === type && earlier.command.target === target && JSON.stringify(earlier.command.params) === JSON.stringify(params);
+      if (!same) throw new ContractError('conflict', `request id "${requestId}" was already used for a different field command`, 'requestId');
+      return { id: earlier.command.id, persistedAt: earlier.command.issuedAt };
+    }
+    const command: FieldCommand = { id: requestId ?? randomUUID(), type, target, params, issuedAt: Date.now(), issuedBy: actor.id };
+    await port.send(gateway, command);
+    return { id: command.id, persistedAt: command.issuedAt };
   }
   async function importGisData(request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
     const port = requireGisImport();

@@ -50,7 +50,8 @@ export const USAGE = `Options:
   --windows <mode>       Chromium host: auto | app | headless | none (default auto: app windows when a display exists)
   --listen <address>     address to serve the wall on (Chromium host default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
   --port <n>             port (default: a free one)
-  --chromium             use the Chromium host even when Electron is installed`;
+  --chromium             use the Chromium host even when Electron is installed
+  --no-supervisor        run the Chromium host in this process: nothing restarts it after a crash`;
 
 /** The database's folder when --data-dir is not given: IOC_WALL_DATA, else $XDG_DATA_HOME/ioc-wall. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

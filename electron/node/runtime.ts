@@ -29,6 +29,8 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   serve: { listenHost: string; port: number; rendererDir: string } | null;
   scenarioTuning?: ScenarioTuning;
   log?: (line: string) => void;
+  /** Set by a supervisor restarting a crashed host: windows keep their URL's token, and the alert says why. */
+  restart?: { token?: string | undefined; cause: string };
 }
 
 export interface Runtime<S extends RunningSimulator = RunningSimulator> {
@@ -57,7 +59,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     for (const closer of closers.splice(0).reverse()) await closer();
   };
   try {
-    const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: options.host });
+    const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: options.host, restartCause: options.restart?.cause });
     closers.push(() => core.close());
     const simulator = fieldConfig.simulate ? (options.simulator ?? null) : null;
     const field = await startFieldLink<S>(core, fieldConfig, options.dataDir, (entry) => log(JSON.stringify(entry)), simulator);
@@ -81,7 +83,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       core.attachScenarios(null);
       scenarios.dispose();
     });
-    const token = newLaunchToken();
+    const token = options.restart?.token ?? newLaunchToken();
     let server: WallServer | null = null;
     if (options.serve) {
       server = await startWallServer(core, { ...options.serve, token, route: (pathname) => gis.handleHttp(pathname), log });

@@ -3,12 +3,35 @@ import { actor as actorSchema, command as commandSchema, preset as presetSchema,
 import type { JournalEntry, WallStore } from '../common/ports.js';
 import type { Db } from './database.js';
 
+interface JournalRow {
+  revision: number;
+  at: number;
+  actor_id: string;
+  actor_role: string;
+  command: string;
+}
+
+const journalEntry = (r: JournalRow): JournalEntry => ({
+  revision: r.revision,
+  at: r.at,
+  actor: actorSchema.parse({ id: r.actor_id, role: r.actor_role }),
+  command: commandSchema.parse(JSON.parse(r.command)),
+});
+
 export class SqliteWallStore implements WallStore {
   private readonly insertJournal;
   private readonly upsertState;
   private readonly upsertPreset;
+  private readonly insertRequest;
+  private readonly selectRequest;
 
   constructor(private readonly db: Db) {
+    // Request ids (contract requestId) next to the journal, written in the same transaction.
+    db.exec('CREATE TABLE IF NOT EXISTS wall_requests (request_id TEXT PRIMARY KEY, revision INTEGER NOT NULL UNIQUE) WITHOUT ROWID');
+    this.insertRequest = db.prepare('INSERT INTO wall_requests (request_id, revision) VALUES (?, ?)');
+    this.selectRequest = db.prepare(
+      'SELECT j.revision, j.at, j.actor_id, j.actor_role, j.command, r.request_id FROM wall_requests r JOIN command_journal j ON j.revision = r.revision WHERE r.request_id = ?',
+    );
     this.insertJournal = db.prepare('INSERT INTO command_journal (revision, at, actor_id, actor_role, command) VALUES (?, ?, ?, ?, ?)');
     this.upsertState = db.prepare(
       'INSERT INTO wall_state (id, revision, doc, updated_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, doc = excluded.doc, updated_at = excluded.updated_at',
@@ -27,6 +50,7 @@ export class SqliteWallStore implements WallStore {
   commit = (entry: JournalEntry, state: WallState, savedPreset?: Preset): void => {
     this.db.transaction(() => {
       this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, JSON.stringify(entry.command));
+      if (entry.requestId) this.insertRequest.run(entry.requestId, entry.revision);
       this.upsertState.run(entry.revision, JSON.stringify(state), entry.at);
       if (savedPreset) this.upsertPreset.run(savedPreset.name, JSON.stringify(savedPreset), entry.at);
     })();
@@ -35,13 +59,13 @@ export class SqliteWallStore implements WallStore {
   journal(sinceRevision: number, limit: number): JournalEntry[] {
     const rows = this.db
       .prepare('SELECT revision, at, actor_id, actor_role, command FROM command_journal WHERE revision > ? ORDER BY revision LIMIT ?')
-      .all(sinceRevision, limit) as { revision: number; at: number; actor_id: string; actor_role: string; command: string }[];
-    return rows.map((r) => ({
-      revision: r.revision,
-      at: r.at,
-      actor: actorSchema.parse({ id: r.actor_id, role: r.actor_role }),
-      command: commandSchema.parse(JSON.parse(r.command)),
-    }));
+      .all(sinceRevision, limit) as JournalRow[];
+    return rows.map(journalEntry);
+  }
+
+  request(requestId: string): JournalEntry | undefined {
+    const row = this.selectRequest.get(requestId) as (JournalRow & { request_id: string }) | undefined;
+    return row ? { ...journalEntry(row), requestId: row.request_id } : undefined;
   }
 
   presets(): Preset[] {

@@ -5,6 +5,7 @@
  */
 import {
   command as commandSchema,
+  ContractError,
   parseOrThrow,
   type Actor,
   type Preset,
@@ -62,14 +63,24 @@ export class WallController {
     return () => this.listeners.delete(listener);
   }
 
-  /** Validates, authorizes, journals and persists, then applies. Throws ContractError. */
-  execute(rawCommand: unknown, actor: Actor): { revision: number; acceptedAt: number } {
+  /**
+   * Validates, authorizes, journals and persists, then applies. Throws ContractError. A request id
+   * seen before (in this process or a previous one) answers its first result and applies nothing.
+   */
+  execute(rawCommand: unknown, actor: Actor, requestId?: string): { revision: number; acceptedAt: number } {
     const command = parseOrThrow(commandSchema, rawCommand, 'command', ['command']);
     this.options.authorizer.authorize(actor, command);
+    const earlier = requestId === undefined ? undefined : this.options.store.request(requestId);
+    if (earlier) {
+      if (JSON.stringify(earlier.command) !== JSON.stringify(command)) {
+        throw new ContractError('conflict', `request id "${requestId}" was already used for a different command (revision ${earlier.revision})`, 'requestId');
+      }
+      return { revision: earlier.revision, acceptedAt: earlier.at };
+    }
     const reduction = reduceWall(this.state, command, { findPreset: (name) => this.findPreset(name) });
     const revision = this.revision + 1;
     const acceptedAt = this.clock();
-    this.options.store.commit({ revision, at: acceptedAt, actor, command }, reduction.state, reduction.savedPreset);
+    this.options.store.commit({ revision, at: acceptedAt, actor, command, requestId }, reduction.state, reduction.savedPreset);
     this.state = reduction.state;
     this.revision = revision;
     const event: WallPatchEvent = { revision, baseRevision: revision - 1, patches: reduction.patches };

@@ -20,7 +20,7 @@ export interface HostProcess {
 
 export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; simulate?: boolean; gatewaysFile?: string; timeoutMs?: number }): Promise<HostProcess> {
   const gateways = options.gatewaysFile ?? (options.simulate ? simulatedGatewaysFile : noGatewaysFile);
-  const args = ['--import', 'tsx', join(projectRoot, 'launch/start.ts'), '--chromium', '--windows', options.windows, '--data-dir', options.dataDir, '--gateways', gateways];
+  const args = ['--import', 'tsx', join(projectRoot, 'launch/start.ts'), '--chromium', '--no-supervisor', '--windows', options.windows, '--data-dir', options.dataDir, '--gateways', gateways];
   if (options.wallFile) args.push('--wall', options.wallFile);
   const proc = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -124,42 +124,124 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
   return args;
 }
 
+/** A window's Chromium process: one this host spawned, or one a previous host left running. */
+interface WindowProcess {
+  pid: number | undefined;
+  running(): boolean;
+  kill(signal: NodeJS.Signals): void;
+}
+
+function spawned(proc: ChildProcess): WindowProcess {
+  return { pid: proc.pid, running: () => proc.exitCode === null && proc.signalCode === null, kill: (signal) => void proc.kill(signal) };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A process that is not our child: its exit is seen by polling, as no 'exit' event comes. */
+function adopted(pid: number, onExit: () => void): WindowProcess {
+  const poll = setInterval(() => {
+    if (alive(pid)) return;
+    clearInterval(poll);
+    onExit();
+  }, 1000);
+  poll.unref();
+  return {
+    pid,
+    running: () => alive(pid),
+    kill(signal) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** The command line of every process on this machine (Linux /proc), by pid. */
+function commandLines(): Map<number, string[]> {
+  const lines = new Map<number, string[]>();
+  if (process.platform !== 'linux') return lines;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      lines.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return lines;
+}
+
+/**
+ * A window left running by a host that died, showing exactly what this host would open (same
+ * profile, URL with port and token, geometry, mode): the browser process (not one of its
+ * --type= helpers) whose command line ends with our arguments (a distribution's wrapper script
+ * may put switches of its own first).
+ */
+export function findRunningWindow(spec: WindowSpec, mode: WindowMode, profilesDir: string): number | null {
+  const wanted = chromiumArgs(spec, mode, join(profilesDir, spec.windowId));
+  for (const [pid, args] of commandLines()) {
+    if (args.length <= wanted.length || args.some((a) => a.startsWith('--type='))) continue;
+    const tail = args.slice(args.length - wanted.length);
+    if (tail.every((arg, i) => arg === wanted[i])) return pid;
+  }
+  return null;
+}
+
 /**
  * Runs one window as its own Chromium process and restarts it with backoff if it dies (a wall
- * window must come back by itself at 3 a.m.).
+ * window must come back by itself at 3 a.m.). With `adoptPid` it first keeps watching the window
+ * a previous host left running (see findRunningWindow) instead of opening a new one.
  */
-export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMode, profilesDir: string, log: (line: string) => void): ChromiumWindow {
+export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMode, profilesDir: string, log: (line: string) => void, adoptPid?: number): ChromiumWindow {
   const profileDir = join(profilesDir, spec.windowId);
   mkdirSync(profileDir, { recursive: true });
-  let child: ChildProcess | null = null;
+  let current: WindowProcess | null = null;
   let stopping = false;
   let backoff = 1000;
   let cdp: string | null = null;
 
+  const restartLater = (why: string, startedAt: number) => {
+    current = null;
+    if (stopping) return;
+    if (Date.now() - startedAt > 30_000) backoff = 1000;
+    log(`ioc-wall: window ${spec.windowId} exited (${why}); restarting in ${backoff} ms.`);
+    setTimeout(() => !stopping && start(), backoff).unref();
+    backoff = Math.min(backoff * 2, 30_000);
+  };
   const start = () => {
     rmSync(join(profileDir, 'DevToolsActivePort'), { force: true });
     cdp = null;
     const startedAt = Date.now();
     const proc = spawn(chromium, chromiumArgs(spec, mode, profileDir), { stdio: ['ignore', 'ignore', 'pipe'] });
-    child = proc;
+    const running = spawned(proc);
+    current = running;
     let stderrTail = '';
     proc.stderr?.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString()).slice(-2000);
     });
     proc.on('exit', (code, signal) => {
-      if (child === proc) child = null;
-      if (stopping) return;
-      if (Date.now() - startedAt > 30_000) backoff = 1000;
-      log(`ioc-wall: window ${spec.windowId} exited (${signal ?? code}); restarting in ${backoff} ms. ${stderrTail.split('\n').slice(-3).join(' ')}`);
-      setTimeout(() => !stopping && start(), backoff).unref();
-      backoff = Math.min(backoff * 2, 30_000);
+      if (current === running) restartLater(`${signal ?? code} ${stderrTail.split('\n').slice(-3).join(' ')}`, startedAt);
     });
   };
-  start();
+  if (adoptPid === undefined) start();
+  else {
+    const startedAt = Date.now();
+    const running: WindowProcess = adopted(adoptPid, () => current === running && restartLater('kept from the previous host', startedAt));
+    current = running;
+  }
 
   return {
     windowId: spec.windowId,
-    pid: () => child?.pid,
+    pid: () => current?.pid,
     cdpUrl() {
       if (cdp) return cdp;
       try {
@@ -172,11 +254,11 @@ export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMod
     },
     async close() {
       stopping = true;
-      const proc = child;
-      if (!proc || proc.exitCode !== null) return;
+      const proc = current;
+      if (!proc?.running()) return;
       proc.kill('SIGTERM');
-      for (let i = 0; i < 50 && proc.exitCode === null && proc.signalCode === null; i++) await sleep(100);
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      for (let i = 0; i < 50 && proc.running(); i++) await sleep(100);
+      if (proc.running()) proc.kill('SIGKILL');
     },
   };
 }
@@ -192,24 +274,18 @@ export async function waitForDevTools(windows: readonly ChromiumWindow[], timeou
 
 /**
  * Kills window processes left behind by a host that died without closing them (SIGKILL, power
- * cut of the host process only). Chromium would otherwise hand our new window to the old process
- * holding the same profile. Linux only: elsewhere the OS ends them with their session.
+ * cut of the host process only), except those of the profiles in `keep` (windows this host
+ * adopts). Chromium would otherwise hand our new window to the old process holding the same
+ * profile. Linux only: elsewhere the OS ends them with their session.
  */
-export function killOrphanWindows(profilesDir: string, log: (line: string) => void): number {
-  if (process.platform !== 'linux') return 0;
+export function killOrphanWindows(profilesDir: string, log: (line: string) => void, keep: ReadonlySet<string> = new Set()): number {
   const marker = `--user-data-dir=${profilesDir}/`;
   let killed = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    let cmdline: string;
+  for (const [pid, args] of commandLines()) {
+    const profile = args.find((arg) => arg.startsWith(marker))?.slice(marker.length);
+    if (profile === undefined || keep.has(profile)) continue;
     try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!cmdline.split('\0').some((arg) => arg.startsWith(marker))) continue;
-    try {
-      process.kill(Number(entry), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
       killed++;
     } catch {
       // already gone

@@ -11,7 +11,7 @@ import type { RunningSimulator } from '../../common/ports.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../project-paths.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import type { WindowMode } from '../runtime-options.js';
-import { ensureChromium, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow } from './chromium.js';
+import { ensureChromium, findRunningWindow, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowSpec } from './chromium.js';
 
 export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulator> extends Omit<RuntimeOptions<S>, 'host' | 'serve' | 'indicatorsDir' | 'scenariosDir'> {
   /** layouts/indicators and layouts/scenarios of the project when absent. */
@@ -68,16 +68,23 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
     if (windowMode !== 'none') {
       const chromium = ensureChromium(log);
       const profiles = join(options.dataDir, 'chromium-profiles');
-      killOrphanWindows(profiles, log);
-      await sleep(200);
       const { wall } = core;
       const c = wall.console;
-      windows.push(launchWindow(chromium, { windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height, kiosk: false }, windowMode, profiles, log));
+      const specs: WindowSpec[] = [{ windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height, kiosk: false }];
       for (const slot of displaySlots(wall)) {
         const x = wall.origin.x + slot.column * wall.display.width;
         const y = wall.origin.y + slot.row * wall.display.height;
-        windows.push(launchWindow(chromium, { windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true }, windowMode, profiles, log));
+        specs.push({ windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true });
       }
+      // Windows a crashed host left showing this very URL (same port and token: the supervisor
+      // hands them to the next host) are kept; they reconnect their WebSocket by themselves.
+      const kept = new Map(specs.flatMap((spec) => {
+        const pid = findRunningWindow(spec, windowMode, profiles);
+        return pid === null ? [] : [[spec.windowId, pid] as const];
+      }));
+      if (killOrphanWindows(profiles, log, new Set(kept.keys())) > 0) await sleep(200);
+      if (kept.size > 0) log(`ioc-wall: kept ${kept.size} windows of the previous host: ${[...kept.keys()].join(', ')}`);
+      for (const spec of specs) windows.push(launchWindow(chromium, spec, windowMode, profiles, log, kept.get(spec.windowId)));
       await waitForDevTools(windows);
     }
   } catch (error) {

@@ -101,6 +101,10 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       );
     },
     ackOf: (id) => outcomeOf(outbox.get(id)),
+    persisted(id) {
+      const entry = outbox.get(id);
+      return entry && { gateway: entry.gatewayId, command: entry.command };
+    },
     onAck: (listener) => {
       const offAck = hub.onAck((gateway, ack) => listener(gateway, ack, outbox.get(ack.id)?.command));
       const offExpired = hub.onExpired((expired) => {
