@@ -28,6 +28,7 @@ import { roleAuthorizer } from '../common/authorization.js';
 import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
+import { callerParams } from './gateway/command-ttl.js';
 import { geometryNotesText } from './gis/import/geometry-notes-text.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
@@ -279,7 +280,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     const { gateway, type, target, params, requestId } = request;
     const earlier = requestId === undefined ? undefined : port.persisted(requestId);
     if (earlier) {
-      const same = earlier.gateway === gateway && earlier.command.type === type && earlier.command.target === target && JSON.stringify(earlier.command.params) === JSON.stringify(params);
+      const same = earlier.gateway === gateway && earlier.command.type === type && earlier.command.target === target && JSON.stringify(callerParams(earlier.command)) === JSON.stringify(params);
       if (!same) throw new ContractError('conflict', `request id "${requestId}" was already used for a different field command`, 'requestId');
       return { id: earlier.command.id, persistedAt: earlier.command.issuedAt };
     }

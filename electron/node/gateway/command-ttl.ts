@@ -47,3 +47,9 @@ export function withDeadline(command: FieldCommand, ttls: CommandTtls): FieldCom
   if (given !== undefined && given !== expiresAt) throw new Error(`field command ${command.id}: params.${EXPIRES_AT_PARAM} is set by the host (issuedAt + the ${command.type} time-to-live)`);
   return { ...command, params: { ...command.params, [EXPIRES_AT_PARAM]: expiresAt } };
 }
+
+/** A stored command's params as its caller gave them (without the host's deadline): what a retried request is compared with. */
+export function callerParams(command: FieldCommand): FieldCommand['params'] {
+  const { [EXPIRES_AT_PARAM]: _deadline, ...params } = command.params;
+  return params;
+}
