@@ -2,13 +2,19 @@
 import { actor as actorSchema, command as commandSchema, preset as presetSchema, wallState, type Preset, type WallState } from '../../native-bridge/contract.js';
 import type { JournalEntry, WallStore } from '../common/ports.js';
 import type { Db } from './database.js';
+import { isStorageFailure } from './sqlite-files.js';
+import { storageFullError } from './storage-watch.js';
 
 export class SqliteWallStore implements WallStore {
   private readonly insertJournal;
   private readonly upsertState;
   private readonly upsertPreset;
 
-  constructor(private readonly db: Db) {
+  /** `onStorageFailure` hears of a commit the disk had no room for (the command is then refused with 'storage-full'). */
+  constructor(
+    private readonly db: Db,
+    private readonly onStorageFailure: (error: unknown) => void = () => {},
+  ) {
     this.insertJournal = db.prepare('INSERT INTO command_journal (revision, at, actor_id, actor_role, command) VALUES (?, ?, ?, ?, ?)');
     this.upsertState = db.prepare(
       'INSERT INTO wall_state (id, revision, doc, updated_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, doc = excluded.doc, updated_at = excluded.updated_at',
@@ -25,11 +31,17 @@ export class SqliteWallStore implements WallStore {
   }
 
   commit = (entry: JournalEntry, state: WallState, savedPreset?: Preset): void => {
-    this.db.transaction(() => {
-      this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, JSON.stringify(entry.command));
-      this.upsertState.run(entry.revision, JSON.stringify(state), entry.at);
-      if (savedPreset) this.upsertPreset.run(savedPreset.name, JSON.stringify(savedPreset), entry.at);
-    })();
+    try {
+      this.db.transaction(() => {
+        this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, JSON.stringify(entry.command));
+        this.upsertState.run(entry.revision, JSON.stringify(state), entry.at);
+        if (savedPreset) this.upsertPreset.run(savedPreset.name, JSON.stringify(savedPreset), entry.at);
+      })();
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      this.onStorageFailure(error);
+      throw storageFullError(this.db.name);
+    }
   };
 
   journal(sinceRevision: number, limit: number): JournalEntry[] {
