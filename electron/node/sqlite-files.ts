@@ -119,7 +119,7 @@ export interface OpenSqliteOptions {
 /** Opens one of the host's SQLite files: private folder and file, quick_check, then setup. */
 export function openSqliteFile(file: string, options: OpenSqliteOptions): OpenedSqlite {
   ensurePrivateDir(dirname(file));
-  const attempt = (): Db => {
+  const attempt = (exclusive: boolean): Db => {
     let db: Db;
     try {
       db = new Database(file);
@@ -128,6 +128,10 @@ export function openSqliteFile(file: string, options: OpenSqliteOptions): Opened
     }
     try {
       makePrivate(file);
+      // On a full disk a WAL database cannot even be read: its -shm index cannot be sized. In
+      // exclusive locking mode SQLite keeps that index in memory, so the host can still start and
+      // serve what the file holds (its writes fail until space is back, and say so).
+      if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
       const findings = quickCheck(db);
       if (findings !== null) throw new SqliteFileError(file, true, `${options.kind} ${file} is damaged (${findings})`);
       options.setup(db);
@@ -137,15 +141,16 @@ export function openSqliteFile(file: string, options: OpenSqliteOptions): Opened
       db.close();
       if (error instanceof SqliteFileError) throw error;
       if (isDamage(error)) throw new SqliteFileError(file, true, `${options.kind} ${file} is damaged (${(error as Error).message})`);
-      throw new SqliteFileError(file, false, `${options.kind} ${file}: cannot open it (${(error as Error).message})`);
+      if (isStorageFailure(error) && !exclusive) return attempt(true);
+      throw new SqliteFileError(file, false, `${options.kind} ${file}: cannot open it (${(error as Error).message}); check the free space (${formatBytes(freeBytes(file))} free) and the data folder's permissions`);
     }
   };
   try {
-    return { db: attempt(), movedAside: null };
+    return { db: attempt(false), movedAside: null };
   } catch (error) {
     if (!(error instanceof SqliteFileError) || !error.damaged) throw error;
     if (!options.onDamage.rebuild) throw new SqliteFileError(file, true, `${error.message}. ${options.onDamage.advice(file)}`);
     const movedAside = moveAside(file);
-    return { db: attempt(), movedAside };
+    return { db: attempt(false), movedAside };
   }
 }

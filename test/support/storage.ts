@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -73,7 +73,7 @@ export function smallDisk(megabytes = 8): SmallDisk | null {
       }
     },
     free() {
-      unlinkSync(filler);
+      rmSync(filler, { force: true });
     },
   };
 }
