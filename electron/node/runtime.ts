@@ -20,7 +20,7 @@ import { parseYamlFile } from './layout-files.js';
 import type { HostFiles } from './runtime-options.js';
 import { startScenarios, type ScenarioTuning } from './scenarios/start-scenarios.js';
 import { GIS_DATABASE_FILE } from './gis/dataset-store.js';
-import { ensurePrivateDir } from './sqlite-files.js';
+import { ensurePrivateDataDir } from './sqlite-files.js';
 import { rebuiltAlert } from './storage-watch.js';
 import { WallBackups } from './wall-backups.js';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
   };
   try {
     // The data folder holds the operators' journal, alerts and the gateways' keys: the host's user only.
-    ensurePrivateDir(options.dataDir);
+    ensurePrivateDataDir(options.dataDir);
     const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: options.host, restoreBackup: options.restoreBackup });
     closers.push(() => core.close());
     const backups = new WallBackups(core.db, core.databaseFile, {

@@ -8,7 +8,7 @@
  * one that cannot (the wall database) is refused.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync, renameSync, statfsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
@@ -34,6 +34,18 @@ export class SqliteFileError extends Error {
 /** Creates the folder (and its missing parents) readable by the host's user only; an existing folder is left as it is. */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/**
+ * The host's data folder: created 0700, and an existing one (an installation from before) made
+ * 0700 too when it is the host user's own. A folder others may write to (/tmp, a shared mount) is
+ * not the host's to lock down and is left as it is.
+ */
+export function ensurePrivateDataDir(dir: string): void {
+  ensurePrivateDir(dir);
+  const stats = statSync(dir);
+  const own = typeof process.getuid !== 'function' || stats.uid === process.getuid();
+  if (own && (stats.mode & 0o002) === 0 && (stats.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(dir, PRIVATE_DIR_MODE);
 }
 
 /** 0600 on the file and, when present, its -wal and -shm. */

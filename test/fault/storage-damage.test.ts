@@ -5,7 +5,7 @@
  * and rebuilt, with an alert. Every refusal names the file. Also: who may read the data folder.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseHostArgs } from '../../electron/node/runtime-options.js';
@@ -122,6 +122,20 @@ describe('the data folder is private', () => {
     const backups = readdirSync(join(dataDir, 'backups'));
     assert.ok(backups.length > 0);
     for (const file of backups) assert.equal(mode(join(dataDir, 'backups', file)), '600', file);
-    assert.ok(!existsSync(join(dataDir, 'backups', 'partial')));
+    assert.ok(!readdirSync(join(dataDir, 'backups')).some((f) => f.startsWith('.partial-')));
+  });
+
+  it('an installation from before (a 0755 folder, 0644 files) is made private at the next start', { timeout: 60_000 }, async () => {
+    const dataDir = join(tempDir(), 'data');
+    await (await start(dataDir)).close();
+    chmodSync(dataDir, 0o755);
+    for (const file of readdirSync(dataDir).filter((f) => f.endsWith('.sqlite'))) chmodSync(join(dataDir, file), 0o644);
+    const runtime = await start(dataDir);
+    try {
+      assert.equal((statSync(dataDir).mode & 0o777).toString(8), '700');
+      for (const file of readdirSync(dataDir).filter((f) => f.endsWith('.sqlite'))) assert.equal((statSync(join(dataDir, file)).mode & 0o777).toString(8), '600', file);
+    } finally {
+      await runtime.close();
+    }
   });
 });
