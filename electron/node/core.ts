@@ -28,7 +28,7 @@ import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, 
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { restoreWallBackup } from './wall-backups.js';
-import { StorageWatch, wallDatabaseProbe } from './storage-watch.js';
+import { refusingWhenFull, StorageWatch, wallDatabaseProbe } from './storage-watch.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
 import { WindowPresence } from './window-presence.js';
@@ -280,7 +280,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
   };
-  const server = new ContractServer(handlers, (ctx) => ctx.actor);
+  const server = new ContractServer(refusingWhenFull(handlers, storage, options.dataDir), (ctx) => ctx.actor);
   function sendFieldCommand(port: FieldCommandPort | null, actor: Actor, request: { gateway: string; type: FieldCommand['type']; target: string; params: FieldCommand['params'] }) {
     if (!port) throw new ContractError('not-found', 'this host has no gateway link');
     const command: FieldCommand = { id: randomUUID(), type: request.type, target: request.target, params: request.params, issuedAt: Date.now(), issuedBy: actor.id };

@@ -93,6 +93,30 @@ export class StorageWatch {
   }
 }
 
+/**
+ * The contract handlers, each answering a storage failure from any of the host's files (the GIS
+ * store, the command outbox, scenario runs…) with 'storage-full' instead of "internal error", and
+ * telling the watch. `folder` is named when the failing file is not known (the data folder).
+ */
+export function refusingWhenFull<T extends object>(handlers: T, storage: StorageWatch, folder: string): T {
+  const refuse = (error: unknown): never => {
+    if (!(storage.failed(storage.fullFile ?? folder, error))) throw error;
+    throw storageFullError(storage.fullFile ?? folder);
+  };
+  const wrapped = Object.entries(handlers).map(([method, handler]) => [
+    method,
+    (...args: unknown[]) => {
+      try {
+        const result: unknown = (handler as (...a: unknown[]) => unknown)(...args);
+        return result instanceof Promise ? result.catch(refuse) : result;
+      } catch (error) {
+        return refuse(error);
+      }
+    },
+  ]);
+  return Object.fromEntries(wrapped) as T;
+}
+
 /** A committed write to the wall database that needs a new page: it fails while the disk (or the file's limit) is full. */
 export function wallDatabaseProbe(db: Db): () => void {
   const write = db.prepare("INSERT INTO meta (key, value) VALUES ('storage-probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");

@@ -18,7 +18,7 @@ import { parseHostArgs } from '../../electron/node/runtime-options.js';
 import { startRuntime, type Runtime } from '../../electron/node/runtime.js';
 import { layoutsDir } from '../../electron/node/project-paths.js';
 import { STORAGE_RETRY_MS } from '../../electron/node/storage-watch.js';
-import { noGatewaysFile, tempDir } from '../support/fixtures.js';
+import { noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
 import { smallDisk } from '../support/storage.js';
 
@@ -83,6 +83,8 @@ describe('a full disk', () => {
       assert.equal(resync.revision, revision);
       assert.deepEqual(runtime.core.controller.current, picture);
       assert.equal((await client.call('alerts.list', {})).alerts.filter((a) => a.source === 'storage').length, 1, 'the alert is listed though it could not be stored');
+      // any other write the disk has no room for is refused the same way, never as "internal error"
+      if (disk) await rejectsWith(client.call('gis.import', { file: join(projectRoot, 'resources', 'gis', 'demo-communes.geojson'), dataset: 'communes-copy' }), 'storage-full');
 
       free(runtime);
       // the host probes every STORAGE_RETRY_MS on its own
