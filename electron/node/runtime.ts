@@ -7,6 +7,7 @@
  *   cache, the embedded simulated province when the gateways file asks for it) → GIS (datasets,
  *   base map, spatial index) → indicators → scenarios → HTTP/WebSocket serving (when asked).
  */
+import { join } from 'node:path';
 import { gatewaysConfig, type GatewaysConfig } from '../../native-bridge/contract.js';
 import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
 import { newLaunchToken, startCore, type Core } from './core.js';
@@ -23,7 +24,6 @@ import { GIS_DATABASE_FILE } from './gis/dataset-store.js';
 import { ensurePrivateDataDir } from './sqlite-files.js';
 import { rebuiltAlert } from './storage-watch.js';
 import { WallBackups } from './wall-backups.js';
-import { join } from 'node:path';
 import type { ScenarioEngine } from './scenarios/scenario-engine.js';
 
 export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> extends HostFiles {
