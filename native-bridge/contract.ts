@@ -655,7 +655,8 @@ export const eventNames = Object.keys(contract.events) as EventName[];
 // ---------------------------------------------------------------------------------------------
 // Errors that cross the boundary
 
-export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout']);
+// storage-full: the host's disk is full (or failing); the wall keeps its last picture and refuses changes until space is back.
+export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'storage-full']);
 export type ErrorCode = z.infer<typeof errorCode>;
 
 export const wireError = z.strictObject({ code: errorCode, message: z.string(), field: z.string().optional() });

@@ -2,11 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError, type Actor, type Alert, type LocalizedText, type Severity } from '../../native-bridge/contract.js';
 import type { Db } from './database.js';
+import { isStorageFailure } from './sqlite-files.js';
 
 const LIST_LIMIT = 200;
+/** Alerts kept in memory while the disk is full (the oldest go first); written once it has space. */
+const HELD_LIMIT = 100;
 
 export class AlertService {
   private readonly listeners = new Set<() => void>();
+  /** Alerts that could not be stored (disk full), by id; listed with the stored ones. */
+  private readonly held = new Map<string, Alert>();
+  /** Told when a write fails for lack of space (StorageWatch); the alert is then held, not lost. */
+  onStorageFailure: (error: unknown) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -25,15 +32,56 @@ export class AlertService {
   /** Raises an alert under a stable id (e.g. a gateway's event id); an id seen before is ignored. */
   raiseOnce(id: string, severity: Severity, source: string, title: LocalizedText, at: number): Alert {
     const alert: Alert = { id, at, severity, source, title, ackedBy: null, ackedAt: null, resolvedAt: null };
-    const inserted = this.db
-      .prepare('INSERT OR IGNORE INTO alerts (id, at, severity, source, title) VALUES (?, ?, ?, ?, ?)')
-      .run(alert.id, alert.at, alert.severity, alert.source, JSON.stringify(alert.title));
-    if (inserted.changes > 0) this.listeners.forEach((l) => l());
+    if (this.held.has(id)) return alert;
+    let inserted: boolean;
+    try {
+      inserted = this.insert(alert);
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      this.hold(alert);
+      this.onStorageFailure(error);
+      inserted = true;
+    }
+    if (inserted) this.listeners.forEach((l) => l());
     return alert;
   }
 
+  private insert(alert: Alert): boolean {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO alerts (id, at, severity, source, title, acked_by, acked_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(alert.id, alert.at, alert.severity, alert.source, JSON.stringify(alert.title), alert.ackedBy, alert.ackedAt, alert.resolvedAt).changes > 0
+    );
+  }
+
+  private hold(alert: Alert): void {
+    this.held.set(alert.id, alert);
+    if (this.held.size > HELD_LIMIT) this.held.delete(this.held.keys().next().value!);
+  }
+
+  /** Writes the alerts held while the disk was full; throws (keeping the rest held) if it still is. */
+  persistHeld(): void {
+    for (const alert of [...this.held.values()]) {
+      this.insert(alert);
+      this.held.delete(alert.id);
+    }
+  }
+
   acknowledge(id: string, actor: Actor): void {
-    const result = this.db.prepare('UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_by IS NULL').run(actor.id, this.clock(), id);
+    const held = this.held.get(id);
+    if (held) {
+      if (held.ackedBy === null) this.held.set(id, { ...held, ackedBy: actor.id, ackedAt: this.clock() });
+      this.listeners.forEach((l) => l());
+      return;
+    }
+    let result;
+    try {
+      result = this.db.prepare('UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_by IS NULL').run(actor.id, this.clock(), id);
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      this.onStorageFailure(error);
+      throw new ContractError('storage-full', `the acknowledgement cannot be stored: ${this.db.name} cannot be written (disk full or failing); try again once space is freed`);
+    }
     if (result.changes === 0) {
       const exists = this.db.prepare('SELECT 1 FROM alerts WHERE id = ?').get(id);
       if (!exists) throw new ContractError('not-found', `no alert "${id}"`, 'id');
@@ -44,6 +92,12 @@ export class AlertService {
 
   /** Marks that the alert's condition has ended; it stays listed (and still wants an acknowledgement). Idempotent. */
   resolve(id: string): void {
+    const held = this.held.get(id);
+    if (held) {
+      if (held.resolvedAt === null) this.held.set(id, { ...held, resolvedAt: this.clock() });
+      this.listeners.forEach((l) => l());
+      return;
+    }
     const result = this.db.prepare('UPDATE alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL').run(this.clock(), id);
     if (result.changes > 0) this.listeners.forEach((l) => l());
   }
@@ -52,6 +106,8 @@ export class AlertService {
     const rows = this.db
       .prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?')
       .all(LIST_LIMIT) as { id: string; at: number; severity: Severity; source: string; title: string; acked_by: string | null; acked_at: number | null; resolved_at: number | null }[];
-    return rows.map((r) => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at, resolvedAt: r.resolved_at }));
+    const stored = rows.map((r): Alert => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at, resolvedAt: r.resolved_at }));
+    if (this.held.size === 0) return stored;
+    return [...this.held.values()].reverse().concat(stored).sort((a, b) => b.at - a.at).slice(0, LIST_LIMIT);
   }
 }

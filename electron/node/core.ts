@@ -30,6 +30,8 @@ import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { callerParams } from './gateway/command-ttl.js';
 import { geometryNotesText } from './gis/import/geometry-notes-text.js';
+import { restoreWallBackup } from './wall-backups.js';
+import { refusingWhenFull, StorageWatch, wallDatabaseProbe } from './storage-watch.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
 import { WindowPresence } from './window-presence.js';
@@ -49,6 +51,8 @@ export interface CoreOptions {
   windowLossAlertMs?: number;
   /** Why the previous host process died, as its supervisor saw it (exit code or signal, last stderr lines). */
   restartCause?: string | undefined;
+  /** A wall database backup ('latest' or a file) to put back before opening it. */
+  restoreBackup?: string | undefined;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -86,6 +90,8 @@ export interface Core {
   cameraHealth: CameraHealthBoard;
   db: Db;
   databaseFile: string;
+  /** Failed writes for lack of space (any of the host's files) go here: one alert, then retries until space is back. */
+  storage: StorageWatch;
   /** A connection's session; with enrolledAs it may only say hello as that window (a window is what it was opened as). */
   openSession(emit: Emit, options?: { enrolledAs?: WindowId }): CoreSession;
   onPainted(listener: (report: PaintReport) => void): () => void;
@@ -106,9 +112,14 @@ function actorFor(windowId: WindowId): Actor {
   return windowId === 'console' ? { id: 'console', role: 'operator' } : { id: windowId, role: 'display' };
 }
 
-function markRunning(db: Db, running: boolean): boolean {
+function markRunning(db: Db, running: boolean, storage: StorageWatch): boolean {
   const previous = db.prepare("SELECT value FROM meta WHERE key = 'running'").get() as { value: string } | undefined;
-  db.prepare("INSERT INTO meta (key, value) VALUES ('running', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(running ? '1' : '0');
+  try {
+    db.prepare("INSERT INTO meta (key, value) VALUES ('running', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(running ? '1' : '0');
+  } catch (error) {
+    // a full disk must not stop the host from starting (or stopping): it serves the last picture
+    if (!storage.failed(db.name, error)) throw error;
+  }
   return previous?.value === '1';
 }
 
@@ -116,8 +127,8 @@ function markRunning(db: Db, running: boolean): boolean {
  * At start: say so when the last run ended abnormally, report broken preset files, and put the
  * start preset on a new wall or on a saved layout that no longer fits the wall's grid.
  */
-function restoreWall(db: Db, alerts: AlertService, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[], restartCause?: string): void {
-  const abnormal = markRunning(db, true);
+function restoreWall(db: Db, alerts: AlertService, storage: StorageWatch, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[], restartCause?: string): void {
+  const abnormal = markRunning(db, true, storage);
   if (restartCause !== undefined) {
     // One alert, with the cause the supervisor saw, instead of the bare abnormal-stop one.
     const cause = restartCause.slice(0, 400);
@@ -141,15 +152,24 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const wall = loadWallFile(options.wallFile);
   const { presets: filePresets, errors: presetErrors } = loadPresetDir(options.presetsDir, wall);
   const databaseFile = join(options.dataDir, `${wall.id}.sqlite`);
+  const restoredFrom = options.restoreBackup ? restoreWallBackup(databaseFile, options.restoreBackup) : null;
   const db = openDatabase(databaseFile);
   const alerts = new AlertService(db);
+  const storage = new StorageWatch(alerts, wallDatabaseProbe(db));
+  alerts.onStorageFailure = (error) => storage.failed(databaseFile, error);
+  if (restoredFrom) {
+    alerts.raise('warning', 'storage', {
+      vi: `Cơ sở dữ liệu tường ${databaseFile} đã được khôi phục từ bản sao lưu ${restoredFrom}; các thay đổi sau lần sao lưu đó không còn`,
+      en: `The wall database ${databaseFile} was restored from the backup ${restoredFrom}; changes made after that backup are gone`,
+    });
+  }
   const live = new LiveState();
   const snapshotPages = new SnapshotPages();
   const cameraHealth = new CameraHealthBoard(alerts);
-  const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
+  const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
-  restoreWall(db, alerts, controller, wall, presetErrors, options.restartCause);
+  restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
   const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000);
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
@@ -270,7 +290,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
   };
-  const server = new ContractServer(handlers, (ctx) => ctx.actor);
+  const server = new ContractServer(refusingWhenFull(handlers, storage, options.dataDir), (ctx) => ctx.actor);
   /**
    * The request id becomes the command's id, so the outbox row is the request's record: a retry
    * finds it and gets the same answer (persistedAt is the issuedAt stored with the command).
@@ -333,6 +353,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     cameraHealth,
     db,
     databaseFile,
+    storage,
     status,
     attachField(port) {
       fieldPort = port;
@@ -377,7 +398,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       live.close();
       windows.dispose();
       sessions.clear();
-      markRunning(db, false);
+      markRunning(db, false, storage);
+      storage.dispose();
       db.close();
     },
   };

@@ -2,11 +2,10 @@
  * The host's SQLite file (better-sqlite3, WAL). Schema changes are numbered migrations tracked in
  * PRAGMA user_version, applied in one transaction at open.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSqliteFile, type Db } from './sqlite-files.js';
+import { wallDatabaseAdvice } from './wall-backups.js';
 
-export type Db = Database.Database;
+export type { Db } from './sqlite-files.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: wall state, append-only command journal, presets, alerts
@@ -91,15 +90,19 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */
 export function openDatabase(file: string): Db {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // Operator commands and acknowledgements must survive power loss: FULL, not NORMAL.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  migrate(db, file, MIGRATIONS);
-  return db;
+  return openSqliteFile(file, {
+    kind: 'wall database',
+    setup: (db) => {
+      db.pragma('journal_mode = WAL');
+      // Operator commands and acknowledgements must survive power loss: FULL, not NORMAL.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, file, MIGRATIONS);
+    },
+    onDamage: { rebuild: false, advice: wallDatabaseAdvice },
+  }).db;
 }
 
 /**

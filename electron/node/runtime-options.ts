@@ -21,6 +21,8 @@ export interface HostFiles {
   dataDir: string;
   /** The base map (MBTiles or PMTiles); undefined = the bundled demo base map. */
   basemapFile?: string | undefined;
+  /** A wall database backup to put back before start: a file, or 'latest' (the newest in <dataDir>/backups). */
+  restoreBackup?: string | undefined;
 }
 
 export interface HostArgs extends HostFiles {
@@ -51,7 +53,8 @@ export const USAGE = `Options:
   --listen <address>     address to serve the wall on (Chromium host default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
   --port <n>             port (default: a free one)
   --chromium             use the Chromium host even when Electron is installed
-  --no-supervisor        run the Chromium host in this process: nothing restarts it after a crash`;
+  --no-supervisor        run the Chromium host in this process: nothing restarts it after a crash
+  --restore-backup <file|latest>  put a wall database backup back before start (the current file is kept as .damaged-<time>)`;
 
 /** The database's folder when --data-dir is not given: IOC_WALL_DATA, else $XDG_DATA_HOME/ioc-wall. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -78,6 +81,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       port: { type: 'string', default: '0' },
       out: { type: 'string' },
       chromium: { type: 'boolean', default: false },
+      'restore-backup': { type: 'string' },
     },
     strict: true,
   });
@@ -100,5 +104,6 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     port,
     out: values.out,
     chromium: values.chromium,
+    restoreBackup: values['restore-backup'] === undefined || values['restore-backup'] === 'latest' ? values['restore-backup'] : resolve(values['restore-backup']),
   };
 }

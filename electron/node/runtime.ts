@@ -7,6 +7,7 @@
  *   cache, the embedded simulated province when the gateways file asks for it) → GIS (datasets,
  *   base map, spatial index) → indicators → scenarios → HTTP/WebSocket serving (when asked).
  */
+import { join } from 'node:path';
 import { gatewaysConfig, type GatewaysConfig } from '../../native-bridge/contract.js';
 import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
 import { newLaunchToken, startCore, type Core } from './core.js';
@@ -19,6 +20,10 @@ import { startIndicators, type IndicatorService } from './indicators/indicator-s
 import { parseYamlFile } from './layout-files.js';
 import type { HostFiles } from './runtime-options.js';
 import { startScenarios, type ScenarioTuning } from './scenarios/start-scenarios.js';
+import { GIS_DATABASE_FILE } from './gis/dataset-store.js';
+import { ensurePrivateDataDir } from './sqlite-files.js';
+import { rebuiltAlert } from './storage-watch.js';
+import { WallBackups } from './wall-backups.js';
 import type { ScenarioEngine } from './scenarios/scenario-engine.js';
 
 export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> extends HostFiles {
@@ -28,6 +33,8 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
   serve: { listenHost: string; port: number; rendererDir: string } | null;
   scenarioTuning?: ScenarioTuning;
+  /** How often the wall database is backed up (default 10 minutes; also at start and at a clean stop). */
+  backupIntervalMs?: number;
   log?: (line: string) => void;
   /** Set by a supervisor restarting a crashed host: windows keep their URL's token, and the alert says why. */
   restart?: { token?: string | undefined; cause: string };
@@ -59,14 +66,28 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     for (const closer of closers.splice(0).reverse()) await closer();
   };
   try {
-    const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: options.host, restartCause: options.restart?.cause });
+    // The data folder holds the operators' journal, alerts and the gateways' keys: the host's user only.
+    ensurePrivateDataDir(options.dataDir);
+    const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: options.host, restartCause: options.restart?.cause, restoreBackup: options.restoreBackup });
     closers.push(() => core.close());
+    const backups = new WallBackups(core.db, core.databaseFile, {
+      intervalMs: options.backupIntervalMs,
+      onFailure: (error) => {
+        log(`ioc-wall: backup failed: ${error.message}`);
+        if (core.storage.failed(core.databaseFile, error)) return;
+        core.alerts.raise('critical', 'storage', { vi: `Không sao lưu được cơ sở dữ liệu tường: ${error.message}`, en: `The wall database could not be backed up: ${error.message}` });
+      },
+    });
+    closers.push(() => backups.close());
+    await backups.backupNow();
     const simulator = fieldConfig.simulate ? (options.simulator ?? null) : null;
     const field = await startFieldLink<S>(core, fieldConfig, options.dataDir, (entry) => log(JSON.stringify(entry)), simulator);
     closers.push(() => field.close());
+    if (field.cache.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('telemetry cache', field.cache.file, field.cache.movedAside));
     // The demo province's datasets come with the simulated province, never with real gateways.
     const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
     closers.push(() => gis.close());
+    if (gis.datasets.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('GIS datasets', join(options.dataDir, GIS_DATABASE_FILE), gis.datasets.movedAside));
     core.attachSpatial(gis.spatial);
     core.attachGisImport(createGisImportPort(gis));
     closers.push(() => {

@@ -2,6 +2,8 @@
 import { actor as actorSchema, command as commandSchema, preset as presetSchema, wallState, type Preset, type WallState } from '../../native-bridge/contract.js';
 import type { JournalEntry, WallStore } from '../common/ports.js';
 import type { Db } from './database.js';
+import { isStorageFailure } from './sqlite-files.js';
+import { storageFullError } from './storage-watch.js';
 
 interface JournalRow {
   revision: number;
@@ -25,7 +27,11 @@ export class SqliteWallStore implements WallStore {
   private readonly insertRequest;
   private readonly selectRequest;
 
-  constructor(private readonly db: Db) {
+  /** `onStorageFailure` hears of a commit the disk had no room for (the command is then refused with 'storage-full'). */
+  constructor(
+    private readonly db: Db,
+    private readonly onStorageFailure: (error: unknown) => void = () => {},
+  ) {
     // Request ids (contract requestId) next to the journal, written in the same transaction.
     db.exec('CREATE TABLE IF NOT EXISTS wall_requests (request_id TEXT PRIMARY KEY, revision INTEGER NOT NULL UNIQUE) WITHOUT ROWID');
     this.insertRequest = db.prepare('INSERT INTO wall_requests (request_id, revision) VALUES (?, ?)');
@@ -48,12 +54,18 @@ export class SqliteWallStore implements WallStore {
   }
 
   commit = (entry: JournalEntry, state: WallState, savedPreset?: Preset): void => {
-    this.db.transaction(() => {
-      this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, JSON.stringify(entry.command));
-      if (entry.requestId) this.insertRequest.run(entry.requestId, entry.revision);
-      this.upsertState.run(entry.revision, JSON.stringify(state), entry.at);
-      if (savedPreset) this.upsertPreset.run(savedPreset.name, JSON.stringify(savedPreset), entry.at);
-    })();
+    try {
+      this.db.transaction(() => {
+        this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, JSON.stringify(entry.command));
+        if (entry.requestId) this.insertRequest.run(entry.requestId, entry.revision);
+        this.upsertState.run(entry.revision, JSON.stringify(state), entry.at);
+        if (savedPreset) this.upsertPreset.run(savedPreset.name, JSON.stringify(savedPreset), entry.at);
+      })();
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      this.onStorageFailure(error);
+      throw storageFullError(this.db.name);
+    }
   };
 
   journal(sinceRevision: number, limit: number): JournalEntry[] {

@@ -44,7 +44,7 @@ export interface TelemetryCacheOptions {
   now?: () => number;
   /** Changes posted but not yet committed above which write() drops changes (counted). Default 200,000. */
   maxPendingItems?: number;
-  /** Failures outside a request (a batch rolled back, the retention job, the worker died). Default console.error. */
+  /** Failures outside a request (a batch rolled back, the retention job, the worker died); SQLite's code (e.g. SQLITE_FULL) is on `code`. Default console.error. */
   onError?: (error: Error) => void;
   /** Override the worker entry (e.g. a bundle that places cache-worker.js elsewhere). */
   workerUrl?: URL;
@@ -80,6 +80,11 @@ function validateChange(context: string, index: number, change: unknown): Change
   return { op: 'set', item: parsed.data };
 }
 
+/** An Error carrying SQLite's code, so the host can tell a full disk from a bug. */
+function withCode(message: string, code: string | undefined): Error {
+  return Object.assign(new Error(message), code ? { code } : {});
+}
+
 /** Who hands the changes over: any caller (validated here), or the gateway hub (validated once, on arrival). */
 export type ChangeSource = 'caller' | 'hub';
 
@@ -93,6 +98,10 @@ export class TelemetryCache {
 
   private constructor(
     worker: Worker,
+    /** The cache file (absolute). */
+    readonly file: string,
+    /** Where a damaged cache file was moved at open before an empty one was started, else null. */
+    readonly movedAside: string | null,
     private readonly now: () => number,
     private readonly maxPendingItems: number,
     private readonly onError: (error: Error) => void,
@@ -115,6 +124,7 @@ export class TelemetryCache {
       retentionIntervalMs: options.retentionIntervalMs ?? 60_000,
       sizeCheckEveryBatches: 200,
     };
+    let movedAside: string | null = null;
     const worker = await startRpcWorker<Reply>({
       callerUrl: import.meta.url,
       name: 'cache-worker',
@@ -122,9 +132,14 @@ export class TelemetryCache {
       workerUrl: options.workerUrl,
       what: 'telemetry cache',
       phase: 'open',
-      startFailure: (reply) => (reply.kind === 'open-failed' ? new Error(`telemetry cache: cannot open ${config.file}: ${reply.message}`) : undefined),
+      startFailure: (reply) => {
+        // not a failure: the worker says, before 'ready', that it rebuilt a damaged file
+        if (reply.kind === 'rebuilt') movedAside = reply.movedAside;
+        if (reply.kind !== 'open-failed') return undefined;
+        return new Error(reply.message.includes(config.file) ? reply.message : `telemetry cache: cannot open ${config.file}: ${reply.message}`);
+      },
     });
-    return new TelemetryCache(worker, options.now ?? Date.now, options.maxPendingItems ?? 200_000, options.onError ?? ((e) => console.error(e)));
+    return new TelemetryCache(worker, config.file, movedAside, options.now ?? Date.now, options.maxPendingItems ?? 200_000, options.onError ?? ((e) => console.error(e)));
   }
 
   /**
@@ -243,10 +258,10 @@ export class TelemetryCache {
     switch (reply.kind) {
       case 'batch-done':
         this.pending -= reply.items;
-        if (!reply.ok) this.onError(new Error(`telemetry cache: a batch of ${reply.items} changes was rolled back: ${reply.message}`));
+        if (!reply.ok) this.onError(withCode(`telemetry cache ${this.file}: a batch of ${reply.items} changes was rolled back: ${reply.message}`, reply.code));
         return;
       case 'error':
-        this.onError(new Error(`telemetry cache: ${reply.message}`));
+        this.onError(withCode(`telemetry cache ${this.file}: ${reply.message}`, reply.code));
         return;
       default:
         return;

@@ -11,10 +11,10 @@
  * telemetry: what must never be lost (commands, acks, audit) lives in the host DB (database.ts,
  * synchronous=FULL).
  */
-import Database from 'better-sqlite3';
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import type { StateItem } from '../../../native-bridge/gateway-protocol.js';
+import { openSqliteFile } from '../sqlite-files.js';
 import type { CacheStats, LatestResult, RetentionOptions, RetentionResult, Row, SeriesResult } from './cache-protocol.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -84,6 +84,8 @@ export interface CacheDbOptions {
 
 export class CacheDb {
   readonly db: Database.Database;
+  /** Where a damaged cache file was moved before this empty one was started, else null (the cache is rebuilt from the gateways). */
+  readonly movedAside: string | null;
   private readonly retention: RetentionOptions;
   private readonly maxBytes: number;
   batches = 0;
@@ -102,28 +104,29 @@ export class CacheDb {
   ) {
     this.retention = options.retention;
     this.maxBytes = options.maxBytes;
-    mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    const opened = openSqliteFile(file, {
+      kind: 'telemetry cache',
+      setup: (db) => {
+        // auto_vacuum can only be chosen before the first table exists; INCREMENTAL lets the size
+        // bound give pages back to the OS with PRAGMA incremental_vacuum (no full VACUUM ever).
+        if ((db.pragma('user_version', { simple: true }) as number) === 0 && (db.pragma('page_count', { simple: true }) as number) <= 1) {
+          db.pragma('auto_vacuum = INCREMENTAL');
+        }
+        db.pragma('journal_mode = WAL');
+        // See the header: durable against process crash, not against power loss.
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+        // Checkpoints truncate the WAL back to this size, so a burst does not leave a huge -wal file.
+        db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+        db.pragma('cache_size = -16000');
+        db.pragma('temp_store = MEMORY');
+        migrate(db, file);
+      },
+      onDamage: { rebuild: true },
+    });
+    const db = opened.db;
     this.db = db;
-    try {
-      // auto_vacuum can only be chosen before the first table exists; INCREMENTAL lets the size
-      // bound give pages back to the OS with PRAGMA incremental_vacuum (no full VACUUM ever).
-      if ((db.pragma('user_version', { simple: true }) as number) === 0 && (db.pragma('page_count', { simple: true }) as number) <= 1) {
-        db.pragma('auto_vacuum = INCREMENTAL');
-      }
-      db.pragma('journal_mode = WAL');
-      // See the header: durable against process crash, not against power loss.
-      db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      // Checkpoints truncate the WAL back to this size, so a burst does not leave a huge -wal file.
-      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-      db.pragma('cache_size = -16000');
-      db.pragma('temp_store = MEMORY');
-      migrate(db, file);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    this.movedAside = opened.movedAside;
 
     this.stmt = {
       upsertLatest: db.prepare(

@@ -112,11 +112,13 @@ export type Request =
 export type Reply =
   | { kind: 'ready' }
   | { kind: 'open-failed'; message: string }
-  /** After each batch: `items` committed (ok) or rolled back (failed). */
-  | { kind: 'batch-done'; items: number; ok: boolean; message?: string }
+  /** Before 'ready': the file was damaged, moved aside to `movedAside`, and an empty cache started. */
+  | { kind: 'rebuilt'; movedAside: string }
+  /** After each batch: `items` committed (ok) or rolled back (failed; `code` is SQLite's, e.g. SQLITE_FULL). */
+  | { kind: 'batch-done'; items: number; ok: boolean; message?: string; code?: string | undefined }
   | RpcResult
   /** Something failed outside a request (e.g. the periodic retention job). */
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; code?: string | undefined };
 
 /** The flush reply value: committed = changes committed since open; failed = since the previous flush. */
 export interface FlushReply {

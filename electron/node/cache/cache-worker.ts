@@ -15,17 +15,27 @@ const config = workerData as WorkerConfig;
 const post = (reply: Reply): void => port.postMessage(reply);
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
 let cache: CacheDb;
 try {
   cache = new CacheDb(config.file, { retention: config.retention, maxBytes: config.maxBytes });
-  cache.runRetention(Date.now());
 } catch (error) {
   post({ kind: 'open-failed', message: message(error) });
   port.close();
   throw error;
 }
-
+if (cache.movedAside) post({ kind: 'rebuilt', movedAside: cache.movedAside });
 post({ kind: 'ready' });
+// After 'ready': on a full disk the retention job fails, and the cache still serves what it holds.
+try {
+  cache.runRetention(Date.now());
+} catch (error) {
+  post({ kind: 'error', message: `retention: ${message(error)}`, code: codeOf(error) });
+}
 
 let failedSinceFlush = 0;
 let lastFailure: string | undefined;
@@ -37,7 +47,7 @@ const timer =
         try {
           cache.runRetention(Date.now());
         } catch (error) {
-          post({ kind: 'error', message: `retention: ${message(error)}` });
+          post({ kind: 'error', message: `retention: ${message(error)}`, code: codeOf(error) });
         }
       }, config.retentionIntervalMs)
     : undefined;
@@ -49,14 +59,14 @@ function afterBatch(items: number, run: () => void): void {
   } catch (error) {
     failedSinceFlush += items;
     lastFailure = message(error);
-    post({ kind: 'batch-done', items, ok: false, message: lastFailure });
+    post({ kind: 'batch-done', items, ok: false, message: lastFailure, code: codeOf(error) });
   }
   if (++batchesSinceSizeCheck >= config.sizeCheckEveryBatches) {
     batchesSinceSizeCheck = 0;
     try {
       cache.enforceSizeBound();
     } catch (error) {
-      post({ kind: 'error', message: `size bound: ${message(error)}` });
+      post({ kind: 'error', message: `size bound: ${message(error)}`, code: codeOf(error) });
     }
   }
 }

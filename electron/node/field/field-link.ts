@@ -61,8 +61,12 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   const simKeys = Object.fromEntries(simulated.map((g) => [g.id, loadOrCreateKeyPair(join(dataDir, 'keys', 'sim', `${g.id}.json`))]));
   const gateways: GatewayConfig[] = [...config.gateways, ...simulated.map((g) => ({ id: g.id, name: g.name, publicKey: simKeys[g.id]!.publicKey }))];
 
-  const cache = await TelemetryCache.open(join(dataDir, `${core.wall.id}-telemetry.sqlite`), {
-    onError: (error) => log({ level: 'error', msg: 'telemetry cache', error: error.message }),
+  const cacheFile = join(dataDir, `${core.wall.id}-telemetry.sqlite`);
+  const cache = await TelemetryCache.open(cacheFile, {
+    onError: (error) => {
+      log({ level: 'error', msg: 'telemetry cache', error: error.message });
+      core.storage.failed(cacheFile, error); // a full disk: one alert; the live picture goes on from memory
+    },
   });
   // Draw the last known field state before any gateway answers.
   const { items, lastUpdateByGateway } = await cache.latest();

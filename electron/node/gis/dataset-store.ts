@@ -5,12 +5,10 @@
  * later spatial query can pre-filter in SQL. Schema changes are numbered migrations tracked in
  * PRAGMA user_version, applied in one transaction at open (as in ../database.ts).
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Feature, Geometry } from 'geojson';
 import { datasetSummary, type DatasetSummary, type GisFileFormat } from '../../../native-bridge/gis-datasets.js';
 import { migrate } from '../database.js';
+import { openSqliteFile } from '../sqlite-files.js';
 
 export const GIS_DATABASE_FILE = 'gis.sqlite';
 
@@ -59,6 +57,8 @@ export interface DatasetStore {
   geometries(name: string): IterableIterator<Geometry>;
   /** Replaces the dataset in one transaction: if anything fails, the previous version stays. */
   replace(summary: DatasetSummary, features: readonly StoredFeatureInput[]): void;
+  /** Where a damaged file was moved before this empty store was started (the datasets can be imported again), else null. */
+  readonly movedAside: string | null;
   close(): void;
 }
 
@@ -88,11 +88,15 @@ function toSummary(row: DatasetRow): DatasetSummary {
 }
 
 export function openDatasetStore(file: string): DatasetStore {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  migrate(db, file, MIGRATIONS);
+  const { db, movedAside } = openSqliteFile(file, {
+    kind: 'GIS datasets',
+    setup: (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, file, MIGRATIONS);
+    },
+    onDamage: { rebuild: true },
+  });
 
   const listRows = db.prepare<[], DatasetRow>('SELECT * FROM dataset ORDER BY name');
   const getRow = db.prepare<[string], DatasetRow>('SELECT * FROM dataset WHERE name = ?');
@@ -140,6 +144,7 @@ export function openDatasetStore(file: string): DatasetStore {
       if (valid.features !== features.length) throw new Error(`dataset ${valid.name}: summary says ${valid.features} features, got ${features.length}`);
       replace(valid, features);
     },
+    movedAside,
     close: () => db.close(),
   };
 }

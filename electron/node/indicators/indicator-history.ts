@@ -4,6 +4,7 @@
  */
 import type { HistoryPoint } from '../../../native-bridge/indicators.js';
 import type { Db } from '../database.js';
+import { isStorageFailure } from '../sqlite-files.js';
 
 export class IndicatorHistory {
   private readonly insert;
@@ -29,11 +30,19 @@ export class IndicatorHistory {
   }
 
   add(id: string, at: number, value: number): void {
-    this.insert.run(id, at, value);
+    try {
+      this.insert.run(id, at, value);
+    } catch (error) {
+      // a full disk: the sample is dropped (a gap in the trend); the host's storage alert says why
+      if (!isStorageFailure(error)) throw error;
+    }
   }
 
   /** The indicator's history becomes exactly these points (a table source: the file is the truth). */
   replace(id: string, points: readonly HistoryPoint[]): void {
+    // unchanged (every start re-reads the same file): no write, so a host on a full disk still starts
+    const stored = this.rangeRows.all(id, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (stored.length === points.length && stored.every(([at, value], i) => at === points[i]![0] && value === points[i]![1])) return;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM indicator_history WHERE indicator = ?').run(id);
       for (const [at, value] of points) this.insert.run(id, at, value);
