@@ -12,6 +12,7 @@ import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
 import { newLaunchToken, startCore, type Core } from './core.js';
 import { startFieldLink, type FieldLink } from './field/field-link.js';
 import { createGisImportPort } from './gis/gis-import-port.js';
+import { importFolders } from './gis/import-folders.js';
 import { startGis, type GisService } from './gis/gis-service.js';
 import { startWallServer, type WallServer } from './http/wall-server.js';
 import { seedDemoIndicatorDatasets } from './indicators/demo-datasets.js';
@@ -26,7 +27,7 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   /** The embedded simulated province, run when the gateways file says `simulate: true`. */
   simulator?: FieldSimulator<S> | undefined;
   /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
-  serve: { listenHost: string; port: number; rendererDir: string } | null;
+  serve: { listenHost: string; port: number; rendererDir: string; hostNames?: readonly string[] | undefined } | null;
   scenarioTuning?: ScenarioTuning;
   log?: (line: string) => void;
 }
@@ -66,7 +67,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
     closers.push(() => gis.close());
     core.attachSpatial(gis.spatial);
-    core.attachGisImport(createGisImportPort(gis));
+    core.attachGisImport(createGisImportPort(gis, { importDirs: importFolders(options) }));
     closers.push(() => {
       core.attachSpatial(null);
       core.attachGisImport(null);
