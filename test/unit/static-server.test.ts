@@ -4,7 +4,7 @@
  * is a 500 that names nothing of the host.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { authority } from '../../electron/common/request-target.js';
 import { createStaticServer } from '../../electron/node/http/static-server.js';
@@ -50,5 +50,30 @@ describe('static server data routes', () => {
     assert.equal(answer.status, 500);
     assert.ok(!(await answer.text()).includes('/secret'), 'the error stays on the host');
     await close();
+  });
+});
+
+describe('static server connections', () => {
+  it('bounds open connections, and closes one whose headers never finish', { timeout: 15_000 }, async () => {
+    let port = 0;
+    const server = createStaticServer(tempDir(), { allowedAuthorities: () => new Set([authority('127.0.0.1', port)]), connections: { max: 3, headersTimeoutMs: 3_000 } });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    const open = (): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+        socket.resume(); // read what the server sends, so its hang-up reaches 'close'
+      });
+    const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+    const held = [await open(), await open(), await open()];
+    const extra = await open();
+    await closed(extra); // refused at once: three are open already
+    assert.ok(held.every((s) => !s.destroyed), 'the first three stay (the headers timeout is seconds away)');
+    held[0]!.write('GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+    await closed(held[0]!); // headers never finished: closed after the headers timeout
+    for (const s of held) s.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 });

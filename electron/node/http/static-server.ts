@@ -3,10 +3,11 @@
  * (base-map tiles, datasets), with a strict Content-Security-Policy so no page can reach beyond
  * this host. Every request is checked before it is served: a target that does not parse is a 400,
  * a Host header that is none of the host's names a 403, data without the per-launch token a 401,
- * and data beyond the concurrency bound a 503.
+ * and data beyond the concurrency bound a 503. Open connections are bounded, and one whose headers
+ * do not arrive in time is closed (408).
  */
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { DATA_TOKEN_HEADER } from '../../../native-bridge/contract.js';
@@ -52,7 +53,15 @@ export interface StaticServerOptions {
   /** /basemap/* and /gis/*, answered only to requests that carry `token` in the DATA_TOKEN_HEADER. */
   data?: { routes: DataRoutes; token: string; limits?: Partial<DataLimits> };
   onRefused?: (refusal: Refusal) => void;
+  connections?: Partial<ConnectionLimits>;
 }
+
+/** Open sockets (WebSocket windows included) and how long a client may take to send its headers (slow-loris). */
+export interface ConnectionLimits {
+  max: number;
+  headersTimeoutMs: number;
+}
+const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { max: 1_024, headersTimeoutMs: 10_000 };
 
 /** Data answers can be megabytes: a few are produced at a time, a bounded number wait, the rest are told to come back. */
 export interface DataLimits {
@@ -67,7 +76,8 @@ const DATA_PREFIXES = ['/basemap/', '/gis/'];
 export function createStaticServer(rootDir: string, options: StaticServerOptions): Server {
   const root = normalize(rootDir + sep);
   const dataSlots = concurrencyLimit({ ...DEFAULT_DATA_LIMITS, ...options.data?.limits });
-  return createServer((request, response) => {
+  const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     const answer = (status: number, headers: Record<string, string> = {}) =>
       response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(STATUS_TEXT[status] ?? '');
     const refuse = (status: number, kind: string, reason: string, headers?: Record<string, string>) => {
@@ -110,7 +120,18 @@ export function createStaticServer(rootDir: string, options: StaticServerOptions
     if (request.method === 'HEAD') response.end();
     // a file removed meanwhile, or a client gone, ends this answer and nothing else
     else pipeline(createReadStream(file), response, () => {});
-  });
+  };
+  const server = createServer(
+    {
+      headersTimeout: connections.headersTimeoutMs,
+      requestTimeout: Math.max(connections.headersTimeoutMs, 30_000),
+      // how often Node looks for connections past those timeouts
+      connectionsCheckingInterval: Math.min(1_000, connections.headersTimeoutMs),
+    },
+    handle,
+  );
+  server.maxConnections = connections.max;
+  return server;
 }
 
 /** Runs one data answer; the returned promise settles once the answer is written (or failed). */
