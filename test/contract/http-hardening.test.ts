@@ -79,6 +79,13 @@ describe('HTTP hardening (real host process)', () => {
     for (const line of lines) assert.ok(line.length < 1_000, `a log line of ${line.length} characters`);
     assert.ok(lines.some((l) => l.includes('"connection-refused"') && l.includes('origin')), lines.join('\n'));
     assert.equal(await healthy(), 200);
+    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, token);
+    await client.call('session.hello', { window: 'console' });
+    const security = (await client.call('alerts.list', {})).alerts.filter((a) => a.source === 'security');
+    transport.close();
+    // one a minute at most: this file's refusals all fall in its first minute or two
+    assert.ok(security.length >= 1 && security.length <= 2, `${security.length} security alerts`);
+    for (const alert of security) assert.ok(alert.title.en.length < 300 && alert.title.vi.length < 300, alert.title.en);
   });
 });
 
