@@ -22,11 +22,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
+import { authority } from '../electron/common/request-target.js';
 import { CdpSession } from '../electron/node/chromium-host/cdp.js';
 import { findChromium, headlessCompositing, launchWindow, waitForDevTools, type ChromiumWindow } from '../electron/node/chromium-host/chromium.js';
 import { createStaticServer } from '../electron/node/http/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
-import type { Tile } from '../native-bridge/contract.js';
+import { DATA_TOKEN_HEADER, type Tile } from '../native-bridge/contract.js';
 import { SimGateway } from '../sim/gateway.js';
 import { mulberry32 } from '../sim/random.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
@@ -126,18 +127,19 @@ function writeDatasets(dataDir: string, datasetPoints: number): { writeMs: numbe
 }
 
 /** The bare deck.gl page and its data, served from a folder of its own. */
-async function serveBaseline(dir: string, hostUrl: string): Promise<{ server: Server; url: string; pointsTableMs: number }> {
+async function serveBaseline(dir: string, hostUrl: string, token: string): Promise<{ server: Server; url: string; pointsTableMs: number }> {
+  const headers = { [DATA_TOKEN_HEADER]: token };
   await build({ entryPoints: [join(import.meta.dirname, 'map-baseline', 'page.ts')], bundle: true, format: 'esm', target: 'chrome120', outfile: join(dir, 'page.js'), logLevel: 'warning' });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body style="margin:0;background:#121821"><div id="map" style="position:absolute;inset:0"></div><script type="module" src="page.js"></script></body></html>');
   // the same bytes the app fetches, from the host's routes (the first request builds the point table)
   const started = performance.now();
-  const points = await fetch(`${hostUrl}/gis/datasets/bench-points.points.bin`);
+  const points = await fetch(`${hostUrl}/gis/datasets/bench-points.points.bin`, { headers });
   if (!points.ok) throw new Error(`points.bin: HTTP ${points.status}`);
   writeFileSync(join(dir, 'points.bin'), Buffer.from(await points.arrayBuffer()));
   const pointsTableMs = performance.now() - started;
-  writeFileSync(join(dir, 'communes.geojson'), await (await fetch(`${hostUrl}/gis/datasets/communes.geojson`)).text());
-  const server = createStaticServer(dir);
+  writeFileSync(join(dir, 'communes.geojson'), await (await fetch(`${hostUrl}/gis/datasets/communes.geojson`, { headers })).text());
   const port = await freePort();
+  const server = createStaticServer(dir, { allowedAuthorities: () => new Set([authority('127.0.0.1', port)]) });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${port}/index.html`, pointsTableMs };
 }
@@ -193,7 +195,7 @@ export async function run(args: string[]): Promise<object> {
     };
     await client.call('wall.execute', { command: { type: 'add-tile', tile: map } });
 
-    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl);
+    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl, host.runtime.token);
     baselineServer = baseline.server;
     console.error(`baseline page built; the host built the 990,000-point table in ${Math.round(baseline.pointsTableMs)} ms`);
 

@@ -11,16 +11,16 @@ import { embeddedProvince } from '../sim/embedded.js';
 import type { ProvinceHandle } from '../sim/province.js';
 
 function shared(args: HostArgs, log?: (line: string) => void) {
-  const { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile } = args;
-  return { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile, simulator: embeddedProvince, ...(log ? { log } : {}) };
+  const { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile, importDirs } = args;
+  return { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile, importDirs, simulator: embeddedProvince, ...(log ? { log } : {}) };
 }
 
 /** `npm start` without Electron, `npm run snapshot`, and the tests' host processes. */
 export function chromiumHostOptions(args: HostArgs, rendererDir: string, log?: (line: string) => void): ChromiumHostOptions<ProvinceHandle> {
-  return { ...shared(args, log), rendererDir, windows: args.windows, listenHost: args.listenHost, port: args.port };
+  return { ...shared(args, log), rendererDir, windows: args.windows, listenHost: args.listenHost, port: args.port, hostNames: args.hostNames };
 }
 
 /** The Electron shell: its windows load app://, so it serves HTTP only when --listen asks for display PCs. */
 export function electronRuntimeOptions(args: HostArgs, rendererDir: string, log?: (line: string) => void): RuntimeOptions<ProvinceHandle> {
-  return { ...shared(args, log), host: 'electron', serve: args.listenHost ? { listenHost: args.listenHost, port: args.port, rendererDir } : null };
+  return { ...shared(args, log), host: 'electron', serve: args.listenHost ? { listenHost: args.listenHost, port: args.port, rendererDir, hostNames: args.hostNames } : null };
 }

@@ -702,6 +702,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
 
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/** The request header that carries the per-launch token on the served map data (/gis/*, /basemap/*). */
+export const DATA_TOKEN_HEADER = 'x-wall-token';
+
 export const envelope = z.union([
   z.strictObject({ t: z.literal('req'), id: z.int().min(0), method: z.string().max(64), payload: z.unknown() }),
   z.strictObject({ t: z.literal('res'), id: z.int().min(0), ok: z.literal(true), payload: z.unknown() }),

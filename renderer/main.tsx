@@ -14,10 +14,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConsoleApp } from './console/ConsoleApp.js';
 import { i18next, initI18n } from './i18n/index.js';
+import { setDataToken } from './map/data-requests.js';
 import { readLaunchParams, startSession } from './session/session.js';
 import { WallApp } from './wall/WallApp.js';
 
 const params = readLaunchParams(window.location);
+setDataToken(params.token);
 initI18n(params.lang);
 
 const container = document.getElementById('root');

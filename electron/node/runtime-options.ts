@@ -23,6 +23,8 @@ export interface HostFiles {
   basemapFile?: string | undefined;
   /** A wall database backup to put back before start: a file, or 'latest' (the newest in <dataDir>/backups). */
   restoreBackup?: string | undefined;
+  /** Folders gis.import may read from besides <dataDir>/imports (--import-dir). */
+  importDirs?: readonly string[] | undefined;
 }
 
 export interface HostArgs extends HostFiles {
@@ -30,6 +32,8 @@ export interface HostArgs extends HostFiles {
   windows: WindowMode | 'none';
   /** Address to serve the wall on; undefined when not given (the Chromium host then uses loopback, the Electron shell does not serve). */
   listenHost: string | undefined;
+  /** More names display PCs reach the host by (--host-name), besides loopback and its own addresses. */
+  hostNames: string[];
   port: number;
   /** `npm run snapshot`: where the PNGs go. */
   out: string | undefined;
@@ -52,6 +56,8 @@ export const USAGE = `Options:
   --windows <mode>       Chromium host: auto | app | headless | none (default auto: app windows when a display exists)
   --listen <address>     address to serve the wall on (Chromium host default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
   --port <n>             port (default: a free one)
+  --host-name <name>     a name display PCs use for this host (a DNS name; repeatable): requests naming any other are refused
+  --import-dir <dir>     a folder gis.import may read from besides <data-dir>/imports (repeatable)
   --chromium             use the Chromium host even when Electron is installed
   --no-supervisor        run the Chromium host in this process: nothing restarts it after a crash
   --restore-backup <file|latest>  put a wall database backup back before start (the current file is kept as .damaged-<time>)`;
@@ -79,6 +85,8 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       windows: { type: 'string', default: 'auto' },
       listen: { type: 'string' },
       port: { type: 'string', default: '0' },
+      'host-name': { type: 'string', multiple: true, default: [] },
+      'import-dir': { type: 'string', multiple: true, default: [] },
       out: { type: 'string' },
       chromium: { type: 'boolean', default: false },
       'restore-backup': { type: 'string' },
@@ -99,8 +107,10 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     gatewaysFile: resolve(values.gateways ?? join(layouts, 'gateways', 'demo.yaml')),
     dataDir: values['data-dir'] ? resolve(values['data-dir']) : defaults.dataDir,
     basemapFile: basemap ? resolve(basemap) : undefined,
+    importDirs: values['import-dir'].map((dir) => resolve(dir)),
     windows: mode === 'auto' ? (hasDisplay(env) ? 'app' : 'headless') : (mode as WindowMode | 'none'),
     listenHost: values.listen,
+    hostNames: values['host-name'],
     port,
     out: values.out,
     chromium: values.chromium,

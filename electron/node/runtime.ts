@@ -13,6 +13,7 @@ import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
 import { newLaunchToken, startCore, type Core } from './core.js';
 import { startFieldLink, type FieldLink } from './field/field-link.js';
 import { createGisImportPort } from './gis/gis-import-port.js';
+import { importFolders } from './gis/import-folders.js';
 import { startGis, type GisService } from './gis/gis-service.js';
 import { startWallServer, type WallServer } from './http/wall-server.js';
 import { seedDemoIndicatorDatasets } from './indicators/demo-datasets.js';
@@ -31,7 +32,7 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   /** The embedded simulated province, run when the gateways file says `simulate: true`. */
   simulator?: FieldSimulator<S> | undefined;
   /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
-  serve: { listenHost: string; port: number; rendererDir: string } | null;
+  serve: { listenHost: string; port: number; rendererDir: string; hostNames?: readonly string[] | undefined } | null;
   scenarioTuning?: ScenarioTuning;
   /** How often the wall database is backed up (default 10 minutes; also at start and at a clean stop). */
   backupIntervalMs?: number;
@@ -89,7 +90,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     closers.push(() => gis.close());
     if (gis.datasets.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('GIS datasets', join(options.dataDir, GIS_DATABASE_FILE), gis.datasets.movedAside));
     core.attachSpatial(gis.spatial);
-    core.attachGisImport(createGisImportPort(gis));
+    core.attachGisImport(createGisImportPort(gis, { importDirs: importFolders(options) }));
     closers.push(() => {
       core.attachSpatial(null);
       core.attachGisImport(null);

@@ -13,6 +13,7 @@ import type { LiveCamera, LiveEvent, LiveObject, LiveReport, LiveSensor } from '
 import { liveData, readingState, type ReadingState } from '../session/live-store.js';
 import type { MapLayerId } from '../../native-bridge/tile-props/map.js';
 import { layerIdFor } from './window-deck.js';
+import { dataRequestHeaders } from './data-requests.js';
 
 export type Rgba = [number, number, number, number];
 
@@ -123,7 +124,8 @@ const basemapLineOf = (f: BasemapFeature) => basemapLine[f.properties.layerName 
 const basemapLineWidthOf = (f: BasemapFeature) => (f.properties.layerName === 'road' ? (roadWidth[f.properties.class ?? ''] ?? 1) : f.properties.layerName === 'province' ? 2 : 1);
 const basemapTextOf = (f: BasemapFeature) => f.properties.name ?? '';
 const basemapTextSizeOf = (f: BasemapFeature) => (f.properties.kind === 'city' ? 16 : 13);
-const MVT_LOAD_OPTIONS = { worker: false, mvt: { layerProperty: 'layerName' } };
+// core.fetch: deck.gl adds its abort signal there and keeps the rest (the token's header)
+const MVT_LOAD_OPTIONS = { worker: false, mvt: { layerProperty: 'layerName' }, core: { fetch: { headers: dataRequestHeaders } } };
 const MVT_LOADERS = [MVTLoader];
 const TEXT_FONT_SETTINGS = { sdf: true };
 const WORLD: Feature = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]] } };

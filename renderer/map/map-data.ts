@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { useLive } from '../session/live-hooks.js';
 import type { MapLayerId } from '../../native-bridge/tile-props/map.js';
+import { dataRequestHeaders } from './data-requests.js';
 import type { BinaryPoints, MapData } from './layers.js';
 
 /** Vector tiles of the configured base map, served by the host from a local MBTiles/PMTiles file. */
@@ -22,7 +23,7 @@ const datasetRequests = new Map<string, Promise<FeatureCollection | null>>();
 export function fetchDataset(name: string): Promise<FeatureCollection | null> {
   let request = datasetRequests.get(name);
   if (!request) {
-    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.geojson`)
+    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.geojson`, { headers: dataRequestHeaders })
       .then(async (response) => (response.ok ? ((await response.json()) as FeatureCollection) : null))
       .catch((error: unknown) => {
         console.warn(`ioc-wall: dataset ${name}`, error);
@@ -52,7 +53,7 @@ const pointRequests = new Map<string, Promise<Float32Array | null>>();
 export function fetchPointDataset(name: string): Promise<Float32Array | null> {
   let request = pointRequests.get(name);
   if (!request) {
-    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.points.bin`)
+    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.points.bin`, { headers: dataRequestHeaders })
       .then(async (response) => (response.ok ? new Float32Array(await response.arrayBuffer()) : null))
       .catch((error: unknown) => {
         console.warn(`ioc-wall: point dataset ${name}`, error);

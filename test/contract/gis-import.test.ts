@@ -3,15 +3,17 @@
  * progress events to console windows only, the answer, the alert, and a bad file's failure.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PortClientTransport } from '../../native-bridge/channel.js';
 import { ContractError, type GisImportProgressEvent, type WindowId } from '../../native-bridge/contract.js';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../electron/node/gis/dataset-store.js';
 import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
-import { demoPresetsDir, demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
+import { startRuntime } from '../../electron/node/runtime.js';
+import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
+import { demoPresetsDir, demoWallFile, noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
 
 const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
@@ -25,7 +27,7 @@ describe('gis.import through the core', () => {
   before(async () => {
     core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' });
     store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
-    core.attachGisImport(createGisImportPort({ datasets: store, reloadAreas: async () => 0 }));
+    core.attachGisImport(createGisImportPort({ datasets: store, reloadAreas: async () => 0 }, { importDirs: [dir, dirname(provincesFile)] }));
   });
   after(async () => {
     transports.forEach((t) => t.close());
@@ -103,5 +105,39 @@ describe('gis.import through the core', () => {
     assert.equal(last.state, 'failed');
     assert.match(last.state === 'failed' ? last.message : '', /hong\.geojson: feature 0/);
     assert.equal((await operator.client.call('gis.datasets', {})).datasets[0]?.features, 34, 'the previous dataset stays');
+  });
+});
+
+describe('gis.import through a whole runtime: the import folders', () => {
+  it('refuses a file outside <data-dir>/imports and the --import-dir folders, and imports one inside', async () => {
+    const dataDir = tempDir('ioc-wall-gis-runtime-');
+    const extra = tempDir('ioc-wall-gis-extra-');
+    const runtime = await startRuntime({
+      host: 'electron',
+      wallFile: demoWallFile,
+      presetsDir: demoPresetsDir,
+      indicatorsDir: defaultIndicatorsDir,
+      scenariosDir: defaultScenariosDir,
+      gatewaysFile: noGatewaysFile,
+      dataDir,
+      importDirs: [extra],
+      serve: null,
+      log: () => {},
+    });
+    const operator = connectInMemory(runtime.core);
+    try {
+      await operator.client.call('session.hello', { window: 'console' });
+      const stray = join(tempDir('ioc-wall-gis-stray-'), 'tinh.geojson');
+      copyFileSync(provincesFile, stray);
+      await rejectsWith(operator.client.call('gis.import', { file: stray, dataset: 'stray' }), 'forbidden');
+      copyFileSync(provincesFile, join(dataDir, 'imports', 'tinh.geojson'));
+      const { dataset } = await operator.client.call('gis.import', { file: join(dataDir, 'imports', 'tinh.geojson'), dataset: 'tinh' });
+      assert.equal(dataset.features, 34);
+      copyFileSync(provincesFile, join(extra, 'tinh-2.geojson'));
+      assert.equal((await operator.client.call('gis.import', { file: join(extra, 'tinh-2.geojson'), dataset: 'tinh-2' })).dataset.features, 34);
+    } finally {
+      operator.transport.close();
+      await runtime.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Bad input against the real host process: connections without the token or from another Origin
- * are refused, oversized and malformed frames are rejected, every refusal is logged, and the host
+ * are refused, oversized and malformed frames are rejected, refusals are logged, and the host
  * keeps serving.
  */
 import assert from 'node:assert/strict';
@@ -45,9 +45,10 @@ describe('WebSocket transport security (real host process)', () => {
     assert.equal(await upgradeStatus(`${wsBase}?token=${host.runtime.token}`), 403, 'no Origin header at all');
     assert.equal(await upgradeStatus(`${wsBase}?token=${host.runtime.token}`, origin), 101, 'the right token and Origin get in');
     await sleep(100);
+    // the first refusal of each kind is logged at once; more of that kind are counted into one later line
     const refusals = host.output().split('\n').filter((l) => l.includes('"connection-refused"'));
-    assert.ok(refusals.length >= 4, `each refusal is logged:\n${host.output()}`);
-    assert.ok(refusals.some((l) => l.includes('evil.example')));
+    assert.ok(refusals.some((l) => l.includes('"kind":"token"')), `the token refusal is logged:\n${host.output()}`);
+    assert.ok(refusals.some((l) => l.includes('"kind":"origin"') && l.includes('evil.example')), `the Origin refusal is logged:\n${host.output()}`);
   });
 
   it('closes a socket that sends an oversized frame, and rejects malformed ones', async () => {

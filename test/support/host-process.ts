@@ -18,10 +18,11 @@ export interface HostProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; simulate?: boolean; gatewaysFile?: string; timeoutMs?: number }): Promise<HostProcess> {
+export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; simulate?: boolean; gatewaysFile?: string; timeoutMs?: number; /** More host flags, e.g. ['--listen', '0.0.0.0']. */ args?: string[] }): Promise<HostProcess> {
   const gateways = options.gatewaysFile ?? (options.simulate ? simulatedGatewaysFile : noGatewaysFile);
   const args = ['--import', 'tsx', join(projectRoot, 'launch/start.ts'), '--chromium', '--no-supervisor', '--windows', options.windows, '--data-dir', options.dataDir, '--gateways', gateways];
   if (options.wallFile) args.push('--wall', options.wallFile);
+  for (const extra of options.args ?? []) args.push(extra);
   const proc = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d: Buffer) => (output += d.toString()));

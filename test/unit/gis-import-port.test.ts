@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ContractError, type ImportProgress } from '../../native-bridge/contract.js';
 import { GIS_DATABASE_FILE, openDatasetStore } from '../../electron/node/gis/dataset-store.js';
@@ -14,13 +14,16 @@ function setUp() {
   const dir = tempDir('ioc-wall-gis-port-');
   const store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
   let areaReloads = 0;
-  const port = createGisImportPort({
-    datasets: store,
-    reloadAreas: async () => {
-      areaReloads++;
-      return 0;
+  const port = createGisImportPort(
+    {
+      datasets: store,
+      reloadAreas: async () => {
+        areaReloads++;
+        return 0;
+      },
     },
-  });
+    { importDirs: [dir, dirname(provincesFile)] },
+  );
   return { dir, store, port, areaReloads: () => areaReloads };
 }
 
@@ -98,6 +101,43 @@ describe('GIS import port', () => {
       port.datasets().map((d) => d.name),
       ['vn-34-provinces'],
     );
+    store.close();
+  });
+
+  it('refuses a file outside the import folders as forbidden, naming the path, without looking at it', async () => {
+    const { store, port } = setUp();
+    const elsewhere = join(tempDir('ioc-wall-elsewhere-'), 'so-lieu.csv');
+    writeFileSync(elsewhere, 'lon,lat\n106.5,10.5\n');
+    await assert.rejects(port.importFile(elsewhere, {}, () => {}), isContractError('forbidden', elsewhere));
+    await assert.rejects(port.importFile('/etc/passwd', {}, () => {}), isContractError('forbidden', '/etc/passwd'));
+    await assert.rejects(port.importFile('/etc/khong-co-tep-nay.csv', {}, () => {}), isContractError('forbidden'), 'a missing file outside is forbidden too: no probing for files');
+    assert.deepEqual(port.datasets(), []);
+    store.close();
+  });
+
+  it('refuses a way out of an import folder: .. segments and a symbolic link to a file elsewhere', async () => {
+    const { dir, store, port } = setUp();
+    const elsewhere = tempDir('ioc-wall-elsewhere-');
+    const outside = join(elsewhere, 'ngoai.geojson');
+    copyFileSync(provincesFile, outside);
+    await assert.rejects(port.importFile(join(dir, '..', elsewhere.split('/').at(-1)!, 'ngoai.geojson'), {}, () => {}), isContractError('forbidden', 'ngoai.geojson'));
+    const link = join(dir, 'lien-ket.geojson');
+    symlinkSync(outside, link);
+    await assert.rejects(port.importFile(link, {}, () => {}), isContractError('forbidden', 'lien-ket.geojson'));
+    const linkedDir = join(dir, 'thu-muc');
+    symlinkSync(elsewhere, linkedDir);
+    await assert.rejects(port.importFile(join(linkedDir, 'ngoai.geojson'), {}, () => {}), isContractError('forbidden'));
+    assert.deepEqual(port.datasets(), []);
+    store.close();
+  });
+
+  it('imports from a sub-folder of an import folder', async () => {
+    const { dir, store, port } = setUp();
+    mkdirSync(join(dir, 'so-tnmt'));
+    const file = join(dir, 'so-tnmt', 'tinh.geojson');
+    copyFileSync(provincesFile, file);
+    const summary = await port.importFile(file, { dataset: 'tinh' }, () => {});
+    assert.equal(summary.features, 34);
     store.close();
   });
 });

@@ -23,6 +23,8 @@ export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulat
   /** Default 127.0.0.1. */
   listenHost?: string | undefined;
   port?: number;
+  /** More names display PCs reach the host by (see wall-server.ts). */
+  hostNames?: readonly string[];
 }
 
 export interface RuntimeInfo {
@@ -50,14 +52,14 @@ export function runtimeFile(dataDir: string, wallId: string): string {
 
 export async function startChromiumHost<S extends RunningSimulator = RunningSimulator>(options: ChromiumHostOptions<S>): Promise<ChromiumHost<S>> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const { rendererDir, windows: windowMode, listenHost, port, indicatorsDir, scenariosDir, ...runtimeOptions } = options;
+  const { rendererDir, windows: windowMode, listenHost, port, hostNames, indicatorsDir, scenariosDir, ...runtimeOptions } = options;
   const wallRuntime = await startRuntime<S>({
     ...runtimeOptions,
     host: 'chromium',
     indicatorsDir: indicatorsDir ?? defaultIndicatorsDir,
     scenariosDir: scenariosDir ?? defaultScenariosDir,
     log,
-    serve: { rendererDir, listenHost: listenHost ?? '127.0.0.1', port: port ?? 0 },
+    serve: { rendererDir, listenHost: listenHost ?? '127.0.0.1', port: port ?? 0, hostNames },
   });
   const { core, field } = wallRuntime;
   const server = wallRuntime.server!;

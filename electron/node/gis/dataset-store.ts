@@ -53,13 +53,23 @@ export interface DatasetStore {
   get(name: string): DatasetSummary | undefined;
   /** The dataset's features in import order, properties as imported; [] for an unknown name. */
   features(name: string): Feature[];
-  /** The dataset's geometries in import order, read one at a time (a point dataset may hold millions). */
-  geometries(name: string): IterableIterator<Geometry>;
+  /**
+   * Up to `limit` features after index `afterIdx` (-1: from the first), as the JSON text they are
+   * stored as: a large answer is built a page at a time, the event loop running in between.
+   */
+  featurePage(name: string, afterIdx: number, limit: number): StoredFeatureText[];
   /** Replaces the dataset in one transaction: if anything fails, the previous version stays. */
   replace(summary: DatasetSummary, features: readonly StoredFeatureInput[]): void;
   /** Where a damaged file was moved before this empty store was started (the datasets can be imported again), else null. */
   readonly movedAside: string | null;
   close(): void;
+}
+
+/** A stored feature as its JSON texts, and its index in import order. */
+export interface StoredFeatureText {
+  idx: number;
+  properties: string;
+  geometry: string;
 }
 
 interface DatasetRow {
@@ -103,7 +113,9 @@ export function openDatasetStore(file: string): DatasetStore {
   const featureRows = db.prepare<[string], { properties: string; geometry: string }>(
     'SELECT properties, geometry FROM dataset_feature WHERE dataset = ? ORDER BY idx',
   );
-  const geometryRows = db.prepare<[string], string>('SELECT geometry FROM dataset_feature WHERE dataset = ? ORDER BY idx').pluck();
+  const pageRows = db.prepare<[string, number, number], StoredFeatureText>(
+    'SELECT idx, properties, geometry FROM dataset_feature WHERE dataset = ? AND idx > ? ORDER BY idx LIMIT ?',
+  );
   const deleteDataset = db.prepare<[string]>('DELETE FROM dataset WHERE name = ?');
   const insertDataset = db.prepare(
     `INSERT INTO dataset (name, features, min_lon, min_lat, max_lon, max_lat, source_crs, source_file, format, imported_at)
@@ -136,9 +148,7 @@ export function openDatasetStore(file: string): DatasetStore {
         properties: JSON.parse(row.properties) as Record<string, unknown>,
         geometry: JSON.parse(row.geometry) as Geometry,
       })),
-    geometries: function* (name) {
-      for (const text of geometryRows.iterate(name)) yield JSON.parse(text) as Geometry;
-    },
+    featurePage: (name, afterIdx, limit) => pageRows.all(name, afterIdx, limit),
     replace: (summary, features) => {
       const valid = datasetSummary.parse(summary);
       if (valid.features !== features.length) throw new Error(`dataset ${valid.name}: summary says ${valid.features} features, got ${features.length}`);

@@ -6,11 +6,12 @@
  */
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Feature, Geometry } from 'geojson';
+import type { Feature } from 'geojson';
 import type { SpatialArea } from '../../../native-bridge/contract.js';
 import { projectRoot } from '../project-paths.js';
 import type { LiveState } from '../live/live-state.js';
 import { openTileSource, type TileSource } from './basemap/tile-source.js';
+import { createDatasetAnswers } from './dataset-answers.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from './dataset-store.js';
 import { FieldPoints } from './field-points.js';
 import { importGisFile } from './import/import-gis-file.js';
@@ -82,15 +83,8 @@ export async function startGis(options: GisOptions): Promise<GisService> {
   const unsubscribe = options.live.onChanges((changes) => points.applyChanges(changes));
   await points.load();
 
-  // Built on first request, rebuilt when the dataset is re-imported.
-  const pointTables = new Map<string, { importedAt: number; body: Buffer }>();
-  const pointTable = (name: string, importedAt: number): Buffer => {
-    const cached = pointTables.get(name);
-    if (cached?.importedAt === importedAt) return cached.body;
-    const body = Buffer.from(pointPositions(datasets.geometries(name)).buffer);
-    pointTables.set(name, { importedAt, body });
-    return body;
-  };
+  // Built on first request a page at a time, rebuilt when the dataset is re-imported.
+  const answers = createDatasetAnswers(datasets);
 
   const json = (status: number, value: unknown): HttpAnswer => {
     const body = gzipSync(Buffer.from(JSON.stringify(value)));
@@ -118,11 +112,15 @@ export async function startGis(options: GisOptions): Promise<GisService> {
       const dataset = /^\/gis\/datasets\/([a-z0-9][a-z0-9_-]{0,63})\.(geojson|points\.bin)$/.exec(pathname);
       if (dataset) {
         const name = dataset[1]!;
-        const summary = datasets.get(name);
-        if (!summary) return json(404, { error: `no dataset ${name}` });
-        if (dataset[2] === 'geojson') return json(200, { type: 'FeatureCollection', features: datasets.features(name) });
+        if (dataset[2] === 'geojson') {
+          const body = await answers.geojson(name);
+          if (!body) return json(404, { error: `no dataset ${name}` });
+          return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'content-encoding': 'gzip', 'cache-control': 'no-store' }, body };
+        }
         // not gzipped: coordinates barely compress, and this goes over loopback
-        return { status: 200, headers: { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }, body: pointTable(name, summary.importedAt) };
+        const body = await answers.points(name);
+        if (!body) return json(404, { error: `no dataset ${name}` });
+        return { status: 200, headers: { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }, body };
       }
       return null;
     },
@@ -135,26 +133,6 @@ export async function startGis(options: GisOptions): Promise<GisService> {
       datasets.close();
     },
   };
-}
-
-/** Point and MultiPoint coordinates as little-endian Float32 lon, lat pairs (what the map uploads as is); other geometries are skipped. */
-function pointPositions(geometries: Iterable<Geometry>): Float32Array {
-  let positions = new Float32Array(1 << 16);
-  let length = 0;
-  const push = (lon: number, lat: number) => {
-    if (length + 2 > positions.length) {
-      const grown = new Float32Array(positions.length * 2);
-      grown.set(positions);
-      positions = grown;
-    }
-    positions[length++] = lon;
-    positions[length++] = lat;
-  };
-  for (const g of geometries) {
-    if (g.type === 'Point') push(g.coordinates[0]!, g.coordinates[1]!);
-    else if (g.type === 'MultiPoint') for (const c of g.coordinates) push(c[0]!, c[1]!);
-  }
-  return positions.slice(0, length);
 }
 
 /** A commune (or province) polygon of the communes dataset as an area of the index; ids from the usual attribute names. */

@@ -1,11 +1,19 @@
 /**
  * HTTP server of the Chromium host: serves the built renderer, and the map's data through `routes`
  * (base-map tiles, datasets), with a strict Content-Security-Policy so no page can reach beyond
- * this host.
+ * this host. Every request is checked before it is served: a target that does not parse is a 400,
+ * a Host header that is none of the host's names a 403, data without the per-launch token a 401,
+ * and data beyond the concurrency bound a 503. Open connections are bounded, and one whose headers
+ * do not arrive in time is closed (408).
  */
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream';
+import { DATA_TOKEN_HEADER } from '../../../native-bridge/contract.js';
+import { sameToken } from '../../../native-bridge/transports/websocket-server.js';
+import { hostHeaderAuthority, parseRequestTarget } from '../../common/request-target.js';
+import type { Refusal } from './refusal-log.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,41 +44,71 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Answers a path (e.g. /basemap/…), or null to fall through to the renderer's files. */
+/** Answers a path (e.g. /basemap/…), or null when it names nothing there. */
 export type DataRoutes = (pathname: string) => Promise<{ status: number; headers: Record<string, string>; body: Buffer } | null>;
 
-export function createStaticServer(rootDir: string, routes?: DataRoutes): Server {
+export interface StaticServerOptions {
+  /** "name:port" authorities a request's Host header may name (DNS rebinding: see host-names.ts). */
+  allowedAuthorities: () => ReadonlySet<string>;
+  /** /basemap/* and /gis/*, answered only to requests that carry `token` in the DATA_TOKEN_HEADER. */
+  data?: { routes: DataRoutes; token: string; limits?: Partial<DataLimits> };
+  onRefused?: (refusal: Refusal) => void;
+  connections?: Partial<ConnectionLimits>;
+}
+
+/** Open sockets (WebSocket windows included) and how long a client may take to send its headers (slow-loris). */
+export interface ConnectionLimits {
+  max: number;
+  headersTimeoutMs: number;
+}
+const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { max: 1_024, headersTimeoutMs: 10_000 };
+
+/** Data answers can be megabytes: a few are produced at a time, a bounded number wait, the rest are told to come back. */
+export interface DataLimits {
+  active: number;
+  queued: number;
+}
+const DEFAULT_DATA_LIMITS: DataLimits = { active: 4, queued: 256 };
+
+const STATUS_TEXT: Record<number, string> = { 400: 'bad request', 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 405: 'method not allowed', 500: 'internal error', 503: 'busy, try again' };
+const DATA_PREFIXES = ['/basemap/', '/gis/'];
+
+export function createStaticServer(rootDir: string, options: StaticServerOptions): Server {
   const root = normalize(rootDir + sep);
-  return createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405).end();
+  const dataSlots = concurrencyLimit({ ...DEFAULT_DATA_LIMITS, ...options.data?.limits });
+  const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const answer = (status: number, headers: Record<string, string> = {}) =>
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(STATUS_TEXT[status] ?? '');
+    const refuse = (status: number, kind: string, reason: string, headers?: Record<string, string>) => {
+      options.onRefused?.({ kind, reason, remote: request.socket.remoteAddress ?? 'unknown', method: request.method, target: request.url, host: request.headers.host, origin: request.headers.origin });
+      answer(status, headers);
+    };
+    // Every value below is untrusted: each check answers, none throws.
+    const target = parseRequestTarget(request.url);
+    if (!target) return refuse(400, 'target', 'malformed request target');
+    const host = hostHeaderAuthority(request.headers.host);
+    if (!host || !options.allowedAuthorities().has(host)) return refuse(403, 'host', "Host header names none of this host's addresses");
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method', 'method not allowed');
+    const path = target.path;
+    if (DATA_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+      const data = options.data;
+      if (!data) return answer(404);
+      if (!sameToken(request.headers[DATA_TOKEN_HEADER], data.token)) return refuse(401, 'data-token', 'data request without the token');
+      if (!dataSlots.enter(() => serveData(data.routes, path, request.method === 'HEAD', response, answer))) {
+        return refuse(503, 'data-busy', 'too many data requests at once', { 'retry-after': '1' });
+      }
       return;
     }
-    if (routes && (url.pathname.startsWith('/basemap/') || url.pathname.startsWith('/gis/'))) {
-      routes(url.pathname).then(
-        (answer) => {
-          if (!answer) response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
-          else response.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length, 'x-content-type-options': 'nosniff' }).end(request.method === 'HEAD' ? undefined : answer.body);
-        },
-        (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(String(error)),
-      );
-      return;
-    }
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = normalize(join(root, relative));
-    if (!file.startsWith(root)) {
-      response.writeHead(403).end();
-      return;
-    }
+    const file = normalize(join(root, path === '/' ? '/index.html' : path));
+    if (!file.startsWith(root)) return refuse(403, 'path', 'path outside the renderer');
     let size: number;
     try {
       const stat = statSync(file);
       if (!stat.isFile()) throw new Error('not a file');
       size = stat.size;
     } catch {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
-      return;
+      return answer(404);
     }
     response.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
@@ -80,6 +118,53 @@ export function createStaticServer(rootDir: string, routes?: DataRoutes): Server
       'cache-control': extname(file) === '.html' ? 'no-store' : 'max-age=3600',
     });
     if (request.method === 'HEAD') response.end();
-    else createReadStream(file).pipe(response);
-  });
+    // a file removed meanwhile, or a client gone, ends this answer and nothing else
+    else pipeline(createReadStream(file), response, () => {});
+  };
+  const server = createServer(
+    {
+      headersTimeout: connections.headersTimeoutMs,
+      requestTimeout: Math.max(connections.headersTimeoutMs, 30_000),
+      // how often Node looks for connections past those timeouts
+      connectionsCheckingInterval: Math.min(1_000, connections.headersTimeoutMs),
+    },
+    handle,
+  );
+  server.maxConnections = connections.max;
+  return server;
+}
+
+/** Runs one data answer; the returned promise settles once the answer is written (or failed). */
+async function serveData(routes: DataRoutes, path: string, head: boolean, response: ServerResponse, answer: (status: number) => void): Promise<void> {
+  try {
+    const found = await routes(path);
+    if (!found) return answer(404);
+    response.writeHead(found.status, { ...found.headers, 'content-length': found.body.length, 'x-content-type-options': 'nosniff' }).end(head ? undefined : found.body);
+  } catch {
+    // the route's error may name files of the host: the client learns only that it failed
+    if (!response.headersSent) answer(500);
+    else response.destroy();
+  }
+}
+
+/** At most `active` tasks at once and `queued` waiting; enter() is false when both are full. */
+export function concurrencyLimit(limits: DataLimits): { enter(task: () => Promise<void>): boolean } {
+  let active = 0;
+  const waiting: (() => Promise<void>)[] = [];
+  const run = (task: () => Promise<void>) => {
+    active++;
+    void task().finally(() => {
+      active--;
+      const next = waiting.shift();
+      if (next) run(next);
+    });
+  };
+  return {
+    enter(task) {
+      if (active < limits.active) run(task);
+      else if (waiting.length < limits.queued) waiting.push(task);
+      else return false;
+      return true;
+    },
+  };
 }

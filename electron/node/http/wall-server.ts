@@ -1,6 +1,7 @@
 /**
- * Serves the wall over HTTP and WebSocket: the built renderer and the map's data, and `/ws` with a
- * per-launch token and an Origin check, each connection one core session. Used by the Chromium
+ * Serves the wall over HTTP and WebSocket: the built renderer and the map's data (with the
+ * per-launch token in a header), and `/ws` with the token and an Origin check, each connection one
+ * core session. Every request and upgrade must name one of the host's own addresses in Host. Used by the Chromium
  * host's windows and by display PCs on the LAN.
  */
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,8 @@ import { sendEvent, serveOverPort } from '../../../native-bridge/channel.js';
 import { attachWebSocketGateway } from '../../../native-bridge/transports/websocket-server.js';
 import type { AlertService } from '../alert-service.js';
 import type { Core } from '../core.js';
+import { hostAuthorities } from './host-names.js';
+import { createRefusalLog, truncated, type Refusal } from './refusal-log.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
 
 export interface WallServerOptions {
@@ -17,6 +20,8 @@ export interface WallServerOptions {
   token: string;
   /** Answers /basemap/* and /gis/* (the GIS service). */
   route: DataRoutes;
+  /** More names display PCs reach the host by (e.g. a DNS name), besides loopback and its addresses. */
+  hostNames?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -30,22 +35,30 @@ export interface WallServer {
 
 export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>, options: WallServerOptions): Promise<WallServer> {
   const { log, token, listenHost } = options;
-  const http = createStaticServer(options.rendererDir, options.route);
+  let refused = 0;
+  const refusalLog = createRefusalLog(log);
+  const securityAlerts = rateLimitedAlerts(core.alerts);
+  const onRefused = (refusal: Refusal) => {
+    refused++;
+    refusalLog.refuse(refusal);
+    securityAlerts(refusal);
+  };
+  // the port is known once listening; until then no request can arrive
+  let allowedAuthorities: () => ReadonlySet<string> = () => new Set();
+  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, token }, onRefused });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port, listenHost, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  const baseUrl = `http://${listenHost === '0.0.0.0' ? '127.0.0.1' : listenHost}:${port}`;
-  const allowedOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://${listenHost}:${port}`];
+  allowedAuthorities = hostAuthorities({ listenHost, port, extraNames: options.hostNames });
+  const baseUrl = `http://${listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost}:${port}`;
 
-  let refused = 0;
-  const securityAlerts = rateLimitedAlerts(core.alerts);
   const gateway = attachWebSocketGateway({
     server: http,
     path: '/ws',
     token,
-    allowedOrigins: () => allowedOrigins,
+    allowedAuthorities: () => allowedAuthorities(),
     onConnection(socketPort) {
       const session = core.openSession((event, payload) => sendEvent(socketPort, event, payload));
       socketPort.onClose(() => session.close());
@@ -54,11 +67,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
         log(JSON.stringify({ event: 'message-rejected', ...rejection }));
       });
     },
-    onRefused(info) {
-      refused++;
-      log(JSON.stringify({ event: 'connection-refused', ...info }));
-      securityAlerts(info);
-    },
+    onRefused,
   });
 
   return {
@@ -66,21 +75,34 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
     windowUrl: (windowId) => `${baseUrl}/index.html?window=${windowId}#token=${token}`,
     refusedCount: () => refused,
     async close() {
+      refusalLog.close();
       await gateway.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
 }
 
+/** Why a request was refused, as operators read it. */
+const REFUSAL_TEXT: Record<string, { vi: string; en: string }> = {
+  target: { vi: 'yêu cầu không hợp lệ', en: 'malformed request' },
+  host: { vi: 'tên máy chủ lạ trong tiêu đề Host', en: 'unknown name in the Host header' },
+  token: { vi: 'thiếu hoặc sai mã phiên', en: 'missing or wrong token' },
+  'data-token': { vi: 'tải dữ liệu bản đồ không có mã phiên', en: 'map data requested without the token' },
+  origin: { vi: 'nguồn (Origin) không được phép', en: 'origin not allowed' },
+};
+
 /** One alert a minute at most: a scan must not flood the operators' alert list. */
-function rateLimitedAlerts(alerts: AlertService): (info: { reason: string; remote: string }) => void {
+function rateLimitedAlerts(alerts: AlertService): (refusal: Refusal) => void {
   let last = 0;
-  return (info) => {
-    if (Date.now() - last <= 60_000) return;
+  return (refusal) => {
+    // refusals of no security weight (a wrong path, a busy data route) are only logged
+    const text = REFUSAL_TEXT[refusal.kind];
+    if (!text || Date.now() - last <= 60_000) return;
     last = Date.now();
+    const remote = truncated(refusal.remote);
     alerts.raise('warning', 'security', {
-      vi: `Từ chối kết nối tới máy chủ tường: ${info.reason} (${info.remote})`,
-      en: `Refused a connection to the wall host: ${info.reason} (${info.remote})`,
+      vi: `Từ chối kết nối tới máy chủ tường: ${text.vi} (từ ${remote})`,
+      en: `Refused a connection to the wall host: ${text.en} (from ${remote})`,
     });
   };
 }
