@@ -643,7 +643,8 @@ export const eventNames = Object.keys(contract.events) as EventName[];
 // ---------------------------------------------------------------------------------------------
 // Errors that cross the boundary
 
-export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout']);
+/** 'rate-limited' and 'busy': the connection asked for more than its limits (native-bridge/limits.ts); retry later. */
+export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'rate-limited', 'busy']);
 export type ErrorCode = z.infer<typeof errorCode>;
 
 export const wireError = z.strictObject({ code: errorCode, message: z.string(), field: z.string().optional() });
