@@ -124,12 +124,12 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
   });
 
   it('logs refusals summarised: one line per reason and period, with a count', () => {
-    const rateLines = lines.filter((l) => l.includes('"message-rejected"') && l.includes('rate'));
+    const rateLines = lines.filter((l) => l.includes('"message-rejected"') && l.includes(`${requestsPerSecond} requests/s`));
     assert.ok(rateLines.length >= 1 && rateLines.length <= 2, rateLines.join('\n'));
     const busyLines = lines.filter((l) => l.includes('"message-rejected"') && l.includes('outstanding'));
     assert.ok(busyLines.length >= 1 && busyLines.length <= 2, busyLines.join('\n'));
     const capLines = lines.filter((l) => l.includes('"connection-refused"') && l.includes(`${hostLimits.maxConnections}`));
     assert.ok(capLines.length === 1, capLines.join('\n'));
-    assert.ok(host.core.live !== undefined && host.refusedCount() > requestBurst, 'every refusal is still counted');
+    assert.ok(host.refusedCount() > requestBurst, `every refusal is still counted: ${host.refusedCount()}\n${lines.join('\n')}`);
   });
 });

@@ -9,6 +9,7 @@ import { attachWebSocketGateway } from '../../../native-bridge/transports/websoc
 import type { AlertService } from '../alert-service.js';
 import type { Core } from '../core.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
+import { summarisedLog } from './summarised-log.js';
 
 export interface WallServerOptions {
   rendererDir: string;
@@ -41,23 +42,29 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
 
   let refused = 0;
   const securityAlerts = rateLimitedAlerts(core.alerts);
+  // a flood or a scan must not become a line per refusal (native-bridge/limits.ts: refusalLogIntervalMs)
+  const logRefusal = summarisedLog(log);
   const gateway = attachWebSocketGateway({
     server: http,
     path: '/ws',
     token,
     allowedOrigins: () => allowedOrigins,
-    onConnection(socketPort) {
+    onConnection(socketPort, { remote }) {
       const session = core.openSession((event, payload) => sendEvent(socketPort, event, payload));
       socketPort.onClose(() => session.close());
       serveOverPort(session, socketPort, (rejection) => {
         refused++;
-        log(JSON.stringify({ event: 'message-rejected', ...rejection }));
+        logRefusal('message-rejected', { ...rejection, remote });
       });
     },
     onRefused(info) {
       refused++;
-      log(JSON.stringify({ event: 'connection-refused', ...info }));
+      logRefusal('connection-refused', info);
       securityAlerts(info);
+    },
+    onDropped(info) {
+      refused++;
+      logRefusal('connection-dropped', info);
     },
   });
 
@@ -67,6 +74,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
     refusedCount: () => refused,
     async close() {
       await gateway.close();
+      logRefusal.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
