@@ -132,7 +132,8 @@ export interface MessagePortLike {
   send(data: string): void;
   onMessage(listener: (data: string) => void): void;
   onClose(listener: () => void): void;
-  close(): void;
+  /** With a reason, the host closes a misbehaving peer (a WebSocket closes 1008 with the reason). */
+  close(reason?: string): void;
 }
 
 export function encode(message: Envelope): string {
@@ -181,6 +182,7 @@ export function serveOverPort(
   limits: ConnectionLimits = connectionLimits,
 ): void {
   const bucket = new TokenBucket(limits.requestsPerSecond, limits.requestBurst);
+  const refusals = { count: 0, since: Date.now() };
   const waiting: { id: number; method: string; payload: unknown }[] = [];
   let running = 0;
   let startedThisTurn = 0;
@@ -191,7 +193,18 @@ export function serveOverPort(
     waiting.length = 0;
   });
 
+  // Answering a refusal costs little, but not nothing: a peer refused past maxRefusedPerSecond is
+  // flooding, and is closed rather than answered forever.
   const refuse = (id: number, error: ContractError) => {
+    const now = Date.now();
+    if (now - refusals.since >= 1000) Object.assign(refusals, { count: 0, since: now });
+    if (++refusals.count > limits.maxRefusedPerSecond) {
+      closed = true;
+      waiting.length = 0;
+      onRejected({ reason: `request flood: over ${limits.maxRefusedPerSecond} refused requests in a second; connection closed` });
+      port.close('request flood');
+      return;
+    }
     onRejected({ reason: error.message });
     port.send(encode({ t: 'res', id, ok: false, error: error.toWire() }));
   };

@@ -13,6 +13,8 @@ export const connectionLimits = {
   requestBurst: 400,
   /** Requests admitted but not yet answered; past it a request is refused 'busy'. */
   maxOutstandingRequests: 64,
+  /** Refusals in one second past which the connection is closed: it is flooding, not just busy (10× the rate). */
+  maxRefusedPerSecond: 2_000,
   /** Requests one connection may start per event-loop turn, so its backlog cannot hold the others up. */
   requestsPerTurn: 16,
   /** Reply and event bytes queued to a socket that is not reading them; past it the socket is closed. */

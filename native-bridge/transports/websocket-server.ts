@@ -63,7 +63,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): { clos
             else l(data.toString());
           }),
         onClose: (l) => void closeListeners.push(l),
-        close: () => ws.close(),
+        close: (reason) => (reason === undefined ? ws.close() : ws.close(1008, reason)),
       };
       options.onConnection(port, { url, remote });
     });

@@ -94,6 +94,18 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
     assert.match(busy.message!, new RegExp(`${maxOutstandingRequests}`));
   });
 
+  it('closes a connection that keeps sending far past its refusals (1008), and only that one', { timeout: 30_000 }, async () => {
+    const flooder = await connect();
+    const other = await connect();
+    await hello(flooder, 'r1c0');
+    await hello(other, 'console');
+    for (let i = 0; i < connectionLimits.maxRefusedPerSecond * 3; i++) flooder.request('presets.list', {});
+    assert.equal(await flooder.closed, 1008);
+    const id = other.request('presets.list', {});
+    await other.until(() => other.replies.has(id));
+    assert.ok(other.replies.get(id)!.ok);
+  });
+
   it('does not turn a storm of session.hello into a storm of status events', async () => {
     const watcher = await connect();
     await hello(watcher, 'console');
@@ -128,6 +140,8 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
     assert.ok(rateLines.length >= 1 && rateLines.length <= 2, rateLines.join('\n'));
     const busyLines = lines.filter((l) => l.includes('"message-rejected"') && l.includes('outstanding'));
     assert.ok(busyLines.length >= 1 && busyLines.length <= 2, busyLines.join('\n'));
+    const floodLines = lines.filter((l) => l.includes('"message-rejected"') && l.includes('flood'));
+    assert.ok(floodLines.length === 1, floodLines.join('\n'));
     const capLines = lines.filter((l) => l.includes('"connection-refused"') && l.includes(`${hostLimits.maxConnections}`));
     assert.ok(capLines.length === 1, capLines.join('\n'));
     assert.ok(host.refusedCount() > requestBurst, `every refusal is still counted: ${host.refusedCount()}\n${lines.join('\n')}`);
