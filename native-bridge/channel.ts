@@ -193,18 +193,23 @@ export function serveOverPort(
     waiting.length = 0;
   });
 
-  // Answering a refusal costs little, but not nothing: a peer refused past maxRefusedPerSecond is
-  // flooding, and is closed rather than answered forever.
-  const refuse = (id: number, error: ContractError) => {
+  // Refusing costs little, but not nothing: a peer refused (or sending frames that cannot be read)
+  // past maxRefusedPerSecond is flooding, and is closed rather than answered forever.
+  const closedForFlooding = (): boolean => {
     const now = Date.now();
     if (now - refusals.since >= 1000) Object.assign(refusals, { count: 0, since: now });
-    if (++refusals.count > limits.maxRefusedPerSecond) {
-      closed = true;
-      waiting.length = 0;
-      onRejected({ reason: `request flood: over ${limits.maxRefusedPerSecond} refused requests in a second; connection closed` });
-      port.close('request flood');
-      return;
-    }
+    if (++refusals.count <= limits.maxRefusedPerSecond) return false;
+    closed = true;
+    waiting.length = 0;
+    onRejected({ reason: `request flood: over ${limits.maxRefusedPerSecond} refused requests in a second; connection closed` });
+    port.close('request flood');
+    return true;
+  };
+  const reject = (rejection: RejectedMessage) => {
+    if (!closedForFlooding()) onRejected(rejection);
+  };
+  const refuse = (id: number, error: ContractError) => {
+    if (closedForFlooding()) return;
     onRejected({ reason: error.message });
     port.send(encode({ t: 'res', id, ok: false, error: error.toWire() }));
   };
@@ -248,13 +253,9 @@ export function serveOverPort(
       message = decode(data);
     } catch (error) {
       const e = error as ContractError;
-      onRejected({ reason: e.message, ...(e.field ? { field: e.field } : {}) });
-      return;
+      return reject({ reason: e.message, ...(e.field ? { field: e.field } : {}) });
     }
-    if (message.t !== 'req') {
-      onRejected({ reason: `unexpected "${message.t}" frame from a client` });
-      return;
-    }
+    if (message.t !== 'req') return reject({ reason: `unexpected "${message.t}" frame from a client` });
     const { id, method, payload } = message;
     if (running + waiting.length >= limits.maxOutstandingRequests) {
       return refuse(id, new ContractError('busy', `more than ${limits.maxOutstandingRequests} outstanding requests on this connection; wait for answers`));

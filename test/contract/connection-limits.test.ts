@@ -106,6 +106,12 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
     assert.ok(other.replies.get(id)!.ok);
   });
 
+  it('closes a connection flooding it with frames that cannot be read, too', { timeout: 30_000 }, async () => {
+    const flooder = await connect();
+    for (let i = 0; i < connectionLimits.maxRefusedPerSecond * 3; i++) flooder.socket.send('not json at all');
+    assert.equal(await flooder.closed, 1008);
+  });
+
   it('does not turn a storm of session.hello into a storm of status events (one per period at most)', async () => {
     const watcher = await connect();
     await hello(watcher, 'console');
