@@ -22,6 +22,8 @@ import {
   type WireError,
 } from './contract.js';
 import type { z } from 'zod';
+import { connectionLimits, type ConnectionLimits } from './limits.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** The renderer's view of a transport: invoke a method, subscribe to an event stream. */
 export interface ClientTransport {
@@ -130,7 +132,8 @@ export interface MessagePortLike {
   send(data: string): void;
   onMessage(listener: (data: string) => void): void;
   onClose(listener: () => void): void;
-  close(): void;
+  /** With a reason, the host closes a misbehaving peer (a WebSocket closes 1008 with the reason). */
+  close(reason?: string): void;
 }
 
 export function encode(message: Envelope): string {
@@ -167,31 +170,102 @@ export function sendEvent(port: MessagePortLike, event: string, payload: unknown
 /**
  * Serves one connection: requests are dispatched to the session, answers sent back. Malformed
  * frames are answered (when they carry an id) and reported to onRejected; they never reach a
- * handler.
+ * handler. A connection gets `limits.requestsPerSecond` (with a burst) and at most
+ * `limits.maxOutstandingRequests` unanswered: past either, a request is answered 'rate-limited' or
+ * 'busy' at once. It starts at most `limits.requestsPerTurn` requests per event-loop turn, so its
+ * backlog waits behind the other connections' requests instead of running ahead of them.
  */
-export function serveOverPort(session: ServerSession, port: MessagePortLike, onRejected: (rejection: RejectedMessage) => void = () => {}): void {
-  port.onMessage((data) => {
-    let message: Envelope;
-    try {
-      message = decode(data);
-    } catch (error) {
-      const e = error as ContractError;
-      onRejected({ reason: e.message, ...(e.field ? { field: e.field } : {}) });
-      return;
-    }
-    if (message.t !== 'req') {
-      onRejected({ reason: `unexpected "${message.t}" frame from a client` });
-      return;
-    }
-    const { id, method } = message;
-    session.handle(method, message.payload).then(
-      (payload) => port.send(encode({ t: 'res', id, ok: true, payload })),
+export function serveOverPort(
+  session: ServerSession,
+  port: MessagePortLike,
+  onRejected: (rejection: RejectedMessage) => void = () => {},
+  limits: ConnectionLimits = connectionLimits,
+): void {
+  const bucket = new TokenBucket(limits.requestsPerSecond, limits.requestBurst);
+  const refusals = { count: 0, since: Date.now() };
+  const waiting: { id: number; method: string; payload: unknown }[] = [];
+  let running = 0;
+  let startedThisTurn = 0;
+  let turnScheduled = false;
+  let closed = false;
+  port.onClose(() => {
+    closed = true;
+    waiting.length = 0;
+  });
+
+  // Refusing costs little, but not nothing: a peer refused (or sending frames that cannot be read)
+  // past maxRefusedPerSecond is flooding, and is closed rather than answered forever.
+  const closedForFlooding = (): boolean => {
+    const now = Date.now();
+    if (now - refusals.since >= 1000) Object.assign(refusals, { count: 0, since: now });
+    if (++refusals.count <= limits.maxRefusedPerSecond) return false;
+    closed = true;
+    waiting.length = 0;
+    onRejected({ reason: `request flood: over ${limits.maxRefusedPerSecond} refused requests in a second; connection closed` });
+    port.close('request flood');
+    return true;
+  };
+  const reject = (rejection: RejectedMessage) => {
+    if (!closedForFlooding()) onRejected(rejection);
+  };
+  const refuse = (id: number, error: ContractError) => {
+    if (closedForFlooding()) return;
+    onRejected({ reason: error.message });
+    port.send(encode({ t: 'res', id, ok: false, error: error.toWire() }));
+  };
+  const start = (id: number, method: string, payload: unknown) => {
+    running++;
+    startedThisTurn++;
+    session.handle(method, payload).then(
+      (answer) => {
+        running--;
+        port.send(encode({ t: 'res', id, ok: true, payload: answer }));
+      },
       (error: unknown) => {
+        running--;
         const wire = toWireError(error, method);
         if (wire.code === 'invalid' || wire.code === 'unknown-method') onRejected({ reason: wire.message, ...(wire.field ? { field: wire.field } : {}) });
         port.send(encode({ t: 'res', id, ok: false, error: wire }));
       },
     );
+  };
+  // A new turn (setTimeout: the one yield both runtimes of this module have) lets the other
+  // connections' frames in before this one's backlog goes on.
+  const nextTurn = () => {
+    turnScheduled = false;
+    startedThisTurn = 0;
+    while (!closed && waiting.length > 0 && startedThisTurn < limits.requestsPerTurn) {
+      const next = waiting.shift()!;
+      start(next.id, next.method, next.payload);
+    }
+    if (waiting.length > 0) scheduleTurn();
+  };
+  const scheduleTurn = () => {
+    if (turnScheduled) return;
+    turnScheduled = true;
+    setTimeout(nextTurn, 0);
+  };
+
+  port.onMessage((data) => {
+    if (closed) return;
+    let message: Envelope;
+    try {
+      message = decode(data);
+    } catch (error) {
+      const e = error as ContractError;
+      return reject({ reason: e.message, ...(e.field ? { field: e.field } : {}) });
+    }
+    if (message.t !== 'req') return reject({ reason: `unexpected "${message.t}" frame from a client` });
+    const { id, method, payload } = message;
+    if (running + waiting.length >= limits.maxOutstandingRequests) {
+      return refuse(id, new ContractError('busy', `more than ${limits.maxOutstandingRequests} outstanding requests on this connection; wait for answers`));
+    }
+    if (!bucket.take()) {
+      return refuse(id, new ContractError('rate-limited', `over ${limits.requestsPerSecond} requests/s (burst ${limits.requestBurst}) on this connection; slow down`));
+    }
+    if (waiting.length === 0 && startedThisTurn < limits.requestsPerTurn) start(id, method, payload);
+    else waiting.push({ id, method, payload });
+    scheduleTurn();
   });
 }
 

@@ -656,7 +656,8 @@ export const eventNames = Object.keys(contract.events) as EventName[];
 // Errors that cross the boundary
 
 // storage-full: the host's disk is full (or failing); the wall keeps its last picture and refuses changes until space is back.
-export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'storage-full']);
+// rate-limited and busy: the connection asked for more than its limits (native-bridge/limits.ts); retry later.
+export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'storage-full', 'rate-limited', 'busy']);
 export type ErrorCode = z.infer<typeof errorCode>;
 
 export const wireError = z.strictObject({ code: errorCode, message: z.string(), field: z.string().optional() });

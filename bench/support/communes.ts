@@ -44,7 +44,10 @@ export function makeCommunes(count: number, random: () => number, bbox: Bbox): S
   return cells.map((cell, i) => {
     const ring = cell.geometry.coordinates[0]!;
     const dense: Position[] = [];
-    for (let k = 0; k + 1 < ring.length; k++) dense.push(ring[k]!, ...subdivide(ring[k]!, ring[k + 1]!, bbox));
+    for (let k = 0; k + 1 < ring.length; k++) {
+      dense.push(ring[k]!);
+      for (const point of subdivide(ring[k]!, ring[k + 1]!, bbox)) dense.push(point);
+    }
     dense.push(dense[0]!);
     return { id: `xa-${i}`, name: `Xã ${i}`, level: 'commune', geometry: { type: 'Polygon', coordinates: [dense] } };
   });

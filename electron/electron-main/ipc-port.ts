@@ -13,6 +13,7 @@ import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
 import type { WindowId } from '../../native-bridge/contract.js';
 import type { RelayPort } from '../../native-bridge/transports/relay-port.js';
 import type { Core } from '../node/core.js';
+import { summarisedLog } from '../node/http/summarised-log.js';
 import { openWindowRelay } from '../node/window-relay.js';
 
 export const MESSAGE_CHANNEL = 'ioc:message';
@@ -30,6 +31,8 @@ export interface IpcPort {
 
 export function createIpcPort(core: Pick<Core, 'openSession'>, log: (line: string) => void): IpcPort {
   const attached = new Map<number, Attached>();
+  // a flooding window must not become a log line per refused message
+  const logRejected = summarisedLog(log);
 
   const closeSession = (entry: Attached) => {
     const relay = entry.relay;
@@ -42,18 +45,18 @@ export function createIpcPort(core: Pick<Core, 'openSession'>, log: (line: strin
     const send = (data: string) => {
       if (!contents.isDestroyed()) contents.send(MESSAGE_CHANNEL, data);
     };
-    entry.relay = openWindowRelay(core, entry.windowId, send, (rejection) => log(JSON.stringify({ event: 'message-rejected', window: entry.windowId, ...rejection })));
+    entry.relay = openWindowRelay(core, entry.windowId, send, (rejection) => logRejected('message-rejected', { window: entry.windowId, ...rejection }));
     return entry.relay;
   };
 
   const onMessage = (event: IpcMainEvent, data: unknown) => {
     const entry = attached.get(event.sender.id);
     if (!entry || event.senderFrame === null || event.senderFrame !== event.sender.mainFrame) {
-      log(JSON.stringify({ event: 'message-rejected', reason: 'not the main frame of an ioc-wall window' }));
+      logRejected('message-rejected', { reason: 'not the main frame of an ioc-wall window' });
       return;
     }
     if (typeof data !== 'string') {
-      log(JSON.stringify({ event: 'message-rejected', window: entry.windowId, reason: 'a message is a string' }));
+      logRejected('message-rejected', { window: entry.windowId, reason: 'a message is a string' });
       return;
     }
     relayOf(event.sender, entry).receive(data);
@@ -78,6 +81,7 @@ export function createIpcPort(core: Pick<Core, 'openSession'>, log: (line: strin
       ipcMain.removeListener(MESSAGE_CHANNEL, onMessage);
       for (const entry of attached.values()) closeSession(entry);
       attached.clear();
+      logRejected.close();
     },
   };
 }

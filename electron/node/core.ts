@@ -34,6 +34,8 @@ import { restoreWallBackup } from './wall-backups.js';
 import { refusingWhenFull, StorageWatch, wallDatabaseProbe } from './storage-watch.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
+import { hostLimits } from '../../native-bridge/limits.js';
+import { coalesced } from './coalesced.js';
 import { WindowPresence } from './window-presence.js';
 import { WallController } from './wall-controller.js';
 import { LiveState } from './live/live-state.js';
@@ -213,7 +215,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   };
   const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
   const unsubscribeAlerts = alerts.onChange(() => broadcast('alerts.changed', { alerts: alerts.list() }));
-  const broadcastStatus = () => broadcast('status.changed', status());
+  const broadcastStatus = coalesced(() => broadcast('status.changed', status()), hostLimits.statusEventIntervalMs);
   const unsubscribeLive = live.onBatch((batch) => {
     broadcast('live.batch', batch);
     if (batch.links) broadcastStatus();
@@ -232,10 +234,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'session.hello': ({ window }, ctx) => {
       const id = parseOrThrow(windowIdSchema, window, 'window', ['window']);
       if (ctx.enrolledAs !== null && id !== ctx.enrolledAs) throw new ContractError('forbidden', `this connection was opened for window "${ctx.enrolledAs}", not "${id}"`, 'window');
+      const changed = ctx.windowId !== id;
       windows.connected(id, ctx.windowId);
       ctx.windowId = id;
       ctx.actor = actorFor(id);
-      broadcastStatus();
+      // a repeated hello changes no one's presence: the other windows hear nothing of it
+      if (changed) broadcastStatus();
       return { windowId: id, actor: ctx.actor, status: status() };
     },
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
@@ -393,6 +397,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeAccepted();
       unsubscribeAlerts();
       unsubscribeLive();
+      broadcastStatus.cancel();
       unsubscribeScenarios();
       unsubscribeIndicators();
       live.close();

@@ -2,14 +2,27 @@
  * Host side of the WebSocket transport (Chromium host). Only loopback by default; every upgrade
  * must parse, name one of the host's own addresses in Host, and carry the per-launch token and an
  * allowed Origin; frames are size-bounded by ws itself.
- * Refusals are reported to onRefused and never reach the contract server.
+ * Refusals are reported to onRefused and never reach the contract server. The host serves at most
+ * hostLimits.maxConnections sockets (503 past it) and closes a socket that does not read what it
+ * is sent (native-bridge/limits.ts).
  */
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../contract.js';
 import type { MessagePortLike } from '../channel.js';
 import { hostHeaderAuthority, originAuthority, parseRequestTarget } from '../../electron/common/request-target.js';
+import { connectionLimits, hostLimits } from '../limits.js';
+
+/** `kind` is a fixed word (target, path, host, token, origin, capacity, socket, binary, slow-reader) a log can count by; header values come uncut. */
+export type RefusalInfo = {
+  kind: string;
+  reason: string;
+  remote: string;
+  origin: string | undefined;
+  host: string | undefined;
+  target: string | undefined;
+};
 
 export interface WebSocketGatewayOptions {
   server: Server;
@@ -18,8 +31,9 @@ export interface WebSocketGatewayOptions {
   /** "name:port" authorities the Host header and the Origin may name (see electron/common/request-target.ts). */
   allowedAuthorities: () => ReadonlySet<string>;
   onConnection(port: MessagePortLike, info: { url: URL; remote: string }): void;
-  /** `kind` is a fixed word (target, path, host, token, origin, socket, binary) a log can count by; header values come uncut. */
-  onRefused(info: { kind: string; reason: string; remote: string; origin: string | undefined; host: string | undefined; target: string | undefined }): void;
+  onRefused(info: RefusalInfo): void;
+  /** A connection the host closed for misbehaving (a reader too slow for its replies); onRefused when absent. */
+  onDropped?(info: RefusalInfo): void;
 }
 
 /** Compares in constant time: the token must not leak through how fast a wrong one is refused. */
@@ -30,8 +44,6 @@ export function sameToken(given: string | string[] | null | undefined, expected:
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
-
 export function attachWebSocketGateway(options: WebSocketGatewayOptions): { close(): Promise<void>; clients(): number } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   options.server.on('upgrade', (request: IncomingMessage, socket, head) => {
@@ -41,7 +53,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): { clos
     const { origin, host } = request.headers;
     const refuse = (status: number, kind: string, reason: string) => {
       options.onRefused({ kind, reason, remote, origin, host, target: request.url });
-      socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     // Checked in this order, each before anything is parsed further: every value is untrusted.
     const target = parseRequestTarget(request.url);
@@ -54,21 +66,27 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): { clos
     if (!sameToken(url.searchParams.get('token'), options.token)) return refuse(401, 'token', 'missing or wrong token');
     const originName = originAuthority(origin);
     if (!originName || !allowed.has(originName)) return refuse(403, 'origin', 'origin not allowed');
+    if (wss.clients.size >= hostLimits.maxConnections) return refuse(503, 'capacity', `the host already serves ${hostLimits.maxConnections} connections, its limit`);
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const closeListeners: (() => void)[] = [];
       ws.on('close', () => closeListeners.forEach((l) => l()));
       ws.on('error', (error) => options.onRefused({ kind: 'socket', reason: `socket error: ${error.message}`, remote, origin, host, target: request.url }));
+      const dropSlowReader = slowReaderDropper(ws, (reason) => (options.onDropped ?? options.onRefused)({ kind: 'slow-reader', reason, remote, origin, host, target: request.url }));
       const port: MessagePortLike = {
         send: (data) => {
-          if (ws.readyState === ws.OPEN) ws.send(data);
+          if (ws.readyState !== ws.OPEN || dropSlowReader.dropped) return;
+          // data.length counts UTF-16 units, not bytes: close enough for a bound on what waits unread
+          if (ws.bufferedAmount + data.length > connectionLimits.maxQueuedBytes) return dropSlowReader();
+          ws.send(data);
         },
         onMessage: (l) =>
           void ws.on('message', (data, isBinary) => {
+            if (dropSlowReader.dropped) return;
             if (isBinary) options.onRefused({ kind: 'binary', reason: 'binary frame refused', remote, origin, host, target: request.url });
             else l(data.toString());
           }),
         onClose: (l) => void closeListeners.push(l),
-        close: () => ws.close(),
+        close: (reason) => (reason === undefined ? ws.close() : ws.close(1008, reason)),
       };
       options.onConnection(port, { url, remote });
     });
@@ -81,4 +99,25 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): { clos
         wss.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Closes a socket that leaves more than connectionLimits.maxQueuedBytes of replies and events
+ * unread (1008, and the reason reported once), instead of buffering for it without bound. It gets
+ * the grace period to take the close frame; then its socket is dropped.
+ */
+function slowReaderDropper(ws: WebSocket, report: (reason: string) => void): { (): void; dropped: boolean } {
+  const drop = Object.assign(
+    () => {
+      if (drop.dropped) return;
+      drop.dropped = true;
+      report(`client not reading its replies: over ${connectionLimits.maxQueuedBytes} bytes queued (${ws.bufferedAmount}); closed`);
+      ws.close(1008, 'replies not read');
+      const timer = setTimeout(() => ws.terminate(), connectionLimits.slowReaderCloseGraceMs);
+      timer.unref();
+      ws.once('close', () => clearTimeout(timer));
+    },
+    { dropped: false },
+  );
+  return drop;
 }

@@ -14,6 +14,7 @@ import { liveData, readingState, type ReadingState } from '../session/live-store
 import type { MapLayerId } from '../../native-bridge/tile-props/map.js';
 import { layerIdFor } from './window-deck.js';
 import { dataRequestHeaders } from './data-requests.js';
+import { maxOf } from '../../native-bridge/extremes.js';
 
 export type Rgba = [number, number, number, number];
 
@@ -174,7 +175,7 @@ export function buildMapLayers(viewId: string, shown: readonly MapLayerId[], dat
 
   if (on.has('choropleth') && data.communes) {
     const values = data.choropleth ?? new Map<string, number>();
-    const max = Math.max(0, ...values.values());
+    const max = Math.max(0, maxOf(values.values()));
     layers.push(
       new GeoJsonLayer({
         id: id('choropleth'),

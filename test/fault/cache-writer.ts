@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { TelemetryCache } from '../../electron/node/cache/cache-client.js';
+import { maxOf } from '../../native-bridge/extremes.js';
 
 export const BATCH_SIZE = 200;
 const SENSOR = 'crash';
@@ -111,7 +112,7 @@ export async function crashCycles(file: string, options: {
     cycles++;
     if (ackedThisCycle.length === 0) killedBeforeFirstAck++;
     for (const n of ackedThisCycle) acked.add(n);
-    next = Math.max(next, ...ackedThisCycle.map((n) => n + 1));
+    next = Math.max(next, maxOf(ackedThisCycle) + 1);
     // integrity_check reads the whole file: every 10th cycle (and after the last); acked batches every cycle
     ({ lost, integrity } = verify(file, acked, cycles % 10 === 0));
     if (options.log && cycles % 25 === 0) options.log(`cycle ${cycles}: ${acked.size} acked, lost ${lost}, integrity ${integrity}`);

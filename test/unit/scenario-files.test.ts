@@ -165,8 +165,7 @@ describe('broken scenario files', () => {
   it('an inline layout: cameras.tileId must name a camera grid big enough, tiles must fit the wall', () => {
     const inline = (tiles: string[], extra: string[]) => {
       const lines = minimalScenario('bad');
-      lines.splice(7, 1, 'layout:', '  tiles:', ...tiles, ...extra);
-      return lines;
+      return [...lines.slice(0, 7), 'layout:', '  tiles:', ...tiles, ...extra, ...lines.slice(8)];
     };
     const grid = ['    - id: grid', '      kind: camera-grid', '      rect: { x: 0, y: 0, w: 12, h: 12 }', '      props: { layout: 2x2 }'];
     const note = ['    - id: note', '      kind: note', '      rect: { x: 12, y: 0, w: 12, h: 12 }', '      props: { markdown: hi }'];

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream';
 import { DATA_TOKEN_HEADER } from '../../../native-bridge/contract.js';
 import { sameToken } from '../../../native-bridge/transports/websocket-server.js';
 import { hostHeaderAuthority, parseRequestTarget } from '../../common/request-target.js';
-import type { Refusal } from './refusal-log.js';
+import type { RefusalInfo } from '../../../native-bridge/transports/websocket-server.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -52,7 +52,7 @@ export interface StaticServerOptions {
   allowedAuthorities: () => ReadonlySet<string>;
   /** /basemap/* and /gis/*, answered only to requests that carry `token` in the DATA_TOKEN_HEADER. */
   data?: { routes: DataRoutes; token: string; limits?: Partial<DataLimits> };
-  onRefused?: (refusal: Refusal) => void;
+  onRefused?: (refusal: RefusalInfo & { method?: string | undefined }) => void;
   connections?: Partial<ConnectionLimits>;
 }
 

@@ -6,12 +6,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { sendEvent, serveOverPort } from '../../../native-bridge/channel.js';
-import { attachWebSocketGateway } from '../../../native-bridge/transports/websocket-server.js';
+import { attachWebSocketGateway, type RefusalInfo } from '../../../native-bridge/transports/websocket-server.js';
 import type { AlertService } from '../alert-service.js';
 import type { Core } from '../core.js';
 import { hostAuthorities } from './host-names.js';
-import { createRefusalLog, truncated, type Refusal } from './refusal-log.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
+import { summarisedLog, truncated } from './summarised-log.js';
 
 export interface WallServerOptions {
   rendererDir: string;
@@ -36,11 +36,12 @@ export interface WallServer {
 export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>, options: WallServerOptions): Promise<WallServer> {
   const { log, token, listenHost } = options;
   let refused = 0;
-  const refusalLog = createRefusalLog(log);
+  // a flood or a scan must not become a line per refusal (native-bridge/limits.ts: refusalLogIntervalMs)
+  const logRefusal = summarisedLog(log);
   const securityAlerts = rateLimitedAlerts(core.alerts);
-  const onRefused = (refusal: Refusal) => {
+  const onRefused = (refusal: RefusalInfo) => {
     refused++;
-    refusalLog.refuse(refusal);
+    logRefusal('connection-refused', refusal);
     securityAlerts(refusal);
   };
   // the port is known once listening; until then no request can arrive
@@ -59,15 +60,19 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
     path: '/ws',
     token,
     allowedAuthorities: () => allowedAuthorities(),
-    onConnection(socketPort) {
+    onConnection(socketPort, { remote }) {
       const session = core.openSession((event, payload) => sendEvent(socketPort, event, payload));
       socketPort.onClose(() => session.close());
       serveOverPort(session, socketPort, (rejection) => {
         refused++;
-        log(JSON.stringify({ event: 'message-rejected', ...rejection }));
+        logRefusal('message-rejected', { ...rejection, remote });
       });
     },
     onRefused,
+    onDropped(info) {
+      refused++;
+      logRefusal('connection-dropped', info);
+    },
   });
 
   return {
@@ -75,8 +80,8 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
     windowUrl: (windowId) => `${baseUrl}/index.html?window=${windowId}#token=${token}`,
     refusedCount: () => refused,
     async close() {
-      refusalLog.close();
       await gateway.close();
+      logRefusal.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
@@ -92,7 +97,7 @@ const REFUSAL_TEXT: Record<string, { vi: string; en: string }> = {
 };
 
 /** One alert a minute at most: a scan must not flood the operators' alert list. */
-function rateLimitedAlerts(alerts: AlertService): (refusal: Refusal) => void {
+function rateLimitedAlerts(alerts: AlertService): (refusal: RefusalInfo) => void {
   let last = 0;
   return (refusal) => {
     // refusals of no security weight (a wrong path, a busy data route) are only logged

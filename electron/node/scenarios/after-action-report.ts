@@ -7,6 +7,7 @@
 import type { LocalizedText, RunLogEntry, RunLogKind } from '../../../native-bridge/contract.js';
 import type { IndicatorView } from '../../../native-bridge/indicators.js';
 import type { RunDocument } from './run-store.js';
+import { maxOf } from '../../../native-bridge/extremes.js';
 
 /** Taken at activation and kept in the run log ('figures'): what the report shows as figures and map. */
 export interface ActivationFigures {
@@ -144,7 +145,7 @@ export function incidentMapSvg(incident: { lon: number; lat: number }, figures: 
   const nearby = figures?.nearby ?? [];
   const kmPerLat = 111.32;
   const kmPerLon = kmPerLat * Math.cos((incident.lat * Math.PI) / 180);
-  const radiusKm = Math.max(figures?.radiusKm ?? 1, ...nearby.map((n) => n.distanceM / 1000), 0.5);
+  const radiusKm = Math.max(figures?.radiusKm ?? 1, maxOf(nearby.map((n) => n.distanceM / 1000)), 0.5);
   const scale = Math.min(width - 2 * margin, height - 2 * margin) / (2 * radiusKm * 1.05); // pixels per km
   const x = (lon: number) => width / 2 + (lon - incident.lon) * kmPerLon * scale;
   const y = (lat: number) => height / 2 - (lat - incident.lat) * kmPerLat * scale;
