@@ -37,6 +37,8 @@ const PRESETS = ['overview', 'cameras', 'map', 'briefing', 'field', 'indicators'
 /** Field commands per round: an offline gateway's outbox is bounded, and 100 rounds must fit. */
 const FIELD_PER_ROUND = 5;
 
+const overLimit = (error: unknown) => error instanceof ContractError && (error.code === 'rate-limited' || error.code === 'busy');
+const RETRY_AFTER_LIMIT_MS = 50;
 const lostAnswer = (error: unknown) => error instanceof ContractError && (error.code === 'disconnected' || error.code === 'timeout');
 
 async function call(client: ContractClient, sent: Sent): Promise<ResponseOf<'wall.execute'> | ResponseOf<'field.command'>> {
@@ -54,11 +56,16 @@ async function stream(client: ContractClient, log: Sent[], nextWall: () => Sent,
   const lane = async (next: () => Sent | null, pauseMs: number) => {
     for (let sent = next(); sent; sent = next()) {
       log.push(sent);
-      try {
-        sent.answer = (await call(client, sent)) as never;
-      } catch (error) {
-        if (lostAnswer(error)) return;
-        throw error;
+      for (;;) {
+        try {
+          sent.answer = (await call(client, sent)) as never;
+          break;
+        } catch (error) {
+          if (lostAnswer(error)) return;
+          // the connection's request limits (native-bridge/limits.ts): nothing was applied, ask again
+          if (!overLimit(error)) throw error;
+          await sleep(RETRY_AFTER_LIMIT_MS);
+        }
       }
       if (pauseMs) await sleep(pauseMs);
     }
