@@ -10,6 +10,7 @@
  * that roll back are not silent, the host starts on a full disk, and it recovers by itself.
  */
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
@@ -67,6 +68,9 @@ describe('a full disk', () => {
   it('refuses commands with storage-full, raises one alert with the free space, keeps the picture and recovers by itself', { timeout: 90_000 }, async () => {
     const dataDir = disk ? join(disk.dir, 'data') : tempDir();
     const runtime = await start(dataDir);
+    // a file to import once the disk is full (imports are read from <data-dir>/imports only)
+    const importFile = join(dataDir, 'imports', 'demo-communes.geojson');
+    copyFileSync(join(projectRoot, 'resources', 'gis', 'demo-communes.geojson'), importFile);
     try {
       fill(runtime);
       const picture = runtime.core.controller.current;
@@ -84,7 +88,7 @@ describe('a full disk', () => {
       assert.deepEqual(runtime.core.controller.current, picture);
       assert.equal((await client.call('alerts.list', {})).alerts.filter((a) => a.source === 'storage').length, 1, 'the alert is listed though it could not be stored');
       // any other write the disk has no room for is refused the same way, never as "internal error"
-      if (disk) await rejectsWith(client.call('gis.import', { file: join(projectRoot, 'resources', 'gis', 'demo-communes.geojson'), dataset: 'communes-copy' }), 'storage-full');
+      if (disk) await rejectsWith(client.call('gis.import', { file: importFile, dataset: 'communes-copy' }), 'storage-full');
 
       free(runtime);
       // the host probes every STORAGE_RETRY_MS on its own
