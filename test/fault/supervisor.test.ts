@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeInfo } from '../../electron/node/chromium-host/host.js';
 import { noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
+import { processAlive } from '../../electron/node/chromium-host/chromium.js';
 
 async function until<T>(value: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -25,14 +26,6 @@ async function until<T>(value: () => T | undefined | Promise<T | undefined>, wha
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Supervised {
   proc: ChildProcess;
@@ -57,7 +50,7 @@ function startSupervisor(dataDir: string, extraArgs: string[], env: NodeJS.Proce
         if (!existsSync(file)) return undefined;
         try {
           const info = JSON.parse(readFileSync(file, 'utf8')) as RuntimeInfo;
-          return info.pid !== notPid && alive(info.pid) ? info : undefined;
+          return info.pid !== notPid && processAlive(info.pid) ? info : undefined;
         } catch {
           return undefined; // being written
         }
@@ -112,7 +105,7 @@ describe('the supervisor', () => {
     assert.ok(!alerts.some((a) => a.title.en.startsWith('Host restarted after an abnormal stop')), 'one alert per restart, not two');
 
     assert.equal(await stopped(supervisor, 'SIGTERM'), 0, 'SIGTERM ends the supervisor with 0');
-    assert.ok(!alive(third.pid), 'and its host');
+    assert.ok(!processAlive(third.pid), 'and its host');
     await sleep(1500);
     assert.ok(!existsSync(join(dataDir, 'runtime-demo.json')), 'no host was started again');
   });
@@ -136,7 +129,7 @@ describe('the supervisor', () => {
     const display = first.windows.find((w) => w.windowId !== 'console')!;
     await until(async () => ((await alertsOf(first)).status.windows.find((w) => w.windowId === display.windowId)?.connected ? true : undefined), 'the display window to connect');
     const pids = first.windows.map((w) => w.pid);
-    assert.ok(pids.every((pid) => typeof pid === 'number' && alive(pid)));
+    assert.ok(pids.every((pid) => typeof pid === 'number' && processAlive(pid)));
 
     process.kill(first.pid, 'SIGKILL');
     const second = await supervisor.nextHost(first.pid);
@@ -144,6 +137,6 @@ describe('the supervisor', () => {
     await until(async () => ((await alertsOf(second)).status.windows.find((w) => w.windowId === display.windowId)?.connected ? true : undefined), 'the kept display window to reconnect');
 
     assert.equal(await stopped(supervisor, 'SIGTERM'), 0);
-    await until(() => (pids.every((pid) => !alive(pid!)) ? true : undefined), 'the windows to close with the host', 20_000);
+    await until(() => (pids.every((pid) => !processAlive(pid!)) ? true : undefined), 'the windows to close with the host', 20_000);
   });
 });

@@ -24,3 +24,8 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** waitFor with a synchronous probe, polled every 25 ms (for state in this process). */
+export function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+  return waitFor(what, timeoutMs, async () => probe(), 25);
+}

@@ -9,13 +9,13 @@ import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } fro
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startCore } from '../../electron/node/core.js';
 import { startIndicators } from '../../electron/node/indicators/indicator-service.js';
 import { LayoutFileError, loadPresetDir, loadWallFile, MAX_LAYOUT_FILE_BYTES } from '../../electron/node/layout-files.js';
 import { loadIndicatorDir, loadScenarioDir } from '../../electron/node/scenarios/scenario-files.js';
 import { demoPresetsDir, demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { startScenarioCore } from '../support/scenario-core.js';
+import { until } from '../support/page-wait.js';
 
 const scenariosDir = join(projectRoot, 'layouts', 'scenarios');
 
@@ -51,15 +51,6 @@ async function listeningSocket(path: string): Promise<void> {
   });
 }
 
-async function until<T>(probe: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 describe('layout file limits', () => {
   it('skips an alias bomb, an oversized file, a directory, a FIFO, a socket and a symlink out of the folder, naming each file', async () => {

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import { ContractError, gatewaysConfig, type Actor, type LiveCamera, type LiveSensor, type StateItem, type Tile } from '../../native-bridge/contract.js';
 import type { Core } from '../../electron/node/core.js';
@@ -23,6 +22,7 @@ import { loadScenarioDir } from '../../electron/node/scenarios/scenario-files.js
 import { SimGateway } from '../../sim/gateway.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { startScenarioCore } from '../support/scenario-core.js';
+import { until } from '../support/page-wait.js';
 
 const scenariosDir = join(layoutsDir, 'scenarios');
 const operator: Actor = { id: 'console', role: 'operator' };
@@ -97,15 +97,6 @@ async function rig(dataDir: string, keyPair: { publicKey: string; secretKey: str
   };
 }
 
-async function until<T>(probe: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 const floodTiles = (): Tile[] => {
   const flood = loadScenarioDir(scenariosDir).scenarios.find((x) => x.name === 'flood')!;

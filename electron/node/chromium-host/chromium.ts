@@ -135,7 +135,8 @@ function spawned(proc: ChildProcess): WindowProcess {
   return { pid: proc.pid, running: () => proc.exitCode === null && proc.signalCode === null, kill: (signal) => void proc.kill(signal) };
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this id is running (signal 0 asks without signalling). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -147,14 +148,14 @@ function alive(pid: number): boolean {
 /** A process that is not our child: its exit is seen by polling, as no 'exit' event comes. */
 function adopted(pid: number, onExit: () => void): WindowProcess {
   const poll = setInterval(() => {
-    if (alive(pid)) return;
+    if (processAlive(pid)) return;
     clearInterval(poll);
     onExit();
   }, 1000);
   poll.unref();
   return {
     pid,
-    running: () => alive(pid),
+    running: () => processAlive(pid),
     kill(signal) {
       try {
         process.kill(pid, signal);
