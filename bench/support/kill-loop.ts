@@ -41,8 +41,16 @@ const overLimit = (error: unknown) => error instanceof ContractError && (error.c
 const RETRY_AFTER_LIMIT_MS = 50;
 const lostAnswer = (error: unknown) => error instanceof ContractError && (error.code === 'disconnected' || error.code === 'timeout');
 
+/** Sends one recorded request; over the connection's request limits (native-bridge/limits.ts) nothing was applied, so it waits and asks again. */
 async function call(client: ContractClient, sent: Sent): Promise<ResponseOf<'wall.execute'> | ResponseOf<'field.command'>> {
-  return sent.kind === 'wall' ? client.call('wall.execute', sent.request) : client.call('field.command', sent.request);
+  for (;;) {
+    try {
+      return await (sent.kind === 'wall' ? client.call('wall.execute', sent.request) : client.call('field.command', sent.request));
+    } catch (error) {
+      if (!overLimit(error)) throw error;
+      await sleep(RETRY_AFTER_LIMIT_MS);
+    }
+  }
 }
 
 async function connectConsole(host: HostProcess): Promise<{ client: ContractClient; close(): void }> {
@@ -56,16 +64,11 @@ async function stream(client: ContractClient, log: Sent[], nextWall: () => Sent,
   const lane = async (next: () => Sent | null, pauseMs: number) => {
     for (let sent = next(); sent; sent = next()) {
       log.push(sent);
-      for (;;) {
-        try {
-          sent.answer = (await call(client, sent)) as never;
-          break;
-        } catch (error) {
-          if (lostAnswer(error)) return;
-          // the connection's request limits (native-bridge/limits.ts): nothing was applied, ask again
-          if (!overLimit(error)) throw error;
-          await sleep(RETRY_AFTER_LIMIT_MS);
-        }
+      try {
+        sent.answer = (await call(client, sent)) as never;
+      } catch (error) {
+        if (lostAnswer(error)) return;
+        throw error;
       }
       if (pauseMs) await sleep(pauseMs);
     }
