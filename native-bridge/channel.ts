@@ -6,9 +6,6 @@ import {
   contract,
   ContractError,
   type Actor,
-  type EventAudience,
-  type MethodAccess,
-  type Role,
   envelope,
   MAX_MESSAGE_BYTES,
   parseOrThrow,
@@ -22,6 +19,7 @@ import {
   type WireError,
 } from './contract.js';
 import type { z } from 'zod';
+import { mayCall, receivesEvent, type OpenMethod } from './policy.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -58,40 +56,28 @@ export class ContractClient {
   }
 }
 
-/** The roles each access level admits (null = anyone, before session.hello too). */
-export const accessRoles: Readonly<Record<MethodAccess, readonly Role[] | null>> = {
-  open: null,
-  window: ['operator', 'display', 'system'],
-  console: ['operator', 'system'],
-};
-/** The roles each event audience reaches. */
-export const audienceRoles: Readonly<Record<EventAudience, readonly Role[]>> = {
-  windows: accessRoles.window!,
-  console: accessRoles.console!,
-};
-
-/** Throws 'forbidden', naming the method, unless the actor may call it (contract.methods[method].access). */
-export function checkAccess(method: MethodName, actor: Actor | null): void {
-  const access = contract.methods[method].access;
-  const roles = accessRoles[access];
-  if (roles === null) return;
+/**
+ * Throws unless the actor may call the method (policy.ts): 'forbidden' naming the method and role,
+ * or 'unauthenticated' for a console connection that is not signed in (signedOut).
+ */
+export function checkAccess(method: MethodName, actor: Actor | null, signedOut = false): void {
+  if (mayCall(actor?.role, method)) return;
+  if (!actor && signedOut) throw new ContractError('unauthenticated', `${method}: sign in first (no valid session on this console)`, 'method');
   if (!actor) throw new ContractError('forbidden', `${method}: call session.hello first`, 'method');
-  if (!roles.includes(actor.role)) throw new ContractError('forbidden', `${method} is for the operator console only; ${actor.id} (${actor.role}) may not call it`, 'method');
+  throw new ContractError('forbidden', `${actor.id} (${actor.role}) may not call ${method}`, 'method');
 }
 
-/** Whether an event goes to a connection of this actor (contract.events[event].audience). */
+/** Whether an event goes to a connection of this actor (policy.ts eventPolicy). */
 export function receives(event: EventName, actor: Actor | null): boolean {
-  return actor !== null && audienceRoles[contract.events[event].audience].includes(actor.role);
+  return receivesEvent(actor?.role, event);
 }
 
-type AccessOf<M extends MethodName> = Contract['methods'][M]['access'];
-
-/** A handler gets the validated request, the connection's context and, past an 'open' method, the actor the access check admitted. */
+/** A handler gets the validated request, the connection's context and, past an open method, the actor the policy admitted. */
 export type Handlers<Ctx> = {
   [M in MethodName]: (
     request: z.infer<Contract['methods'][M]['request']>,
     ctx: Ctx,
-    actor: AccessOf<M> extends 'open' ? Actor | null : Actor,
+    actor: M extends OpenMethod ? Actor | null : Actor,
   ) => Promise<ResponseOf<M>> | ResponseOf<M>;
 };
 
@@ -103,13 +89,15 @@ export class ContractServer<Ctx> {
   constructor(
     private readonly handlers: Handlers<Ctx>,
     private readonly actorOf: (ctx: Ctx) => Actor | null,
+    /** Whether the connection is a console that is not signed in (refusals then say 'unauthenticated'). */
+    private readonly signedOut: (ctx: Ctx) => boolean = () => false,
   ) {}
 
   async handle(method: string, payload: unknown, ctx: Ctx): Promise<unknown> {
     if (!Object.hasOwn(contract.methods, method)) throw new ContractError('unknown-method', `unknown method "${method}"`, 'method');
     const name = method as MethodName;
     const actor = this.actorOf(ctx);
-    checkAccess(name, actor);
+    checkAccess(name, actor, this.signedOut(ctx));
     const spec = contract.methods[name];
     const request = parseOrThrow(spec.request, payload, `request ${name}`, ['payload']);
     const handler = this.handlers[name] as (request: unknown, ctx: Ctx, actor: Actor | null) => unknown;

@@ -9,9 +9,11 @@ import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensor
 import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
+import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, sessionToken, signInResponse } from './auth.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
 
 export { tilePropSchemas, type TileKind };
+export * from './auth.js';
 export * from './gateway-protocol.js';
 export * from './gis-datasets.js';
 export * from './indicators.js';
@@ -179,10 +181,6 @@ export const command = z.discriminatedUnion('type', [
 export type Command = z.infer<typeof command>;
 export type CommandType = Command['type'];
 
-export const role = z.enum(['operator', 'display', 'system']);
-export type Role = z.infer<typeof role>;
-export const actor = z.strictObject({ id: z.string().min(1).max(128), role });
-export type Actor = z.infer<typeof actor>;
 
 /** One immer patch: the wire format of wall-state changes. */
 export const patch = z.strictObject({
@@ -468,27 +466,40 @@ const empty = z.strictObject({});
  */
 export const requestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$/, 'a request id is 8–64 letters, digits, "-" or "_"');
 
-/**
- * Who may call a method, checked by ContractServer before the request is even parsed:
- *  - 'open': anyone on a connection (only session.hello, which binds the connection to a window);
- *  - 'window': any window after session.hello;
- *  - 'console': the operator console (and the host itself), never a display window.
- */
-export type MethodAccess = 'open' | 'window' | 'console';
-/** Who receives an event: every window after hello, or the console only. */
-export type EventAudience = 'windows' | 'console';
-
 export const contract = {
   methods: {
+    /**
+     * Binds this connection to a window; the wall itself then comes from wall.resync. The console
+     * presents its session token as credential: without a valid one it is signed out (actor null)
+     * and may call only the open auth.* methods. Who may call what: native-bridge/policy.ts.
+     */
     'session.hello': {
-      access: 'open',
-      request: z.strictObject({ window: windowId }),
-      /** Binds this connection to a window; the wall itself then comes from wall.resync. */
-      response: z.strictObject({ windowId, actor, status: nodeStatus }),
+      request: z.strictObject({ window: windowId, credential: sessionToken.optional() }),
+      response: z.strictObject({ windowId, actor: actor.nullable(), status: nodeStatus }),
     },
+    /** Whether the host needs its first administrator, who is signed in here, whether TOTP enrolment is due. */
+    'auth.status': { request: empty, response: authStatus },
+    /** Creates the first administrator with the setup code the host printed (only while no account exists). */
+    'auth.setup': { request: authRequests.setup, response: empty },
+    /** Password, then (technician, administrator) a TOTP or recovery code; signs this connection in. */
+    'auth.signIn': { request: authRequests.signIn, response: signInResponse },
+    /** After a right password on this connection: a new TOTP secret, shown as text and otpauth:// URI. */
+    'auth.enrolTotp': { request: empty, response: authResponses.enrolment },
+    /** The first code from the new secret: enrols it, signs in, hands out the 10 recovery codes (once). */
+    'auth.confirmTotp': { request: authRequests.confirmTotp, response: authResponses.confirmed },
+    /** Ends this connection's session everywhere it is used. */
+    'auth.signOut': { request: empty, response: empty },
+    /** Every account's id and full name, so a console shows names where the host records account ids. */
+    'accounts.names': { request: empty, response: z.strictObject({ people: z.array(z.strictObject({ id: z.string(), fullName: z.string() })) }) },
+    'accounts.list': { request: empty, response: z.strictObject({ accounts: z.array(accountSummary) }) },
+    'accounts.create': { request: authRequests.create, response: z.strictObject({ account: accountSummary }) },
+    /** A changed role or scope ends the account's sessions (they sign in again under the new one). */
+    'accounts.update': { request: authRequests.update, response: z.strictObject({ account: accountSummary }) },
+    'accounts.resetPassword': { request: authRequests.resetPassword, response: empty },
+    /** Disables (or enables again) an account; never the last enabled administrator. */
+    'accounts.disable': { request: authRequests.disable, response: z.strictObject({ account: accountSummary }) },
     /** Patches since a revision when the host still has them all, else a full snapshot (sinceRevision 0 = always). */
     'wall.resync': {
-      access: 'window',
       request: z.strictObject({ sinceRevision: z.int().min(0) }),
       response: z.discriminatedUnion('kind', [
         z.strictObject({ kind: z.literal('patches'), revision: z.int(), events: z.array(wallPatchEvent) }),
@@ -496,30 +507,25 @@ export const contract = {
       ]),
     },
     'wall.execute': {
-      access: 'console',
       request: z.strictObject({ command, requestId: requestId.optional() }),
       /** A retried requestId answers the revision its first attempt got, without applying again. */
       response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }),
     },
     'presets.list': {
-      access: 'window',
       request: empty,
       response: z.strictObject({
         presets: z.array(z.strictObject({ name: slug, title: localizedText, source: z.enum(['file', 'database']), tiles: z.int() })),
       }),
     },
     'window.painted': {
-      access: 'window',
       request: z.strictObject({ revision: z.int().min(0) }),
       response: empty,
     },
     'alerts.list': {
-      access: 'window',
       request: empty,
       response: z.strictObject({ alerts: z.array(alert) }),
     },
     'alerts.ack': {
-      access: 'console',
       request: z.strictObject({ id: z.string().min(1) }),
       response: empty,
     },
@@ -529,7 +535,6 @@ export const contract = {
      * acknowledgement arrives later as an alert.
      */
     'field.command': {
-      access: 'console',
       request: z.strictObject({
         gateway: z.string().min(1).max(128),
         type: fieldCommand.shape.type,
@@ -542,30 +547,25 @@ export const contract = {
     },
     /** The N nearest cameras within a radius of a point (incident, map pick, scenario). */
     'cameras.nearest': {
-      access: 'window',
       request: z.strictObject({ location: geoPoint, radiusKm: z.number().positive().max(500), limit: z.int().min(1).max(64) }),
       response: z.strictObject({ cameras: z.array(z.strictObject({ id: z.string(), name: z.string(), distanceM: z.number() })) }),
     },
     /** A window reports its camera tiles' liveness; the host keeps it and alerts on long outages. */
     'cameras.health': {
-      access: 'window',
       request: z.strictObject({ reports: z.array(cameraHealth).max(256) }),
       response: empty,
     },
     /** Field items (sensors, cameras, incidents, objects, reports) in a shape, with figures by group. */
     'gis.query': {
-      access: 'window',
       request: spatialQuery,
       response: spatialQueryResult,
     },
     /** Counts per commune (every commune, zeros included): the choropleth and the per-commune figures. */
     'gis.aggregate': {
-      access: 'window',
       request: areaAggregateRequest,
       response: areaAggregateResult,
     },
     'gis.datasets': {
-      access: 'window',
       request: empty,
       response: z.strictObject({ datasets: z.array(datasetSummary) }),
     },
@@ -574,71 +574,68 @@ export const contract = {
      * answered once done. Console only; one import at a time ('conflict' otherwise).
      */
     'gis.import': {
-      access: 'console',
       request: gisImportRequest,
       response: z.strictObject({ importId: z.string(), dataset: datasetSummary }),
     },
     /** Scenario definitions (layouts/scenarios) with the layout each applies, and the files that failed to load. */
     'scenarios.list': {
-      access: 'window',
       request: empty,
       response: z.strictObject({ scenarios: z.array(scenarioSummary), errors: z.array(scenarioFileError) }),
     },
     /** Current suggestions, runs still on the wall and the recent ones over (same payload as scenarios.changed). */
     'scenarios.runs': {
-      access: 'window',
       request: empty,
       response: scenariosPicture,
     },
     /** Applies the scenario to the whole wall as one revision; the same scenario and incident again gives the same run. */
-    'scenarios.activate': { access: 'console', request: scenarioRequests.activate, response: scenarioRunResponse },
+    'scenarios.activate': { request: scenarioRequests.activate, response: scenarioRunResponse },
     /** Marks a step done (or not); a step that needs confirmation then waits for another person's scenarios.confirm. */
-    'scenarios.step': { access: 'console', request: scenarioRequests.step, response: scenarioRunResponse },
+    'scenarios.step': { request: scenarioRequests.step, response: scenarioRunResponse },
     /** A second person (not the one who did the step) confirms it. */
-    'scenarios.confirm': { access: 'console', request: scenarioRequests.confirm, response: scenarioRunResponse },
+    'scenarios.confirm': { request: scenarioRequests.confirm, response: scenarioRunResponse },
     /** Sends the step's field command (once; again only after a rejection); its acknowledgement updates the run. */
-    'scenarios.command': { access: 'console', request: scenarioRequests.command, response: z.strictObject({ run: scenarioRun, commandId: z.string() }) },
+    'scenarios.command': { request: scenarioRequests.command, response: z.strictObject({ run: scenarioRun, commandId: z.string() }) },
     /** To the given level, or the next one. */
-    'scenarios.escalate': { access: 'console', request: scenarioRequests.escalate, response: scenarioRunResponse },
-    'scenarios.pause': { access: 'console', request: scenarioRequests.pause, response: scenarioRunResponse },
-    'scenarios.resume': { access: 'console', request: scenarioRequests.resume, response: scenarioRunResponse },
-    'scenarios.handover': { access: 'console', request: scenarioRequests.handover, response: scenarioRunResponse },
+    'scenarios.escalate': { request: scenarioRequests.escalate, response: scenarioRunResponse },
+    'scenarios.pause': { request: scenarioRequests.pause, response: scenarioRunResponse },
+    'scenarios.resume': { request: scenarioRequests.resume, response: scenarioRunResponse },
+    'scenarios.handover': { request: scenarioRequests.handover, response: scenarioRunResponse },
     /** Ends the run and restores the layout the wall had before it. */
-    'scenarios.close': { access: 'console', request: scenarioRequests.close, response: scenarioRunResponse },
+    'scenarios.close': { request: scenarioRequests.close, response: scenarioRunResponse },
     /** Drops a suggestion; the same incident is not suggested again until its trigger clears. */
-    'scenarios.dismiss': { access: 'console', request: scenarioRequests.dismiss, response: empty },
-    'scenarios.log': { access: 'window', request: scenarioRequests.log, response: z.strictObject({ entries: z.array(runLogEntry) }) },
+    'scenarios.dismiss': { request: scenarioRequests.dismiss, response: empty },
+    'scenarios.log': { request: scenarioRequests.log, response: z.strictObject({ entries: z.array(runLogEntry) }) },
     /** The after-action report: one self-contained HTML page (timeline, figures, map). */
-    'scenarios.report': { access: 'window', request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
+    'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {
-      access: 'window',
       request: empty,
       response: liveSnapshot,
     },
     /** More of a snapshot's objects, as of that snapshot's seq ('not-found' once the cursor expired: take a new snapshot). */
     'live.objects': {
-      access: 'window',
       request: z.strictObject({ cursor: z.string().max(64), offset: z.int().min(0) }),
       response: z.strictObject({ objects: z.array(liveObject).max(LIVE_OBJECTS_PER_FRAME) }),
     },
     /** Indicators (layouts/indicators) with value, status, target, per-commune figures and recent history; and the sector groups. */
-    'indicators.list': { access: 'window', request: indicatorsListRequest, response: indicatorsListResponse },
+    'indicators.list': { request: indicatorsListRequest, response: indicatorsListResponse },
     /** Indicator histories over a time range, for charts (bucket means past maxPoints). */
-    'indicators.history': { access: 'window', request: indicatorsHistoryRequest, response: indicatorsHistoryResponse },
+    'indicators.history': { request: indicatorsHistoryRequest, response: indicatorsHistoryResponse },
   },
   events: {
-    'wall.patch': { payload: wallPatchEvent, audience: 'windows' },
-    'alerts.changed': { payload: z.strictObject({ alerts: z.array(alert) }), audience: 'windows' },
-    'status.changed': { payload: nodeStatus, audience: 'windows' },
-    'presets.changed': { payload: empty, audience: 'windows' },
-    'gis.import.progress': { payload: gisImportProgressEvent, audience: 'console' },
+    'wall.patch': { payload: wallPatchEvent },
+    'alerts.changed': { payload: z.strictObject({ alerts: z.array(alert) }) },
+    'status.changed': { payload: nodeStatus },
+    'presets.changed': { payload: empty },
+    'gis.import.progress': { payload: gisImportProgressEvent },
     /** Whenever a suggestion or run changes; to every window. */
-    'scenarios.changed': { payload: scenariosPicture, audience: 'windows' },
+    'scenarios.changed': { payload: scenariosPicture },
     /** Indicators whose value or status changed, at most about once a second; to every window. */
-    'indicators.changed': { payload: indicatorsChangedEvent, audience: 'windows' },
+    'indicators.changed': { payload: indicatorsChangedEvent },
     /** Coalesced per window, at most ~10 a second. */
-    'live.batch': { payload: liveBatch, audience: 'windows' },
+    'live.batch': { payload: liveBatch },
+    /** To the one connection whose sign-in ended (idle or absolute expiry, sign-out, account changed). */
+    'auth.ended': { payload: authEndedEvent },
   },
 } as const;
 
@@ -657,7 +654,8 @@ export const eventNames = Object.keys(contract.events) as EventName[];
 
 // storage-full: the host's disk is full (or failing); the wall keeps its last picture and refuses changes until space is back.
 // rate-limited and busy: the connection asked for more than its limits (native-bridge/limits.ts); retry later.
-export const errorCode = z.enum(['invalid', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'storage-full', 'rate-limited', 'busy']);
+// unauthenticated: a console connection without a valid session (signed out, expired): sign in again.
+export const errorCode = z.enum(['invalid', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'storage-full', 'rate-limited', 'busy']);
 export type ErrorCode = z.infer<typeof errorCode>;
 
 export const wireError = z.strictObject({ code: errorCode, message: z.string(), field: z.string().optional() });

@@ -12,8 +12,6 @@ const text = z.strictObject({ vi: z.string().min(1).max(500), en: z.string().min
 const name = z.string().min(1).max(64);
 const identifier = z.string().min(1).max(256);
 const epochMs = z.int().min(0);
-/** The person acting at the console, when it knows (sign-in comes with the auth work); default: the window's actor id. */
-const operator = z.string().min(1).max(128).optional();
 
 // ---------------------------------------------------------------------------------------------
 // What a run is about
@@ -188,7 +186,8 @@ export type ScenariosPicture = z.infer<typeof scenariosPicture>;
 // ---------------------------------------------------------------------------------------------
 // Requests (display windows may read, never act)
 
-const runRef = { runId: identifier, operator };
+/** The person acting is the connection's signed-in account: no request names one (a typed name proves nothing). */
+const runRef = { runId: identifier };
 
 export const scenarioRequests = {
   activate: z.strictObject({
@@ -197,7 +196,6 @@ export const scenarioRequests = {
     incident: scenarioIncident.optional(),
     /** Activating a suggestion: takes its incident and subjects, and removes the banner. */
     suggestionId: identifier.optional(),
-    operator,
   }),
   step: z.strictObject({ ...runRef, stepId: name, done: z.boolean(), note: z.string().max(2000).optional() }),
   confirm: z.strictObject({ ...runRef, stepId: name, note: z.string().max(2000).optional() }),
@@ -207,7 +205,7 @@ export const scenarioRequests = {
   resume: z.strictObject({ ...runRef, note: z.string().max(2000).optional() }),
   handover: z.strictObject({ ...runRef, to: z.string().min(1).max(128), note: z.string().max(2000).optional() }),
   close: z.strictObject({ ...runRef, note: z.string().max(2000).optional() }),
-  dismiss: z.strictObject({ suggestionId: identifier, operator }),
+  dismiss: z.strictObject({ suggestionId: identifier }),
   log: z.strictObject({ runId: identifier }),
   report: z.strictObject({ runId: identifier }),
 } as const;

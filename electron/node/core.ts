@@ -42,6 +42,8 @@ import { LiveState } from './live/live-state.js';
 import { SnapshotPages } from './live/snapshot-pages.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
+import { AuthService, type AuditInput, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
+import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -55,6 +57,10 @@ export interface CoreOptions {
   restartCause?: string | undefined;
   /** A wall database backup ('latest' or a file) to put back before opening it. */
   restoreBackup?: string | undefined;
+  /** Session lifetimes and the clock sign-in uses (tests shorten them). */
+  auth?: Pick<AuthOptions, 'idleMs' | 'absoluteMs' | 'clock'>;
+  /** Security events (sign-in, lockout, accounts), for the tamper-evident audit. */
+  audit?: (entry: AuditInput) => void;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -87,6 +93,8 @@ export interface Core {
     indicators(): IndicatorsPort | null;
   };
   controller: WallController;
+  /** Accounts, sign-in and sessions. */
+  auth: AuthService;
   alerts: AlertService;
   live: LiveState;
   cameraHealth: CameraHealthBoard;
@@ -105,14 +113,15 @@ interface SessionContext {
   /** The window this connection was opened for, when its transport knows (Electron IPC); it may say hello only as that window. */
   enrolledAs: WindowId | null;
   windowId: WindowId | null;
-  actor: Actor | null;
+  /** A display window's actor (the console's person comes from its session). */
+  display: Actor | null;
+  /** What this connection has proved of a person: the console's sign-in. */
+  auth: AuthConnection;
   emit: Emit;
 }
 
-function actorFor(windowId: WindowId): Actor {
-  // One built-in operator role for the console; display windows only show and report painting.
-  return windowId === 'console' ? { id: 'console', role: 'operator' } : { id: windowId, role: 'display' };
-}
+/** How often signed-in connections are checked for expiry when they make no request (auth.ended is then pushed). */
+const SESSION_SWEEP_MS = 5000;
 
 function markRunning(db: Db, running: boolean, storage: StorageWatch): boolean {
   const previous = db.prepare("SELECT value FROM meta WHERE key = 'running'").get() as { value: string } | undefined;
@@ -168,6 +177,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const live = new LiveState();
   const snapshotPages = new SnapshotPages();
   const cameraHealth = new CameraHealthBoard(alerts);
+  const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
@@ -208,11 +218,45 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     })),
   });
 
-  /** To every session the event's audience (declared in the contract) reaches. */
+  /**
+   * The connection's actor: its display window, or the console's signed-in person (null signed out).
+   * `use` records a request (pushes the idle deadline). A session found expired is told auth.ended.
+   */
+  const actorOf = (ctx: SessionContext, use: boolean): Actor | null => {
+    if (ctx.display) return ctx.display;
+    const had = ctx.auth.session !== null;
+    const live = use ? auth.use(ctx.auth) : auth.alive(ctx.auth);
+    if (had && !live) ctx.emit('auth.ended', { reason: 'expired' });
+    return live?.actor ?? null;
+  };
+  const scopeOf = (ctx: SessionContext) => ctx.auth.session?.person.scope ?? PROVINCE;
+  /** To every session whose role the event's policy (native-bridge/policy.ts) reaches; scenarios as its scope sees them. */
   const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
     const checked = checkEvent(event, payload);
-    for (const session of sessions) if (receives(event, session.actor)) session.emit(event, checked);
+    for (const session of sessions) {
+      if (!receives(event, actorOf(session, false))) continue;
+      if (event === 'scenarios.changed') session.emit('scenarios.changed', scopedPicture(scopeOf(session), checked as EventOf<'scenarios.changed'>));
+      else session.emit(event, checked);
+    }
   };
+  const sessionSweep = setInterval(() => sessions.forEach((ctx) => actorOf(ctx, false)), SESSION_SWEEP_MS);
+  sessionSweep.unref();
+  const unsubscribeEnded = auth.onEnded((ended, reason) => {
+    for (const ctx of sessions) {
+      const live = ctx.auth.session;
+      if (!live || ('tokenHash' in ended ? live.tokenHash !== ended.tokenHash : live.person.id !== ended.accountId)) continue;
+      ctx.auth.session = null;
+      ctx.emit('auth.ended', { reason });
+    }
+  });
+  /** A scenario's commune: its incident's, or its suggestion's (null: none known, a wall-wide activation). */
+  const activationCommune = (request: RequestOf<'scenarios.activate'>): string | null => {
+    if (request.incident) return request.incident.commune ?? null;
+    const suggestion = request.suggestionId === undefined ? undefined : requireScenarios().picture().suggestions.find((s) => s.suggestionId === request.suggestionId);
+    return suggestion?.incident?.commune ?? null;
+  };
+  /** A field command's target commune, from the live picture's sensors and cameras (null: not a device the host knows). */
+  const targetCommune = (target: string): string | null => live.sensor(target)?.commune ?? live.cameraList().find((c) => c.id === target)?.commune ?? null;
   const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
   const unsubscribeAlerts = alerts.onChange(() => broadcast('alerts.changed', { alerts: alerts.list() }));
   const broadcastStatus = coalesced(() => broadcast('status.changed', status()), hostLimits.statusEventIntervalMs);
@@ -228,20 +272,44 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     return scenarioService;
   };
 
-  // Who may call what is declared per method in the contract and checked by ContractServer before
-  // a handler runs: no handler checks roles itself.
+  // Who may call what is the policy table (native-bridge/policy.ts), checked by ContractServer
+  // before a handler runs: no handler checks roles itself (scope, below, is per request).
   const handlers: Handlers<SessionContext> = {
-    'session.hello': ({ window }, ctx) => {
+    'session.hello': ({ window, credential }, ctx) => {
       const id = parseOrThrow(windowIdSchema, window, 'window', ['window']);
       if (ctx.enrolledAs !== null && id !== ctx.enrolledAs) throw new ContractError('forbidden', `this connection was opened for window "${ctx.enrolledAs}", not "${id}"`, 'window');
       const changed = ctx.windowId !== id;
       windows.connected(id, ctx.windowId);
       ctx.windowId = id;
-      ctx.actor = actorFor(id);
+      // the console is the person its session token names, or signed out
+      ctx.display = id === 'console' ? null : { id, role: 'display' };
+      ctx.auth.session = null;
+      if (id === 'console' && credential !== undefined) auth.resume(credential, ctx.auth);
       // a repeated hello changes no one's presence: the other windows hear nothing of it
       if (changed) broadcastStatus();
-      return { windowId: id, actor: ctx.actor, status: status() };
+      return { windowId: id, actor: actorOf(ctx, false), status: status() };
     },
+    'auth.status': (_request, ctx) => auth.status(ctx.auth),
+    'auth.setup': async (request, ctx) => {
+      await auth.setup(request, consoleAuth(ctx));
+      return {};
+    },
+    'auth.signIn': (request, ctx) => auth.signIn(request, consoleAuth(ctx)),
+    'auth.enrolTotp': (_request, ctx) => auth.enrolTotp(consoleAuth(ctx)),
+    'auth.confirmTotp': (request, ctx) => auth.confirmTotp(request, consoleAuth(ctx)),
+    'auth.signOut': (_request, ctx) => {
+      auth.signOut(ctx.auth);
+      return {};
+    },
+    'accounts.names': () => ({ people: auth.names() }),
+    'accounts.list': () => ({ accounts: auth.list() }),
+    'accounts.create': async (request, _ctx, actor) => ({ account: await auth.create(request, actor) }),
+    'accounts.update': (request, _ctx, actor) => ({ account: auth.update(request, actor) }),
+    'accounts.resetPassword': async (request, _ctx, actor) => {
+      await auth.resetPassword(request, actor);
+      return {};
+    },
+    'accounts.disable': (request, _ctx, actor) => ({ account: auth.disable(request, actor) }),
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
     'wall.execute': ({ command, requestId }, _ctx, actor) => controller.execute(command, actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
@@ -273,12 +341,18 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       cameraHealth.report(ctx.windowId!, reports);
       return {};
     },
-    'field.command': (request, _ctx, actor) => sendFieldCommand(fieldPort, actor, request),
+    'field.command': (request, ctx, actor) => {
+      requireInScope(scopeOf(ctx), targetCommune(request.target), `field command to ${request.target}`);
+      return sendFieldCommand(fieldPort, actor, request);
+    },
     'live.snapshot': () => snapshotPages.split(live.snapshot()),
     'live.objects': ({ cursor, offset }) => ({ objects: snapshotPages.page(cursor, offset) }),
     'scenarios.list': () => requireScenarios().list(),
-    'scenarios.runs': () => requireScenarios().picture(),
-    'scenarios.activate': async (request, _ctx, actor) => ({ run: await requireScenarios().activate(request, actor) }),
+    'scenarios.runs': (_request, ctx) => scopedPicture(scopeOf(ctx), requireScenarios().picture()),
+    'scenarios.activate': async (request, ctx, actor) => {
+      requireInScope(scopeOf(ctx), activationCommune(request), `scenario ${request.scenario}`);
+      return { run: await requireScenarios().activate(request, actor) };
+    },
     'scenarios.step': (request, _ctx, actor) => ({ run: requireScenarios().step(request, actor) }),
     'scenarios.confirm': (request, _ctx, actor) => ({ run: requireScenarios().confirm(request, actor) }),
     'scenarios.command': (request, _ctx, actor) => requireScenarios().command(request, actor),
@@ -294,7 +368,16 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
   };
-  const server = new ContractServer(refusingWhenFull(handlers, storage, options.dataDir), (ctx) => ctx.actor);
+  const server = new ContractServer(
+    refusingWhenFull(handlers, storage, options.dataDir),
+    (ctx) => actorOf(ctx, true),
+    (ctx) => ctx.windowId === 'console',
+  );
+  /** Sign-in belongs to the console: a display window's connection cannot sign anyone in. */
+  function consoleAuth(ctx: SessionContext): AuthConnection {
+    if (ctx.windowId !== 'console') throw new ContractError('forbidden', 'sign in at the console: say session.hello as "console" first', 'method');
+    return ctx.auth;
+  }
   /**
    * The request id becomes the command's id, so the outbox row is the request's record: a retry
    * finds it and gets the same answer (persistedAt is the issuedAt stored with the command).
@@ -352,6 +435,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   return {
     wall,
     controller,
+    auth,
     alerts,
     live,
     cameraHealth,
@@ -377,7 +461,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     attachScenarios,
     attached: { field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort },
     openSession(emit, options = {}) {
-      const ctx: SessionContext = { enrolledAs: options.enrolledAs ?? null, windowId: null, actor: null, emit };
+      const ctx: SessionContext = { enrolledAs: options.enrolledAs ?? null, windowId: null, display: null, auth: auth.newConnection(), emit };
       sessions.add(ctx);
       return {
         handle: (method, payload) => server.handle(method, payload, ctx),
@@ -394,6 +478,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return () => paintListeners.delete(listener);
     },
     async close() {
+      clearInterval(sessionSweep);
+      unsubscribeEnded();
       unsubscribeAccepted();
       unsubscribeAlerts();
       unsubscribeLive();

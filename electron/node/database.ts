@@ -88,6 +88,39 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER scenario_run_log_no_delete BEFORE DELETE ON scenario_run_log
     BEGIN SELECT RAISE(ABORT, 'scenario_run_log is append-only'); END;
   `,
+  // 4: people's accounts (electron/node/accounts): password hashes with their scrypt parameters,
+  // TOTP secrets sealed with the data folder's key, lockout, recovery codes and sessions (hashes only)
+  `
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    full_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    password_hash TEXT NOT NULL,
+    totp_secret TEXT,
+    totp_last_step INTEGER,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER,
+    created_at INTEGER NOT NULL,
+    changed_at INTEGER NOT NULL
+  );
+  CREATE TABLE recovery_codes (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    code_hash TEXT NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (account_id, code_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_account ON sessions(account_id, created_at);
+  `,
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */

@@ -28,7 +28,7 @@ export class ScenarioFieldRelay {
   }
 
   async command(request: ScenarioRequest<'command'>, actor: Actor): Promise<{ run: ScenarioRun; commandId: string }> {
-    const person = request.operator ?? actor.id;
+    const person = actor.id;
     const { doc } = this.runs.openRun(request.runId);
     const { def, state } = this.runs.stepOf(doc, request.stepId);
     if (!def.command) throw new ContractError('invalid', `step ${def.id} sends no command`, 'stepId');

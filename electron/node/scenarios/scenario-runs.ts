@@ -192,7 +192,7 @@ export class ScenarioRuns {
 
   /** Activates the scenario for the incident, taking up the suggestion if any (an incident that has its run already joins it). */
   async activate(scenario: Scenario, pending: Pending | undefined, request: ScenarioRequest<'activate'>, actor: Actor): Promise<ScenarioRun> {
-    const person = request.operator ?? actor.id;
+    const person = actor.id;
     const incident = request.incident ?? pending?.suggestion.incident ?? null;
     const subjects = pending?.suggestion.subjects ?? [];
     const existing = this.find(scenario.name, incident, subjects);
@@ -322,7 +322,7 @@ export class ScenarioRuns {
   // Procedure
 
   step(request: ScenarioRequest<'step'>, actor: Actor): ScenarioRun {
-    const person = request.operator ?? actor.id;
+    const person = actor.id;
     const { doc } = this.openRun(request.runId);
     const { def, state } = this.stepOf(doc, request.stepId);
     const now = this.options.clock();
@@ -338,11 +338,12 @@ export class ScenarioRuns {
   }
 
   confirm(request: ScenarioRequest<'confirm'>, actor: Actor): ScenarioRun {
-    const person = request.operator ?? actor.id;
+    const person = actor.id;
     const { doc } = this.openRun(request.runId);
     const { def, state } = this.stepOf(doc, request.stepId);
     if (state.state !== 'awaiting-confirmation') throw new ContractError('conflict', `step ${def.id} is ${state.state}, not awaiting a confirmation`, 'stepId');
-    if (state.doneBy === person) throw new ContractError('forbidden', `step ${def.id} needs a second person: ${person} did it and cannot confirm it`, 'operator');
+    // the two-person rule is two accounts: the one that did the step cannot confirm it, on any session
+    if (state.doneBy === person) throw new ContractError('forbidden', `step ${def.id} needs a second person: ${actor.name ?? person} did it and cannot confirm it; another signed-in account must`, 'stepId');
     const now = this.options.clock();
     Object.assign(state, { state: 'done', confirmedBy: person, confirmedAt: now });
     return this.save(doc, [{ kind: 'step-confirmed', actor: person, at: now, stepId: def.id, detail: noteText(request.note), data: { doneBy: state.doneBy } }]);
@@ -358,7 +359,7 @@ export class ScenarioRuns {
     if (level === undefined) throw new ContractError('conflict', `run ${run.runId} is already at its highest escalation level (${run.escalationLevel})`, 'level');
     if (level <= run.escalationLevel) throw new ContractError('conflict', `run ${run.runId} is already at level ${run.escalationLevel}`, 'level');
     if (definition.escalation.length > 0 && !definition.escalation.some((e) => e.level === level)) throw new ContractError('invalid', `scenario ${run.scenario} has no escalation level ${level}`, 'level');
-    return this.raiseLevel(open, level, request.operator ?? actor.id, request.note ?? null, this.options.clock());
+    return this.raiseLevel(open, level, actor.id, request.note ?? null, this.options.clock());
   }
 
   private raiseLevel(open: OpenRun, level: number, person: string, note: string | null, now: number): ScenarioRun {
@@ -381,7 +382,7 @@ export class ScenarioRuns {
     doc.resumeTo = run.state === 'awaiting-close' ? 'awaiting-close' : 'active';
     run.state = 'paused';
     run.pausedAt = now;
-    return this.save(doc, [{ kind: 'paused', actor: request.operator ?? actor.id, at: now, detail: noteText(request.note) }]);
+    return this.save(doc, [{ kind: 'paused', actor: actor.id, at: now, detail: noteText(request.note) }]);
   }
 
   resume(request: ScenarioRequest<'resume'>, actor: Actor): ScenarioRun {
@@ -392,7 +393,7 @@ export class ScenarioRuns {
     run.state = open.doc.resumeTo ?? 'active';
     run.pausedAt = null;
     open.doc.resumeTo = null;
-    const result = this.save(open.doc, [{ kind: 'resumed', actor: request.operator ?? actor.id, at: now, detail: noteText(request.note) }]);
+    const result = this.save(open.doc, [{ kind: 'resumed', actor: actor.id, at: now, detail: noteText(request.note) }]);
     // The trigger cleared while it was paused: onClear now.
     if (run.state === 'active' && run.clearedAt !== null && open.firings.size === 0 && open.doc.lasting) {
       if (open.doc.definition.onClear === 'revert') return this.end(open, 'cleared', 'system', SYSTEM, [], null, now);
@@ -409,11 +410,11 @@ export class ScenarioRuns {
     if (request.to === from) throw new ContractError('conflict', `${request.to} is already in charge of run ${run.runId}`, 'to');
     run.handedTo = request.to;
     const note = request.note ? ` — ${request.note}` : '';
-    return this.save(doc, [{ kind: 'handed-over', actor: request.operator ?? actor.id, at: this.options.clock(), detail: { vi: `${from} bàn giao cho ${request.to}${note}`, en: `${from} handed over to ${request.to}${note}` }, data: { from, to: request.to } }]);
+    return this.save(doc, [{ kind: 'handed-over', actor: actor.id, at: this.options.clock(), detail: { vi: `${from} bàn giao cho ${request.to}${note}`, en: `${from} handed over to ${request.to}${note}` }, data: { from, to: request.to } }]);
   }
 
   close(request: ScenarioRequest<'close'>, actor: Actor): ScenarioRun {
-    return this.end(this.openRun(request.runId), 'closed', request.operator ?? actor.id, actor, [], request.note ?? null);
+    return this.end(this.openRun(request.runId), 'closed', actor.id, actor, [], request.note ?? null);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+/**
+ * Who may do what: the one policy table of ioc-wall. Every contract method, wall command type,
+ * scenario action and field command type maps to the roles that may use it (Records over the
+ * contract's own names, so a new method or command cannot be forgotten: it does not type check
+ * until it is given its roles here). The host enforces it (ContractServer, the wall authorizer, the
+ * scenario and field paths); the console reads it to hide what its person cannot use. Pure: no
+ * Node, no DOM.
+ */
+import type { CommandType, EventName, FieldCommand, MethodName, PersonRole, Role } from './contract.js';
+
+/** People, by what they do in the control room. */
+export const PERSON_ROLES = ['viewer', 'operator', 'commander', 'technician', 'administrator'] as const satisfies readonly PersonRole[];
+
+const everyone: readonly Role[] = [...PERSON_ROLES, 'display', 'system'];
+const people: readonly Role[] = [...PERSON_ROLES, 'system'];
+const wallEditors: readonly Role[] = ['operator', 'commander', 'system'];
+const commanders: readonly Role[] = ['commander', 'system'];
+const technicians: readonly Role[] = ['technician', 'administrator', 'system'];
+const administrators: readonly Role[] = ['administrator', 'system'];
+
+/**
+ * 'open': any connection, before session.hello and signed out too (hello and the sign-in steps;
+ * their handlers check what the connection has proved so far). Otherwise the roles admitted.
+ */
+export type MethodPolicy = 'open' | readonly Role[];
+
+export const methodPolicy = {
+  'session.hello': 'open',
+  'auth.status': 'open',
+  'auth.setup': 'open',
+  'auth.signIn': 'open',
+  // allowed only after this connection's password step (the handler checks): enrolment comes before a session
+  'auth.enrolTotp': 'open',
+  'auth.confirmTotp': 'open',
+  'auth.signOut': people,
+  'accounts.names': people,
+  'accounts.list': administrators,
+  'accounts.create': administrators,
+  'accounts.update': administrators,
+  'accounts.resetPassword': administrators,
+  'accounts.disable': administrators,
+  'wall.resync': everyone,
+  'wall.execute': wallEditors,
+  'presets.list': everyone,
+  'window.painted': everyone,
+  'alerts.list': everyone,
+  'alerts.ack': ['operator', 'commander', 'technician', 'system'],
+  'field.command': commanders,
+  'cameras.nearest': everyone,
+  'cameras.health': everyone,
+  'gis.query': everyone,
+  'gis.aggregate': everyone,
+  'gis.datasets': everyone,
+  'gis.import': technicians,
+  'scenarios.list': everyone,
+  'scenarios.runs': everyone,
+  'scenarios.activate': commanders,
+  'scenarios.step': commanders,
+  'scenarios.confirm': commanders,
+  'scenarios.command': commanders,
+  'scenarios.escalate': commanders,
+  'scenarios.pause': commanders,
+  'scenarios.resume': commanders,
+  'scenarios.handover': commanders,
+  'scenarios.close': commanders,
+  'scenarios.dismiss': commanders,
+  'scenarios.log': everyone,
+  'scenarios.report': everyone,
+  'live.snapshot': everyone,
+  'live.objects': everyone,
+  'indicators.list': everyone,
+  'indicators.history': everyone,
+} as const satisfies Record<MethodName, MethodPolicy>;
+
+/** The methods any connection may call (their handlers get a possibly null actor). */
+export type OpenMethod = { [M in MethodName]: (typeof methodPolicy)[M] extends 'open' ? M : never }[MethodName];
+
+/** Wall commands by role: viewers watch, operators and commanders arrange the wall. */
+export const commandPolicy: Readonly<Record<CommandType, readonly Role[]>> = {
+  'apply-preset': wallEditors,
+  'add-tile': wallEditors,
+  'move-tile': wallEditors,
+  'resize-tile': wallEditors,
+  'remove-tile': wallEditors,
+  'set-tile-props': wallEditors,
+  'save-preset': wallEditors,
+  'apply-layout': wallEditors,
+};
+
+export type ScenarioAction = 'activate' | 'step' | 'confirm' | 'command' | 'escalate' | 'pause' | 'resume' | 'handover' | 'close' | 'dismiss';
+/** Scenario actions by role: the method table admits them, this one is what the console asks. */
+export const scenarioActionPolicy: Readonly<Record<ScenarioAction, readonly Role[]>> = {
+  activate: methodPolicy['scenarios.activate'],
+  step: methodPolicy['scenarios.step'],
+  confirm: methodPolicy['scenarios.confirm'],
+  command: methodPolicy['scenarios.command'],
+  escalate: methodPolicy['scenarios.escalate'],
+  pause: methodPolicy['scenarios.pause'],
+  resume: methodPolicy['scenarios.resume'],
+  handover: methodPolicy['scenarios.handover'],
+  close: methodPolicy['scenarios.close'],
+  dismiss: methodPolicy['scenarios.dismiss'],
+};
+
+/** Field commands by role (also the ones a scenario step sends for its person). */
+export const fieldCommandPolicy: Readonly<Record<FieldCommand['type'], readonly Role[]>> = {
+  'traffic-signal-plan': commanders,
+  siren: commanders,
+  'resident-warning': commanders,
+};
+
+/** Who receives each event. */
+export const eventPolicy = {
+  'wall.patch': everyone,
+  'alerts.changed': everyone,
+  'status.changed': everyone,
+  'presets.changed': everyone,
+  'gis.import.progress': people,
+  'scenarios.changed': everyone,
+  'indicators.changed': everyone,
+  'live.batch': everyone,
+  'auth.ended': people,
+} as const satisfies Record<EventName, readonly Role[]>;
+
+export function mayCall(role: Role | null | undefined, method: MethodName): boolean {
+  const policy: MethodPolicy = methodPolicy[method];
+  return policy === 'open' || (role != null && policy.includes(role));
+}
+
+export const mayRunCommand = (role: Role | null | undefined, type: CommandType): boolean => role != null && commandPolicy[type].includes(role);
+export const mayScenario = (role: Role | null | undefined, action: ScenarioAction): boolean => role != null && scenarioActionPolicy[action].includes(role);
+export const mayFieldCommand = (role: Role | null | undefined, type: FieldCommand['type']): boolean => role != null && fieldCommandPolicy[type].includes(role);
+export const receivesEvent = (role: Role | null | undefined, event: EventName): boolean => role != null && (eventPolicy[event] as readonly Role[]).includes(role);
+
+/** Roles that must prove a second factor (TOTP) at sign-in. */
+export const TOTP_ROLES: readonly PersonRole[] = ['technician', 'administrator'];
