@@ -10,7 +10,8 @@
 import { join } from 'node:path';
 import { gatewaysConfig, type GatewaysConfig } from '../../native-bridge/contract.js';
 import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
-import { newLaunchToken, startCore, type Core } from './core.js';
+import { firstRun } from './accounts/first-run.js';
+import { newLaunchToken, startCore, type Core, type CoreOptions } from './core.js';
 import { startFieldLink, type FieldLink } from './field/field-link.js';
 import { createGisImportPort } from './gis/gis-import-port.js';
 import { importFolders } from './gis/import-folders.js';
@@ -39,6 +40,9 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   log?: (line: string) => void;
   /** Set by a supervisor restarting a crashed host: windows keep their URL's token, and the alert says why. */
   restart?: { token?: string | undefined; cause: string };
+  /** Session lifetimes and the sign-in clock (tests), and where security events go (the audit). */
+  auth?: CoreOptions['auth'];
+  audit?: CoreOptions['audit'];
 }
 
 export interface Runtime<S extends RunningSimulator = RunningSimulator> {
@@ -69,8 +73,19 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
   try {
     // The data folder holds the operators' journal, alerts and the gateways' keys: the host's user only.
     ensurePrivateDataDir(options.dataDir);
-    const core = await startCore({ wallFile: options.wallFile, presetsDir: options.presetsDir, dataDir: options.dataDir, host: options.host, restartCause: options.restart?.cause, restoreBackup: options.restoreBackup });
+    const core = await startCore({
+      wallFile: options.wallFile,
+      presetsDir: options.presetsDir,
+      dataDir: options.dataDir,
+      host: options.host,
+      restartCause: options.restart?.cause,
+      restoreBackup: options.restoreBackup,
+      ...(options.auth ? { auth: options.auth } : {}),
+      ...(options.audit ? { audit: options.audit } : {}),
+    });
     closers.push(() => core.close());
+    // no account yet: the demo gets a printed administrator, a real installation a setup code
+    await firstRun(core.auth, { demo: fieldConfig.simulate, print: log });
     const backups = new WallBackups(core.db, core.databaseFile, {
       intervalMs: options.backupIntervalMs,
       onFailure: (error) => {

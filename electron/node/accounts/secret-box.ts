@@ -17,7 +17,12 @@ export interface SecretBox {
 
 function loadOrCreateKey(dataDir: string): Buffer {
   const file = join(dataDir, ACCOUNTS_KEY_FILE);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  try {
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  } catch (error) {
+    // another opener of the same data folder wrote it first: use theirs
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`${file} does not hold a 256-bit key (base64); restore it from the backup of the data folder`);
   return key;

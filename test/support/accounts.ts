@@ -1,0 +1,94 @@
+/**
+ * Real accounts for tests and benches that act as the console: created in the data folder's wall
+ * database through the host's own accounts module (before the host starts, or while it runs), then
+ * signed in over the wire — password, and for technicians and administrators a TOTP code computed
+ * with otplib. A second connection of the same account presents the first one's session token, as
+ * a reloaded console does (a TOTP code is accepted once, so signing in twice in 30 s would fail).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { generateSecret, generateSync } from 'otplib';
+import type { ContractClient } from '../../native-bridge/channel.js';
+import type { PersonRole, ResponseOf, Scope } from '../../native-bridge/contract.js';
+import { TOTP_ROLES } from '../../native-bridge/policy.js';
+import { AuthService } from '../../electron/node/accounts/auth-service.js';
+import { secretBox } from '../../electron/node/accounts/secret-box.js';
+import { openDatabase } from '../../electron/node/database.js';
+import { loadWallFile } from '../../electron/node/layout-files.js';
+import { demoWallFile } from './fixtures.js';
+
+export interface TestAccount {
+  id: string;
+  username: string;
+  password: string;
+  fullName: string;
+  role: PersonRole;
+  /** Set for the roles that need TOTP (enrolled at creation). */
+  totpSecret: string | null;
+  /** The session token of its first sign-in, reused by later connections. */
+  token: string | null;
+}
+
+const FULL_NAMES: Record<PersonRole, string> = {
+  viewer: 'Phạm Thị Xem',
+  operator: 'Nguyễn Văn An',
+  commander: 'Trần Thị Bình',
+  technician: 'Lê Minh Tuấn',
+  administrator: 'Nguyễn Thị Hoa',
+};
+
+let created = 0;
+
+/** The wall database of a data folder (the wall file names it). */
+export const wallDatabaseIn = (dataDir: string, wallFile = demoWallFile): string => join(dataDir, `${loadWallFile(wallFile).id}.sqlite`);
+
+/** Creates an account (TOTP enrolled for the roles that need it) in the data folder's wall database. */
+export async function createAccount(dataDir: string, role: PersonRole, options: { username?: string; fullName?: string; scope?: Scope; wallFile?: string } = {}): Promise<TestAccount> {
+  const db = openDatabase(wallDatabaseIn(dataDir, options.wallFile));
+  try {
+    const auth = new AuthService(db, { dataDir });
+    const username = options.username ?? `${role}-${process.pid}-${++created}`;
+    const password = `mật-khẩu-thử-${username}-đủ-dài`;
+    const fullName = options.fullName ?? FULL_NAMES[role];
+    await auth.create({ username, fullName, role, scope: options.scope ?? { kind: 'province' }, password }, { id: 'system', role: 'system' });
+    let totpSecret: string | null = null;
+    if (TOTP_ROLES.includes(role)) {
+      totpSecret = generateSecret();
+      auth.store.enrolTotp(username, secretBox(dataDir).seal(totpSecret), 0, [], Date.now());
+    }
+    return { id: username, username, password, fullName, role, totpSecret, token: null };
+  } finally {
+    db.close();
+  }
+}
+
+export const totpNow = (secret: string): string => generateSync({ secret });
+
+const TOTP_STEP_MS = 30_000;
+
+/** A code is accepted once: when this step's code was used already (another sign-in of the account), the next step's is. */
+async function signInWithCode(client: ContractClient, account: TestAccount) {
+  const call = () => client.call('auth.signIn', { username: account.username, password: account.password, code: totpNow(account.totpSecret!) });
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'forbidden') throw error;
+    await new Promise((resolve) => setTimeout(resolve, TOTP_STEP_MS - (Date.now() % TOTP_STEP_MS) + 50));
+    return call();
+  }
+}
+
+/** Says hello as the console and signs the account in on this connection; answers what the hello said, with the actor. */
+export async function helloAsConsole(client: ContractClient, account: TestAccount): Promise<ResponseOf<'session.hello'>> {
+  if (account.token) {
+    const hello = await client.call('session.hello', { window: 'console', credential: account.token });
+    if (hello.actor) return hello;
+  }
+  const hello = await client.call('session.hello', { window: 'console' });
+  let answer = await client.call('auth.signIn', { username: account.username, password: account.password });
+  if (answer.state === 'second-factor-needed') answer = await signInWithCode(client, account);
+  assert.equal(answer.state, 'signed-in', `${account.username} signs in`);
+  if (answer.state !== 'signed-in') throw new Error('unreachable');
+  account.token = answer.token;
+  return { ...hello, actor: { id: account.id, role: account.role, name: account.fullName } };
+}
