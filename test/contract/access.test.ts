@@ -1,61 +1,88 @@
 /**
- * Access is declared per method in the contract and enforced once by ContractServer, before a
- * request is parsed or a handler runs. The cases are generated from the contract: a method added
- * later is covered without touching this file.
+ * The policy table (native-bridge/policy.ts) is enforced once, by ContractServer, before a request
+ * is parsed or a handler runs. The role matrix is GENERATED from the table: every method × every
+ * role that can connect, over WebSocket against a real Chromium host, each signed in as a real
+ * account. A method added later is covered without touching this file.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { accessRoles, ContractServer, type Handlers } from '../../native-bridge/channel.js';
-import { contract, methodNames, type Actor, type MethodName } from '../../native-bridge/contract.js';
+import { ContractServer, type Handlers } from '../../native-bridge/channel.js';
+import { ContractError, methodNames, type Actor, type MethodName, type Role } from '../../native-bridge/contract.js';
+import { mayCall, methodPolicy, PERSON_ROLES } from '../../native-bridge/policy.js';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
-import { connectInMemory, rejectsWith, type Connection } from '../support/harness.js';
+import { connectInMemory, rejectsWith, webSocketHarness, type Connection } from '../support/harness.js';
+import { createAccount, helloAsConsole } from '../support/accounts.js';
 
-const byAccess = (access: string) => methodNames.filter((m) => contract.methods[m].access === access);
-const consoleOnly = byAccess('console');
-const afterHello = byAccess('window');
+const CONNECTING_ROLES: readonly Role[] = [...PERSON_ROLES, 'display'];
+const openMethods = methodNames.filter((m) => methodPolicy[m] === 'open');
+const closedMethods = methodNames.filter((m) => methodPolicy[m] !== 'open');
 
-describe('access declared in the contract', () => {
+/** The call's error code, or 'ok'. A bogus payload: an admitted caller gets 'invalid' (or its own error), never 'forbidden'. */
+async function outcome(connection: Connection, method: MethodName): Promise<string> {
+  try {
+    await connection.transport.invoke(method, { bogus: true });
+    return 'ok';
+  } catch (error) {
+    assert.ok(error instanceof ContractError, String(error));
+    if (error.code === 'forbidden') assert.equal(error.field, 'method', `${method}: ${error.message}`);
+    return error.code;
+  }
+}
+
+describe('the role matrix, generated from the policy table, over WebSocket', () => {
+  let harness: Awaited<ReturnType<typeof webSocketHarness>>;
+  const connections = new Map<Role, Connection>();
+  let signedOut: Connection;
+  before(async () => {
+    harness = await webSocketHarness();
+    for (const role of CONNECTING_ROLES) {
+      const connection = await harness.connect();
+      if (role === 'display') await connection.client.call('session.hello', { window: 'r0c1' });
+      else await helloAsConsole(connection.client, await createAccount(harness.dataDir, role));
+      connections.set(role, connection);
+    }
+    signedOut = await harness.connect();
+    await signedOut.client.call('session.hello', { window: 'console' });
+  });
+  after(async () => harness.close());
+
+  for (const role of CONNECTING_ROLES) {
+    it(`${role}: every method allowed or refused 'forbidden' as the table declares`, async () => {
+      const connection = connections.get(role)!;
+      const wrong: string[] = [];
+      for (const method of methodNames) {
+        const got = await outcome(connection, method);
+        const allowed = mayCall(role, method);
+        if (allowed ? got === 'forbidden' || got === 'unauthenticated' : got !== 'forbidden') wrong.push(`${method}: ${allowed ? 'allowed' : 'refused'} by the table, got ${got}`);
+      }
+      assert.deepEqual(wrong, []);
+    });
+  }
+
+  it('a signed-out console may call only the open methods; the rest are refused unauthenticated', async () => {
+    for (const method of openMethods) assert.notEqual(await outcome(signedOut, method), 'unauthenticated', method);
+    for (const method of closedMethods) assert.equal(await outcome(signedOut, method), 'unauthenticated', method);
+    assert.deepEqual(openMethods.filter((m) => !m.startsWith('auth.')), ['session.hello']);
+  });
+
+  it('refuses every closed method before hello', async () => {
+    const stranger = await harness.connect();
+    for (const method of closedMethods) await rejectsWith(stranger.transport.invoke(method, {}), 'forbidden', 'method');
+  });
+
+  it('a display window cannot sign anyone in', async () => {
+    const display = connections.get('display')!;
+    await rejectsWith(display.client.call('auth.signIn', { username: 'ai-do', password: 'bất kỳ' }), 'forbidden', 'method');
+  });
+});
+
+describe('policy enforcement in the core', () => {
   let core: Core;
-  let display: Connection;
-  let operator: Connection;
-  let stranger: Connection;
   before(async () => {
     core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' });
-    display = connectInMemory(core);
-    await display.client.call('session.hello', { window: 'r0c1' });
-    operator = connectInMemory(core);
-    await operator.client.call('session.hello', { window: 'console' });
-    stranger = connectInMemory(core);
   });
-  after(async () => {
-    for (const c of [display, operator, stranger]) c.transport.close();
-    await core.close();
-  });
-
-  it('declares an access level for every method, and only session.hello is open', () => {
-    for (const method of methodNames) assert.ok(contract.methods[method].access in accessRoles, method);
-    assert.deepEqual(byAccess('open'), ['session.hello']);
-    assert.ok(consoleOnly.includes('wall.execute') && consoleOnly.includes('scenarios.activate') && consoleOnly.includes('field.command'));
-  });
-
-  it('refuses every console-only method to a display window, naming the method, before the request is even parsed', async () => {
-    for (const method of consoleOnly) {
-      // an empty payload is invalid for most of them: 'forbidden' (not 'invalid') shows the check came first
-      await rejectsWith(display.transport.invoke(method, {}), 'forbidden', 'method');
-      await assert.rejects(display.transport.invoke(method, {}), (error: Error) => error.message.includes(method) && error.message.includes('r0c1'));
-    }
-  });
-
-  it('lets the console past the access check of every console-only method (its errors are about the request)', async () => {
-    for (const method of consoleOnly) {
-      await assert.rejects(operator.transport.invoke(method, { bogus: true }), (error: { code?: string }) => error.code === 'invalid', method);
-    }
-  });
-
-  it('refuses every method but session.hello before hello', async () => {
-    for (const method of [...afterHello, ...consoleOnly]) await rejectsWith(stranger.transport.invoke(method, {}), 'forbidden', 'method');
-  });
+  after(async () => core.close());
 
   it('a connection opened for a window may say hello only as that window', async () => {
     const enrolled = connectInMemory(core, { enrolledAs: 'r1c0' });
@@ -63,13 +90,13 @@ describe('access declared in the contract', () => {
       await rejectsWith(enrolled.client.call('session.hello', { window: 'console' }), 'forbidden', 'window');
       await rejectsWith(enrolled.client.call('wall.execute', { command: { type: 'apply-preset', name: 'overview' } }), 'forbidden', 'method');
       const hello = await enrolled.client.call('session.hello', { window: 'r1c0' });
-      assert.equal(hello.actor.role, 'display');
+      assert.equal(hello.actor?.role, 'display');
     } finally {
       enrolled.transport.close();
     }
   });
 
-  it('no handler runs for a caller the access check refuses', async () => {
+  it('no handler runs for a caller the policy refuses', async () => {
     const ran: string[] = [];
     const handlers = new Proxy({} as Handlers<{ actor: Actor | null }>, {
       get: (_target, method: string) => () => {
@@ -78,9 +105,11 @@ describe('access declared in the contract', () => {
       },
     });
     const server = new ContractServer(handlers, (ctx) => ctx.actor);
-    const displayActor: Actor = { id: 'r0c0', role: 'display' };
-    for (const method of consoleOnly) await rejectsWith(server.handle(method, {}, { actor: displayActor }), 'forbidden');
-    for (const method of [...afterHello, ...consoleOnly] as MethodName[]) await rejectsWith(server.handle(method, {}, { actor: null }), 'forbidden');
+    for (const role of CONNECTING_ROLES) {
+      const actor: Actor = { id: `x-${role}`, role };
+      for (const method of methodNames.filter((m) => !mayCall(role, m))) await rejectsWith(server.handle(method, {}, { actor }), 'forbidden');
+    }
+    for (const method of closedMethods) await rejectsWith(server.handle(method, {}, { actor: null }), 'forbidden');
     assert.deepEqual(ran, []);
   });
 });

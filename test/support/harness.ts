@@ -69,10 +69,11 @@ export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Pr
   };
 }
 
-/** A Chromium host serving the demo wall without gateways or windows, reached over its WebSocket. */
-export async function webSocketHarness(): Promise<Harness & { host: ChromiumHost }> {
-  const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: () => {} });
-  return { host, connect: async () => connectNodeClient(host.baseUrl, host.token), close: () => host.close() };
+/** A Chromium host serving the demo wall without gateways or windows, reached over its WebSocket; accounts go into dataDir. */
+export async function webSocketHarness(): Promise<Harness & { host: ChromiumHost; dataDir: string }> {
+  const dataDir = tempDir();
+  const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
+  return { host, dataDir, connect: async () => connectNodeClient(host.baseUrl, host.token), close: () => host.close() };
 }
 
 export async function rejectsWith(promise: Promise<unknown>, codes: string | readonly string[], field?: string): Promise<void> {
