@@ -366,7 +366,7 @@ export async function run(args: string[]): Promise<object> {
 
       const cpuBefore = treeCpu(host.runtime.pid);
       const t0 = Date.now();
-      const { run } = await client.call('scenarios.activate', { scenario, incident, operator: OPERATOR });
+      const { run } = await client.call('scenarios.activate', { scenario, incident });
       for (const p of pages) await p.page.evaluate(`window.__scenarioBench.armed.t0 = ${t0}`);
       const warm = i < warmUp;
       // a cold window builds its Deck, compiles its shaders and starts hls.js for the first time: give the warm-up more time
@@ -428,7 +428,7 @@ export async function run(args: string[]): Promise<object> {
         `${warm ? 'warm-up' : 'activation'} ${warm ? i + 1 : i + 1 - warmUp}/${warm ? warmUp : activations} ${scenario} r${run.revision}: paint ${sample.paintMs} ms (engine ${sample.engineMs}, commit ${sample.commitMs}, revision painted ${sample.revisionPaintMs}, map view ${sample.mapViewMs}, basemap ${sample.basemapMs ?? '-'}; slowest ${sample.slowestWindow}, long tasks ${Math.round(sample.longTaskMs)} ms${sample.deckRebuilt ? ', Deck rebuilt' : ''}), first frame ${sample.firstFrameMs} ms (${sample.cameras} cameras, ${sample.cells} cells in ${sample.cameraWindows} windows); CPU ${Object.entries(cpu).map(([k, v]) => `${k} ${round(v, 2)}`).join(', ')} s in ${round(elapsedS, 2)} s`,
       );
 
-      if (below) await client.call('scenarios.close', { runId: below.runId, operator: OPERATOR, note: 'scenario-recall bench' });
+      if (below) await client.call('scenarios.close', { runId: below.runId, note: 'scenario-recall bench' });
       below = run;
       await sleep(SETTLE_MS);
       // anything that changed the wall after the activation's revision (closing the run below must not)
@@ -438,7 +438,7 @@ export async function run(args: string[]): Promise<object> {
         if (!warm) for (const change of later) laterRevisions.set(change.replace(/^r\d+ /, ''), (laterRevisions.get(change.replace(/^r\d+ /, '')) ?? 0) + 1);
       }
     }
-    if (below) await client.call('scenarios.close', { runId: below.runId, operator: OPERATOR, note: 'scenario-recall bench' });
+    if (below) await client.call('scenarios.close', { runId: below.runId, note: 'scenario-recall bench' });
     load.end = loadavg().map((x) => round(x, 2));
 
     const paint = samples.map((s) => s.paintMs);

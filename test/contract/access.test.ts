@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ContractServer, type Handlers } from '../../native-bridge/channel.js';
-import { ContractError, methodNames, type Actor, type MethodName, type Role } from '../../native-bridge/contract.js';
+import { ContractError, methodNames, type Actor, type MethodName, type PersonRole, type Role } from '../../native-bridge/contract.js';
 import { mayCall, methodPolicy, PERSON_ROLES } from '../../native-bridge/policy.js';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
@@ -39,7 +39,7 @@ describe('the role matrix, generated from the policy table, over WebSocket', () 
     for (const role of CONNECTING_ROLES) {
       const connection = await harness.connect();
       if (role === 'display') await connection.client.call('session.hello', { window: 'r0c1' });
-      else await helloAsConsole(connection.client, await createAccount(harness.dataDir, role));
+      else await helloAsConsole(connection.client, await createAccount(harness.dataDir, role as PersonRole));
       connections.set(role, connection);
     }
     signedOut = await harness.connect();

@@ -10,11 +10,15 @@ import type { RejectedMessage } from '../../native-bridge/channel.js';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectAsElectronWindow, connectInMemory, nextEvent, rejectsWith } from '../support/harness.js';
+import { createAccount, helloAsConsole, type TestAccount } from '../support/accounts.js';
 
 describe('Electron IPC transport (renderer bridge ↔ main relay, real core)', () => {
   let core: Core;
+  let operatorAccount: TestAccount;
   before(async () => {
-    core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'electron' });
+    const dataDir = tempDir();
+    core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'electron' });
+    operatorAccount = await createAccount(dataDir, 'operator');
   });
   after(async () => core.close());
 
@@ -27,7 +31,7 @@ describe('Electron IPC transport (renderer bridge ↔ main relay, real core)', (
     assert.equal(snapshot.kind, 'snapshot');
     const patched = nextEvent<{ revision: number }>((cb) => display.client.on('wall.patch', cb));
     const operator = connectInMemory(core);
-    await operator.client.call('session.hello', { window: 'console' });
+    await helloAsConsole(operator.client, operatorAccount);
     const { revision } = await operator.client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } });
     assert.equal((await patched).revision, revision);
     assert.ok(core.status().windows.find((w) => w.windowId === 'r0c1')!.connected);

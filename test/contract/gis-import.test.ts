@@ -15,6 +15,7 @@ import { startRuntime } from '../../electron/node/runtime.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
+import { createAccount, helloAsConsole, type TestAccount } from '../support/accounts.js';
 
 const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
 
@@ -23,9 +24,11 @@ describe('gis.import through the core', () => {
   let core: Core;
   let store: DatasetStore;
   const transports: PortClientTransport[] = [];
+  let technician: TestAccount;
 
   before(async () => {
     core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' });
+    technician = await createAccount(dir, 'technician');
     store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
     core.attachGisImport(createGisImportPort({ datasets: store, reloadAreas: async () => 0 }, { importDirs: [dir, dirname(provincesFile)] }));
   });
@@ -35,13 +38,14 @@ describe('gis.import through the core', () => {
     await core.close();
   });
 
-  /** A window that said hello, and the gis.import.progress events it received. */
+  /** A window that said hello (the console signed in as a technician), and the gis.import.progress events it received. */
   async function open(window: WindowId) {
     const { client, transport } = connectInMemory(core);
     transports.push(transport);
     const progress: GisImportProgressEvent[] = [];
     client.on('gis.import.progress', (event) => progress.push(event));
-    await client.call('session.hello', { window });
+    if (window === 'console') await helloAsConsole(client, technician);
+    else await client.call('session.hello', { window });
     return { client, transport, progress };
   }
 
@@ -126,7 +130,8 @@ describe('gis.import through a whole runtime: the import folders', () => {
     });
     const operator = connectInMemory(runtime.core);
     try {
-      await operator.client.call('session.hello', { window: 'console' });
+      // importing GIS data is a technician's job (signed in with password and TOTP)
+      await helloAsConsole(operator.client, await createAccount(dataDir, 'technician'));
       const stray = join(tempDir('ioc-wall-gis-stray-'), 'tinh.geojson');
       copyFileSync(provincesFile, stray);
       await rejectsWith(operator.client.call('gis.import', { file: stray, dataset: 'stray' }), 'forbidden');

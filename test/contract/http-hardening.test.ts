@@ -80,7 +80,7 @@ describe('HTTP hardening (real host process)', () => {
     assert.ok(lines.some((l) => l.includes('"connection-refused"') && l.includes('origin')), lines.join('\n'));
     assert.equal(await healthy(), 200);
     const { client, transport } = await connectNodeClient(host.runtime.baseUrl, token);
-    await client.call('session.hello', { window: 'console' });
+    await client.call('session.hello', { window: 'r0c0' });
     const security = (await client.call('alerts.list', {})).alerts.filter((a) => a.source === 'security');
     transport.close();
     // one a minute at most: this file's refusals all fall in its first minute or two
@@ -109,7 +109,7 @@ describe('LAN mode (--listen 0.0.0.0, real host process)', () => {
     const base = `http://${lan}:${port}`;
     const { client, transport } = await connectNodeClient(base, host.runtime.token, base);
     const hello = await client.call('session.hello', { window: 'r0c0' });
-    assert.equal(hello.actor.role, 'display');
+    assert.equal(hello.actor?.role, 'display');
     transport.close();
     const data = await fetch(`${base}/gis/datasets`, { headers: { [DATA_TOKEN_HEADER]: host.runtime.token } });
     assert.equal(data.status, 200);

@@ -13,6 +13,7 @@ import { startChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { layoutsDir, rendererDist } from '../../electron/node/project-paths.js';
 import { parseHostArgs } from '../../electron/node/runtime-options.js';
 import { startRuntime } from '../../electron/node/runtime.js';
+import { createAccount, helloAsConsole } from '../support/accounts.js';
 import { chromiumHostOptions, electronRuntimeOptions } from '../../launch/compose.js';
 import { simulatedGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectAsElectronWindow } from '../support/harness.js';
@@ -29,9 +30,9 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 }
 
 /** What every wall host must answer once its runtime runs on the simulated province. */
-async function everyServiceAnswers(client: ContractClient): Promise<void> {
-  const hello = await client.call('session.hello', { window: 'console' });
-  assert.equal(hello.actor.role, 'operator');
+async function everyServiceAnswers(client: ContractClient, dataDir: string): Promise<void> {
+  const hello = await helloAsConsole(client, await createAccount(dataDir, 'viewer'));
+  assert.equal(hello.actor?.role, 'viewer');
   // gateway data: the simulated gateways' sensors and cameras reach the live picture through the ZeroMQ link
   const live = await eventually('gateway data in the live picture', async () => {
     const snapshot = await client.call('live.snapshot', {});
@@ -65,7 +66,7 @@ describe('one runtime for both hosts', () => {
       assert.equal(runtime.server, null, 'no HTTP unless --listen asks for it');
       assert.ok(runtime.simulation, 'the simulated province runs because the gateways file says so');
       const win = connectAsElectronWindow(runtime.core, 'console');
-      await everyServiceAnswers(win.client);
+      await everyServiceAnswers(win.client, dataDir);
       win.relay.close();
     } finally {
       await runtime.close();
@@ -80,7 +81,7 @@ describe('one runtime for both hosts', () => {
       assert.equal(host.core.status().host, 'chromium');
       assert.ok(host.simulation);
       const { client, transport } = await connectNodeClient(host.baseUrl, host.token);
-      await everyServiceAnswers(client);
+      await everyServiceAnswers(client, dataDir);
       transport.close();
     } finally {
       await host.close();

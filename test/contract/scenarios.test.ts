@@ -10,10 +10,12 @@ import { defaultScenariosDir } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { inMemoryHarness, nextEvent, rejectsWith, webSocketHarness, type Harness } from '../support/harness.js';
 import { startScenarioCore } from '../support/scenario-core.js';
+import { createAccount, helloAsConsole } from '../support/accounts.js';
 
 async function inMemoryScenarioCore(): Promise<Harness> {
-  const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
-  return inMemoryHarness(core, close);
+  const dataDir = tempDir();
+  const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
+  return inMemoryHarness(core, close, dataDir);
 }
 
 for (const [name, make] of [
@@ -45,10 +47,14 @@ for (const [name, make] of [
       transport.close();
     });
 
-    it('lets the console run a scenario that every window hears about; display windows may only read', async () => {
+    it('lets the console run a scenario that every window hears about; display windows may only read; the two-person rule is two accounts', async () => {
+      const an = await createAccount(harness.dataDir, 'commander', { fullName: 'Nguyễn Văn An' });
+      const binh = await createAccount(harness.dataDir, 'commander', { fullName: 'Trần Thị Bình' });
       const console_ = await harness.connect();
+      const second = await harness.connect();
       const display = await harness.connect();
-      await console_.client.call('session.hello', { window: 'console' });
+      await helloAsConsole(console_.client, an);
+      await helloAsConsole(second.client, binh);
       await display.client.call('session.hello', { window: 'r1c0' });
 
       await rejectsWith(display.client.call('scenarios.activate', { scenario: 'fire-rescue' }), 'forbidden');
@@ -58,32 +64,39 @@ for (const [name, make] of [
       const heard = nextEvent<EventOf<'scenarios.changed'>>((cb) => display.client.on('scenarios.changed', cb), (p) => p.runs.length > 0);
       const patched = nextEvent<WallPatchEvent>((cb) => display.client.on('wall.patch', cb));
       const incident = { lon: 106.9048, lat: 10.9531, commune: 'Phường Long Bình' };
-      const { run } = await console_.client.call('scenarios.activate', { scenario: 'fire-rescue', incident, operator: 'Nguyễn Văn An' });
+      const { run } = await console_.client.call('scenarios.activate', { scenario: 'fire-rescue', incident });
       assert.equal(run.state, 'active');
-      assert.equal(run.activatedBy, 'Nguyễn Văn An');
+      assert.equal(run.activatedBy, an.id);
       assert.deepEqual(run.incident, incident);
       assert.equal((await patched).revision, run.revision, 'one revision for the whole layout');
       assert.equal((await heard).runs[0]?.runId, run.runId);
 
       await rejectsWith(display.client.call('scenarios.step', { runId: run.runId, stepId: 'verify', done: true }), 'forbidden');
-      const { run: stepped } = await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'close-out', done: true, operator: 'Nguyễn Văn An' });
+      const { run: stepped } = await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'close-out', done: true });
       assert.equal(stepped.steps.find((s) => s.stepId === 'close-out')?.state, 'awaiting-confirmation');
-      await rejectsWith(console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out', operator: 'Nguyễn Văn An' }), 'forbidden', 'operator');
-      const { run: confirmed } = await console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out', operator: 'Trần Thị Bình' });
-      assert.equal(confirmed.steps.find((s) => s.stepId === 'close-out')?.confirmedBy, 'Trần Thị Bình');
+      // the attack: the same socket confirms under another typed name; the name is no longer part of any request
+      await rejectsWith(console_.transport.invoke('scenarios.confirm', { runId: run.runId, stepId: 'close-out', operator: 'Trần Thị Bình' }), 'invalid');
+      await rejectsWith(console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out' }), 'forbidden', 'stepId');
+      // nor does a second session of the same account count as a second person
+      const anAgain = await harness.connect();
+      await helloAsConsole(anAgain.client, { ...an, token: null });
+      await rejectsWith(anAgain.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out' }), 'forbidden', 'stepId');
+      anAgain.transport.close();
+      const { run: confirmed } = await second.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out' });
+      assert.equal(confirmed.steps.find((s) => s.stepId === 'close-out')?.confirmedBy, binh.id);
       await rejectsWith(console_.client.call('scenarios.step', { runId: run.runId, stepId: 'no-such-step', done: true }), 'not-found', 'stepId');
       // No gateway answers here: the command is refused, and the run says so.
       await rejectsWith(console_.client.call('scenarios.command', { runId: run.runId, stepId: 'dispatch-fire-trucks' }), 'invalid', 'stepId');
-      await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'sound-siren', done: true, operator: 'Nguyễn Văn An' });
-      await console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'sound-siren', operator: 'Trần Thị Bình' });
-      await rejectsWith(console_.client.call('scenarios.command', { runId: run.runId, stepId: 'sound-siren', operator: 'Trần Thị Bình' }), ['not-found', 'invalid']);
+      await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'sound-siren', done: true });
+      await second.client.call('scenarios.confirm', { runId: run.runId, stepId: 'sound-siren' });
+      await rejectsWith(second.client.call('scenarios.command', { runId: run.runId, stepId: 'sound-siren' }), ['not-found', 'invalid']);
 
-      const { run: escalated } = await console_.client.call('scenarios.escalate', { runId: run.runId, operator: 'Trần Thị Bình' });
+      const { run: escalated } = await second.client.call('scenarios.escalate', { runId: run.runId });
       assert.equal(escalated.escalationLevel, 1);
       assert.equal((await console_.client.call('scenarios.pause', { runId: run.runId })).run.state, 'paused');
       assert.equal((await console_.client.call('scenarios.resume', { runId: run.runId })).run.state, 'active');
       assert.equal((await console_.client.call('scenarios.handover', { runId: run.runId, to: 'Lê Minh Tuấn' })).run.handedTo, 'Lê Minh Tuấn');
-      const { run: closed } = await console_.client.call('scenarios.close', { runId: run.runId, operator: 'Lê Minh Tuấn' });
+      const { run: closed } = await console_.client.call('scenarios.close', { runId: run.runId });
       assert.equal(closed.state, 'closed');
       await rejectsWith(console_.client.call('scenarios.pause', { runId: run.runId }), 'conflict', 'runId');
 
@@ -91,7 +104,7 @@ for (const [name, make] of [
       assert.equal(entries[0]?.kind, 'activated');
       // the figures are gathered after activation (spatial queries): steps done meanwhile may come first
       assert.ok(entries.some((e) => e.kind === 'figures'), 'the figures taken at activation are in the log');
-      assert.ok(entries.some((e) => e.kind === 'step-confirmed' && e.actor === 'Trần Thị Bình'));
+      assert.ok(entries.some((e) => e.kind === 'step-confirmed' && e.actor === binh.id));
       assert.equal(entries.at(-1)?.kind, 'closed');
       const { html, fileName } = await display.client.call('scenarios.report', { runId: run.runId });
       assert.match(fileName, /^bao-cao-fire-rescue-/);
@@ -104,6 +117,7 @@ for (const [name, make] of [
       const { runs } = await display.client.call('scenarios.runs', {});
       assert.equal(runs.find((r) => r.runId === run.runId)?.state, 'closed');
       console_.transport.close();
+      second.transport.close();
       display.transport.close();
     });
   });

@@ -13,8 +13,9 @@ import { inMemoryHarness, nextEvent, rejectsWith, webSocketHarness, type Harness
 enablePatches();
 
 async function inMemoryCore(): Promise<Harness> {
-  const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' });
-  return inMemoryHarness(core, () => core.close());
+  const dataDir = tempDir();
+  const core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' });
+  return inMemoryHarness(core, () => core.close(), dataDir);
 }
 
 for (const [name, make] of [
@@ -29,18 +30,20 @@ for (const [name, make] of [
     it('says hello, then resyncs from nothing to a snapshot of the start preset', async () => {
       const { client, transport } = await harness.connect();
       const hello = await client.call('session.hello', { window: 'console' });
-      assert.deepEqual(hello.actor, { id: 'console', role: 'operator' });
+      assert.equal(hello.actor, null, 'a console without a session is signed out');
       assert.equal(hello.status.windows.find((w) => w.windowId === 'console')?.connected, true);
-      const sync = await client.call('wall.resync', { sinceRevision: 0 });
+      await rejectsWith(client.call('wall.resync', { sinceRevision: 0 }), 'unauthenticated');
+      transport.close();
+      const viewer = await harness.console('viewer');
+      const sync = await viewer.client.call('wall.resync', { sinceRevision: 0 });
       assert.equal(sync.kind, 'snapshot');
       assert.equal(sync.kind === 'snapshot' && sync.state.activePreset, 'overview');
-      transport.close();
+      viewer.transport.close();
     });
 
     it('fans a command out as patches that rebuild the host state in another window', async () => {
-      const operator = await harness.connect();
+      const operator = await harness.console('operator');
       const display = await harness.connect();
-      await operator.client.call('session.hello', { window: 'console' });
       await display.client.call('session.hello', { window: 'r0c1' });
       const sync = await display.client.call('wall.resync', { sinceRevision: 0 });
       assert.equal(sync.kind, 'snapshot');
@@ -60,8 +63,7 @@ for (const [name, make] of [
     });
 
     it('rejects bad input with the field named, before it reaches a service', async () => {
-      const { client, transport } = await harness.connect();
-      await client.call('session.hello', { window: 'console' });
+      const { client, transport } = await harness.console('operator');
       const before = await client.call('wall.resync', { sinceRevision: 0 });
       await rejectsWith(transport.invoke('wall.execute', { command: { type: 'move-tile', id: 'alerts', x: 'left', y: 0 } }), 'invalid', 'payload.command.x');
       await rejectsWith(transport.invoke('wall.execute', { command: { type: 'explode' } }), 'invalid', 'payload.command.type');
@@ -84,8 +86,7 @@ for (const [name, make] of [
     });
 
     it('lists presets from files and saved ones, and reports painting', async () => {
-      const { client, transport } = await harness.connect();
-      await client.call('session.hello', { window: 'console' });
+      const { client, transport } = await harness.console('operator');
       await client.call('wall.execute', { command: { type: 'save-preset', name: 'night-shift', title: { vi: 'Ca đêm', en: 'Night shift' } } });
       const { presets } = await client.call('presets.list', {});
       assert.deepEqual(

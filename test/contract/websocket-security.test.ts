@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_MESSAGE_BYTES } from '../../native-bridge/contract.js';
+import { createAccount, helloAsConsole, type TestAccount } from '../support/accounts.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
@@ -31,8 +32,11 @@ function closeCode(socket: WebSocket): Promise<number> {
 describe('WebSocket transport security (real host process)', () => {
   let host: HostProcess;
   let wsBase: string;
+  let operator: TestAccount;
   before(async () => {
-    host = await spawnHost({ dataDir: tempDir(), windows: 'none' });
+    const dataDir = tempDir();
+    operator = await createAccount(dataDir, 'operator');
+    host = await spawnHost({ dataDir, windows: 'none' });
     wsBase = `${host.runtime.baseUrl.replace('http', 'ws')}/ws`;
   });
   after(async () => host.stop());
@@ -52,6 +56,9 @@ describe('WebSocket transport security (real host process)', () => {
   });
 
   it('closes a socket that sends an oversized frame, and rejects malformed ones', async () => {
+    const signIn = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    await helloAsConsole(signIn.client, operator);
+    signIn.transport.close();
     const { socket } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
     const replies: string[] = [];
     socket.on('message', (d) => replies.push(d.toString()));
@@ -59,7 +66,7 @@ describe('WebSocket transport security (real host process)', () => {
     socket.send(JSON.stringify({ t: 'req', id: 'one', method: 'wall.execute' }));
     // before hello, access is refused before the request is parsed; after the console's hello the bad field is named
     socket.send(JSON.stringify({ t: 'req', id: 6, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
-    socket.send(JSON.stringify({ t: 'req', id: 7, method: 'session.hello', payload: { window: 'console' } }));
+    socket.send(JSON.stringify({ t: 'req', id: 7, method: 'session.hello', payload: { window: 'console', credential: operator.token } }));
     await sleep(200);
     socket.send(JSON.stringify({ t: 'req', id: 8, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
     await sleep(300);
@@ -77,8 +84,8 @@ describe('WebSocket transport security (real host process)', () => {
   it('keeps running and serving after all of that', async () => {
     assert.ok(host.alive());
     const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-    const hello = await client.call('session.hello', { window: 'console' });
-    assert.equal(hello.actor.role, 'operator');
+    const hello = await helloAsConsole(client, operator);
+    assert.equal(hello.actor?.role, 'operator');
     const { alerts } = await client.call('alerts.list', {});
     assert.ok(alerts.some((a) => a.source === 'security'), 'operators see a security alert');
     transport.close();

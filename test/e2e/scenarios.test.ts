@@ -390,7 +390,7 @@ describe('scenarios on the demo wall, from the console', () => {
     if ((t as { passed?: boolean }).passed !== false) return;
     console.error(`host log (last 40 lines):\n${logs.slice(-40).join('\n')}`);
     // a failed test may leave its run on the wall: close it, so the next one starts from a free wall
-    for (const run of openRuns(engine.picture().runs)) engine.close({ runId: run.runId, operator: 'test' }, { id: 'console', role: 'operator' });
+    for (const run of openRuns(engine.picture().runs)) engine.close({ runId: run.runId }, { id: 'console', role: 'operator' });
   });
 
   after(async () => {

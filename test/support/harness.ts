@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { ContractClient, PortClientTransport, sendEvent, serveOverPort, type ClientTransport, type RejectedMessage } from '../../native-bridge/channel.js';
-import { ContractError, type WindowId } from '../../native-bridge/contract.js';
+import { ContractError, type PersonRole, type WindowId } from '../../native-bridge/contract.js';
 import { electronIpcTransport, type IocBridge } from '../../native-bridge/transports/electron-ipc.js';
 import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
 import type { RelayPort } from '../../native-bridge/transports/relay-port.js';
@@ -15,6 +15,7 @@ import type { Core } from '../../electron/node/core.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from './fixtures.js';
 import { connectNodeClient } from './ws-client.js';
+import { createAccount, helloAsConsole, type TestAccount } from './accounts.js';
 
 export interface Connection {
   client: ContractClient;
@@ -50,18 +51,36 @@ export function connectAsElectronWindow(core: Pick<Core, 'openSession'>, windowI
 
 /** Connections of one kind to one host, closed together. */
 export interface Harness {
+  /** The host's data folder (its wall database holds the accounts). */
+  dataDir: string;
   connect(): Promise<Connection>;
+  /** A console connection signed in as this role's account (one per role, created on first use; default commander). */
+  console(role?: PersonRole): Promise<Connection>;
   close(): Promise<void>;
 }
 
-export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Promise<void>): Harness {
+/** Signs connections in as one real account per role of a data folder. */
+export function consoleSignIn(dataDir: string, connect: () => Promise<Connection>): (role?: PersonRole) => Promise<Connection> {
+  const accounts = new Map<PersonRole, Promise<TestAccount>>();
+  return async (role = 'commander') => {
+    if (!accounts.has(role)) accounts.set(role, createAccount(dataDir, role));
+    const connection = await connect();
+    await helloAsConsole(connection.client, await accounts.get(role)!);
+    return connection;
+  };
+}
+
+export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Promise<void>, dataDir: string): Harness {
   const open: Connection[] = [];
+  const connect = async () => {
+    const connection = connectInMemory(core);
+    open.push(connection);
+    return connection;
+  };
   return {
-    connect: async () => {
-      const connection = connectInMemory(core);
-      open.push(connection);
-      return connection;
-    },
+    dataDir,
+    connect,
+    console: consoleSignIn(dataDir, connect),
     async close() {
       open.forEach((c) => c.transport.close());
       await close();
@@ -73,7 +92,8 @@ export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Pr
 export async function webSocketHarness(): Promise<Harness & { host: ChromiumHost; dataDir: string }> {
   const dataDir = tempDir();
   const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
-  return { host, dataDir, connect: async () => connectNodeClient(host.baseUrl, host.token), close: () => host.close() };
+  const connect = () => connectNodeClient(host.baseUrl, host.token);
+  return { host, dataDir, connect, console: consoleSignIn(dataDir, connect), close: () => host.close() };
 }
 
 export async function rejectsWith(promise: Promise<unknown>, codes: string | readonly string[], field?: string): Promise<void> {

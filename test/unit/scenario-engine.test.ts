@@ -26,6 +26,8 @@ import { until } from '../support/page-wait.js';
 
 const scenariosDir = join(layoutsDir, 'scenarios');
 const operator: Actor = { id: 'console', role: 'operator' };
+/** A signed-in person: the engine records the account id and compares ids for the two-person rule. */
+const person = (name: string): Actor => ({ id: name, role: 'commander', name });
 const AN = 'Nguyễn Văn An';
 const BINH = 'Trần Thị Bình';
 const GW = 'gw-demo-data';
@@ -140,7 +142,7 @@ describe('scenario engine', () => {
       assert.deepEqual(engine.picture().suggestions[0]!.subjects, ['mn-suoi-linh', 'ev-lu-1']);
       assert.deepEqual(engine.picture().suggestions[0]!.incident, { lon: 106.862, lat: 10.938, eventId: 'ev-lu-1' });
 
-      const run = await engine.activate({ scenario: 'flood', suggestionId: suggestion.suggestionId, operator: AN }, operator);
+      const run = await engine.activate({ scenario: 'flood', suggestionId: suggestion.suggestionId }, person(AN));
       assert.equal(core.controller.currentRevision, revision0 + 1, 'the whole layout in one revision');
       assert.equal(run.revision, revision0 + 1);
       const wall = core.controller.current;
@@ -163,20 +165,20 @@ describe('scenario engine', () => {
       assert.equal(core.controller.currentRevision, revision0 + 1);
 
       // The procedure: a plain step, then the siren (needs a second person, then its command).
-      engine.step({ runId: run.runId, stepId: 'verify', done: true, operator: AN, note: 'Mực nước 1,45 m <script>alert(1)</script>' }, operator);
-      await rejectsWith(() => engine.command({ runId: run.runId, stepId: 'sound-siren', operator: AN }, operator), 'conflict');
-      let state = engine.step({ runId: run.runId, stepId: 'sound-siren', done: true, operator: AN }, operator);
+      engine.step({ runId: run.runId, stepId: 'verify', done: true, note: 'Mực nước 1,45 m <script>alert(1)</script>' }, person(AN));
+      await rejectsWith(() => engine.command({ runId: run.runId, stepId: 'sound-siren' }, person(AN)), 'conflict');
+      let state = engine.step({ runId: run.runId, stepId: 'sound-siren', done: true }, person(AN));
       assert.equal(state.steps.find((s) => s.stepId === 'sound-siren')?.state, 'awaiting-confirmation');
-      await rejectsWith(() => engine.confirm({ runId: run.runId, stepId: 'sound-siren', operator: AN }, operator), 'forbidden');
-      state = engine.confirm({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
+      await rejectsWith(() => engine.confirm({ runId: run.runId, stepId: 'sound-siren' }, person(AN)), 'forbidden');
+      state = engine.confirm({ runId: run.runId, stepId: 'sound-siren' }, person(BINH));
       const siren = state.steps.find((s) => s.stepId === 'sound-siren')!;
       assert.equal(siren.state, 'done');
       assert.equal(siren.confirmedBy, BINH);
 
-      const { commandId } = await engine.command({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
+      const { commandId } = await engine.command({ runId: run.runId, stepId: 'sound-siren' }, person(BINH));
       await until(() => engine.picture().runs[0]?.steps.find((s) => s.stepId === 'sound-siren')?.command?.state === 'done', 'the siren acknowledgement');
       assert.deepEqual(r.commands, ['siren:coi-tam-hiep']);
-      await rejectsWith(() => engine.command({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator), 'conflict');
+      await rejectsWith(() => engine.command({ runId: run.runId, stepId: 'sound-siren' }, person(BINH)), 'conflict');
 
       // The water recedes and the event clears: the wall gets its previous layout back, in one revision.
       apply(core, [reading(0.9, t0 + 60_000), { type: 'event', id: 'ev-lu-1', at: t0 + 61_000, severity: 'critical', category: 'flood', title: { vi: 'Nguy cơ ngập', en: 'Flood risk' }, location: { lat: 10.938, lon: 106.862 }, cleared: true }]);
@@ -221,7 +223,7 @@ describe('scenario engine', () => {
     first.engine.tick(t0 + 31_000);
     const run = await first.engine.activate({ scenario: 'flood' }, operator);
     assert.ok(run.trigger, 'the launcher took the banner\'s incident');
-    first.engine.step({ runId: run.runId, stepId: 'verify', done: true, operator: AN }, operator);
+    first.engine.step({ runId: run.runId, stepId: 'verify', done: true }, person(AN));
     const scenarioTiles = structuredClone(first.core.controller.current.tiles);
     await first.close();
 
@@ -253,23 +255,23 @@ describe('scenario engine', () => {
     try {
       const { core, engine } = r;
       const before = structuredClone(core.controller.current.tiles);
-      const run = await engine.activate({ scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 }, operator: AN }, operator);
+      const run = await engine.activate({ scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 } }, person(AN));
       assert.equal(run.trigger, null);
       const alertsBefore = core.alerts.list().length;
-      let state = engine.escalate({ runId: run.runId, operator: AN }, operator);
+      let state = engine.escalate({ runId: run.runId }, person(AN));
       assert.equal(state.escalationLevel, 1);
       assert.equal(core.alerts.list().length, alertsBefore + 1, 'escalation raises an alert');
-      state = engine.escalate({ runId: run.runId, operator: AN }, operator);
+      state = engine.escalate({ runId: run.runId }, person(AN));
       assert.equal(state.escalationLevel, 2);
-      await rejectsWith(() => engine.escalate({ runId: run.runId, operator: AN }, operator), 'conflict');
-      state = engine.pause({ runId: run.runId, operator: AN, note: 'Chờ lực lượng' }, operator);
+      await rejectsWith(() => engine.escalate({ runId: run.runId }, person(AN)), 'conflict');
+      state = engine.pause({ runId: run.runId, note: 'Chờ lực lượng' }, person(AN));
       assert.equal(state.state, 'paused');
-      await rejectsWith(() => engine.command({ runId: run.runId, stepId: 'sound-siren', operator: AN }, operator), 'conflict');
-      state = engine.resume({ runId: run.runId, operator: AN }, operator);
+      await rejectsWith(() => engine.command({ runId: run.runId, stepId: 'sound-siren' }, person(AN)), 'conflict');
+      state = engine.resume({ runId: run.runId }, person(AN));
       assert.equal(state.state, 'active');
-      state = engine.handover({ runId: run.runId, to: BINH, operator: AN }, operator);
+      state = engine.handover({ runId: run.runId, to: BINH }, person(AN));
       assert.equal(state.handedTo, BINH);
-      state = engine.close({ runId: run.runId, operator: BINH, note: 'Đã dập tắt' }, operator);
+      state = engine.close({ runId: run.runId, note: 'Đã dập tắt' }, person(BINH));
       assert.equal(state.state, 'closed');
       assert.equal(state.closedBy, BINH);
       assert.deepEqual(core.controller.current.tiles, before);
@@ -304,16 +306,16 @@ describe('scenario engine', () => {
     try {
       const { engine } = r;
       await r.gateway.stop(); // the field gateway is away
-      const run = await engine.activate({ scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 }, operator: AN }, operator);
-      engine.step({ runId: run.runId, stepId: 'sound-siren', done: true, operator: AN }, operator);
-      engine.confirm({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
-      const { commandId } = await engine.command({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
+      const run = await engine.activate({ scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 } }, person(AN));
+      engine.step({ runId: run.runId, stepId: 'sound-siren', done: true }, person(AN));
+      engine.confirm({ runId: run.runId, stepId: 'sound-siren' }, person(BINH));
+      const { commandId } = await engine.command({ runId: run.runId, stepId: 'sound-siren' }, person(BINH));
       const siren = () => engine.picture().runs.find((x) => x.runId === run.runId)?.steps.find((s) => s.stepId === 'sound-siren')?.command;
       await until(() => siren()?.state === 'expired', 'the siren to expire', 10_000);
       assert.equal(siren()?.id, commandId);
       assert.ok(engine.log(run.runId).some((e) => e.kind === 'command-expired' && e.actor === 'host'));
       assert.deepEqual(r.commands, [], 'the gateway never sounded it');
-      const again = await engine.command({ runId: run.runId, stepId: 'sound-siren', operator: BINH }, operator);
+      const again = await engine.command({ runId: run.runId, stepId: 'sound-siren' }, person(BINH));
       assert.notEqual(again.commandId, commandId, 'sent again as a new command, with a new deadline');
       assert.equal(siren()?.state, 'sent');
     } finally {
@@ -327,10 +329,10 @@ describe('scenario engine', () => {
       const before = structuredClone(core.controller.current.tiles);
       for (const { name } of engine.list().scenarios) {
         const revision = core.controller.currentRevision;
-        const run = await engine.activate({ scenario: name, incident: { lon: 106.862, lat: 10.938 }, operator: AN }, operator);
+        const run = await engine.activate({ scenario: name, incident: { lon: 106.862, lat: 10.938 } }, person(AN));
         assert.equal(core.controller.currentRevision, revision + 1, name);
         assert.equal(run.steps.length, engine.list().scenarios.find((x) => x.name === name)!.procedure.length);
-        engine.close({ runId: run.runId, operator: AN }, operator);
+        engine.close({ runId: run.runId }, person(AN));
         assert.equal(core.controller.currentRevision, revision + 2, name);
         assert.deepEqual(core.controller.current.tiles, before, name);
       }

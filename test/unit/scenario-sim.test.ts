@@ -23,6 +23,8 @@ import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { startScenarioCore } from '../support/scenario-core.js';
 
 const operator: Actor = { id: 'console', role: 'operator' };
+/** A signed-in person: the engine records the account id and compares ids for the two-person rule. */
+const person = (name: string): Actor => ({ id: name, role: 'commander', name });
 
 interface Demo {
   core: Core;
@@ -95,16 +97,16 @@ describe('built-in scenarios against the simulated province', () => {
       assert.equal(suggestion.suggestionId, first.suggestionId, 'one banner for one flood');
       assert.equal(engine.picture().suggestions.filter((s) => s.scenario === 'flood').length, 1);
 
-      const run = await engine.activate({ scenario: 'flood', suggestionId: suggestion.suggestionId, operator: 'Nguyễn Văn An' }, operator);
+      const run = await engine.activate({ scenario: 'flood', suggestionId: suggestion.suggestionId }, person('Nguyễn Văn An'));
       const wall = core.controller.current;
       assert.equal(wall.tiles.find((t) => t.kind === 'map')?.id, 'flood-map');
       const cameras = camerasOf(wall.tiles, 'flood-cameras');
       assert.ok(cameras.length >= 6 && cameras.length <= 9, `the demo cameras within 5 km of Tam Hiệp, 9 at most: ${cameras.join(', ')}`);
       assert.equal(cameras[0], 'cam-01', 'the Tam Hiệp roundabout camera first');
 
-      engine.step({ runId: run.runId, stepId: 'sound-siren', done: true, operator: 'Nguyễn Văn An' }, operator);
-      engine.confirm({ runId: run.runId, stepId: 'sound-siren', operator: 'Trần Thị Bình' }, operator);
-      await engine.command({ runId: run.runId, stepId: 'sound-siren', operator: 'Trần Thị Bình' }, operator);
+      engine.step({ runId: run.runId, stepId: 'sound-siren', done: true }, person('Nguyễn Văn An'));
+      engine.confirm({ runId: run.runId, stepId: 'sound-siren' }, person('Trần Thị Bình'));
+      await engine.command({ runId: run.runId, stepId: 'sound-siren' }, person('Trần Thị Bình'));
       await until(() => engine.log(run.runId).some((e) => e.kind === 'command-acknowledged'), 'the siren acknowledged by gw-thuy-van', 15_000);
 
       await flood;
@@ -137,9 +139,9 @@ describe('built-in scenarios against the simulated province', () => {
       const before = structuredClone(core.controller.current.tiles);
       const traffic = province.trigger('traffic');
       const suggestion = await until(() => engine.picture().suggestions.find((s) => s.scenario === 'traffic'), 'a traffic suggestion', 90_000);
-      const run = await engine.activate({ scenario: 'traffic', suggestionId: suggestion.suggestionId, operator: 'Lê Minh Tuấn' }, operator);
+      const run = await engine.activate({ scenario: 'traffic', suggestionId: suggestion.suggestionId }, person('Lê Minh Tuấn'));
       assert.ok(camerasOf(core.controller.current.tiles, 'traffic-cameras').length >= 3);
-      await engine.command({ runId: run.runId, stepId: 'signal-plan', operator: 'Lê Minh Tuấn' }, operator);
+      await engine.command({ runId: run.runId, stepId: 'signal-plan' }, person('Lê Minh Tuấn'));
       await until(() => engine.log(run.runId).some((e) => e.kind === 'command-acknowledged'), 'the signal plan acknowledged', 15_000);
       await traffic;
       await until(() => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), 'the traffic run cleared', 60_000);
