@@ -4,6 +4,7 @@
  * the restarted host resends the pending command and the gateway, seeing the id again, does not
  * act twice. Real host process, real ZeroMQ with CURVE, real SQLite.
  */
+import { connectConsole } from '../support/accounts.js';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,6 @@ import type { FieldCommand } from '../../native-bridge/contract.js';
 import { SimGateway } from '../../sim/gateway.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
 import { freePort } from '../support/net.js';
 
 
@@ -68,8 +68,7 @@ describe('field commands survive a host crash', () => {
     });
     await gateway.start();
 
-    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-    await client.call('session.hello', { window: 'console' });
+    const { client, transport } = await connectConsole(host.runtime, dataDir);
     await until(async () => (await client.call('live.snapshot', {})).links.some((l) => l.gateway === 'gw-test' && l.state === 'live'), 'the gateway to be live');
     const { id } = await client.call('field.command', { gateway: 'gw-test', type: 'siren', target: 'siren-bien-hoa-1', params: { minutes: 5 } });
     transport.close();
@@ -80,8 +79,8 @@ describe('field commands survive a host crash', () => {
     await sleep(300);
     host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
 
-    const second = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-    await second.client.call('session.hello', { window: 'console' });
+    // the commander's session survives the crash: the new connection presents its token
+    const second = await connectConsole(host.runtime, dataDir);
     await until(
       // The restarted host finds the command in its outbox (persisted before the crash) and closes it.
       async () => (await second.client.call('alerts.list', {})).alerts.some((a) => a.source === 'field:gw-test' && a.title.vi === 'Lệnh siren → siren-bien-hoa-1: đã thực hiện'),

@@ -4,6 +4,7 @@
  * the host must mark the gateway stale within 4 s, and bring it back live after SIGCONT. A
  * SIGKILLed gateway restarted with a new epoch is re-snapshotted.
  */
+import { connectConsole } from '../support/accounts.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,7 +15,6 @@ import * as zmq from 'zeromq';
 import type { GatewayLink } from '../../native-bridge/contract.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
 import { freePort } from '../support/net.js';
 
 const GATEWAY = 'gw-thuy-van';
@@ -48,8 +48,7 @@ describe('a frozen or killed gateway process', () => {
     );
     const startSim = () => spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'sim', 'main.ts'), '--config', simConfig], { cwd: projectRoot, stdio: 'ignore' });
 
-    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-    await client.call('session.hello', { window: 'console' });
+    const { client, transport } = await connectConsole(host.runtime, dataDir, 'viewer');
     const link = async (): Promise<GatewayLink> => (await client.call('live.snapshot', {})).links.find((l) => l.gateway === GATEWAY)!;
     const waitFor = async (state: GatewayLink['state'], timeoutMs: number): Promise<number> => {
       const started = Date.now();

@@ -4,6 +4,7 @@
  * Real host processes, real SQLite, a configured gateway that is offline (its commands wait in the
  * outbox).
  */
+import { connectConsole } from '../support/accounts.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -13,13 +14,9 @@ import { rejectsWith } from '../support/harness.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
 import { offlineGatewayFile } from '../support/offline-gateway.js';
-import { connectNodeClient } from '../support/ws-client.js';
 
-async function consoleOf(host: HostProcess) {
-  const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-  await connection.client.call('session.hello', { window: 'console' });
-  return connection;
-}
+/** The commander's console (its session outlives the host's restart). */
+const consoleOf = (host: HostProcess, dataDir: string) => connectConsole(host.runtime, dataDir);
 
 describe('request ids across a host crash', () => {
   const dataDir = tempDir('ioc-wall-retry-');
@@ -29,7 +26,7 @@ describe('request ids across a host crash', () => {
 
   it('answers a retried wall command and field command with their first result, applied once', { timeout: 120_000 }, async () => {
     host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
-    const first = await consoleOf(host);
+    const first = await consoleOf(host, dataDir);
     const wallRequest = { command: { type: 'apply-preset', name: 'cameras' } as const, requestId: randomUUID() };
     const fieldRequest = { gateway: 'gw-test', type: 'siren' as const, target: 'siren-bien-hoa-1', params: { minutes: 5 }, requestId: randomUUID() };
     const applied = await first.client.call('wall.execute', wallRequest);
@@ -42,7 +39,7 @@ describe('request ids across a host crash', () => {
 
     await host.stop('SIGKILL');
     host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
-    const second = await consoleOf(host);
+    const second = await consoleOf(host, dataDir);
     assert.deepEqual(await second.client.call('wall.execute', wallRequest), applied, 'the retried wall command answers its first revision');
     assert.deepEqual(await second.client.call('field.command', fieldRequest), persisted, 'the retried field command answers its first result');
     const { revision } = await second.client.call('wall.resync', { sinceRevision: 0 });

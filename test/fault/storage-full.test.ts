@@ -9,6 +9,9 @@
  * one critical alert names the file and the free space, the last picture stays, telemetry batches
  * that roll back are not silent, the host starts on a full disk, and it recovers by itself.
  */
+import { accountFor, helloAsConsole } from '../support/accounts.js';
+import type { ContractClient } from '../../native-bridge/channel.js';
+import type { PersonRole } from '../../native-bridge/contract.js';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,10 +55,15 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs: num
   }
 }
 
-/** Notes added until one is refused (a small write may still fit in a page already there). */
-async function refusedCommand(runtime: Runtime) {
+/** A console signed in as the data folder's account of this role (before the disk fills: a sign-in writes its session). */
+async function signedIn(runtime: Runtime, dataDir: string, role: PersonRole = 'operator') {
   const { client } = connectInMemory(runtime.core);
-  await client.call('session.hello', { window: 'console' });
+  await helloAsConsole(client, await accountFor(dataDir, role));
+  return client;
+}
+
+/** Notes added until one is refused (a small write may still fit in a page already there). */
+async function refusedCommand(client: ContractClient) {
   for (let i = 0; i < 200; i++) {
     const attempt = client.call('wall.execute', { command: { type: 'set-tile-props', id: 'shift-note', props: { markdown: `note ${i} ${'x'.repeat(2000)}` } } });
     const refused = await attempt.then(() => null, (error: unknown) => error);
@@ -72,10 +80,12 @@ describe('a full disk', () => {
     const importFile = join(dataDir, 'imports', 'demo-communes.geojson');
     copyFileSync(join(projectRoot, 'resources', 'gis', 'demo-communes.geojson'), importFile);
     try {
+      const operator = await signedIn(runtime, dataDir);
+      const technician = await signedIn(runtime, dataDir, 'technician');
       fill(runtime);
       const picture = runtime.core.controller.current;
       const revision = runtime.core.controller.currentRevision;
-      const { client, refused } = await refusedCommand(runtime);
+      const { client, refused } = await refusedCommand(operator);
       await rejectsWith(Promise.reject(refused), 'storage-full');
       assert.ok((refused as Error).message.includes(runtime.core.databaseFile), (refused as Error).message);
       const alerts = storageAlerts(runtime);
@@ -88,7 +98,7 @@ describe('a full disk', () => {
       assert.deepEqual(runtime.core.controller.current, picture);
       assert.equal((await client.call('alerts.list', {})).alerts.filter((a) => a.source === 'storage').length, 1, 'the alert is listed though it could not be stored');
       // any other write the disk has no room for is refused the same way, never as "internal error"
-      if (disk) await rejectsWith(client.call('gis.import', { file: importFile, dataset: 'communes-copy' }), 'storage-full');
+      if (disk) await rejectsWith(technician.call('gis.import', { file: importFile, dataset: 'communes-copy' }), 'storage-full');
 
       free(runtime);
       // the host probes every STORAGE_RETRY_MS on its own
@@ -130,13 +140,15 @@ describe('a full disk', () => {
     const dataDir = join(disk!.dir, 'data-start');
     const first = await start(dataDir);
     const revision = first.core.controller.currentRevision;
+    // signed in before: the session is in the database, and a hello with its token needs no new page
+    await signedIn(first, dataDir);
     await first.close();
     disk!.fill();
     let runtime: Runtime | null = null;
     try {
       runtime = await start(dataDir);
       assert.equal(runtime.core.controller.currentRevision, revision);
-      const { refused } = await refusedCommand(runtime);
+      const { refused } = await refusedCommand(await signedIn(runtime, dataDir));
       await rejectsWith(Promise.reject(refused), 'storage-full');
       assert.equal(storageAlerts(runtime).length, 1);
     } finally {

@@ -4,6 +4,7 @@
  * Chromium windows the dead host left are kept and reconnect; SIGTERM to the supervisor stops
  * everything and restarts nothing.
  */
+import { accountFor, connectConsole } from '../support/accounts.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,6 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeInfo } from '../../electron/node/chromium-host/host.js';
 import { noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
 import { processAlive } from '../../electron/node/chromium-host/chromium.js';
 
 async function until<T>(value: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
@@ -58,11 +58,11 @@ function startSupervisor(dataDir: string, extraArgs: string[], env: NodeJS.Proce
   };
 }
 
-async function alertsOf(info: RuntimeInfo) {
-  const { client, transport } = await connectNodeClient(info.baseUrl, info.token);
-  await client.call('session.hello', { window: 'console' });
+async function alertsOf(info: RuntimeInfo, dataDir: string) {
+  const { client, transport } = await connectConsole(info, dataDir, 'viewer');
   const { alerts } = await client.call('alerts.list', {});
-  const status = (await client.call('session.hello', { window: 'console' })).status;
+  // a repeated hello (with the session's token, as a reloaded console) answers the current status
+  const status = (await client.call('session.hello', { window: 'console', credential: (await accountFor(dataDir, 'viewer')).token! })).status;
   transport.close();
   return { alerts, status };
 }
@@ -92,14 +92,14 @@ describe('the supervisor', () => {
     const second = await supervisor.nextHost(first.pid);
     assert.equal(second.baseUrl, first.baseUrl, 'the restarted host serves the same address');
     assert.equal(second.token, first.token, 'and the same token, so windows reconnect');
-    const afterCrash = restartAlerts((await alertsOf(second)).alerts);
+    const afterCrash = restartAlerts((await alertsOf(second, dataDir)).alerts);
     assert.equal(afterCrash.length, 1, supervisor.output());
     assert.match(afterCrash[0]!.title.en, /^The wall host restarted after a crash: exit code 70: .*injected crash for the supervisor test/);
     assert.match(supervisor.output(), /host crashed \(uncaught exception\): Error: injected crash/);
 
     process.kill(second.pid, 'SIGKILL');
     const third = await supervisor.nextHost(second.pid);
-    const { alerts } = await alertsOf(third);
+    const { alerts } = await alertsOf(third, dataDir);
     assert.equal(restartAlerts(alerts).length, 2);
     assert.ok(restartAlerts(alerts).some((a) => a.title.vi.includes('signal SIGKILL')), 'the second restart names the signal');
     assert.ok(!alerts.some((a) => a.title.en.startsWith('Host restarted after an abnormal stop')), 'one alert per restart, not two');
@@ -127,14 +127,14 @@ describe('the supervisor', () => {
     running.push(supervisor);
     const first = await supervisor.nextHost();
     const display = first.windows.find((w) => w.windowId !== 'console')!;
-    await until(async () => ((await alertsOf(first)).status.windows.find((w) => w.windowId === display.windowId)?.connected ? true : undefined), 'the display window to connect');
+    await until(async () => ((await alertsOf(first, dataDir)).status.windows.find((w) => w.windowId === display.windowId)?.connected ? true : undefined), 'the display window to connect');
     const pids = first.windows.map((w) => w.pid);
     assert.ok(pids.every((pid) => typeof pid === 'number' && processAlive(pid)));
 
     process.kill(first.pid, 'SIGKILL');
     const second = await supervisor.nextHost(first.pid);
     assert.deepEqual(second.windows.map((w) => w.pid), pids, 'the same Chromium processes, not new ones');
-    await until(async () => ((await alertsOf(second)).status.windows.find((w) => w.windowId === display.windowId)?.connected ? true : undefined), 'the kept display window to reconnect');
+    await until(async () => ((await alertsOf(second, dataDir)).status.windows.find((w) => w.windowId === display.windowId)?.connected ? true : undefined), 'the kept display window to reconnect');
 
     assert.equal(await stopped(supervisor, 'SIGTERM'), 0);
     await until(() => (pids.every((pid) => !processAlive(pid!)) ? true : undefined), 'the windows to close with the host', 20_000);

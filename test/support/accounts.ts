@@ -16,6 +16,7 @@ import { secretBox } from '../../electron/node/accounts/secret-box.js';
 import { openDatabase } from '../../electron/node/database.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { demoWallFile } from './fixtures.js';
+import { connectNodeClient } from './ws-client.js';
 
 export interface TestAccount {
   id: string;
@@ -60,6 +61,22 @@ export async function createAccount(dataDir: string, role: PersonRole, options: 
   } finally {
     db.close();
   }
+}
+
+const perFolder = new Map<string, Promise<TestAccount>>();
+
+/** The data folder's account of this role (default commander), created on first use; its session is reused after. */
+export function accountFor(dataDir: string, role: PersonRole = 'commander'): Promise<TestAccount> {
+  const key = `${dataDir}\0${role}`;
+  if (!perFolder.has(key)) perFolder.set(key, createAccount(dataDir, role));
+  return perFolder.get(key)!;
+}
+
+/** A WebSocket console connection to a running host, signed in as the data folder's account of this role. */
+export async function connectConsole(host: { baseUrl: string; token: string }, dataDir: string, role: PersonRole = 'commander') {
+  const connection = await connectNodeClient(host.baseUrl, host.token);
+  await helloAsConsole(connection.client, await accountFor(dataDir, role));
+  return connection;
 }
 
 export const totpNow = (secret: string): string => generateSync({ secret });

@@ -15,7 +15,7 @@ import type { Core } from '../../electron/node/core.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from './fixtures.js';
 import { connectNodeClient } from './ws-client.js';
-import { createAccount, helloAsConsole, type TestAccount } from './accounts.js';
+import { accountFor, helloAsConsole } from './accounts.js';
 
 export interface Connection {
   client: ContractClient;
@@ -59,13 +59,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Signs connections in as one real account per role of a data folder. */
+/** Signs connections in as the data folder's account of a role. */
 export function consoleSignIn(dataDir: string, connect: () => Promise<Connection>): (role?: PersonRole) => Promise<Connection> {
-  const accounts = new Map<PersonRole, Promise<TestAccount>>();
   return async (role = 'commander') => {
-    if (!accounts.has(role)) accounts.set(role, createAccount(dataDir, role));
     const connection = await connect();
-    await helloAsConsole(connection.client, await accounts.get(role)!);
+    await helloAsConsole(connection.client, await accountFor(dataDir, role));
     return connection;
   };
 }

@@ -195,7 +195,7 @@ export class AuthService {
       this.store.deleteSession(tokenHash);
       return null;
     }
-    this.store.touchSession(tokenHash, now);
+    this.touch(tokenHash, now);
     conn.session = { tokenHash, person: personOf(account), actor: actorOf(account), idleDeadline: Math.min(now + this.idleMs, stored.expiresAt), absoluteDeadline: stored.expiresAt, writtenAt: now };
     return conn.session;
   }
@@ -218,7 +218,7 @@ export class AuthService {
     const now = this.clock();
     session.idleDeadline = Math.min(now + this.idleMs, session.absoluteDeadline);
     if (now - session.writtenAt >= TOUCH_WRITE_MS) {
-      this.store.touchSession(session.tokenHash, now);
+      this.touch(session.tokenHash, now);
       session.writtenAt = now;
     }
     return session;
@@ -277,6 +277,15 @@ export class AuthService {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** Records a session's use; a failed write (a full disk) costs only the idle time a restart would forget, never the sign-in. */
+  private touch(tokenHash: string, at: number): void {
+    try {
+      this.store.touchSession(tokenHash, at);
+    } catch (error) {
+      console.error(`ioc-wall: could not record a session's use: ${(error as Error).message}`);
+    }
+  }
 
   private async insertAccount(request: Req<'create'>, by: Actor | null): Promise<AccountSummary> {
     if (this.store.byUsername(request.username)) throw new ContractError('conflict', `the username ${request.username} is taken`, 'username');
