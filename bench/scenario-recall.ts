@@ -56,7 +56,6 @@ const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] =
   { scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 } }, // the Amata warehouse's fire alarm
   { scenario: 'traffic', incident: { lon: 106.88, lat: 10.947 } }, // the QL1A congestion event
 ];
-const OPERATOR = 'bench-commander';
 const ACTIVATION_TIMEOUT_MS = 60_000;
 const WARM_UP_TIMEOUT_MS = 180_000;
 /** After an activation is complete (every camera playing): the wall runs like this before the next one. */

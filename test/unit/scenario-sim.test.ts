@@ -22,7 +22,6 @@ import { demoGatewayDefinitions, startProvince, type ProvinceHandle } from '../.
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { startScenarioCore } from '../support/scenario-core.js';
 
-const operator: Actor = { id: 'console', role: 'operator' };
 /** A signed-in person: the engine records the account id and compares ids for the two-person rule. */
 const person = (name: string): Actor => ({ id: name, role: 'commander', name });
 
