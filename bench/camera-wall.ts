@@ -29,7 +29,7 @@ import { CdpSession } from '../electron/node/chromium-host/cdp.js';
 import { startCameraServer, type CameraServer } from '../sim/cameras/camera-server.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { projectRoot } from '../test/support/fixtures.js';
-import { connectNodeClient } from '../test/support/ws-client.js';
+import { connectConsole } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { waitFor } from '../test/support/page-wait.js';
 import { maxOf } from '../native-bridge/extremes.js';
@@ -121,10 +121,9 @@ export async function run(args: string[]): Promise<object> {
   let closeClient: () => void = () => {};
   try {
     host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
-    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const connection = await connectConsole(host.runtime, host.dataDir);
     const client = connection.client;
     closeClient = () => connection.transport.close();
-    await client.call('session.hello', { window: 'console' });
     const cameras = await waitFor('16 cameras in the host live state', 90_000, async () => {
       const snapshot = await client.call('live.snapshot', {});
       return snapshot.cameras.length >= TILES ? snapshot.cameras : null;

@@ -33,7 +33,7 @@ import { mulberry32 } from '../sim/random.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { freePort } from '../test/support/net.js';
 import { waitFor } from '../test/support/page-wait.js';
-import { connectNodeClient } from '../test/support/ws-client.js';
+import { connectConsole } from '../test/support/accounts.js';
 import { BENCH_BOX, BENCH_VIEW, MOVING_OBJECTS, MovingObjects, SLICES_PER_SECOND } from './map-baseline/scene.js';
 import { percentile, round } from './stats.js';
 import { makeCommunes } from './support/communes.js';
@@ -181,10 +181,9 @@ export async function run(args: string[]): Promise<object> {
     gateways = keys.map((k) => new SimGateway({ id: k.id, name: k.id, endpoints: host!.runtime.gateways, hostPublicKey: host!.runtime.gateways.hostPublicKey, keyPair: k, publishHighWaterMark: 1_000_000 }));
     for (const gateway of gateways) await gateway.start();
 
-    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const connection = await connectConsole(host.runtime, host.dataDir);
     const client = connection.client;
     closeClient = () => connection.transport.close();
-    await client.call('session.hello', { window: 'console' });
     const sync = await client.call('wall.resync', { sinceRevision: 0 });
     if (sync.kind === 'snapshot') for (const t of sync.state.tiles) await client.call('wall.execute', { command: { type: 'remove-tile', id: t.id } });
     const map: Tile = {

@@ -46,7 +46,7 @@ import { CdpSession } from '../electron/node/chromium-host/cdp.js';
 import { headlessCompositing } from '../electron/node/chromium-host/chromium.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { waitFor } from '../test/support/page-wait.js';
-import { connectNodeClient } from '../test/support/ws-client.js';
+import { connectConsole } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { maxOf } from '../native-bridge/extremes.js';
 
@@ -310,10 +310,9 @@ export async function run(args: string[]): Promise<object> {
     const gatewaysFile = join(dataDir, 'gateways.yaml');
     writeFileSync(gatewaysFile, ["bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }", 'simulate: true', 'simulatedCameras: { serve: true, port: 0 }', ''].join('\n'));
     host = await spawnHost({ dataDir, windows: 'headless', gatewaysFile, timeoutMs: 120_000 });
-    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const connection = await connectConsole(host.runtime, host.dataDir);
     const client = connection.client;
     closeClient = () => connection.transport.close();
-    await client.call('session.hello', { window: 'console' });
     await waitFor('16 cameras in the host live state', 90_000, async () => (await client.call('live.snapshot', {})).cameras.length >= 16);
 
     const { scenarios } = await client.call('scenarios.list', {});

@@ -18,7 +18,7 @@ import type { ContractClient } from '../../native-bridge/channel.js';
 import { ContractError, type RequestOf, type ResponseOf } from '../../native-bridge/contract.js';
 import { spawnHost, type HostProcess } from '../../test/support/host-process.js';
 import { OFFLINE_GATEWAY, offlineGatewayFile } from '../../test/support/offline-gateway.js';
-import { connectNodeClient } from '../../test/support/ws-client.js';
+import { connectConsole } from '../../test/support/accounts.js';
 
 export interface KillLoopResult {
   restarts_survived: number;
@@ -53,9 +53,8 @@ async function call(client: ContractClient, sent: Sent): Promise<ResponseOf<'wal
   }
 }
 
-async function connectConsole(host: HostProcess): Promise<{ client: ContractClient; close(): void }> {
-  const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-  await client.call('session.hello', { window: 'console' });
+async function consoleOf(host: HostProcess): Promise<{ client: ContractClient; close(): void }> {
+  const { client, transport } = await connectConsole(host.runtime, host.dataDir);
   return { client, close: () => transport.close() };
 }
 
@@ -93,7 +92,7 @@ export async function killLoop(kills: number, progress: (line: string) => void =
       const startedAt = Date.now();
       host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
       if (round > 0) result.restarts_survived++;
-      const { client, close } = await connectConsole(host);
+      const { client, close } = await consoleOf(host);
       const revisionAtStart = (await client.call('wall.resync', { sinceRevision: 0 })).revision;
       const lastAcked = previous.reduce((max, s) => (s.kind === 'wall' && s.answer ? Math.max(max, s.answer.revision) : max), 0);
       // The state document and the journal are one transaction: a wall behind an acknowledged

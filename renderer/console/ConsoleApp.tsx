@@ -11,6 +11,7 @@ import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
 import { PresetsPanel } from './PresetsPanel.js';
+import { SignedInAs, SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
 import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
 import { StatusStrip } from './StatusStrip.js';
@@ -20,6 +21,8 @@ export function ConsoleApp() {
   const { t } = useTranslation();
   const revision = useAppStore((s) => s.revision);
   const tiles = useAppStore((s) => s.wall?.tiles);
+  const actor = useAppStore((s) => s.actor);
+  const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
@@ -45,9 +48,19 @@ export function ConsoleApp() {
     return () => window.removeEventListener('keydown', onKey);
   }, [selected]);
 
+  if (!actor && link === 'up') {
+    return (
+      <div className="console console-signed-out">
+        <SignIn />
+        <Toasts />
+      </div>
+    );
+  }
+
   return (
     <div className="console" data-testid="console" data-revision={revision}>
       <StatusStrip />
+      <SignedInAs />
       <ScenarioBar />
       <main className="console-main">
         <section className="panel wall-panel">

@@ -59,6 +59,12 @@ export function createTransport(token: string): ClientTransport {
   return connectWebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`);
 }
 
+// The console's session token: this tab only (sessionStorage), so a reload keeps the sign-in and closing the tab ends it.
+const SESSION_TOKEN_KEY = 'ioc-wall.session';
+const readSessionToken = (): string | null => sessionStorage.getItem(SESSION_TOKEN_KEY);
+const keepSessionToken = (token: string): void => sessionStorage.setItem(SESSION_TOKEN_KEY, token);
+const forgetSessionToken = (): void => sessionStorage.removeItem(SESSION_TOKEN_KEY);
+
 /** A command failure as the operator should read it. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ContractError) return error.message;
@@ -126,6 +132,46 @@ export class Session {
   }
 
   /**
+   * Signs the console in (password, then the TOTP or recovery code when asked). On success the
+   * session token is kept for this tab and the connection says hello again as that person.
+   */
+  async signIn(username: string, password: string, code?: string): Promise<ResponseOf<'auth.signIn'>> {
+    const answer = await this.client.call('auth.signIn', code ? { username, password, code } : { username, password });
+    if (answer.state === 'signed-in') this.signedIn(answer.token);
+    return answer;
+  }
+
+  /** TOTP enrolment of an account that must have it (administrators, technicians), after its password was accepted. */
+  enrolTotp(): Promise<ResponseOf<'auth.enrolTotp'>> {
+    return this.client.call('auth.enrolTotp', {});
+  }
+
+  async confirmTotp(code: string): Promise<ResponseOf<'auth.confirmTotp'>> {
+    const answer = await this.client.call('auth.confirmTotp', { code });
+    this.signedIn(answer.token);
+    return answer;
+  }
+
+  async signOut(): Promise<void> {
+    await this.client.call('auth.signOut', {}).catch(() => {});
+    this.signedOut();
+  }
+
+  private signedIn(token: string): void {
+    keepSessionToken(token);
+    this.needHello = true;
+    this.needLive = true;
+    void this.sync();
+  }
+
+  private signedOut(): void {
+    forgetSessionToken();
+    useAppStore.setState({ actor: null });
+    this.needHello = true;
+    void this.sync();
+  }
+
+  /**
    * Runs a wall command; failures are shown in a toast (never silent) and resolve to null.
    * `describe` may word the toast for a failure (e.g. name the refused field); null = the default.
    */
@@ -181,6 +227,10 @@ export class Session {
     this.client.on('live.batch', (batch) => this.live.onBatch(batch));
     this.client.on('status.changed', (status) => useAppStore.setState({ status }));
     this.client.on('alerts.changed', ({ alerts }) => useAppStore.setState({ alerts }));
+    this.client.on('auth.ended', ({ reason }) => {
+      showToast(i18next.t(`signIn.ended.${reason}`), 'info');
+      this.signedOut();
+    });
     this.client.on('presets.changed', () => {
       if (this.isConsole) void this.refreshPresets();
     });
@@ -221,10 +271,16 @@ export class Session {
     const superseded = () => this.epoch !== epoch;
     try {
       if (this.needHello) {
-        const answer = await this.client.call('session.hello', { window: this.windowId });
+        const credential = this.isConsole ? (readSessionToken() ?? undefined) : undefined;
+        const answer = await this.client.call('session.hello', credential ? { window: this.windowId, credential } : { window: this.windowId });
         if (superseded()) return;
         this.needHello = false;
         useAppStore.setState({ actor: answer.actor, status: answer.status });
+        // a signed-out console may only sign in (auth.*): nothing else is asked until it has
+        if (answer.actor === null) {
+          if (credential) forgetSessionToken();
+          return;
+        }
         void this.refreshAlerts();
         if (this.isConsole) void this.refreshPresets();
         this.greeted = true;

@@ -13,13 +13,22 @@ import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromi
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { countByOutcome, openRawSocket, type RawSocket } from '../support/raw-socket.js';
+import { accountFor } from '../support/accounts.js';
 
 const { requestsPerSecond, requestBurst, maxOutstandingRequests } = connectionLimits;
+const dataDir = tempDir('ioc-wall-limits-');
 
-async function hello(socket: RawSocket, window: string): Promise<void> {
-  const id = socket.request('session.hello', { window });
+async function answered(socket: RawSocket, id: number): Promise<void> {
   await socket.until(() => socket.replies.has(id));
   assert.ok(socket.replies.get(id)!.ok, JSON.stringify(socket.replies.get(id)));
+}
+
+/** Says hello; as the console it then signs in as a real account (a viewer: no second factor). */
+async function hello(socket: RawSocket, window: string): Promise<void> {
+  await answered(socket, socket.request('session.hello', { window }));
+  if (window !== 'console') return;
+  const viewer = await accountFor(dataDir, 'viewer');
+  await answered(socket, socket.request('auth.signIn', { username: viewer.username, password: viewer.password }));
 }
 
 function upgradeStatus(url: string, origin: string): Promise<number> {
@@ -49,7 +58,7 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
     await Promise.all(sockets.map((s) => s.closed));
   };
   before(async () => {
-    host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir: tempDir(), rendererDir: rendererDist, windows: 'none', log: (line) => lines.push(line) });
+    host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: (line) => lines.push(line) });
   });
   after(async () => {
     await closeAll();

@@ -21,7 +21,7 @@ import type { LiveCamera, Tile, WallState } from '../../native-bridge/contract.j
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
+import { connectConsole } from '../support/accounts.js';
 import { waitFor } from '../support/page-wait.js';
 import { attachWindows, detach, type Windows } from '../support/windows.js';
 
@@ -83,10 +83,9 @@ describe('dragging a camera from the console list onto the wall', () => {
       const gatewaysFile = join(dataDir, 'gateways.yaml');
       writeFileSync(gatewaysFile, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\nsimulate: true\nsimulatedCameras: { serve: true, port: 0 }\n`);
       host = await spawnHost({ dataDir, windows: 'headless', gatewaysFile });
-      const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+      const connection = await connectConsole(host.runtime, host.dataDir);
       client = connection.client;
       closeClient = () => connection.transport.close();
-      await client.call('session.hello', { window: 'console' });
       cameras = await waitFor('the 16 simulated cameras in the host live state', 90_000, async () => {
         const snapshot = await client.call('live.snapshot', {});
         return snapshot.cameras.length >= 16 ? snapshot.cameras : null;

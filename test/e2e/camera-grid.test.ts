@@ -26,7 +26,7 @@ import type { LiveCamera, Tile } from '../../native-bridge/contract.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
+import { connectConsole } from '../support/accounts.js';
 import { waitFor } from '../support/page-wait.js';
 import { minOf } from '../../native-bridge/extremes.js';
 
@@ -95,10 +95,9 @@ describe('camera grid on the Chromium host', () => {
     const { startCameraServer } = (await import(pathToFileURL(serverFile).href)) as { startCameraServer: (options: Record<string, unknown>) => Promise<CameraServer> };
 
     host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
-    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const connection = await connectConsole(host.runtime, host.dataDir);
     client = connection.client;
     closeClient = () => connection.transport.close();
-    await client.call('session.hello', { window: 'console' });
     const cameras = await waitFor('16 cameras in the host live state', 90_000, async () => {
       const snapshot = await client.call('live.snapshot', {});
       return snapshot.cameras.length >= 16 ? snapshot.cameras : null;

@@ -16,7 +16,7 @@ import { loadWallFile } from '../../electron/node/layout-files.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
+import { connectConsole } from '../support/accounts.js';
 import { waitForExpression } from '../support/page-wait.js';
 import { attachWindows, hostState, type Windows } from '../support/windows.js';
 
@@ -137,9 +137,8 @@ describe('the console tile editors on the Chromium host', () => {
     assert.equal(now.revision, before.revision, 'a refused command changes nothing');
     assert.equal(await editor.getAttribute('data-dirty'), 'true', 'the edit stays for correction');
 
-    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const { client, transport } = await connectConsole(host.runtime, host.dataDir);
     try {
-      await client.call('session.hello', { window: 'console' });
       await assert.rejects(
         () => client.call('wall.execute', { command: { type: 'set-tile-props', id: TILE, props: { fontScale: 10 } } }),
         (error: unknown) => error instanceof ContractError && error.code === 'invalid' && error.field === 'command.props.fontScale',

@@ -22,7 +22,7 @@ import { tempDir } from '../support/fixtures.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { waitFor } from '../support/page-wait.js';
 import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
-import { connectNodeClient } from '../support/ws-client.js';
+import { connectConsole } from '../support/accounts.js';
 import { maxOf } from '../../native-bridge/extremes.js';
 
 const MAP = 'province-map';
@@ -86,10 +86,9 @@ describe('map spanning the 2×2 wall', () => {
     // thread free to answer the test (software compositing reads every WebGL frame back on it).
     process.env.IOC_WALL_HEADLESS_COMPOSITING ??= 'gpu';
     host = await spawnHost({ dataDir, windows: 'headless', simulate: true, timeoutMs: 120_000 });
-    const connection = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const connection = await connectConsole(host.runtime, host.dataDir);
     client = connection.client;
     closeClient = () => connection.transport.close();
-    await client.call('session.hello', { window: 'console' });
     windows = await attachWindows(host);
     const local = (url: string) => /^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url) || /^(data|blob):/.test(url);
     for (const page of [windows.console, ...windows.displays.values()]) {

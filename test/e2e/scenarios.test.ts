@@ -362,7 +362,7 @@ describe('scenarios on the demo wall, from the console', () => {
       );
       host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', simulator: embeddedProvince, log: (line) => logs.push(line) });
       engine = host.scenarios;
-      windows = await attachWindows({ runtime: host.runtime() });
+      windows = await attachWindows({ runtime: host.runtime(), dataDir });
       console_ = windows.console;
       await waitFor('the 16 simulated cameras in the live picture', 60_000, async () => host.core.live.cameraList().length >= 16, POLL_MS);
       await waitFor(

@@ -16,7 +16,7 @@ import { loadWallFile } from '../../electron/node/layout-files.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
-import { connectNodeClient } from '../support/ws-client.js';
+import { connectConsole } from '../support/accounts.js';
 import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
 
 const wall = loadWallFile(demoWallFile);
@@ -146,8 +146,7 @@ describe('the wall on the Chromium host', () => {
     assert.deepEqual(after.state, before.state);
     for (const page of windows.displays.values()) await waitPainted(page, after.revision);
     for (const t of after.state.tiles) await assertTileOnWall(windows, t.id, t.rect);
-    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-    await client.call('session.hello', { window: 'console' });
+    const { client, transport } = await connectConsole(host.runtime, host.dataDir);
     const { alerts } = await client.call('alerts.list', {});
     transport.close();
     assert.ok(alerts.some((a) => a.source === 'host' && a.title.vi.includes('dừng bất thường')), 'operators are told the host died');

@@ -12,6 +12,8 @@ import { noGatewaysFile, projectRoot, simulatedGatewaysFile } from './fixtures.j
 
 export interface HostProcess {
   proc: ChildProcess;
+  /** Its data folder (the wall database holds the accounts tests sign in as). */
+  dataDir: string;
   runtime: RuntimeInfo;
   output(): string;
   alive(): boolean;
@@ -51,6 +53,7 @@ export async function spawnHost(options: { dataDir: string; windows: 'headless' 
   void exited.then(() => process.removeListener('exit', orphanGuard));
   return {
     proc,
+    dataDir: options.dataDir,
     runtime,
     output: () => output,
     alive: () => proc.exitCode === null && proc.signalCode === null,

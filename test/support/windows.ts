@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WallState } from '../../native-bridge/contract.js';
 import type { HostProcess } from './host-process.js';
-import { connectNodeClient } from './ws-client.js';
+import { accountFor, connectConsole, type TestAccount } from './accounts.js';
 
 export interface Windows {
   browsers: Browser[];
@@ -15,7 +15,7 @@ export interface Windows {
 }
 
 /** Works with a spawned host or, given its runtime(), one started in the test process. */
-export async function attachWindows(host: Pick<HostProcess, 'runtime'>): Promise<Windows> {
+export async function attachWindows(host: Pick<HostProcess, 'runtime' | 'dataDir'>): Promise<Windows> {
   const browsers: Browser[] = [];
   const pages = new Map<string, Page>();
   for (const w of host.runtime.windows) {
@@ -32,6 +32,7 @@ export async function attachWindows(host: Pick<HostProcess, 'runtime'>): Promise
   }
   const consolePage = pages.get('console')!;
   pages.delete('console');
+  await signInPage(consolePage, await accountFor(host.dataDir, 'commander'));
   return { browsers, console: consolePage, displays: pages };
 }
 
@@ -40,9 +41,18 @@ export async function detach(windows: Windows): Promise<void> {
   await Promise.all(windows.browsers.map((b) => b.close().catch(() => {})));
 }
 
-export async function hostState(host: HostProcess): Promise<{ revision: number; state: WallState }> {
-  const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
-  await client.call('session.hello', { window: 'console' });
+/** Signs the console page in through its sign-in form, as a person would (a commander: no second factor). */
+export async function signInPage(page: Page, account: TestAccount): Promise<void> {
+  const form = page.getByTestId('sign-in');
+  await form.waitFor({ timeout: 60_000 });
+  await form.locator('input[name=username]').fill(account.username);
+  await form.locator('input[name=password]').fill(account.password);
+  await form.locator('button[type=submit]').click();
+  await page.getByTestId('console').waitFor({ timeout: 60_000 });
+}
+
+export async function hostState(host: Pick<HostProcess, 'runtime' | 'dataDir'>): Promise<{ revision: number; state: WallState }> {
+  const { client, transport } = await connectConsole(host.runtime, host.dataDir, 'viewer');
   const sync = await client.call('wall.resync', { sinceRevision: 0 });
   transport.close();
   assert.equal(sync.kind, 'snapshot');
