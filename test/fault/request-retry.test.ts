@@ -4,7 +4,7 @@
  * Real host processes, real SQLite, a configured gateway that is offline (its commands wait in the
  * outbox).
  */
-import { connectConsole } from '../support/accounts.js';
+import { accountFor, connectConsole } from '../support/accounts.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -53,8 +53,11 @@ describe('request ids across a host crash', () => {
 
     const db = new Database(join(dataDir, 'demo.sqlite'), { readonly: true });
     try {
-      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM field_commands WHERE id = ?').get(fieldRequest.requestId) as { n: number }).n, 1);
-      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM command_journal WHERE actor_id = ?').get('console') as { n: number }).n, 1, 'one journal entry for the console');
+      const commander = await accountFor(dataDir);
+      const stored = db.prepare('SELECT command FROM field_commands WHERE id = ?').all(fieldRequest.requestId) as { command: string }[];
+      assert.equal(stored.length, 1);
+      assert.equal((JSON.parse(stored[0]!.command) as { issuedBy: string }).issuedBy, commander.id, 'the field command is issued by the account');
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM command_journal WHERE actor_id = ?').get(commander.id) as { n: number }).n, 1, 'one journal entry, recorded for the signed-in account');
     } finally {
       db.close();
     }
