@@ -3,9 +3,7 @@
  * keeps the contract's error for the console to show (with what was being done) — never silent.
  */
 import { ContractError, type RequestOf, type ResponseOf } from '../../../native-bridge/contract.js';
-import { i18next } from '../../i18n/index.js';
 import { session } from '../../session/session.js';
-import { currentOperator } from './operator.js';
 import { scenariosStore } from './scenarios-store.js';
 
 /** The methods that act (display windows are refused them; the engine records who did what). */
@@ -38,13 +36,9 @@ export function clearError(): void {
  * would otherwise compare the shared 'console' actor with itself.
  */
 export async function act<M extends ActingMethod>(method: M, request: WithoutOperator<M>, action: string): Promise<ResponseOf<M> | null> {
-  const operator = currentOperator();
-  if (!operator) {
-    reportError(new ContractError('invalid', i18next.t('scenarios.operator.required'), 'operator'), action);
-    return null;
-  }
+  // the person acting is the signed-in session's: the host records the account, not a typed name
   try {
-    const response = await session().client.call(method, { ...request, operator } as RequestOf<M>);
+    const response = await session().client.call(method, request as RequestOf<M>);
     clearError();
     return response;
   } catch (error) {
