@@ -93,7 +93,7 @@ async function memory(page: CdpSession, browserCdp: CdpSession | null): Promise<
   let rssBytes: number | null = null;
   if (browserCdp) {
     try {
-      const info = await browserCdp.send<{ processInfo: { type: string; id: number }[] }>('SystemInfo.getProcessInfo');
+      const info = await browserCdp.browser<{ processInfo: { type: string; id: number }[] }>('SystemInfo.getProcessInfo');
       let sum = 0;
       for (const p of info.processInfo.filter((x) => x.type === 'renderer')) {
         const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1];
@@ -133,15 +133,16 @@ export async function run(args: string[]): Promise<object> {
     cameraServer = await startCameraServer({ port, mediaDir: join(projectRoot, 'resources', 'demo-cameras'), cameras: cameras.map((c: LiveCamera) => c.id) });
 
     const w = host.runtime.windows.find((x) => x.windowId === WINDOW);
-    if (!w?.cdpUrl) throw new Error(`window ${WINDOW} exposes no DevTools endpoint`);
-    const cdpUrl = w.cdpUrl;
+    if (!w?.devtools) throw new Error(`window ${WINDOW} has no DevTools socket`);
+    const cdpUrl = w.devtools;
     const page = await waitFor(`the ${WINDOW} page`, 20_000, () => CdpSession.openPage(cdpUrl, (url) => url.includes(`window=${WINDOW}`)));
     pageCdp = page;
     // the wall app up and painting (a page still loading may yet navigate, dropping the observer below)
     await waitFor('the wall window painting', 60_000, () => page.evaluate<boolean>(`document.readyState === 'complete' && document.getElementById('wall')?.dataset.paintedRevision !== undefined`));
     const viewport = await page.evaluate<{ width: number; height: number; dpr: number }>('({ width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio })');
     await page.send('Performance.enable');
-    browserCdp = await CdpSession.openBrowser(cdpUrl).catch(() => null);
+    // the browser target answers on the page's connection (the window's relay serves one client)
+    browserCdp = page;
 
     // an empty wall, the observer, then one 4×4 grid over the whole r0c0 display
     const sync = await client.call('wall.resync', { sinceRevision: 0 });

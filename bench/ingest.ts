@@ -45,7 +45,7 @@ export async function run(args: string[]): Promise<object> {
         gateway.set({ type: 'sensor', id: `s-${g}-${s}`, kind: 'water-level', name: `Trạm ${g}-${s}`, commune: 'Bench', location: { lat: 10.95, lon: 106.85 }, unit: 'm' });
       }
     }
-    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, host.runtime.token);
+    const { client, transport } = await connectNodeClient(host.runtime.baseUrl);
     await client.call('session.hello', { window: 'r0c0' });
     const linksLive = async () => (await client.call('live.snapshot', {})).links.filter((l) => l.state === 'live').length === GATEWAYS;
     for (let i = 0; i < 200 && !(await linksLive()); i++) await sleep(100);

@@ -40,7 +40,7 @@ export async function run(args: string[]): Promise<object> {
       });
     await allPainted(host.core.controller.currentRevision);
 
-    const { client, transport } = await connectNodeClient(host.baseUrl, host.token);
+    const { client, transport } = await connectNodeClient(host.baseUrl);
     await client.call('session.hello', { window: 'console' });
     const presets = ['briefing', 'overview'];
     // Warm-up: both layouts once, so the first timed recall is not a cold start of the renderer.

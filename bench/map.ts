@@ -27,13 +27,13 @@ import { CdpSession } from '../electron/node/chromium-host/cdp.js';
 import { findChromium, headlessCompositing, launchWindow, waitForDevTools, type ChromiumWindow } from '../electron/node/chromium-host/chromium.js';
 import { createStaticServer } from '../electron/node/http/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
-import { DATA_TOKEN_HEADER, type Tile } from '../native-bridge/contract.js';
+import { bearer, type Tile } from '../native-bridge/contract.js';
 import { SimGateway } from '../sim/gateway.js';
 import { mulberry32 } from '../sim/random.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { freePort } from '../test/support/net.js';
 import { waitFor } from '../test/support/page-wait.js';
-import { connectConsole } from '../test/support/accounts.js';
+import { connectConsole, issueDisplayCredential } from '../test/support/accounts.js';
 import { BENCH_BOX, BENCH_VIEW, MOVING_OBJECTS, MovingObjects, SLICES_PER_SECOND } from './map-baseline/scene.js';
 import { percentile, round } from './stats.js';
 import { makeCommunes } from './support/communes.js';
@@ -88,7 +88,7 @@ interface Round {
 
 /** CPU seconds of every Chromium process (browser, renderers, GPU), from the browser's own account. */
 async function chromiumCpuSeconds(browser: CdpSession): Promise<number> {
-  const { processInfo } = await browser.send<{ processInfo: { cpuTime: number }[] }>('SystemInfo.getProcessInfo');
+  const { processInfo } = await browser.browser<{ processInfo: { cpuTime: number }[] }>('SystemInfo.getProcessInfo');
   return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
 }
 
@@ -127,8 +127,8 @@ function writeDatasets(dataDir: string, datasetPoints: number): { writeMs: numbe
 }
 
 /** The bare deck.gl page and its data, served from a folder of its own. */
-async function serveBaseline(dir: string, hostUrl: string, token: string): Promise<{ server: Server; url: string; pointsTableMs: number }> {
-  const headers = { [DATA_TOKEN_HEADER]: token };
+async function serveBaseline(dir: string, hostUrl: string, credential: string): Promise<{ server: Server; url: string; pointsTableMs: number }> {
+  const headers = { authorization: bearer(credential) };
   await build({ entryPoints: [join(import.meta.dirname, 'map-baseline', 'page.ts')], bundle: true, format: 'esm', target: 'chrome120', outfile: join(dir, 'page.js'), logLevel: 'warning' });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body style="margin:0;background:#121821"><div id="map" style="position:absolute;inset:0"></div><script type="module" src="page.js"></script></body></html>');
   // the same bytes the app fetches, from the host's routes (the first request builds the point table)
@@ -194,7 +194,7 @@ export async function run(args: string[]): Promise<object> {
     };
     await client.call('wall.execute', { command: { type: 'add-tile', tile: map } });
 
-    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl, host.runtime.token);
+    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl, issueDisplayCredential(host.dataDir, 'r0c0'));
     baselineServer = baseline.server;
     console.error(`baseline page built; the host built the 990,000-point table in ${Math.round(baseline.pointsTableMs)} ms`);
 
@@ -209,10 +209,10 @@ export async function run(args: string[]): Promise<object> {
       const chromiumWindow = launchWindow(executablePath, { windowId, url, x: 0, y: 0, ...VIEWPORT, kiosk: true }, 'headless', join(pageDir, 'profiles'), (line) => console.error(line));
       windows.push(chromiumWindow);
       await waitForDevTools([chromiumWindow]);
-      const page = await waitFor(`the ${windowId} page`, 20_000, () => CdpSession.openPage(chromiumWindow.cdpUrl()!, (u) => u.startsWith(url.split('#')[0]!)));
-      const browser = await CdpSession.openBrowser(chromiumWindow.cdpUrl()!);
-      sessions.push(page, browser);
-      return { page, browser };
+      const page = await waitFor(`the ${windowId} page`, 20_000, () => CdpSession.openPage(chromiumWindow.devtools()!, (u) => u.startsWith(url.split('#')[0]!)));
+      // the browser target answers on the page's connection (the window's relay serves one client)
+      sessions.push(page);
+      return { page, browser: page };
     };
 
     // The app window opens before any object exists: its live snapshot then stays small.

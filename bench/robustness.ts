@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { DATA_TOKEN_HEADER } from '../native-bridge/contract.js';
+import { bearer } from '../native-bridge/contract.js';
+import { issueDisplayCredential } from '../test/support/accounts.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
 import { hostileRequests, KNOWN_KILLERS, sendAndHangUp } from '../test/support/http-fuzz-cases.js';
 import { rawGet, rawRequest } from '../test/support/raw-http.js';
@@ -26,15 +27,15 @@ import { killLoop } from './support/kill-loop.js';
 const HEALTH_EVERY = 100;
 const SEED = 20261202;
 
-/** Whether the host still serves a well-formed data request (its token, its own Host). */
+/** Whether the host still serves a well-formed data request (a display's credential, its own Host). */
 async function healthy(host: HostProcess, port: number): Promise<boolean> {
-  const answer = await rawRequest(port, rawGet('/gis/datasets', { Host: `127.0.0.1:${port}`, [DATA_TOKEN_HEADER]: host.runtime.token })).catch(() => null);
+  const answer = await rawRequest(port, rawGet('/gis/datasets', { Host: `127.0.0.1:${port}`, authorization: bearer(issueDisplayCredential(host.dataDir, 'r0c0')) })).catch(() => null);
   return answer?.status === 200;
 }
 
 async function malformedRequests(host: HostProcess, cases: number): Promise<{ sent: number; exits: number; unhealthy: number }> {
   const port = Number(new URL(host.runtime.baseUrl).port);
-  const requests = [...KNOWN_KILLERS, ...fc.sample(hostileRequests(host.runtime.baseUrl, host.runtime.token), { numRuns: cases, seed: SEED })];
+  const requests = [...KNOWN_KILLERS, ...fc.sample(hostileRequests(host.runtime.baseUrl, issueDisplayCredential(host.dataDir, 'r0c0')), { numRuns: cases, seed: SEED })];
   let sent = 0;
   let unhealthy = 0;
   for (let i = 0; i < requests.length; i += HEALTH_EVERY) {
@@ -56,10 +57,10 @@ export async function run(args: string[]): Promise<object> {
   try {
     malformed = await malformedRequests(host, Number(values.cases));
     console.error(`malformed: ${JSON.stringify(malformed)}`);
-    flood = await floodHost({ baseUrl: host.runtime.baseUrl, token: host.runtime.token, pid: host.runtime.pid, requestsPerSecond: 10_000, durationMs: 10_000 });
+    flood = await floodHost({ baseUrl: host.runtime.baseUrl, pid: host.runtime.pid, requestsPerSecond: 10_000, durationMs: 10_000 });
     console.error(`flood: ${JSON.stringify(flood)}`);
     // under the flood-close threshold, asking for the biggest answer there is
-    snapshotFlood = await floodHost({ baseUrl: host.runtime.baseUrl, token: host.runtime.token, pid: host.runtime.pid, requestsPerSecond: 2_000, durationMs: 10_000, method: 'live.snapshot', payload: {} });
+    snapshotFlood = await floodHost({ baseUrl: host.runtime.baseUrl, pid: host.runtime.pid, requestsPerSecond: 2_000, durationMs: 10_000, method: 'live.snapshot', payload: {} });
     console.error(`live.snapshot flood: ${JSON.stringify(snapshotFlood)}`);
   } finally {
     await host.stop();

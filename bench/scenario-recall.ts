@@ -324,8 +324,8 @@ export async function run(args: string[]): Promise<object> {
 
     const displays = host.runtime.windows.filter((w) => w.windowId !== 'console');
     for (const w of displays) {
-      if (!w.cdpUrl) throw new Error(`window ${w.windowId} exposes no DevTools endpoint`);
-      const cdpUrl = w.cdpUrl;
+      if (!w.devtools) throw new Error(`window ${w.windowId} has no DevTools socket`);
+      const cdpUrl = w.devtools;
       const page = await waitFor(`the ${w.windowId} page`, 30_000, () => CdpSession.openPage(cdpUrl, (url) => url.includes(`window=${w.windowId}`)));
       pages.push({ windowId: w.windowId, page });
     }
@@ -349,7 +349,7 @@ export async function run(args: string[]): Promise<object> {
       return sync.events.map((e) => `r${e.revision} ${e.patches.map((p) => `${p.op} ${p.path.join('/')}${p.path.at(-1) === 'props' && p.value && typeof p.value === 'object' ? `{${Object.keys(p.value).join(',')}}` : ''}`).join(' + ')}`);
     };
     const laterRevisions = new Map<string, number>();
-    consoleHook = await consoleSendHook(host.runtime.windows.find((w) => w.windowId === 'console')?.cdpUrl ?? null);
+    consoleHook = await consoleSendHook(host.runtime.windows.find((w) => w.windowId === 'console')?.devtools ?? null);
     let below: ScenarioRun | null = null; // the run the next activation goes on top of (closed right after)
     const samples: Sample[] = [];
     const warmSamples: Sample[] = [];

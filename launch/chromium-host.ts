@@ -30,10 +30,10 @@ function exitOnCrash(): void {
 }
 
 /** What the supervisor handed over when it restarted a crashed host (a bad value starts afresh, saying so). */
-function restartFromEnv(): { token?: string | undefined; cause: string } | undefined {
+function restartFromEnv(): { cause: string } | undefined {
   const raw = process.env[HOST_RESTART_ENV];
   if (raw === undefined) return undefined;
-  delete process.env[HOST_RESTART_ENV]; // the token stays out of the windows' environment
+  delete process.env[HOST_RESTART_ENV]; // the windows' environment need not carry it
   try {
     return hostRestart.parse(JSON.parse(raw));
   } catch (error) {
@@ -46,7 +46,7 @@ function reportToSupervisor(host: ChromiumHost, stop: () => void): void {
   const send = process.send?.bind(process);
   if (!send) return;
   const report = (message: HostReport) => send(message);
-  report({ type: 'ready', port: Number(new URL(host.baseUrl).port), token: host.token });
+  report({ type: 'ready', port: Number(new URL(host.baseUrl).port) });
   const alive = setInterval(() => process.connected && report({ type: 'alive' }), ALIVE_EVERY_MS);
   alive.unref();
   // A supervisor that died (SIGKILL, OOM) must not leave its host running unsupervised.

@@ -19,7 +19,7 @@ function runningHost(file: string): RuntimeInfo | null {
   } catch {
     return null; // left behind by a host that died
   }
-  return info.windows.every((w) => w.windowId === 'console' || w.cdpUrl) ? info : null;
+  return info.windows.every((w) => w.windowId === 'console' || w.devtools) ? info : null;
 }
 
 async function main(): Promise<void> {

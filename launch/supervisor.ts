@@ -1,8 +1,8 @@
 /**
  * `npm start`'s supervisor for the Chromium host: runs the host as a child process and restarts it
  * when it dies (exit code ≠ 0, a signal, or silent for too long), with exponential backoff. The
- * next host gets the same port and token, so the Chromium windows the dead host left running
- * reconnect by themselves and are kept (electron/node/chromium-host/host.ts), and the cause (exit
+ * next host gets the same port, so the Chromium windows the dead host left running (whose
+ * credentials are in the wall database) reconnect by themselves and are kept (electron/node/chromium-host/host.ts), and the cause (exit
  * code or signal, last stderr lines) for its alert. SIGTERM/SIGINT stop the host and end here.
  * Under systemd it feeds the service's watchdog (resources/ioc-wall.service).
  */
@@ -80,8 +80,8 @@ export function superviseHost(options: SupervisorOptions): Supervisor {
   let stopping = false;
   let waitMs: number | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
-  /** Handed to the next host: the port and token of the last ready one, and why it died. */
-  let lastReady: { port: number; token: string } | null = null;
+  /** Handed to the next host: the port of the last ready one, and why it died. */
+  let lastReady: { port: number } | null = null;
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   void stopped.then(startWatchdog());
@@ -94,7 +94,7 @@ export function superviseHost(options: SupervisorOptions): Supervisor {
     if (cause !== null) {
       // A host that died before it was ever ready has no URL to keep: the next one starts afresh.
       if (lastReady && !args.includes('--port')) args.push('--port', String(lastReady.port));
-      env[HOST_RESTART_ENV] = JSON.stringify({ token: lastReady?.token, cause });
+      env[HOST_RESTART_ENV] = JSON.stringify({ cause });
     }
     const startedAt = Date.now();
     const proc = spawn(options.command, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
@@ -116,7 +116,7 @@ export function superviseHost(options: SupervisorOptions): Supervisor {
       const parsed = hostReport.safeParse(raw);
       if (!parsed.success) return log(`ioc-wall: ignored a malformed message from the host (pid ${proc.pid}): ${parsed.error.issues[0]?.message}`);
       lastSign = Date.now();
-      if (parsed.data.type === 'ready') lastReady = { port: parsed.data.port, token: parsed.data.token };
+      if (parsed.data.type === 'ready') lastReady = { port: parsed.data.port };
     });
     proc.on('error', (error) => log(`ioc-wall: could not run the host: ${error.message}`));
     proc.on('exit', (code, signal) => {

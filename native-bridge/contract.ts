@@ -9,11 +9,13 @@ import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensor
 import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
-import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, sessionToken, signInResponse } from './auth.js';
+import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, signInResponse } from './auth.js';
+import { displayRequests, displayResponses, helloCredential } from './displays.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './auth.js';
+export * from './displays.js';
 export * from './gateway-protocol.js';
 export * from './gis-datasets.js';
 export * from './indicators.js';
@@ -469,12 +471,15 @@ export const requestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$/, 'a
 export const contract = {
   methods: {
     /**
-     * Binds this connection to a window; the wall itself then comes from wall.resync. The console
-     * presents its session token as credential: without a valid one it is signed out (actor null)
-     * and may call only the open auth.* methods. Who may call what: native-bridge/policy.ts.
+     * Binds this connection to a window, once (a second hello is refused and closes the
+     * connection); the wall itself then comes from wall.resync. The console presents its person's
+     * session ({ kind: 'session' }): without a valid one it is signed out (actor null) and may call
+     * only the open auth.* methods. A display presents the credential its enrolment gave it
+     * ({ kind: 'display' }), valid only for that window; without one it may only enrol. Who may
+     * call what: native-bridge/policy.ts.
      */
     'session.hello': {
-      request: z.strictObject({ window: windowId, credential: sessionToken.optional() }),
+      request: z.strictObject({ window: windowId, credential: helloCredential.optional() }),
       response: z.strictObject({ windowId, actor: actor.nullable(), status: nodeStatus }),
     },
     /** Whether the host needs its first administrator, who is signed in here, whether TOTP enrolment is due. */
@@ -498,6 +503,14 @@ export const contract = {
     'accounts.resetPassword': { request: authRequests.resetPassword, response: empty },
     /** Disables (or enables again) an account; never the last enabled administrator. */
     'accounts.disable': { request: authRequests.disable, response: z.strictObject({ account: accountSummary }) },
+    /** The enrolled display windows: name, who enrolled them, last seen, connected now. */
+    'displays.list': { request: empty, response: displayResponses.list },
+    /** A one-time code (10 minutes) that enrols one display window; replaces that window's unused code. */
+    'displays.enrolmentCode': { request: displayRequests.enrolmentCode, response: displayResponses.enrolmentCode },
+    /** Revokes a window's credential: its connections end, and it must be enrolled again. */
+    'displays.revoke': { request: displayRequests.revoke, response: empty },
+    /** Before hello, on a display page without a credential: trades a valid code for this window's credential. */
+    'displays.enrol': { request: displayRequests.enrol, response: displayResponses.enrol },
     /** Patches since a revision when the host still has them all, else a full snapshot (sinceRevision 0 = always). */
     'wall.resync': {
       request: z.strictObject({ sinceRevision: z.int().min(0) }),
@@ -701,9 +714,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
 
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-/** The request header that carries the per-launch token on the served map data (/gis/*, /basemap/*). */
-export const DATA_TOKEN_HEADER = 'x-wall-token';
-
 export const envelope = z.union([
   z.strictObject({ t: z.literal('req'), id: z.int().min(0), method: z.string().max(64), payload: z.unknown() }),
   z.strictObject({ t: z.literal('res'), id: z.int().min(0), ok: z.literal(true), payload: z.unknown() }),
@@ -717,11 +727,11 @@ export type Envelope = z.infer<typeof envelope>;
 
 /** Host → supervisor: ready (where its windows point, so the next host serves the same URLs), then alive every few seconds. */
 export const hostReport = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ready'), port: z.int().min(1).max(65535), token: z.string().regex(/^[0-9a-f]{32,128}$/) }),
+  z.strictObject({ type: z.literal('ready'), port: z.int().min(1).max(65535) }),
   z.strictObject({ type: z.literal('alive') }),
 ]);
 export type HostReport = z.infer<typeof hostReport>;
 
 /** Supervisor → the host it restarts after a crash, in HOST_RESTART_ENV (JSON). */
-export const hostRestart = z.strictObject({ token: z.string().regex(/^[0-9a-f]{32,128}$/).optional(), cause: z.string().max(1000) });
+export const hostRestart = z.strictObject({ cause: z.string().max(1000) });
 export const HOST_RESTART_ENV = 'IOC_WALL_HOST_RESTART';

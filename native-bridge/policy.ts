@@ -39,6 +39,11 @@ export const methodPolicy = {
   'accounts.update': administrators,
   'accounts.resetPassword': administrators,
   'accounts.disable': administrators,
+  'displays.list': technicians,
+  'displays.enrolmentCode': technicians,
+  'displays.revoke': technicians,
+  // a display page without a credential: the handler checks the code and rate-limits the connection
+  'displays.enrol': 'open',
   'wall.resync': everyone,
   'wall.execute': wallEditors,
   'presets.list': everyone,

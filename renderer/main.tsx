@@ -1,7 +1,7 @@
 /**
  * Entry of every window. `?window=console` or `?window=r<row>c<col>` picks the view, `&lang=en`
- * the language; the host's per-launch token comes in the hash (`#token=…`, never sent in
- * requests for the page itself).
+ * the language. Nothing secret is in the URL: the console signs a person in, a display presents
+ * the credential its enrolment left in localStorage (session.ts).
  */
 import '@fontsource/be-vietnam-pro/400.css';
 import '@fontsource/be-vietnam-pro/600.css';
@@ -14,12 +14,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ConsoleApp } from './console/ConsoleApp.js';
 import { i18next, initI18n } from './i18n/index.js';
-import { setDataToken } from './map/data-requests.js';
 import { readLaunchParams, startSession } from './session/session.js';
 import { WallApp } from './wall/WallApp.js';
 
 const params = readLaunchParams(window.location);
-setDataToken(params.token);
 initI18n(params.lang);
 
 const container = document.getElementById('root');

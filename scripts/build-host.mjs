@@ -4,6 +4,7 @@
  *   launch/electron-main.ts           → dist/electron-main/main.cjs  Electron main, CJS
  *   native-bridge/preload/preload.ts  → dist/preload/preload.cjs     sandboxed preload, one self-contained CJS file
  *   launch/start.ts, launch/snapshot.ts → dist/host/*.js              plain Node, ESM
+ *   electron/node/chromium-host/devtools-relay.ts → dist/host/devtools-relay.js  a window's DevTools pipe relay (own process)
  * Dependencies stay external (they ship in node_modules; native ones are rebuilt per runtime).
  *   electron/node/cache/cache-worker.ts → dist/{host,electron-main}/cache-worker.js  ESM worker thread
  *   electron/node/gis/spatial/spatial-worker.ts → dist/{host,electron-main}/spatial-worker.js  ESM worker thread
@@ -70,6 +71,7 @@ const builds = [
   ...[
     ['start (Electron or the Chromium host)', 'launch/start.ts', 'dist/host/start.js'],
     ['snapshot', 'launch/snapshot.ts', 'dist/host/snapshot.js'],
+    ['DevTools relay (host windows)', 'electron/node/chromium-host/devtools-relay.ts', 'dist/host/devtools-relay.js'],
     ['cache worker (host)', 'electron/node/cache/cache-worker.ts', 'dist/host/cache-worker.js'],
     ['cache worker (electron)', 'electron/node/cache/cache-worker.ts', 'dist/electron-main/cache-worker.js'],
     ['spatial worker (host)', 'electron/node/gis/spatial/spatial-worker.ts', 'dist/host/spatial-worker.js'],

@@ -9,7 +9,6 @@ import { countByOutcome, openRawSocket } from '../../test/support/raw-socket.js'
 
 export interface FloodWorkerData {
   baseUrl: string;
-  token: string;
   requestsPerSecond: number;
   durationMs: number;
   method: string;
@@ -23,7 +22,7 @@ export interface FloodWorkerResult {
 }
 
 const data = workerData as FloodWorkerData;
-const flooder = await openRawSocket(data.baseUrl, data.token);
+const flooder = await openRawSocket(data.baseUrl);
 let closedCode: number | null = null;
 void flooder.closed.then((code) => (closedCode = code));
 const helloId = flooder.request('session.hello', { window: 'r0c0' });

@@ -14,7 +14,6 @@ import type { FloodWorkerData, FloodWorkerResult } from './flood-worker.js';
 
 export interface FloodOptions {
   baseUrl: string;
-  token: string;
   /** The host's process id, for its resident memory (Linux /proc); omitted = not measured. */
   pid?: number;
   requestsPerSecond: number;
@@ -47,9 +46,9 @@ function rssMb(pid: number): number {
 
 export async function floodHost(options: FloodOptions): Promise<FloodResult> {
   const { requestsPerSecond, durationMs, method = 'presets.list', payload = {} } = options;
-  const other = await connectNodeClient(options.baseUrl, options.token);
+  const other = await connectNodeClient(options.baseUrl);
   await other.client.call('session.hello', { window: 'r0c1' });
-  const data: FloodWorkerData = { baseUrl: options.baseUrl, token: options.token, requestsPerSecond, durationMs, method, payload };
+  const data: FloodWorkerData = { baseUrl: options.baseUrl, requestsPerSecond, durationMs, method, payload };
   const worker = startSiblingWorker(import.meta.url, 'flood-worker', data, 'flood');
   const done = new Promise<FloodWorkerResult>((resolve, reject) => {
     worker.on('message', (message: { result?: FloodWorkerResult }) => message.result && resolve(message.result));

@@ -44,6 +44,8 @@ import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
 import { AuthService, type AuditInput, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
 import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
+import { DisplayAccess } from './displays/display-access.js';
+import type { TokenBucket } from '../../native-bridge/token-bucket.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -95,6 +97,8 @@ export interface Core {
   controller: WallController;
   /** Accounts, sign-in and sessions. */
   auth: AuthService;
+  /** Enrolled display windows and their credentials. */
+  displays: DisplayAccess;
   alerts: AlertService;
   live: LiveState;
   cameraHealth: CameraHealthBoard;
@@ -102,8 +106,12 @@ export interface Core {
   databaseFile: string;
   /** Failed writes for lack of space (any of the host's files) go here: one alert, then retries until space is back. */
   storage: StorageWatch;
-  /** A connection's session; with enrolledAs it may only say hello as that window (a window is what it was opened as). */
-  openSession(emit: Emit, options?: { enrolledAs?: WindowId }): CoreSession;
+  /**
+   * A connection's session. With enrolledAs its transport vouches for the window (Electron IPC): it
+   * may only say hello as that window, and a display needs no credential. `end` closes the
+   * connection (a second hello, a revoked credential).
+   */
+  openSession(emit: Emit, options?: { enrolledAs?: WindowId; end?: (reason: string) => void }): CoreSession;
   onPainted(listener: (report: PaintReport) => void): () => void;
   status(): NodeStatus;
   close(): Promise<void>;
@@ -115,6 +123,10 @@ interface SessionContext {
   windowId: WindowId | null;
   /** A display window's actor (the console's person comes from its session). */
   display: Actor | null;
+  /** The credential the display said hello with (null: none, or vouched for by the transport). */
+  displayCredential: string | null;
+  enrolAttempts: TokenBucket;
+  end: (reason: string) => void;
   /** What this connection has proved of a person: the console's sign-in. */
   auth: AuthConnection;
   emit: Emit;
@@ -178,6 +190,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const snapshotPages = new SnapshotPages();
   const cameraHealth = new CameraHealthBoard(alerts);
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
+  const displays = new DisplayAccess(db, { ...(options.auth?.clock ? { clock: options.auth.clock } : {}), ...(options.audit ? { audit: options.audit } : {}) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
@@ -249,6 +262,26 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ctx.emit('auth.ended', { reason });
     }
   });
+  /**
+   * A display window's actor: its transport vouches for it (Electron IPC), or it presents the
+   * credential issued for this very window. Anything else is refused: it must enrol first.
+   */
+  const displayActor = (id: WindowId, credential: RequestOf<'session.hello'>['credential'], vouched: boolean): Actor => {
+    if (vouched) return { id, role: 'display' };
+    if (credential?.kind === 'session') throw new ContractError('forbidden', 'a person\'s session cannot open a display window: enrol the display', 'credential');
+    const enrolled = credential ? displays.verify(credential.token) : null;
+    if (!enrolled) throw new ContractError('unauthenticated', `display ${id} is not enrolled (no credential, or a revoked one): enrol it with a code from the console`, 'credential');
+    if (enrolled.windowId !== id) throw new ContractError('forbidden', `this credential was issued for display "${enrolled.windowId}", not "${id}"`, 'window');
+    return { id, role: 'display', name: enrolled.name };
+  };
+  /** A revoked (or replaced) credential's connections end; the page then asks to be enrolled again. */
+  const unsubscribeRevoked = displays.onRevoked((windowId) => {
+    for (const ctx of sessions) {
+      if (ctx.windowId !== windowId || ctx.displayCredential === null || displays.verify(ctx.displayCredential)) continue;
+      ctx.display = null;
+      ctx.end('display credential revoked');
+    }
+  });
   /** A scenario's commune: its incident's, or its suggestion's (null: none known, a wall-wide activation). */
   const activationCommune = (request: RequestOf<'scenarios.activate'>): string | null => {
     if (request.incident) return request.incident.commune ?? null;
@@ -277,16 +310,24 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const handlers: Handlers<SessionContext> = {
     'session.hello': ({ window, credential }, ctx) => {
       const id = parseOrThrow(windowIdSchema, window, 'window', ['window']);
+      // a connection is one window, once: saying hello again (as the console, say) ends it
+      if (ctx.windowId !== null) {
+        setImmediate(() => ctx.end('a second session.hello'));
+        throw new ContractError('forbidden', `this connection already said hello as "${ctx.windowId}"; open a new connection`, 'window');
+      }
       if (ctx.enrolledAs !== null && id !== ctx.enrolledAs) throw new ContractError('forbidden', `this connection was opened for window "${ctx.enrolledAs}", not "${id}"`, 'window');
-      const changed = ctx.windowId !== id;
-      windows.connected(id, ctx.windowId);
+      if (id === 'console') {
+        if (credential?.kind === 'display') throw new ContractError('forbidden', 'a display credential cannot open the console: sign in as a person', 'credential');
+        // the console is the person its session names, or signed out (it signs in on this connection)
+        if (credential) auth.resume(credential.token, ctx.auth);
+      } else {
+        ctx.display = displayActor(id, credential, ctx.enrolledAs !== null);
+        ctx.displayCredential = credential?.kind === 'display' ? credential.token : null;
+        if (ctx.enrolledAs === null) displays.seen(id);
+      }
+      windows.connected(id, null);
       ctx.windowId = id;
-      // the console is the person its session token names, or signed out
-      ctx.display = id === 'console' ? null : { id, role: 'display' };
-      ctx.auth.session = null;
-      if (id === 'console' && credential !== undefined) auth.resume(credential, ctx.auth);
-      // a repeated hello changes no one's presence: the other windows hear nothing of it
-      if (changed) broadcastStatus();
+      broadcastStatus();
       return { windowId: id, actor: actorOf(ctx, false), status: status() };
     },
     'auth.status': (_request, ctx) => auth.status(ctx.auth),
@@ -310,6 +351,16 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return {};
     },
     'accounts.disable': (request, _ctx, actor) => ({ account: auth.disable(request, actor) }),
+    'displays.list': () => ({ displays: displays.list((id) => windows.list().some((w) => w.windowId === id && w.connected)) }),
+    'displays.enrolmentCode': (request, _ctx, actor) => displays.enrolmentCode(request, actor),
+    'displays.revoke': ({ window }, _ctx, actor) => {
+      displays.revoke(window, actor);
+      return {};
+    },
+    'displays.enrol': (request, ctx) => {
+      if (ctx.windowId !== null) throw new ContractError('forbidden', 'enrol before session.hello, on a display page without a credential', 'method');
+      return displays.enrol(request, ctx.enrolAttempts);
+    },
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
     'wall.execute': ({ command, requestId }, _ctx, actor) => controller.execute(command, actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
@@ -436,6 +487,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     wall,
     controller,
     auth,
+    displays,
     alerts,
     live,
     cameraHealth,
@@ -461,13 +513,23 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     attachScenarios,
     attached: { field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort },
     openSession(emit, options = {}) {
-      const ctx: SessionContext = { enrolledAs: options.enrolledAs ?? null, windowId: null, display: null, auth: auth.newConnection(), emit };
+      const ctx: SessionContext = {
+        enrolledAs: options.enrolledAs ?? null,
+        windowId: null,
+        display: null,
+        displayCredential: null,
+        enrolAttempts: displays.newAttempts(),
+        auth: auth.newConnection(),
+        emit,
+        end: options.end ?? (() => {}),
+      };
       sessions.add(ctx);
       return {
         handle: (method, payload) => server.handle(method, payload, ctx),
         close() {
           if (!sessions.delete(ctx) || !ctx.windowId) return;
           const id = ctx.windowId;
+          if (ctx.displayCredential !== null) displays.seen(id);
           windows.disconnected(id);
           broadcastStatus();
         },
@@ -480,6 +542,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     async close() {
       clearInterval(sessionSweep);
       unsubscribeEnded();
+      unsubscribeRevoked();
       unsubscribeAccepted();
       unsubscribeAlerts();
       unsubscribeLive();
@@ -496,4 +559,3 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   };
 }
 
-export const newLaunchToken = (): string => randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');

@@ -121,6 +121,25 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_account ON sessions(account_id, created_at);
   `,
+  // 5: enrolled display windows (one credential per window, stored as its SHA-256) and one-time enrolment codes
+  `
+  CREATE TABLE displays (
+    window_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    credential_hash TEXT NOT NULL UNIQUE,
+    enrolled_by TEXT NOT NULL,
+    enrolled_at INTEGER NOT NULL,
+    last_seen_at INTEGER
+  );
+  CREATE TABLE enrolment_codes (
+    code_hash TEXT PRIMARY KEY,
+    window_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */

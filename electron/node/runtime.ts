@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gatewaysConfig, type GatewaysConfig } from '../../native-bridge/contract.js';
 import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
 import { firstRun } from './accounts/first-run.js';
-import { newLaunchToken, startCore, type Core, type CoreOptions } from './core.js';
+import { startCore, type Core, type CoreOptions } from './core.js';
 import { startFieldLink, type FieldLink } from './field/field-link.js';
 import { createGisImportPort } from './gis/gis-import-port.js';
 import { importFolders } from './gis/import-folders.js';
@@ -38,8 +38,8 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   /** How often the wall database is backed up (default 10 minutes; also at start and at a clean stop). */
   backupIntervalMs?: number;
   log?: (line: string) => void;
-  /** Set by a supervisor restarting a crashed host: windows keep their URL's token, and the alert says why. */
-  restart?: { token?: string | undefined; cause: string };
+  /** Set by a supervisor restarting a crashed host: the alert says why. */
+  restart?: { cause: string };
   /** Session lifetimes and the sign-in clock (tests), and where security events go (the audit). */
   auth?: CoreOptions['auth'];
   audit?: CoreOptions['audit'];
@@ -55,8 +55,6 @@ export interface Runtime<S extends RunningSimulator = RunningSimulator> {
   scenarios: ScenarioEngine;
   /** Null when the runtime was started without `serve`. */
   server: WallServer | null;
-  /** The per-launch WebSocket token (in the window URLs' fragment). */
-  token: string;
   close(): Promise<void>;
 }
 
@@ -120,13 +118,12 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       core.attachScenarios(null);
       scenarios.dispose();
     });
-    const token = options.restart?.token ?? newLaunchToken();
     let server: WallServer | null = null;
     if (options.serve) {
-      server = await startWallServer(core, { ...options.serve, token, route: (pathname) => gis.handleHttp(pathname), log });
+      server = await startWallServer(core, { ...options.serve, route: (pathname) => gis.handleHttp(pathname), log });
       closers.push(() => server!.close());
     }
-    return { core, field, simulation: field.simulation, gis, indicators, scenarios, server, token, close };
+    return { core, field, simulation: field.simulation, gis, indicators, scenarios, server, close };
   } catch (error) {
     await close().catch(() => {});
     throw error;

@@ -1,20 +1,19 @@
 /**
  * Host side of the WebSocket transport (Chromium host). Only loopback by default; every upgrade
- * must parse, name one of the host's own addresses in Host, and carry the per-launch token and an
- * allowed Origin; frames are size-bounded by ws itself.
+ * must parse, name one of the host's own addresses in Host and carry an allowed Origin; who the
+ * connection is comes after, from session.hello's credential. Frames are size-bounded by ws itself.
  * Refusals are reported to onRefused and never reach the contract server. The host serves at most
  * hostLimits.maxConnections sockets (503 past it) and closes a socket that does not read what it
  * is sent (native-bridge/limits.ts).
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../contract.js';
 import type { MessagePortLike } from '../channel.js';
 import { hostHeaderAuthority, originAuthority, parseRequestTarget } from '../../electron/common/request-target.js';
 import { connectionLimits, hostLimits } from '../limits.js';
 
-/** `kind` is a fixed word (target, path, host, token, origin, capacity, socket, binary, slow-reader) a log can count by; header values come uncut. */
+/** `kind` is a fixed word (target, path, host, origin, capacity, socket, binary, slow-reader) a log can count by; header values come uncut. */
 export type RefusalInfo = {
   kind: string;
   reason: string;
@@ -27,21 +26,12 @@ export type RefusalInfo = {
 export interface WebSocketGatewayOptions {
   server: Server;
   path: string;
-  token: string;
   /** "name:port" authorities the Host header and the Origin may name (see electron/common/request-target.ts). */
   allowedAuthorities: () => ReadonlySet<string>;
   onConnection(port: MessagePortLike, info: { url: URL; remote: string }): void;
   onRefused(info: RefusalInfo): void;
   /** A connection the host closed for misbehaving (a reader too slow for its replies); onRefused when absent. */
   onDropped?(info: RefusalInfo): void;
-}
-
-/** Compares in constant time: the token must not leak through how fast a wrong one is refused. */
-export function sameToken(given: string | string[] | null | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function attachWebSocketGateway(options: WebSocketGatewayOptions): { close(): Promise<void>; clients(): number } {
@@ -63,7 +53,6 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): { clos
     if (!hostName || !allowed.has(hostName)) return refuse(403, 'host', 'Host header names none of this host\'s addresses');
     const { url } = target;
     if (target.path !== options.path) return refuse(404, 'path', 'unknown path');
-    if (!sameToken(url.searchParams.get('token'), options.token)) return refuse(401, 'token', 'missing or wrong token');
     const originName = originAuthority(origin);
     if (!originName || !allowed.has(originName)) return refuse(403, 'origin', 'origin not allowed');
     if (wss.clients.size >= hostLimits.maxConnections) return refuse(503, 'capacity', `the host already serves ${hostLimits.maxConnections} connections, its limit`);

@@ -1,7 +1,9 @@
 /**
  * Connects this window to its host and keeps the store in sync:
  *  - transport: Electron IPC when the preload exposed `window.iocBridge`, else a WebSocket to the
- *    Chromium host with the per-launch token from the URL hash;
+ *    Chromium host; who this window is comes in hello: the console's signed-in session
+ *    (sessionStorage), a display's own credential from its enrolment (localStorage). A display
+ *    without one shows the enrolment screen and says no hello;
  *  - on every link-up, in this order: session.hello, wall.resync from the local revision, then the
  *    live snapshot (alerts and, in the console, presets are fetched right after hello). A newer
  *    link-up supersedes a run still in flight: the old run stops at its next await without
@@ -16,16 +18,20 @@ import { applyPatches, enablePatches } from 'immer';
 import { ContractClient, type ClientTransport } from '../../native-bridge/channel.js';
 import {
   ContractError,
+  DISPLAY_CREDENTIAL_KEY,
   windowId as windowIdSchema,
+  type HelloCredential,
   type Command,
   type ResponseOf,
   type WallPatchEvent,
   type WallState,
+  type PersonRole,
   type WindowId,
 } from '../../native-bridge/contract.js';
 import { electronIpcTransport } from '../../native-bridge/transports/electron-ipc.js';
 import { connectWebSocket } from '../../native-bridge/transports/websocket-client.js';
 import { i18next } from '../i18n/index.js';
+import { setDataCredential } from '../map/data-requests.js';
 import { fetchLiveSnapshot, LiveFeed, liveData } from './live-store.js';
 import { showToast, useAppStore } from './store.js';
 
@@ -37,26 +43,23 @@ export interface LaunchParams {
   windowId: WindowId | null;
   rawWindow: string | null;
   lang: string | null;
-  token: string;
 }
 
 export function readLaunchParams(location: Location): LaunchParams {
   const query = new URLSearchParams(location.search);
-  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
   const rawWindow = query.get('window');
   const parsed = windowIdSchema.safeParse(rawWindow ?? 'console');
   return {
     windowId: parsed.success ? parsed.data : null,
     rawWindow,
     lang: query.get('lang'),
-    token: hash.get('token') ?? '',
   };
 }
 
-export function createTransport(token: string): ClientTransport {
+export function createTransport(): ClientTransport {
   if (window.iocBridge) return electronIpcTransport(window.iocBridge);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return connectWebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`);
+  return connectWebSocket(`${scheme}://${location.host}/ws`);
 }
 
 // The console's session token: this tab only (sessionStorage), so a reload keeps the sign-in and closing the tab ends it.
@@ -64,6 +67,10 @@ const SESSION_TOKEN_KEY = 'ioc-wall.session';
 const readSessionToken = (): string | null => sessionStorage.getItem(SESSION_TOKEN_KEY);
 const keepSessionToken = (token: string): void => sessionStorage.setItem(SESSION_TOKEN_KEY, token);
 const forgetSessionToken = (): void => sessionStorage.removeItem(SESSION_TOKEN_KEY);
+// A display's credential: this browser profile (localStorage), as long as the enrolment holds.
+const readDisplayCredential = (): string | null => localStorage.getItem(DISPLAY_CREDENTIAL_KEY);
+export const keepDisplayCredential = (credential: string): void => localStorage.setItem(DISPLAY_CREDENTIAL_KEY, credential);
+const forgetDisplayCredential = (): void => localStorage.removeItem(DISPLAY_CREDENTIAL_KEY);
 
 /** A command failure as the operator should read it. */
 export function errorMessage(error: unknown): string {
@@ -133,11 +140,11 @@ export class Session {
 
   /**
    * Signs the console in (password, then the TOTP or recovery code when asked). On success the
-   * session token is kept for this tab and the connection says hello again as that person.
+   * session token is kept for this tab; the connection (which says hello once) is now that person's.
    */
   async signIn(username: string, password: string, code?: string): Promise<ResponseOf<'auth.signIn'>> {
     const answer = await this.client.call('auth.signIn', code ? { username, password, code } : { username, password });
-    if (answer.state === 'signed-in') this.signedIn(answer.token);
+    if (answer.state === 'signed-in') this.signedIn(answer);
     return answer;
   }
 
@@ -148,7 +155,7 @@ export class Session {
 
   async confirmTotp(code: string): Promise<ResponseOf<'auth.confirmTotp'>> {
     const answer = await this.client.call('auth.confirmTotp', { code });
-    this.signedIn(answer.token);
+    this.signedIn(answer);
     return answer;
   }
 
@@ -157,18 +164,42 @@ export class Session {
     this.signedOut();
   }
 
-  private signedIn(token: string): void {
+  /** Trades an enrolment code for this display's credential, then starts again as the enrolled display. */
+  async enrol(code: string): Promise<void> {
+    const { credential } = await this.client.call('displays.enrol', { window: this.windowId, code });
+    keepDisplayCredential(credential);
+    location.reload();
+  }
+
+  private signedIn({ token, person }: { token: string; person: { id: string; role: PersonRole; fullName: string } }): void {
     keepSessionToken(token);
-    this.needHello = true;
+    setDataCredential(token);
+    useAppStore.setState({ actor: { id: person.id, role: person.role, name: person.fullName } });
     this.needLive = true;
+    this.greet();
     void this.sync();
   }
 
   private signedOut(): void {
     forgetSessionToken();
+    setDataCredential(null);
+    this.greeted = false;
     useAppStore.setState({ actor: null });
-    this.needHello = true;
-    void this.sync();
+  }
+
+  /** The credential this window says hello with, if it has one. */
+  private credential(): HelloCredential | undefined {
+    const token = this.isConsole ? readSessionToken() : readDisplayCredential();
+    if (token === null) return undefined;
+    return this.isConsole ? { kind: 'session', token } : { kind: 'display', token };
+  }
+
+  /** From here on the host answers this window: load what needs hello. */
+  private greet(): void {
+    void this.refreshAlerts();
+    if (this.isConsole) void this.refreshPresets();
+    this.greeted = true;
+    for (const listener of [...this.helloListeners]) listener();
   }
 
   /**
@@ -271,9 +302,15 @@ export class Session {
     const superseded = () => this.epoch !== epoch;
     try {
       if (this.needHello) {
-        const credential = this.isConsole ? (readSessionToken() ?? undefined) : undefined;
-        const answer = await this.client.call('session.hello', credential ? { window: this.windowId, credential } : { window: this.windowId });
-        if (superseded()) return;
+        const credential = this.credential();
+        // a display page without a credential (Electron's transport vouches for its windows) asks to be enrolled
+        if (!credential && !this.isConsole && !window.iocBridge) {
+          useAppStore.setState({ enrolmentNeeded: true });
+          return;
+        }
+        setDataCredential(credential?.token ?? null);
+        const answer = await this.helloOrEnrol(credential);
+        if (superseded() || !answer) return;
         this.needHello = false;
         useAppStore.setState({ actor: answer.actor, status: answer.status });
         // a signed-out console may only sign in (auth.*): nothing else is asked until it has
@@ -281,10 +318,7 @@ export class Session {
           if (credential) forgetSessionToken();
           return;
         }
-        void this.refreshAlerts();
-        if (this.isConsole) void this.refreshPresets();
-        this.greeted = true;
-        for (const listener of [...this.helloListeners]) listener();
+        this.greet();
       }
       do {
         this.syncAgain = false;
@@ -318,6 +352,19 @@ export class Session {
       // on a disconnect the next link-up resyncs
     } finally {
       if (this.running === epoch) this.running = null;
+    }
+  }
+
+  /** Hello; a display whose credential the host no longer takes (revoked) forgets it and asks to be enrolled (null). */
+  private async helloOrEnrol(credential: HelloCredential | undefined): Promise<ResponseOf<'session.hello'> | null> {
+    try {
+      return await this.client.call('session.hello', credential ? { window: this.windowId, credential } : { window: this.windowId });
+    } catch (error) {
+      if (this.isConsole || !(error instanceof ContractError) || error.code !== 'unauthenticated') throw error;
+      forgetDisplayCredential();
+      setDataCredential(null);
+      useAppStore.setState({ enrolmentNeeded: true });
+      return null;
     }
   }
 
@@ -401,7 +448,7 @@ export class HelloFeed {
 let current: Session | null = null;
 
 /** `transport`: the window's link to its host; by default from the page (see createTransport). */
-export function startSession(params: LaunchParams & { windowId: WindowId }, transport: ClientTransport = createTransport(params.token)): Session {
+export function startSession(params: LaunchParams & { windowId: WindowId }, transport: ClientTransport = createTransport()): Session {
   const client = new ContractClient(transport);
   current = new Session(client, params.windowId);
   current.start();

@@ -20,6 +20,8 @@ export interface AppState {
   windowId: WindowId | null;
   link: LinkState;
   actor: Actor | null;
+  /** A display page without a (valid) credential: it shows the enrolment screen. */
+  enrolmentNeeded: boolean;
   status: NodeStatus | null;
   /** Revision of `wall`; 0 before the first snapshot. */
   revision: number;
@@ -34,6 +36,7 @@ export const useAppStore = create<AppState>()(() => ({
   windowId: null,
   link: 'connecting',
   actor: null,
+  enrolmentNeeded: false,
   status: null,
   revision: 0,
   wall: null,

@@ -105,18 +105,18 @@ describe('accounts and sign-in', () => {
     await rejectsWith(c.client.call('alerts.list', {}), 'unauthenticated');
     assert.equal((await ended).reason, 'expired');
     const again = connect();
-    assert.equal((await again.client.call('session.hello', { window: 'console', credential: operator.token! })).actor, null);
+    assert.equal((await again.client.call('session.hello', { window: 'console', credential: { kind: 'session', token: operator.token! } })).actor, null);
 
     operator.token = null;
     const signedIn = connect();
     await helloAsConsole(signedIn.client, operator);
     const twin = connect();
-    assert.equal((await twin.client.call('session.hello', { window: 'console', credential: operator.token! })).actor?.id, operator.id);
+    assert.equal((await twin.client.call('session.hello', { window: 'console', credential: { kind: 'session', token: operator.token! } })).actor?.id, operator.id);
     const twinEnded = nextEvent<{ reason: string }>((cb) => twin.client.on('auth.ended', cb));
     await signedIn.client.call('auth.signOut', {});
     assert.equal((await twinEnded).reason, 'signed-out');
     await rejectsWith(twin.client.call('alerts.list', {}), 'unauthenticated');
-    assert.equal((await connect().client.call('session.hello', { window: 'console', credential: operator.token! })).actor, null);
+    assert.equal((await connect().client.call('session.hello', { window: 'console', credential: { kind: 'session', token: operator.token! } })).actor, null);
     operator.token = null;
   });
 
@@ -129,7 +129,7 @@ describe('accounts and sign-in', () => {
     open.length = 0;
     await core.close();
     core = await start();
-    const hello = await connect().client.call('session.hello', { window: 'console', credential: token });
+    const hello = await connect().client.call('session.hello', { window: 'console', credential: { kind: 'session', token: token } });
     assert.equal(hello.actor?.id, operator.id);
     assert.equal(hello.actor?.name, 'Nguyễn Văn An');
   });

@@ -48,7 +48,7 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
   const lines: string[] = [];
   const open: RawSocket[] = [];
   const connect = async () => {
-    const socket = await openRawSocket(host.baseUrl, host.token);
+    const socket = await openRawSocket(host.baseUrl);
     open.push(socket);
     return socket;
   };
@@ -144,7 +144,7 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
     await closeAll();
     await sleep(100);
     for (let i = 0; i < hostLimits.maxConnections; i++) await connect();
-    const url = `${host.baseUrl.replace('http', 'ws')}/ws?token=${host.token}`;
+    const url = `${host.baseUrl.replace('http', 'ws')}/ws`;
     assert.equal(await upgradeStatus(url, host.baseUrl), 503);
     assert.equal(await upgradeStatus(url, host.baseUrl), 503);
     const leaving = open.pop()!;

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DATA_TOKEN_HEADER } from '../../native-bridge/contract.js';
+import { bearer } from '../../native-bridge/contract.js';
+import { issueDisplayCredential } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { rawGet, rawRequest, rawUpgrade } from '../support/raw-http.js';
@@ -22,14 +23,15 @@ describe('HTTP hardening (real host process)', () => {
   let hostHeader: string;
   let token: string;
   const healthy = async () => {
-    const answer = await rawRequest(port, rawGet('/gis/datasets', { Host: hostHeader, [DATA_TOKEN_HEADER]: token }));
+    const answer = await rawRequest(port, rawGet('/gis/datasets', { Host: hostHeader, authorization: bearer(token) }));
     return answer.status;
   };
   before(async () => {
-    host = await spawnHost({ dataDir: tempDir(), windows: 'none' });
+    const dataDir = tempDir();
+    host = await spawnHost({ dataDir, windows: 'none' });
     port = portOf(host.runtime.baseUrl);
     hostHeader = `127.0.0.1:${port}`;
-    token = host.runtime.token;
+    token = issueDisplayCredential(dataDir, 'r0c0');
   });
   after(async () => host.stop());
 
@@ -47,7 +49,7 @@ describe('HTTP hardening (real host process)', () => {
   it('requires the per-launch token on /gis and /basemap', async () => {
     for (const target of ['/gis/datasets', '/gis/datasets/communes.geojson', '/basemap/metadata.json', '/basemap/10/800/450.pbf']) {
       assert.equal((await rawRequest(port, rawGet(target, { Host: hostHeader }))).status, 401, `${target} without a token`);
-      assert.equal((await rawRequest(port, rawGet(target, { Host: hostHeader, [DATA_TOKEN_HEADER]: '0'.repeat(64) }))).status, 401, `${target} with a wrong token`);
+      assert.equal((await rawRequest(port, rawGet(target, { Host: hostHeader, authorization: bearer(`d-${'0'.repeat(64)}`) }))).status, 401, `${target} with a wrong token`);
       // the token of the WebSocket's query is not the data routes' way: a URL ends up in logs
       assert.equal((await rawRequest(port, rawGet(`${target}?token=${token}`, { Host: hostHeader }))).status, 401, `${target} with the token in the query`);
     }
@@ -56,12 +58,12 @@ describe('HTTP hardening (real host process)', () => {
 
   it('refuses a Host header that is none of the names the host listens on (DNS rebinding)', async () => {
     const evil = `evil.example:${port}`;
-    assert.equal((await rawRequest(port, rawGet('/gis/datasets', { Host: evil, [DATA_TOKEN_HEADER]: token }))).status, 403);
+    assert.equal((await rawRequest(port, rawGet('/gis/datasets', { Host: evil, authorization: bearer(token) }))).status, 403);
     assert.equal((await rawRequest(port, rawGet('/index.html', { Host: evil }))).status, 403);
-    assert.equal((await rawRequest(port, rawGet('/gis/datasets', { Host: `127.0.0.1:${port + 1}`, [DATA_TOKEN_HEADER]: token }))).status, 403, 'another port');
+    assert.equal((await rawRequest(port, rawGet('/gis/datasets', { Host: `127.0.0.1:${port + 1}`, authorization: bearer(token) }))).status, 403, 'another port');
     const upgrade = await rawRequest(port, rawUpgrade(`/ws?token=${token}`, { Host: evil, Origin: host.runtime.baseUrl }));
     assert.equal(upgrade.status, 403, upgrade.head);
-    assert.equal((await rawRequest(port, rawGet('/gis/datasets', { Host: `localhost:${port}`, [DATA_TOKEN_HEADER]: token }))).status, 200, 'localhost is one of its names');
+    assert.equal((await rawRequest(port, rawGet('/gis/datasets', { Host: `localhost:${port}`, authorization: bearer(token) }))).status, 200, 'localhost is one of its names');
     const allowed = await rawRequest(port, rawUpgrade(`/ws?token=${token}`, { Host: hostHeader, Origin: host.runtime.baseUrl }));
     assert.equal(allowed.status, 101, allowed.head);
   });
@@ -79,7 +81,7 @@ describe('HTTP hardening (real host process)', () => {
     for (const line of lines) assert.ok(line.length < 1_000, `a log line of ${line.length} characters`);
     assert.ok(lines.some((l) => l.includes('"connection-refused"') && l.includes('origin')), lines.join('\n'));
     assert.equal(await healthy(), 200);
-    const { client, transport } = await connectNodeClient(host.runtime.baseUrl, token);
+    const { client, transport } = await connectNodeClient(host.runtime.baseUrl);
     await client.call('session.hello', { window: 'r0c0' });
     const security = (await client.call('alerts.list', {})).alerts.filter((a) => a.source === 'security');
     transport.close();
@@ -107,13 +109,14 @@ describe('LAN mode (--listen 0.0.0.0, real host process)', () => {
   it('lets a display PC that opened the host by its LAN address connect and fetch the map data', { skip: lan ? false : 'this machine has no LAN address' }, async () => {
     const port = portOf(host.runtime.baseUrl);
     const base = `http://${lan}:${port}`;
-    const { client, transport } = await connectNodeClient(base, host.runtime.token, base);
-    const hello = await client.call('session.hello', { window: 'r0c0' });
+    const { client, transport } = await connectNodeClient(base, base);
+    const credential = issueDisplayCredential(host.dataDir, 'r0c0');
+    const hello = await client.call('session.hello', { window: 'r0c0', credential: { kind: 'display', token: credential } });
     assert.equal(hello.actor?.role, 'display');
     transport.close();
-    const data = await fetch(`${base}/gis/datasets`, { headers: { [DATA_TOKEN_HEADER]: host.runtime.token } });
+    const data = await fetch(`${base}/gis/datasets`, { headers: { authorization: bearer(credential) } });
     assert.equal(data.status, 200);
-    const foreign = await rawRequest(port, rawUpgrade(`/ws?token=${host.runtime.token}`, { Host: `${lan}:${port}`, Origin: `http://192.0.2.250:${port}` }));
+    const foreign = await rawRequest(port, rawUpgrade('/ws', { Host: `${lan}:${port}`, Origin: `http://192.0.2.250:${port}` }));
     assert.equal(foreign.status, 403, 'another machine is still another origin');
   });
 });

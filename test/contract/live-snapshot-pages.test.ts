@@ -33,7 +33,7 @@ describe('live snapshot pages', () => {
   after(async () => host.close());
 
   it('delivers every object of a picture larger than one frame, as of the snapshot', async () => {
-    const { client, socket } = await connectNodeClient(host.baseUrl, host.token);
+    const { client, socket } = await connectNodeClient(host.baseUrl);
     await client.call('session.hello', { window: 'r0c0' });
     const whole = host.core.live.snapshot();
     assert.ok(Buffer.byteLength(JSON.stringify(whole)) > MAX_MESSAGE_BYTES, 'the picture must not fit one frame, or this test proves nothing');
@@ -51,7 +51,7 @@ describe('live snapshot pages', () => {
   });
 
   it('serves pages frozen at the snapshot even while objects move, and forgets a finished cursor', async () => {
-    const { client, socket } = await connectNodeClient(host.baseUrl, host.token);
+    const { client, socket } = await connectNodeClient(host.baseUrl);
     await client.call('session.hello', { window: 'r0c1' });
     const first = await client.call('live.snapshot', {});
     const pages = first.objectPages!;

@@ -80,7 +80,7 @@ describe('one runtime for both hosts', () => {
     try {
       assert.equal(host.core.status().host, 'chromium');
       assert.ok(host.simulation);
-      const { client, transport } = await connectNodeClient(host.baseUrl, host.token);
+      const { client, transport } = await connectNodeClient(host.baseUrl);
       await everyServiceAnswers(client, dataDir);
       transport.close();
     } finally {

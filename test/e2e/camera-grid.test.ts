@@ -27,6 +27,7 @@ import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
 import { connectConsole } from '../support/accounts.js';
+import { bridgeDevTools, type DevToolsBridge } from '../support/devtools-bridge.js';
 import { waitFor } from '../support/page-wait.js';
 import { minOf } from '../../native-bridge/extremes.js';
 
@@ -83,6 +84,7 @@ describe('camera grid on the Chromium host', () => {
   let cameraServer: CameraServer | null = null;
   let host: HostProcess;
   let browser: Browser | null = null;
+  let bridge: DevToolsBridge | null = null;
   let page: Page;
   let client: ContractClient;
   let closeClient: () => void = () => {};
@@ -126,8 +128,9 @@ describe('camera grid on the Chromium host', () => {
     await client.call('wall.execute', { command: { type: 'add-tile', tile: grid } });
 
     const w = host.runtime.windows.find((x) => x.windowId === WINDOW);
-    assert.ok(w?.cdpUrl, `window ${WINDOW} exposes DevTools`);
-    browser = await chromium.connectOverCDP(w.cdpUrl);
+    assert.ok(w?.devtools, `window ${WINDOW} has its DevTools socket`);
+    bridge = await bridgeDevTools(w.devtools);
+    browser = await chromium.connectOverCDP(bridge.url);
     page = await waitFor(`the ${WINDOW} page`, 20_000, async () =>
       browser!.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${WINDOW}`)),
     );
@@ -136,6 +139,7 @@ describe('camera grid on the Chromium host', () => {
   after(async () => {
     closeClient();
     await browser?.close().catch(() => {});
+    await bridge?.close();
     await host?.stop();
     await cameraServer?.close();
   });

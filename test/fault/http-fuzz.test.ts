@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DATA_TOKEN_HEADER } from '../../native-bridge/contract.js';
+import { bearer } from '../../native-bridge/contract.js';
+import { issueDisplayCredential } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { hostileRequests, KNOWN_KILLERS, sendAndHangUp } from '../support/http-fuzz-cases.js';
@@ -30,7 +31,7 @@ describe('HTTP fuzz (real host process)', () => {
     assert.ok(host.alive(), `the host exited on a request that once killed it:\n${host.output().slice(-4_000)}`);
     let sent = 0;
     await fc.assert(
-      fc.asyncProperty(hostileRequests(host.runtime.baseUrl, host.runtime.token), async (bytes) => {
+      fc.asyncProperty(hostileRequests(host.runtime.baseUrl, issueDisplayCredential(host.dataDir, 'r0c0')), async (bytes) => {
         await sendAndHangUp(port, bytes);
         sent++;
         assert.ok(host.alive(), `the host exited after case ${sent}:\n${host.output().slice(-4_000)}`);
@@ -38,7 +39,7 @@ describe('HTTP fuzz (real host process)', () => {
       { numRuns: RUNS },
     );
     assert.ok(host.alive());
-    const health = await rawRequest(port, rawGet('/gis/datasets', { Host: hostHeader, [DATA_TOKEN_HEADER]: host.runtime.token }));
+    const health = await rawRequest(port, rawGet('/gis/datasets', { Host: hostHeader, authorization: bearer(issueDisplayCredential(host.dataDir, 'r0c0')) }));
     assert.equal(health.status, 200, health.head);
     assert.match(health.head, /content-encoding: gzip/i);
   });

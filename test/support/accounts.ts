@@ -1,5 +1,5 @@
 /**
- * Real accounts for tests and benches that act as the console: created in the data folder's wall
+ * Real accounts (and display credentials) for tests and benches that act as the console: created in the data folder's wall
  * database through the host's own accounts module (before the host starts, or while it runs), then
  * signed in over the wire — password, and for technicians and administrators a TOTP code computed
  * with otplib. A second connection of the same account presents the first one's session token, as
@@ -14,6 +14,7 @@ import { TOTP_ROLES } from '../../native-bridge/policy.js';
 import { AuthService } from '../../electron/node/accounts/auth-service.js';
 import { secretBox } from '../../electron/node/accounts/secret-box.js';
 import { openDatabase } from '../../electron/node/database.js';
+import { DisplayAccess } from '../../electron/node/displays/display-access.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { demoWallFile } from './fixtures.js';
 import { connectNodeClient } from './ws-client.js';
@@ -73,8 +74,8 @@ export function accountFor(dataDir: string, role: PersonRole = 'commander'): Pro
 }
 
 /** A WebSocket console connection to a running host, signed in as the data folder's account of this role. */
-export async function connectConsole(host: { baseUrl: string; token: string }, dataDir: string, role: PersonRole = 'commander') {
-  const connection = await connectNodeClient(host.baseUrl, host.token);
+export async function connectConsole(host: { baseUrl: string }, dataDir: string, role: PersonRole = 'commander') {
+  const connection = await connectNodeClient(host.baseUrl);
   await helloAsConsole(connection.client, await accountFor(dataDir, role));
   return connection;
 }
@@ -98,14 +99,40 @@ async function signInWithCode(client: ContractClient, account: TestAccount) {
 /** Says hello as the console and signs the account in on this connection; answers what the hello said, with the actor. */
 export async function helloAsConsole(client: ContractClient, account: TestAccount): Promise<ResponseOf<'session.hello'>> {
   if (account.token) {
-    const hello = await client.call('session.hello', { window: 'console', credential: account.token });
+    const hello = await client.call('session.hello', { window: 'console', credential: { kind: 'session', token: account.token } });
     if (hello.actor) return hello;
+    // an expired session: this connection is the console now (it says hello once), signed out
+    return signInOn(client, account, hello);
   }
-  const hello = await client.call('session.hello', { window: 'console' });
+  return signInOn(client, account, await client.call('session.hello', { window: 'console' }));
+}
+
+async function signInOn(client: ContractClient, account: TestAccount, hello: ResponseOf<'session.hello'>): Promise<ResponseOf<'session.hello'>> {
   let answer = await client.call('auth.signIn', { username: account.username, password: account.password });
   if (answer.state === 'second-factor-needed') answer = await signInWithCode(client, account);
   assert.equal(answer.state, 'signed-in', `${account.username} signs in`);
   if (answer.state !== 'signed-in') throw new Error('unreachable');
   account.token = answer.token;
   return { ...hello, actor: { id: account.id, role: account.role, name: account.fullName } };
+}
+
+/**
+ * A WebSocket connection of an enrolled display window: a credential issued for it in the data
+ * folder's wall database (as an enrolment would), presented in session.hello.
+ */
+export async function connectDisplay(host: { baseUrl: string }, dataDir: string, windowId: string) {
+  const credential = issueDisplayCredential(dataDir, windowId);
+  const connection = await connectNodeClient(host.baseUrl);
+  const hello = await connection.client.call('session.hello', { window: windowId, credential: { kind: 'display', token: credential } });
+  return { ...connection, credential, hello };
+}
+
+/** A credential for the window, as its enrolment would issue it (replacing any earlier one). */
+export function issueDisplayCredential(dataDir: string, windowId: string, wallFile = demoWallFile): string {
+  const db = openDatabase(wallDatabaseIn(dataDir, wallFile));
+  try {
+    return new DisplayAccess(db).issue(windowId, `Màn hình thử ${windowId}`, { id: 'system', role: 'system' });
+  } finally {
+    db.close();
+  }
 }

@@ -90,7 +90,7 @@ export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Pr
 export async function webSocketHarness(): Promise<Harness & { host: ChromiumHost; dataDir: string }> {
   const dataDir = tempDir();
   const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
-  const connect = () => connectNodeClient(host.baseUrl, host.token);
+  const connect = () => connectNodeClient(host.baseUrl);
   return { host, dataDir, connect, console: consoleSignIn(dataDir, connect), close: () => host.close() };
 }
 

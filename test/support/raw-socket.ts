@@ -22,8 +22,8 @@ export interface RawSocket {
   closed: Promise<number>;
 }
 
-export async function openRawSocket(baseUrl: string, token: string): Promise<RawSocket> {
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${token}`, { origin: baseUrl });
+export async function openRawSocket(baseUrl: string): Promise<RawSocket> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { origin: baseUrl });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

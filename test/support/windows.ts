@@ -1,15 +1,18 @@
 /**
- * The Chromium host's real windows, attached over their loopback DevTools endpoints, and the
- * host's wall state as a console sees it. Shared by the e2e tests.
+ * The Chromium host's real windows, attached over their DevTools sockets (through a test-only
+ * WebSocket bridge, devtools-bridge.ts), and the host's wall state as a console sees it. Shared
+ * by the e2e tests.
  */
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WallState } from '../../native-bridge/contract.js';
 import type { HostProcess } from './host-process.js';
 import { accountFor, connectConsole, type TestAccount } from './accounts.js';
+import { bridgeDevTools, type DevToolsBridge } from './devtools-bridge.js';
 
 export interface Windows {
   browsers: Browser[];
+  bridges: DevToolsBridge[];
   console: Page;
   displays: Map<string, Page>;
 }
@@ -17,10 +20,13 @@ export interface Windows {
 /** Works with a spawned host or, given its runtime(), one started in the test process. */
 export async function attachWindows(host: Pick<HostProcess, 'runtime' | 'dataDir'>): Promise<Windows> {
   const browsers: Browser[] = [];
+  const bridges: DevToolsBridge[] = [];
   const pages = new Map<string, Page>();
   for (const w of host.runtime.windows) {
-    assert.ok(w.cdpUrl, `window ${w.windowId} exposes DevTools`);
-    const browser = await chromium.connectOverCDP(w.cdpUrl);
+    assert.ok(w.devtools, `window ${w.windowId} has its DevTools socket`);
+    const bridge = await bridgeDevTools(w.devtools);
+    bridges.push(bridge);
+    const browser = await chromium.connectOverCDP(bridge.url);
     browsers.push(browser);
     let page: Page | undefined;
     for (let i = 0; i < 200 && !page; i++) {
@@ -33,12 +39,13 @@ export async function attachWindows(host: Pick<HostProcess, 'runtime' | 'dataDir
   const consolePage = pages.get('console')!;
   pages.delete('console');
   await signInPage(consolePage, await accountFor(host.dataDir, 'commander'));
-  return { browsers, console: consolePage, displays: pages };
+  return { browsers, bridges, console: consolePage, displays: pages };
 }
 
 export async function detach(windows: Windows): Promise<void> {
   // Playwright only disconnects from browsers it did not launch.
   await Promise.all(windows.browsers.map((b) => b.close().catch(() => {})));
+  await Promise.all(windows.bridges.map((b) => b.close()));
 }
 
 /** Signs the console page in through its sign-in form, as a person would (a commander: no second factor). */

@@ -2,8 +2,9 @@
 import WebSocket from 'ws';
 import { ContractClient, PortClientTransport, type MessagePortLike } from '../../native-bridge/channel.js';
 
-export async function connectNodeClient(baseUrl: string, token: string, origin = baseUrl): Promise<{ client: ContractClient; transport: PortClientTransport; socket: WebSocket }> {
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${token}`, { origin });
+/** No credential on the socket: the connection proves who it is in session.hello (connectConsole, connectDisplay). */
+export async function connectNodeClient(baseUrl: string, origin = baseUrl): Promise<{ client: ContractClient; transport: PortClientTransport; socket: WebSocket }> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { origin });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

@@ -95,7 +95,7 @@ describe('feeds that need hello', () => {
     ({ core, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false }));
     indicators = startIndicators({ dir: defaultIndicatorsDir, db: core.db, live: core.live, alerts: core.alerts, broadcastMs: 0, log: () => {} });
     core.attachIndicators(indicators);
-    startSession({ windowId: 'console', rawWindow: 'console', lang: null, token: '' }, transport);
+    startSession({ windowId: 'console', rawWindow: 'console', lang: null }, transport);
   });
   after(async () => {
     transport.close();

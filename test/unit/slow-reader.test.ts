@@ -24,7 +24,6 @@ describe('WebSocket gateway: slow readers', () => {
     const gateway = attachWebSocketGateway({
       server: http,
       path: '/ws',
-      token: 't'.repeat(32),
       allowedAuthorities: () => new Set([base.replace('http://', '')]),
       onConnection: (port) => {
         serverPort = port;

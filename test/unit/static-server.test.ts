@@ -8,15 +8,14 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { authority } from '../../electron/common/request-target.js';
 import { createStaticServer } from '../../electron/node/http/static-server.js';
-import { DATA_TOKEN_HEADER } from '../../native-bridge/contract.js';
 import { tempDir } from '../support/fixtures.js';
 
 async function serve(routes: (path: string) => Promise<{ status: number; headers: Record<string, string>; body: Buffer } | null>) {
   let port = 0;
-  const server = createStaticServer(tempDir(), { allowedAuthorities: () => new Set([authority('127.0.0.1', port)]), data: { routes, token: 'secret', limits: { active: 2, queued: 2 } } });
+  const server = createStaticServer(tempDir(), { allowedAuthorities: () => new Set([authority('127.0.0.1', port)]), data: { routes, authorized: (header) => header === 'Bearer secret', limits: { active: 2, queued: 2 } } });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
-  const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { [DATA_TOKEN_HEADER]: 'secret' } });
+  const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: 'Bearer secret' } });
   return { get, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 

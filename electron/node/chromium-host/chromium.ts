@@ -1,11 +1,14 @@
 /**
  * Finding Chromium, installing it where we may, and running one supervised Chromium process per
- * wall window, each with its own profile. Every window exposes DevTools on loopback only, so
- * `npm run snapshot` and the e2e tests can attach to the very windows the wall shows.
+ * wall window, each with its own profile. A window's DevTools is a pipe held by its relay
+ * (devtools-relay.ts), reachable only through a 0600 unix socket in its profile: no TCP port, no
+ * /json/list, and nothing secret on any command line. The host, `npm run snapshot` and the e2e
+ * tests attach there to the very windows the wall shows.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WindowMode } from '../runtime-options.js';
 
@@ -71,8 +74,8 @@ export interface WindowSpec {
 export interface ChromiumWindow {
   windowId: string;
   pid(): number | undefined;
-  /** DevTools endpoint on loopback, e.g. http://127.0.0.1:40123 */
-  cdpUrl(): string | null;
+  /** The window's DevTools socket (a unix socket, 0600), once its relay listens. */
+  devtools(): string | null;
   close(): Promise<void>;
 }
 
@@ -86,8 +89,7 @@ export function headlessCompositing(): 'software' | 'gpu' {
 function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): string[] {
   const args = [
     `--user-data-dir=${profileDir}`,
-    '--remote-debugging-address=127.0.0.1',
-    '--remote-debugging-port=0',
+    '--remote-debugging-pipe',
     '--no-first-run',
     '--no-default-browser-check',
     // A control room has no internet: no background connections, updates or sync.
@@ -122,6 +124,17 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
   for (const arg of (process.env.IOC_WALL_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)) args.push(arg);
   args.push(`--app=${spec.url}`);
   return args;
+}
+
+/** Where a window's relay listens (devtools-relay.ts). */
+export const devtoolsSocket = (profileDir: string): string => join(profileDir, 'devtools.sock');
+
+/** The relay's command line: from source under tsx, or the built relay beside this bundle. */
+function relayCommand(): string[] {
+  const source = /\.[cm]?ts$/.test(new URL(import.meta.url).pathname);
+  const relay = fileURLToPath(new URL(source ? './devtools-relay.ts' : './devtools-relay.js', import.meta.url));
+  if (!existsSync(relay)) throw new Error(`the DevTools relay ${relay} is missing; the build must emit it beside ${fileURLToPath(import.meta.url)}`);
+  return source ? ['--import', import.meta.resolve('tsx'), relay] : [relay];
 }
 
 /** A window's Chromium process: one this host spawned, or one a previous host left running. */
@@ -183,14 +196,14 @@ function commandLines(): Map<number, string[]> {
 
 /**
  * A window left running by a host that died, showing exactly what this host would open (same
- * profile, URL with port and token, geometry, mode): the browser process (not one of its
- * --type= helpers) whose command line ends with our arguments (a distribution's wrapper script
- * may put switches of its own first).
+ * profile, URL with port, geometry, mode): its relay, whose command line names the window's
+ * DevTools socket and ends with our Chromium arguments.
  */
 export function findRunningWindow(spec: WindowSpec, mode: WindowMode, profilesDir: string): number | null {
-  const wanted = chromiumArgs(spec, mode, join(profilesDir, spec.windowId));
+  const profileDir = join(profilesDir, spec.windowId);
+  const wanted = chromiumArgs(spec, mode, profileDir);
   for (const [pid, args] of commandLines()) {
-    if (args.length <= wanted.length || args.some((a) => a.startsWith('--type='))) continue;
+    if (args.length <= wanted.length || !args.includes(devtoolsSocket(profileDir))) continue;
     const tail = args.slice(args.length - wanted.length);
     if (tail.every((arg, i) => arg === wanted[i])) return pid;
   }
@@ -208,7 +221,7 @@ export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMod
   let current: WindowProcess | null = null;
   let stopping = false;
   let backoff = 1000;
-  let cdp: string | null = null;
+  const socket = devtoolsSocket(profileDir);
 
   const restartLater = (why: string, startedAt: number) => {
     current = null;
@@ -219,10 +232,9 @@ export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMod
     backoff = Math.min(backoff * 2, 30_000);
   };
   const start = () => {
-    rmSync(join(profileDir, 'DevToolsActivePort'), { force: true });
-    cdp = null;
+    rmSync(socket, { force: true });
     const startedAt = Date.now();
-    const proc = spawn(chromium, chromiumArgs(spec, mode, profileDir), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, [...relayCommand(), socket, chromium, ...chromiumArgs(spec, mode, profileDir)], { stdio: ['ignore', 'ignore', 'pipe'] });
     const running = spawned(proc);
     current = running;
     let stderrTail = '';
@@ -243,16 +255,7 @@ export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMod
   return {
     windowId: spec.windowId,
     pid: () => current?.pid,
-    cdpUrl() {
-      if (cdp) return cdp;
-      try {
-        const port = readFileSync(join(profileDir, 'DevToolsActivePort'), 'utf8').split('\n')[0]?.trim();
-        if (port) cdp = `http://127.0.0.1:${port}`;
-      } catch {
-        // not written yet
-      }
-      return cdp;
-    },
+    devtools: () => (current?.running() && existsSync(socket) ? socket : null),
     async close() {
       stopping = true;
       const proc = current;
@@ -264,11 +267,11 @@ export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMod
   };
 }
 
-/** Waits until every window has published its DevTools endpoint. */
+/** Waits until every window's relay listens for DevTools. */
 export async function waitForDevTools(windows: readonly ChromiumWindow[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (windows.some((w) => !w.cdpUrl())) {
-    if (Date.now() > deadline) throw new Error(`Chromium windows did not start within ${timeoutMs} ms: ${windows.filter((w) => !w.cdpUrl()).map((w) => w.windowId).join(', ')}`);
+  while (windows.some((w) => !w.devtools())) {
+    if (Date.now() > deadline) throw new Error(`Chromium windows did not start within ${timeoutMs} ms: ${windows.filter((w) => !w.devtools()).map((w) => w.windowId).join(', ')}`);
     await sleep(100);
   }
 }

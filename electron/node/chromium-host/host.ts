@@ -1,7 +1,9 @@
 /**
- * The Chromium host: the wall runtime (serving HTTP + WebSocket on loopback with a per-launch
- * token) and one Chromium window per display plus the console. It writes a runtime file (mode 0600) that
- * tools such as `npm run snapshot` use to find the running wall.
+ * The Chromium host: the wall runtime (serving HTTP + WebSocket on loopback) and one Chromium
+ * window per display plus the console. The display windows it opens are enrolled by the host
+ * itself (credential-handover.ts); the console signs a person in. It writes a runtime file (mode
+ * 0600) that tools such as `npm run snapshot` use to find the running wall and its windows'
+ * DevTools sockets.
  */
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import type { RunningSimulator } from '../../common/ports.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../project-paths.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import type { WindowMode } from '../runtime-options.js';
+import { handOverCredential } from './credential-handover.js';
 import { ensureChromium, findRunningWindow, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowSpec } from './chromium.js';
 
 export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulator> extends Omit<RuntimeOptions<S>, 'host' | 'serve' | 'indicatorsDir' | 'scenariosDir'> {
@@ -31,11 +34,11 @@ export interface RuntimeInfo {
   pid: number;
   wallId: string;
   baseUrl: string;
-  token: string;
   consoleUrl: string;
   databaseFile: string;
   gateways: { updates: string; control: string; hostPublicKey: string };
-  windows: { windowId: string; url: string; pid: number | undefined; cdpUrl: string | null }[];
+  /** devtools: the window's DevTools socket (unix, 0600), null before its relay listens. */
+  windows: { windowId: string; url: string; pid: number | undefined; devtools: string | null }[];
 }
 
 export interface ChromiumHost<S extends RunningSimulator = RunningSimulator> extends Runtime<S> {
@@ -78,8 +81,8 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
         const y = wall.origin.y + slot.row * wall.display.height;
         specs.push({ windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true });
       }
-      // Windows a crashed host left showing this very URL (same port and token: the supervisor
-      // hands them to the next host) are kept; they reconnect their WebSocket by themselves.
+      // Windows a crashed host left showing this very URL (same port: the supervisor hands it to
+      // the next host) are kept; they reconnect their WebSocket with the credential they hold.
       const kept = new Map(specs.flatMap((spec) => {
         const pid = findRunningWindow(spec, windowMode, profiles);
         return pid === null ? [] : [[spec.windowId, pid] as const];
@@ -88,6 +91,8 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
       if (kept.size > 0) log(`ioc-wall: kept ${kept.size} windows of the previous host: ${[...kept.keys()].join(', ')}`);
       for (const spec of specs) windows.push(launchWindow(chromium, spec, windowMode, profiles, log, kept.get(spec.windowId)));
       await waitForDevTools(windows);
+      const origin = new URL(server.baseUrl).origin;
+      await Promise.all(windows.filter((w) => w.windowId !== 'console').map((w) => handOverCredential(w, origin, core.displays)));
     }
   } catch (error) {
     await Promise.all(windows.map((w) => w.close()));
@@ -99,13 +104,12 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
     pid: process.pid,
     wallId: core.wall.id,
     baseUrl: server.baseUrl,
-    token: wallRuntime.token,
     consoleUrl: windowUrl('console'),
     databaseFile: core.databaseFile,
     gateways: { ...field.endpoints, hostPublicKey: field.hostPublicKey },
     windows: ['console', ...displaySlots(core.wall).map((s) => s.windowId)].map((windowId) => {
       const w = windows.find((x) => x.windowId === windowId);
-      return { windowId, url: windowUrl(windowId), pid: w?.pid(), cdpUrl: w?.cdpUrl() ?? null };
+      return { windowId, url: windowUrl(windowId), pid: w?.pid(), devtools: w?.devtools() ?? null };
     }),
   });
   const file = runtimeFile(options.dataDir, core.wall.id);

@@ -1,5 +1,5 @@
 /**
- * Captures what each wall window shows, over the windows' own DevTools endpoints (loopback), and
+ * Captures what each wall window shows, over the windows' own DevTools sockets, and
  * composes the whole wall with its bezels drawn. Base of `npm run snapshot` and briefing reports.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ export interface CaptureResult {
   files: string[];
 }
 
-export async function captureWall(wall: WallDefinition, windows: readonly { windowId: string; cdpUrl: string | null }[], folder: string): Promise<CaptureResult> {
+export async function captureWall(wall: WallDefinition, windows: readonly { windowId: string; devtools: string | null }[], folder: string): Promise<CaptureResult> {
   mkdirSync(folder, { recursive: true });
   const size = virtualSize(wall);
   const composite = new PNG({ width: size.width, height: size.height });
@@ -34,8 +34,8 @@ export async function captureWall(wall: WallDefinition, windows: readonly { wind
   const files: string[] = [];
   for (const slot of displaySlots(wall)) {
     const window = windows.find((w) => w.windowId === slot.windowId);
-    if (!window?.cdpUrl) throw new Error(`window ${slot.windowId} has no DevTools endpoint (is the host running with windows?)`);
-    const page = await CdpSession.openPage(window.cdpUrl);
+    if (!window?.devtools) throw new Error(`window ${slot.windowId} has no DevTools socket (is the host running with windows?)`);
+    const page = await CdpSession.openPage(window.devtools);
     try {
       await waitPainted(page, 20_000);
       const { data } = await page.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });

@@ -2,7 +2,8 @@
  * HTTP server of the Chromium host: serves the built renderer, and the map's data through `routes`
  * (base-map tiles, datasets), with a strict Content-Security-Policy so no page can reach beyond
  * this host. Every request is checked before it is served: a target that does not parse is a 400,
- * a Host header that is none of the host's names a 403, data without the per-launch token a 401,
+ * a Host header that is none of the host's names a 403, data without a valid credential (a
+ * signed-in session or an enrolled display's, as `Authorization: Bearer …`) a 401,
  * and data beyond the concurrency bound a 503. Open connections are bounded, and one whose headers
  * do not arrive in time is closed (408).
  */
@@ -10,8 +11,6 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream';
-import { DATA_TOKEN_HEADER } from '../../../native-bridge/contract.js';
-import { sameToken } from '../../../native-bridge/transports/websocket-server.js';
 import { hostHeaderAuthority, parseRequestTarget } from '../../common/request-target.js';
 import type { RefusalInfo } from '../../../native-bridge/transports/websocket-server.js';
 
@@ -50,8 +49,8 @@ export type DataRoutes = (pathname: string) => Promise<{ status: number; headers
 export interface StaticServerOptions {
   /** "name:port" authorities a request's Host header may name (DNS rebinding: see host-names.ts). */
   allowedAuthorities: () => ReadonlySet<string>;
-  /** /basemap/* and /gis/*, answered only to requests that carry `token` in the DATA_TOKEN_HEADER. */
-  data?: { routes: DataRoutes; token: string; limits?: Partial<DataLimits> };
+  /** /basemap/* and /gis/*, answered only to requests whose Authorization header `authorized` accepts. */
+  data?: { routes: DataRoutes; authorized: (authorization: string | undefined) => boolean; limits?: Partial<DataLimits> };
   onRefused?: (refusal: RefusalInfo & { method?: string | undefined }) => void;
   connections?: Partial<ConnectionLimits>;
 }
@@ -94,7 +93,7 @@ export function createStaticServer(rootDir: string, options: StaticServerOptions
     if (DATA_PREFIXES.some((prefix) => path.startsWith(prefix))) {
       const data = options.data;
       if (!data) return answer(404);
-      if (!sameToken(request.headers[DATA_TOKEN_HEADER], data.token)) return refuse(401, 'data-token', 'data request without the token');
+      if (!data.authorized(request.headers.authorization)) return refuse(401, 'data-credential', 'data request without a valid credential');
       if (!dataSlots.enter(() => serveData(data.routes, path, request.method === 'HEAD', response, answer))) {
         return refuse(503, 'data-busy', 'too many data requests at once', { 'retry-after': '1' });
       }

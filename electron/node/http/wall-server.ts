@@ -1,7 +1,7 @@
 /**
- * Serves the wall over HTTP and WebSocket: the built renderer and the map's data (with the
- * per-launch token in a header), and `/ws` with the token and an Origin check, each connection one
- * core session. Every request and upgrade must name one of the host's own addresses in Host. Used by the Chromium
+ * Serves the wall over HTTP and WebSocket: the built renderer, the map's data (to a signed-in
+ * session's or an enrolled display's credential, as a Bearer header), and `/ws` with an Origin
+ * check, each connection one core session (which proves who it is in session.hello). Every request and upgrade must name one of the host's own addresses in Host. Used by the Chromium
  * host's windows and by display PCs on the LAN.
  */
 import type { AddressInfo } from 'node:net';
@@ -11,13 +11,13 @@ import type { AlertService } from '../alert-service.js';
 import type { Core } from '../core.js';
 import { hostAuthorities } from './host-names.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
+import { dataAuthorizer } from '../displays/data-credentials.js';
 import { summarisedLog, truncated } from './summarised-log.js';
 
 export interface WallServerOptions {
   rendererDir: string;
   listenHost: string;
   port: number;
-  token: string;
   /** Answers /basemap/* and /gis/* (the GIS service). */
   route: DataRoutes;
   /** More names display PCs reach the host by (e.g. a DNS name), besides loopback and its addresses. */
@@ -27,14 +27,14 @@ export interface WallServerOptions {
 
 export interface WallServer {
   baseUrl: string;
-  /** The URL a window opens: its id in the query, the token in the fragment (never sent in a request line). */
+  /** The URL a window opens: its id in the query and nothing secret (it is on the window's command line). */
   windowUrl(windowId: string): string;
   refusedCount(): number;
   close(): Promise<void>;
 }
 
-export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>, options: WallServerOptions): Promise<WallServer> {
-  const { log, token, listenHost } = options;
+export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts' | 'auth' | 'displays'>, options: WallServerOptions): Promise<WallServer> {
+  const { log, listenHost } = options;
   let refused = 0;
   // a flood or a scan must not become a line per refusal (native-bridge/limits.ts: refusalLogIntervalMs)
   const logRefusal = summarisedLog(log);
@@ -46,7 +46,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
   };
   // the port is known once listening; until then no request can arrive
   let allowedAuthorities: () => ReadonlySet<string> = () => new Set();
-  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, token }, onRefused });
+  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, authorized: dataAuthorizer(core) }, onRefused });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port, listenHost, () => resolve());
@@ -58,10 +58,9 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
   const gateway = attachWebSocketGateway({
     server: http,
     path: '/ws',
-    token,
     allowedAuthorities: () => allowedAuthorities(),
     onConnection(socketPort, { remote }) {
-      const session = core.openSession((event, payload) => sendEvent(socketPort, event, payload));
+      const session = core.openSession((event, payload) => sendEvent(socketPort, event, payload), { end: (reason) => socketPort.close(reason) });
       socketPort.onClose(() => session.close());
       serveOverPort(session, socketPort, (rejection) => {
         refused++;
@@ -77,7 +76,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
 
   return {
     baseUrl,
-    windowUrl: (windowId) => `${baseUrl}/index.html?window=${windowId}#token=${token}`,
+    windowUrl: (windowId) => `${baseUrl}/index.html?window=${windowId}`,
     refusedCount: () => refused,
     async close() {
       await gateway.close();
@@ -91,8 +90,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
 const REFUSAL_TEXT: Record<string, { vi: string; en: string }> = {
   target: { vi: 'yêu cầu không hợp lệ', en: 'malformed request' },
   host: { vi: 'tên máy chủ lạ trong tiêu đề Host', en: 'unknown name in the Host header' },
-  token: { vi: 'thiếu hoặc sai mã phiên', en: 'missing or wrong token' },
-  'data-token': { vi: 'tải dữ liệu bản đồ không có mã phiên', en: 'map data requested without the token' },
+  'data-credential': { vi: 'tải dữ liệu bản đồ không có phiên đăng nhập hay khóa màn hình hợp lệ', en: 'map data requested without a valid session or display credential' },
   origin: { vi: 'nguồn (Origin) không được phép', en: 'origin not allowed' },
 };
 
