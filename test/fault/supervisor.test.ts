@@ -5,6 +5,7 @@
  * everything and restarts nothing.
  */
 import { accountFor, connectConsole } from '../support/accounts.js';
+import { connectNodeClient } from '../support/ws-client.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
