@@ -35,6 +35,7 @@ import { refusingWhenFull, StorageWatch, wallDatabaseProbe } from './storage-wat
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
 import { hostLimits } from '../../native-bridge/limits.js';
+import { displaySlots } from '../../native-bridge/wall-geometry.js';
 import { coalesced } from './coalesced.js';
 import { WindowPresence } from './window-presence.js';
 import { WallController } from './wall-controller.js';
@@ -352,7 +353,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     'accounts.disable': (request, _ctx, actor) => ({ account: auth.disable(request, actor) }),
     'displays.list': () => ({ displays: displays.list((id) => windows.list().some((w) => w.windowId === id && w.connected)) }),
-    'displays.enrolmentCode': (request, _ctx, actor) => displays.enrolmentCode(request, actor),
+    'displays.enrolmentCode': (request, _ctx, actor) => {
+      if (!displaySlots(wall).some((slot) => slot.windowId === request.window)) throw new ContractError('not-found', `window "${request.window}" is not part of wall "${wall.id}"`, 'window');
+      return displays.enrolmentCode(request, actor);
+    },
     'displays.revoke': ({ window }, _ctx, actor) => {
       displays.revoke(window, actor);
       return {};
