@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Tile, WindowId } from '../../native-bridge/contract.js';
 import { parseDisplayWindowId, tileInDisplay } from '../../native-bridge/wall-geometry.js';
 import { LinkOverlay } from '../components/LinkOverlay.js';
+import { EnrolmentScreen } from './EnrolmentScreen.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { TileFrame } from '../tiles/TileFrame.js';
@@ -18,6 +19,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
   const state = useAppStore((s) => s.wall);
   const revision = useAppStore((s) => s.revision);
   const link = useAppStore((s) => s.link);
+  const enrolmentNeeded = useAppStore((s) => s.enrolmentNeeded);
   const slot = parseDisplayWindowId(windowId);
   const context = useMemo<TileContext>(() => ({ windowId, surface: 'wall' }), [windowId]);
   const hasState = state !== null;
@@ -34,6 +36,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
     return () => cancelAnimationFrame(frame);
   }, [revision, hasState, link]);
 
+  if (enrolmentNeeded) return <EnrolmentScreen windowId={windowId} />;
   const wall = state?.wall;
   const inWall = wall && slot ? slot.row < wall.rows && slot.column < wall.columns : false;
   const style = wall ? { width: wall.display.width, height: wall.display.height, fontSize: wall.display.height / 40 } : undefined;

@@ -5,12 +5,12 @@
  * resyncs; a SIGKILLed host comes back with the identical wall.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import type { TileRect } from '../../native-bridge/contract.js';
+import { DISPLAY_CREDENTIAL_KEY, type TileRect } from '../../native-bridge/contract.js';
 import { displaySlots, tileInDisplay, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
@@ -18,6 +18,7 @@ import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectConsole } from '../support/accounts.js';
 import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
+import { commandLine, environment, listeningTcpPorts, processTree } from '../support/processes.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -94,6 +95,28 @@ describe('the wall on the Chromium host', () => {
     }
     await windows.console.locator('[data-testid="wall-miniature"]').waitFor();
     for (const t of state.tiles) await assertTileOnWall(windows, t.id, t.rect);
+  });
+
+  it('puts no secret on any window\'s command line or environment, and opens no DevTools TCP port', TIMEOUT, async () => {
+    const secrets: string[] = [];
+    for (const page of windows.displays.values()) {
+      const credential = await page.evaluate((key) => localStorage.getItem(key), DISPLAY_CREDENTIAL_KEY);
+      assert.match(credential ?? '', /^d-[0-9a-f]{64}$/, 'each display holds its own credential');
+      secrets.push(credential!);
+    }
+    assert.equal(new Set(secrets).size, secrets.length, 'one credential per window');
+    const session = await windows.console.evaluate(() => sessionStorage.getItem('ioc-wall.session'));
+    assert.ok(session, 'the console is signed in');
+    secrets.push(session);
+    const pids = processTree(join(dataDir, 'chromium-profiles'));
+    assert.ok(pids.length >= 10, `the windows' relays and Chromium processes (${pids.length})`);
+    for (const pid of pids) {
+      const seen = `${commandLine(pid)}\n${environment(pid)}`;
+      for (const secret of secrets) assert.ok(!seen.includes(secret), `process ${pid} shows a credential: ${commandLine(pid).slice(0, 200)}`);
+      assert.ok(!/token=|remote-debugging-port/.test(commandLine(pid)), `process ${pid}: ${commandLine(pid).slice(0, 300)}`);
+      assert.deepEqual(listeningTcpPorts(pid), [], `process ${pid} listens on TCP: ${commandLine(pid).slice(0, 200)}`);
+    }
+    for (const w of host.runtime.windows) assert.equal(statSync(w.devtools!).mode & 0o777, 0o600, `${w.windowId}: its DevTools socket is the host user's only`);
   });
 
   it('moves a tile dragged on the console across display boundaries, on every display', TIMEOUT, async () => {
