@@ -14,6 +14,7 @@ import * as zmq from 'zeromq';
 import { SimGateway } from '../sim/gateway.js';
 import { spawnHost } from '../test/support/host-process.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
+import { issueDisplayCredential } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { freePort } from '../test/support/net.js';
 import { maxOf } from '../native-bridge/extremes.js';
@@ -46,7 +47,7 @@ export async function run(args: string[]): Promise<object> {
       }
     }
     const { client, transport } = await connectNodeClient(host.runtime.baseUrl);
-    await client.call('session.hello', { window: 'r0c0' });
+    await client.call('session.hello', { window: 'r0c0', credential: { kind: 'display', token: issueDisplayCredential(host.dataDir, 'r0c0') } });
     const linksLive = async () => (await client.call('live.snapshot', {})).links.filter((l) => l.state === 'live').length === GATEWAYS;
     for (let i = 0; i < 200 && !(await linksLive()); i++) await sleep(100);
 

@@ -57,10 +57,10 @@ export async function run(args: string[]): Promise<object> {
   try {
     malformed = await malformedRequests(host, Number(values.cases));
     console.error(`malformed: ${JSON.stringify(malformed)}`);
-    flood = await floodHost({ baseUrl: host.runtime.baseUrl, pid: host.runtime.pid, requestsPerSecond: 10_000, durationMs: 10_000 });
+    flood = await floodHost({ baseUrl: host.runtime.baseUrl, dataDir: host.dataDir, pid: host.runtime.pid, requestsPerSecond: 10_000, durationMs: 10_000 });
     console.error(`flood: ${JSON.stringify(flood)}`);
     // under the flood-close threshold, asking for the biggest answer there is
-    snapshotFlood = await floodHost({ baseUrl: host.runtime.baseUrl, pid: host.runtime.pid, requestsPerSecond: 2_000, durationMs: 10_000, method: 'live.snapshot', payload: {} });
+    snapshotFlood = await floodHost({ baseUrl: host.runtime.baseUrl, dataDir: host.dataDir, pid: host.runtime.pid, requestsPerSecond: 2_000, durationMs: 10_000, method: 'live.snapshot', payload: {} });
     console.error(`live.snapshot flood: ${JSON.stringify(snapshotFlood)}`);
   } finally {
     await host.stop();

@@ -9,6 +9,8 @@ import { countByOutcome, openRawSocket } from '../../test/support/raw-socket.js'
 
 export interface FloodWorkerData {
   baseUrl: string;
+  /** The flooding window's display credential. */
+  credential: string;
   requestsPerSecond: number;
   durationMs: number;
   method: string;
@@ -25,7 +27,7 @@ const data = workerData as FloodWorkerData;
 const flooder = await openRawSocket(data.baseUrl);
 let closedCode: number | null = null;
 void flooder.closed.then((code) => (closedCode = code));
-const helloId = flooder.request('session.hello', { window: 'r0c0' });
+const helloId = flooder.request('session.hello', { window: 'r0c0', credential: { kind: 'display', token: data.credential } });
 await flooder.until(() => flooder.replies.has(helloId));
 parentPort!.postMessage({ ready: true });
 const started = Date.now();

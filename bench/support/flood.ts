@@ -9,11 +9,14 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSiblingWorker } from '../../electron/node/worker-entry.js';
 import { connectNodeClient } from '../../test/support/ws-client.js';
+import { issueDisplayCredential } from '../../test/support/accounts.js';
 import { percentile, round } from '../stats.js';
 import type { FloodWorkerData, FloodWorkerResult } from './flood-worker.js';
 
 export interface FloodOptions {
   baseUrl: string;
+  /** The host's data folder: the flooding and the measuring display windows get credentials there. */
+  dataDir: string;
   /** The host's process id, for its resident memory (Linux /proc); omitted = not measured. */
   pid?: number;
   requestsPerSecond: number;
@@ -47,8 +50,8 @@ function rssMb(pid: number): number {
 export async function floodHost(options: FloodOptions): Promise<FloodResult> {
   const { requestsPerSecond, durationMs, method = 'presets.list', payload = {} } = options;
   const other = await connectNodeClient(options.baseUrl);
-  await other.client.call('session.hello', { window: 'r0c1' });
-  const data: FloodWorkerData = { baseUrl: options.baseUrl, requestsPerSecond, durationMs, method, payload };
+  await other.client.call('session.hello', { window: 'r0c1', credential: { kind: 'display', token: issueDisplayCredential(options.dataDir, 'r0c1') } });
+  const data: FloodWorkerData = { baseUrl: options.baseUrl, credential: issueDisplayCredential(options.dataDir, 'r0c0'), requestsPerSecond, durationMs, method, payload };
   const worker = startSiblingWorker(import.meta.url, 'flood-worker', data, 'flood');
   const done = new Promise<FloodWorkerResult>((resolve, reject) => {
     worker.on('message', (message: { result?: FloodWorkerResult }) => message.result && resolve(message.result));

@@ -263,6 +263,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ctx.emit('auth.ended', { reason });
     }
   });
+  const requireWallWindow = (id: WindowId): void => {
+    if (id !== 'console' && !displaySlots(wall).some((slot) => slot.windowId === id)) throw new ContractError('not-found', `window "${id}" is not part of wall "${wall.id}"`, 'window');
+  };
   /**
    * A display window's actor: its transport vouches for it (Electron IPC), or it presents the
    * credential issued for this very window. Anything else is refused: it must enrol first.
@@ -317,6 +320,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         throw new ContractError('forbidden', `this connection already said hello as "${ctx.windowId}"; open a new connection`, 'window');
       }
       if (ctx.enrolledAs !== null && id !== ctx.enrolledAs) throw new ContractError('forbidden', `this connection was opened for window "${ctx.enrolledAs}", not "${id}"`, 'window');
+      requireWallWindow(id);
       if (id === 'console') {
         if (credential?.kind === 'display') throw new ContractError('forbidden', 'a display credential cannot open the console: sign in as a person', 'credential');
         // the console is the person its session names, or signed out (it signs in on this connection)
@@ -354,7 +358,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'accounts.disable': (request, _ctx, actor) => ({ account: auth.disable(request, actor) }),
     'displays.list': () => ({ displays: displays.list((id) => windows.list().some((w) => w.windowId === id && w.connected)) }),
     'displays.enrolmentCode': (request, _ctx, actor) => {
-      if (!displaySlots(wall).some((slot) => slot.windowId === request.window)) throw new ContractError('not-found', `window "${request.window}" is not part of wall "${wall.id}"`, 'window');
+      requireWallWindow(request.window);
       return displays.enrolmentCode(request, actor);
     },
     'displays.revoke': ({ window }, _ctx, actor) => {

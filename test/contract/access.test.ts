@@ -12,7 +12,7 @@ import { mayCall, methodPolicy, PERSON_ROLES } from '../../native-bridge/policy.
 import { startCore, type Core } from '../../electron/node/core.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith, webSocketHarness, type Connection } from '../support/harness.js';
-import { createAccount, helloAsConsole } from '../support/accounts.js';
+import { createAccount, helloAsConsole, issueDisplayCredential } from '../support/accounts.js';
 
 const CONNECTING_ROLES: readonly Role[] = [...PERSON_ROLES, 'display'];
 const openMethods = methodNames.filter((m) => methodPolicy[m] === 'open');
@@ -38,7 +38,7 @@ describe('the role matrix, generated from the policy table, over WebSocket', () 
     harness = await webSocketHarness();
     for (const role of CONNECTING_ROLES) {
       const connection = await harness.connect();
-      if (role === 'display') await connection.client.call('session.hello', { window: 'r0c1' });
+      if (role === 'display') await connection.client.call('session.hello', { window: 'r0c1', credential: { kind: 'display', token: issueDisplayCredential(harness.dataDir, 'r0c1') } });
       else await helloAsConsole(connection.client, await createAccount(harness.dataDir, role as PersonRole));
       connections.set(role, connection);
     }

@@ -28,8 +28,7 @@ for (const [name, make] of [
     after(async () => harness.close());
 
     it('lists the built-in scenarios with their procedure and the layout each applies', async () => {
-      const { client, transport } = await harness.connect();
-      await client.call('session.hello', { window: 'r0c0' });
+      const { client, transport } = await harness.display('r0c0');
       const { scenarios, errors } = await client.call('scenarios.list', {});
       assert.deepEqual(errors, []);
       assert.ok(scenarios.length >= 9);
@@ -52,10 +51,9 @@ for (const [name, make] of [
       const binh = await createAccount(harness.dataDir, 'commander', { fullName: 'Trần Thị Bình' });
       const console_ = await harness.connect();
       const second = await harness.connect();
-      const display = await harness.connect();
+      const display = await harness.display('r1c0');
       await helloAsConsole(console_.client, an);
       await helloAsConsole(second.client, binh);
-      await display.client.call('session.hello', { window: 'r1c0' });
 
       await rejectsWith(display.client.call('scenarios.activate', { scenario: 'fire-rescue' }), 'forbidden');
       await rejectsWith(console_.client.call('scenarios.activate', { scenario: 'no-such' }), 'not-found', 'scenario');

@@ -43,8 +43,7 @@ for (const [name, make] of [
 
     it('fans a command out as patches that rebuild the host state in another window', async () => {
       const operator = await harness.console('operator');
-      const display = await harness.connect();
-      await display.client.call('session.hello', { window: 'r0c1' });
+      const display = await harness.display('r0c1');
       const sync = await display.client.call('wall.resync', { sinceRevision: 0 });
       assert.equal(sync.kind, 'snapshot');
       let state = (sync as { state: WallState }).state;
@@ -80,7 +79,15 @@ for (const [name, make] of [
     it('authorizes: no command before hello, none from display windows', async () => {
       const { client, transport } = await harness.connect();
       await rejectsWith(client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } }), 'forbidden');
-      await client.call('session.hello', { window: 'r1c1' });
+      transport.close();
+      const display = await harness.display('r1c1');
+      await rejectsWith(display.client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } }), 'forbidden');
+      display.transport.close();
+    });
+
+    it('refuses a display without a credential (it must enrol)', async () => {
+      const { client, transport } = await harness.connect();
+      await rejectsWith(client.call('session.hello', { window: 'r1c1' }), 'unauthenticated', 'credential');
       await rejectsWith(client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } }), 'forbidden');
       transport.close();
     });

@@ -15,7 +15,7 @@ import type { Core } from '../../electron/node/core.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from './fixtures.js';
 import { connectNodeClient } from './ws-client.js';
-import { accountFor, helloAsConsole } from './accounts.js';
+import { accountFor, helloAsConsole, issueDisplayCredential } from './accounts.js';
 
 export interface Connection {
   client: ContractClient;
@@ -56,7 +56,18 @@ export interface Harness {
   connect(): Promise<Connection>;
   /** A console connection signed in as this role's account (one per role, created on first use; default commander). */
   console(role?: PersonRole): Promise<Connection>;
+  /** A display window's connection that said hello with a credential issued for it. */
+  display(windowId: WindowId): Promise<Connection>;
   close(): Promise<void>;
+}
+
+/** Connections that say hello as an enrolled display (a credential issued for it in the data folder's wall database). */
+export function displayHello(dataDir: string, connect: () => Promise<Connection>): (windowId: WindowId) => Promise<Connection> {
+  return async (windowId) => {
+    const connection = await connect();
+    await connection.client.call('session.hello', { window: windowId, credential: { kind: 'display', token: issueDisplayCredential(dataDir, windowId) } });
+    return connection;
+  };
 }
 
 /** Signs connections in as the data folder's account of a role. */
@@ -79,6 +90,7 @@ export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Pr
     dataDir,
     connect,
     console: consoleSignIn(dataDir, connect),
+    display: displayHello(dataDir, connect),
     async close() {
       open.forEach((c) => c.transport.close());
       await close();
@@ -91,7 +103,7 @@ export async function webSocketHarness(): Promise<Harness & { host: ChromiumHost
   const dataDir = tempDir();
   const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
   const connect = () => connectNodeClient(host.baseUrl);
-  return { host, dataDir, connect, console: consoleSignIn(dataDir, connect), close: () => host.close() };
+  return { host, dataDir, connect, console: consoleSignIn(dataDir, connect), display: displayHello(dataDir, connect), close: () => host.close() };
 }
 
 export async function rejectsWith(promise: Promise<unknown>, codes: string | readonly string[], field?: string): Promise<void> {
