@@ -158,7 +158,7 @@ describe('enrolment codes (a real core, its clock)', () => {
   });
 
   it('accepts a credential on a second core reading the same database (a standby host)', async () => {
-    const credential = core.displays.issue('r0c0', 'Màn hình dự phòng', { id: 'system', role: 'system' });
+    const credential = core.displays.issue('r0c0', 'Màn hình dự phòng', 'system');
     const standby = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' });
     try {
       const c = connectInMemory(standby);

@@ -67,7 +67,9 @@ for (const [name, make] of [
       await rejectsWith(transport.invoke('wall.execute', { command: { type: 'move-tile', id: 'alerts', x: 'left', y: 0 } }), 'invalid', 'payload.command.x');
       await rejectsWith(transport.invoke('wall.execute', { command: { type: 'explode' } }), 'invalid', 'payload.command.type');
       await rejectsWith(transport.invoke('wall.execute', {}), 'invalid', 'payload.command');
-      await rejectsWith(transport.invoke('session.hello', { window: 'r99c0' }), 'not-found', 'window');
+      const fresh = await harness.connect();
+      await rejectsWith(fresh.transport.invoke('session.hello', { window: 'r99c0' }), 'not-found', 'window');
+      fresh.transport.close();
       await rejectsWith(transport.invoke('no.such.method', {}), 'unknown-method');
       // The client validates too: a typed call with bad data never leaves the window.
       await rejectsWith(client.call('window.painted', { revision: -1 }), 'invalid', 'revision');

@@ -131,7 +131,7 @@ export async function connectDisplay(host: { baseUrl: string }, dataDir: string,
 export function issueDisplayCredential(dataDir: string, windowId: string, wallFile = demoWallFile): string {
   const db = openDatabase(wallDatabaseIn(dataDir, wallFile));
   try {
-    return new DisplayAccess(db).issue(windowId, `Màn hình thử ${windowId}`, { id: 'system', role: 'system' });
+    return new DisplayAccess(db).issue(windowId, `Màn hình thử ${windowId}`, 'system');
   } finally {
     db.close();
   }

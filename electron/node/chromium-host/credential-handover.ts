@@ -33,7 +33,7 @@ export async function handOverCredential(window: ChromiumWindow, origin: string,
   try {
     const held = await page.evaluate<string | null>(`localStorage.getItem(${KEY})`);
     if (held !== null && displays.verify(held)?.windowId === window.windowId) return;
-    const credential = displays.issue(window.windowId, defaultDisplayName(window.windowId), { id: 'system', role: 'system' });
+    const credential = displays.issue(window.windowId, defaultDisplayName(window.windowId), 'system');
     await page.evaluate(`localStorage.setItem(${KEY}, ${JSON.stringify(credential)}); setTimeout(() => location.reload(), 0); true`);
   } finally {
     page.close();

@@ -52,13 +52,16 @@ export class DisplayAccess {
     return found && timingSafeEqual(Buffer.from(found.credentialHash), Buffer.from(hash)) ? found : null;
   }
 
-  /** A new credential for the window, replacing any earlier one (whose connections end). */
-  issue(windowId: string, name: string, by: Actor): string {
+  /**
+   * A new credential for the window, replacing any earlier one (whose connections end).
+   * `enrolledBy`: the account that made the enrolment code, or "system" (the host's own window).
+   */
+  issue(windowId: string, name: string, enrolledBy: string): string {
     const credential = `d-${randomBytes(32).toString('hex')}`;
     const replaced = this.store.list().some((d) => d.windowId === windowId);
-    this.store.enrol({ windowId, name, credentialHash: sha256(credential), enrolledBy: by.id, enrolledAt: this.clock() });
+    this.store.enrol({ windowId, name, credentialHash: sha256(credential), enrolledBy, enrolledAt: this.clock() });
     if (replaced) this.revokedListeners.forEach((l) => l(windowId));
-    this.audit({ action: 'display.enrolled', actor: by, subject: windowId, detail: { name } });
+    this.audit({ action: 'display.enrolled', actor: null, subject: windowId, detail: { name, enrolledBy } });
     return credential;
   }
 
@@ -83,7 +86,7 @@ export class DisplayAccess {
     if (!code) throw refused('unknown or used');
     if (code.expiresAt <= this.clock()) throw refused('expired');
     if (code.windowId !== request.window) throw refused(`made for ${code.windowId}`);
-    const credential = this.issue(code.windowId, code.name, { id: code.createdBy, role: 'system' });
+    const credential = this.issue(code.windowId, code.name, code.createdBy);
     return { window: code.windowId, credential };
   }
 
@@ -93,7 +96,7 @@ export class DisplayAccess {
     this.revokedListeners.forEach((l) => l(windowId));
   }
 
-  /** Whether the window is enrolled now (a revoked or replaced credential's connections end when not). */
+  /** Records that the window connected or left now (the console's "last seen"). */
   seen(windowId: string): void {
     this.store.seen(windowId, this.clock());
   }
