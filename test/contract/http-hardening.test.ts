@@ -1,6 +1,6 @@
 /**
  * Attacks on the HTTP side of a real host process: request targets that do not parse, data routes
- * without the token, a foreign Host header (DNS rebinding), a LAN display PC's Origin, and a flood
+ * without a credential, a foreign Host header (DNS rebinding), a LAN display PC's Origin, and a flood
  * of refused upgrades with huge headers. Each is refused with a clear status and the host keeps
  * running.
  */
@@ -21,6 +21,7 @@ describe('HTTP hardening (real host process)', () => {
   let host: HostProcess;
   let port: number;
   let hostHeader: string;
+  /** An enrolled display's credential, as a display PC's page holds it. */
   let token: string;
   const healthy = async () => {
     const answer = await rawRequest(port, rawGet('/gis/datasets', { Host: hostHeader, authorization: bearer(token) }));
@@ -46,14 +47,14 @@ describe('HTTP hardening (real host process)', () => {
     assert.equal(await healthy(), 200);
   });
 
-  it('requires the per-launch token on /gis and /basemap', async () => {
+  it('requires a session\'s or an enrolled display\'s credential on /gis and /basemap', async () => {
     for (const target of ['/gis/datasets', '/gis/datasets/communes.geojson', '/basemap/metadata.json', '/basemap/10/800/450.pbf']) {
-      assert.equal((await rawRequest(port, rawGet(target, { Host: hostHeader }))).status, 401, `${target} without a token`);
-      assert.equal((await rawRequest(port, rawGet(target, { Host: hostHeader, authorization: bearer(`d-${'0'.repeat(64)}`) }))).status, 401, `${target} with a wrong token`);
-      // the token of the WebSocket's query is not the data routes' way: a URL ends up in logs
-      assert.equal((await rawRequest(port, rawGet(`${target}?token=${token}`, { Host: hostHeader }))).status, 401, `${target} with the token in the query`);
+      assert.equal((await rawRequest(port, rawGet(target, { Host: hostHeader }))).status, 401, `${target} without a credential`);
+      assert.equal((await rawRequest(port, rawGet(target, { Host: hostHeader, authorization: bearer(`d-${'0'.repeat(64)}`) }))).status, 401, `${target} with an unknown credential`);
+      // never in the query: a URL ends up in logs
+      assert.equal((await rawRequest(port, rawGet(`${target}?token=${token}`, { Host: hostHeader }))).status, 401, `${target} with the credential in the query`);
     }
-    assert.equal(await healthy(), 200, 'with the token in its header');
+    assert.equal(await healthy(), 200, 'with the credential in its header');
   });
 
   it('refuses a Host header that is none of the names the host listens on (DNS rebinding)', async () => {
@@ -72,7 +73,7 @@ describe('HTTP hardening (real host process)', () => {
     const before = host.output().length;
     const origin = `http://${'a'.repeat(8 * 1024)}.example`;
     for (let i = 0; i < 300; i++) {
-      const answer = await rawRequest(port, rawUpgrade(`/ws?token=${token}`, { Host: hostHeader, Origin: origin }));
+      const answer = await rawRequest(port, rawUpgrade('/ws', { Host: hostHeader, Origin: origin }));
       assert.equal(answer.status, 403);
     }
     await sleep(200);
@@ -82,7 +83,7 @@ describe('HTTP hardening (real host process)', () => {
     assert.ok(lines.some((l) => l.includes('"connection-refused"') && l.includes('origin')), lines.join('\n'));
     assert.equal(await healthy(), 200);
     const { client, transport } = await connectNodeClient(host.runtime.baseUrl);
-    await client.call('session.hello', { window: 'r0c0' });
+    await client.call('session.hello', { window: 'r0c0', credential: { kind: 'display', token } });
     const security = (await client.call('alerts.list', {})).alerts.filter((a) => a.source === 'security');
     transport.close();
     // one a minute at most: this file's refusals all fall in its first minute or two

@@ -158,6 +158,28 @@ describe('the wall on the Chromium host', () => {
     await assertTileOnWall(windows, 'shift-note', tile.rect);
   });
 
+  it('shows the enrolment screen on a revoked display, and takes it back with a code a technician made', TIMEOUT, async () => {
+    const page = windows.displays.get('r1c1')!;
+    const technician = await connectConsole(host.runtime, dataDir, 'technician');
+    try {
+      await technician.client.call('displays.revoke', { window: 'r1c1' });
+      const form = page.getByTestId('enrolment');
+      await form.waitFor({ timeout: 60_000 });
+      assert.equal(await page.evaluate((key) => localStorage.getItem(key), DISPLAY_CREDENTIAL_KEY), null, 'the revoked credential is forgotten');
+      const { code } = await technician.client.call('displays.enrolmentCode', { window: 'r1c1', name: 'Màn hình góc phải dưới' });
+      await form.locator('input[name=code]').fill(code);
+      await form.locator('button[type=submit]').click();
+      const { revision } = await hostState(host);
+      await waitPainted(page, revision);
+      const { displays } = await technician.client.call('displays.list', {});
+      const enrolled = displays.find((d) => d.windowId === 'r1c1');
+      assert.equal(enrolled?.name, 'Màn hình góc phải dưới');
+      assert.ok(enrolled?.connected, 'connected again');
+    } finally {
+      technician.transport.close();
+    }
+  });
+
   it('brings the wall back identical after the host is SIGKILLed and restarted', TIMEOUT, async () => {
     const before = await hostState(host);
     await detach(windows);

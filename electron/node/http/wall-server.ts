@@ -1,7 +1,8 @@
 /**
  * Serves the wall over HTTP and WebSocket: the built renderer, the map's data (to a signed-in
  * session's or an enrolled display's credential, as a Bearer header), and `/ws` with an Origin
- * check, each connection one core session (which proves who it is in session.hello). Every request and upgrade must name one of the host's own addresses in Host. Used by the Chromium
+ * check, each connection one core session (which proves who it is in session.hello). Every
+ * request and upgrade must name one of the host's own addresses in Host. Used by the Chromium
  * host's windows and by display PCs on the LAN.
  */
 import type { AddressInfo } from 'node:net';
