@@ -134,8 +134,8 @@ export async function run(args: string[]): Promise<object> {
 
     const w = host.runtime.windows.find((x) => x.windowId === WINDOW);
     if (!w?.devtools) throw new Error(`window ${WINDOW} has no DevTools socket`);
-    const cdpUrl = w.devtools;
-    const page = await waitFor(`the ${WINDOW} page`, 20_000, () => CdpSession.openPage(cdpUrl, (url) => url.includes(`window=${WINDOW}`)));
+    const devtools = w.devtools;
+    const page = await waitFor(`the ${WINDOW} page`, 20_000, () => CdpSession.openPage(devtools, (url) => url.includes(`window=${WINDOW}`)));
     pageCdp = page;
     // the wall app up and painting (a page still loading may yet navigate, dropping the observer below)
     await waitFor('the wall window painting', 60_000, () => page.evaluate<boolean>(`document.readyState === 'complete' && document.getElementById('wall')?.dataset.paintedRevision !== undefined`));

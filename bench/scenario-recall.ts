@@ -229,9 +229,9 @@ async function evaluateAwait<T>(page: CdpSession, expression: string): Promise<T
 }
 
 /** Counts the wall commands the console window sends during the run (it is a window like the others: its echoes are revisions too). */
-async function consoleSendHook(cdpUrl: string | null): Promise<{ count(): Promise<string[]>; close(): void } | null> {
-  if (!cdpUrl) return null;
-  const page = await CdpSession.openPage(cdpUrl, (url) => url.includes('window=console')).catch(() => null);
+async function consoleSendHook(devtools: string | null): Promise<{ count(): Promise<string[]>; close(): void } | null> {
+  if (!devtools) return null;
+  const page = await CdpSession.openPage(devtools, (url) => url.includes('window=console')).catch(() => null);
   if (!page) return null;
   await page.evaluate(`(() => {
     if (window.__benchSent) return true;
@@ -325,8 +325,8 @@ export async function run(args: string[]): Promise<object> {
     const displays = host.runtime.windows.filter((w) => w.windowId !== 'console');
     for (const w of displays) {
       if (!w.devtools) throw new Error(`window ${w.windowId} has no DevTools socket`);
-      const cdpUrl = w.devtools;
-      const page = await waitFor(`the ${w.windowId} page`, 30_000, () => CdpSession.openPage(cdpUrl, (url) => url.includes(`window=${w.windowId}`)));
+      const devtools = w.devtools;
+      const page = await waitFor(`the ${w.windowId} page`, 30_000, () => CdpSession.openPage(devtools, (url) => url.includes(`window=${w.windowId}`)));
       pages.push({ windowId: w.windowId, page });
     }
     const wallState = async () => {
