@@ -15,7 +15,7 @@ import { SqliteCommandOutbox } from '../../electron/node/gateway/command-outbox.
 import { GatewayHub, stateHashOf, type GatewayHubLimits } from '../../electron/node/gateway/gateway-hub.js';
 import { loadOrCreateKeyPair, type CurveKeyPair } from '../../electron/node/gateway/keys.js';
 import type { GatewayLogEntry } from '../../electron/node/gateway/log.js';
-import { z85Encode } from '../../electron/node/gateway/zap.js';
+import { messageMac, messageMacKey, z85Encode } from '../../native-bridge/gateway-auth/message-mac.js';
 import { SimGateway } from '../../sim/gateway.js';
 import { tempDir } from '../support/fixtures.js';
 
@@ -87,6 +87,15 @@ async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000)
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return Date.now() - start;
+}
+
+/** Appends the MAC of `keys` to every [kind, body] the socket sends, as a real gateway does (native-bridge/gateway-auth). */
+function signing<S extends zmq.Dealer | zmq.Publisher>(socket: S, keys: CurveKeyPair): S {
+  const macKey = messageMacKey(keys, hostKeys.publicKey);
+  const send = socket.send.bind(socket) as (frames: unknown) => Promise<void>;
+  (socket as unknown as { send: (frames: unknown) => Promise<void> }).send = (frames) =>
+    send(Array.isArray(frames) && frames.length === 2 ? [...(frames as (string | Buffer)[]), messageMac(macKey, frames[0] as Buffer, frames[1] as Buffer)] : frames);
+  return socket;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -174,8 +183,8 @@ describe('gateway hub: Clone sync', () => {
   it('raw gateway, exact interleaving: buffered updates ≤ snapshot seq are dropped, later ones applied; a gap re-requests', async () => {
     const { hub } = await startHub();
     const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
-    const dealer = new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 3000 });
-    const pub = new zmq.Publisher(curve);
+    const dealer = signing(new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 3000 }), keysB);
+    const pub = signing(new zmq.Publisher(curve), keysB);
     cleanups.push(() => {
       dealer.close();
       pub.close();
@@ -318,7 +327,7 @@ describe('gateway hub: authentication (CURVE + ZAP)', () => {
 
   it('drops messages naming another gateway (routing id ≠ gw) and non-allow-listed gateway ids', async () => {
     const { hub } = await startHub();
-    const dealer = new zmq.Dealer({ routingId: 'gw-b', linger: 0, curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey });
+    const dealer = signing(new zmq.Dealer({ routingId: 'gw-b', linger: 0, curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey }), keysB);
     cleanups.push(() => dealer.close());
     dealer.connect(hub.endpoints.control);
     await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-a', epoch: 'e', seq: 0, name: 'spoof' })]);
@@ -363,8 +372,8 @@ describe('gateway hub: hostile input', () => {
     await waitFor(() => inSync(hub, sim), 'first sync');
     const hash = hub.stateHash('gw-a');
     const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
-    const dealer = new zmq.Dealer({ ...curve, routingId: 'gw-b' });
-    const pub = new zmq.Publisher(curve);
+    const dealer = signing(new zmq.Dealer({ ...curve, routingId: 'gw-b' }), keysB);
+    const pub = signing(new zmq.Publisher(curve), keysB);
     cleanups.push(() => {
       dealer.close();
       pub.close();
@@ -469,8 +478,8 @@ async function rawGateway(hub: GatewayHub, options: { id?: string; keys?: { publ
   const id = options.id ?? 'gw-b';
   const keys = options.keys ?? keysB;
   const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey, linger: 0 };
-  const dealer = new zmq.Dealer({ ...curve, routingId: id, receiveTimeout: 15_000 });
-  const pub = new zmq.Publisher(curve);
+  const dealer = signing(new zmq.Dealer({ ...curve, routingId: id, receiveTimeout: 15_000 }), keys);
+  const pub = signing(new zmq.Publisher(curve), keys);
   cleanups.push(() => {
     if (!dealer.closed) dealer.close();
     if (!pub.closed) pub.close();
@@ -528,7 +537,7 @@ describe('gateway hub: reconnect with the same routing id (ROUTER handover)', ()
     await nextKind(first.dealer, 'SNAPSHOT');
     // The first connection stays open but answers nothing (a frozen process); a new one takes over.
     const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
-    const second = new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 8000 });
+    const second = signing(new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 8000 }), keysB);
     cleanups.push(() => second.close());
     second.connect(hub.endpoints.control);
     await sleep(300);
