@@ -9,7 +9,7 @@
  * checks the MAC against the keys registered for the id the message claims; another gateway's key
  * cannot produce it. Shared by the host (electron/node/gateway) and the simulated gateways (sim/).
  */
-import { createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /** Bytes of the MAC frame. */
 export const MESSAGE_MAC_BYTES = 32;
@@ -73,4 +73,9 @@ export function messageMac(key: Buffer, kind: string | Uint8Array, body: string 
 export function macMatches(keys: readonly Buffer[], kind: Uint8Array, body: Uint8Array, mac: Uint8Array): boolean {
   if (mac.length !== MESSAGE_MAC_BYTES) return false;
   return keys.some((key) => timingSafeEqual(messageMac(key, kind, body), mac));
+}
+
+/** How a key is shown to people: "SHA256:" and the unpadded base64 of the SHA-256 of its 32 bytes (as ssh shows keys). */
+export function keyFingerprint(publicKey: string): string {
+  return `SHA256:${createHash('sha256').update(z85Decode(publicKey)).digest('base64').replace(/=+$/, '')}`;
 }

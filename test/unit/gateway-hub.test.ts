@@ -89,13 +89,19 @@ async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000)
   return Date.now() - start;
 }
 
-/** Appends the MAC of `keys` to every [kind, body] the socket sends, as a real gateway does (native-bridge/gateway-auth). */
+/** The socket, sending the MAC of `keys` after every [kind, body], as a real gateway does (native-bridge/gateway-auth). */
 function signing<S extends zmq.Dealer | zmq.Publisher>(socket: S, keys: CurveKeyPair): S {
   const macKey = messageMacKey(keys, hostKeys.publicKey);
-  const send = socket.send.bind(socket) as (frames: unknown) => Promise<void>;
-  (socket as unknown as { send: (frames: unknown) => Promise<void> }).send = (frames) =>
-    send(Array.isArray(frames) && frames.length === 2 ? [...(frames as (string | Buffer)[]), messageMac(macKey, frames[0] as Buffer, frames[1] as Buffer)] : frames);
-  return socket;
+  const signedSend = (frames: unknown) =>
+    socket.send((Array.isArray(frames) && frames.length === 2 ? [...(frames as Buffer[]), messageMac(macKey, frames[0] as Buffer, frames[1] as Buffer)] : frames) as Buffer[]);
+  // zeromq.js sockets are sealed: a proxy stands in, everything but send goes to the socket itself
+  return new Proxy(socket, {
+    get(target, property) {
+      if (property === 'send') return signedSend;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

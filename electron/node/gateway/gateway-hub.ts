@@ -160,6 +160,8 @@ interface SyncState {
   liveEpoch: string | null;
   /** Highest HUGZ seq seen during the sync, by epoch. */
   hugzSeq: number;
+  /** Asked because a DEALER (re)connected: that DEALER's own HELLO needs no second request. */
+  onConnect: boolean;
 }
 
 interface Replica {
@@ -642,14 +644,16 @@ export class GatewayHub {
   }
 
   /**
-   * A DEALER connected or disconnected with this routing id (ZMQ_ROUTER_NOTIFY): whoever holds it
-   * now must prove its key before it gets commands; a gateway already known is asked for a snapshot,
-   * whose answer is that proof (a gateway not heard from yet says HELLO on its own).
+   * A DEALER connected or disconnected with this routing id (ZMQ_ROUTER_NOTIFY; the two look the
+   * same): whoever holds it now must prove its key before it gets commands. A gateway already known
+   * is asked for a snapshot, whose answer is that proof (one not heard from yet says HELLO on its
+   * own); asked again even when a request is in flight, since that one may have gone to the
+   * connection that just ended.
    */
   private onConnection(replica: Replica | undefined): void {
     if (!replica) return;
     replica.controlProven = false;
-    if (replica.lastHeard !== null && !replica.sync) this.requestSnapshot(replica, replica.state);
+    if (replica.lastHeard !== null) this.requestSnapshot(replica, replica.state, true);
   }
 
   /** Counted against no gateway (the claimed one did not send it); has no other effect. */
@@ -705,9 +709,10 @@ export class GatewayHub {
 
   private onHello(replica: Replica, hello: MessageOf<'HELLO'>): void {
     // A HELLO comes on (re)connect and on every new epoch: always re-snapshot, unless the request
-    // this very message just triggered (first contact, see touch()) is still fresh and empty.
+    // this very message just triggered (first contact, see touch()) is still fresh and empty, or
+    // the one its DEALER's connection triggered (onConnection) is still unanswered.
     const sync = replica.sync;
-    if (sync && this.clock() - sync.requestedAt < 100 && sync.items.size === 0) return;
+    if (sync && sync.items.size === 0 && (sync.onConnect || this.clock() - sync.requestedAt < 100)) return;
     if (replica.epoch !== null && hello.epoch !== replica.epoch) {
       this.gap(replica, 'new epoch (HELLO)');
       return;
@@ -817,9 +822,9 @@ export class GatewayHub {
     this.requestSnapshot(replica, 'stale');
   }
 
-  private requestSnapshot(replica: Replica, state: GatewayLink['state']): void {
+  private requestSnapshot(replica: Replica, state: GatewayLink['state'], onConnect = false): void {
     const now = this.clock();
-    replica.sync = { requestId: randomUUID(), requestedAt: now, progressAt: now, items: new Map(), buffered: [], liveEpoch: null, hugzSeq: 0 };
+    replica.sync = { requestId: randomUUID(), requestedAt: now, progressAt: now, items: new Map(), buffered: [], liveEpoch: null, hugzSeq: 0, onConnect };
     replica.state = state;
     this.emitLink(replica);
     this.sendRouter(replica.config.id, 'SNAPSHOT', { v: GATEWAY_PROTOCOL_VERSION, requestId: replica.sync.requestId });
