@@ -7,6 +7,7 @@ import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { CamerasPanel } from './CamerasPanel.js';
+import { GatewayKeysPanel } from './GatewayKeysPanel.js';
 import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
@@ -79,6 +80,7 @@ export function ConsoleApp() {
           <PresetsPanel />
           <CamerasPanel />
           <GisPanel />
+          <GatewayKeysPanel />
           <AlertsPanel />
         </aside>
       </main>
