@@ -2,6 +2,9 @@
  * A simulated edge gateway: the GATEWAY side of docs/gateway-protocol.md, over real ZeroMQ sockets
  * with CURVE. The demo province (sim/province.ts) runs several of these; tests use one directly.
  *
+ * Every message it sends carries the MAC of its key for that host (native-bridge/gateway-auth),
+ * which is how the host knows the message is this gateway's.
+ *
  * Per host (primary, and optionally standby hosts): one PUB (UPDATE, HUGZ) and one DEALER
  * (HELLO, SNAP, SNAPEND, ACK out; SNAPSHOT, COMMAND in), both CURVE clients of that host's server
  * key. A DEALER connected to two ROUTERs would round-robin its messages between them, so each host
