@@ -69,6 +69,13 @@ export function messageMac(key: Buffer, kind: string | Uint8Array, body: string 
   return createHmac('sha256', key).update(kind).update(Buffer.of(0)).update(body).digest();
 }
 
+/** The [kind, body] of a gateway's [kind, body, MAC] message; throws when the frames are not that shape. */
+export function unsigned<F extends Uint8Array>(frames: readonly F[]): [F, F] {
+  if (frames.length !== 3) throw new Error(`expected 3 frames (kind, body, MAC), got ${frames.length}`);
+  if (frames[2]!.length !== MESSAGE_MAC_BYTES) throw new Error(`the MAC frame must be ${MESSAGE_MAC_BYTES} bytes, got ${frames[2]!.length}`);
+  return [frames[0]!, frames[1]!];
+}
+
 /** True when `mac` was made with one of `keys` (current and next key during a rotation). */
 export function macMatches(keys: readonly Buffer[], kind: Uint8Array, body: Uint8Array, mac: Uint8Array): boolean {
   if (mac.length !== MESSAGE_MAC_BYTES) return false;

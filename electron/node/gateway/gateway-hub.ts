@@ -43,7 +43,7 @@ import {
   type MessageOf,
   type StateItem,
 } from '../../../native-bridge/gateway-protocol.js';
-import { macMatches, messageMacKey } from '../../../native-bridge/gateway-auth/message-mac.js';
+import { macMatches, messageMacKey, unsigned } from '../../../native-bridge/gateway-auth/message-mac.js';
 import { ChangeLanes, type ItemChange } from './change-lanes.js';
 import type { CommandAck, CommandOutbox, ExpiredCommand } from './command-outbox.js';
 import type { CurveKeyPair } from './keys.js';
@@ -188,8 +188,7 @@ let hubCounter = 0;
 
 /** [kind, body, MAC]: decodes the first two; the MAC is checked once the claimed gateway is known. */
 function decodeSigned(frames: readonly Buffer[]): ReturnType<typeof decodeGatewayMessage> {
-  if (frames.length !== 3) throw new Error(`expected 3 frames (kind, body, MAC), got ${frames.length}`);
-  return decodeGatewayMessage(frames.slice(0, 2));
+  return decodeGatewayMessage(unsigned(frames));
 }
 
 function expiredError(command: FieldCommand): Error {
