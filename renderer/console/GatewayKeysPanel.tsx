@@ -6,16 +6,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GatewayKeysAnswer, GatewaysReloadAnswer } from '../../native-bridge/contract.js';
-import { methodPolicy } from '../../native-bridge/policy.js';
 import { errorMessage, session } from '../session/session.js';
 import { showToast, useAppStore } from '../session/store.js';
+import { usePermissions } from './permissions.js';
 
 const namesOf = (list: GatewaysReloadAnswer['added']) => list.map((g) => g.name).join(', ') || '—';
 
 export function GatewayKeysPanel() {
   const { t } = useTranslation();
   const actor = useAppStore((s) => s.actor);
-  const allowed = actor !== null && methodPolicy['gateways.keys'].includes(actor.role);
+  const may = usePermissions();
+  const allowed = may.call('gateways.keys');
   const [answer, setAnswer] = useState<GatewayKeysAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reloading, setReloading] = useState(false);
@@ -84,10 +85,14 @@ export function GatewayKeysPanel() {
           {error}
         </div>
       ) : null}
-      <button type="button" className="btn" data-testid="gateways-reload" disabled={reloading} onClick={() => void reload()}>
-        {reloading ? t('gatewayKeys.reloading') : t('gatewayKeys.reload')}
-      </button>
-      <p className="hint muted">{t('gatewayKeys.hint')}</p>
+      {may.call('gateways.reload') ? (
+        <>
+          <button type="button" className="btn" data-testid="gateways-reload" disabled={reloading} onClick={() => void reload()}>
+            {reloading ? t('gatewayKeys.reloading') : t('gatewayKeys.reload')}
+          </button>
+          <p className="hint muted">{t('gatewayKeys.hint')}</p>
+        </>
+      ) : null}
     </section>
   );
 }
