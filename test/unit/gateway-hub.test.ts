@@ -416,9 +416,13 @@ describe('gateway hub: hostile input', () => {
       await pub.send(frames);
     }
     const counted = () => link(hub, 'gw-b').rejected + hub.stats().rejected;
+    // On the ROUTER one empty frame is what ZMQ_ROUTER_NOTIFY delivers for a (re)connection: the hub
+    // reads it as one (the sender can only make itself prove its key again), so it is not counted.
+    const notices = samples.filter((frames) => frames.length === 1 && frames[0]!.length === 0).length;
+    const expected = samples.length * 2 - notices;
     // PUB messages whose first frame matches no subscription prefix are still delivered (subscribe all),
     // except an empty first frame — still a message; every one is counted.
-    await waitFor(() => counted() >= samples.length * 2, `${samples.length * 2} rejected (got ${counted()})`);
+    await waitFor(() => counted() >= expected, `${expected} rejected`);
     assert.equal(link(hub, 'gw-b').state, 'offline', 'refused input never starts a sync');
     assert.equal(hub.stateHash('gw-a'), hash);
     assert.equal(link(hub).state, 'live');
