@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { demoGatewayDefinitions } from '../../sim/province.js';
-import { accountFor, totpNow } from '../support/accounts.js';
+import { accountFor } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
-import { attachWindows, detach, type Windows } from '../support/windows.js';
+import { attachWindows, detach, signInPage, type Windows } from '../support/windows.js';
 
 const TIMEOUT = { timeout: 240_000 };
 
@@ -38,13 +38,7 @@ describe('the gateway keys panel on the Chromium host', () => {
     assert.equal(await page.getByTestId('gateway-keys-panel').count(), 0, 'a commander is not offered the keys');
 
     await page.getByTestId('sign-out').click();
-    const technician = await accountFor(dataDir, 'technician');
-    const form = page.getByTestId('sign-in');
-    await form.locator('input[name=username]').fill(technician.username);
-    await form.locator('input[name=password]').fill(technician.password);
-    await form.locator('button[type=submit]').click();
-    await form.locator('input[name=code]').fill(totpNow(technician.totpSecret!));
-    await form.locator('button[type=submit]').click();
+    await signInPage(page, await accountFor(dataDir, 'technician')); // password and TOTP code
 
     const panel = page.getByTestId('gateway-keys-panel');
     await panel.locator('[data-gateway]').first().waitFor({ timeout: 60_000 });
