@@ -139,7 +139,7 @@ export interface GatewayHubStats {
   zapRefusals: number;
   /** Failed ZMTP handshakes on the host sockets (wrong mechanism, refused key, …). */
   handshakeFailures: number;
-  /** Messages whose MAC is not that of a key registered for the gateway they name (or carry none). */
+  /** Well-formed messages whose MAC is not that of a key registered for the gateway they name (no MAC frame at all: rejected). */
   forged: number;
 }
 
