@@ -5,9 +5,11 @@ import { LinkOverlay } from '../components/LinkOverlay.js';
 import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
+import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { CamerasPanel } from './CamerasPanel.js';
 import { DisplaysPanel } from './DisplaysPanel.js';
+import { GatewayKeysPanel } from './GatewayKeysPanel.js';
 import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
@@ -27,7 +29,8 @@ export function ConsoleApp() {
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
   // viewers, technicians and administrators watch the wall; only wall editors arrange it
-  const editsWall = usePermissions().call('wall.execute');
+  const may = usePermissions();
+  const editsWall = may.call('wall.execute');
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
   useEffect(() => {
@@ -90,7 +93,9 @@ export function ConsoleApp() {
           <CamerasPanel />
           <GisPanel />
           <DisplaysPanel />
+          <GatewayKeysPanel />
           <AlertsPanel />
+          {may.call('accounts.list') ? <AccountsPanel /> : null}
         </aside>
       </main>
       <Toasts />
