@@ -1,0 +1,100 @@
+/**
+ * The replay scrubber's marks between two moments, from the stores that keep them: the command
+ * journal (wall commands), the scenario run log (steps and their commands), alerts (raised and
+ * acknowledged) and the field command outbox (the siren, signal plans, warnings). Each query is
+ * indexed by time or bounded by the mark limit; the earliest marks are kept when there are more.
+ */
+import { replayLimits, type ReplayMark, type ReplayTimeline } from '../../../native-bridge/replay.js';
+import type { Db } from '../database.js';
+
+interface Range {
+  from: number;
+  to: number;
+  limit: number;
+}
+
+const parseJson = (text: string | null): Record<string, unknown> | null => {
+  if (text === null) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null; // a damaged row still marks the moment; it just says less
+  }
+};
+const stringOr = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, 200) : null);
+const textOr = (value: unknown): { vi: string; en: string } | null => {
+  const t = value as { vi?: unknown; en?: unknown } | null;
+  return t && typeof t.vi === 'string' && typeof t.en === 'string' && t.vi && t.en ? { vi: t.vi.slice(0, 500), en: t.en.slice(0, 500) } : null;
+};
+
+/** What a wall command is about: the preset it applies or saves, the layout's label, the tile. */
+function commandSubject(command: Record<string, unknown> | null): string | null {
+  if (!command) return null;
+  return stringOr(command.name) ?? stringOr(command.label) ?? stringOr(command.id) ?? stringOr((command.tile as { id?: unknown } | undefined)?.id);
+}
+
+export class ReplayTimelines {
+  private readonly commands;
+  private readonly scenarioLines;
+  private readonly alertsRaised;
+  private readonly alertsAcked;
+
+  constructor(private readonly db: Db) {
+    this.commands = db.prepare('SELECT revision, at, actor_id, command FROM command_journal WHERE at >= @from AND at <= @to ORDER BY at, revision LIMIT @limit');
+    this.scenarioLines = db.prepare(
+      `SELECT l.at, l.kind, l.actor, l.step_id, json_extract(r.doc, '$.run.title') AS title FROM scenario_run_log l JOIN scenario_runs r ON r.run_id = l.run_id
+       WHERE l.at >= @from AND l.at <= @to AND l.kind NOT IN ('figures') ORDER BY l.at, l.seq LIMIT @limit`,
+    );
+    this.alertsRaised = db.prepare('SELECT at, severity, title FROM alerts WHERE at >= @from AND at <= @to ORDER BY at LIMIT @limit');
+    this.alertsAcked = db.prepare('SELECT acked_at AS at, acked_by, title FROM alerts WHERE acked_at >= @from AND acked_at <= @to ORDER BY acked_at LIMIT @limit');
+  }
+
+  timeline(from: number, to: number): ReplayTimeline {
+    const range: Range = { from, to, limit: replayLimits.maxMarks + 1 };
+    const lists = [this.commandMarks(range), this.scenarioMarks(range), this.alertMarks(range), this.fieldCommandMarks(range)];
+    const cut = lists.some((l) => l.length > replayLimits.maxMarks);
+    const marks = lists.flat().sort((a, b) => a.at - b.at);
+    return { from, to, marks: marks.slice(0, replayLimits.maxMarks), truncated: cut || marks.length > replayLimits.maxMarks };
+  }
+
+  private commandMarks(range: Range): ReplayMark[] {
+    return (this.commands.all(range) as { revision: number; at: number; actor_id: string; command: string }[]).map((r) => {
+      const command = parseJson(r.command);
+      return { at: r.at, kind: 'command', what: stringOr(command?.type) ?? 'unknown', actor: r.actor_id, subject: commandSubject(command), revision: r.revision, step: null };
+    });
+  }
+
+  private scenarioMarks(range: Range): ReplayMark[] {
+    return (this.scenarioLines.all(range) as { at: number; kind: string; actor: string; step_id: string | null; title: string | null }[]).map((r) => ({
+      at: r.at,
+      kind: 'scenario',
+      what: r.kind,
+      actor: r.actor,
+      subject: textOr(parseJson(r.title)),
+      revision: null,
+      step: r.step_id,
+    }));
+  }
+
+  private alertMarks(range: Range): ReplayMark[] {
+    const raised = (this.alertsRaised.all(range) as { at: number; severity: string; title: string }[]).map(
+      (r): ReplayMark => ({ at: r.at, kind: 'alert', what: r.severity, actor: null, subject: textOr(parseJson(r.title)), revision: null, step: null }),
+    );
+    const acked = (this.alertsAcked.all(range) as { at: number; acked_by: string; title: string }[]).map(
+      (r): ReplayMark => ({ at: r.at, kind: 'alert', what: 'acknowledged', actor: r.acked_by, subject: textOr(parseJson(r.title)), revision: null, step: null }),
+    );
+    return [...raised, ...acked];
+  }
+
+  /** The outbox table exists once a field link has run on this database; before that there are no field commands. */
+  private fieldCommandMarks(range: Range): ReplayMark[] {
+    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'field_commands'").get();
+    if (!exists) return [];
+    const rows = this.db.prepare('SELECT created_at, command FROM field_commands WHERE created_at >= @from AND created_at <= @to ORDER BY created_at LIMIT @limit').all(range) as { created_at: number; command: string }[];
+    return rows.map((r) => {
+      const command = parseJson(r.command);
+      return { at: r.created_at, kind: 'field-command', what: stringOr(command?.type) ?? 'unknown', actor: stringOr(command?.issuedBy), subject: stringOr(command?.target), revision: null, step: null };
+    });
+  }
+}
