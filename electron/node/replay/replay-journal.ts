@@ -60,13 +60,14 @@ export class ReplayJournal {
   }
 
   /**
-   * Records every revision the source accepts from now on. When the record is behind the source
-   * (a database from before replay, or a crash between commit and record) the current wall is
-   * checkpointed first, dated when its revision was journalled.
+   * Records every revision the source accepts from now on. When the record is empty or behind the
+   * source (a new wall, a database from before replay, a crash between commit and record) the
+   * current wall is checkpointed first, dated when its revision was journalled.
    */
   follow(source: RevisionSource, now: () => number = Date.now): () => void {
     const revision = source.currentRevision;
-    if (revision > 0 && ((this.newest.get() as number | null) ?? 0) < revision) {
+    const newest = this.newest.get() as number | null;
+    if (newest === null || newest < revision) {
       const at = (this.journalAt.get(revision) as number | undefined) ?? now();
       this.write(() => this.insertCheckpoint.run(revision, at, JSON.stringify(source.current)));
     }
