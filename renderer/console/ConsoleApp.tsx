@@ -11,6 +11,7 @@ import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
 import { PresetsPanel } from './PresetsPanel.js';
+import { ReplayPanel } from './replay/ReplayPanel.js';
 import { SignedInAs, SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
 import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
@@ -24,6 +25,7 @@ export function ConsoleApp() {
   const actor = useAppStore((s) => s.actor);
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
+  const [replaying, setReplaying] = useState(false);
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
   useEffect(() => {
@@ -64,14 +66,27 @@ export function ConsoleApp() {
       <ScenarioBar />
       <main className="console-main">
         <section className="panel wall-panel">
-          <h2 className="panel-title">{t('console.wall')}</h2>
-          <Miniature selectedId={selected} onSelect={setSelected} />
-          <div className="wall-tools">
-            <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
-            <AddTile onAdded={setSelected} />
-          </div>
-          <SelectedTileEditor id={selected} />
-          <p className="hint muted">{t('console.hint')}</p>
+          <h2 className="panel-title wall-tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={!replaying} className={`tab${replaying ? '' : ' active'}`} onClick={() => setReplaying(false)}>
+              {t('console.wall')}
+            </button>
+            <button type="button" role="tab" aria-selected={replaying} className={`tab${replaying ? ' active' : ''}`} onClick={() => setReplaying(true)} data-testid="replay-tab">
+              {t('replay.title')}
+            </button>
+          </h2>
+          {replaying ? (
+            <ReplayPanel />
+          ) : (
+            <>
+              <Miniature selectedId={selected} onSelect={setSelected} />
+              <div className="wall-tools">
+                <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
+                <AddTile onAdded={setSelected} />
+              </div>
+              <SelectedTileEditor id={selected} />
+              <p className="hint muted">{t('console.hint')}</p>
+            </>
+          )}
         </section>
         <MapPanel selectedId={selected} />
         <aside className="console-side">

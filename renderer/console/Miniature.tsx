@@ -2,10 +2,11 @@
  * Live miniature of the whole wall: the virtual plane scaled to fit, displays with the bezels
  * between them, every tile as a box. Drag a box to move it, its corner handle to resize it; the
  * ghost snaps to the wall grid and the command goes out on release (only if something changed).
+ * Given a `state` (replay: the wall as it was) it draws that instead, read-only.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Tile, TileRect, WallDefinition } from '../../native-bridge/contract.js';
+import type { Tile, TileRect, WallDefinition, WallState } from '../../native-bridge/contract.js';
 import { displayOrigin, displaySlots, gridSize, tileVirtualRect, virtualPxToGrid, virtualSize } from '../../native-bridge/wall-geometry.js';
 import { session } from '../session/session.js';
 import { useNow } from '../hooks/useNow.js';
@@ -34,9 +35,11 @@ interface Pending {
   untilRevision: number | null;
 }
 
-export function Miniature({ selectedId, onSelect }: { selectedId: string | null; onSelect: (id: string | null) => void }) {
+export function Miniature({ selectedId, onSelect, state: shown }: { selectedId: string | null; onSelect: (id: string | null) => void; state?: WallState }) {
   const { t, i18n } = useTranslation();
-  const state = useAppStore((s) => s.wall);
+  const live = useAppStore((s) => s.wall);
+  const readOnly = shown !== undefined;
+  const state = shown ?? live;
   const revision = useAppStore((s) => s.revision);
   const frameRef = useRef<HTMLDivElement>(null);
   const planeRef = useRef<HTMLDivElement>(null);
@@ -79,6 +82,7 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
 
   const begin = (e: ReactPointerEvent<HTMLElement>, tile: Tile, mode: Drag['mode']) => {
     if (e.button !== 0) return;
+    if (readOnly) return onSelect(tile.id);
     e.preventDefault();
     e.stopPropagation();
     onSelect(tile.id);
@@ -137,7 +141,7 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
   };
 
   return (
-    <div className="miniature-frame" ref={frameRef} data-testid="wall-miniature" data-scale={scale.toFixed(5)}>
+    <div className={`miniature-frame${readOnly ? ' read-only' : ''}`} ref={frameRef} data-testid={readOnly ? 'replay-miniature' : 'wall-miniature'} data-scale={scale.toFixed(5)}>
       <div
         className="miniature-plane"
         ref={planeRef}
@@ -164,7 +168,7 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
               onPointerMove={move}
               onPointerUp={(e) => end(e, false)}
               onPointerCancel={(e) => end(e, true)}
-              onDoubleClick={tile.kind === 'camera-grid' ? (e) => toggleMaximized(tile, e.clientX, e.clientY) : undefined}
+              onDoubleClick={tile.kind === 'camera-grid' && !readOnly ? (e) => toggleMaximized(tile, e.clientX, e.clientY) : undefined}
               onLostPointerCapture={(e) => {
                 if (dragRef.current && e.pointerId === dragRef.current.pointerId && dragRef.current.id === tile.id) end(e, false);
               }}
@@ -177,12 +181,7 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
               <span className="mini-tile-rect">
                 {tile.rect.w}×{tile.rect.h} @ {tile.rect.x},{tile.rect.y}
               </span>
-              <span
-                className="mini-resize-handle"
-                data-resize-handle
-                aria-label={t('console.resize')}
-                onPointerDown={(e) => begin(e, tile, 'resize')}
-              />
+              {readOnly ? null : <span className="mini-resize-handle" data-resize-handle aria-label={t('console.resize')} onPointerDown={(e) => begin(e, tile, 'resize')} />}
             </div>
           );
         })}
