@@ -99,8 +99,6 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     const simulator = fieldConfig.simulate ? (options.simulator ?? null) : null;
     const field = await startFieldLink<S>(core, fieldConfig, options.dataDir, (entry) => log(JSON.stringify(entry)), simulator);
     closers.push(() => field.close());
-    core.replay.attachReadings(field.cache);
-    closers.push(() => core.replay.attachReadings(null));
     if (field.cache.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('telemetry cache', field.cache.file, field.cache.movedAside));
     // The demo province's datasets come with the simulated province, never with real gateways.
     const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
