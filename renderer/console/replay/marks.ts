@@ -45,7 +45,7 @@ export function markText(t: TFunction, mark: ReplayMark, names: MarkNames, lang:
     case 'scenario':
       return { what: t(`replay.scenario.${mark.what}`, { defaultValue: t('replay.scenario.other') }), subject: text, who };
     case 'alert':
-      return { what: mark.what === 'acknowledged' ? t('replay.alertAcked') : t('replay.alertRaised', { severity: t(`severity.${mark.what}`).toLocaleLowerCase(lang) }), subject: text, who };
+      return { what: mark.what === 'acknowledged' ? t('replay.alertAcked') : t(`severity.${mark.what}`), subject: text, who };
     case 'field-command':
       return { what: t(`replay.field.${mark.what}`, { defaultValue: t('replay.field.other') }), subject: plain === null ? null : names.device(plain), who };
   }
