@@ -2,7 +2,6 @@
  * Live miniature of the whole wall: the virtual plane scaled to fit, displays with the bezels
  * between them, every tile as a box. Drag a box to move it, its corner handle to resize it; the
  * ghost snaps to the wall grid and the command goes out on release (only if something changed).
- * Given a `state` (replay: the wall as it was) it draws that instead, read-only.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -35,10 +34,14 @@ interface Pending {
   untilRevision: number | null;
 }
 
-export function Miniature({ selectedId, onSelect, state: shown }: { selectedId: string | null; onSelect: (id: string | null) => void; state?: WallState }) {
+/**
+ * `editable` false: the person may look and select, not move, resize or maximize (their role cannot
+ * change the wall). Given a `state` (replay: the wall as it was) it draws that instead of the live one.
+ */
+export function Miniature({ selectedId, onSelect, editable, state: shown }: { selectedId: string | null; onSelect: (id: string | null) => void; editable: boolean; state?: WallState }) {
   const { t, i18n } = useTranslation();
   const live = useAppStore((s) => s.wall);
-  const readOnly = shown !== undefined;
+  const replayed = shown !== undefined;
   const state = shown ?? live;
   const revision = useAppStore((s) => s.revision);
   const frameRef = useRef<HTMLDivElement>(null);
@@ -82,11 +85,10 @@ export function Miniature({ selectedId, onSelect, state: shown }: { selectedId: 
 
   const begin = (e: ReactPointerEvent<HTMLElement>, tile: Tile, mode: Drag['mode']) => {
     if (e.button !== 0) return;
-    if (readOnly) return onSelect(tile.id);
     e.preventDefault();
     e.stopPropagation();
     onSelect(tile.id);
-    if (pending) return; // one edit at a time
+    if (pending || !editable) return; // one edit at a time
     const p = toVirtual(e.clientX, e.clientY);
     const r = tileVirtualRect(wall, tile.rect);
     const anchor = mode === 'move' ? { x: r.x, y: r.y } : { x: r.x + r.width, y: r.y + r.height };
@@ -141,7 +143,7 @@ export function Miniature({ selectedId, onSelect, state: shown }: { selectedId: 
   };
 
   return (
-    <div className={`miniature-frame${readOnly ? ' read-only' : ''}`} ref={frameRef} data-testid={readOnly ? 'replay-miniature' : 'wall-miniature'} data-scale={scale.toFixed(5)}>
+    <div className={`miniature-frame${editable ? '' : ' read-only'}`} ref={frameRef} data-testid={replayed ? 'replay-miniature' : 'wall-miniature'} data-scale={scale.toFixed(5)}>
       <div
         className="miniature-plane"
         ref={planeRef}
@@ -168,7 +170,7 @@ export function Miniature({ selectedId, onSelect, state: shown }: { selectedId: 
               onPointerMove={move}
               onPointerUp={(e) => end(e, false)}
               onPointerCancel={(e) => end(e, true)}
-              onDoubleClick={tile.kind === 'camera-grid' && !readOnly ? (e) => toggleMaximized(tile, e.clientX, e.clientY) : undefined}
+              onDoubleClick={tile.kind === 'camera-grid' && editable ? (e) => toggleMaximized(tile, e.clientX, e.clientY) : undefined}
               onLostPointerCapture={(e) => {
                 if (dragRef.current && e.pointerId === dragRef.current.pointerId && dragRef.current.id === tile.id) end(e, false);
               }}
@@ -181,7 +183,14 @@ export function Miniature({ selectedId, onSelect, state: shown }: { selectedId: 
               <span className="mini-tile-rect">
                 {tile.rect.w}×{tile.rect.h} @ {tile.rect.x},{tile.rect.y}
               </span>
-              {readOnly ? null : <span className="mini-resize-handle" data-resize-handle aria-label={t('console.resize')} onPointerDown={(e) => begin(e, tile, 'resize')} />}
+              {editable ? (
+              <span
+                className="mini-resize-handle"
+                data-resize-handle
+                aria-label={t('console.resize')}
+                onPointerDown={(e) => begin(e, tile, 'resize')}
+              />
+              ) : null}
             </div>
           );
         })}

@@ -126,7 +126,7 @@ export function ReplayPanel() {
       </div>
       {error ? <div className="field-error" data-testid="replay-error">{error}</div> : null}
       <div className="replay-body">
-        <div className="replay-wall">{shown ? <Miniature state={shown.state} selectedId={null} onSelect={() => {}} /> : null}</div>
+        <div className="replay-wall">{shown ? <Miniature state={shown.state} selectedId={null} onSelect={() => {}} editable={false} /> : null}</div>
         {shown ? <ReplayDetails shown={shown} person={person} /> : null}
       </div>
       <MarkList marks={timeline?.marks ?? []} names={names} time={time} onTime={setTime} />
