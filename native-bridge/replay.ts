@@ -43,11 +43,14 @@ export const replaySensor = z.strictObject({
 });
 export type ReplaySensor = z.infer<typeof replaySensor>;
 
+/** People by name (null: the system, or an account no longer known). */
+const personName = z.string().max(128).nullable();
+
 export const replayStep = z.strictObject({
   stepId: z.string(),
   state: z.enum(['pending', 'awaiting-confirmation', 'done']),
-  doneBy: z.string().nullable(),
-  confirmedBy: z.string().nullable(),
+  doneBy: personName,
+  confirmedBy: personName,
 });
 /** A scenario run on the wall at the moment, its steps as they stood then. */
 export const replayRun = z.strictObject({
@@ -56,7 +59,7 @@ export const replayRun = z.strictObject({
   title: text,
   state: runState,
   activatedAt: z.int(),
-  activatedBy: z.string(),
+  activatedBy: personName,
   steps: z.array(replayStep),
 });
 export type ReplayRun = z.infer<typeof replayRun>;
@@ -70,6 +73,8 @@ export const replayMark = z.strictObject({
   kind: z.enum(['command', 'scenario', 'alert', 'field-command']),
   what: z.string(),
   actor: z.string().nullable(),
+  /** Who, by full name, as the host knows the account (null: no one, the system, or unknown). */
+  actorName: personName,
   /** The alert's or scenario's title, the field command's target, the preset's name. */
   subject: z.union([text, z.string()]).nullable(),
   revision: z.int().nullable(),

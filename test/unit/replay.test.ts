@@ -79,13 +79,18 @@ describe('wall replay', () => {
     assert.equal(before.alerts.find((a) => a.id === alert.id), undefined, 'not raised yet');
   });
 
-  it('marks commands and alerts on the timeline, with who did them', async () => {
+  it('marks commands and alerts on the timeline, with who did them by name', async () => {
+    const operator = await harness.console('operator');
+    const { revision } = await operator.client.call('wall.execute', { command: { type: 'apply-preset', name: 'map' } });
     const { client } = await harness.console('viewer');
     const { marks, truncated } = await client.call('replay.timeline', { from: startedAt, to: Date.now() });
     assert.equal(truncated, false);
     const commands = marks.filter((m) => m.kind === 'command');
     assert.ok(commands.length >= seen.length, `${commands.length} command marks`);
-    assert.ok(commands.every((m) => m.actor === 'system' && m.revision !== null));
+    assert.ok(commands.filter((m) => m.revision !== revision).every((m) => m.actor === 'system' && m.actorName === null && m.revision !== null));
+    const byOperator = commands.find((m) => m.revision === revision);
+    assert.equal(byOperator?.actorName, 'Nguyễn Văn An', 'the operator by full name');
+    assert.equal(byOperator?.subject, 'map');
     assert.ok(marks.some((m) => m.kind === 'alert' && m.what === 'acknowledged' && m.actor === 'operator-x'));
     assert.deepEqual(marks.map((m) => m.at), marks.map((m) => m.at).sort((a, b) => a - b), 'in time order');
   });

@@ -5,8 +5,11 @@ import type { RunDocument } from '../scenarios/run-store.js';
 
 type ReplayStep = ReplayRun['steps'][number];
 
-export function runAsOf(doc: RunDocument, log: readonly RunLogEntry[]): ReplayRun {
+/** `nameOf` turns an account id into the person's name (null for the system or an unknown account). */
+export function runAsOf(doc: RunDocument, log: readonly RunLogEntry[], nameOf: (id: string) => string | null): ReplayRun {
   const { run } = doc;
+  // the run remembers the names of those who acted on it, as they were then
+  const person = (id: string): string | null => run.people?.[id] ?? nameOf(id);
   const steps = new Map<string, ReplayStep>(run.steps.map((s) => [s.stepId, { stepId: s.stepId, state: 'pending', doneBy: null, confirmedBy: null }]));
   let state: RunState = 'active';
   let beforePause: RunState = 'active';
@@ -14,10 +17,10 @@ export function runAsOf(doc: RunDocument, log: readonly RunLogEntry[]): ReplayRu
     const step = line.stepId === null ? undefined : steps.get(line.stepId);
     switch (line.kind) {
       case 'step-done':
-        if (step) Object.assign(step, { state: line.data?.needsConfirmation === true ? 'awaiting-confirmation' : 'done', doneBy: line.actor, confirmedBy: null });
+        if (step) Object.assign(step, { state: line.data?.needsConfirmation === true ? 'awaiting-confirmation' : 'done', doneBy: person(line.actor), confirmedBy: null });
         break;
       case 'step-confirmed':
-        if (step) Object.assign(step, { state: 'done', confirmedBy: line.actor });
+        if (step) Object.assign(step, { state: 'done', confirmedBy: person(line.actor) });
         break;
       case 'step-reopened':
         if (step) Object.assign(step, { state: 'pending', doneBy: null, confirmedBy: null });
@@ -36,5 +39,5 @@ export function runAsOf(doc: RunDocument, log: readonly RunLogEntry[]): ReplayRu
         break;
     }
   }
-  return { runId: run.runId, scenario: run.scenario, title: run.title, state, activatedAt: run.activatedAt, activatedBy: run.activatedBy, steps: [...steps.values()] };
+  return { runId: run.runId, scenario: run.scenario, title: run.title, state, activatedAt: run.activatedAt, activatedBy: person(run.activatedBy), steps: [...steps.values()] };
 }

@@ -23,6 +23,8 @@ export interface ReplayServiceOptions {
   alerts: AlertService;
   /** The sensors the host knows (names, kinds, communes): the registry the live picture keeps. */
   sensors: () => readonly LiveSensor[];
+  /** Every account's full name by id (accounts): marks and steps say who by name. */
+  names: () => ReadonlyMap<string, string>;
   checkpointEvery?: number;
   onFailure?: (error: unknown) => void;
 }
@@ -74,11 +76,17 @@ export class ReplayService {
       state,
       sensors,
       alerts: this.options.alerts.asOf(time, replayLimits.maxAlerts),
-      runs: this.runs.onWallAt(time, replayLimits.maxRuns).map(({ doc, log }) => runAsOf(doc, log)),
+      runs: this.runs.onWallAt(time, replayLimits.maxRuns).map(({ doc, log }) => runAsOf(doc, log, this.nameOf())),
     };
   }
 
   timeline(from: number, to: number): ReplayTimeline {
-    return this.timelines.timeline(from, to);
+    return this.timelines.timeline(from, to, this.nameOf());
+  }
+
+  /** Names as of this answer: the system and unknown accounts have none. */
+  private nameOf(): (id: string) => string | null {
+    const names = this.options.names();
+    return (id) => names.get(id) ?? null;
   }
 }

@@ -7,6 +7,9 @@
 import { replayLimits, type ReplayMark, type ReplayTimeline } from '../../../native-bridge/replay.js';
 import type { Db } from '../database.js';
 
+/** A mark before its actor is named; alert acknowledgements already carry the name the alert stored. */
+type Unnamed = Omit<ReplayMark, 'actorName'> & { actorName?: string | null };
+
 interface Range {
   from: number;
   to: number;
@@ -50,22 +53,24 @@ export class ReplayTimelines {
     this.alertsAcked = db.prepare('SELECT acked_at AS at, acked_by, title FROM alerts WHERE acked_at >= @from AND acked_at <= @to ORDER BY acked_at LIMIT @limit');
   }
 
-  timeline(from: number, to: number): ReplayTimeline {
+  /** `nameOf` turns an account id into the person's name (null for the system or an unknown account). */
+  timeline(from: number, to: number, nameOf: (id: string) => string | null): ReplayTimeline {
     const range: Range = { from, to, limit: replayLimits.maxMarks + 1 };
     const lists = [this.commandMarks(range), this.scenarioMarks(range), this.alertMarks(range), this.fieldCommandMarks(range)];
     const cut = lists.some((l) => l.length > replayLimits.maxMarks);
-    const marks = lists.flat().sort((a, b) => a.at - b.at);
+    const named = (mark: Unnamed): ReplayMark => ({ ...mark, actorName: mark.actorName ?? (mark.actor === null ? null : nameOf(mark.actor)) });
+    const marks = lists.flat().map(named).sort((a, b) => a.at - b.at);
     return { from, to, marks: marks.slice(0, replayLimits.maxMarks), truncated: cut || marks.length > replayLimits.maxMarks };
   }
 
-  private commandMarks(range: Range): ReplayMark[] {
+  private commandMarks(range: Range): Unnamed[] {
     return (this.commands.all(range) as { revision: number; at: number; actor_id: string; command: string }[]).map((r) => {
       const command = parseJson(r.command);
       return { at: r.at, kind: 'command', what: stringOr(command?.type) ?? 'unknown', actor: r.actor_id, subject: commandSubject(command), revision: r.revision, step: null };
     });
   }
 
-  private scenarioMarks(range: Range): ReplayMark[] {
+  private scenarioMarks(range: Range): Unnamed[] {
     return (this.scenarioLines.all(range) as { at: number; kind: string; actor: string; step_id: string | null; title: string | null }[]).map((r) => ({
       at: r.at,
       kind: 'scenario',
@@ -77,18 +82,19 @@ export class ReplayTimelines {
     }));
   }
 
-  private alertMarks(range: Range): ReplayMark[] {
+  private alertMarks(range: Range): Unnamed[] {
     const raised = (this.alertsRaised.all(range) as { at: number; severity: string; title: string }[]).map(
-      (r): ReplayMark => ({ at: r.at, kind: 'alert', what: r.severity, actor: null, subject: textOr(parseJson(r.title)), revision: null, step: null }),
+      (r): Unnamed => ({ at: r.at, kind: 'alert', what: r.severity, actor: null, subject: textOr(parseJson(r.title)), revision: null, step: null }),
     );
     const acked = (this.alertsAcked.all(range) as { at: number; acked_by: string; title: string }[]).map(
-      (r): ReplayMark => ({ at: r.at, kind: 'alert', what: 'acknowledged', actor: r.acked_by, subject: textOr(parseJson(r.title)), revision: null, step: null }),
+      // an acknowledgement stores the person's name (older ones the account id, named like the others)
+      (r): Unnamed => ({ at: r.at, kind: 'alert', what: 'acknowledged', actor: r.acked_by, subject: textOr(parseJson(r.title)), revision: null, step: null }),
     );
     return [...raised, ...acked];
   }
 
   /** The outbox table exists once a field link has run on this database; before that there are no field commands. */
-  private fieldCommandMarks(range: Range): ReplayMark[] {
+  private fieldCommandMarks(range: Range): Unnamed[] {
     const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'field_commands'").get();
     if (!exists) return [];
     const rows = this.db.prepare('SELECT created_at, command FROM field_commands WHERE created_at >= @from AND created_at <= @to ORDER BY created_at LIMIT @limit').all(range) as { created_at: number; command: string }[];

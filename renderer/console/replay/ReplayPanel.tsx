@@ -16,7 +16,6 @@ import { useAppStore } from '../../session/store.js';
 import { Miniature } from '../Miniature.js';
 import { pick } from '../scenarios/text.js';
 import { clockTimeIn, markText, percentOf, RANGES_MS, type MarkNames, type RangeName } from './marks.js';
-import { usePeopleNames } from './people.js';
 
 /** Scrubbing asks the host at most this often. */
 const SCRUB_DEBOUNCE_MS = 150;
@@ -33,17 +32,15 @@ export function ReplayPanel() {
   const [shown, setShown] = useState<ReplayAt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [clock, setClock] = useState('');
-  const person = usePeopleNames(t);
   const presets = useAppStore((s) => s.presets);
   const sensors = useLive((s) => s.sensors);
   const cameras = useLive((s) => s.cameras);
   const names: MarkNames = useMemo(
     () => ({
-      person,
       preset: (name) => (presets?.find((p) => p.name === name) ? pick(presets.find((p) => p.name === name)!.title, i18n.language) : null),
       device: (id) => sensors.get(id)?.name ?? cameras.get(id)?.name ?? null,
     }),
-    [person, presets, sensors, cameras, i18n.language],
+    [presets, sensors, cameras, i18n.language],
   );
 
   useEffect(() => {
@@ -127,7 +124,7 @@ export function ReplayPanel() {
       {error ? <div className="field-error" data-testid="replay-error">{error}</div> : null}
       <div className="replay-body">
         <div className="replay-wall">{shown ? <Miniature state={shown.state} selectedId={null} onSelect={() => {}} editable={false} /> : null}</div>
-        {shown ? <ReplayDetails shown={shown} person={person} /> : null}
+        {shown ? <ReplayDetails shown={shown} /> : null}
       </div>
       <MarkList marks={timeline?.marks ?? []} names={names} time={time} onTime={setTime} />
     </div>
@@ -185,7 +182,7 @@ function MarkList({ marks, names, time, onTime }: { marks: readonly ReplayMark[]
   );
 }
 
-function ReplayDetails({ shown, person }: { shown: ReplayAt; person: (id: string | null) => string | null }) {
+function ReplayDetails({ shown }: { shown: ReplayAt }) {
   const { t, i18n } = useTranslation();
   return (
     <div className="replay-details">
@@ -194,13 +191,15 @@ function ReplayDetails({ shown, person }: { shown: ReplayAt; person: (id: string
           <h3>{t('replay.runs')}</h3>
           {shown.runs.map((run) => (
             <div key={run.runId} className="replay-run" data-run={run.scenario}>
-              <strong>{pick(run.title, i18n.language)}</strong> <span className="muted">({t(`replay.runState.${run.state}`)})</span>
+              <strong>{pick(run.title, i18n.language)}</strong> <span className="muted">
+                ({t(`replay.runState.${run.state}`)}){run.activatedBy ? ` · ${run.activatedBy}` : ''}
+              </span>
               <ol>
                 {run.steps.map((step) => (
                   <li key={step.stepId} data-step={step.stepId} data-state={step.state}>
                     {t(`replay.stepState.${step.state}`)}
-                    {step.doneBy ? ` · ${person(step.doneBy)}` : ''}
-                    {step.confirmedBy ? ` · ${t('replay.confirmedBy', { who: person(step.confirmedBy) })}` : ''}
+                    {step.doneBy ? ` · ${step.doneBy}` : ''}
+                    {step.confirmedBy ? ` · ${t('replay.confirmedBy', { who: step.confirmedBy })}` : ''}
                   </li>
                 ))}
               </ol>
@@ -232,7 +231,7 @@ function ReplayDetails({ shown, person }: { shown: ReplayAt; person: (id: string
         ) : (
           <ol className="alert-list">
             {shown.alerts.slice(0, 20).map((a) => (
-              <AlertRow key={a.id} alert={{ ...a, ackedBy: a.ackedBy === null ? null : person(a.ackedBy) }} />
+              <AlertRow key={a.id} alert={a} />
             ))}
           </ol>
         )}

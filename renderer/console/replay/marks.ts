@@ -25,14 +25,19 @@ export function clockTimeIn(text: string, start: number, end: number): number | 
 }
 
 export interface MarkNames {
-  person(id: string | null): string | null;
   preset(name: string): string | null;
   device(id: string): string | null;
 }
 
+/** Who, by name: the host names accounts; the system is said in the console's language, an unknown account never by its id. */
+export function personText(t: TFunction, id: string | null, name: string | null): string | null {
+  if (id === 'system') return t('replay.system');
+  return name ?? (id === null ? null : t('replay.unknownPerson'));
+}
+
 /** What a mark says, in the console's language, with people's and presets' names (never their ids). */
 export function markText(t: TFunction, mark: ReplayMark, names: MarkNames, lang: string): { what: string; subject: string | null; who: string | null } {
-  const who = names.person(mark.actor);
+  const who = personText(t, mark.actor, mark.actorName);
   const text = typeof mark.subject === 'object' && mark.subject !== null ? pick(mark.subject, lang) : null;
   const plain = typeof mark.subject === 'string' ? mark.subject : null;
   switch (mark.kind) {
