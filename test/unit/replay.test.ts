@@ -12,6 +12,7 @@ import { replayLimits } from '../../native-bridge/replay.js';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { openDatabase } from '../../electron/node/database.js';
 import { ReplayJournal } from '../../electron/node/replay/replay-journal.js';
+import { TelemetryCache } from '../../electron/node/cache/cache-client.js';
 import { connectInMemory, inMemoryHarness, rejectsWith, type Harness } from '../support/harness.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 
@@ -179,5 +180,25 @@ describe('replay journal', () => {
     db.prepare("UPDATE replay_patches SET patches = '[{\"op\":\"replace\",\"path\":[\"tiles\",0,\"rect\",\"w\"],\"value\":\"wide\"}]' WHERE revision = ?").run(revision);
     assert.throws(() => journal.stateAt(revision), new RegExp(`replayed wall of revision ${revision} is invalid`));
     db.close();
+  });
+});
+
+describe('sensor readings as of a moment (telemetry cache)', () => {
+  it('the last raw reading at or before the moment, then the minute average once rolled up, none before the first', async () => {
+    const cache = await TelemetryCache.open(`${tempDir()}/cache.sqlite`, { retentionIntervalMs: 0, retention: { rawMs: 3_600_000, bucketMs: 60_000 } });
+    try {
+      const T = Date.UTC(2026, 11, 2, 7, 32); // 14:32 in Biên Hòa
+      const reading = (at: number, value: number) => ({ op: 'set' as const, item: { type: 'reading' as const, id: 'wl-tam-hiep', at, value, extra: {} } });
+      cache.write('gw-thuy-van', [reading(T - 30_000, 2.1), reading(T, 2.4), reading(T + 20_000, 3.0)]);
+      await cache.flush();
+      assert.deepEqual(await cache.readingsAt(['wl-tam-hiep', 'unknown'], T + 10_000), [{ sensorId: 'wl-tam-hiep', at: T, value: 2.4 }]);
+      assert.deepEqual(await cache.readingsAt(['wl-tam-hiep'], T - 30_001), [], 'nothing before the first reading');
+      await cache.runRetention(T + 3 * 3_600_000); // the raw readings are rolled up into minute averages
+      const [rolled] = await cache.readingsAt(['wl-tam-hiep'], T + 10_000);
+      assert.equal(rolled?.at, T, "the minute's bucket start");
+      assert.ok(Math.abs(rolled.value - (2.4 + 3.0) / 2) < 1e-9, `the minute's average: ${rolled.value}`);
+    } finally {
+      await cache.close();
+    }
   });
 });
