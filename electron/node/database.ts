@@ -125,7 +125,8 @@ const MIGRATIONS: readonly string[] = [
   '',
   '',
   // 7: wall replay (electron/node/replay): each revision's patches and a checkpoint of the whole
-  // wall every few revisions, both append-only; indexes to find journal and scenario lines by time
+  // wall every few revisions, both append-only; indexes to find journal lines, scenario lines and
+  // acknowledgements by time (the replay timeline)
   `
   CREATE TABLE replay_patches (
     revision INTEGER PRIMARY KEY,
@@ -148,6 +149,7 @@ const MIGRATIONS: readonly string[] = [
     BEGIN SELECT RAISE(ABORT, 'replay_checkpoints is append-only'); END;
   CREATE INDEX command_journal_at ON command_journal(at);
   CREATE INDEX scenario_run_log_at ON scenario_run_log(at);
+  CREATE INDEX alerts_acked_at ON alerts(acked_at) WHERE acked_at IS NOT NULL;
   `,
 ];
 
