@@ -182,7 +182,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const cameraHealth = new CameraHealthBoard(alerts);
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
-  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), onFailure: (error) => {
+  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => targetCommune(id), onFailure: (error) => {
     if (!storage.failed(databaseFile, error)) console.error(`ioc-wall: a wall revision was not recorded for replay: ${(error as Error).message}`);
   } });
   // before the start preset goes up, so its revision is recorded too
@@ -375,8 +375,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
-    'replay.at': ({ time }) => replay.at(time),
-    'replay.timeline': ({ from, to }) => replay.timeline(from, to),
+    'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
+    'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
   };
   const server = new ContractServer(
     refusingWhenFull(handlers, storage, options.dataDir),

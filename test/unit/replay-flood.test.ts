@@ -4,7 +4,8 @@
  * controller's wall, the live sensor readings and the run are captured at three moments (before,
  * with the siren sounded and acknowledged, after the wall went back), and replay.at at each moment
  * must give back exactly that wall, readings no older than the live picture had, and the run's
- * steps as they stood. The timeline marks the siren with who sent it.
+ * steps as they stood. The timeline marks the siren with who sent it; a person scoped to other
+ * communes sees neither the run nor its marks.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -82,6 +83,14 @@ describe('replay of a flood', () => {
       assert.ok(sirenMark.at > before.time && sirenMark.at <= siren.time);
       assert.ok(marks.some((m) => m.kind === 'scenario' && m.what === 'activated' && m.actor === 'Nguyễn Văn An'));
       assert.ok(marks.some((m) => m.kind === 'command' && m.what === 'apply-layout'), 'the scenario layout went up as a wall command');
+
+      // a person whose account covers other communes does not see the flood's run or its marks
+      // (the run's commune, or none known: a commune-scoped account sees neither, as in scenarios.runs)
+      const elsewhere = { kind: 'communes' as const, communes: ['Xã Đảo Long Sơn'] };
+      assert.deepEqual((await core.replay.at(siren.time, elsewhere)).runs, []);
+      const seenElsewhere = core.replay.timeline(before.time, after.time, elsewhere).marks;
+      assert.ok(!seenElsewhere.some((m) => m.kind === 'scenario' || (m.kind === 'field-command' && m.what === 'siren')), 'no flood marks outside its communes');
+      assert.ok(seenElsewhere.some((m) => m.kind === 'command'), 'wall commands are not about a commune: still marked');
     } finally {
       await d.close();
     }

@@ -3,8 +3,9 @@
  * journal, and what its tiles showed then from the stores that keep history (sensor readings in
  * the telemetry cache, alerts, scenario run logs) — and the marks of what happened in between.
  */
-import { ContractError, type LiveSensor, type ReplayAt, type Tile } from '../../../native-bridge/contract.js';
+import { ContractError, type LiveSensor, type ReplayAt, type Scope, type Tile } from '../../../native-bridge/contract.js';
 import { replayLimits, type ReplaySensor, type ReplayTimeline } from '../../../native-bridge/replay.js';
+import { inScope, PROVINCE } from '../accounts/scope.js';
 import type { AlertService } from '../alert-service.js';
 import type { Db } from '../database.js';
 import type { ReadingAt } from '../cache/cache-protocol.js';
@@ -25,6 +26,8 @@ export interface ReplayServiceOptions {
   sensors: () => readonly LiveSensor[];
   /** Every account's full name by id (accounts): marks and steps say who by name. */
   names: () => ReadonlyMap<string, string>;
+  /** A device's commune (sensors and cameras the host knows), for a commune-scoped reader's timeline. */
+  communeOf: (deviceId: string) => string | null;
   checkpointEvery?: number;
   onFailure?: (error: unknown) => void;
 }
@@ -59,7 +62,8 @@ export class ReplayService {
     this.readings = port;
   }
 
-  async at(time: number): Promise<ReplayAt> {
+  /** A commune-scoped reader sees only the runs of their communes (as scenarios.runs). */
+  async at(time: number, scope: Scope = PROVINCE): Promise<ReplayAt> {
     const moment = this.journal.revisionAt(time);
     if (!moment) throw new ContractError('not-found', `the wall replay has no record at or before ${new Date(time).toISOString()}`, 'time');
     const state = this.journal.stateAt(moment.revision);
@@ -76,12 +80,16 @@ export class ReplayService {
       state,
       sensors,
       alerts: this.options.alerts.asOf(time, replayLimits.maxAlerts),
-      runs: this.runs.onWallAt(time, replayLimits.maxRuns).map(({ doc, log }) => runAsOf(doc, log, this.nameOf())),
+      runs: this.runs
+        .onWallAt(time, replayLimits.maxRuns)
+        .filter(({ doc }) => inScope(scope, doc.run.incident?.commune))
+        .map(({ doc, log }) => runAsOf(doc, log, this.nameOf())),
     };
   }
 
-  timeline(from: number, to: number): ReplayTimeline {
-    return this.timelines.timeline(from, to, this.nameOf());
+  /** A commune-scoped reader sees scenario and field-command marks of their communes only. */
+  timeline(from: number, to: number, scope: Scope = PROVINCE): ReplayTimeline {
+    return this.timelines.timeline(from, to, { nameOf: this.nameOf(), sees: (commune) => inScope(scope, commune), communeOf: this.options.communeOf });
   }
 
   /** Names as of this answer: the system and unknown accounts have none. */

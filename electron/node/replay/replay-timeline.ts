@@ -7,8 +7,20 @@
 import { replayLimits, type ReplayMark, type ReplayTimeline } from '../../../native-bridge/replay.js';
 import type { Db } from '../database.js';
 
-/** A mark before its actor is named; alert acknowledgements already carry the name the alert stored. */
-type Unnamed = Omit<ReplayMark, 'actorName'> & { actorName?: string | null };
+/**
+ * A mark before its actor is named (alert acknowledgements already carry the name the alert
+ * stored); `commune` is where it happened, when the store knows (scenario runs, field commands).
+ */
+type Unnamed = Omit<ReplayMark, 'actorName'> & { actorName?: string | null; commune?: string | null };
+
+/** Who reads the timeline: names accounts, and says which communes they may see (a commune-scoped account). */
+export interface TimelineReader {
+  nameOf(id: string): string | null;
+  /** Whether a mark of this commune is shown (null: a wall-wide run or a device of unknown commune). */
+  sees(commune: string | null): boolean;
+  /** A field command's target commune (the host's sensor and camera registry). */
+  communeOf(deviceId: string): string | null;
+}
 
 interface Range {
   from: number;
@@ -46,20 +58,23 @@ export class ReplayTimelines {
   constructor(private readonly db: Db) {
     this.commands = db.prepare('SELECT revision, at, actor_id, command FROM command_journal WHERE at >= @from AND at <= @to ORDER BY at, revision LIMIT @limit');
     this.scenarioLines = db.prepare(
-      `SELECT l.at, l.kind, l.actor, l.step_id, json_extract(r.doc, '$.run.title') AS title FROM scenario_run_log l JOIN scenario_runs r ON r.run_id = l.run_id
+      `SELECT l.at, l.kind, l.actor, l.step_id, json_extract(r.doc, '$.run.title') AS title, json_extract(r.doc, '$.run.incident.commune') AS commune FROM scenario_run_log l JOIN scenario_runs r ON r.run_id = l.run_id
        WHERE l.at >= @from AND l.at <= @to AND l.kind NOT IN ('figures') ORDER BY l.at, l.seq LIMIT @limit`,
     );
     this.alertsRaised = db.prepare('SELECT at, severity, title FROM alerts WHERE at >= @from AND at <= @to ORDER BY at LIMIT @limit');
     this.alertsAcked = db.prepare('SELECT acked_at AS at, acked_by, title FROM alerts WHERE acked_at >= @from AND acked_at <= @to ORDER BY acked_at LIMIT @limit');
   }
 
-  /** `nameOf` turns an account id into the person's name (null for the system or an unknown account). */
-  timeline(from: number, to: number, nameOf: (id: string) => string | null): ReplayTimeline {
+  timeline(from: number, to: number, reader: TimelineReader): ReplayTimeline {
     const range: Range = { from, to, limit: replayLimits.maxMarks + 1 };
-    const lists = [this.commandMarks(range), this.scenarioMarks(range), this.alertMarks(range), this.fieldCommandMarks(range)];
+    const lists = [this.commandMarks(range), this.scenarioMarks(range), this.alertMarks(range), this.fieldCommandMarks(range, reader)];
     const cut = lists.some((l) => l.length > replayLimits.maxMarks);
-    const named = (mark: Unnamed): ReplayMark => ({ ...mark, actorName: mark.actorName ?? (mark.actor === null ? null : nameOf(mark.actor)) });
-    const marks = lists.flat().map(named).sort((a, b) => a.at - b.at);
+    const named = ({ commune: _where, ...mark }: Unnamed): ReplayMark => ({ ...mark, actorName: mark.actorName ?? (mark.actor === null ? null : reader.nameOf(mark.actor)) });
+    const marks = lists
+      .flat()
+      .filter((m) => m.commune === undefined || reader.sees(m.commune))
+      .map(named)
+      .sort((a, b) => a.at - b.at);
     return { from, to, marks: marks.slice(0, replayLimits.maxMarks), truncated: cut || marks.length > replayLimits.maxMarks };
   }
 
@@ -71,7 +86,7 @@ export class ReplayTimelines {
   }
 
   private scenarioMarks(range: Range): Unnamed[] {
-    return (this.scenarioLines.all(range) as { at: number; kind: string; actor: string; step_id: string | null; title: string | null }[]).map((r) => ({
+    return (this.scenarioLines.all(range) as { at: number; kind: string; actor: string; step_id: string | null; title: string | null; commune: string | null }[]).map((r) => ({
       at: r.at,
       kind: 'scenario',
       what: r.kind,
@@ -79,6 +94,7 @@ export class ReplayTimelines {
       subject: textOr(parseJson(r.title)),
       revision: null,
       step: r.step_id,
+      commune: r.commune,
     }));
   }
 
@@ -94,13 +110,14 @@ export class ReplayTimelines {
   }
 
   /** The outbox table exists once a field link has run on this database; before that there are no field commands. */
-  private fieldCommandMarks(range: Range): Unnamed[] {
+  private fieldCommandMarks(range: Range, reader: TimelineReader): Unnamed[] {
     const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'field_commands'").get();
     if (!exists) return [];
     const rows = this.db.prepare('SELECT created_at, command FROM field_commands WHERE created_at >= @from AND created_at <= @to ORDER BY created_at LIMIT @limit').all(range) as { created_at: number; command: string }[];
     return rows.map((r) => {
       const command = parseJson(r.command);
-      return { at: r.created_at, kind: 'field-command', what: stringOr(command?.type) ?? 'unknown', actor: stringOr(command?.issuedBy), subject: stringOr(command?.target), revision: null, step: null };
+      const target = stringOr(command?.target);
+      return { at: r.created_at, kind: 'field-command', what: stringOr(command?.type) ?? 'unknown', actor: stringOr(command?.issuedBy), subject: target, revision: null, step: null, commune: target === null ? null : reader.communeOf(target) };
     });
   }
 }
