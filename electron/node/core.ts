@@ -47,6 +47,7 @@ import { AuthService, type AuditInput, type AuthConnection, type AuthOptions } f
 import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
 import { DisplayAccess } from './displays/display-access.js';
 import type { TokenBucket } from '../../native-bridge/token-bucket.js';
+import { ReplayService } from './replay/replay-service.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -103,6 +104,8 @@ export interface Core {
   /** Enrolled display windows and their credentials. */
   displays: DisplayAccess;
   alerts: AlertService;
+  /** The wall as it was at a moment (replay.at, replay.timeline); sensor values once a telemetry cache is attached. */
+  replay: ReplayService;
   live: LiveState;
   cameraHealth: CameraHealthBoard;
   db: Db;
@@ -195,6 +198,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
   const displays = new DisplayAccess(db, { ...(options.auth?.clock ? { clock: options.auth.clock } : {}), ...(options.audit ? { audit: options.audit } : {}) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
+  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => targetCommune(id), onFailure: (error) => {
+    if (!storage.failed(databaseFile, error)) console.error(`ioc-wall: a wall revision was not recorded for replay: ${(error as Error).message}`);
+  } });
+  // before the start preset goes up, so its revision is recorded too
+  const unfollowReplay = replay.follow(controller);
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
   restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
@@ -435,6 +443,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
+    'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
+    'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
   };
   const server = new ContractServer(
     refusingWhenFull(handlers, storage, options.dataDir),
@@ -506,6 +516,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     auth,
     displays,
     alerts,
+    replay,
     live,
     cameraHealth,
     db,
@@ -564,6 +575,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeEnded();
       unsubscribeRevoked();
       unsubscribeAccepted();
+      unfollowReplay();
       unsubscribeAlerts();
       unsubscribeLive();
       broadcastStatus.cancel();
