@@ -42,7 +42,9 @@ import { LiveState } from './live/live-state.js';
 import { SnapshotPages } from './live/snapshot-pages.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
-import { AuthService, type AuditInput, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
+import { AuthService, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
+import { authEvent } from './audit/audit-events.js';
+import { AuditService } from './audit/audit-service.js';
 import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
 
 export interface CoreOptions {
@@ -59,8 +61,6 @@ export interface CoreOptions {
   restoreBackup?: string | undefined;
   /** Session lifetimes and the clock sign-in uses (tests shorten them). */
   auth?: Pick<AuthOptions, 'idleMs' | 'absoluteMs' | 'clock'>;
-  /** Security events (sign-in, lockout, accounts), for the tamper-evident audit. */
-  audit?: (entry: AuditInput) => void;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -95,6 +95,8 @@ export interface Core {
   controller: WallController;
   /** Accounts, sign-in and sessions. */
   auth: AuthService;
+  /** The tamper-evident audit log: `audit.record(event)` from anything security-relevant. */
+  audit: AuditService;
   alerts: AlertService;
   live: LiveState;
   cameraHealth: CameraHealthBoard;
@@ -174,11 +176,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       en: `The wall database ${databaseFile} was restored from the backup ${restoredFrom}; changes made after that backup are gone`,
     });
   }
+  const audit = new AuditService({ db, dataDir: options.dataDir, alerts, wallId: wall.id, onStorageFailure: (error) => storage.failed(databaseFile, error) });
   const live = new LiveState();
   const snapshotPages = new SnapshotPages();
   const cameraHealth = new CameraHealthBoard(alerts);
-  const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
-  const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
+  const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, audit: (input) => audit.record(authEvent(input)) });
+  const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error), audit), authorizer: roleAuthorizer(), filePresets });
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
   restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
@@ -310,6 +313,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return {};
     },
     'accounts.disable': (request, _ctx, actor) => ({ account: auth.disable(request, actor) }),
+    'audit.list': (request) => audit.list(request),
+    'audit.export': (request) => audit.export(request),
+    'audit.verify': () => audit.verify(),
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
     'wall.execute': ({ command, requestId }, _ctx, actor) => controller.execute(command, actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
@@ -334,7 +340,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'gis.query': (query) => requireSpatial().query(query),
     'gis.aggregate': (request) => requireSpatial().aggregateByArea(request),
     'gis.datasets': () => ({ datasets: requireGisImport().datasets() }),
-    'gis.import': (request) => importGisData(request),
+    'gis.import': (request, _ctx, actor) => importGisData(request, actor),
     'indicators.list': (request) => requireIndicators().list(request),
     'indicators.history': (request) => requireIndicators().history(request),
     'cameras.health': ({ reports }, ctx) => {
@@ -395,7 +401,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     await port.send(gateway, command);
     return { id: command.id, persistedAt: command.issuedAt };
   }
-  async function importGisData(request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
+  async function importGisData(request: GisImportRequest, actor: Actor): Promise<ResponseOf<'gis.import'>> {
     const port = requireGisImport();
     const importId = randomUUID();
     // only an import that got going is reported: a refused one ('conflict', 'not-found') is the caller's answer alone
@@ -413,8 +419,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         vi: `Đã nhập dữ liệu GIS "${name}": ${features} đối tượng từ ${sourceFile}${notes ? `; ${notes.vi}` : ''}`,
         en: `Imported GIS dataset "${name}": ${features} features from ${sourceFile}${notes ? `; ${notes.en}` : ''}`,
       });
+      audit.record({ action: 'gis.import', actor, target: name, details: { file: sourceFile, features } });
       return { importId, dataset };
     } catch (error) {
+      audit.record({ action: 'gis.import.failed', actor, target: request.dataset ?? file, details: { file, reason: error instanceof Error ? error.message : String(error) } });
       if (last) broadcast('gis.import.progress', { importId, ...last, state: 'failed', message: error instanceof ContractError ? error.message : 'internal error' });
       throw error;
     }
@@ -436,6 +444,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     wall,
     controller,
     auth,
+    audit,
     alerts,
     live,
     cameraHealth,
@@ -489,6 +498,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       live.close();
       windows.dispose();
       sessions.clear();
+      audit.close();
       markRunning(db, false, storage);
       storage.dispose();
       db.close();

@@ -121,6 +121,47 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_account ON sessions(account_id, created_at);
   `,
+  // 5: taken by another branch (kept empty here so that 6 keeps its number when it merges)
+  '',
+  // 6: the tamper-evident audit log (electron/node/audit): a hash chain of security events, and its
+  // heads signed with the host's Ed25519 key. The triggers only stop mistakes: the chain and the
+  // signatures are what tell tampering.
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_name TEXT,
+    actor_role TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_at ON audit_log(at);
+  CREATE INDEX audit_log_actor ON audit_log(actor_id, seq);
+  CREATE INDEX audit_log_target ON audit_log(target, seq);
+  CREATE INDEX audit_log_action ON audit_log(action, seq);
+  -- the verifier finds journal rows no wall command entry holds through this
+  CREATE INDEX audit_log_revision ON audit_log(json_extract(details, '$.revision')) WHERE action = 'wall.command';
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TABLE audit_heads (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    signature TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads
+    BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
+  CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads
+    BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
+  `,
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */
