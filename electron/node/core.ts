@@ -402,13 +402,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     return { id: command.id, persistedAt: command.issuedAt };
   }
   async function importGisData(request: GisImportRequest, actor: Actor): Promise<ResponseOf<'gis.import'>> {
-    const port = requireGisImport();
     const importId = randomUUID();
     // only an import that got going is reported: a refused one ('conflict', 'not-found') is the caller's answer alone
     let last = null as ImportProgress | null;
     const { file, ...importOptions } = request;
     try {
-      const dataset = await port.importFile(file, importOptions, (progress) => {
+      const dataset = await requireGisImport().importFile(file, importOptions, (progress) => {
         last = progress;
         broadcast('gis.import.progress', { importId, ...progress, state: 'running' });
       });

@@ -6,6 +6,7 @@ import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { AlertsPanel } from './AlertsPanel.js';
+import { AuditView } from './audit/AuditView.js';
 import { CamerasPanel } from './CamerasPanel.js';
 import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
@@ -24,6 +25,7 @@ export function ConsoleApp() {
   const actor = useAppStore((s) => s.actor);
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
+  const [auditOpen, setAuditOpen] = useState(false);
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
   useEffect(() => {
@@ -59,7 +61,7 @@ export function ConsoleApp() {
 
   return (
     <div className="console" data-testid="console" data-revision={revision}>
-      <StatusStrip />
+      <StatusStrip onOpenAudit={() => setAuditOpen(true)} />
       <SignedInAs />
       <ScenarioBar />
       <main className="console-main">
@@ -82,6 +84,7 @@ export function ConsoleApp() {
           <AlertsPanel />
         </aside>
       </main>
+      {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
       <Toasts />
       <LinkOverlay />
     </div>

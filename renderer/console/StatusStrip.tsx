@@ -1,9 +1,10 @@
-/** Top strip: node, windows connected, revision, link, operator, language switch. */
+/** Top strip: node, windows connected, revision, link, operator, the audit log (for the roles the policy lets in), language switch. */
 import { useTranslation } from 'react-i18next';
+import { mayCall } from '../../native-bridge/policy.js';
 import { languages, setLanguage } from '../i18n/index.js';
 import { useAppStore } from '../session/store.js';
 
-export function StatusStrip() {
+export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
   const { t } = useTranslation();
   const status = useAppStore((s) => s.status);
   const revision = useAppStore((s) => s.revision);
@@ -37,6 +38,11 @@ export function StatusStrip() {
         <div className="strip-item muted" data-testid="status-actor">
           {t('console.actor', { id: actor.id, role: t(`actorRole.${actor.role}`) })}
         </div>
+      ) : null}
+      {mayCall(actor?.role, 'audit.list') || mayCall(actor?.role, 'audit.verify') ? (
+        <button type="button" className="btn btn-small strip-item" data-testid="open-audit" onClick={onOpenAudit}>
+          {t('audit.title')}
+        </button>
       ) : null}
       <div className="strip-lang" role="group" aria-label={t('console.language')}>
         {languages.map((l) => (
