@@ -17,7 +17,7 @@ import { emptyWallState } from '../../electron/common/wall-reducer.js';
 import { AlertService } from '../../electron/node/alert-service.js';
 import { AuditService } from '../../electron/node/audit/audit-service.js';
 import { verifyAuditLog } from '../../electron/node/audit/audit-verify.js';
-import { entryHash, GENESIS_HASH } from '../../electron/node/audit/canonical.js';
+import { chainFieldsOf, entryHash, GENESIS_HASH, type AuditRow } from '../../electron/node/audit/canonical.js';
 import { HEAD_KEY_FILE, HEAD_PUBLIC_KEY_FILE, loadOrCreateHeadKey, readPublicKey, signHead } from '../../electron/node/audit/head-key.js';
 import { openDatabase } from '../../electron/node/database.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
@@ -32,21 +32,8 @@ const JOURNAL_TRIGGERS = `
   CREATE TRIGGER command_journal_no_update BEFORE UPDATE ON command_journal BEGIN SELECT RAISE(ABORT, 'command_journal is append-only'); END;
   CREATE TRIGGER command_journal_no_delete BEFORE DELETE ON command_journal BEGIN SELECT RAISE(ABORT, 'command_journal is append-only'); END;`;
 
-interface Row {
-  seq: number;
-  at: number;
-  actor_kind: string;
-  actor_id: string;
-  actor_name: string | null;
-  actor_role: string | null;
-  action: string;
-  target: string | null;
-  details: string | null;
-  prev_hash: string;
-  hash: string;
-}
-const hashOf = (r: Row) =>
-  entryHash({ seq: r.seq, at: r.at, actorKind: r.actor_kind, actorId: r.actor_id, actorName: r.actor_name, actorRole: r.actor_role, action: r.action, target: r.target, details: r.details, prevHash: r.prev_hash });
+type Row = AuditRow;
+const hashOf = (r: Row) => entryHash(chainFieldsOf(r));
 
 describe('audit chain against tampering', () => {
   const dataDir = tempDir();

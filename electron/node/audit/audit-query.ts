@@ -4,24 +4,12 @@
  */
 import { AUDIT_LIMITS, type AuditEntry, type AuditFilter, type AuditRequests, type AuditResponses } from '../../../native-bridge/audit.js';
 import type { Db } from '../database.js';
+import type { AuditRow } from './canonical.js';
 
-interface Row {
-  seq: number;
-  at: number;
-  actor_kind: AuditEntry['actor']['kind'];
-  actor_id: string;
-  actor_name: string | null;
-  actor_role: string | null;
-  action: string;
-  target: string | null;
-  details: string | null;
-  hash: string;
-}
-
-const entryOf = (r: Row): AuditEntry => ({
+const entryOf = (r: AuditRow): AuditEntry => ({
   seq: r.seq,
   at: r.at,
-  actor: { kind: r.actor_kind, id: r.actor_id, name: r.actor_name, role: r.actor_role },
+  actor: { kind: r.actor_kind as AuditEntry['actor']['kind'], id: r.actor_id, name: r.actor_name, role: r.actor_role },
   action: r.action,
   target: r.target,
   details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
@@ -32,9 +20,9 @@ const entryOf = (r: Row): AuditEntry => ({
 function where(filter: AuditFilter, seq: { before?: number | undefined; after?: number | undefined }): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  const add = (clause: string, ...values: unknown[]) => {
+  const add = (clause: string, ...values: readonly unknown[]) => {
     clauses.push(clause);
-    params.push(...values);
+    for (const value of values) params.push(value);
   };
   if (filter.person !== undefined) add('(actor_id = ? OR target = ?)', filter.person, filter.person);
   if (filter.action !== undefined) add("action LIKE ? ESCAPE '\\'", `${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -48,7 +36,7 @@ function where(filter: AuditFilter, seq: { before?: number | undefined; after?: 
 export function listAudit(db: Db, request: AuditRequests['list']): AuditResponses['list'] {
   const { before, limit, ...filter } = request;
   const { sql, params } = where(filter, { before });
-  const rows = db.prepare(`SELECT * FROM audit_log ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, limit + 1) as Row[];
+  const rows = db.prepare(`SELECT * FROM audit_log ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, limit + 1) as AuditRow[];
   const page = rows.slice(0, limit);
   return { entries: page.map(entryOf), next: rows.length > limit ? page.at(-1)!.seq : null };
 }
@@ -71,7 +59,7 @@ const csvLine = (fields: readonly (string | number | null)[]): string => `${fiel
 export function exportAudit(db: Db, request: AuditRequests['export'], fileStem: string): AuditResponses['export'] {
   const { after, ...filter } = request;
   const { sql, params } = where(filter, { after });
-  const rows = db.prepare(`SELECT * FROM audit_log ${sql} ORDER BY seq LIMIT ?`).all(...params, AUDIT_LIMITS.exportRows + 1) as Row[];
+  const rows = db.prepare(`SELECT * FROM audit_log ${sql} ORDER BY seq LIMIT ?`).all(...params, AUDIT_LIMITS.exportRows + 1) as AuditRow[];
   let csv = after === 0 ? csvLine(CSV_HEADER) : '';
   let bytes = Buffer.byteLength(csv);
   let taken = 0;

@@ -8,26 +8,12 @@ import type { KeyObject } from 'node:crypto';
 import type { AuditProblem, AuditVerifyReport } from '../../../native-bridge/audit.js';
 import type { Db } from '../database.js';
 import { journalDigest, hashOfJournalRow, type JournalRow } from './audit-log.js';
-import { entryHash, GENESIS_HASH, type ChainFields } from './canonical.js';
+import { chainFieldsOf, entryHash, GENESIS_HASH, type AuditRow } from './canonical.js';
 import { headSignatureValid, keyIdOf } from './head-key.js';
 
 const PAGE_ROWS = 2000;
 /** How far a renumbered entry is looked for (a deletion or insertion shifts the ones after it). */
 const MOVE_SEARCH = 64;
-
-interface Row {
-  seq: number;
-  at: number;
-  actor_kind: string;
-  actor_id: string;
-  actor_name: string | null;
-  actor_role: string | null;
-  action: string;
-  target: string | null;
-  details: string | null;
-  prev_hash: string;
-  hash: string;
-}
 
 interface HeadRow {
   seq: number;
@@ -45,18 +31,6 @@ export interface VerifyOptions {
 }
 
 const when = (at: number | null): string => (at === null ? '?' : new Date(at).toISOString());
-const fieldsOf = (r: Row, seq = r.seq): ChainFields => ({
-  seq,
-  at: r.at,
-  actorKind: r.actor_kind,
-  actorId: r.actor_id,
-  actorName: r.actor_name,
-  actorRole: r.actor_role,
-  action: r.action,
-  target: r.target,
-  details: r.details,
-  prevHash: r.prev_hash,
-});
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function verifyAuditLog(db: Db, options: VerifyOptions): Promise<AuditVerifyReport> {
@@ -65,12 +39,12 @@ export async function verifyAuditLog(db: Db, options: VerifyOptions): Promise<Au
   const journalRow = db.prepare('SELECT revision, at, actor_id, actor_role, command FROM command_journal WHERE revision = ?');
   let chain: AuditProblem | null = null;
   let journal: AuditProblem | null = null;
-  let prev: Row | null = null;
+  let prev: AuditRow | null = null;
   let entries = 0;
   let journalUpTo = 0;
 
   /** The first break between the previous row and this one, if any. */
-  const linkProblem = (row: Row): AuditProblem | null => {
+  const linkProblem = (row: AuditRow): AuditProblem | null => {
     const expected = (prev?.seq ?? 0) + 1;
     if (row.seq > expected) {
       const between = prev ? `between #${prev.seq} (${when(prev.at)}) and #${row.seq} (${when(row.at)})` : `before #${row.seq} (${when(row.at)})`;
@@ -86,7 +60,7 @@ export async function verifyAuditLog(db: Db, options: VerifyOptions): Promise<Au
         return { kind: 'reordered', seq: row.seq, at: row.at, message: `entry #${row.seq} (${when(row.at)}) is out of order: it was written after #${linked.seq}` };
       }
     }
-    if (entryHash(fieldsOf(row)) !== row.hash) {
+    if (entryHash(chainFieldsOf(row)) !== row.hash) {
       const from = movedFrom(row);
       if (from !== null && from > row.seq) return { kind: 'deleted', seq: row.seq, at: row.at, message: `entry #${row.seq} was deleted and the later ones renumbered: the entry now at #${row.seq} (${when(row.at)}) was written as #${from}` };
       if (from !== null) return { kind: 'inserted', seq: from + 1, at: row.at, message: `an entry was inserted before #${row.seq}: it was written as #${from}` };
@@ -97,14 +71,14 @@ export async function verifyAuditLog(db: Db, options: VerifyOptions): Promise<Au
     }
     return null;
   };
-  const movedFrom = (row: Row): number | null => {
+  const movedFrom = (row: AuditRow): number | null => {
     for (let d = 1; d <= MOVE_SEARCH; d++) {
-      for (const seq of [row.seq + d, row.seq - d]) if (seq > 0 && entryHash(fieldsOf(row, seq)) === row.hash) return seq;
+      for (const seq of [row.seq + d, row.seq - d]) if (seq > 0 && entryHash(chainFieldsOf(row, seq)) === row.hash) return seq;
     }
     return null;
   };
   /** The journal rows this entry holds hashes of (the start's digest, or one wall command's row). */
-  const journalProblem = (row: Row): AuditProblem | null => {
+  const journalProblem = (row: AuditRow): AuditProblem | null => {
     if (row.action !== 'audit.started' && row.action !== 'wall.command') return null;
     const details = parseDetails(row.details);
     if (row.action === 'audit.started') {
@@ -122,7 +96,7 @@ export async function verifyAuditLog(db: Db, options: VerifyOptions): Promise<Au
 
   for (let after = 0; ; ) {
     if (options.stopped?.()) throw new Error('audit verification stopped: the host is closing');
-    const rows = page.all(after, PAGE_ROWS) as Row[];
+    const rows = page.all(after, PAGE_ROWS) as AuditRow[];
     if (rows.length === 0) break;
     for (const row of rows) {
       entries++;
@@ -172,7 +146,7 @@ function unchainedJournalRow(db: Db, upTo: number): AuditProblem | null {
 }
 
 /** Every signed head: its signature, and the chain still holding the hash it signed. */
-async function checkHeads(db: Db, publicKey: KeyObject | null, last: Row | null): Promise<{ problem: AuditProblem | null; count: number; lastSeq: number; lastAt: number | null }> {
+async function checkHeads(db: Db, publicKey: KeyObject | null, last: AuditRow | null): Promise<{ problem: AuditProblem | null; count: number; lastSeq: number; lastAt: number | null }> {
   const page = db.prepare('SELECT * FROM audit_heads WHERE seq > ? ORDER BY seq LIMIT ?');
   const entryAt = db.prepare('SELECT at, hash FROM audit_log WHERE seq = ?');
   const keyId = publicKey ? keyIdOf(publicKey) : null;

@@ -48,6 +48,35 @@ export function boundedDetails(details: Record<string, unknown> | null | undefin
   return canonicalJson({ truncated: true, bytes: Buffer.byteLength(text), preview: text.slice(0, AUDIT_LIMITS.detailsBytes / 2) });
 }
 
+/** An audit_log row as stored (migration 6). */
+export interface AuditRow {
+  seq: number;
+  at: number;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string | null;
+  actor_role: string | null;
+  action: string;
+  target: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The fields a row's hash covers; `seq` overridden to ask whether the row was written under another number. */
+export const chainFieldsOf = (r: AuditRow, seq = r.seq): ChainFields => ({
+  seq,
+  at: r.at,
+  actorKind: r.actor_kind,
+  actorId: r.actor_id,
+  actorName: r.actor_name,
+  actorRole: r.actor_role,
+  action: r.action,
+  target: r.target,
+  details: r.details,
+  prevHash: r.prev_hash,
+});
+
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export function entryHash(f: ChainFields): string {
