@@ -4,7 +4,7 @@
  * so it can be kept off the machine: a verifier given that copy notices heads signed by a swapped key.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_FILE_MODE } from '../sqlite-files.js';
 import { sha256 } from './canonical.js';
@@ -53,8 +53,18 @@ export function loadOrCreateHeadKey(dataDir: string): HeadKey {
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: not an Ed25519 private key`);
   const publicKey = createPublicKey(privateKey);
-  writeFileSync(join(dataDir, HEAD_PUBLIC_KEY_FILE), publicKeyPem(publicKey));
+  exportPublicKey(join(dataDir, HEAD_PUBLIC_KEY_FILE), publicKeyPem(publicKey));
   return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
+}
+
+/** Writes the public key beside the private one when it is missing or stale; a full disk only postpones it to the next start. */
+function exportPublicKey(file: string, pem: string): void {
+  try {
+    if (existsSync(file) && readFileSync(file, 'utf8') === pem) return;
+    writeFileSync(file, pem);
+  } catch (error) {
+    console.error(`ioc-wall: could not write the audit public key ${file}: ${(error as Error).message}`);
+  }
 }
 
 /** A public key file (PEM), e.g. the copy kept off the machine. */
