@@ -11,6 +11,7 @@ import { CamerasPanel } from './CamerasPanel.js';
 import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
+import { usePermissions } from './permissions.js';
 import { PresetsPanel } from './PresetsPanel.js';
 import { SignedInAs, SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
@@ -26,6 +27,8 @@ export function ConsoleApp() {
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
   const [auditOpen, setAuditOpen] = useState(false);
+  // viewers, technicians and administrators watch the wall; only wall editors arrange it
+  const editsWall = usePermissions().call('wall.execute');
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
   useEffect(() => {
@@ -36,7 +39,7 @@ export function ConsoleApp() {
     const onKey = (e: KeyboardEvent) => {
       if (isTypingTarget(e.target)) return;
       if (e.key === 'Escape') setSelected(null);
-      if (e.key === 'Delete' && selected) {
+      if (e.key === 'Delete' && selected && editsWall) {
         e.preventDefault();
         const id = selected;
         void session()
@@ -48,7 +51,7 @@ export function ConsoleApp() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selected]);
+  }, [selected, editsWall]);
 
   if (!actor && link === 'up') {
     return (
@@ -67,13 +70,19 @@ export function ConsoleApp() {
       <main className="console-main">
         <section className="panel wall-panel">
           <h2 className="panel-title">{t('console.wall')}</h2>
-          <Miniature selectedId={selected} onSelect={setSelected} />
-          <div className="wall-tools">
-            <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
-            <AddTile onAdded={setSelected} />
-          </div>
-          <SelectedTileEditor id={selected} />
-          <p className="hint muted">{t('console.hint')}</p>
+          <Miniature selectedId={selected} onSelect={setSelected} editable={editsWall} />
+          {editsWall ? (
+            <>
+              <div className="wall-tools">
+                <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
+                <AddTile onAdded={setSelected} />
+              </div>
+              <SelectedTileEditor id={selected} />
+              <p className="hint muted">{t('console.hint')}</p>
+            </>
+          ) : (
+            <p className="hint muted" data-testid="wall-read-only">{t('console.readOnly')}</p>
+          )}
         </section>
         <MapPanel selectedId={selected} />
         <aside className="console-side">

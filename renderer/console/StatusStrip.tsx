@@ -1,8 +1,8 @@
 /** Top strip: node, windows connected, revision, link, operator, the audit log (for the roles the policy lets in), language switch. */
 import { useTranslation } from 'react-i18next';
-import { mayCall } from '../../native-bridge/policy.js';
 import { languages, setLanguage } from '../i18n/index.js';
 import { useAppStore } from '../session/store.js';
+import { usePermissions } from './permissions.js';
 
 export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
   const { t } = useTranslation();
@@ -10,6 +10,7 @@ export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
   const revision = useAppStore((s) => s.revision);
   const link = useAppStore((s) => s.link);
   const actor = useAppStore((s) => s.actor);
+  const can = usePermissions();
   const lang = useAppStore((s) => s.lang);
   const wallTitle = useAppStore((s) => (s.wall ? (lang === 'en' ? s.wall.wall.title.en : s.wall.wall.title.vi) : null));
   const windows = status?.windows ?? [];
@@ -39,7 +40,7 @@ export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
           {t('console.actor', { id: actor.id, role: t(`actorRole.${actor.role}`) })}
         </div>
       ) : null}
-      {mayCall(actor?.role, 'audit.list') || mayCall(actor?.role, 'audit.verify') ? (
+      {can.call('audit.list') || can.call('audit.verify') ? (
         <button type="button" className="btn btn-small strip-item" data-testid="open-audit" onClick={onOpenAudit}>
           {t('audit.title')}
         </button>

@@ -29,8 +29,8 @@ describe('audit hooks', () => {
     const siren = (id: string): FieldCommand => ({ id, type: 'siren', target: 'siren-bien-hoa-01', params: { mode: 'flood' }, issuedAt: now, issuedBy: 'binh' });
     outbox.persist('gw-dong-nai', siren('cmd-0000001'));
     outbox.persist('gw-dong-nai', siren('cmd-0000001')); // the same command again: no second entry
-    outbox.markAcked('cmd-0000001', { v: 1, gw: 'gw-dong-nai', epoch: 'e1', seq: 1, id: 'cmd-0000001', status: 'done', at: now });
-    outbox.markAcked('cmd-0000001', { v: 1, gw: 'gw-dong-nai', epoch: 'e1', seq: 2, id: 'cmd-0000001', status: 'done', at: now }); // a repeated ack: ignored
+    outbox.markAcked('cmd-0000001', { v: 1, gw: 'gw-dong-nai', epoch: 'e1', id: 'cmd-0000001', status: 'done', at: now });
+    outbox.markAcked('cmd-0000001', { v: 1, gw: 'gw-dong-nai', epoch: 'e1', id: 'cmd-0000001', status: 'done', at: now }); // a repeated ack: ignored
     outbox.persist('gw-dong-nai', siren('cmd-0000002'));
     now += 3_600_000;
     outbox.expire(now, 10);

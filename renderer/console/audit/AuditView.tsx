@@ -6,11 +6,11 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry, AuditFilter, AuditVerifyReport } from '../../../native-bridge/contract.js';
-import { mayCall } from '../../../native-bridge/policy.js';
 import { saveTextFile } from '../../download.js';
 import { formatDate, formatTime } from '../../format.js';
 import { errorMessage, session } from '../../session/session.js';
 import { useAppStore } from '../../session/store.js';
+import { usePermissions } from '../permissions.js';
 import { auditCsv, auditPage, EMPTY_FORM, filterOf, type AuditForm } from './audit-requests.js';
 import { actionText, actorText, detailsText, targetText, type AuditNames } from './audit-text.js';
 import './audit.css';
@@ -20,9 +20,8 @@ const stamp = (at: number) => `${formatTime(at)} ${formatDate(at)}`;
 
 export function AuditView({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
-  const role = useAppStore((s) => s.actor?.role);
   const links = useAppStore((s) => s.status?.links);
-  const canRead = mayCall(role, 'audit.list');
+  const canRead = usePermissions().call('audit.list');
   const [people, setPeople] = useState<ReadonlyMap<string, string>>(new Map());
   const names: AuditNames = useMemo(() => ({ people, gateways: new Map((links ?? []).map((l) => [l.id, l.name])) }), [people, links]);
   const [form, setForm] = useState<AuditForm>(EMPTY_FORM);
@@ -192,11 +191,11 @@ function AuditTable({ entries, names }: { entries: AuditEntry[] | null; names: A
 /** "Kiểm tra tính toàn vẹn": the host walks the chain, its signed heads and the journal. */
 function VerifyBar() {
   const { t } = useTranslation();
-  const role = useAppStore((s) => s.actor?.role);
+  const canVerify = usePermissions().call('audit.verify');
   const [report, setReport] = useState<AuditVerifyReport | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (!mayCall(role, 'audit.verify')) return null;
+  if (!canVerify) return null;
   const verify = async () => {
     setRunning(true);
     setError(null);
