@@ -81,6 +81,8 @@ export class AuditService implements AuditSink {
         });
         this.log.record({ action: 'audit.broken', actor: null, details: { problems: report.problems } });
       }
+      // what the start wrote (and found) is covered at once, not a minute later
+      this.log.signHead();
       return report;
     } catch (error) {
       if (this.closed) return null;
