@@ -144,8 +144,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_actor ON audit_log(actor_id, seq);
   CREATE INDEX audit_log_target ON audit_log(target, seq);
   CREATE INDEX audit_log_action ON audit_log(action, seq);
-  -- the verifier finds journal rows no wall command entry holds through this
-  CREATE INDEX audit_log_revision ON audit_log(json_extract(details, '$.revision')) WHERE action = 'wall.command';
+  -- the verifier looks up the wall command entry of each journal row through this
+  CREATE INDEX audit_log_revision ON audit_log(json_extract(details, '$.revision'));
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
