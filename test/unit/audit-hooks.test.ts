@@ -89,4 +89,18 @@ describe('audit hooks', () => {
     assert.equal((await verifyAuditLog(db, { publicKey: null })).problems.length, 0);
     db.close();
   });
+
+  it('lists rows edited into nonsense (not JSON, an unknown actor kind) instead of failing, and verification names them', async () => {
+    const db = openWall();
+    const audit = new AuditLog(db, { key: null });
+    audit.record({ action: 'auth.sign-in', actor: 'binh', target: 'binh' });
+    db.exec("DROP TRIGGER audit_log_no_update; DROP INDEX audit_log_revision; UPDATE audit_log SET details = '{not json', actor_kind = 'robot' WHERE seq = 2");
+    const [entry] = listAudit(db, { limit: 1 }).entries;
+    assert.deepEqual(entry!.details, { unreadable: '{not json' });
+    assert.equal(entry!.actor.kind, 'system');
+    const problem = (await verifyAuditLog(db, { publicKey: null })).problems[0];
+    assert.equal(problem?.kind, 'edited');
+    assert.equal(problem?.seq, 2);
+    db.close();
+  });
 });

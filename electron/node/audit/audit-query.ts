@@ -2,17 +2,18 @@
  * Reading the audit log: pages for the console (newest first, filtered by person, action prefix
  * and time) and CSV export pages (oldest first), each bounded in rows and bytes.
  */
-import { AUDIT_LIMITS, type AuditEntry, type AuditFilter, type AuditRequests, type AuditResponses } from '../../../native-bridge/audit.js';
+import { AUDIT_LIMITS, auditActorKind, type AuditEntry, type AuditFilter, type AuditRequests, type AuditResponses } from '../../../native-bridge/audit.js';
 import type { Db } from '../database.js';
-import type { AuditRow } from './canonical.js';
+import { readDetails, type AuditRow } from './canonical.js';
 
 const entryOf = (r: AuditRow): AuditEntry => ({
   seq: r.seq,
   at: r.at,
-  actor: { kind: r.actor_kind as AuditEntry['actor']['kind'], id: r.actor_id, name: r.actor_name, role: r.actor_role },
+  // a kind the host never writes (the file was edited) reads as the host's: verification names the edit
+  actor: { kind: auditActorKind.safeParse(r.actor_kind).data ?? 'system', id: r.actor_id, name: r.actor_name, role: r.actor_role },
   action: r.action,
   target: r.target,
-  details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
+  details: readDetails(r.details),
   hash: r.hash,
 });
 

@@ -86,8 +86,10 @@ export class AuditService implements AuditSink {
       return report;
     } catch (error) {
       if (this.closed) return null;
-      // the check must never stop the host: it says so instead
-      console.error(`ioc-wall: audit log check failed: ${(error as Error).message}`);
+      // the check must never stop the host: it says so instead, as loudly as a broken chain
+      const reason = (error as Error).message;
+      console.error(`ioc-wall: audit log check failed: ${reason}`);
+      this.options.alerts.raise('critical', 'audit', { vi: `Không kiểm tra được nhật ký kiểm toán (${reason}); có thể cơ sở dữ liệu đã bị can thiệp`, en: `The audit log could not be checked (${reason}); the database may have been tampered with` });
       return null;
     }
   }

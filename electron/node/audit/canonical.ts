@@ -77,6 +77,18 @@ export const chainFieldsOf = (r: AuditRow, seq = r.seq): ChainFields => ({
   prevHash: r.prev_hash,
 });
 
+/** Stored details read back: the file is outside input too, so text that is not a JSON object is shown, not trusted. */
+export function readDetails(text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // falls through: unreadable
+  }
+  return { unreadable: bounded(text, 200) };
+}
+
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export function entryHash(f: ChainFields): string {
