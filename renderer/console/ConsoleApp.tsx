@@ -5,6 +5,7 @@ import { LinkOverlay } from '../components/LinkOverlay.js';
 import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
+import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { AuditView } from './audit/AuditView.js';
 import { CamerasPanel } from './CamerasPanel.js';
@@ -28,7 +29,8 @@ export function ConsoleApp() {
   const [selected, setSelected] = useState<string | null>(null);
   const [auditOpen, setAuditOpen] = useState(false);
   // viewers, technicians and administrators watch the wall; only wall editors arrange it
-  const editsWall = usePermissions().call('wall.execute');
+  const may = usePermissions();
+  const editsWall = may.call('wall.execute');
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
   useEffect(() => {
@@ -91,6 +93,7 @@ export function ConsoleApp() {
           <CamerasPanel />
           <GisPanel />
           <AlertsPanel />
+          {may.call('accounts.list') ? <AccountsPanel /> : null}
         </aside>
       </main>
       {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
