@@ -21,6 +21,11 @@ export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
         <strong>{t('app.console')}</strong>
         {wallTitle ? <span className="muted"> · {wallTitle}</span> : null}
       </div>
+      {can.call('audit.list') || can.call('audit.verify') ? (
+        <button type="button" className="btn btn-small strip-item" data-testid="open-audit" onClick={onOpenAudit}>
+          {t('audit.title')}
+        </button>
+      ) : null}
       <div className="strip-item" data-testid="status-node">
         {status ? t('clock.node', { role: t(`role.${status.role}`), host: t(`host.${status.host}`) }) : t('clock.nodeUnknown')}
         {status ? <span className="muted"> ({status.nodeId})</span> : null}
@@ -37,13 +42,8 @@ export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
       </div>
       {actor ? (
         <div className="strip-item muted" data-testid="status-actor">
-          {t('console.actor', { id: actor.id, role: t(`actorRole.${actor.role}`) })}
+          {t('console.actor', { id: actor.name ?? actor.id, role: t(`actorRole.${actor.role}`) })}
         </div>
-      ) : null}
-      {can.call('audit.list') || can.call('audit.verify') ? (
-        <button type="button" className="btn btn-small strip-item" data-testid="open-audit" onClick={onOpenAudit}>
-          {t('audit.title')}
-        </button>
       ) : null}
       <div className="strip-lang" role="group" aria-label={t('console.language')}>
         {languages.map((l) => (

@@ -11,8 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
-import { accountFor, connectConsole, totpNow, type TestAccount } from '../support/accounts.js';
+import { accountFor, connectConsole, type TestAccount } from '../support/accounts.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
+import { signInPage } from '../support/windows.js';
 
 const SHOTS = process.env.IOC_E2E_SCREENSHOTS;
 const WAIT = { timeout: 60_000 };
@@ -39,17 +40,7 @@ describe('the audit log view in the console', () => {
   async function consoleAs(account: TestAccount): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1600, height: 900 }, acceptDownloads: true })).newPage();
     await page.goto(host.windowUrl('console'));
-    const form = page.getByTestId('sign-in');
-    await form.waitFor(WAIT);
-    await form.locator('input[name=username]').fill(account.username);
-    await form.locator('input[name=password]').fill(account.password);
-    await form.locator('button[type=submit]').click();
-    if (account.totpSecret) {
-      await form.locator('input[name=code]').waitFor(WAIT);
-      await form.locator('input[name=code]').fill(totpNow(account.totpSecret));
-      await form.locator('button[type=submit]').click();
-    }
-    await page.getByTestId('console').waitFor(WAIT);
+    await signInPage(page, account);
     return page;
   }
 
