@@ -76,7 +76,7 @@ export class AuditService implements AuditSink {
       if (first) {
         console.error(`ioc-wall: audit log broken: ${first.message}`);
         this.options.alerts.raise('critical', 'audit', {
-          vi: `Nhật ký kiểm toán đã bị can thiệp: ${describeVi(first.kind)} tại mục #${first.seq}${first.at === null ? '' : ` (${new Date(first.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })})`}. Chạy "npm run audit -- verify" để xem chi tiết`,
+          vi: `Nhật ký kiểm toán đã bị can thiệp: ${VI_KIND[first.kind]} tại mục #${first.seq}${first.at === null ? '' : ` (${new Date(first.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })})`}. Chạy "npm run audit -- verify" để xem chi tiết`,
           en: `The audit log was tampered with: ${first.message}. Run "npm run audit -- verify" for details`,
         });
         this.log.record({ action: 'audit.broken', actor: null, details: { problems: report.problems } });
@@ -95,6 +95,7 @@ export class AuditService implements AuditSink {
   }
 }
 
+/** The first problem's kind in the alert's Vietnamese (the English text carries the verifier's own message). */
 const VI_KIND: Record<AuditVerifyReport['problems'][number]['kind'], string> = {
   edited: 'một mục bị sửa',
   deleted: 'một mục bị xoá',
@@ -107,4 +108,3 @@ const VI_KIND: Record<AuditVerifyReport['problems'][number]['kind'], string> = {
   'journal-deleted': 'nhật ký lệnh bị xoá dòng',
   'journal-inserted': 'nhật ký lệnh bị chèn dòng',
 };
-const describeVi = (kind: keyof typeof VI_KIND): string => VI_KIND[kind];
