@@ -50,6 +50,8 @@ export const methodPolicy = {
   'alerts.list': everyone,
   'alerts.ack': ['operator', 'commander', 'technician', 'system'],
   'field.command': commanders,
+  'gateways.keys': technicians,
+  'gateways.reload': technicians,
   'cameras.nearest': everyone,
   'cameras.health': everyone,
   'gis.query': everyone,
@@ -74,6 +76,9 @@ export const methodPolicy = {
   'live.objects': everyone,
   'indicators.list': everyone,
   'indicators.history': everyone,
+  // people look back at the wall; display windows never need to
+  'replay.at': people,
+  'replay.timeline': people,
 } as const satisfies Record<MethodName, MethodPolicy>;
 
 /** The methods any connection may call (their handlers get a possibly null actor). */

@@ -25,7 +25,7 @@ import {
 } from '../../native-bridge/contract.js';
 import { checkEvent, ContractServer, receives, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
 import { roleAuthorizer } from '../common/authorization.js';
-import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
+import type { FieldCommandPort, GatewayAdminPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { callerParams } from './gateway/command-ttl.js';
@@ -46,6 +46,7 @@ import { AuthService, type AuthConnection, type AuthOptions } from './accounts/a
 import { authEvent } from './audit/audit-events.js';
 import { AuditService } from './audit/audit-service.js';
 import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
+import { ReplayService } from './replay/replay-service.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -78,6 +79,8 @@ export interface PaintReport {
 export interface Core {
   wall: WallDefinition;
   attachField(port: FieldCommandPort | null): void;
+  /** The gateways' keys and allow-list answering gateways.keys / gateways.reload; attached by the host with the gateway link. */
+  attachGatewayAdmin(port: GatewayAdminPort | null): void;
   /** The spatial index answering gis.query / gis.aggregate (and nearest cameras); attached by the host once GIS runs. */
   attachSpatial(port: SpatialQueryPort | null): void;
   /** The GIS dataset store answering gis.datasets / gis.import; attached by the host once GIS runs. */
@@ -98,6 +101,8 @@ export interface Core {
   /** The tamper-evident audit log: `audit.record(event)` from anything security-relevant. */
   audit: AuditService;
   alerts: AlertService;
+  /** The wall as it was at a moment (replay.at, replay.timeline); sensor values once a telemetry cache is attached. */
+  replay: ReplayService;
   live: LiveState;
   cameraHealth: CameraHealthBoard;
   db: Db;
@@ -182,6 +187,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const cameraHealth = new CameraHealthBoard(alerts);
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, audit: (input) => audit.record(authEvent(input)) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error), audit), authorizer: roleAuthorizer(), filePresets });
+  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => targetCommune(id), onFailure: (error) => {
+    if (!storage.failed(databaseFile, error)) console.error(`ioc-wall: a wall revision was not recorded for replay: ${(error as Error).message}`);
+  } });
+  // before the start preset goes up, so its revision is recorded too
+  const unfollowReplay = replay.follow(controller);
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
   restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
@@ -189,6 +199,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
   let spatialPort: SpatialQueryPort | null = null;
+  let gatewayAdminPort: GatewayAdminPort | null = null;
+  function requireGatewayAdmin(): GatewayAdminPort {
+    if (!gatewayAdminPort) throw new ContractError('not-found', 'this host has no gateway link');
+    return gatewayAdminPort;
+  }
   const requireSpatial = (): SpatialQueryPort => {
     if (!spatialPort) throw new ContractError('internal', 'the spatial index is not running yet');
     return spatialPort;
@@ -351,6 +366,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       requireInScope(scopeOf(ctx), targetCommune(request.target), `field command to ${request.target}`);
       return sendFieldCommand(fieldPort, actor, request);
     },
+    'gateways.keys': () => requireGatewayAdmin().keys(),
+    'gateways.reload': () => requireGatewayAdmin().reload(),
     'live.snapshot': () => snapshotPages.split(live.snapshot()),
     'live.objects': ({ cursor, offset }) => ({ objects: snapshotPages.page(cursor, offset) }),
     'scenarios.list': () => requireScenarios().list(),
@@ -373,6 +390,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
+    'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
+    'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
   };
   const server = new ContractServer(
     refusingWhenFull(handlers, storage, options.dataDir),
@@ -445,6 +464,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     auth,
     audit,
     alerts,
+    replay,
     live,
     cameraHealth,
     db,
@@ -454,6 +474,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     attachField(port) {
       fieldPort = port;
       scenarioService?.fieldAttached?.(port);
+    },
+    attachGatewayAdmin(port) {
+      gatewayAdminPort = port;
     },
     attachSpatial(port) {
       spatialPort = port;
@@ -489,6 +512,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       clearInterval(sessionSweep);
       unsubscribeEnded();
       unsubscribeAccepted();
+      unfollowReplay();
       unsubscribeAlerts();
       unsubscribeLive();
       broadcastStatus.cancel();
