@@ -136,7 +136,7 @@ export interface FieldCommandPort {
 export interface GatewayAdminPort {
   keys(): GatewayKeysAnswer;
   /** Reads the gateways file again and applies its allow-list; throws a ContractError naming the file when it is malformed (the old list stays). */
-  reload(): GatewaysReloadAnswer;
+  reload(by: Actor | null): GatewaysReloadAnswer;
 }
 
 /** The scenario engine as the contract handlers use it. */

@@ -367,7 +367,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return sendFieldCommand(fieldPort, actor, request);
     },
     'gateways.keys': () => requireGatewayAdmin().keys(),
-    'gateways.reload': () => requireGatewayAdmin().reload(),
+    'gateways.reload': (_request, _ctx, actor) => requireGatewayAdmin().reload(actor),
     'live.snapshot': () => snapshotPages.split(live.snapshot()),
     'live.objects': ({ cursor, offset }) => ({ objects: snapshotPages.page(cursor, offset) }),
     'scenarios.list': () => requireScenarios().list(),

@@ -2,7 +2,7 @@
  * The audit events of each part of the host, built from what that part already has at hand, so
  * each hook where an event happens is one line: `audit.record(fieldCommandEvent(gateway, command))`.
  */
-import type { Command, FieldCommand, RunLogKind } from '../../../native-bridge/contract.js';
+import type { Command, FieldCommand, GatewaysReloadAnswer, RunLogKind } from '../../../native-bridge/contract.js';
 import type { AuditEvent, JournalEntry } from '../../common/ports.js';
 import type { AuditInput } from '../accounts/auth-service.js';
 import { canonicalJson, journalRowHash, sha256 } from './canonical.js';
@@ -75,3 +75,10 @@ export const folderReloadEvent = (kind: string, dir: string, result: { scenarios
   target: dir,
   details: { kind, loaded: result.scenarios.length, failed: result.errors.slice(0, 20).map((e) => e.file) },
 });
+
+/** The gateways file read again (console or SIGHUP): which gateways were added, removed or changed key, or why it was refused. */
+export function gatewaysReloadEvent(by: AuditEvent['actor'], file: string, outcome: GatewaysReloadAnswer | { refused: string }): AuditEvent {
+  if ('refused' in outcome) return { action: 'gateway.reload.refused', actor: by, target: file, details: { reason: outcome.refused } };
+  const ids = (list: GatewaysReloadAnswer['added']) => list.slice(0, 50).map((g) => g.gateway);
+  return { action: 'gateway.reload', actor: by, target: file, details: { added: ids(outcome.added), removed: ids(outcome.removed), changed: ids(outcome.changed) } };
+}
