@@ -1,0 +1,15 @@
+import { spawnHost } from './test/support/host-process.js';
+import { attachWindows, detach, signInPage } from './test/support/windows.js';
+import { accountFor } from './test/support/accounts.js';
+import { mkdtempSync } from 'node:fs';
+const dataDir = mkdtempSync('/tmp/shot-');
+const host = await spawnHost({ dataDir, windows: 'headless' });
+const w = await attachWindows(host);
+await new Promise((r) => setTimeout(r, 3000));
+await w.console.screenshot({ path: '/tmp/shots/commander.png' });
+await w.console.getByTestId('sign-out').click();
+await signInPage(w.console, await accountFor(dataDir, 'administrator'));
+await new Promise((r) => setTimeout(r, 3000));
+await w.console.screenshot({ path: '/tmp/shots/admin.png', fullPage: true });
+await detach(w);
+await host.stop();
