@@ -44,6 +44,10 @@ export const methodPolicy = {
   'displays.revoke': technicians,
   // a display page without a credential: the handler checks the code and rate-limits the connection
   'displays.enrol': 'open',
+  'audit.list': administrators,
+  'audit.export': administrators,
+  // a technician looks after the host's files: checking the chain is theirs too, reading it is not
+  'audit.verify': technicians,
   'wall.resync': everyone,
   'wall.execute': wallEditors,
   'presets.list': everyone,

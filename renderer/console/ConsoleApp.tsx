@@ -7,6 +7,7 @@ import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
+import { AuditView } from './audit/AuditView.js';
 import { CamerasPanel } from './CamerasPanel.js';
 import { DisplaysPanel } from './DisplaysPanel.js';
 import { GatewayKeysPanel } from './GatewayKeysPanel.js';
@@ -16,7 +17,7 @@ import { Miniature } from './Miniature.js';
 import { usePermissions } from './permissions.js';
 import { PresetsPanel } from './PresetsPanel.js';
 import { ReplayPanel } from './replay/ReplayPanel.js';
-import { SignedInAs, SignIn } from './SignIn.js';
+import { SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
 import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
 import { StatusStrip } from './StatusStrip.js';
@@ -29,6 +30,7 @@ export function ConsoleApp() {
   const actor = useAppStore((s) => s.actor);
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
+  const [auditOpen, setAuditOpen] = useState(false);
   const [replaying, setReplaying] = useState(false);
   // viewers, technicians and administrators watch the wall; only wall editors arrange it
   const may = usePermissions();
@@ -68,8 +70,7 @@ export function ConsoleApp() {
 
   return (
     <div className="console" data-testid="console" data-revision={revision}>
-      <StatusStrip />
-      <SignedInAs />
+      <StatusStrip onOpenAudit={() => setAuditOpen(true)} />
       <ScenarioBar />
       <main className="console-main">
         <section className="panel wall-panel">
@@ -113,6 +114,7 @@ export function ConsoleApp() {
           {may.call('accounts.list') ? <AccountsPanel /> : null}
         </aside>
       </main>
+      {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
       <Toasts />
       <LinkOverlay />
     </div>

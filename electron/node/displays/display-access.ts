@@ -61,7 +61,9 @@ export class DisplayAccess {
     const replaced = this.store.list().some((d) => d.windowId === windowId);
     this.store.enrol({ windowId, name, credentialHash: sha256(credential), enrolledBy, enrolledAt: this.clock() });
     if (replaced) this.revokedListeners.forEach((l) => l(windowId));
-    this.audit({ action: 'display.enrolled', actor: null, subject: windowId, detail: { name, enrolledBy } });
+    // the window itself enrolled (with a code someone made), or the host enrolled its own window
+    const actor = enrolledBy === 'system' ? { id: 'system', role: 'system' } : { id: windowId, role: 'display' };
+    this.audit({ action: 'display.enrolled', actor, subject: windowId, detail: { name, enrolledBy } });
     return credential;
   }
 
@@ -80,7 +82,8 @@ export class DisplayAccess {
     if (!attempts.take()) throw new ContractError('rate-limited', 'too many enrolment attempts on this connection; wait a few seconds');
     const code = this.store.takeCode(sha256(normalCode(request.code)));
     const refused = (why: string) => {
-      this.audit({ action: 'display.enrol.failed', actor: null, subject: request.window, detail: { why } });
+      // the page's claim of a window is all there is to name it by
+      this.audit({ action: 'display.enrol.failed', actor: { id: request.window, role: 'display' }, subject: request.window, detail: { why } });
       return new ContractError('forbidden', 'this enrolment code is unknown, already used or expired: ask for a new one at the console', 'code');
     };
     if (!code) throw refused('unknown or used');
