@@ -24,6 +24,7 @@ import type { HostFiles } from './runtime-options.js';
 import { startScenarios, type ScenarioTuning } from './scenarios/start-scenarios.js';
 import { GIS_DATABASE_FILE } from './gis/dataset-store.js';
 import { ensurePrivateDataDir } from './sqlite-files.js';
+import { loadStorageKey, type KeySeal } from './storage-key.js';
 import { rebuiltAlert } from './storage-watch.js';
 import { WallBackups } from './wall-backups.js';
 import type { ScenarioEngine } from './scenarios/scenario-engine.js';
@@ -35,6 +36,8 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
   serve: { listenHost: string; port: number; rendererDir: string; hostNames?: readonly string[] | undefined } | null;
   scenarioTuning?: ScenarioTuning;
+  /** Seals the storage key at rest (the Electron shell: safeStorage); none = a plain 0600 key file. */
+  keySeal?: KeySeal | undefined;
   /** How often the wall database is backed up (default 10 minutes; also at start and at a clean stop). */
   backupIntervalMs?: number;
   log?: (line: string) => void;
@@ -80,13 +83,14 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       host: options.host,
       restartCause: options.restart?.cause,
       restoreBackup: options.restoreBackup,
+      storageKey: options.keySeal ? loadStorageKey(options.dataDir, options.keySeal) : undefined,
       ...(options.auth ? { auth: options.auth } : {}),
       ...(options.audit ? { audit: options.audit } : {}),
     });
     closers.push(() => core.close());
     // no account yet: the demo gets a printed administrator, a real installation a setup code
     await firstRun(core.auth, { demo: fieldConfig.simulate, print: log });
-    const backups = new WallBackups(core.db, core.databaseFile, {
+    const backups = new WallBackups(core.db, core.databaseFile, core.storageKey, {
       intervalMs: options.backupIntervalMs,
       onFailure: (error) => {
         log(`ioc-wall: backup failed: ${error.message}`);
@@ -101,7 +105,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     closers.push(() => field.close());
     if (field.cache.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('telemetry cache', field.cache.file, field.cache.movedAside));
     // The demo province's datasets come with the simulated province, never with real gateways.
-    const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
+    const gis = await startGis({ dataDir: options.dataDir, storageKey: core.storageKey, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
     closers.push(() => gis.close());
     if (gis.datasets.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('GIS datasets', join(options.dataDir, GIS_DATABASE_FILE), gis.datasets.movedAside));
     core.attachSpatial(gis.spatial);
