@@ -17,6 +17,7 @@ import { createGisImportPort } from './gis/gis-import-port.js';
 import { importFolders } from './gis/import-folders.js';
 import { startGis, type GisService } from './gis/gis-service.js';
 import { startWallServer, type WallServer } from './http/wall-server.js';
+import { serverTls, type TlsFiles } from './http/tls-files.js';
 import { seedDemoIndicatorDatasets } from './indicators/demo-datasets.js';
 import { startIndicators, type IndicatorService } from './indicators/indicator-service.js';
 import { parseYamlFile } from './layout-files.js';
@@ -24,7 +25,7 @@ import type { HostFiles } from './runtime-options.js';
 import { startScenarios, type ScenarioTuning } from './scenarios/start-scenarios.js';
 import { GIS_DATABASE_FILE } from './gis/dataset-store.js';
 import { ensurePrivateDataDir } from './sqlite-files.js';
-import { loadStorageKey, type KeySeal } from './storage-key.js';
+import { loadSealedStorageKey, type KeySeal } from './storage-key.js';
 import { rebuiltAlert } from './storage-watch.js';
 import { WallBackups } from './wall-backups.js';
 import type { ScenarioEngine } from './scenarios/scenario-engine.js';
@@ -34,7 +35,7 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   /** The embedded simulated province, run when the gateways file says `simulate: true`. */
   simulator?: FieldSimulator<S> | undefined;
   /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
-  serve: { listenHost: string; port: number; rendererDir: string; hostNames?: readonly string[] | undefined } | null;
+  serve: { listenHost: string; port: number; rendererDir: string; hostNames?: readonly string[] | undefined; tls?: TlsFiles | undefined } | null;
   scenarioTuning?: ScenarioTuning;
   /** Seals the storage key at rest (the Electron shell: safeStorage); none = a plain 0600 key file. */
   keySeal?: KeySeal | undefined;
@@ -69,6 +70,8 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
   if (fieldConfig.simulate && !options.simulator) {
     throw new Error(`${options.gatewaysFile} asks for the embedded simulated province (simulate: true), but this host was started without one`);
   }
+  // before anything is opened: a host that may not serve as asked does not start at all
+  const tls = options.serve ? serverTls(options.serve.listenHost, options.serve.tls) : null;
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
@@ -83,7 +86,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       host: options.host,
       restartCause: options.restart?.cause,
       restoreBackup: options.restoreBackup,
-      storageKey: options.keySeal ? loadStorageKey(options.dataDir, options.keySeal) : undefined,
+      storageKey: options.keySeal ? await loadSealedStorageKey(options.dataDir, options.keySeal) : undefined,
       ...(options.auth ? { auth: options.auth } : {}),
       ...(options.audit ? { audit: options.audit } : {}),
     });
@@ -127,7 +130,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     const token = options.restart?.token ?? newLaunchToken();
     let server: WallServer | null = null;
     if (options.serve) {
-      server = await startWallServer(core, { ...options.serve, token, route: (pathname) => gis.handleHttp(pathname), log });
+      server = await startWallServer(core, { ...options.serve, tls, token, route: (pathname) => gis.handleHttp(pathname), log });
       closers.push(() => server!.close());
     }
     return { core, field, simulation: field.simulation, gis, indicators, scenarios, server, token, close };

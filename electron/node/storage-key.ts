@@ -29,8 +29,8 @@ export interface StorageKey {
 export interface KeySeal {
   /** What seals it, for messages ("Electron safeStorage"). */
   readonly name: string;
-  seal(plain: string): Buffer;
-  open(sealed: Buffer): string;
+  seal(plain: string): Promise<Buffer>;
+  open(sealed: Buffer): Promise<string>;
 }
 
 /** A storage key that is missing, unreadable, too open or malformed; the message names the file and the fix. */
@@ -86,36 +86,49 @@ function readKeyFile(file: string): string | null {
   }
 }
 
-/**
- * The data folder's storage key, made on the first start. With a seal the file holds the sealed
- * key (a plain one from a Chromium host is sealed in place); without one a sealed file is refused.
- */
-export function loadStorageKey(dataDir: string, seal?: KeySeal): StorageKey {
+/** The key file's text, written now (`content` for a fresh key) when there is none yet. */
+function readOrCreate(file: string, content: () => string): string {
+  const text = readKeyFile(file);
+  if (text !== null) return text;
+  try {
+    writeKeyFile(file, content(), 'wx');
+  } catch (error) {
+    // another opener of the same data folder wrote it first: use theirs
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StorageKeyError(file, `${file}: cannot create the storage key (${(error as Error).message})`);
+  }
+  const written = readKeyFile(file);
+  if (written === null) throw new StorageKeyError(file, `${file}: the storage key vanished while it was being created`);
+  return written;
+}
+
+const freshHex = () => randomBytes(KEY_BYTES).toString('hex');
+
+/** The data folder's plain storage key (the Chromium host, the tools), made on the first start; a sealed one is refused. */
+export function loadStorageKey(dataDir: string): StorageKey {
   const file = join(dataDir, STORAGE_KEY_FILE);
   ensurePrivateDir(dataDir);
-  let text = readKeyFile(file);
-  if (text === null) {
-    const hex = randomBytes(KEY_BYTES).toString('hex');
-    try {
-      writeKeyFile(file, seal ? SEALED_PREFIX + seal.seal(hex).toString('base64') : `${hex}\n`, 'wx');
-    } catch (error) {
-      // another opener of the same data folder wrote it first: use theirs
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StorageKeyError(file, `${file}: cannot create the storage key (${(error as Error).message})`);
-    }
-    text = readKeyFile(file);
-    if (text === null) throw new StorageKeyError(file, `${file}: the storage key vanished while it was being created`);
+  const text = readOrCreate(file, () => `${freshHex()}\n`);
+  if (text.startsWith(SEALED_PREFIX)) {
+    throw new StorageKeyError(file, `${file} is sealed by the Electron shell's OS keychain (safeStorage): only the Electron shell, on this machine and as this user, can open this data folder`);
   }
+  return parseHex(file, text);
+}
+
+/** The storage key sealed by `seal` (the Electron shell): made sealed on the first start, and a plain one (from a Chromium host) sealed in place. */
+export async function loadSealedStorageKey(dataDir: string, seal: KeySeal): Promise<StorageKey> {
+  const file = join(dataDir, STORAGE_KEY_FILE);
+  ensurePrivateDir(dataDir);
+  const sealed = async (hex: string) => SEALED_PREFIX + (await seal.seal(hex)).toString('base64');
+  const fresh = await sealed(freshHex());
+  const text = readOrCreate(file, () => fresh);
   if (!text.startsWith(SEALED_PREFIX)) {
     const key = parseHex(file, text);
-    if (seal) writeKeyFile(file, SEALED_PREFIX + seal.seal(key.hex).toString('base64'), 'w');
+    writeKeyFile(file, await sealed(key.hex), 'w');
     return key;
-  }
-  if (!seal) {
-    throw new StorageKeyError(file, `${file} is sealed by the Electron shell's OS keychain (safeStorage): only the Electron shell of this machine and user can open this data folder`);
   }
   let plain: string;
   try {
-    plain = seal.open(Buffer.from(text.slice(SEALED_PREFIX.length).trim(), 'base64'));
+    plain = await seal.open(Buffer.from(text.slice(SEALED_PREFIX.length).trim(), 'base64'));
   } catch (error) {
     throw new StorageKeyError(file, `${file}: ${seal.name} cannot unseal the storage key (${(error as Error).message}); it was sealed on another machine or by another user`);
   }

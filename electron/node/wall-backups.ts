@@ -12,7 +12,7 @@
 import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { encryptPlainFile, isPlainSqlite, openEncrypted } from './sqlite-cipher.js';
-import { ensurePrivateDir, makePrivate, moveAside, quickCheck, type Db } from './sqlite-files.js';
+import { ensurePrivateDir, isDamage, makePrivate, moveAside, quickCheck, type Db } from './sqlite-files.js';
 import type { StorageKey } from './storage-key.js';
 
 export const DEFAULT_BACKUP_INTERVAL_MS = 10 * 60_000;
@@ -133,10 +133,16 @@ export class WallBackups {
     const partial = join(dir, `.partial-${basename(final)}`);
     try {
       ensurePrivateDir(dir);
-      this.db.prepare('VACUUM INTO ?').run(partial);
+      const damaged = (findings: string) => new Error(`the wall database ${this.databaseFile} is damaged (${findings}); its backup was discarded, the older backups in ${dir} are kept`);
+      try {
+        this.db.prepare('VACUUM INTO ?').run(partial);
+      } catch (error) {
+        // an encrypted page that fails its HMAC stops the copy itself
+        throw isDamage(error) ? damaged((error as Error).message) : error;
+      }
       makePrivate(partial);
       const findings = checkCopy(partial, this.key);
-      if (findings !== null) throw new Error(`the wall database ${this.databaseFile} is damaged (${findings}); its backup was discarded, the older backups in ${dir} are kept`);
+      if (findings !== null) throw damaged(findings);
       renameSync(partial, final);
       for (const old of listBackups(this.databaseFile).slice(this.keep)) rmSync(old, { force: true });
       return final;

@@ -11,6 +11,7 @@ import type { RunningSimulator } from '../../common/ports.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../project-paths.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import type { WindowMode } from '../runtime-options.js';
+import type { TlsFiles } from '../http/tls-files.js';
 import { ensureChromium, findRunningWindow, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowSpec } from './chromium.js';
 
 export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulator> extends Omit<RuntimeOptions<S>, 'host' | 'serve' | 'indicatorsDir' | 'scenariosDir'> {
@@ -25,6 +26,8 @@ export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulat
   port?: number;
   /** More names display PCs reach the host by (see wall-server.ts). */
   hostNames?: readonly string[];
+  /** Serve HTTPS/WSS with these; required when listenHost is not loopback (tls-files.ts). */
+  tls?: TlsFiles | undefined;
 }
 
 export interface RuntimeInfo {
@@ -52,14 +55,14 @@ export function runtimeFile(dataDir: string, wallId: string): string {
 
 export async function startChromiumHost<S extends RunningSimulator = RunningSimulator>(options: ChromiumHostOptions<S>): Promise<ChromiumHost<S>> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const { rendererDir, windows: windowMode, listenHost, port, hostNames, indicatorsDir, scenariosDir, ...runtimeOptions } = options;
+  const { rendererDir, windows: windowMode, listenHost, port, hostNames, tls, indicatorsDir, scenariosDir, ...runtimeOptions } = options;
   const wallRuntime = await startRuntime<S>({
     ...runtimeOptions,
     host: 'chromium',
     indicatorsDir: indicatorsDir ?? defaultIndicatorsDir,
     scenariosDir: scenariosDir ?? defaultScenariosDir,
     log,
-    serve: { rendererDir, listenHost: listenHost ?? '127.0.0.1', port: port ?? 0, hostNames },
+    serve: { rendererDir, listenHost: listenHost ?? '127.0.0.1', port: port ?? 0, hostNames, tls },
   });
   const { core, field } = wallRuntime;
   const server = wallRuntime.server!;

@@ -1,5 +1,5 @@
 /**
- * Serves the wall over HTTP and WebSocket: the built renderer and the map's data (with the
+ * Serves the wall over HTTP and WebSocket (HTTPS and WSS off loopback, tls-files.ts): the built renderer and the map's data (with the
  * per-launch token in a header), and `/ws` with the token and an Origin check, each connection one
  * core session. Every request and upgrade must name one of the host's own addresses in Host. Used by the Chromium
  * host's windows and by display PCs on the LAN.
@@ -12,6 +12,7 @@ import type { Core } from '../core.js';
 import { hostAuthorities } from './host-names.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
 import { summarisedLog, truncated } from './summarised-log.js';
+import type { SecureContextOptions } from 'node:tls';
 
 export interface WallServerOptions {
   rendererDir: string;
@@ -22,6 +23,8 @@ export interface WallServerOptions {
   route: DataRoutes;
   /** More names display PCs reach the host by (e.g. a DNS name), besides loopback and its addresses. */
   hostNames?: readonly string[];
+  /** Serve HTTPS/WSS with this certificate and key (serverTls in tls-files.ts: required off loopback); null = plain HTTP. */
+  tls: SecureContextOptions | null;
   log: (line: string) => void;
 }
 
@@ -46,14 +49,15 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
   };
   // the port is known once listening; until then no request can arrive
   let allowedAuthorities: () => ReadonlySet<string> = () => new Set();
-  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, token }, onRefused });
+  const { tls } = options;
+  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, token }, onRefused, tls });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port, listenHost, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
   allowedAuthorities = hostAuthorities({ listenHost, port, extraNames: options.hostNames });
-  const baseUrl = `http://${listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost}:${port}`;
+  const baseUrl = `${tls ? 'https' : 'http'}://${listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost}:${port}`;
 
   const gateway = attachWebSocketGateway({
     server: http,
