@@ -17,7 +17,7 @@ import { openDatabase } from '../../electron/node/database.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { demoWallFile } from './fixtures.js';
 import { connectNodeClient } from './ws-client.js';
-import { keyBeside } from './storage.js';
+import { loadStorageKey } from '../../electron/node/storage-key.js';
 
 export interface TestAccount {
   id: string;
@@ -46,7 +46,7 @@ export const wallDatabaseIn = (dataDir: string, wallFile = demoWallFile): string
 
 /** Creates an account (TOTP enrolled for the roles that need it) in the data folder's wall database. */
 export async function createAccount(dataDir: string, role: PersonRole, options: { username?: string; fullName?: string; scope?: Scope; wallFile?: string } = {}): Promise<TestAccount> {
-  const db = openDatabase(wallDatabaseIn(dataDir, options.wallFile), keyBeside(wallDatabaseIn(dataDir, options.wallFile)));
+  const db = openDatabase(wallDatabaseIn(dataDir, options.wallFile), loadStorageKey(dataDir));
   try {
     const auth = new AuthService(db, { dataDir });
     const username = options.username ?? `${role}-${process.pid}-${++created}`;

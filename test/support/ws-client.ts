@@ -2,8 +2,9 @@
 import WebSocket from 'ws';
 import { ContractClient, PortClientTransport, type MessagePortLike } from '../../native-bridge/channel.js';
 
-export async function connectNodeClient(baseUrl: string, token: string, origin = baseUrl): Promise<{ client: ContractClient; transport: PortClientTransport; socket: WebSocket }> {
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${token}`, { origin });
+/** `ca`: the certificate a host serving HTTPS/WSS is trusted by (a test's self-signed one). */
+export async function connectNodeClient(baseUrl: string, token: string, origin = baseUrl, ca?: string): Promise<{ client: ContractClient; transport: PortClientTransport; socket: WebSocket }> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?token=${token}`, { origin, ...(ca ? { ca } : {}) });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
