@@ -162,11 +162,11 @@ export function openSqliteFile(file: string, options: OpenSqliteOptions): Opened
     }
     try {
       makePrivate(file);
-      requireReadable(db, file, options);
       // On a full disk a WAL database cannot even be read: its -shm index cannot be sized. In
       // exclusive locking mode SQLite keeps that index in memory, so the host can still start and
       // serve what the file holds (its writes fail until space is back, and say so).
       if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
+      requireReadable(db, file, options);
       const findings = quickCheck(db);
       if (findings !== null) throw new SqliteFileError(file, true, `${options.kind} ${file} is damaged (${findings})`);
       options.setup(db);

@@ -4,28 +4,20 @@
  * on that port, and refuses to start at all without a certificate; loopback stays plain HTTP.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
 import { parseHostArgs } from '../../electron/node/runtime-options.js';
 import { startRuntime, type Runtime } from '../../electron/node/runtime.js';
 import { layoutsDir } from '../../electron/node/project-paths.js';
 import type { TlsFiles } from '../../electron/node/http/tls-files.js';
 import { accountFor, helloAsConsole } from '../support/accounts.js';
 import { noGatewaysFile, tempDir } from '../support/fixtures.js';
+import { httpsStatus, selfSignedCertificate } from '../support/tls.js';
 import { connectNodeClient } from '../support/ws-client.js';
 
-/** A self-signed certificate for 127.0.0.1 and localhost, made with the system's openssl. */
-function selfSignedCertificate(dir: string): TlsFiles & { pem: string } {
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=ioc-wall-test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-  return { certFile, keyFile, pem: readFileSync(certFile, 'utf8') };
-}
 
 function rendererDir(): string {
   const dir = tempDir();
@@ -38,13 +30,12 @@ function start(dataDir: string, listenHost: string, tls?: TlsFiles): Promise<Run
   return startRuntime({ ...args, host: 'chromium', serve: { listenHost, port: 0, rendererDir: rendererDir(), tls }, log: () => {} });
 }
 
-function fetchStatus(url: string, ca?: string): Promise<{ status: number; protocol: string | null }> {
+function httpStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onResponse = (response: import('node:http').IncomingMessage) => {
+    const request = get(url, (response) => {
       response.resume();
-      resolve({ status: response.statusCode ?? 0, protocol: (response.socket as TLSSocket).getProtocol?.() ?? null });
-    };
-    const request = url.startsWith('https:') ? httpsGet(url, { ca }, onResponse) : httpGet(url, onResponse);
+      resolve(response.statusCode ?? 0);
+    });
     request.on('error', reject);
     request.setTimeout(10_000, () => request.destroy(new Error('timed out')));
   });
@@ -61,7 +52,7 @@ describe('encryption in transit', () => {
       const { baseUrl, windowUrl } = runtime.server!;
       assert.match(baseUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
       assert.match(windowUrl('console'), /^https:/);
-      const page = await fetchStatus(`${baseUrl}/index.html`, cert.pem);
+      const page = await httpsStatus(`${baseUrl}/index.html`, cert.pem);
       assert.equal(page.status, 200);
       assert.ok(page.protocol === 'TLSv1.2' || page.protocol === 'TLSv1.3', String(page.protocol));
 
@@ -75,10 +66,10 @@ describe('encryption in transit', () => {
       // a page of the plain-HTTP origin may not open the WSS session
       await assert.rejects(connectNodeClient(baseUrl, runtime.token, baseUrl.replace('https:', 'http:'), cert.pem), /HTTP 403/);
       // no certificate trusted: the client refuses the host (the test's certificate is what it is checked against)
-      await assert.rejects(fetchStatus(`${baseUrl}/index.html`), /self-signed|certificate/i);
+      await assert.rejects(httpsStatus(`${baseUrl}/index.html`, undefined), /self-signed|certificate/i);
       // plain HTTP on the TLS port gets no page
-      const plain = await fetchStatus(`http://127.0.0.1:${portOf(runtime)}/index.html`).catch((error: Error) => error);
-      assert.ok(plain instanceof Error || plain.status !== 200, 'a page over plain HTTP');
+      const plain = await httpStatus(`http://127.0.0.1:${portOf(runtime)}/index.html`).catch((error: Error) => error);
+      assert.ok(plain instanceof Error || plain !== 200, 'a page over plain HTTP');
       // TLS 1.1 is refused by the host: the client offers 1.0–1.1 only (SECLEVEL=0 lets this client offer them)
       const handshake = await new Promise<string>((resolve) => {
         const socket = tlsConnect({ host: '127.0.0.1', port: portOf(runtime), ca: cert.pem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
@@ -115,7 +106,7 @@ describe('encryption in transit', () => {
     const runtime = await start(tempDir(), '127.0.0.1');
     try {
       assert.match(runtime.server!.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-      assert.equal((await fetchStatus(`${runtime.server!.baseUrl}/index.html`)).status, 200);
+      assert.equal(await httpStatus(`${runtime.server!.baseUrl}/index.html`), 200);
     } finally {
       await runtime.close();
     }
