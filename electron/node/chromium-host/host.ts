@@ -75,11 +75,12 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
       const profiles = join(options.dataDir, 'chromium-profiles');
       const { wall } = core;
       const c = wall.console;
-      const specs: WindowSpec[] = [{ windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height, kiosk: false }];
+      const trustedSpki = server.certificatePin;
+      const specs: WindowSpec[] = [{ windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height, kiosk: false, trustedSpki }];
       for (const slot of displaySlots(wall)) {
         const x = wall.origin.x + slot.column * wall.display.width;
         const y = wall.origin.y + slot.row * wall.display.height;
-        specs.push({ windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true });
+        specs.push({ windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true, trustedSpki });
       }
       // Windows a crashed host left showing this very URL (same port and token: the supervisor
       // hands them to the next host) are kept; they reconnect their WebSocket by themselves.

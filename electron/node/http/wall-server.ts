@@ -12,7 +12,7 @@ import type { Core } from '../core.js';
 import { hostAuthorities } from './host-names.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
 import { summarisedLog, truncated } from './summarised-log.js';
-import type { SecureContextOptions } from 'node:tls';
+import { spkiPin, type ServerTls } from './tls-files.js';
 
 export interface WallServerOptions {
   rendererDir: string;
@@ -24,7 +24,7 @@ export interface WallServerOptions {
   /** More names display PCs reach the host by (e.g. a DNS name), besides loopback and its addresses. */
   hostNames?: readonly string[];
   /** Serve HTTPS/WSS with this certificate and key (serverTls in tls-files.ts: required off loopback); null = plain HTTP. */
-  tls: SecureContextOptions | null;
+  tls: ServerTls | null;
   log: (line: string) => void;
 }
 
@@ -33,6 +33,8 @@ export interface WallServer {
   /** The URL a window opens: its id in the query, the token in the fragment (never sent in a request line). */
   windowUrl(windowId: string): string;
   refusedCount(): number;
+  /** The served certificate's public key pin (spkiPin), null over plain HTTP: the host's own windows trust it. */
+  certificatePin: string | null;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts'>
     baseUrl,
     windowUrl: (windowId) => `${baseUrl}/index.html?window=${windowId}#token=${token}`,
     refusedCount: () => refused,
+    certificatePin: tls ? spkiPin(tls.cert) : null,
     async close() {
       await gateway.close();
       logRefusal.close();
