@@ -11,7 +11,7 @@ import { startChromiumHost } from '../electron/node/chromium-host/host.js';
 import { defaultPresetsDir, defaultWallFile, rendererDist } from '../electron/node/project-paths.js';
 import { displaySlots } from '../native-bridge/wall-geometry.js';
 import { noGatewaysFile } from '../test/support/fixtures.js';
-import { connectNodeClient } from '../test/support/ws-client.js';
+import { connectConsole } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { maxOf } from '../native-bridge/extremes.js';
 
@@ -40,8 +40,8 @@ export async function run(args: string[]): Promise<object> {
       });
     await allPainted(host.core.controller.currentRevision);
 
-    const { client, transport } = await connectNodeClient(host.baseUrl, host.token);
-    await client.call('session.hello', { window: 'console' });
+    // the presets are recalled by a signed-in operator, as on the real console
+    const { client, transport } = await connectConsole(host, dataDir, 'operator');
     const presets = ['briefing', 'overview'];
     // Warm-up: both layouts once, so the first timed recall is not a cold start of the renderer.
     for (const name of presets) {

@@ -137,8 +137,16 @@ export const scenarioRun = z.strictObject({
   closedAt: epochMs.nullable(),
   closedBy: z.string().nullable(),
   steps: z.array(stepState),
+  /** The full names of the accounts that acted on this run, as they were then (account id → name): people read names, never ids. */
+  people: z.record(z.string(), z.string().max(128)).default({}),
 });
 export type ScenarioRun = z.infer<typeof scenarioRun>;
+
+/** The name to show for whoever did something on a run: the account's name, "system" for the host. */
+export function runPersonName(run: Pick<ScenarioRun, 'people'>, id: string, system: string): string {
+  if (id === 'system') return system;
+  return run.people[id] ?? id;
+}
 
 export const runLogKind = z.enum([
   'activated',

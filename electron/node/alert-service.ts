@@ -68,15 +68,17 @@ export class AlertService {
   }
 
   acknowledge(id: string, actor: Actor): void {
+    // the wall shows who acknowledged: the person's name (the audit keeps the account)
+    const who = actor.name ?? actor.id;
     const held = this.held.get(id);
     if (held) {
-      if (held.ackedBy === null) this.held.set(id, { ...held, ackedBy: actor.id, ackedAt: this.clock() });
+      if (held.ackedBy === null) this.held.set(id, { ...held, ackedBy: who, ackedAt: this.clock() });
       this.listeners.forEach((l) => l());
       return;
     }
     let result;
     try {
-      result = this.db.prepare('UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_by IS NULL').run(actor.id, this.clock(), id);
+      result = this.db.prepare('UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_by IS NULL').run(who, this.clock(), id);
     } catch (error) {
       if (!isStorageFailure(error)) throw error;
       this.onStorageFailure(error);

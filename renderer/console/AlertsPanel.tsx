@@ -4,11 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { AlertRow } from '../components/AlertRow.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
+import { usePermissions } from './permissions.js';
 
 export function AlertsPanel() {
   const { t } = useTranslation();
   const alerts = useAppStore((s) => s.alerts);
   const [acking, setAcking] = useState<ReadonlySet<string>>(new Set());
+  const may = usePermissions();
   const sorted = useMemo(() => [...alerts].sort((a, b) => b.at - a.at), [alerts]);
   const open = alerts.filter((a) => a.ackedBy === null).length;
 
@@ -36,7 +38,7 @@ export function AlertsPanel() {
               key={a.id}
               alert={a}
               action={
-                a.ackedBy === null ? (
+                a.ackedBy === null && may.call('alerts.ack') ? (
                   <button type="button" className="btn btn-small" data-ack={a.id} disabled={acking.has(a.id)} onClick={() => void ack(a.id)}>
                     {t('alerts.ack')}
                   </button>

@@ -12,6 +12,7 @@ import { useLive } from '../session/live-hooks.js';
 import { session } from '../session/session.js';
 import { showToast, useAppStore } from '../session/store.js';
 import { dropCommand, dropTargetAt, type DropTarget } from './camera-drop.js';
+import { usePermissions } from './permissions.js';
 
 interface Drag {
   camera: LiveCamera;
@@ -50,6 +51,8 @@ export function CamerasPanel() {
   const cameras = useLive((s) => s.cameraList);
   const links = useLive((s) => s.linkByGateway);
   const [query, setQuery] = useState('');
+  // dragging a camera onto the wall changes it: only for the roles that arrange the wall
+  const arranges = usePermissions().command('add-tile');
   const [drag, setDrag] = useState<Drag | null>(null);
   const dragRef = useRef<Drag | null>(null);
   const hoverRef = useRef<HTMLElement | null>(null);
@@ -72,7 +75,7 @@ export function CamerasPanel() {
   };
 
   const down = (e: ReactPointerEvent<HTMLElement>, camera: LiveCamera) => {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || !arranges) return;
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
     const next: Drag = { camera, pointerId: e.pointerId, startX: e.clientX, startY: e.clientY, x: e.clientX, y: e.clientY, moved: false };
@@ -147,7 +150,7 @@ export function CamerasPanel() {
             key={c.id}
             className={`camera-item${drag?.camera.id === c.id ? ' dragging' : ''}`}
             data-camera-item={c.id}
-            title={t('cameras.dragHint')}
+            title={arranges ? t('cameras.dragHint') : undefined}
             onPointerDown={(e) => down(e, c)}
             onPointerMove={move}
             onPointerUp={(e) => end(e, false)}

@@ -5,11 +5,13 @@ import { LinkOverlay } from '../components/LinkOverlay.js';
 import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
+import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { CamerasPanel } from './CamerasPanel.js';
 import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
+import { usePermissions } from './permissions.js';
 import { PresetsPanel } from './PresetsPanel.js';
 import { SignedInAs, SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
@@ -24,6 +26,9 @@ export function ConsoleApp() {
   const actor = useAppStore((s) => s.actor);
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
+  // viewers, technicians and administrators watch the wall; only wall editors arrange it
+  const may = usePermissions();
+  const editsWall = may.call('wall.execute');
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
   useEffect(() => {
@@ -34,7 +39,7 @@ export function ConsoleApp() {
     const onKey = (e: KeyboardEvent) => {
       if (isTypingTarget(e.target)) return;
       if (e.key === 'Escape') setSelected(null);
-      if (e.key === 'Delete' && selected) {
+      if (e.key === 'Delete' && selected && editsWall) {
         e.preventDefault();
         const id = selected;
         void session()
@@ -46,7 +51,7 @@ export function ConsoleApp() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selected]);
+  }, [selected, editsWall]);
 
   if (!actor && link === 'up') {
     return (
@@ -65,13 +70,19 @@ export function ConsoleApp() {
       <main className="console-main">
         <section className="panel wall-panel">
           <h2 className="panel-title">{t('console.wall')}</h2>
-          <Miniature selectedId={selected} onSelect={setSelected} />
-          <div className="wall-tools">
-            <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
-            <AddTile onAdded={setSelected} />
-          </div>
-          <SelectedTileEditor id={selected} />
-          <p className="hint muted">{t('console.hint')}</p>
+          <Miniature selectedId={selected} onSelect={setSelected} editable={editsWall} />
+          {editsWall ? (
+            <>
+              <div className="wall-tools">
+                <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
+                <AddTile onAdded={setSelected} />
+              </div>
+              <SelectedTileEditor id={selected} />
+              <p className="hint muted">{t('console.hint')}</p>
+            </>
+          ) : (
+            <p className="hint muted" data-testid="wall-read-only">{t('console.readOnly')}</p>
+          )}
         </section>
         <MapPanel selectedId={selected} />
         <aside className="console-side">
@@ -80,6 +91,7 @@ export function ConsoleApp() {
           <CamerasPanel />
           <GisPanel />
           <AlertsPanel />
+          {may.call('accounts.list') ? <AccountsPanel /> : null}
         </aside>
       </main>
       <Toasts />

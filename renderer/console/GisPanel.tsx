@@ -9,6 +9,7 @@ import { datasetName, type DatasetSummary, type GisImportProgressEvent, type Imp
 import { formatDate, formatTime } from '../format.js';
 import { errorMessage, session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
+import { usePermissions } from './permissions.js';
 
 /** The list with `dataset` added or replaced, ordered by name as the host lists them. */
 function withDataset(list: readonly DatasetSummary[], dataset: DatasetSummary): DatasetSummary[] {
@@ -21,6 +22,7 @@ export function GisPanel() {
   const [datasets, setDatasets] = useState<DatasetSummary[] | null>(null);
   const [progress, setProgress] = useState<GisImportProgressEvent | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const may = usePermissions();
 
   // a new actor means a (re)connected session that said hello: the list may have changed meanwhile
   useEffect(() => {
@@ -68,14 +70,16 @@ export function GisPanel() {
           ))}
         </ul>
       )}
-      <ImportForm
-        running={progress?.state === 'running'}
-        onStart={() => {
-          setProgress(null);
-          setError(null);
-        }}
-        onFailed={setError}
-      />
+      {may.call('gis.import') ? (
+        <ImportForm
+          running={progress?.state === 'running'}
+          onStart={() => {
+            setProgress(null);
+            setError(null);
+          }}
+          onFailed={setError}
+        />
+      ) : null}
       {progress ? <ImportProgressView progress={progress} /> : null}
       {error ? (
         <div className="field-error" data-testid="gis-import-error">

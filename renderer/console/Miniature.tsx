@@ -34,7 +34,8 @@ interface Pending {
   untilRevision: number | null;
 }
 
-export function Miniature({ selectedId, onSelect }: { selectedId: string | null; onSelect: (id: string | null) => void }) {
+/** `editable` false: the person may look and select, not move, resize or maximize (their role cannot change the wall). */
+export function Miniature({ selectedId, onSelect, editable }: { selectedId: string | null; onSelect: (id: string | null) => void; editable: boolean }) {
   const { t, i18n } = useTranslation();
   const state = useAppStore((s) => s.wall);
   const revision = useAppStore((s) => s.revision);
@@ -82,7 +83,7 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
     e.preventDefault();
     e.stopPropagation();
     onSelect(tile.id);
-    if (pending) return; // one edit at a time
+    if (pending || !editable) return; // one edit at a time
     const p = toVirtual(e.clientX, e.clientY);
     const r = tileVirtualRect(wall, tile.rect);
     const anchor = mode === 'move' ? { x: r.x, y: r.y } : { x: r.x + r.width, y: r.y + r.height };
@@ -164,7 +165,7 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
               onPointerMove={move}
               onPointerUp={(e) => end(e, false)}
               onPointerCancel={(e) => end(e, true)}
-              onDoubleClick={tile.kind === 'camera-grid' ? (e) => toggleMaximized(tile, e.clientX, e.clientY) : undefined}
+              onDoubleClick={tile.kind === 'camera-grid' && editable ? (e) => toggleMaximized(tile, e.clientX, e.clientY) : undefined}
               onLostPointerCapture={(e) => {
                 if (dragRef.current && e.pointerId === dragRef.current.pointerId && dragRef.current.id === tile.id) end(e, false);
               }}
@@ -177,12 +178,14 @@ export function Miniature({ selectedId, onSelect }: { selectedId: string | null;
               <span className="mini-tile-rect">
                 {tile.rect.w}×{tile.rect.h} @ {tile.rect.x},{tile.rect.y}
               </span>
+              {editable ? (
               <span
                 className="mini-resize-handle"
                 data-resize-handle
                 aria-label={t('console.resize')}
                 onPointerDown={(e) => begin(e, tile, 'resize')}
               />
+              ) : null}
             </div>
           );
         })}

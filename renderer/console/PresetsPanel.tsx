@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { slug } from '../../native-bridge/contract.js';
 import { session } from '../session/session.js';
 import { showToast, useAppStore } from '../session/store.js';
+import { usePermissions } from './permissions.js';
 
 export function PresetsPanel() {
   const { t, i18n } = useTranslation();
   const presets = useAppStore((s) => s.presets);
   const active = useAppStore((s) => s.wall?.activePreset ?? null);
   const [busy, setBusy] = useState<string | null>(null);
+  const may = usePermissions();
 
   const recall = async (name: string) => {
     setBusy(name);
@@ -35,14 +37,16 @@ export function PresetsPanel() {
                   {p.name === active ? <span className="badge badge-active">{t('presets.active')}</span> : null}
                 </div>
               </div>
-              <button type="button" className="btn btn-primary" data-preset={p.name} disabled={busy !== null} onClick={() => void recall(p.name)}>
-                {busy === p.name ? t('presets.recalling') : t('presets.recall')}
-              </button>
+              {may.command('apply-preset') ? (
+                <button type="button" className="btn btn-primary" data-preset={p.name} disabled={busy !== null} onClick={() => void recall(p.name)}>
+                  {busy === p.name ? t('presets.recalling') : t('presets.recall')}
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>
       )}
-      <SavePresetForm />
+      {may.command('save-preset') ? <SavePresetForm /> : null}
     </section>
   );
 }

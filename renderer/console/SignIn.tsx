@@ -72,7 +72,7 @@ export function SignIn() {
         </label>
       )}
       {error && (
-        <p className="sign-in-error" role="alert">
+        <p className="sign-in-error" role="alert" data-testid="sign-in-error">
           {error}
         </p>
       )}
@@ -88,8 +88,9 @@ export function SignedInAs() {
   const { t } = useTranslation();
   const actor = useAppStore((s) => s.actor);
   return (
-    <button title={actor?.name ?? actor?.id} type="button" className="signed-in-as" data-testid="sign-out" onClick={() => void session().signOut()}>
-      {actor?.name ?? actor?.id} · {t('signIn.signOut')}
+    <button title={actor?.name ?? actor?.id} type="button" className="signed-in-as" data-testid="sign-out" data-role={actor?.role} onClick={() => void session().signOut()}>
+      {actor?.name ?? actor?.id}
+      {actor ? ` (${t(`actorRole.${actor.role}`)})` : ''} · {t('signIn.signOut')}
     </button>
   );
 }

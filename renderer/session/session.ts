@@ -61,9 +61,24 @@ export function createTransport(token: string): ClientTransport {
 
 // The console's session token: this tab only (sessionStorage), so a reload keeps the sign-in and closing the tab ends it.
 const SESSION_TOKEN_KEY = 'ioc-wall.session';
-const readSessionToken = (): string | null => sessionStorage.getItem(SESSION_TOKEN_KEY);
-const keepSessionToken = (token: string): void => sessionStorage.setItem(SESSION_TOKEN_KEY, token);
-const forgetSessionToken = (): void => sessionStorage.removeItem(SESSION_TOKEN_KEY);
+// Storage can be missing (a kiosk policy, or plain Node in tests): then the sign-in lasts as long as this page.
+const tabStorage = (): Storage | null => {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+};
+let tokenInPage: string | null = null;
+const readSessionToken = (): string | null => tabStorage()?.getItem(SESSION_TOKEN_KEY) ?? tokenInPage;
+const keepSessionToken = (token: string): void => {
+  tokenInPage = token;
+  tabStorage()?.setItem(SESSION_TOKEN_KEY, token);
+};
+const forgetSessionToken = (): void => {
+  tokenInPage = null;
+  tabStorage()?.removeItem(SESSION_TOKEN_KEY);
+};
 
 /** A command failure as the operator should read it. */
 export function errorMessage(error: unknown): string {

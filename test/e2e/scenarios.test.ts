@@ -41,13 +41,14 @@ import { embeddedProvince } from '../../sim/embedded.js';
 import type { ProvinceHandle } from '../../sim/province.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { waitFor } from '../support/page-wait.js';
-import { attachWindows, detach, type Windows } from '../support/windows.js';
+import { accountFor, createAccount, type TestAccount } from '../support/accounts.js';
+import { attachWindows, detach, signInPage, type Windows } from '../support/windows.js';
 
 const TIME_SCALE = 0.8;
 // A 2-core machine drawing four maps and a console in SwiftShader while decoding video: minutes, not seconds.
 const TIMEOUT = { timeout: 480_000 };
-const COMMANDER = 'Nguyễn Văn An';
-const SECOND = 'Trần Thị Bình';
+/** The console signs in as the first commander; a second commander account confirms what needs two people. */
+const SECOND = 'Nguyễn Văn An';
 /** How often probes poll: the machine has two cores and five software-rendered windows to feed. */
 const POLL_MS = 300;
 
@@ -195,6 +196,8 @@ describe('scenarios on the demo wall, from the console', () => {
   let engine: ScenarioEngine;
   let windows: Windows;
   let console_: Page;
+  let first: TestAccount;
+  let second: TestAccount;
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
@@ -375,11 +378,9 @@ describe('scenarios on the demo wall, from the console', () => {
         POLL_MS,
       );
       for (const page of windows.displays.values()) await page.evaluate(RECORD_LAYOUTS);
-      // the duty person names themself once (kept on this machine)
-      const operator = console_.locator('[data-testid="operator-panel"]');
-      await operator.locator('[data-testid="operator-input"]').fill(COMMANDER);
-      await press(operator.locator('[data-testid="operator-save"]'));
-      await appears(operator.locator('[data-testid="operator-name"]'), 30_000);
+      first = await accountFor(dataDir, 'commander');
+      second = await createAccount(dataDir, 'commander', { fullName: SECOND });
+      await appears(console_.getByTestId('sign-out'), 30_000);
       console.log(`  host, windows and cameras ready (${elapsed()})`);
     },
     { timeout: 180_000 },
@@ -403,7 +404,8 @@ describe('scenarios on the demo wall, from the console', () => {
     assert.equal(wall().activePreset, 'overview', 'the wall starts on its start preset');
     const flood = host.simulation!.trigger('flood');
     const run = await activateFromBanner('flood', /Cảnh báo, ứng phó ngập lụt/, 90_000);
-    assert.equal(run.activatedBy, COMMANDER, 'the console names the person who activated it');
+    assert.equal(run.activatedBy, first.id, 'the run records the signed-in account that activated it');
+    assert.equal(run.people[first.id], first.fullName, 'and its name, for people to read');
     assert.ok(run.incident, 'the run knows where the incident is');
 
     // The wall is watched from now on (polling only: the players and the map start meanwhile)...
@@ -419,10 +421,12 @@ describe('scenarios on the demo wall, from the console', () => {
     await reaches('sound-siren', 'awaiting-confirmation');
     assert.ok(await step('sound-siren').locator('[data-step-action="confirm"]').isDisabled(), 'the person who did the step cannot confirm it');
     assert.ok(await step('sound-siren').locator('[data-step-action="send"]').isDisabled(), 'no siren before the confirmation');
-    const operator = console_.locator('[data-testid="operator-panel"]');
-    await press(operator.locator('[data-testid="operator-change"]'));
-    await operator.locator('[data-testid="operator-input"]').fill(SECOND);
-    await press(operator.locator('[data-testid="operator-save"]'));
+    assert.match(await view.innerText(), new RegExp(first.fullName), 'the console names the person who activated it and did the step');
+    assert.doesNotMatch(await view.innerText(), new RegExp(first.id), 'never the account id');
+    // the first commander signs out; a second one signs in at the console and confirms
+    await press(console_.getByTestId('sign-out'));
+    await signInPage(console_, second);
+    await appears(view, 30_000);
     await press(step('sound-siren').locator('[data-step-action="confirm"]'));
     await reaches('sound-siren', 'done');
     assert.match(await step('sound-siren').innerText(), new RegExp(SECOND), 'the console shows who confirmed');
@@ -431,7 +435,7 @@ describe('scenarios on the demo wall, from the console', () => {
     await reaches('sound-siren', 'done', 'data-command-state');
     assert.match(await step('sound-siren').locator('[data-testid="command-state"]').innerText(), /gw-thuy-van/);
     const log = engine.log(run.runId);
-    assert.ok(log.some((e) => e.kind === 'step-confirmed' && e.stepId === 'sound-siren' && e.actor === SECOND), 'the run log has the second person');
+    assert.ok(log.some((e) => e.kind === 'step-confirmed' && e.stepId === 'sound-siren' && e.actor === second.id), 'the run log has the second person');
     assert.ok(log.some((e) => e.kind === 'command-acknowledged' && e.actor === 'gateway:gw-thuy-van'), 'the run log has the acknowledgement');
     console.log(`  siren done, confirmed by a second person and acknowledged by gw-thuy-van, in the console (${elapsed()})`);
     await keepShot(console_, 'flood-procedure');
@@ -484,7 +488,7 @@ describe('scenarios on the demo wall, from the console', () => {
     const beforeTiles = await layoutNow();
     void host.simulation!.trigger('traffic').catch(() => {});
     const run = await activateFromBanner('traffic', /Chỉ huy giao thông linh hoạt khi ùn tắc/, 120_000);
-    assert.equal(run.activatedBy, SECOND, 'activated by the person now at the console');
+    assert.equal(run.activatedBy, second.id, 'activated by the person now at the console');
     await allWindowsPainted('the traffic layout', run.revision, scenarioTiles('traffic'));
     await noBlankWindow();
     await keepShot(console_, 'traffic-console');

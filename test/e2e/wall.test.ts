@@ -16,8 +16,8 @@ import { loadWallFile } from '../../electron/node/layout-files.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
-import { connectConsole } from '../support/accounts.js';
-import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
+import { accountFor, connectConsole } from '../support/accounts.js';
+import { attachWindows, detach, hostState, signInPage, type Windows } from '../support/windows.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -133,6 +133,32 @@ describe('the wall on the Chromium host', () => {
     await waitPainted(page, revision);
     const tile = state.tiles.find((t) => t.id === 'shift-note')!;
     await assertTileOnWall(windows, 'shift-note', tile.rect);
+  });
+
+  it('shows a viewer the wall and its name, and no control that would change it', TIMEOUT, async () => {
+    const page = windows.console;
+    const viewer = await accountFor(dataDir, 'viewer');
+    await page.getByTestId('sign-out').click();
+    await signInPage(page, viewer);
+    assert.match(await page.getByTestId('sign-out').innerText(), new RegExp(viewer.fullName), 'the console names the person signed in');
+    await page.getByTestId('wall-read-only').waitFor();
+    await page.locator('[data-mini-tile-id="shift-note"]').waitFor();
+    for (const control of ['[data-preset]', '[data-testid="save-preset-form"]', '[data-resize-handle]', '[data-testid="gis-import-form"]', '[data-ack]', '[data-activate]']) {
+      assert.equal(await page.locator(control).count(), 0, `a viewer is not offered ${control}`);
+    }
+    // a drag on the miniature does nothing for a viewer
+    const before = await hostState(host);
+    const box = (await page.locator('[data-mini-tile-id="shift-note"]').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 8 });
+    await page.mouse.up();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await hostState(host)).revision, before.revision, 'the wall did not change');
+    // the commander signs back in: the recall buttons are there again
+    await page.getByTestId('sign-out').click();
+    await signInPage(page, await accountFor(dataDir, 'commander'));
+    assert.ok((await page.locator('[data-preset]').count()) > 0, 'a commander is offered the presets');
   });
 
   it('brings the wall back identical after the host is SIGKILLed and restarted', TIMEOUT, async () => {

@@ -83,17 +83,22 @@ export async function connectConsole(host: { baseUrl: string; token: string }, d
 export const totpNow = (secret: string): string => generateSync({ secret });
 
 const TOTP_STEP_MS = 30_000;
+const lastStep = new Map<string, number>();
 
-/** A code is accepted once: when this step's code was used already (another sign-in of the account), the next step's is. */
+/**
+ * A TOTP code of the account that no earlier sign-in from this process used (the host accepts a
+ * code once): waits for the next time step when this one's was used already.
+ */
+export async function freshCode(account: TestAccount): Promise<string> {
+  const step = () => Math.floor(Date.now() / TOTP_STEP_MS);
+  const used = lastStep.get(account.username);
+  if (used !== undefined && step() <= used) await new Promise((resolve) => setTimeout(resolve, (used + 1) * TOTP_STEP_MS - Date.now() + 50));
+  lastStep.set(account.username, step());
+  return totpNow(account.totpSecret!);
+}
+
 async function signInWithCode(client: ContractClient, account: TestAccount) {
-  const call = () => client.call('auth.signIn', { username: account.username, password: account.password, code: totpNow(account.totpSecret!) });
-  try {
-    return await call();
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'forbidden') throw error;
-    await new Promise((resolve) => setTimeout(resolve, TOTP_STEP_MS - (Date.now() % TOTP_STEP_MS) + 50));
-    return call();
-  }
+  return client.call('auth.signIn', { username: account.username, password: account.password, code: await freshCode(account) });
 }
 
 /** Says hello as the console and signs the account in on this connection; answers what the hello said, with the actor. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WallState } from '../../native-bridge/contract.js';
 import type { HostProcess } from './host-process.js';
-import { accountFor, connectConsole, type TestAccount } from './accounts.js';
+import { accountFor, connectConsole, freshCode, type TestAccount } from './accounts.js';
 
 export interface Windows {
   browsers: Browser[];
@@ -41,13 +41,19 @@ export async function detach(windows: Windows): Promise<void> {
   await Promise.all(windows.browsers.map((b) => b.close().catch(() => {})));
 }
 
-/** Signs the console page in through its sign-in form, as a person would (a commander: no second factor). */
+/** Signs the console page in through its sign-in form, as a person would (with the TOTP code when the role needs one). */
 export async function signInPage(page: Page, account: TestAccount): Promise<void> {
   const form = page.getByTestId('sign-in');
   await form.waitFor({ timeout: 60_000 });
   await form.locator('input[name=username]').fill(account.username);
   await form.locator('input[name=password]').fill(account.password);
   await form.locator('button[type=submit]').click();
+  if (account.totpSecret) {
+    const code = form.locator('input[name=code]');
+    await code.waitFor({ timeout: 60_000 });
+    await code.fill(await freshCode(account));
+    await form.locator('button[type=submit]').click();
+  }
   await page.getByTestId('console').waitFor({ timeout: 60_000 });
 }
 

@@ -12,7 +12,9 @@ import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory
 import type { Core } from '../../electron/node/core.js';
 import { startIndicators, type IndicatorService } from '../../electron/node/indicators/indicator-service.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
-import { startSession } from '../../renderer/session/session.js';
+import { session, startSession } from '../../renderer/session/session.js';
+import { useAppStore } from '../../renderer/session/store.js';
+import { accountFor, type TestAccount } from '../support/accounts.js';
 import { indicatorsStore, startIndicatorFeed } from '../../renderer/session/indicators-store.js';
 import { scenariosStore, startScenarioFeed } from '../../renderer/console/scenarios/scenarios-store.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
@@ -60,6 +62,7 @@ describe('feeds that need hello', () => {
   let indicators: IndicatorService;
   const transport = new PortClientTransport();
   const links: { notes: string[]; close(): void }[] = [];
+  let account: TestAccount;
 
   /** A new link from the session's transport to the core (a connect, or a reconnect). */
   function connect(): string[] {
@@ -76,7 +79,7 @@ describe('feeds that need hello', () => {
 
   /** On one link: hello answered ok before any of `methods` is asked, and every answer ok. */
   function assertAfterHello(notes: string[], methods: string[]): void {
-    const hello = notes.indexOf('← session.hello ok');
+    const hello = notes.lastIndexOf('← session.hello ok');
     assert.ok(hello >= 0, `hello answered: ${notes.join(', ')}`);
     for (const method of methods) {
       const asked = notes.indexOf(`→ ${method}`);
@@ -92,6 +95,7 @@ describe('feeds that need hello', () => {
 
   before(async () => {
     const dir = tempDir('ioc-wall-hello-feed-');
+    account = await accountFor(dir, 'operator');
     ({ core, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false }));
     indicators = startIndicators({ dir: defaultIndicatorsDir, db: core.db, live: core.live, alerts: core.alerts, broadcastMs: 0, log: () => {} });
     core.attachIndicators(indicators);
@@ -107,7 +111,12 @@ describe('feeds that need hello', () => {
   it('loads once hello has succeeded: a feed started before the link, and one started after hello', async () => {
     startIndicatorFeed();
     const first = connect();
+    // a console that has not signed in is greeted with no actor and asks for nothing else
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(first.filter((n) => n.startsWith('→')), ['→ session.hello'], 'signed out: only hello');
+    assert.equal((await session().signIn(account.username, account.password)).state, 'signed-in');
     await until(indicatorsStore, (s) => s.loaded);
+    assert.equal(useAppStore.getState().actor?.id, account.id, 'greeted as the signed-in account');
     assert.ok(indicatorsStore.getState().indicators.length > 0, 'the built-in indicators');
     startScenarioFeed();
     await until(scenariosStore, (s) => s.loaded);

@@ -33,6 +33,7 @@ const run = (over: Partial<ScenarioRun> = {}): ScenarioRun => ({
   trigger: null,
   activatedAt: 1000,
   activatedBy: 'An',
+  people: {},
   revision: 5,
   escalationLevel: 0,
   handedTo: null,

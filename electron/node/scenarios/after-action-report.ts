@@ -4,7 +4,7 @@
  * the figures taken at activation, a small map of the incident and the full timeline. Every text
  * that came from a file, a gateway or a person is escaped.
  */
-import type { LocalizedText, RunLogEntry, RunLogKind } from '../../../native-bridge/contract.js';
+import { runPersonName, type LocalizedText, type RunLogEntry, type RunLogKind, type ScenarioRun } from '../../../native-bridge/contract.js';
 import type { IndicatorView } from '../../../native-bridge/indicators.js';
 import type { RunDocument } from './run-store.js';
 import { maxOf } from '../../../native-bridge/extremes.js';
@@ -68,6 +68,9 @@ const ROLE_TEXT = { 'duty-operator': 'Trực ban / Duty operator', commander: 'C
 
 const both = (text: LocalizedText | null | undefined): string => (text ? `${escapeHtml(text.vi)}<br><span class="en">${escapeHtml(text.en)}</span>` : '');
 
+/** A person's name as the run recorded it (escaped): reports name people, never account ids. */
+const personOf = (run: ScenarioRun, id: string): string => escapeHtml(runPersonName(run, id, 'Hệ thống / System'));
+
 function summaryTable(doc: RunDocument): string {
   const { run } = doc;
   const incident = run.incident
@@ -79,11 +82,11 @@ function summaryTable(doc: RunDocument): string {
     ['Trạng thái / State', escapeHtml(STATE_TEXT[run.state])],
     ['Vị trí sự cố / Incident', incident],
     ['Điều kiện kích hoạt / Trigger', run.trigger ? both(run.trigger) : 'Kích hoạt thủ công / Manual activation'],
-    ['Kích hoạt / Activated', `${formatTime(run.activatedAt)} — ${escapeHtml(run.activatedBy)}`],
+    ['Kích hoạt / Activated', `${formatTime(run.activatedAt)} — ${personOf(run, run.activatedBy)}`],
     ['Hết điều kiện / Cleared', formatTime(run.clearedAt)],
-    ['Đóng / Closed', run.closedAt === null ? '—' : `${formatTime(run.closedAt)} — ${escapeHtml(run.closedBy ?? '')}`],
+    ['Đóng / Closed', run.closedAt === null ? '—' : `${formatTime(run.closedAt)} — ${run.closedBy ? personOf(run, run.closedBy) : ''}`],
     ['Mức ứng phó / Escalation', level],
-    ['Người phụ trách / In charge', escapeHtml(run.handedTo ?? run.activatedBy)],
+    ['Người phụ trách / In charge', run.handedTo ? escapeHtml(run.handedTo) : personOf(run, run.activatedBy)],
     ['Phiên bản tường / Wall revision', String(run.revision)],
   ];
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
@@ -92,8 +95,8 @@ function summaryTable(doc: RunDocument): string {
 function procedureTable(doc: RunDocument): string {
   const rows = doc.definition.procedure.map((step, i) => {
     const s = doc.run.steps.find((x) => x.stepId === step.id);
-    const who = s?.doneBy ? `${escapeHtml(s.doneBy)}, ${formatTime(s.doneAt)}` : '—';
-    const confirmed = s?.confirmedBy ? `${escapeHtml(s.confirmedBy)}, ${formatTime(s.confirmedAt)}` : step.needsConfirmation ? 'Cần xác nhận / Needs confirmation' : '—';
+    const who = s?.doneBy ? `${personOf(doc.run, s.doneBy)}, ${formatTime(s.doneAt)}` : '—';
+    const confirmed = s?.confirmedBy ? `${personOf(doc.run, s.confirmedBy)}, ${formatTime(s.confirmedAt)}` : step.needsConfirmation ? 'Cần xác nhận / Needs confirmation' : '—';
     const command = step.command
       ? `${escapeHtml(step.command.type)} → ${escapeHtml(step.command.target)} (${escapeHtml(step.command.gateway)})${s?.command ? `: ${escapeHtml(s.command.state)}${s.command.ackAt ? `, ${formatTime(s.command.ackAt)}` : ''}` : ': chưa gửi / not sent'}`
       : '—';
@@ -173,7 +176,7 @@ function timelineTable(entries: readonly RunLogEntry[], doc: RunDocument): strin
   const rows = [...entries].sort((a, b) => a.at - b.at || a.seq - b.seq).map((e) => {
     const [vi, en] = KIND_TEXT[e.kind];
     const step = stepTitle(e.stepId);
-    return `<tr><td class="time">${formatTime(e.at)}</td><td>${escapeHtml(vi)}<br><span class="en">${escapeHtml(en)}</span></td><td>${escapeHtml(e.actor)}</td><td>${step ? both(step) : e.stepId ? escapeHtml(e.stepId) : ''}</td><td>${both(e.detail)}</td></tr>`;
+    return `<tr><td class="time">${formatTime(e.at)}</td><td>${escapeHtml(vi)}<br><span class="en">${escapeHtml(en)}</span></td><td>${personOf(doc.run, e.actor)}</td><td>${step ? both(step) : e.stepId ? escapeHtml(e.stepId) : ''}</td><td>${both(e.detail)}</td></tr>`;
   });
   return `<table class="timeline"><thead><tr><th>Thời gian / Time</th><th>Sự việc / What</th><th>Người / Who</th><th>Bước / Step</th><th>Chi tiết / Detail</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -48,7 +48,7 @@ export class ScenarioFieldRelay {
     }
     this.commandRuns.set(command.id, doc.run.runId);
     // Recorded before it is sent: an acknowledgement may come back before send() returns.
-    this.runs.save(doc, lines);
+    this.runs.save(doc, lines, actor);
     try {
       await port.send(def.command.gateway, command);
     } catch (error) {

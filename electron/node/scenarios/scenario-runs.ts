@@ -6,7 +6,7 @@
  * saved with its log line through RunStore, so runs carry on after a restart.
  */
 import { randomUUID } from 'node:crypto';
-import { ContractError, type Actor, type LocalizedText, type RunLogEntry, type ScenarioIncident, type ScenarioRequest, type ScenarioRun, type StepState, type WallDefinition } from '../../../native-bridge/contract.js';
+import { ContractError, runPersonName, type Actor, type LocalizedText, type RunLogEntry, type ScenarioIncident, type ScenarioRequest, type ScenarioRun, type StepState, type WallDefinition } from '../../../native-bridge/contract.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
 import type { AlertService } from '../alert-service.js';
 import type { Db } from '../database.js';
@@ -81,7 +81,9 @@ export class ScenarioRuns {
     return docs;
   }
 
-  save(doc: RunDocument, lines: readonly LogLine[]): ScenarioRun {
+  /** Persists a change; `actor` (the account that made it) is remembered by name for the people who read the run. */
+  save(doc: RunDocument, lines: readonly LogLine[], actor?: Actor): ScenarioRun {
+    if (actor?.name) doc.run.people[actor.id] = actor.name;
     this.store.save(doc, lines, this.options.clock());
     this.options.changed();
     return structuredClone(doc.run);
@@ -165,7 +167,7 @@ export class ScenarioRuns {
         continue;
       }
       const due = open.doc.definition.escalation.filter((e) => e.afterMinutes !== undefined && e.level > run.escalationLevel && now >= run.activatedAt + e.afterMinutes * 60_000).at(-1);
-      if (due) this.raiseLevel(open, due.level, 'system', null, now);
+      if (due) this.raiseLevel(open, due.level, SYSTEM, null, now);
     }
   }
 
@@ -235,6 +237,7 @@ export class ScenarioRuns {
       clearedAt: null,
       closedAt: null,
       closedBy: null,
+      people: actor.name ? { [actor.id]: actor.name } : {},
       steps: scenario.procedure.map((step) => ({
         stepId: step.id,
         state: step.automatic ? 'done' : 'pending',
@@ -315,7 +318,7 @@ export class ScenarioRuns {
     open.doc.resumeTo = null;
     this.runs.delete(run.runId);
     this.recent = [open.doc, ...this.recent.filter((d) => d.run.runId !== run.runId)].slice(0, this.options.recentRuns);
-    return this.save(open.doc, out);
+    return this.save(open.doc, out, actor);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -330,11 +333,11 @@ export class ScenarioRuns {
     if (!request.done) {
       if (state.state === 'pending') return structuredClone(doc.run);
       Object.assign(state, { state: 'pending', doneBy: null, doneAt: null, confirmedBy: null, confirmedAt: null, note });
-      return this.save(doc, [{ kind: 'step-reopened', actor: person, at: now, stepId: def.id, detail: noteText(note) }]);
+      return this.save(doc, [{ kind: 'step-reopened', actor: person, at: now, stepId: def.id, detail: noteText(note) }], actor);
     }
     if (state.state !== 'pending') return structuredClone(doc.run);
     Object.assign(state, { state: def.needsConfirmation ? 'awaiting-confirmation' : 'done', doneBy: person, doneAt: now, note });
-    return this.save(doc, [{ kind: 'step-done', actor: person, at: now, stepId: def.id, detail: noteText(note), data: { needsConfirmation: def.needsConfirmation } }]);
+    return this.save(doc, [{ kind: 'step-done', actor: person, at: now, stepId: def.id, detail: noteText(note), data: { needsConfirmation: def.needsConfirmation } }], actor);
   }
 
   confirm(request: ScenarioRequest<'confirm'>, actor: Actor): ScenarioRun {
@@ -346,7 +349,7 @@ export class ScenarioRuns {
     if (state.doneBy === person) throw new ContractError('forbidden', `step ${def.id} needs a second person: ${actor.name ?? person} did it and cannot confirm it; another signed-in account must`, 'stepId');
     const now = this.options.clock();
     Object.assign(state, { state: 'done', confirmedBy: person, confirmedAt: now });
-    return this.save(doc, [{ kind: 'step-confirmed', actor: person, at: now, stepId: def.id, detail: noteText(request.note), data: { doneBy: state.doneBy } }]);
+    return this.save(doc, [{ kind: 'step-confirmed', actor: person, at: now, stepId: def.id, detail: noteText(request.note), data: { doneBy: state.doneBy } }], actor);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -359,10 +362,10 @@ export class ScenarioRuns {
     if (level === undefined) throw new ContractError('conflict', `run ${run.runId} is already at its highest escalation level (${run.escalationLevel})`, 'level');
     if (level <= run.escalationLevel) throw new ContractError('conflict', `run ${run.runId} is already at level ${run.escalationLevel}`, 'level');
     if (definition.escalation.length > 0 && !definition.escalation.some((e) => e.level === level)) throw new ContractError('invalid', `scenario ${run.scenario} has no escalation level ${level}`, 'level');
-    return this.raiseLevel(open, level, actor.id, request.note ?? null, this.options.clock());
+    return this.raiseLevel(open, level, actor, request.note ?? null, this.options.clock());
   }
 
-  private raiseLevel(open: OpenRun, level: number, person: string, note: string | null, now: number): ScenarioRun {
+  private raiseLevel(open: OpenRun, level: number, actor: Actor, note: string | null, now: number): ScenarioRun {
     const { run, definition } = open.doc;
     const def = definition.escalation.find((e) => e.level === level);
     run.escalationLevel = level;
@@ -371,7 +374,7 @@ export class ScenarioRuns {
       vi: `Kịch bản "${run.title.vi}" nâng lên mức ${level}: ${title.vi}${def ? ` (báo: ${def.notify.join(', ')})` : ''}`,
       en: `Scenario "${run.title.en}" escalated to level ${level}: ${title.en}${def ? ` (notify: ${def.notify.join(', ')})` : ''}`,
     });
-    return this.save(open.doc, [{ kind: 'escalated', actor: person, at: now, detail: note ? { vi: `${title.vi} — ${note}`, en: `${title.en} — ${note}` } : title, data: { level, notify: def?.notify ?? [] } }]);
+    return this.save(open.doc, [{ kind: 'escalated', actor: actor.id, at: now, detail: note ? { vi: `${title.vi} — ${note}`, en: `${title.en} — ${note}` } : title, data: { level, notify: def?.notify ?? [] } }], actor);
   }
 
   pause(request: ScenarioRequest<'pause'>, actor: Actor): ScenarioRun {
@@ -382,7 +385,7 @@ export class ScenarioRuns {
     doc.resumeTo = run.state === 'awaiting-close' ? 'awaiting-close' : 'active';
     run.state = 'paused';
     run.pausedAt = now;
-    return this.save(doc, [{ kind: 'paused', actor: actor.id, at: now, detail: noteText(request.note) }]);
+    return this.save(doc, [{ kind: 'paused', actor: actor.id, at: now, detail: noteText(request.note) }], actor);
   }
 
   resume(request: ScenarioRequest<'resume'>, actor: Actor): ScenarioRun {
@@ -393,7 +396,7 @@ export class ScenarioRuns {
     run.state = open.doc.resumeTo ?? 'active';
     run.pausedAt = null;
     open.doc.resumeTo = null;
-    const result = this.save(open.doc, [{ kind: 'resumed', actor: actor.id, at: now, detail: noteText(request.note) }]);
+    const result = this.save(open.doc, [{ kind: 'resumed', actor: actor.id, at: now, detail: noteText(request.note) }], actor);
     // The trigger cleared while it was paused: onClear now.
     if (run.state === 'active' && run.clearedAt !== null && open.firings.size === 0 && open.doc.lasting) {
       if (open.doc.definition.onClear === 'revert') return this.end(open, 'cleared', 'system', SYSTEM, [], null, now);
@@ -406,11 +409,11 @@ export class ScenarioRuns {
   handover(request: ScenarioRequest<'handover'>, actor: Actor): ScenarioRun {
     const { doc } = this.openRun(request.runId);
     const { run } = doc;
-    const from = run.handedTo ?? run.activatedBy;
+    const from = run.handedTo ?? runPersonName(run, run.activatedBy, 'hệ thống');
     if (request.to === from) throw new ContractError('conflict', `${request.to} is already in charge of run ${run.runId}`, 'to');
     run.handedTo = request.to;
     const note = request.note ? ` — ${request.note}` : '';
-    return this.save(doc, [{ kind: 'handed-over', actor: actor.id, at: this.options.clock(), detail: { vi: `${from} bàn giao cho ${request.to}${note}`, en: `${from} handed over to ${request.to}${note}` }, data: { from, to: request.to } }]);
+    return this.save(doc, [{ kind: 'handed-over', actor: actor.id, at: this.options.clock(), detail: { vi: `${from} bàn giao cho ${request.to}${note}`, en: `${from} handed over to ${request.to}${note}` }, data: { from, to: request.to } }], actor);
   }
 
   close(request: ScenarioRequest<'close'>, actor: Actor): ScenarioRun {

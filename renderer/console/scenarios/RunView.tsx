@@ -11,7 +11,8 @@ import type { ScenarioRun, ScenarioStepSummary, StepState } from '../../../nativ
 import { formatStamp, formatTime } from '../../format.js';
 import { act, exportReport } from './actions.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
-import { useOperator } from './operator.js';
+import { runPersonName } from '../../../native-bridge/scenario-run.js';
+import { usePermissions } from '../permissions.js';
 import { useScenarios } from './scenarios-store.js';
 import { pick } from './text.js';
 import { endedAt, formatPlace, isOver, nextEscalation, stepActions } from './view.js';
@@ -23,6 +24,7 @@ export function RunView({ run }: { run: ScenarioRun }) {
   const over = isOver(run);
   const ended = endedAt(run);
   const place = formatPlace(run.incident);
+  const who = (id: string) => runPersonName(run, id, t('scenarios.system'));
   return (
     <article className={`run-view state-${run.state}`} data-testid="run-view" data-run-id={run.runId} data-run-state={run.state} data-scenario={run.scenario}>
       <header className="run-head">
@@ -46,9 +48,9 @@ export function RunView({ run }: { run: ScenarioRun }) {
         <dt>{t('scenarios.run.why')}</dt>
         <dd>{run.trigger ? pick(run.trigger, i18n.language) : t('scenarios.run.manual')}</dd>
         <dt>{t('scenarios.run.activated')}</dt>
-        <dd>{t('scenarios.run.byAt', { who: run.activatedBy, time: formatStamp(run.activatedAt) })}</dd>
+        <dd>{t('scenarios.run.byAt', { who: who(run.activatedBy), time: formatStamp(run.activatedAt) })}</dd>
         <dt>{t('scenarios.run.inCharge')}</dt>
-        <dd data-testid="run-in-charge">{run.handedTo ?? run.activatedBy}</dd>
+        <dd data-testid="run-in-charge">{run.handedTo ?? who(run.activatedBy)}</dd>
         {run.pausedAt !== null ? (
           <>
             <dt>{t('scenarios.run.paused')}</dt>
@@ -58,7 +60,7 @@ export function RunView({ run }: { run: ScenarioRun }) {
         {ended !== null ? (
           <>
             <dt>{t('scenarios.run.ended')}</dt>
-            <dd>{run.closedBy ? t('scenarios.run.byAt', { who: run.closedBy, time: formatStamp(ended) }) : formatStamp(ended)}</dd>
+            <dd>{run.closedBy ? t('scenarios.run.byAt', { who: who(run.closedBy), time: formatStamp(ended) }) : formatStamp(ended)}</dd>
           </>
         ) : null}
       </dl>
@@ -75,7 +77,7 @@ export function RunView({ run }: { run: ScenarioRun }) {
 
 function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSummary | undefined }) {
   const { t, i18n } = useTranslation();
-  const { name: operator } = useOperator();
+  const may = usePermissions();
   const [busy, setBusy] = useState<string | null>(null);
   const [handingOver, setHandingOver] = useState(false);
   const [to, setTo] = useState('');
@@ -84,7 +86,7 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
   const over = isOver(run);
   const title = pick(run.title, i18n.language);
   const next = nextEscalation(run, scenario);
-  const disabled = busy !== null || operator === null;
+  const disabled = busy !== null;
 
   const run1 = async (key: string, task: () => Promise<unknown>) => {
     setBusy(key);
@@ -107,6 +109,7 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
     <div className="run-controls">
       {!over ? (
         <>
+          {may.scenario('escalate') ? (
           <button
             type="button"
             className="btn btn-small"
@@ -117,23 +120,29 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
           >
             {next ? t('scenarios.run.escalateTo', { level: next.level }) : t('scenarios.run.escalateMax')}
           </button>
-          {run.state === 'paused' ? (
+          ) : null}
+          {run.state === 'paused' ? (may.scenario('resume') ? (
             <button type="button" className="btn btn-small" data-run-action="resume" disabled={disabled} onClick={() => void run1('resume', () => act('scenarios.resume', { runId: run.runId }, t('scenarios.actions.resume', { title })))}>
               {t('scenarios.run.resume')}
             </button>
-          ) : (
+          ) : null) : may.scenario('pause') ? (
             <button type="button" className="btn btn-small" data-run-action="pause" disabled={disabled} onClick={() => void run1('pause', () => act('scenarios.pause', { runId: run.runId }, t('scenarios.actions.pause', { title })))}>
               {t('scenarios.run.pause')}
             </button>
-          )}
+          ) : null}
+          {may.scenario('handover') ? (
           <button type="button" className="btn btn-small" data-run-action="handover" disabled={disabled} aria-expanded={handingOver} onClick={() => setHandingOver((h) => !h)}>
             {t('scenarios.run.handover')}
           </button>
+          ) : null}
+          {may.scenario('close') ? (
           <button type="button" className="btn btn-small btn-danger" data-run-action="close" disabled={disabled} onClick={() => setClosing(true)}>
             {t('scenarios.run.close')}
           </button>
+          ) : null}
         </>
       ) : null}
+      {may.call('scenarios.report') ? (
       <button
         type="button"
         className="btn btn-small"
@@ -143,6 +152,7 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
       >
         {busy === 'report' ? t('scenarios.run.exporting') : t('scenarios.run.report')}
       </button>
+      ) : null}
       {exported ? (
         <span className="muted run-exported" data-testid="report-exported" data-file={exported.fileName} data-bytes={exported.bytes}>
           {t('scenarios.run.exported', { file: exported.fileName })}
@@ -179,11 +189,12 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
 
 function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; step: StepState; def: ScenarioStepSummary | undefined }) {
   const { t, i18n } = useTranslation();
-  const { name: operator } = useOperator();
+  const may = usePermissions();
   const [busy, setBusy] = useState(false);
-  const can = stepActions(run, def, step, operator);
+  const can = stepActions(run, def, step, may.accountId);
   const title = def ? pick(def.title, i18n.language) : step.stepId;
-  const disabled = busy || operator === null;
+  const disabled = busy;
+  const who = (id: string | null) => (id === null ? '—' : runPersonName(run, id, t('scenarios.system')));
   const doIt = async (task: () => Promise<unknown>) => {
     setBusy(true);
     await task();
@@ -201,9 +212,9 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
             {def?.automatic ? <span className="badge">{t('scenarios.step.automatic')}</span> : null}
             {def?.needsConfirmation ? <span className="badge badge-warn">{t('scenarios.step.twoPerson')}</span> : null}
           </div>
-          <StepStatus step={step} />
+          <StepStatus step={step} who={who} />
         </div>
-        {can.toggle ? (
+        {can.toggle && may.scenario('step') ? (
           <button
             type="button"
             className={`btn btn-small step-toggle${step.state === 'pending' ? ' btn-primary' : ''}`}
@@ -215,7 +226,7 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
           </button>
         ) : null}
       </div>
-      {step.state === 'awaiting-confirmation' && !isOver(run) ? (
+      {step.state === 'awaiting-confirmation' && !isOver(run) && may.scenario('confirm') ? (
         <div className="step-confirm">
           <button
             type="button"
@@ -226,7 +237,7 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
           >
             {t('scenarios.step.confirm')}
           </button>
-          {can.confirmBlocked === 'same-person' ? <span className="field-error">{t('scenarios.step.secondPersonNeeded', { who: step.doneBy })}</span> : null}
+          {can.confirmBlocked === 'same-person' ? <span className="field-error">{t('scenarios.step.secondPersonNeeded', { who: who(step.doneBy) })}</span> : null}
         </div>
       ) : null}
       {def?.command ? (
@@ -234,7 +245,7 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
           <span className="step-command-what">
             {t('scenarios.command.what', { type: t(`scenarios.command.type.${def.command.type}`, { defaultValue: def.command.type }), target: def.command.target, gateway: def.command.gateway })}
           </span>
-          {!isOver(run) && command?.state !== 'sent' && command?.state !== 'done' ? (
+          {!isOver(run) && command?.state !== 'sent' && command?.state !== 'done' && may.scenario('command') ? (
             <button
               type="button"
               className="btn btn-small btn-primary"
@@ -249,7 +260,7 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
           {command ? (
             <span className={`command-state command-${command.state}`} data-testid="command-state" data-state={command.state}>
               {command.state === 'sent'
-                ? t('scenarios.command.sent', { who: command.sentBy, time: formatTime(command.sentAt) })
+                ? t('scenarios.command.sent', { who: who(command.sentBy), time: formatTime(command.sentAt) })
                 : command.state === 'done'
                   ? t('scenarios.command.done', { time: formatTime(command.ackAt ?? command.sentAt), gateway: def.command.gateway })
                   : command.state === 'expired'
@@ -265,14 +276,14 @@ function StepRow({ index, run, step, def }: { index: number; run: ScenarioRun; s
   );
 }
 
-function StepStatus({ step }: { step: StepState }) {
+function StepStatus({ step, who }: { step: StepState; who: (id: string | null) => string }) {
   const { t } = useTranslation();
   if (step.state === 'pending' || step.doneAt === null) return null;
   return (
     <div className="step-status" data-testid="step-status">
-      <span>{t('scenarios.step.doneBy', { who: step.doneBy ?? '—', time: formatTime(step.doneAt) })}</span>
+      <span>{t('scenarios.step.doneBy', { who: who(step.doneBy), time: formatTime(step.doneAt) })}</span>
       {step.state === 'awaiting-confirmation' ? <span className="step-awaiting"> · {t('scenarios.step.awaiting')}</span> : null}
-      {step.confirmedBy && step.confirmedAt !== null ? <span> · {t('scenarios.step.confirmedBy', { who: step.confirmedBy, time: formatTime(step.confirmedAt) })}</span> : null}
+      {step.confirmedBy && step.confirmedAt !== null ? <span> · {t('scenarios.step.confirmedBy', { who: who(step.confirmedBy), time: formatTime(step.confirmedAt) })}</span> : null}
       {step.note ? <div className="step-note">{step.note}</div> : null}
     </div>
   );

@@ -7,8 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { ScenarioSuggestion } from '../../../native-bridge/scenario-run.js';
 import { formatTime } from '../../format.js';
 import { act, clearError } from './actions.js';
-import { OperatorField } from './OperatorField.js';
-import { useOperator } from './operator.js';
+import { usePermissions } from '../permissions.js';
 import { showRun, useScenarios } from './scenarios-store.js';
 import { pick } from './text.js';
 import { formatPlace } from './view.js';
@@ -29,7 +28,7 @@ export function ScenarioBar() {
 
 function SuggestionBanner({ suggestion }: { suggestion: ScenarioSuggestion }) {
   const { t, i18n } = useTranslation();
-  const { name } = useOperator();
+  const may = usePermissions();
   const [busy, setBusy] = useState<'activate' | 'dismiss' | null>(null);
   const title = pick(suggestion.title, i18n.language);
   const place = formatPlace(suggestion.incident);
@@ -64,13 +63,18 @@ function SuggestionBanner({ suggestion }: { suggestion: ScenarioSuggestion }) {
         ) : null}
       </div>
       <div className="suggestion-actions">
-        {name === null ? <OperatorField where="banner" /> : null}
-        <button type="button" className="btn btn-primary btn-large" data-testid="suggestion-activate" disabled={busy !== null || name === null} onClick={() => void activate()}>
-          {busy === 'activate' ? t('scenarios.activating') : t('scenarios.activate')}
-        </button>
-        <button type="button" className="btn" data-testid="suggestion-dismiss" disabled={busy !== null || name === null} onClick={() => void dismiss()}>
-          {t('scenarios.dismiss')}
-        </button>
+        {may.scenario('activate') ? (
+          <button type="button" className="btn btn-primary btn-large" data-testid="suggestion-activate" disabled={busy !== null} onClick={() => void activate()}>
+            {busy === 'activate' ? t('scenarios.activating') : t('scenarios.activate')}
+          </button>
+        ) : (
+          <span className="muted">{t('scenarios.banner.commanderDecides')}</span>
+        )}
+        {may.scenario('dismiss') ? (
+          <button type="button" className="btn" data-testid="suggestion-dismiss" disabled={busy !== null} onClick={() => void dismiss()}>
+            {t('scenarios.dismiss')}
+          </button>
+        ) : null}
       </div>
     </section>
   );

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { ScenarioSummary } from '../../../native-bridge/contract.js';
 import { act } from './actions.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
-import { useOperator } from './operator.js';
+import { usePermissions } from '../permissions.js';
 import { showRun, useScenarios } from './scenarios-store.js';
 import { pick } from './text.js';
 import { groupByCategory, needsActivationConfirm, openRuns } from './view.js';
@@ -57,7 +57,7 @@ export function ScenarioLauncher() {
 
 function LauncherItem({ scenario, expanded, onToggle }: { scenario: ScenarioSummary; expanded: boolean; onToggle: () => void }) {
   const { t, i18n } = useTranslation();
-  const { name: operator } = useOperator();
+  const may = usePermissions();
   const running = useScenarios((s) => openRuns(s.runs).find((r) => r.scenario === scenario.name) ?? null);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -87,11 +87,11 @@ function LauncherItem({ scenario, expanded, onToggle }: { scenario: ScenarioSumm
           <button type="button" className="btn btn-small" onClick={() => showRun(running.runId)}>
             {t('scenarios.launcher.open')}
           </button>
-        ) : (
-          <button type="button" className="btn btn-primary btn-small" data-activate={scenario.name} disabled={busy || operator === null} onClick={start}>
+        ) : may.scenario('activate') ? (
+          <button type="button" className="btn btn-primary btn-small" data-activate={scenario.name} disabled={busy} onClick={start}>
             {busy ? t('scenarios.activating') : t('scenarios.activate')}
           </button>
-        )}
+        ) : null}
       </div>
       {expanded ? <ScenarioDetails scenario={scenario} /> : null}
       {asking ? (

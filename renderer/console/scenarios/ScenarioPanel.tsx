@@ -6,7 +6,6 @@
 import './scenarios.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { OperatorField } from './OperatorField.js';
 import { IncidentList } from './IncidentList.js';
 import { RunView } from './RunView.js';
 import { ScenarioLauncher } from './ScenarioLauncher.js';
@@ -44,7 +43,6 @@ export function ScenarioPanel() {
       <h2 className="panel-title">
         {t('scenarios.title')} {open.length > 0 ? <span className="badge badge-critical">{t('scenarios.activeCount', { count: open.length })}</span> : null}
       </h2>
-      <OperatorField where="panel" />
       <div className="scenario-tabs" role="tablist">
         {TABS.map((id) => (
           <button key={id} type="button" role="tab" aria-selected={tab === id} className={`btn btn-small${tab === id ? ' active' : ''}`} data-scenario-tab={id} onClick={() => scenariosStore.setState({ tab: id })}>

@@ -1,5 +1,5 @@
 /**
- * Scenario actions from the console: each names the duty person (operator.ts) and, on failure,
+ * Scenario actions from the console, as the signed-in account (the host records who) and, on failure,
  * keeps the contract's error for the console to show (with what was being done) — never silent.
  */
 import { ContractError, type RequestOf, type ResponseOf } from '../../../native-bridge/contract.js';
