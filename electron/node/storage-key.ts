@@ -9,7 +9,7 @@
  * then holds the key sealed by the OS keychain (safeStorage), useless on another machine or account.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir } from './sqlite-files.js';
 
@@ -63,15 +63,20 @@ function parseHex(file: string, text: string): StorageKey {
   return { hex: hex.toLowerCase(), file };
 }
 
-function writeKeyFile(file: string, content: string, flag: 'wx' | 'w'): void {
-  if (flag === 'wx') {
-    writeFileSync(file, content, { mode: 0o600, flag });
-    return;
+/**
+ * Writes the key file whole or not at all (a crash never leaves half a key): the content goes to a
+ * private temporary file first, then is linked in (`create`: fails with EEXIST when another opener
+ * was first) or renamed over the old one (sealing a plain key in place).
+ */
+function writeKeyFile(file: string, content: string, how: 'create' | 'replace'): void {
+  const partial = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
+  writeFileSync(partial, content, { mode: 0o600, flag: 'wx' });
+  try {
+    if (how === 'create') linkSync(partial, file);
+    else renameSync(partial, file);
+  } finally {
+    rmSync(partial, { force: true });
   }
-  // rewriting (sealing a plain key): never leave a half-written key behind
-  const partial = `${file}.partial`;
-  writeFileSync(partial, content, { mode: 0o600 });
-  renameSync(partial, file);
 }
 
 function readKeyFile(file: string): string | null {
@@ -91,7 +96,7 @@ function readOrCreate(file: string, content: () => string): string {
   const text = readKeyFile(file);
   if (text !== null) return text;
   try {
-    writeKeyFile(file, content(), 'wx');
+    writeKeyFile(file, content(), 'create');
   } catch (error) {
     // another opener of the same data folder wrote it first: use theirs
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StorageKeyError(file, `${file}: cannot create the storage key (${(error as Error).message})`);
@@ -123,7 +128,7 @@ export async function loadSealedStorageKey(dataDir: string, seal: KeySeal): Prom
   const text = readOrCreate(file, () => fresh);
   if (!text.startsWith(SEALED_PREFIX)) {
     const key = parseHex(file, text);
-    writeKeyFile(file, await sealed(key.hex), 'w');
+    writeKeyFile(file, await sealed(key.hex), 'replace');
     return key;
   }
   let plain: string;
