@@ -82,6 +82,14 @@ export const layers = [
     keepOut: 'the WebSocket server is the Node end of a transport, for the host only',
   },
   {
+    id: 'native-bridge/gateway-auth',
+    patterns: ['native-bridge/gateway-auth/**'],
+    may: PURE,
+    bans: ['electron', 'dom-ui'],
+    why: 'the gateway message MAC is Node code shared by the host and the simulated gateways: it imports only pure modules',
+    keepOut: 'the gateway message MAC is Node code, for the host and the simulated gateways only',
+  },
+  {
     id: 'native-bridge/transports',
     patterns: ['native-bridge/transports/**'],
     may: PURE,
@@ -107,7 +115,7 @@ export const layers = [
   {
     id: 'electron/node',
     patterns: ['electron/node/**'],
-    may: [...PURE, 'native-bridge/transports', 'native-bridge/transports/websocket-server'],
+    may: [...PURE, 'native-bridge/transports', 'native-bridge/transports/websocket-server', 'native-bridge/gateway-auth'],
     bans: ['electron'],
     keepOut: 'electron/node is the host core: the simulator reaches it over the gateway protocol, other sides over native-bridge',
   },
@@ -128,7 +136,7 @@ export const layers = [
   {
     id: 'sim',
     patterns: ['sim/**'],
-    may: [...BRIDGE, 'electron/common'],
+    may: [...BRIDGE, 'native-bridge/gateway-auth', 'electron/common'],
     bans: ['electron'],
     keepOut: 'the simulator is plugged in by launch/',
   },

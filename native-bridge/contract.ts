@@ -388,13 +388,41 @@ export const gatewaysConfig = z.strictObject({
   simulatedCameras: z
     .strictObject({ serve: z.boolean().default(false), port: z.int().min(0).max(65535).default(0) })
     .default({ serve: false, port: 0 }),
+  /** The allow-list: each gateway's id, name and CURVE public key; during a key rotation also the key it moves to (reloaded without a restart). */
   gateways: z
-    .array(z.strictObject({ id: z.string().min(1).max(128), name: z.string().min(1).max(200), publicKey: z.string().length(40, 'a CURVE public key is 40 Z85 characters') }))
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(128),
+        name: z.string().min(1).max(200),
+        publicKey: z.string().length(40, 'a CURVE public key is 40 Z85 characters'),
+        nextPublicKey: z.string().length(40, 'a CURVE public key is 40 Z85 characters').optional(),
+      }),
+    )
     .default([]),
   /** How long each command type may wait for delivery, in seconds (defaults: sirens and resident warnings 300, signal plans 1800); at most 24 h, the gateways' memory of command ids. */
   commandTtlSeconds: z.partialRecord(fieldCommand.shape.type, z.int().min(1).max(86_400)).default({}),
 });
 export type GatewaysConfig = z.infer<typeof gatewaysConfig>;
+
+/** "SHA256:" and the unpadded base64 of the SHA-256 of a CURVE key's 32 bytes (as ssh shows keys). */
+const keyFingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/);
+/** What a technician checks against a vendor's sheet: the host's key to hand out, each gateway's registered keys and its link. */
+export const gatewayKeysAnswer = z.strictObject({
+  host: z.strictObject({ publicKey: z.string().length(40), fingerprint: keyFingerprint }),
+  gateways: z.array(
+    z.strictObject({
+      gateway: z.string().min(1).max(128),
+      name: z.string().min(1).max(200),
+      state: gatewayLink.shape.state,
+      keys: z.array(z.strictObject({ role: z.enum(['current', 'next']), fingerprint: keyFingerprint })).min(1).max(2),
+    }),
+  ),
+});
+export type GatewayKeysAnswer = z.infer<typeof gatewayKeysAnswer>;
+const namedGateway = z.strictObject({ gateway: z.string().min(1).max(128), name: z.string().min(1).max(200) });
+/** What a reload of the gateways file changed (keys or name: changed). */
+export const gatewaysReloadAnswer = z.strictObject({ added: z.array(namedGateway), removed: z.array(namedGateway), changed: z.array(namedGateway) });
+export type GatewaysReloadAnswer = z.infer<typeof gatewaysReloadAnswer>;
 
 // ---------------------------------------------------------------------------------------------
 // Spatial queries (by point, drawn region, radius, administrative unit) and their figures
@@ -545,6 +573,10 @@ export const contract = {
       }),
       response: z.strictObject({ id: z.string(), persistedAt: z.int() }),
     },
+    /** The host's CURVE public key, and each gateway's key fingerprints (current, next) and link state. */
+    'gateways.keys': { request: empty, response: gatewayKeysAnswer },
+    /** Reads the gateways file again and applies its allow-list without a restart; a malformed file is refused and the old list stays. */
+    'gateways.reload': { request: empty, response: gatewaysReloadAnswer },
     /** The N nearest cameras within a radius of a point (incident, map pick, scenario). */
     'cameras.nearest': {
       request: z.strictObject({ location: geoPoint, radiusKm: z.number().positive().max(500), limit: z.int().min(1).max(64) }),

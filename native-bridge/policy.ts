@@ -46,6 +46,8 @@ export const methodPolicy = {
   'alerts.list': everyone,
   'alerts.ack': ['operator', 'commander', 'technician', 'system'],
   'field.command': commanders,
+  'gateways.keys': technicians,
+  'gateways.reload': technicians,
   'cameras.nearest': everyone,
   'cameras.health': everyone,
   'gis.query': everyone,

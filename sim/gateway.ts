@@ -2,6 +2,9 @@
  * A simulated edge gateway: the GATEWAY side of docs/gateway-protocol.md, over real ZeroMQ sockets
  * with CURVE. The demo province (sim/province.ts) runs several of these; tests use one directly.
  *
+ * Every message it sends carries the MAC of its key for that host (native-bridge/gateway-auth),
+ * which is how the host knows the message is this gateway's.
+ *
  * Per host (primary, and optionally standby hosts): one PUB (UPDATE, HUGZ) and one DEALER
  * (HELLO, SNAP, SNAPEND, ACK out; SNAPSHOT, COMMAND in), both CURVE clients of that host's server
  * key. A DEALER connected to two ROUTERs would round-robin its messages between them, so each host
@@ -19,6 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import * as zmq from 'zeromq';
 import type { z } from 'zod';
+import { messageMac, messageMacKey } from '../native-bridge/gateway-auth/message-mac.js';
 import {
   GATEWAY_MAX_MESSAGE_BYTES,
   GATEWAY_PROTOCOL_VERSION,
@@ -113,6 +117,8 @@ export interface SimGatewayStats {
 
 interface Link {
   target: HostTarget;
+  /** Signs what this gateway sends to this host (native-bridge/gateway-auth). */
+  macKey: Buffer;
   pub: zmq.Publisher;
   dealer: zmq.Dealer;
   pubChain: Promise<void>;
@@ -309,7 +315,7 @@ export class SimGateway {
         frames = [word, Buffer.from('{"v":1,"gw":', 'utf8')];
         break;
       case 'wrong-frames':
-        frames = [word, JSON.stringify({ ...header, seq: this.lastSeq, name: this.name }), 'extra'];
+        frames = [word, JSON.stringify({ ...header, seq: this.lastSeq, name: this.name })];
         break;
       case 'schema':
         // A plausible message with a bad field: an UPDATE whose reading has no value, or a HELLO with seq -1.
@@ -329,8 +335,9 @@ export class SimGateway {
         break;
     }
     for (const link of this.links) {
-      if (channel === 'updates') this.enqueue(link, 'pub', frames, true);
-      else this.enqueue(link, 'dealer', frames, true);
+      // signed like any message, so only the malformation itself is wrong ('wrong-frames' adds a fourth frame)
+      const signed = [...frames, messageMac(link.macKey, frames[0]!, frames[1]!), ...(kind === 'wrong-frames' ? ['extra'] : [])];
+      this.enqueue(link, channel === 'updates' ? 'pub' : 'dealer', signed, true);
     }
   }
 
@@ -367,7 +374,8 @@ export class SimGateway {
     }
     pub.connect(target.endpoints.updates);
     dealer.connect(target.endpoints.control);
-    return { target, pub, dealer, pubChain: Promise.resolve(), dealerChain: Promise.resolve(), heard: false, receiving: null };
+    const macKey = messageMacKey(this.options.keyPair, target.hostPublicKey);
+    return { target, macKey, pub, dealer, pubChain: Promise.resolve(), dealerChain: Promise.resolve(), heard: false, receiving: null };
   }
 
   private log(line: string): void {
@@ -401,13 +409,13 @@ export class SimGateway {
   }
 
   private send<K extends MessageKind>(link: Link, which: 'pub' | 'dealer', kind: K, body: MessageOf<K>): void {
-    const frames = encodeGatewayMessage(kind, body);
-    if (Buffer.byteLength(frames[1], 'utf8') > GATEWAY_MAX_MESSAGE_BYTES - 64) {
+    const [word, json] = encodeGatewayMessage(kind, body);
+    if (Buffer.byteLength(json, 'utf8') > GATEWAY_MAX_MESSAGE_BYTES - 64) {
       this.stats.sendFailures++;
       this.log(`${this.id}: ${kind} too large, not sent`);
       return;
     }
-    this.enqueue(link, which, frames);
+    this.enqueue(link, which, [word, json, messageMac(link.macKey, word, json)]);
   }
 
   private publishUpdate(op: 'set' | 'delete', item: StateItem): number {

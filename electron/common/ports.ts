@@ -11,6 +11,8 @@ import type {
   DatasetSummary,
   EventOf,
   FieldCommand,
+  GatewayKeysAnswer,
+  GatewaysReloadAnswer,
   GisImportRequest,
   ImportProgress,
   Preset,
@@ -107,6 +109,13 @@ export interface FieldCommandPort {
   persisted(id: string): { gateway: string; command: FieldCommand } | undefined;
   /** Every acknowledgement and expiry from now on, with the command it answers when the host still knows it. */
   onAck(listener: (gateway: string, ack: FieldAck, command: FieldCommand | undefined) => void): () => void;
+}
+
+/** The gateways' keys and allow-list as the contract handlers use them (technicians). */
+export interface GatewayAdminPort {
+  keys(): GatewayKeysAnswer;
+  /** Reads the gateways file again and applies its allow-list; throws a ContractError naming the file when it is malformed (the old list stays). */
+  reload(): GatewaysReloadAnswer;
 }
 
 /** The scenario engine as the contract handlers use it. */

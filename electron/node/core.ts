@@ -25,7 +25,7 @@ import {
 } from '../../native-bridge/contract.js';
 import { checkEvent, ContractServer, receives, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
 import { roleAuthorizer } from '../common/authorization.js';
-import type { FieldCommandPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
+import type { FieldCommandPort, GatewayAdminPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { callerParams } from './gateway/command-ttl.js';
@@ -81,6 +81,8 @@ export interface PaintReport {
 export interface Core {
   wall: WallDefinition;
   attachField(port: FieldCommandPort | null): void;
+  /** The gateways' keys and allow-list answering gateways.keys / gateways.reload; attached by the host with the gateway link. */
+  attachGatewayAdmin(port: GatewayAdminPort | null): void;
   /** The spatial index answering gis.query / gis.aggregate (and nearest cameras); attached by the host once GIS runs. */
   attachSpatial(port: SpatialQueryPort | null): void;
   /** The GIS dataset store answering gis.datasets / gis.import; attached by the host once GIS runs. */
@@ -192,6 +194,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
   let spatialPort: SpatialQueryPort | null = null;
+  let gatewayAdminPort: GatewayAdminPort | null = null;
+  function requireGatewayAdmin(): GatewayAdminPort {
+    if (!gatewayAdminPort) throw new ContractError('not-found', 'this host has no gateway link');
+    return gatewayAdminPort;
+  }
   const requireSpatial = (): SpatialQueryPort => {
     if (!spatialPort) throw new ContractError('internal', 'the spatial index is not running yet');
     return spatialPort;
@@ -351,6 +358,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       requireInScope(scopeOf(ctx), targetCommune(request.target), `field command to ${request.target}`);
       return sendFieldCommand(fieldPort, actor, request);
     },
+    'gateways.keys': () => requireGatewayAdmin().keys(),
+    'gateways.reload': () => requireGatewayAdmin().reload(),
     'live.snapshot': () => snapshotPages.split(live.snapshot()),
     'live.objects': ({ cursor, offset }) => ({ objects: snapshotPages.page(cursor, offset) }),
     'scenarios.list': () => requireScenarios().list(),
@@ -453,6 +462,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     attachField(port) {
       fieldPort = port;
       scenarioService?.fieldAttached?.(port);
+    },
+    attachGatewayAdmin(port) {
+      gatewayAdminPort = port;
     },
     attachSpatial(port) {
       spatialPort = port;

@@ -13,6 +13,7 @@ import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
 import { firstRun } from './accounts/first-run.js';
 import { newLaunchToken, startCore, type Core, type CoreOptions } from './core.js';
 import { startFieldLink, type FieldLink } from './field/field-link.js';
+import { attachGatewayAdmin } from './field/gateway-admin.js';
 import { createGisImportPort } from './gis/gis-import-port.js';
 import { importFolders } from './gis/import-folders.js';
 import { startGis, type GisService } from './gis/gis-service.js';
@@ -106,6 +107,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     const simulator = fieldConfig.simulate ? (options.simulator ?? null) : null;
     const field = await startFieldLink<S>(core, fieldConfig, options.dataDir, (entry) => log(JSON.stringify(entry)), simulator);
     closers.push(() => field.close());
+    closers.push(attachGatewayAdmin(core, field, options.gatewaysFile, log));
     if (field.cache.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('telemetry cache', field.cache.file, field.cache.movedAside));
     // The demo province's datasets come with the simulated province, never with real gateways.
     const gis = await startGis({ dataDir: options.dataDir, storageKey: core.storageKey, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });

@@ -79,6 +79,16 @@ function RoleSelect({ value, onChange, name }: { value: PersonRole; onChange: (r
   );
 }
 
+function CommunesInput({ value, onChange }: { value: string; onChange: (text: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      <span>{t('accounts.communes')}</span>
+      <input name="communes" value={value} onChange={(e) => onChange(e.target.value)} placeholder={t('accounts.communesHint')} lang="vi" />
+    </label>
+  );
+}
+
 function AccountRow({ account, self, onChanged, setError }: { account: AccountSummary; self: boolean; onChanged: () => void; setError: (m: string | null) => void }) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
@@ -129,10 +139,7 @@ function AccountRow({ account, self, onChanged, setError }: { account: AccountSu
             <span>{t('accounts.role')}</span>
             <RoleSelect name="role" value={role} onChange={setRole} />
           </label>
-          <label>
-            <span>{t('accounts.communes')}</span>
-            <input name="communes" value={communes} onChange={(e) => setCommunes(e.target.value)} placeholder={t('accounts.communesHint')} lang="vi" />
-          </label>
+          <CommunesInput value={communes} onChange={setCommunes} />
           <button type="submit" className="btn btn-small btn-primary" data-account-action="save">
             {t('accounts.save')}
           </button>
@@ -190,10 +197,7 @@ function CreateAccountForm({ onCreated, setError }: { onCreated: () => void; set
         <span>{t('accounts.role')}</span>
         <RoleSelect name="role" value={role} onChange={setRole} />
       </label>
-      <label>
-        <span>{t('accounts.communes')}</span>
-        <input name="communes" value={communes} onChange={(e) => setCommunes(e.target.value)} placeholder={t('accounts.communesHint')} lang="vi" />
-      </label>
+      <CommunesInput value={communes} onChange={setCommunes} />
       <label>
         <span>{t('accounts.password', { min: AUTH_LIMITS.passwordMin })}</span>
         <input name="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />

@@ -8,6 +8,7 @@ import { useAppStore } from '../session/store.js';
 import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { CamerasPanel } from './CamerasPanel.js';
+import { GatewayKeysPanel } from './GatewayKeysPanel.js';
 import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
@@ -90,6 +91,7 @@ export function ConsoleApp() {
           <PresetsPanel />
           <CamerasPanel />
           <GisPanel />
+          <GatewayKeysPanel />
           <AlertsPanel />
           {may.call('accounts.list') ? <AccountsPanel /> : null}
         </aside>

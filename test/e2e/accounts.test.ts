@@ -5,21 +5,16 @@
  * once the administrator disables the account it can no longer sign in. Real host, real windows.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { rendererDist } from '../../electron/node/project-paths.js';
+import { describe, it } from 'node:test';
 import { accountFor, connectConsole, type TestAccount } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
-import { spawnHost, type HostProcess } from '../support/host-process.js';
-import { attachWindows, detach, signInPage, type Windows } from '../support/windows.js';
+import { signInPage, spawnedWall } from '../support/windows.js';
 
 const TIMEOUT = { timeout: 300_000 };
 
 describe('accounts from the console', () => {
   const dataDir = tempDir('ioc-wall-e2e-accounts-');
-  let host: HostProcess;
-  let windows: Windows;
+  const wall = spawnedWall(dataDir);
   const newcomer: TestAccount = {
     id: 'lethilan',
     username: 'lethilan',
@@ -30,23 +25,13 @@ describe('accounts from the console', () => {
     token: null,
   };
 
-  before(async () => {
-    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm test runs the build first)');
-    host = await spawnHost({ dataDir, windows: 'headless' });
-    windows = await attachWindows(host);
-  });
-  after(async () => {
-    if (windows) await detach(windows);
-    await host?.stop();
-  });
-
   it('a commander is not offered the accounts panel', TIMEOUT, async () => {
-    await windows.console.getByTestId('console').waitFor();
-    assert.equal(await windows.console.getByTestId('accounts-panel').count(), 0);
+    await wall.windows.console.getByTestId('console').waitFor();
+    assert.equal(await wall.windows.console.getByTestId('accounts-panel').count(), 0);
   });
 
   it('an administrator creates an operator for two communes; the operator signs in; once disabled, cannot', TIMEOUT, async () => {
-    const page = windows.console;
+    const page = wall.windows.console;
     const admin = await accountFor(dataDir, 'administrator');
     await page.getByTestId('sign-out').click();
     await signInPage(page, admin);
@@ -71,7 +56,7 @@ describe('accounts from the console', () => {
     assert.match(await row.innerText(), /Biên Hòa, Trảng Bom/);
 
     // the host has it, with the scope as typed (trimmed)
-    const { client, transport } = await connectConsole(host.runtime, dataDir, 'administrator');
+    const { client, transport } = await connectConsole(wall.host.runtime, dataDir, 'administrator');
     const { accounts } = await client.call('accounts.list', {});
     transport.close();
     const created = accounts.find((a) => a.username === newcomer.username);

@@ -6,19 +6,18 @@
  * names the field — in the console's toast and for a Node client alike.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ContractError, type WallState } from '../../native-bridge/contract.js';
 import { displaySlots, tileInDisplay } from '../../native-bridge/wall-geometry.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
-import { rendererDist } from '../../electron/node/project-paths.js';
-import { spawnHost, type HostProcess } from '../support/host-process.js';
+import type { HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectConsole } from '../support/accounts.js';
 import { waitForExpression } from '../support/page-wait.js';
-import { attachWindows, hostState, type Windows } from '../support/windows.js';
+import { hostState, spawnedWall } from '../support/windows.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -49,25 +48,13 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describe('the console tile editors on the Chromium host', () => {
   const dataDir = tempDir('ioc-wall-e2e-editors-');
-  let host: HostProcess;
-  let windows: Windows;
-
-  before(async () => {
-    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (run `npx vite build` first)');
-    host = await spawnHost({ dataDir, windows: 'headless' });
-    windows = await attachWindows(host);
-  });
-  after(async () => {
-    // Playwright only disconnects from browsers it did not launch.
-    if (windows) await Promise.all(windows.browsers.map((b) => b.close().catch(() => {})));
-    await host?.stop();
-  });
+  const spawned = spawnedWall(dataDir);
 
   it('rewrites the shift note in Vietnamese from the console and every display showing it draws the text', TIMEOUT, async () => {
-    const before = await hostState(host);
+    const before = await hostState(spawned.host);
     const tile = before.state.tiles.find((t) => t.id === TILE);
     assert.ok(tile && tile.kind === 'note', 'the start preset has the shift note');
-    const page = windows.console;
+    const page = spawned.windows.console;
     await waitForExpression(page, `Number(document.querySelector('[data-testid="console"]')?.dataset.revision ?? 0) >= ${before.revision}`, 20_000);
 
     await page.locator(`[data-mini-tile-id="${TILE}"]`).click();
@@ -83,11 +70,11 @@ describe('the console tile editors on the Chromium host', () => {
     await textarea.fill(TEXT);
     // typing is not applying: the host has not moved
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal((await hostState(host)).revision, before.revision, 'no command per keystroke');
+    assert.equal((await hostState(spawned.host)).revision, before.revision, 'no command per keystroke');
     await screenshot(page, 'console-editor-note-dirty');
 
     await apply.click();
-    const after = await waitRevision(host, before.revision);
+    const after = await waitRevision(spawned.host, before.revision);
     assert.equal(after.revision, before.revision + 1, 'one apply is one command');
     const changed = after.state.tiles.find((t) => t.id === TILE);
     assert.ok(changed && changed.kind === 'note');
@@ -97,7 +84,7 @@ describe('the console tile editors on the Chromium host', () => {
 
     let shownOn: string[] = [];
     for (const slot of displaySlots(wall)) {
-      const display = windows.displays.get(slot.windowId)!;
+      const display = spawned.windows.displays.get(slot.windowId)!;
       await waitPainted(display, after.revision);
       const element = display.locator(`[data-tile-id="${TILE}"]`);
       if (!tileInDisplay(wall, changed.rect, slot.row, slot.column)) {
@@ -117,8 +104,8 @@ describe('the console tile editors on the Chromium host', () => {
   });
 
   it('refuses a font scale out of range, naming the field in the console toast and to a Node client', TIMEOUT, async () => {
-    const before = await hostState(host);
-    const page = windows.console;
+    const before = await hostState(spawned.host);
+    const page = spawned.windows.console;
     const editor = page.locator('[data-testid="tile-editor"][data-kind="note"]');
     await editor.waitFor();
     const fontScale = editor.locator('input[data-prop="fontScale"]');
@@ -133,11 +120,11 @@ describe('the console tile editors on the Chromium host', () => {
     assert.ok(message.includes('Cỡ chữ'), `the toast names the field in Vietnamese: ${message}`);
     await screenshot(page, 'console-editor-refused');
 
-    const now = await hostState(host);
+    const now = await hostState(spawned.host);
     assert.equal(now.revision, before.revision, 'a refused command changes nothing');
     assert.equal(await editor.getAttribute('data-dirty'), 'true', 'the edit stays for correction');
 
-    const { client, transport } = await connectConsole(host.runtime, host.dataDir);
+    const { client, transport } = await connectConsole(spawned.host.runtime, spawned.host.dataDir);
     try {
       await assert.rejects(
         () => client.call('wall.execute', { command: { type: 'set-tile-props', id: TILE, props: { fontScale: 10 } } }),
@@ -146,7 +133,7 @@ describe('the console tile editors on the Chromium host', () => {
     } finally {
       transport.close();
     }
-    assert.equal((await hostState(host)).revision, before.revision);
+    assert.equal((await hostState(spawned.host)).revision, before.revision);
 
     // discarding the edit brings back the tile's value
     await editor.locator('[data-testid="reset-props"]').click();

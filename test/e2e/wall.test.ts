@@ -5,19 +5,15 @@
  * resyncs; a SIGKILLed host comes back with the identical wall.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import type { TileRect } from '../../native-bridge/contract.js';
 import { displaySlots, tileInDisplay, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
-import { rendererDist } from '../../electron/node/project-paths.js';
-import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { accountFor, connectConsole } from '../support/accounts.js';
-import { attachWindows, detach, hostState, signInPage, type Windows } from '../support/windows.js';
+import { hostState, signInPage, spawnedWall, type Windows } from '../support/windows.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -71,36 +67,25 @@ async function assertTileOnWall(windows: Windows, tileId: string, rect: TileRect
 
 describe('the wall on the Chromium host', () => {
   const dataDir = tempDir('ioc-wall-e2e-');
-  let host: HostProcess;
-  let windows: Windows;
-
-  before(async () => {
-    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm test runs the build first)');
-    host = await spawnHost({ dataDir, windows: 'headless' });
-    windows = await attachWindows(host);
-  });
-  after(async () => {
-    if (windows) await detach(windows);
-    await host?.stop();
-  });
+  const spawned = spawnedWall(dataDir);
 
   it('opens the console and four wall windows showing the start preset', TIMEOUT, async () => {
-    const { revision, state } = await hostState(host);
+    const { revision, state } = await hostState(spawned.host);
     assert.equal(state.activePreset, 'overview');
-    assert.equal(windows.displays.size, 4);
-    for (const page of windows.displays.values()) {
+    assert.equal(spawned.windows.displays.size, 4);
+    for (const page of spawned.windows.displays.values()) {
       await waitPainted(page, revision);
       assert.deepEqual(page.viewportSize() ?? (await page.evaluate(() => ({ width: innerWidth, height: innerHeight }))), { width: 1920, height: 1080 });
     }
-    await windows.console.locator('[data-testid="wall-miniature"]').waitFor();
-    for (const t of state.tiles) await assertTileOnWall(windows, t.id, t.rect);
+    await spawned.windows.console.locator('[data-testid="wall-miniature"]').waitFor();
+    for (const t of state.tiles) await assertTileOnWall(spawned.windows, t.id, t.rect);
   });
 
   it('moves a tile dragged on the console across display boundaries, on every display', TIMEOUT, async () => {
-    const before = await hostState(host);
+    const before = await hostState(spawned.host);
     const tile = before.state.tiles.find((t) => t.id === 'shift-note')!;
     const target: TileRect = { ...tile.rect, x: 6, y: 8 }; // spans all four displays
-    const page = windows.console;
+    const page = spawned.windows.console;
     const mini = page.locator('[data-mini-tile-id="shift-note"]');
     const box = (await mini.boundingBox())!;
     const from = tileVirtualRect(wall, tile.rect);
@@ -118,25 +103,25 @@ describe('the wall on the Chromium host', () => {
     let after = before;
     for (let i = 0; i < 100 && after.revision === before.revision; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      after = await hostState(host);
+      after = await hostState(spawned.host);
     }
     assert.equal(after.revision, before.revision + 1, 'one drag is one command');
     assert.deepEqual(after.state.tiles.find((t) => t.id === 'shift-note')!.rect, target);
-    for (const page of windows.displays.values()) await waitPainted(page, after.revision);
-    assert.equal(await assertTileOnWall(windows, 'shift-note', target), 4);
+    for (const page of spawned.windows.displays.values()) await waitPainted(page, after.revision);
+    assert.equal(await assertTileOnWall(spawned.windows, 'shift-note', target), 4);
   });
 
   it('resyncs a reloaded wall window', TIMEOUT, async () => {
-    const { revision, state } = await hostState(host);
-    const page = windows.displays.get('r1c1')!;
+    const { revision, state } = await hostState(spawned.host);
+    const page = spawned.windows.displays.get('r1c1')!;
     await page.reload();
     await waitPainted(page, revision);
     const tile = state.tiles.find((t) => t.id === 'shift-note')!;
-    await assertTileOnWall(windows, 'shift-note', tile.rect);
+    await assertTileOnWall(spawned.windows, 'shift-note', tile.rect);
   });
 
   it('shows a viewer the wall and its name, and no control that would change it', TIMEOUT, async () => {
-    const page = windows.console;
+    const page = spawned.windows.console;
     const viewer = await accountFor(dataDir, 'viewer');
     await page.getByTestId('sign-out').click();
     await signInPage(page, viewer);
@@ -147,14 +132,14 @@ describe('the wall on the Chromium host', () => {
       assert.equal(await page.locator(control).count(), 0, `a viewer is not offered ${control}`);
     }
     // a drag on the miniature does nothing for a viewer
-    const before = await hostState(host);
+    const before = await hostState(spawned.host);
     const box = (await page.locator('[data-mini-tile-id="shift-note"]').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 8 });
     await page.mouse.up();
     await new Promise((r) => setTimeout(r, 1000));
-    assert.equal((await hostState(host)).revision, before.revision, 'the wall did not change');
+    assert.equal((await hostState(spawned.host)).revision, before.revision, 'the wall did not change');
     // the commander signs back in: the recall buttons are there again
     await page.getByTestId('sign-out').click();
     await signInPage(page, await accountFor(dataDir, 'commander'));
@@ -162,17 +147,14 @@ describe('the wall on the Chromium host', () => {
   });
 
   it('brings the wall back identical after the host is SIGKILLed and restarted', TIMEOUT, async () => {
-    const before = await hostState(host);
-    await detach(windows);
-    await host.stop('SIGKILL');
-    host = await spawnHost({ dataDir, windows: 'headless' });
-    windows = await attachWindows(host);
-    const after = await hostState(host);
+    const before = await hostState(spawned.host);
+    await spawned.restart('SIGKILL');
+    const after = await hostState(spawned.host);
     assert.equal(after.revision, before.revision);
     assert.deepEqual(after.state, before.state);
-    for (const page of windows.displays.values()) await waitPainted(page, after.revision);
-    for (const t of after.state.tiles) await assertTileOnWall(windows, t.id, t.rect);
-    const { client, transport } = await connectConsole(host.runtime, host.dataDir);
+    for (const page of spawned.windows.displays.values()) await waitPainted(page, after.revision);
+    for (const t of after.state.tiles) await assertTileOnWall(spawned.windows, t.id, t.rect);
+    const { client, transport } = await connectConsole(spawned.host.runtime, spawned.host.dataDir);
     const { alerts } = await client.call('alerts.list', {});
     transport.close();
     assert.ok(alerts.some((a) => a.source === 'host' && a.title.vi.includes('dừng bất thường')), 'operators are told the host died');

@@ -97,8 +97,15 @@ export async function freshCode(account: TestAccount): Promise<string> {
   return totpNow(account.totpSecret!);
 }
 
+/** Signs in with a fresh code; once more with the next step's when a code was used outside freshCode (a test typing its own). */
 async function signInWithCode(client: ContractClient, account: TestAccount) {
-  return client.call('auth.signIn', { username: account.username, password: account.password, code: await freshCode(account) });
+  const call = async () => client.call('auth.signIn', { username: account.username, password: account.password, code: await freshCode(account) });
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'forbidden') throw error;
+    return call();
+  }
 }
 
 /** Says hello as the console and signs the account in on this connection; answers what the hello said, with the actor. */

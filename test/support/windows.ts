@@ -3,9 +3,13 @@
  * host's wall state as a console sees it. Shared by the e2e tests.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WallState } from '../../native-bridge/contract.js';
-import type { HostProcess } from './host-process.js';
+import { rendererDist } from '../../electron/node/project-paths.js';
+import { spawnHost, type HostProcess } from './host-process.js';
 import { accountFor, connectConsole, freshCode, type TestAccount } from './accounts.js';
 
 export interface Windows {
@@ -63,4 +67,37 @@ export async function hostState(host: Pick<HostProcess, 'runtime' | 'dataDir'>):
   transport.close();
   assert.equal(sync.kind, 'snapshot');
   return sync as { revision: number; state: WallState };
+}
+
+/** A spawned host with headless windows on a data folder, its windows attached (the console signed in as a commander). */
+export class SpawnedWall {
+  host!: HostProcess;
+  windows!: Windows;
+  constructor(readonly dataDir: string) {}
+
+  async start(): Promise<void> {
+    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm test runs the build first)');
+    this.host = await spawnHost({ dataDir: this.dataDir, windows: 'headless' });
+    this.windows = await attachWindows(this.host);
+  }
+
+  /** Kills the host (the windows detached first) and starts it again on the same data folder. */
+  async restart(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await detach(this.windows);
+    await this.host.stop(signal);
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.windows) await detach(this.windows);
+    await this.host?.stop();
+  }
+}
+
+/** Registers the suite's before/after hooks for a SpawnedWall; its host and windows are there once before() ran. */
+export function spawnedWall(dataDir: string): SpawnedWall {
+  const wall = new SpawnedWall(dataDir);
+  before(() => wall.start());
+  after(() => wall.stop());
+  return wall;
 }

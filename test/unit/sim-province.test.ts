@@ -3,6 +3,7 @@
  * marked demo, incidents raise and clear events, commands are applied and acknowledged.
  * (No ZAP handler in this process: libzmq then admits any CURVE client, which is all we need here.)
  */
+import { unsigned } from '../../native-bridge/gateway-auth/message-mac.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as zmq from 'zeromq';
@@ -26,7 +27,7 @@ async function openHost() {
       for await (const all of socket) {
         try {
           const frames = routed ? all.slice(1) : all;
-          const message = decodeGatewayMessage(frames);
+          const message = decodeGatewayMessage(unsigned(frames)); // the MAC is the hub's to check
           got.push({ from: routed ? all[0]!.toString() : undefined, kind: message.kind, body: message.body });
         } catch {
           malformed++;

@@ -5,7 +5,8 @@
  * plugs it in; the host never imports sim/).
  */
 import { join } from 'node:path';
-import { ContractError, type GatewayLink, type GatewaysConfig, type StateItem } from '../../../native-bridge/contract.js';
+import { ContractError, type GatewayKeysAnswer, type GatewayLink, type GatewaysConfig, type GatewaysReloadAnswer, type StateItem } from '../../../native-bridge/contract.js';
+import { keyFingerprint } from '../../../native-bridge/gateway-auth/message-mac.js';
 import type { FieldAck, FieldSimulator, RunningSimulator } from '../../common/ports.js';
 import { TelemetryCache } from '../cache/cache-client.js';
 import type { Core } from '../core.js';
@@ -23,6 +24,10 @@ export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
   simulation: S | null;
   endpoints: { updates: string; control: string };
   hostPublicKey: string;
+  /** The host's key and each gateway's registered keys (fingerprints) and link state. */
+  keys(): GatewayKeysAnswer;
+  /** Applies the allow-list of a re-read gateways file (its other settings need a restart); throws on a bad list, keeping the old one. */
+  reload(config: GatewaysConfig): GatewaysReloadAnswer;
   close(): Promise<void>;
 }
 
@@ -59,7 +64,8 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   const keyPair = loadOrCreateKeyPair(join(dataDir, 'keys', 'host-curve.json'));
   const simulated = simulator?.gateways() ?? [];
   const simKeys = Object.fromEntries(simulated.map((g) => [g.id, loadOrCreateKeyPair(join(dataDir, 'keys', 'sim', `${g.id}.json`))]));
-  const gateways: GatewayConfig[] = [...config.gateways, ...simulated.map((g) => ({ id: g.id, name: g.name, publicKey: simKeys[g.id]!.publicKey }))];
+  const simulatedGateways: GatewayConfig[] = simulated.map((g) => ({ id: g.id, name: g.name, publicKey: simKeys[g.id]!.publicKey }));
+  const gateways: GatewayConfig[] = [...config.gateways, ...simulatedGateways];
 
   const cacheFile = join(dataDir, `${core.wall.id}-telemetry.sqlite`);
   const cache = await TelemetryCache.open(cacheFile, {
@@ -122,7 +128,7 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
     },
   });
   // A command that expired undelivered: the operator is told what did not happen, by name.
-  const gatewayNames = new Map(gateways.map((g) => [g.id, g.name]));
+  let gatewayNames = new Map(gateways.map((g) => [g.id, g.name]));
   const names = { gateway: (id: string) => gatewayNames.get(id) ?? id, target: (id: string) => core.live.sensor(id)?.name ?? id };
   hub.onExpired((expired) => {
     for (const alert of expiryAlerts(expired, names)) core.alerts.raiseOnce(alert.key, 'warning', `field:${alert.gatewayId}`, alert.title, alert.at);
@@ -160,6 +166,28 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
     simulation,
     endpoints,
     hostPublicKey: keyPair.publicKey,
+    keys() {
+      const states = new Map(hub.links().map((l) => [l.gateway, l.state]));
+      return {
+        host: { publicKey: keyPair.publicKey, fingerprint: keyFingerprint(keyPair.publicKey) },
+        gateways: hub.registeredKeys().map((g) => ({
+          gateway: g.id,
+          name: g.name,
+          state: states.get(g.id) ?? 'offline',
+          keys: g.keys.map((key, i) => ({ role: i === 0 ? ('current' as const) : ('next' as const), fingerprint: keyFingerprint(key) })),
+        })),
+      };
+    },
+    reload(next) {
+      const list = [...next.gateways, ...simulatedGateways];
+      const before = gatewayNames;
+      const result = hub.reload(list);
+      gatewayNames = new Map(list.map((g) => [g.id, g.name]));
+      for (const id of result.added) core.live.setLink(offlineLink(id, gatewayNames.get(id)!, null));
+      for (const id of result.removed) core.live.removeLink(id);
+      const named = (ids: string[], names: Map<string, string>) => ids.map((id) => ({ gateway: id, name: names.get(id) ?? id }));
+      return { added: named(result.added, gatewayNames), removed: named(result.removed, before), changed: named(result.changed, gatewayNames) };
+    },
     async close() {
       clearInterval(linkRefresh);
       core.attachField(null);

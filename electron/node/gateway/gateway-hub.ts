@@ -16,10 +16,15 @@
  * effect. Messages naming a gateway that is not allow-listed are dropped, and on the ROUTER the
  * routing id must equal the message's gw.
  *
- * Limits of the authentication (see zap.ts): ZAP admits only allow-listed keys, but zeromq.js does
- * not expose which key sent a given message, so an ALLOW-LISTED gateway could still claim another
- * gateway's id in its messages. Tying messages to keys needs per-gateway sockets or ZAP user-id
- * metadata (zmq_msg_gets "User-Id"), which zeromq.js does not surface.
+ * Identity is bound to the key: ZAP admits only allow-listed keys, but zeromq.js does not say
+ * which key sent a given message, so every gateway message carries a MAC only the key pair
+ * registered for its gw can make (native-bridge/gateway-auth). A message whose MAC fails is forged:
+ * counted, logged, and has no effect at all (not even liveness). Commands go only to a routing id
+ * proven since its last (re)connection: the ROUTER reports connections (ZMQ_ROUTER_NOTIFY), a new
+ * one is unproven until a message with a valid MAC arrives on it, and the host asks for a snapshot
+ * to get that proof. So a gateway holding another's routing id while that one is away gets no
+ * command, and its ACKs are refused. The allow-list may change at run time (reload): up to two
+ * keys per gateway (current and next) during a key rotation.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
@@ -38,6 +43,7 @@ import {
   type MessageOf,
   type StateItem,
 } from '../../../native-bridge/gateway-protocol.js';
+import { macMatches, messageMacKey, unsigned } from '../../../native-bridge/gateway-auth/message-mac.js';
 import { ChangeLanes, type ItemChange } from './change-lanes.js';
 import type { CommandAck, CommandOutbox, ExpiredCommand } from './command-outbox.js';
 import type { CurveKeyPair } from './keys.js';
@@ -50,6 +56,21 @@ export interface GatewayConfig {
   name: string;
   /** The gateway's CURVE public key, Z85. */
   publicKey: string;
+  /** During a key rotation: the key the gateway switches to, accepted alongside publicKey. */
+  nextPublicKey?: string | undefined;
+}
+
+/** The registered keys of a gateway: current first, then next. */
+export function keysOf(config: GatewayConfig): string[] {
+  return config.nextPublicKey === undefined ? [config.publicKey] : [config.publicKey, config.nextPublicKey];
+}
+
+/** What a reload changed, by gateway id. */
+export interface ReloadResult {
+  added: string[];
+  removed: string[];
+  /** Keys or name changed. */
+  changed: string[];
 }
 
 export interface GatewayHubOptions {
@@ -118,7 +139,13 @@ export interface GatewayHubStats {
   zapRefusals: number;
   /** Failed ZMTP handshakes on the host sockets (wrong mechanism, refused key, …). */
   handshakeFailures: number;
+  /** Well-formed messages whose MAC is not that of a key registered for the gateway they name (no MAC frame at all: rejected). */
+  forged: number;
 }
+
+/** libzmq's ZMQ_ROUTER_NOTIFY and its connect|disconnect flags: the ROUTER receives [routing id, ""] on each. */
+const ZMQ_ROUTER_NOTIFY = 97;
+const NOTIFY_CONNECT_AND_DISCONNECT = 3;
 
 type Update = MessageOf<'UPDATE'>;
 
@@ -133,10 +160,16 @@ interface SyncState {
   liveEpoch: string | null;
   /** Highest HUGZ seq seen during the sync, by epoch. */
   hugzSeq: number;
+  /** Asked because a DEALER (re)connected: that DEALER's own HELLO needs no second request. */
+  onConnect: boolean;
 }
 
 interface Replica {
   config: GatewayConfig;
+  /** MAC keys of the registered keys (current, next). */
+  macKeys: Buffer[];
+  /** A message with a valid MAC arrived on the ROUTER since the routing id's last (re)connection. */
+  controlProven: boolean;
   items: Map<string, StateItem>;
   state: GatewayLink['state'];
   lastHeard: number | null;
@@ -152,6 +185,11 @@ interface Replica {
 }
 
 let hubCounter = 0;
+
+/** [kind, body, MAC]: decodes the first two; the MAC is checked once the claimed gateway is known. */
+function decodeSigned(frames: readonly Buffer[]): ReturnType<typeof decodeGatewayMessage> {
+  return decodeGatewayMessage(unsigned(frames));
+}
 
 function expiredError(command: FieldCommand): Error {
   return new Error(`field command ${command.id} (${command.type} → ${command.target}) expired before the gateway acknowledged it; it is not sent again`);
@@ -197,7 +235,9 @@ export class GatewayHub {
   private readonly ackListeners = new Set<AckListener>();
   private readonly expiryListeners = new Set<ExpiryListener>();
   private readonly waiters = new Map<string, { resolve: (ack: CommandAck) => void; reject: (error: Error) => void }[]>();
-  private readonly counters: GatewayHubStats = { rejected: 0, foreign: 0, zapRefusals: 0, handshakeFailures: 0 };
+  private readonly counters: GatewayHubStats = { rejected: 0, foreign: 0, zapRefusals: 0, handshakeFailures: 0, forged: 0 };
+  /** The ZAP allow-list of this hub's domain (key → gateway id), rebuilt on reload. */
+  private readonly zapKeys = new Map<string, string>();
 
   private sub: zmq.Subscriber | null = null;
   private router: zmq.Router | null = null;
@@ -221,28 +261,96 @@ export class GatewayHub {
       stateOf: (gatewayId) => Array.from(this.replicas.get(gatewayId)?.items.values() ?? []),
     });
     if (!isZ85Key(options.keyPair.publicKey) || !isZ85Key(options.keyPair.secretKey)) throw new Error('keyPair must hold 40-character Z85 keys');
+    for (const [config, macKeys] of this.checked(options.gateways)) this.replicas.set(config.id, this.newReplica(config, macKeys));
+    this.rebuildZapKeys();
+  }
+
+  /** Each gateway with the MAC keys of its registered keys; throws (naming the gateway) on the first bad entry. */
+  private checked(gateways: readonly GatewayConfig[]): [GatewayConfig, Buffer[]][] {
+    const ids = new Set<string>();
     const keys = new Set<string>();
-    for (const config of options.gateways) {
-      if (!config.id || config.id.length > 128) throw new Error(`bad gateway id "${config.id}"`);
-      if (this.replicas.has(config.id)) throw new Error(`gateway "${config.id}" is listed twice`);
-      if (!isZ85Key(config.publicKey)) throw new Error(`gateway "${config.id}": publicKey must be a 40-character Z85 key`);
-      if (keys.has(config.publicKey)) throw new Error(`gateway "${config.id}": its public key is already used by another gateway`);
-      keys.add(config.publicKey);
-      this.replicas.set(config.id, {
-        config: { ...config },
-        items: new Map(),
-        state: 'offline',
-        lastHeard: null,
-        lastHeartbeat: null,
-        epoch: null,
-        seq: 0,
-        gaps: 0,
-        snapshots: 0,
-        rejected: 0,
-        sync: null,
-        synced: false,
+    return gateways.map((config) => {
+      if (!config.id || config.id.length > 128) throw new Error(`bad gateway id "${config.id.slice(0, 140)}"`);
+      if (ids.has(config.id)) throw new Error(`gateway "${config.id}" is listed twice`);
+      ids.add(config.id);
+      const own = keysOf(config);
+      if (own[0] === own[1]) throw new Error(`gateway "${config.id}": nextPublicKey is the same as publicKey`);
+      const macKeys = own.map((key) => {
+        if (!isZ85Key(key)) throw new Error(`gateway "${config.id}": a public key must be 40 Z85 characters`);
+        if (keys.has(key)) throw new Error(`gateway "${config.id}": its public key is already used by another gateway`);
+        keys.add(key);
+        try {
+          return messageMacKey(this.options.keyPair, key);
+        } catch (error) {
+          throw new Error(`gateway "${config.id}": ${key} is not a usable CURVE public key (${String(error)})`);
+        }
       });
+      return [{ ...config }, macKeys];
+    });
+  }
+
+  private newReplica(config: GatewayConfig, macKeys: Buffer[]): Replica {
+    return {
+      config,
+      macKeys,
+      controlProven: false,
+      items: new Map(),
+      state: 'offline',
+      lastHeard: null,
+      lastHeartbeat: null,
+      epoch: null,
+      seq: 0,
+      gaps: 0,
+      snapshots: 0,
+      rejected: 0,
+      sync: null,
+      synced: false,
+    };
+  }
+
+  private rebuildZapKeys(): void {
+    this.zapKeys.clear();
+    for (const replica of this.replicas.values()) for (const key of keysOf(replica.config)) this.zapKeys.set(key, replica.config.id);
+  }
+
+  /**
+   * Replaces the allow-list without a restart (a key rotation, a gateway added or removed). All or
+   * nothing: a bad list throws and the old one stays. A removed key's open connection stays open,
+   * but nothing it sends passes the MAC check any more; a gateway whose keys changed must prove
+   * itself again before it gets commands.
+   */
+  reload(gateways: readonly GatewayConfig[]): ReloadResult {
+    const next = this.checked(gateways);
+    const result: ReloadResult = { added: [], removed: [], changed: [] };
+    const keep = new Set(next.map(([config]) => config.id));
+    for (const id of [...this.replicas.keys()]) {
+      if (keep.has(id)) continue;
+      this.replicas.delete(id);
+      result.removed.push(id);
     }
+    for (const [config, macKeys] of next) {
+      const replica = this.replicas.get(config.id);
+      if (!replica) {
+        this.replicas.set(config.id, this.newReplica(config, macKeys));
+        result.added.push(config.id);
+        continue;
+      }
+      const rekeyed = keysOf(replica.config).join() !== keysOf(config).join();
+      if (!rekeyed && replica.config.name === config.name) continue;
+      replica.config = config;
+      replica.macKeys = macKeys;
+      if (rekeyed) replica.controlProven = false;
+      result.changed.push(config.id);
+      this.emitLink(replica);
+    }
+    this.rebuildZapKeys();
+    this.log({ level: 'info', msg: 'gateway hub: allow-list reloaded', ...result });
+    return result;
+  }
+
+  /** Each gateway's registered keys, for the console. */
+  registeredKeys(): { id: string; name: string; keys: string[] }[] {
+    return [...this.replicas.values()].map((r) => ({ id: r.config.id, name: r.config.name, keys: keysOf(r.config) }));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -254,7 +362,7 @@ export class GatewayHub {
     this.started = true;
     this.zap = await ZapHandler.acquire(this.log);
     this.zap.register(this.zapDomain, {
-      keys: new Map([...this.replicas.values()].map((r) => [r.config.publicKey, r.config.id])),
+      keys: this.zapKeys,
       onRefused: (_refusal: ZapRefusal) => {
         this.counters.zapRefusals++;
       },
@@ -273,6 +381,8 @@ export class GatewayHub {
       this.sub = new zmq.Subscriber(common);
       // handover: a gateway reconnecting with its routing id takes it over from a half-dead connection
       this.router = new zmq.Router({ ...common, mandatory: true, handover: true, sendTimeout: 0 });
+      // zeromq.js has no typed setter for it; the option is in libzmq 4.3 (verified: [id, ""] on connect and disconnect)
+      (this.router as unknown as { setInt32Option(option: number, value: number): void }).setInt32Option(ZMQ_ROUTER_NOTIFY, NOTIFY_CONNECT_AND_DISCONNECT);
       for (const socket of [this.sub, this.router]) {
         // Never fall back to "accept every key" if the ZAP handler were missing.
         socket.zapEnforceDomain = true;
@@ -391,7 +501,7 @@ export class GatewayHub {
     });
     const replica = this.replicas.get(gatewayId)!;
     const now = this.clock();
-    if (this.started && this.reachable(replica, now)) {
+    if (this.started && this.commandable(replica, now)) {
       this.sendRouter(gatewayId, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command: stamped });
       this.options.outbox.deferUntil([stamped.id], now + this.timings.commandRetryMs);
     }
@@ -416,7 +526,7 @@ export class GatewayHub {
     }
     let sent = 0;
     for (const replica of this.replicas.values()) {
-      if (!this.reachable(replica, now)) continue; // offline: its commands wait, untouched, for it to come back
+      if (!this.commandable(replica, now)) continue; // offline or unproven: its commands wait, untouched
       const due = this.options.outbox.due(replica.config.id, now, COMMANDS_PER_SWEEP);
       for (const command of due) this.sendRouter(replica.config.id, 'COMMAND', { v: GATEWAY_PROTOCOL_VERSION, command });
       this.options.outbox.deferUntil(
@@ -428,9 +538,9 @@ export class GatewayHub {
     return { expired: expired.length, sent };
   }
 
-  /** Heard from lately: a command sent now has a chance to arrive. */
-  private reachable(replica: Replica, now: number): boolean {
-    return replica.lastHeard !== null && now - replica.lastHeard <= this.timings.silenceMs;
+  /** Heard from lately (a command sent now has a chance to arrive), and its routing id is held by its own key. */
+  private commandable(replica: Replica, now: number): boolean {
+    return replica.controlProven && replica.lastHeard !== null && now - replica.lastHeard <= this.timings.silenceMs;
   }
 
   private handleAck(replica: Replica, ack: CommandAck): void {
@@ -473,13 +583,13 @@ export class GatewayHub {
   private onSub(frames: Buffer[]): void {
     let message: ReturnType<typeof decodeGatewayMessage>;
     try {
-      message = decodeGatewayMessage(frames);
+      message = decodeSigned(frames);
     } catch (error) {
-      this.reject(this.attribute(frames[1]), 'sub', String((error as Error).message ?? error));
+      this.reject(this.attribute(frames), 'sub', String((error as Error).message ?? error));
       return;
     }
     if (message.kind !== 'UPDATE' && message.kind !== 'HUGZ') {
-      this.reject(this.attribute(frames[1]), 'sub', `${message.kind} is not sent on PUB`);
+      this.reject(this.attribute(frames), 'sub', `${message.kind} is not sent on PUB`);
       return;
     }
     const replica = this.replicas.get(message.body.gw);
@@ -487,6 +597,7 @@ export class GatewayHub {
       this.foreign('sub', message.body.gw, message.kind);
       return;
     }
+    if (!macMatches(replica.macKeys, frames[0]!, frames[1]!, frames[2]!)) return this.forged('sub', replica, message.kind);
     this.touch(replica);
     if (message.kind === 'UPDATE') this.onUpdate(replica, message.body);
     else this.onHugz(replica, message.body);
@@ -496,9 +607,10 @@ export class GatewayHub {
     const [peerFrame, ...rest] = frames;
     const peer = peerFrame ? peerFrame.toString('utf8') : '';
     const byPeer = this.replicas.get(peer);
+    if (rest.length === 1 && rest[0]!.length === 0) return this.onConnection(byPeer);
     let message: ReturnType<typeof decodeGatewayMessage>;
     try {
-      message = decodeGatewayMessage(rest);
+      message = decodeSigned(rest);
     } catch (error) {
       this.reject(byPeer ?? null, 'router', String((error as Error).message ?? error));
       return;
@@ -511,6 +623,8 @@ export class GatewayHub {
       this.foreign('router', message.body.gw, message.kind, peer);
       return;
     }
+    if (!macMatches(byPeer.macKeys, rest[0]!, rest[1]!, rest[2]!)) return this.forged('router', byPeer, message.kind);
+    byPeer.controlProven = true;
     this.touch(byPeer);
     switch (message.kind) {
       case 'HELLO':
@@ -528,13 +642,41 @@ export class GatewayHub {
     }
   }
 
-  /** Best effort: the allow-listed gateway a malformed body claims to come from. */
-  private attribute(body: Buffer | undefined): Replica | null {
-    if (!body || body.length > GATEWAY_MAX_MESSAGE_BYTES) return null;
+  /**
+   * A DEALER connected or disconnected with this routing id (ZMQ_ROUTER_NOTIFY; the two look the
+   * same): whoever holds it now must prove its key before it gets commands. A gateway already known
+   * is asked for a snapshot, whose answer is that proof (one not heard from yet says HELLO on its
+   * own); asked again even when a request is in flight, since that one may have gone to the
+   * connection that just ended.
+   */
+  private onConnection(replica: Replica | undefined): void {
+    if (!replica) return;
+    replica.controlProven = false;
+    if (replica.lastHeard !== null) this.requestSnapshot(replica, replica.state, true);
+  }
+
+  /** Counted against no gateway (the claimed one did not send it); has no other effect. */
+  private forged(socket: string, claimed: Replica, kind: string): void {
+    this.counters.forged++;
+    this.limitedLog(`forged|${socket}|${claimed.config.id}`, {
+      level: 'warn',
+      msg: "gateway: message refused, its MAC is not that of the claimed gateway's key",
+      socket,
+      claimed: claimed.config.id,
+      kind,
+    });
+  }
+
+  /** Best effort: the allow-listed gateway a malformed PUB message claims to come from, when its MAC is that gateway's. */
+  private attribute(frames: readonly Buffer[]): Replica | null {
+    const [kind, body, mac] = frames;
+    if (!kind || !body || !mac || body.length > GATEWAY_MAX_MESSAGE_BYTES) return null;
     try {
       // lenient on purpose (a BOM dropped, bad bytes replaced): this only finds whom to count it against
       const gw = (JSON.parse(new TextDecoder().decode(body)) as { gw?: unknown } | null)?.gw;
-      return typeof gw === 'string' ? (this.replicas.get(gw) ?? null) : null;
+      const replica = typeof gw === 'string' ? this.replicas.get(gw) : undefined;
+      // another key's message must not raise this gateway's counters
+      return replica && macMatches(replica.macKeys, kind, body, mac) ? replica : null;
     } catch {
       return null;
     }
@@ -566,9 +708,10 @@ export class GatewayHub {
 
   private onHello(replica: Replica, hello: MessageOf<'HELLO'>): void {
     // A HELLO comes on (re)connect and on every new epoch: always re-snapshot, unless the request
-    // this very message just triggered (first contact, see touch()) is still fresh and empty.
+    // this very message just triggered (first contact, see touch()) is still fresh and empty, or
+    // the one its DEALER's connection triggered (onConnection) is still unanswered.
     const sync = replica.sync;
-    if (sync && this.clock() - sync.requestedAt < 100 && sync.items.size === 0) return;
+    if (sync && sync.items.size === 0 && (sync.onConnect || this.clock() - sync.requestedAt < 100)) return;
     if (replica.epoch !== null && hello.epoch !== replica.epoch) {
       this.gap(replica, 'new epoch (HELLO)');
       return;
@@ -678,9 +821,9 @@ export class GatewayHub {
     this.requestSnapshot(replica, 'stale');
   }
 
-  private requestSnapshot(replica: Replica, state: GatewayLink['state']): void {
+  private requestSnapshot(replica: Replica, state: GatewayLink['state'], onConnect = false): void {
     const now = this.clock();
-    replica.sync = { requestId: randomUUID(), requestedAt: now, progressAt: now, items: new Map(), buffered: [], liveEpoch: null, hugzSeq: 0 };
+    replica.sync = { requestId: randomUUID(), requestedAt: now, progressAt: now, items: new Map(), buffered: [], liveEpoch: null, hugzSeq: 0, onConnect };
     replica.state = state;
     this.emitLink(replica);
     this.sendRouter(replica.config.id, 'SNAPSHOT', { v: GATEWAY_PROTOCOL_VERSION, requestId: replica.sync.requestId });

@@ -11,9 +11,12 @@
  * What ZAP can and cannot check (verified against libzmq 4.3 as shipped in zeromq.js 6): the
  * request carries the peer's IP address and its 32-byte CURVE public key; its "identity" frame is
  * the SERVER socket's own ZMQ_ROUTING_ID (empty unless the host sets one), not the peer's routing
- * id. So ZAP cannot tie a DEALER's routing id to its key; see GatewayHub for what it checks instead.
+ * id. So ZAP cannot tie a DEALER's routing id to its key; see GatewayHub for what it checks instead
+ * (a MAC on every message, native-bridge/gateway-auth). A domain's key map may change while it is
+ * registered (the hub's reload); each handshake reads it as it is then.
  */
 import * as zmq from 'zeromq';
+import { z85Encode } from '../../../native-bridge/gateway-auth/message-mac.js';
 import { rateLimited, stderrLog, type GatewayLog } from './log.js';
 
 export const ZAP_ENDPOINT = 'inproc://zeromq.zap.01';
@@ -34,23 +37,6 @@ export interface ZapDomainPolicy {
   keys: ReadonlyMap<string, string>;
   onRefused?: (refusal: ZapRefusal) => void;
   onAccepted?: (gatewayId: string, address: string) => void;
-}
-
-/** Z85 encoding (ZeroMQ RFC 32) of a 32-byte CURVE key. */
-const Z85 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#';
-export function z85Encode(bytes: Uint8Array): string {
-  if (bytes.length % 4 !== 0) throw new Error('z85: length must be a multiple of 4');
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4) {
-    let value = ((bytes[i]! << 24) >>> 0) + (bytes[i + 1]! << 16) + (bytes[i + 2]! << 8) + bytes[i + 3]!;
-    const chunk: string[] = [];
-    for (let j = 0; j < 5; j++) {
-      chunk.unshift(Z85[value % 85]!);
-      value = Math.floor(value / 85);
-    }
-    out += chunk.join('');
-  }
-  return out;
 }
 
 const text = (frame: Buffer | undefined): string => (frame ? frame.toString('latin1') : '');

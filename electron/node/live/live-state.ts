@@ -129,6 +129,13 @@ export class LiveState {
     this.schedule();
   }
 
+  /** A gateway taken off the allow-list: its link is no longer shown. */
+  removeLink(gateway: string): void {
+    if (!this.links.delete(gateway)) return;
+    this.linksChanged = true;
+    this.schedule();
+  }
+
   linkList(): GatewayLink[] {
     return [...this.links.values()];
   }

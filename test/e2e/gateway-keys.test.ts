@@ -1,0 +1,61 @@
+/**
+ * End to end: the gateway keys panel on the real Chromium host with the simulated province. A
+ * commander is not offered it; a technician (password and TOTP at the console's form) sees the
+ * host's public key and every gateway by its Vietnamese name with its key fingerprint and link
+ * state, and reloads the gateway list without a restart.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { rendererDist } from '../../electron/node/project-paths.js';
+import { demoGatewayDefinitions } from '../../sim/province.js';
+import { accountFor } from '../support/accounts.js';
+import { tempDir } from '../support/fixtures.js';
+import { spawnHost, type HostProcess } from '../support/host-process.js';
+import { attachWindows, detach, signInPage, type Windows } from '../support/windows.js';
+
+const TIMEOUT = { timeout: 240_000 };
+
+describe('the gateway keys panel on the Chromium host', () => {
+  const dataDir = tempDir('ioc-wall-e2e-gateway-keys-');
+  let host: HostProcess;
+  let windows: Windows;
+
+  before(async () => {
+    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (run `npm run build` first)');
+    host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
+    windows = await attachWindows(host);
+  });
+  after(async () => {
+    if (windows) await detach(windows);
+    await host?.stop();
+  });
+
+  it('is not offered to a commander; a technician sees the keys by gateway name and reloads the list', TIMEOUT, async () => {
+    const page = windows.console;
+    await page.getByTestId('console').waitFor();
+    assert.equal(await page.getByTestId('gateway-keys-panel').count(), 0, 'a commander is not offered the keys');
+
+    await page.getByTestId('sign-out').click();
+    await signInPage(page, await accountFor(dataDir, 'technician')); // password and TOTP code
+
+    const panel = page.getByTestId('gateway-keys-panel');
+    await panel.locator('[data-gateway]').first().waitFor({ timeout: 60_000 });
+    assert.equal((await panel.getByTestId('host-public-key').innerText()).trim(), host.runtime.gateways.hostPublicKey);
+    const expected = demoGatewayDefinitions();
+    for (const gateway of expected) {
+      const row = panel.locator(`[data-gateway="${gateway.id}"]`);
+      const name = (await row.locator('strong').innerText()).trim();
+      assert.equal(name, gateway.name, 'shown by its name');
+      assert.notEqual(name, gateway.id);
+      assert.match(await row.locator('[data-role="current"]').innerText(), /^Khóa hiện tại: SHA256:[A-Za-z0-9+/]{43}$/);
+      assert.match(await row.locator('.badge').innerText(), /^(Đang đồng bộ|Trực tuyến|Mất tín hiệu|Ngoại tuyến)$/);
+    }
+
+    await panel.getByTestId('gateways-reload').click();
+    const toast = page.locator('[data-testid="toast"][data-kind="info"]', { hasText: 'Đã nạp lại danh sách cổng' });
+    await toast.waitFor({ timeout: 20_000 });
+    assert.equal(await panel.locator('[data-gateway]').count(), expected.length, 'the same gateways after the reload');
+  });
+});
