@@ -38,13 +38,17 @@ export function nextBackoff(previousMs: number | null, uptimeMs: number, backoff
   return Math.min(previousMs * 2, backoff.maxMs);
 }
 
-/** "exit code 70: <last stderr lines>", bounded for an alert. */
+const SECRET_LINE = /password|mật khẩu|setup code|mã thiết lập|token/i;
+
+/** "exit code 70: <last stderr lines>", bounded for an alert; lines that may carry a secret are hidden. */
 export function crashCause(code: number | null, signal: NodeJS.Signals | null, stderrTail: string, hung: boolean): string {
   const how = hung ? `no sign of life for ${HUNG_AFTER_MS / 1000} s, killed` : signal ? `signal ${signal}` : `exit code ${code}`;
   const lines = stderrTail
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
+    // the first run prints the demo administrator's password or the setup code: never into an alert on the wall
+    .map((l) => (SECRET_LINE.test(l) ? '[dòng có mật khẩu đã ẩn / line with a secret hidden]' : l))
     .slice(-CAUSE_LINES);
   const cause = lines.length ? `${how}: ${lines.join(' | ')}` : how;
   return cause.length > CAUSE_CHARS ? `${cause.slice(0, CAUSE_CHARS - 1)}…` : cause;

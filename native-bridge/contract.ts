@@ -10,6 +10,7 @@ import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
 import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, sessionToken, signInResponse } from './auth.js';
+import { replayAtRequest, replayRun, replaySensor, replayTimelineRequest, replayTimelineResponse } from './replay.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
 
 export { tilePropSchemas, type TileKind };
@@ -483,6 +484,21 @@ export type ScenarioSummary = z.infer<typeof scenarioSummary>;
 const scenarioRunResponse = z.strictObject({ run: scenarioRun });
 
 // ---------------------------------------------------------------------------------------------
+// Replay (native-bridge/replay.ts): the wall as it was at a moment
+
+export const replayAtResponse = z.strictObject({
+  time: z.int(),
+  /** The revision on the wall at that moment, and when it was accepted. */
+  revision: z.int().min(0),
+  revisionAt: z.int(),
+  state: wallState,
+  sensors: z.array(replaySensor),
+  alerts: z.array(alert),
+  runs: z.array(replayRun),
+});
+export type ReplayAt = z.infer<typeof replayAtResponse>;
+
+// ---------------------------------------------------------------------------------------------
 // Requests, responses and events
 
 const empty = z.strictObject({});
@@ -638,6 +654,10 @@ export const contract = {
     'scenarios.dismiss': { request: scenarioRequests.dismiss, response: empty },
     'scenarios.log': { request: scenarioRequests.log, response: z.strictObject({ entries: z.array(runLogEntry) }) },
     /** The after-action report: one self-contained HTML page (timeline, figures, map). */
+    /** The wall at a moment: layout, the sensor values, alerts and scenario steps its tiles showed then. */
+    'replay.at': { request: replayAtRequest, response: replayAtResponse },
+    /** What happened between two moments (at most 7 days), for the replay scrubber. */
+    'replay.timeline': { request: replayTimelineRequest, response: replayTimelineResponse },
     'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {

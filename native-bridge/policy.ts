@@ -72,6 +72,9 @@ export const methodPolicy = {
   'live.objects': everyone,
   'indicators.list': everyone,
   'indicators.history': everyone,
+  // people look back at the wall; display windows never need to
+  'replay.at': people,
+  'replay.timeline': people,
 } as const satisfies Record<MethodName, MethodPolicy>;
 
 /** The methods any connection may call (their handlers get a possibly null actor). */

@@ -105,11 +105,35 @@ export class AlertService {
   }
 
   list(): Alert[] {
-    const rows = this.db
-      .prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?')
-      .all(LIST_LIMIT) as { id: string; at: number; severity: Severity; source: string; title: string; acked_by: string | null; acked_at: number | null; resolved_at: number | null }[];
-    const stored = rows.map((r): Alert => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at, resolvedAt: r.resolved_at }));
+    const rows = this.db.prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?').all(LIST_LIMIT) as AlertRow[];
+    const stored = rows.map(toAlert);
     if (this.held.size === 0) return stored;
     return [...this.held.values()].reverse().concat(stored).sort((a, b) => b.at - a.at).slice(0, LIST_LIMIT);
   }
+
+  /**
+   * The alerts raised at or before `time`, newest first, as they stood then: an acknowledgement or
+   * resolution that came later is not shown (replay).
+   */
+  asOf(time: number, limit: number): Alert[] {
+    const rows = this.db.prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts WHERE at <= ? ORDER BY at DESC, rowid DESC LIMIT ?').all(time, limit) as AlertRow[];
+    return rows.map((r) => {
+      const alert = toAlert(r);
+      const acked = alert.ackedAt !== null && alert.ackedAt <= time;
+      return { ...alert, ackedBy: acked ? alert.ackedBy : null, ackedAt: acked ? alert.ackedAt : null, resolvedAt: alert.resolvedAt !== null && alert.resolvedAt <= time ? alert.resolvedAt : null };
+    });
+  }
 }
+
+interface AlertRow {
+  id: string;
+  at: number;
+  severity: Severity;
+  source: string;
+  title: string;
+  acked_by: string | null;
+  acked_at: number | null;
+  resolved_at: number | null;
+}
+
+const toAlert = (r: AlertRow): Alert => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at, resolvedAt: r.resolved_at });

@@ -45,6 +45,7 @@ import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
 import { AuthService, type AuditInput, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
 import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
+import { ReplayService } from './replay/replay-service.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -101,6 +102,8 @@ export interface Core {
   /** Accounts, sign-in and sessions. */
   auth: AuthService;
   alerts: AlertService;
+  /** The wall as it was at a moment (replay.at, replay.timeline); sensor values once a telemetry cache is attached. */
+  replay: ReplayService;
   live: LiveState;
   cameraHealth: CameraHealthBoard;
   db: Db;
@@ -187,6 +190,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const cameraHealth = new CameraHealthBoard(alerts);
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
+  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => targetCommune(id), onFailure: (error) => {
+    if (!storage.failed(databaseFile, error)) console.error(`ioc-wall: a wall revision was not recorded for replay: ${(error as Error).message}`);
+  } });
+  // before the start preset goes up, so its revision is recorded too
+  const unfollowReplay = replay.follow(controller);
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
   restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
@@ -382,6 +390,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
+    'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
+    'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
   };
   const server = new ContractServer(
     refusingWhenFull(handlers, storage, options.dataDir),
@@ -452,6 +462,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     controller,
     auth,
     alerts,
+    replay,
     live,
     cameraHealth,
     db,
@@ -500,6 +511,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       clearInterval(sessionSweep);
       unsubscribeEnded();
       unsubscribeAccepted();
+      unfollowReplay();
       unsubscribeAlerts();
       unsubscribeLive();
       broadcastStatus.cancel();

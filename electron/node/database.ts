@@ -122,6 +122,36 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_account ON sessions(account_id, created_at);
   `,
+  // 5, 6: taken by other branches (kept empty here so that 7 keeps its number when they merge)
+  '',
+  '',
+  // 7: wall replay (electron/node/replay): each revision's patches and a checkpoint of the whole
+  // wall every few revisions, both append-only; indexes to find journal lines, scenario lines and
+  // acknowledgements by time (the replay timeline)
+  `
+  CREATE TABLE replay_patches (
+    revision INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    patches TEXT NOT NULL
+  );
+  CREATE INDEX replay_patches_at ON replay_patches(at);
+  CREATE TABLE replay_checkpoints (
+    revision INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE TRIGGER replay_patches_no_update BEFORE UPDATE ON replay_patches
+    BEGIN SELECT RAISE(ABORT, 'replay_patches is append-only'); END;
+  CREATE TRIGGER replay_patches_no_delete BEFORE DELETE ON replay_patches
+    BEGIN SELECT RAISE(ABORT, 'replay_patches is append-only'); END;
+  CREATE TRIGGER replay_checkpoints_no_update BEFORE UPDATE ON replay_checkpoints
+    BEGIN SELECT RAISE(ABORT, 'replay_checkpoints is append-only'); END;
+  CREATE TRIGGER replay_checkpoints_no_delete BEFORE DELETE ON replay_checkpoints
+    BEGIN SELECT RAISE(ABORT, 'replay_checkpoints is append-only'); END;
+  CREATE INDEX command_journal_at ON command_journal(at);
+  CREATE INDEX scenario_run_log_at ON scenario_run_log(at);
+  CREATE INDEX alerts_acked_at ON alerts(acked_at) WHERE acked_at IS NOT NULL;
+  `,
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */

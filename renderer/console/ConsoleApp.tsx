@@ -14,6 +14,7 @@ import { MapPanel } from './map/MapPanel.js';
 import { Miniature } from './Miniature.js';
 import { usePermissions } from './permissions.js';
 import { PresetsPanel } from './PresetsPanel.js';
+import { ReplayPanel } from './replay/ReplayPanel.js';
 import { SignedInAs, SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
 import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
@@ -27,6 +28,7 @@ export function ConsoleApp() {
   const actor = useAppStore((s) => s.actor);
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
+  const [replaying, setReplaying] = useState(false);
   // viewers, technicians and administrators watch the wall; only wall editors arrange it
   const may = usePermissions();
   const editsWall = may.call('wall.execute');
@@ -70,19 +72,32 @@ export function ConsoleApp() {
       <ScenarioBar />
       <main className="console-main">
         <section className="panel wall-panel">
-          <h2 className="panel-title">{t('console.wall')}</h2>
-          <Miniature selectedId={selected} onSelect={setSelected} editable={editsWall} />
-          {editsWall ? (
-            <>
-              <div className="wall-tools">
-                <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
-                <AddTile onAdded={setSelected} />
-              </div>
-              <SelectedTileEditor id={selected} />
-              <p className="hint muted">{t('console.hint')}</p>
-            </>
+          <h2 className="panel-title wall-tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={!replaying} className={`tab${replaying ? '' : ' active'}`} onClick={() => setReplaying(false)}>
+              {t('console.wall')}
+            </button>
+            <button type="button" role="tab" aria-selected={replaying} className={`tab${replaying ? ' active' : ''}`} onClick={() => setReplaying(true)} data-testid="replay-tab">
+              {t('replay.title')}
+            </button>
+          </h2>
+          {replaying ? (
+            <ReplayPanel />
           ) : (
-            <p className="hint muted" data-testid="wall-read-only">{t('console.readOnly')}</p>
+            <>
+              <Miniature selectedId={selected} onSelect={setSelected} editable={editsWall} />
+              {editsWall ? (
+                <>
+                  <div className="wall-tools">
+                    <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
+                    <AddTile onAdded={setSelected} />
+                  </div>
+                  <SelectedTileEditor id={selected} />
+                  <p className="hint muted">{t('console.hint')}</p>
+                </>
+              ) : (
+                <p className="hint muted" data-testid="wall-read-only">{t('console.readOnly')}</p>
+              )}
+            </>
           )}
         </section>
         <MapPanel selectedId={selected} />

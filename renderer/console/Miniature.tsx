@@ -5,7 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Tile, TileRect, WallDefinition } from '../../native-bridge/contract.js';
+import type { Tile, TileRect, WallDefinition, WallState } from '../../native-bridge/contract.js';
 import { displayOrigin, displaySlots, gridSize, tileVirtualRect, virtualPxToGrid, virtualSize } from '../../native-bridge/wall-geometry.js';
 import { session } from '../session/session.js';
 import { useNow } from '../hooks/useNow.js';
@@ -34,10 +34,15 @@ interface Pending {
   untilRevision: number | null;
 }
 
-/** `editable` false: the person may look and select, not move, resize or maximize (their role cannot change the wall). */
-export function Miniature({ selectedId, onSelect, editable }: { selectedId: string | null; onSelect: (id: string | null) => void; editable: boolean }) {
+/**
+ * `editable` false: the person may look and select, not move, resize or maximize (their role cannot
+ * change the wall). Given a `state` (replay: the wall as it was) it draws that instead of the live one.
+ */
+export function Miniature({ selectedId, onSelect, editable, state: shown }: { selectedId: string | null; onSelect: (id: string | null) => void; editable: boolean; state?: WallState }) {
   const { t, i18n } = useTranslation();
-  const state = useAppStore((s) => s.wall);
+  const live = useAppStore((s) => s.wall);
+  const replayed = shown !== undefined;
+  const state = shown ?? live;
   const revision = useAppStore((s) => s.revision);
   const frameRef = useRef<HTMLDivElement>(null);
   const planeRef = useRef<HTMLDivElement>(null);
@@ -138,7 +143,7 @@ export function Miniature({ selectedId, onSelect, editable }: { selectedId: stri
   };
 
   return (
-    <div className="miniature-frame" ref={frameRef} data-testid="wall-miniature" data-scale={scale.toFixed(5)}>
+    <div className={`miniature-frame${editable ? '' : ' read-only'}`} ref={frameRef} data-testid={replayed ? 'replay-miniature' : 'wall-miniature'} data-scale={scale.toFixed(5)}>
       <div
         className="miniature-plane"
         ref={planeRef}

@@ -6,71 +6,12 @@
  * which is why traffic (30 s of congestion) runs at half speed.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import * as zmq from 'zeromq';
-import { gatewaysConfig, type Actor, type Tile } from '../../native-bridge/contract.js';
-import type { Core } from '../../electron/node/core.js';
-import { startFieldLink, type FieldLink } from '../../electron/node/field/field-link.js';
-import { startGis, type GisService } from '../../electron/node/gis/gis-service.js';
-import { parseYamlFile } from '../../electron/node/layout-files.js';
-import { defaultScenariosDir } from '../../electron/node/project-paths.js';
-import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engine.js';
-import { demoGatewayDefinitions, startProvince, type ProvinceHandle } from '../../sim/province.js';
-import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
-import { startScenarioCore } from '../support/scenario-core.js';
+import type { Actor, Tile } from '../../native-bridge/contract.js';
+import { startProvinceDemo as demo, until } from '../support/province-demo.js';
 
 /** A signed-in person: the engine records the account id and compares ids for the two-person rule. */
 const person = (name: string): Actor => ({ id: name, role: 'commander', name });
-
-interface Demo {
-  core: Core;
-  engine: ScenarioEngine;
-  field: FieldLink;
-  gis: GisService;
-  province: ProvinceHandle;
-  close(): Promise<void>;
-}
-
-/** The host's wiring (core with its scenario engine, field link, GIS) and the province as a separate set of gateways. */
-async function demo(incidentTimeScale: number): Promise<Demo> {
-  const dataDir = tempDir();
-  const keys = Object.fromEntries(demoGatewayDefinitions().map((g) => [g.id, zmq.curveKeyPair()]));
-  const file = join(dataDir, 'gateways.yaml');
-  const list = demoGatewayDefinitions().map((g) => `  - { id: ${g.id}, name: '${g.name}', publicKey: '${keys[g.id]!.publicKey}' }`);
-  writeFileSync(file, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\ngateways:\n${list.join('\n')}\n`);
-  const { core, engine, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
-  const field = await startFieldLink(core, parseYamlFile(file, gatewaysConfig), dataDir, () => {});
-  const gis = await startGis({ dataDir, live: core.live, seedDemoDatasets: true, log: () => {} });
-  core.attachSpatial(gis.spatial);
-  const province = await startProvince({ endpoints: field.endpoints, hostPublicKey: field.hostPublicKey, gatewayKeys: keys, incidentTimeScale, rateScale: 10, reportEverySeconds: 0 });
-  return {
-    core,
-    engine,
-    field,
-    gis,
-    province,
-    async close() {
-      await province.stop();
-      await field.close();
-      core.attachSpatial(null);
-      await gis.close();
-      await closeCore();
-    },
-  };
-}
-
-async function until<T>(probe: () => T | undefined | false, what: string, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const tileIds = (tiles: readonly Tile[]) => tiles.map((t) => t.id);
 const camerasOf = (tiles: readonly Tile[], id: string) => {

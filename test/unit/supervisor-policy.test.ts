@@ -15,6 +15,10 @@ describe('supervisor policy', () => {
   it('quotes the exit code or signal and the last stderr lines, bounded', () => {
     assert.equal(crashCause(70, null, 'a\n\nb\nError: boom\n', false), 'exit code 70: a | b | Error: boom');
     assert.equal(crashCause(null, 'SIGKILL', '', false), 'signal SIGKILL');
+    const firstRun = 'ioc-wall: demo administrator created — username: quantri  password: AAk1SnTkoAApGZfycU7H  (shown only this once)\nError: boom\n';
+    const cause = crashCause(1, null, firstRun, false);
+    assert.ok(!cause.includes('AAk1SnTkoAApGZfycU7H'), `the demo password never reaches the alert: ${cause}`);
+    assert.match(cause, /Error: boom/);
     assert.match(crashCause(null, 'SIGKILL', '', true), /^no sign of life for 30 s, killed$/);
     const long = crashCause(1, null, 'x'.repeat(100_000), false);
     assert.ok(long.length <= 300 && long.endsWith('…'));

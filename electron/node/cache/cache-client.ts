@@ -27,13 +27,14 @@ import {
   type RetentionOptions,
   type RetentionResult,
   type Row,
+  type ReadingAt,
   type SeriesResult,
   type WorkerConfig,
 } from './cache-protocol.js';
 import { startRpcWorker, WorkerRpc, type RpcBody, type RpcResult } from '../worker-rpc.js';
 import type { StorageKey } from '../storage-key.js';
 
-export type { CacheStats, Change, LatestEntry, LatestResult, RetentionOptions, RetentionResult, SeriesResult } from './cache-protocol.js';
+export type { CacheStats, Change, LatestEntry, LatestResult, ReadingAt, RetentionOptions, RetentionResult, SeriesResult } from './cache-protocol.js';
 
 export interface TelemetryCacheOptions {
   /** The data folder's storage key: the cache file is encrypted with it. */
@@ -214,6 +215,11 @@ export class TelemetryCache {
   /** See CacheDb.series: raw points, or ≤ maxPoints buckets with avg/min/max. Committed data only. */
   series(sensorId: string, fromMs: number, toMs: number, maxPoints: number): Promise<SeriesResult> {
     return this.request({ kind: 'series', sensorId, fromMs, toMs, maxPoints }) as Promise<SeriesResult>;
+  }
+
+  /** Each sensor's last reading at or before atMs (sensors without one are left out). Committed data only. */
+  readingsAt(sensorIds: readonly string[], atMs: number): Promise<ReadingAt[]> {
+    return this.request({ kind: 'readingsAt', sensorIds: [...sensorIds], atMs }) as Promise<ReadingAt[]>;
   }
 
   async stats(): Promise<CacheStats> {

@@ -2,8 +2,8 @@
  * The telemetry cache's SQLite side: schema (numbered migrations in PRAGMA user_version, applied in
  * one transaction), the batched insert path, queries, and the retention / size-bound job.
  *
- * Synchronous (better-sqlite3-multiple-ciphers; the file is encrypted, sqlite-cipher.ts): it runs inside the cache worker (cache-worker.ts), never on the
- * host's event loop. Exported as a class so the worker stays a thin message loop.
+ * Synchronous (better-sqlite3-multiple-ciphers; the file is encrypted, sqlite-cipher.ts): it runs
+ * inside the cache worker (cache-worker.ts), never on the host's event loop. Exported as a class so the worker stays a thin message loop.
  *
  * Durability: journal_mode=WAL + synchronous=NORMAL. A committed transaction is in the WAL file
  * before COMMIT returns, so it survives a crash or SIGKILL of the process; it may be lost on power
@@ -16,7 +16,7 @@ import { statSync } from 'node:fs';
 import type { StateItem } from '../../../native-bridge/gateway-protocol.js';
 import { openSqliteFile } from '../sqlite-files.js';
 import type { StorageKey } from '../storage-key.js';
-import type { CacheStats, LatestResult, RetentionOptions, RetentionResult, Row, SeriesResult } from './cache-protocol.js';
+import type { CacheStats, LatestResult, ReadingAt, RetentionOptions, RetentionResult, Row, SeriesResult } from './cache-protocol.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: latest state, readings history, rollups, events history, per-gateway last update.
@@ -156,6 +156,8 @@ export class CacheDb {
       gateways: db.prepare('SELECT gateway, last_update FROM gateways').raw(true),
       countRaw: db.prepare('SELECT count(*) FROM readings WHERE sensor = ? AND at >= ? AND at <= ?').pluck(),
       countRollups: db.prepare('SELECT count(*) FROM rollups WHERE sensor = ? AND bucket_start >= ? AND bucket_start <= ?').pluck(),
+      readingAt: db.prepare('SELECT at, value FROM readings WHERE sensor = ? AND at <= ? ORDER BY at DESC LIMIT 1').raw(true),
+      rollupAt: db.prepare('SELECT bucket_start, avg FROM rollups WHERE sensor = ? AND bucket_start <= ? ORDER BY bucket_start DESC LIMIT 1').raw(true),
       rawSeries: db.prepare('SELECT at, value FROM readings WHERE sensor = ? AND at >= ? AND at <= ? ORDER BY at').raw(true),
       // Output bucket b covers [from + b·w, from + (b+1)·w). A rollup row falls in the bucket of its
       // bucket_start. Parameters are CAST because better-sqlite3 binds numbers beyond int32 as REAL,
@@ -275,6 +277,17 @@ export class CacheDb {
       max: rows.map((r) => r[3]),
       bucketMs: w,
     };
+  }
+
+  /**
+   * Each sensor's last reading at or before atMs: the raw one, else (rolled up) its latest
+   * bucket's average. One primary-key range step per sensor.
+   */
+  readingsAt(sensorIds: readonly string[], atMs: number): ReadingAt[] {
+    return sensorIds.flatMap((sensorId): ReadingAt[] => {
+      const row = (this.stmt.readingAt.get(sensorId, atMs) ?? this.stmt.rollupAt.get(sensorId, atMs)) as [number, number] | undefined;
+      return row ? [{ sensorId, at: row[0], value: row[1] }] : [];
+    });
   }
 
   /**

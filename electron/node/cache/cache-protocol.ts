@@ -68,6 +68,13 @@ export interface SeriesResult {
   bucketMs?: number;
 }
 
+/** A sensor's last reading at or before a moment (a rollup's average once the raw readings are rolled up). */
+export interface ReadingAt {
+  sensorId: string;
+  at: number;
+  value: number;
+}
+
 export interface RetentionResult {
   /** Raw readings rolled up and deleted. */
   rolledUp: number;
@@ -107,6 +114,7 @@ export type Request =
   | { kind: 'flush'; id: number }
   | { kind: 'latest'; id: number }
   | { kind: 'series'; id: number; sensorId: string; fromMs: number; toMs: number; maxPoints: number }
+  | { kind: 'readingsAt'; id: number; sensorIds: string[]; atMs: number }
   | { kind: 'stats'; id: number }
   | { kind: 'retention'; id: number; now: number }
   | { kind: 'close'; id: number };

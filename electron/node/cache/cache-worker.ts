@@ -96,6 +96,8 @@ port.on('message', (request: Request) => {
       return answer(request.id, () => cache.latest());
     case 'series':
       return answer(request.id, () => cache.series(request.sensorId, request.fromMs, request.toMs, request.maxPoints));
+    case 'readingsAt':
+      return answer(request.id, () => cache.readingsAt(request.sensorIds, request.atMs));
     case 'stats':
       return answer(request.id, () => cache.stats());
     case 'retention':

@@ -75,6 +75,8 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       core.storage.failed(cacheFile, error); // a full disk: one alert; the live picture goes on from memory
     },
   });
+  // replay reads the sensor values its tiles showed at a moment from the cache's history
+  core.replay.attachReadings(cache);
   // Draw the last known field state before any gateway answers.
   const { items, lastUpdateByGateway } = await cache.latest();
   const byGateway = new Map<string, ItemChange[]>();
@@ -193,6 +195,7 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       core.attachField(null);
       await simulation?.stop();
       await hub.close();
+      core.replay.attachReadings(null);
       await cache.flush().catch(() => {});
       await cache.close();
     },

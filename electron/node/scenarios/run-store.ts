@@ -53,6 +53,8 @@ export class RunStore {
   private readonly selectOne;
   private readonly selectLog;
   private readonly selectLogKind;
+  private readonly selectOnWallAt;
+  private readonly selectLogUntil;
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
@@ -65,6 +67,12 @@ export class RunStore {
     this.selectOne = db.prepare('SELECT doc FROM scenario_runs WHERE run_id = ?');
     this.selectLog = db.prepare('SELECT * FROM scenario_run_log WHERE run_id = ? ORDER BY seq');
     this.selectLogKind = db.prepare('SELECT * FROM scenario_run_log WHERE run_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1');
+    this.selectOnWallAt = db.prepare(
+      `SELECT doc FROM scenario_runs WHERE activated_at <= @time
+         AND coalesce(json_extract(doc, '$.run.clearedAt'), @time + 1) > @time AND coalesce(json_extract(doc, '$.run.closedAt'), @time + 1) > @time
+       ORDER BY activated_at DESC, rowid DESC LIMIT @limit`,
+    );
+    this.selectLogUntil = db.prepare('SELECT * FROM scenario_run_log WHERE run_id = ? AND at <= ? ORDER BY seq');
   }
 
   /** Saves the run's document and appends its log lines, atomically. */
@@ -91,6 +99,15 @@ export class RunStore {
   get(runId: string): RunDocument | undefined {
     const row = this.selectOne.get(runId) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as RunDocument) : undefined;
+  }
+
+  /**
+   * Runs on the wall at `time` (activated by then, not cleared or closed yet), newest activation
+   * first, each with its log lines up to `time` (replay).
+   */
+  onWallAt(time: number, limit: number): { doc: RunDocument; log: RunLogEntry[] }[] {
+    const docs = (this.selectOnWallAt.all({ time, limit }) as { doc: string }[]).map((r) => JSON.parse(r.doc) as RunDocument);
+    return docs.map((doc) => ({ doc, log: (this.selectLogUntil.all(doc.run.runId, time) as LogRow[]).map(toEntry) }));
   }
 
   log(runId: string): RunLogEntry[] {
