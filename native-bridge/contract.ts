@@ -10,10 +10,12 @@ import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
 import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, sessionToken, signInResponse } from './auth.js';
+import { auditRequests, auditResponses } from './audit.js';
 import { replayAtRequest, replayRun, replaySensor, replayTimelineRequest, replayTimelineResponse } from './replay.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
 
 export { tilePropSchemas, type TileKind };
+export * from './audit.js';
 export * from './auth.js';
 export * from './gateway-protocol.js';
 export * from './gis-datasets.js';
@@ -542,6 +544,12 @@ export const contract = {
     'accounts.resetPassword': { request: authRequests.resetPassword, response: empty },
     /** Disables (or enables again) an account; never the last enabled administrator. */
     'accounts.disable': { request: authRequests.disable, response: z.strictObject({ account: accountSummary }) },
+    /** The tamper-evident audit log, newest first, by person, action (prefix) and time; paged. */
+    'audit.list': { request: auditRequests.list, response: auditResponses.list },
+    /** The same entries as CSV, oldest first, one bounded page per call. */
+    'audit.export': { request: auditRequests.export, response: auditResponses.export },
+    /** Walks the hash chain, the signed heads and the command journal; names the first bad entry. */
+    'audit.verify': { request: empty, response: auditResponses.verify },
     /** Patches since a revision when the host still has them all, else a full snapshot (sinceRevision 0 = always). */
     'wall.resync': {
       request: z.strictObject({ sinceRevision: z.int().min(0) }),

@@ -29,6 +29,27 @@ import type {
 import type { IndicatorView } from '../../native-bridge/indicators.js';
 
 // ---------------------------------------------------------------------------------------------
+// The tamper-evident audit log (electron/node/audit)
+
+/**
+ * A security-relevant event. The actor is an account or window (Actor), an id as other logs keep
+ * it ("system", "console", "r0c1", "gateway:<id>", an account id), or null for the host itself.
+ */
+export interface AuditEvent {
+  action: string;
+  actor: { id: string; role: string; name?: string | undefined } | string | null;
+  /** What it was done to: an account id, a preset, a run, a device, a file. */
+  target?: string | null;
+  /** Bounded: stored canonical JSON, cut beyond a few kB. */
+  details?: Record<string, unknown> | null;
+}
+
+/** Where events go: every service that does something security-relevant records it here, in one line. */
+export interface AuditSink {
+  record(event: AuditEvent): void;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Wall state
 
 /** Decides whether an actor may run a command; throws a "forbidden" ContractError if not. */
@@ -115,7 +136,7 @@ export interface FieldCommandPort {
 export interface GatewayAdminPort {
   keys(): GatewayKeysAnswer;
   /** Reads the gateways file again and applies its allow-list; throws a ContractError naming the file when it is malformed (the old list stays). */
-  reload(): GatewaysReloadAnswer;
+  reload(by: Actor | null): GatewaysReloadAnswer;
 }
 
 /** The scenario engine as the contract handlers use it. */

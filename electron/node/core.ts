@@ -43,7 +43,9 @@ import { LiveState } from './live/live-state.js';
 import { SnapshotPages } from './live/snapshot-pages.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
 import { liveIdOf } from './gis/field-points.js';
-import { AuthService, type AuditInput, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
+import { AuthService, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
+import { authEvent } from './audit/audit-events.js';
+import { AuditService } from './audit/audit-service.js';
 import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
 import { ReplayService } from './replay/replay-service.js';
 
@@ -63,8 +65,6 @@ export interface CoreOptions {
   storageKey?: StorageKey | undefined;
   /** Session lifetimes and the clock sign-in uses (tests shorten them). */
   auth?: Pick<AuthOptions, 'idleMs' | 'absoluteMs' | 'clock'>;
-  /** Security events (sign-in, lockout, accounts), for the tamper-evident audit. */
-  audit?: (entry: AuditInput) => void;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -101,6 +101,8 @@ export interface Core {
   controller: WallController;
   /** Accounts, sign-in and sessions. */
   auth: AuthService;
+  /** The tamper-evident audit log: `audit.record(event)` from anything security-relevant. */
+  audit: AuditService;
   alerts: AlertService;
   /** The wall as it was at a moment (replay.at, replay.timeline); sensor values once a telemetry cache is attached. */
   replay: ReplayService;
@@ -185,11 +187,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       en: `The wall database ${databaseFile} was restored from the backup ${restoredFrom}; changes made after that backup are gone`,
     });
   }
+  const audit = new AuditService({ db, dataDir: options.dataDir, alerts, wallId: wall.id, onStorageFailure: (error) => storage.failed(databaseFile, error) });
   const live = new LiveState();
   const snapshotPages = new SnapshotPages();
   const cameraHealth = new CameraHealthBoard(alerts);
-  const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
-  const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error)), authorizer: roleAuthorizer(), filePresets });
+  const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, audit: (input) => audit.record(authEvent(input)) });
+  const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error), audit), authorizer: roleAuthorizer(), filePresets });
   const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => targetCommune(id), onFailure: (error) => {
     if (!storage.failed(databaseFile, error)) console.error(`ioc-wall: a wall revision was not recorded for replay: ${(error as Error).message}`);
   } });
@@ -331,6 +334,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return {};
     },
     'accounts.disable': (request, _ctx, actor) => ({ account: auth.disable(request, actor) }),
+    'audit.list': (request) => audit.list(request),
+    'audit.export': (request) => audit.export(request),
+    'audit.verify': () => audit.verify(),
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
     'wall.execute': ({ command, requestId }, _ctx, actor) => controller.execute(command, actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
@@ -355,7 +361,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'gis.query': (query) => requireSpatial().query(query),
     'gis.aggregate': (request) => requireSpatial().aggregateByArea(request),
     'gis.datasets': () => ({ datasets: requireGisImport().datasets() }),
-    'gis.import': (request) => importGisData(request),
+    'gis.import': (request, _ctx, actor) => importGisData(request, actor),
     'indicators.list': (request) => requireIndicators().list(request),
     'indicators.history': (request) => requireIndicators().history(request),
     'cameras.health': ({ reports }, ctx) => {
@@ -367,7 +373,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return sendFieldCommand(fieldPort, actor, request);
     },
     'gateways.keys': () => requireGatewayAdmin().keys(),
-    'gateways.reload': () => requireGatewayAdmin().reload(),
+    'gateways.reload': (_request, _ctx, actor) => requireGatewayAdmin().reload(actor),
     'live.snapshot': () => snapshotPages.split(live.snapshot()),
     'live.objects': ({ cursor, offset }) => ({ objects: snapshotPages.page(cursor, offset) }),
     'scenarios.list': () => requireScenarios().list(),
@@ -420,14 +426,13 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     await port.send(gateway, command);
     return { id: command.id, persistedAt: command.issuedAt };
   }
-  async function importGisData(request: GisImportRequest): Promise<ResponseOf<'gis.import'>> {
-    const port = requireGisImport();
+  async function importGisData(request: GisImportRequest, actor: Actor): Promise<ResponseOf<'gis.import'>> {
     const importId = randomUUID();
     // only an import that got going is reported: a refused one ('conflict', 'not-found') is the caller's answer alone
     let last = null as ImportProgress | null;
     const { file, ...importOptions } = request;
     try {
-      const dataset = await port.importFile(file, importOptions, (progress) => {
+      const dataset = await requireGisImport().importFile(file, importOptions, (progress) => {
         last = progress;
         broadcast('gis.import.progress', { importId, ...progress, state: 'running' });
       });
@@ -438,8 +443,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
         vi: `Đã nhập dữ liệu GIS "${name}": ${features} đối tượng từ ${sourceFile}${notes ? `; ${notes.vi}` : ''}`,
         en: `Imported GIS dataset "${name}": ${features} features from ${sourceFile}${notes ? `; ${notes.en}` : ''}`,
       });
+      audit.record({ action: 'gis.import', actor, target: name, details: { file: sourceFile, features } });
       return { importId, dataset };
     } catch (error) {
+      audit.record({ action: 'gis.import.failed', actor, target: request.dataset ?? file, details: { file, reason: error instanceof Error ? error.message : String(error) } });
       if (last) broadcast('gis.import.progress', { importId, ...last, state: 'failed', message: error instanceof ContractError ? error.message : 'internal error' });
       throw error;
     }
@@ -461,6 +468,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     wall,
     controller,
     auth,
+    audit,
     alerts,
     replay,
     live,
@@ -520,6 +528,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       live.close();
       windows.dispose();
       sessions.clear();
+      audit.close();
       markRunning(db, false, storage);
       storage.dispose();
       db.close();

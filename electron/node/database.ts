@@ -122,9 +122,47 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sessions_account ON sessions(account_id, created_at);
   `,
-  // 5, 6: taken by other branches (kept empty here so that 7 keeps its number when they merge)
+  // 5: taken by another branch (kept empty here so that 6 and 7 keep their numbers when it merges)
   '',
-  '',
+  // 6: the tamper-evident audit log (electron/node/audit): a hash chain of security events, and its
+  // heads signed with the host's Ed25519 key. The triggers only stop mistakes: the chain and the
+  // signatures are what tell tampering.
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_name TEXT,
+    actor_role TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_at ON audit_log(at);
+  CREATE INDEX audit_log_actor ON audit_log(actor_id, seq);
+  CREATE INDEX audit_log_target ON audit_log(target, seq);
+  CREATE INDEX audit_log_action ON audit_log(action, seq);
+  -- the verifier looks up the wall command entry of each journal row through this
+  CREATE INDEX audit_log_revision ON audit_log(json_extract(details, '$.revision'));
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TABLE audit_heads (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    signature TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads
+    BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
+  CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads
+    BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
+  `,
   // 7: wall replay (electron/node/replay): each revision's patches and a checkpoint of the whole
   // wall every few revisions, both append-only; indexes to find journal lines, scenario lines and
   // acknowledgements by time (the replay timeline)

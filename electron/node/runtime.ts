@@ -45,9 +45,8 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   log?: (line: string) => void;
   /** Set by a supervisor restarting a crashed host: windows keep their URL's token, and the alert says why. */
   restart?: { token?: string | undefined; cause: string };
-  /** Session lifetimes and the sign-in clock (tests), and where security events go (the audit). */
+  /** Session lifetimes and the sign-in clock (tests). */
   auth?: CoreOptions['auth'];
-  audit?: CoreOptions['audit'];
 }
 
 export interface Runtime<S extends RunningSimulator = RunningSimulator> {
@@ -89,7 +88,6 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       restoreBackup: options.restoreBackup,
       storageKey: options.keySeal ? await loadSealedStorageKey(options.dataDir, options.keySeal) : undefined,
       ...(options.auth ? { auth: options.auth } : {}),
-      ...(options.audit ? { audit: options.audit } : {}),
     });
     closers.push(() => core.close());
     // no account yet: the demo gets a printed administrator, a real installation a setup code

@@ -1,6 +1,7 @@
 /** WallStore on SQLite: the journal row and the state document are written in one transaction. */
 import { actor as actorSchema, command as commandSchema, preset as presetSchema, wallState, type Preset, type WallState } from '../../native-bridge/contract.js';
-import type { JournalEntry, WallStore } from '../common/ports.js';
+import type { AuditSink, JournalEntry, WallStore } from '../common/ports.js';
+import { journalEvent } from './audit/audit-events.js';
 import type { Db } from './database.js';
 import { isStorageFailure } from './sqlite-files.js';
 import { storageFullError } from './storage-watch.js';
@@ -27,10 +28,14 @@ export class SqliteWallStore implements WallStore {
   private readonly insertRequest;
   private readonly selectRequest;
 
-  /** `onStorageFailure` hears of a commit the disk had no room for (the command is then refused with 'storage-full'). */
+  /**
+   * `onStorageFailure` hears of a commit the disk had no room for (the command is then refused with
+   * 'storage-full'); `audit` chains each journal row in, in the same transaction.
+   */
   constructor(
     private readonly db: Db,
     private readonly onStorageFailure: (error: unknown) => void = () => {},
+    private readonly audit: AuditSink | null = null,
   ) {
     // Request ids (contract requestId) next to the journal, written in the same transaction.
     db.exec('CREATE TABLE IF NOT EXISTS wall_requests (request_id TEXT PRIMARY KEY, revision INTEGER NOT NULL UNIQUE) WITHOUT ROWID');
@@ -56,7 +61,9 @@ export class SqliteWallStore implements WallStore {
   commit = (entry: JournalEntry, state: WallState, savedPreset?: Preset): void => {
     try {
       this.db.transaction(() => {
-        this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, JSON.stringify(entry.command));
+        const command = JSON.stringify(entry.command);
+        this.insertJournal.run(entry.revision, entry.at, entry.actor.id, entry.actor.role, command);
+        this.audit?.record(journalEvent(entry, command));
         if (entry.requestId) this.insertRequest.run(entry.requestId, entry.revision);
         this.upsertState.run(entry.revision, JSON.stringify(state), entry.at);
         if (savedPreset) this.upsertPreset.run(savedPreset.name, JSON.stringify(savedPreset), entry.at);

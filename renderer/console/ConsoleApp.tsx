@@ -7,6 +7,7 @@ import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { AccountsPanel } from './AccountsPanel.js';
 import { AlertsPanel } from './AlertsPanel.js';
+import { AuditView } from './audit/AuditView.js';
 import { CamerasPanel } from './CamerasPanel.js';
 import { GatewayKeysPanel } from './GatewayKeysPanel.js';
 import { GisPanel } from './GisPanel.js';
@@ -28,6 +29,7 @@ export function ConsoleApp() {
   const actor = useAppStore((s) => s.actor);
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
+  const [auditOpen, setAuditOpen] = useState(false);
   const [replaying, setReplaying] = useState(false);
   // viewers, technicians and administrators watch the wall; only wall editors arrange it
   const may = usePermissions();
@@ -67,7 +69,7 @@ export function ConsoleApp() {
 
   return (
     <div className="console" data-testid="console" data-revision={revision}>
-      <StatusStrip />
+      <StatusStrip onOpenAudit={() => setAuditOpen(true)} />
       <SignedInAs />
       <ScenarioBar />
       <main className="console-main">
@@ -111,6 +113,7 @@ export function ConsoleApp() {
           {may.call('accounts.list') ? <AccountsPanel /> : null}
         </aside>
       </main>
+      {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
       <Toasts />
       <LinkOverlay />
     </div>

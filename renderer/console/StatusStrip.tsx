@@ -1,14 +1,16 @@
-/** Top strip: node, windows connected, revision, link, operator, language switch. */
+/** Top strip: node, windows connected, revision, link, operator, the audit log (for the roles the policy lets in), language switch. */
 import { useTranslation } from 'react-i18next';
 import { languages, setLanguage } from '../i18n/index.js';
 import { useAppStore } from '../session/store.js';
+import { usePermissions } from './permissions.js';
 
-export function StatusStrip() {
+export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
   const { t } = useTranslation();
   const status = useAppStore((s) => s.status);
   const revision = useAppStore((s) => s.revision);
   const link = useAppStore((s) => s.link);
   const actor = useAppStore((s) => s.actor);
+  const can = usePermissions();
   const lang = useAppStore((s) => s.lang);
   const wallTitle = useAppStore((s) => (s.wall ? (lang === 'en' ? s.wall.wall.title.en : s.wall.wall.title.vi) : null));
   const windows = status?.windows ?? [];
@@ -19,6 +21,11 @@ export function StatusStrip() {
         <strong>{t('app.console')}</strong>
         {wallTitle ? <span className="muted"> · {wallTitle}</span> : null}
       </div>
+      {can.call('audit.list') || can.call('audit.verify') ? (
+        <button type="button" className="btn btn-small strip-item" data-testid="open-audit" onClick={onOpenAudit}>
+          {t('audit.title')}
+        </button>
+      ) : null}
       <div className="strip-item" data-testid="status-node">
         {status ? t('clock.node', { role: t(`role.${status.role}`), host: t(`host.${status.host}`) }) : t('clock.nodeUnknown')}
         {status ? <span className="muted"> ({status.nodeId})</span> : null}
@@ -35,7 +42,7 @@ export function StatusStrip() {
       </div>
       {actor ? (
         <div className="strip-item muted" data-testid="status-actor">
-          {t('console.actor', { id: actor.id, role: t(`actorRole.${actor.role}`) })}
+          {t('console.actor', { id: actor.name ?? actor.id, role: t(`actorRole.${actor.role}`) })}
         </div>
       ) : null}
       <div className="strip-lang" role="group" aria-label={t('console.language')}>

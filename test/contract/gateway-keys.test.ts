@@ -95,5 +95,16 @@ describe('gateway keys and reloading the allow-list', () => {
     await stale.start();
     await waitFor(() => runtime.field.hub.stats().zapRefusals > refusals, 'the old key refused');
     assert.equal(linkState(), 'live');
+    // every reload is in the audit log: who (the technician, or the host for SIGHUP) and what changed
+    const reloads = runtime.core.audit.list({ action: 'gateway.reload', limit: 10 }).entries.reverse();
+    assert.deepEqual(
+      reloads.map((e) => [e.action, e.actor.kind, e.actor.role]),
+      [
+        ['gateway.reload.refused', 'account', 'technician'],
+        ['gateway.reload', 'account', 'technician'],
+        ['gateway.reload', 'system', null],
+      ],
+    );
+    assert.deepEqual(reloads[1]!.details?.changed, [host.gateway.id]);
   });
 });

@@ -24,7 +24,7 @@ import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { secretBox, type SecretBox } from './secret-box.js';
 import { looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryCodeHash, verifyTotp } from './totp.js';
 
-/** A security event for the tamper-evident audit (the merge wires it to electron/node/audit). */
+/** A security event; the core records it in the tamper-evident audit log (electron/node/audit). */
 export interface AuditInput {
   action: string;
   actor: { id: string; role: string } | null;

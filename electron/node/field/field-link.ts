@@ -15,6 +15,7 @@ import { commandTtls } from '../gateway/command-ttl.js';
 import { GatewayHub, type GatewayConfig, type ItemChange } from '../gateway/gateway-hub.js';
 import { loadOrCreateKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
+import { gatewayKeysEvent } from '../audit/audit-events.js';
 import { expiryAlerts } from './command-expiry-alerts.js';
 
 export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
@@ -88,7 +89,8 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   for (const [gatewayId, changes] of byGateway) core.live.apply(gatewayId, changes, true);
   for (const g of gateways) core.live.setLink(offlineLink(g.id, g.name, lastUpdateByGateway[g.id] ?? null));
 
-  const outbox = new SqliteCommandOutbox(core.db, { ttls: commandTtls(config.commandTtlSeconds) });
+  core.audit.log.recordIfChanged(gatewayKeysEvent(keyPair.publicKey, gateways));
+  const outbox = new SqliteCommandOutbox(core.db, { ttls: commandTtls(config.commandTtlSeconds), audit: core.audit });
   const hub = new GatewayHub({ endpoints: config.bind, keyPair, gateways, outbox, log });
   hub.onChange((gatewayId, changes, replacedAll) => {
     // the hub validated every item as it arrived: nothing on the way parses it again; a big

@@ -10,6 +10,8 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { ContractError } from '../../../native-bridge/contract.js';
 import type { FieldCommand, MessageOf } from '../../../native-bridge/gateway-protocol.js';
+import type { AuditSink } from '../../common/ports.js';
+import { fieldAckEvent, fieldCommandEvent, fieldExpiredEvent } from '../audit/audit-events.js';
 import { DEFAULT_COMMAND_TTL_MS, EXPIRES_AT_PARAM, withDeadline, type CommandTtls } from './command-ttl.js';
 
 export type CommandAck = MessageOf<'ACK'>;
@@ -56,6 +58,8 @@ export interface SqliteCommandOutboxOptions {
   ttls?: CommandTtls;
   /** New commands for a gateway are refused while this many wait for it. */
   maxPendingPerGateway?: number;
+  /** Each command persisted, acknowledged or expired goes to the audit log (the first in its transaction). */
+  audit?: AuditSink;
 }
 
 export const DEFAULT_MAX_PENDING_PER_GATEWAY = 1000;
@@ -72,6 +76,7 @@ export class SqliteCommandOutbox implements CommandOutbox {
   private readonly clock: () => number;
   private readonly ttls: CommandTtls;
   private readonly maxPending: number;
+  private readonly audit: AuditSink | null;
   private readonly insert: Database.Statement;
   private readonly ack: Database.Statement;
   private readonly selectDue: Database.Statement;
@@ -90,6 +95,7 @@ export class SqliteCommandOutbox implements CommandOutbox {
     this.clock = options.clock ?? Date.now;
     this.ttls = options.ttls ?? DEFAULT_COMMAND_TTL_MS;
     this.maxPending = options.maxPendingPerGateway ?? DEFAULT_MAX_PENDING_PER_GATEWAY;
+    this.audit = options.audit ?? null;
     this.migrate();
     this.insert = db.prepare(
       "INSERT INTO field_commands (id, gateway_id, command, created_at, state, expires_at, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
@@ -122,7 +128,9 @@ export class SqliteCommandOutbox implements CommandOutbox {
   }
 
   markAcked(id: string, ack: CommandAck): boolean {
-    return this.ack.run(this.clock(), JSON.stringify(ack), id).changes === 1;
+    const acked = this.ack.run(this.clock(), JSON.stringify(ack), id).changes === 1;
+    if (acked) this.audit?.record(fieldAckEvent(this.get(id)!, ack));
+    return acked;
   }
 
   due(gatewayId: string, now: number, limit: number): FieldCommand[] {
@@ -137,7 +145,9 @@ export class SqliteCommandOutbox implements CommandOutbox {
     const rows = this.expireDue.all(now, now, limit) as { gateway_id: string; command: string; expired_at: number; expires_at: number }[];
     // RETURNING gives no order: oldest deadline first, as the operator would read them
     rows.sort((a, b) => a.expires_at - b.expires_at);
-    return rows.map((row) => ({ gatewayId: row.gateway_id, command: JSON.parse(row.command) as FieldCommand, expiredAt: row.expired_at }));
+    const expired = rows.map((row) => ({ gatewayId: row.gateway_id, command: JSON.parse(row.command) as FieldCommand, expiredAt: row.expired_at }));
+    for (const entry of expired) this.audit?.record(fieldExpiredEvent(entry));
+    return expired;
   }
 
   pendingCount(gatewayId: string): number {
@@ -173,6 +183,7 @@ export class SqliteCommandOutbox implements CommandOutbox {
       throw new ContractError('conflict', `gateway "${gatewayId}" already has ${waiting} commands waiting for delivery (at most ${this.maxPending}): command ${command.type} → ${command.target} refused`, 'gateway');
     }
     this.insert.run(command.id, gatewayId, json, now, expiresAt, now);
+    this.audit?.record(fieldCommandEvent(gatewayId, command));
     return command;
   }
 

@@ -5,6 +5,8 @@
  */
 import type { LocalizedText, RunLogEntry, RunLogKind, ScenarioRun, Tile } from '../../../native-bridge/contract.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
+import type { AuditSink } from '../../common/ports.js';
+import { scenarioEvent } from '../audit/audit-events.js';
 import type { Db } from '../database.js';
 
 /** What the wall showed before a run took it over: restored when the run ends. */
@@ -56,7 +58,11 @@ export class RunStore {
   private readonly selectOnWallAt;
   private readonly selectLogUntil;
 
-  constructor(private readonly db: Db) {
+  /** `audit` hears each log line in the same transaction (the audit log chains the run's history in). */
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditSink | null = null,
+  ) {
     this.upsert = db.prepare(
       `INSERT INTO scenario_runs (run_id, scenario, state, activated_at, updated_at, doc) VALUES (@runId, @scenario, @state, @activatedAt, @updatedAt, @doc)
        ON CONFLICT(run_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, doc = excluded.doc`,
@@ -82,6 +88,8 @@ export class RunStore {
       this.upsert.run({ runId: run.runId, scenario: run.scenario, state: run.state, activatedAt: run.activatedAt, updatedAt: at, doc: JSON.stringify(doc) });
       for (const line of lines) {
         this.append.run(run.runId, line.at, line.kind, line.actor, line.stepId ?? null, line.detail ? JSON.stringify(line.detail) : null, line.data ? JSON.stringify(line.data) : null);
+        const event = scenarioEvent(run, line);
+        if (event) this.audit?.record(event);
       }
     })();
   }

@@ -9,11 +9,12 @@ import { ContractError, type Actor, type ResponseOf, type RunLogEntry, type Scen
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
 import type { PolygonCoordinates } from '../../../native-bridge/spatial-query.js';
 import type { Firing } from '../../common/trigger-engine.js';
-import type { FieldAck, FieldCommandPort, IndicatorValuesPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
+import type { AuditSink, FieldAck, FieldCommandPort, IndicatorValuesPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
 import type { AlertService } from '../alert-service.js';
 import type { Db } from '../database.js';
 import type { LiveState } from '../live/live-state.js';
 import type { WallController } from '../wall-controller.js';
+import { folderReloadEvent } from '../audit/audit-events.js';
 import { ScenarioCatalog } from './scenario-catalog.js';
 import { ScenarioFieldRelay } from './scenario-field-relay.js';
 import { firingKey, placeFiring } from './scenario-incident.js';
@@ -28,6 +29,8 @@ export interface ScenarioEngineOptions {
   live: LiveState;
   db: Db;
   alerts: AlertService;
+  /** Activations, steps, confirmations, commands and closes, and folder reloads, go to the audit log. */
+  audit?: AuditSink;
   /** The host's links, attached later than the engine starts (null = not running). */
   field: () => FieldCommandPort | null;
   spatial: () => SpatialQueryPort | null;
@@ -71,7 +74,7 @@ export class ScenarioEngine implements ScenarioService {
     this.catalog = new ScenarioCatalog({ dir: options.dir, wall, controller, alerts, areas: options.areas ?? (() => new Map()), clock });
     this.feed = new TriggerFeed(this.catalog, live, clock);
     this.suggestions = new ScenarioSuggestions(joinKm, changed);
-    this.runs = new ScenarioRuns({ db, wall, controller, live, alerts, spatial, indicators, feed: this.feed, suggestions: this.suggestions, clock, resumeGraceMs: options.resumeGraceMs ?? 5 * 60_000, joinKm, recentRuns: options.recentRuns ?? 20, changed });
+    this.runs = new ScenarioRuns({ db, wall, controller, live, alerts, spatial, indicators, feed: this.feed, suggestions: this.suggestions, audit: options.audit, clock, resumeGraceMs: options.resumeGraceMs ?? 5 * 60_000, joinKm, recentRuns: options.recentRuns ?? 20, changed });
     this.relay = new ScenarioFieldRelay(this.runs, options.field, clock);
     this.reload();
     this.relay.resumeAfterRestart(this.runs.resumeAfterRestart());
@@ -94,6 +97,7 @@ export class ScenarioEngine implements ScenarioService {
     // New rules start from nothing: what stood on the old ones waits to fire again.
     for (const name of rulesChanged) this.runs.rulesChanged(name);
     for (const name of [...rulesChanged, ...removed]) this.suggestions.forget(name);
+    if (this.started) this.options.audit?.record(folderReloadEvent('scenarios', this.options.dir, this.catalog.list()));
     this.changed();
   }
 

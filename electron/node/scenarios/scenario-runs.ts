@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError, runPersonName, type Actor, type LocalizedText, type RunLogEntry, type ScenarioIncident, type ScenarioRequest, type ScenarioRun, type StepState, type WallDefinition } from '../../../native-bridge/contract.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
+import type { AuditSink } from '../../common/ports.js';
 import type { AlertService } from '../alert-service.js';
 import type { Db } from '../database.js';
 import type { LiveState } from '../live/live-state.js';
@@ -28,6 +29,7 @@ export interface ScenarioRunsOptions extends FigureSources {
   controller: WallController;
   live: LiveState;
   alerts: AlertService;
+  audit?: AuditSink | undefined;
   /** Where the subjects of a suggestion are (the map frames them). */
   feed: TriggerFeed;
   /** An activation takes up its suggestion. */
@@ -64,7 +66,7 @@ export class ScenarioRuns {
   private recent: RunDocument[] = [];
 
   constructor(private readonly options: ScenarioRunsOptions) {
-    this.store = new RunStore(options.db);
+    this.store = new RunStore(options.db, options.audit);
   }
 
   /** Takes up the runs that were open when the host stopped; returns them. */

@@ -3,6 +3,7 @@
  * keeps the contract's error for the console to show (with what was being done) — never silent.
  */
 import { ContractError, type RequestOf, type ResponseOf } from '../../../native-bridge/contract.js';
+import { saveTextFile } from '../../download.js';
 import { session } from '../../session/session.js';
 import { scenariosStore } from './scenarios-store.js';
 
@@ -51,19 +52,9 @@ export async function act<M extends ActingMethod>(method: M, request: WithoutOpe
 export async function exportReport(runId: string, action: string): Promise<{ fileName: string; bytes: number } | null> {
   try {
     const { html, fileName } = await session().client.call('scenarios.report', { runId });
-    const blob = new Blob([html], { type: 'text/html;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = fileName;
-    link.rel = 'noopener';
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // the download has taken the blob by the next task; keep it a little for slow machines
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    const bytes = saveTextFile(html, fileName, 'text/html;charset=utf-8');
     clearError();
-    return { fileName, bytes: blob.size };
+    return { fileName, bytes };
   } catch (error) {
     reportError(error, action);
     return null;
