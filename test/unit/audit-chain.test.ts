@@ -23,7 +23,8 @@ import { loadWallFile } from '../../electron/node/layout-files.js';
 import { SqliteWallStore } from '../../electron/node/sqlite-wall-store.js';
 import { demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { keyBeside, openHostFile } from '../support/storage.js';
-import { openEncrypted, type Db } from '../../electron/node/sqlite-cipher.js';
+import type { Db } from '../../electron/node/sqlite-cipher.js';
+import { STORAGE_KEY_FILE } from '../../electron/node/storage-key.js';
 
 const run = promisify(execFile);
 const AUDIT_TRIGGERS = `
@@ -69,14 +70,15 @@ describe('audit chain against tampering', () => {
     const dir = tempDir();
     const copy = join(dir, `copy-${++copies}.sqlite`);
     copyFileSync(file, copy);
-    // the copy keeps the original data folder's key
-    const raw = openEncrypted(copy, keyBeside(file));
+    // a copied database travels with its data folder's storage key (docs/security.md)
+    copyFileSync(keyBeside(file).file, join(dir, STORAGE_KEY_FILE));
+    const raw = openHostFile(copy);
     raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER command_journal_no_update; DROP TRIGGER command_journal_no_delete;');
     if (typeof sql === 'string') raw.exec(sql);
     else sql(raw);
     raw.exec(AUDIT_TRIGGERS + JOURNAL_TRIGGERS);
     raw.close();
-    const db = openDatabase(copy, keyBeside(file));
+    const db = openDatabase(copy, keyBeside(copy));
     try {
       return { ...(await verifyAuditLog(db, { publicKey: readPublicKey(publicKeyFile) })), file: copy };
     } finally {
