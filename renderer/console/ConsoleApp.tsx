@@ -16,7 +16,7 @@ import { Miniature } from './Miniature.js';
 import { usePermissions } from './permissions.js';
 import { PresetsPanel } from './PresetsPanel.js';
 import { ReplayPanel } from './replay/ReplayPanel.js';
-import { SignedInAs, SignIn } from './SignIn.js';
+import { SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
 import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
 import { StatusStrip } from './StatusStrip.js';
@@ -70,7 +70,6 @@ export function ConsoleApp() {
   return (
     <div className="console" data-testid="console" data-revision={revision}>
       <StatusStrip onOpenAudit={() => setAuditOpen(true)} />
-      <SignedInAs />
       <ScenarioBar />
       <main className="console-main">
         <section className="panel wall-panel">

@@ -88,7 +88,7 @@ export function SignedInAs() {
   const { t } = useTranslation();
   const actor = useAppStore((s) => s.actor);
   return (
-    <button title={actor?.name ?? actor?.id} type="button" className="signed-in-as" data-testid="sign-out" data-role={actor?.role} onClick={() => void session().signOut()}>
+    <button title={actor?.name ?? actor?.id} type="button" className="btn btn-small strip-item signed-in-as" data-testid="sign-out" data-role={actor?.role} onClick={() => void session().signOut()}>
       {actor?.name ?? actor?.id}
       {actor ? ` (${t(`actorRole.${actor.role}`)})` : ''} · {t('signIn.signOut')}
     </button>

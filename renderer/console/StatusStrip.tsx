@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { languages, setLanguage } from '../i18n/index.js';
 import { useAppStore } from '../session/store.js';
 import { usePermissions } from './permissions.js';
+import { SignedInAs } from './SignIn.js';
 
 export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
   const { t } = useTranslation();
@@ -40,11 +41,7 @@ export function StatusStrip({ onOpenAudit }: { onOpenAudit: () => void }) {
         <span className={`dot dot-${link === 'up' ? 'up' : link === 'down' ? 'down' : 'stale'}`} />
         {t(`link.state.${link}`)}
       </div>
-      {actor ? (
-        <div className="strip-item muted" data-testid="status-actor">
-          {t('console.actor', { id: actor.name ?? actor.id, role: t(`actorRole.${actor.role}`) })}
-        </div>
-      ) : null}
+      {actor ? <SignedInAs /> : null}
       <div className="strip-lang" role="group" aria-label={t('console.language')}>
         {languages.map((l) => (
           <button key={l} type="button" className={`btn btn-small${l === lang ? ' active' : ''}`} data-lang={l} aria-pressed={l === lang} onClick={() => setLanguage(l)}>
