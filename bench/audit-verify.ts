@@ -14,13 +14,14 @@ import { openDatabase } from '../electron/node/database.js';
 import { loadWallFile } from '../electron/node/layout-files.js';
 import { defaultWallFile } from '../electron/node/project-paths.js';
 import { SqliteWallStore } from '../electron/node/sqlite-wall-store.js';
+import { loadStorageKey } from '../electron/node/storage-key.js';
 import { tempDir } from '../test/support/fixtures.js';
 import { round } from './stats.js';
 
 export async function run(args: string[]) {
   const entries = Number(args[0] ?? 200_000);
   const dataDir = tempDir('ioc-wall-bench-audit-');
-  const db = openDatabase(join(dataDir, 'demo.sqlite'));
+  const db = openDatabase(join(dataDir, 'demo.sqlite'), loadStorageKey(dataDir));
   const audit = new AuditService({ db, dataDir, alerts: new AlertService(db), wallId: 'demo' });
   await audit.startCheck;
   const store = new SqliteWallStore(db, () => {}, audit);

@@ -12,13 +12,14 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createDatasetAnswers } from '../electron/node/gis/dataset-answers.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
+import { loadStorageKey } from '../electron/node/storage-key.js';
 import { mulberry32 } from '../sim/random.js';
 import { round } from './stats.js';
 
 export async function run(args: string[]): Promise<object> {
   const count = Number(args[0] ?? 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), 'ioc-wall-bench-answers-'));
-  const store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
+  const store = openDatasetStore(join(dir, GIS_DATABASE_FILE), loadStorageKey(dir));
   try {
     const random = mulberry32(7);
     const features: StoredFeatureInput[] = Array.from({ length: count }, (_, i) => {

@@ -5,7 +5,6 @@
  * nominal 5,000 msg/s also the latency from each reading's publish timestamp to its arrival in a
  * window's `live.batch` (a WebSocket client registered as display r0c0).
  */
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,8 @@ import { issueDisplayCredential } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { freePort } from '../test/support/net.js';
 import { maxOf } from '../native-bridge/extremes.js';
+import { openEncrypted } from '../electron/node/sqlite-cipher.js';
+import { loadStorageKey } from '../electron/node/storage-key.js';
 
 const GATEWAYS = 4;
 const SENSORS_PER_GATEWAY = 250;
@@ -59,7 +60,7 @@ export async function run(args: string[]): Promise<object> {
       for (const at of batch.readings.at) latencies.push(now - at);
     });
 
-    const cache = new Database(join(dataDir, 'demo-telemetry.sqlite'), { readonly: true, fileMustExist: true });
+    const cache = openEncrypted(join(dataDir, 'demo-telemetry.sqlite'), loadStorageKey(dataDir), { readonly: true, fileMustExist: true });
     const countReadings = () => (cache.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n;
     const gapsSoFar = async () => (await client.call('live.snapshot', {})).links.reduce((sum, l) => sum + l.gaps, 0);
 

@@ -27,6 +27,7 @@ import { CdpSession } from '../electron/node/chromium-host/cdp.js';
 import { findChromium, headlessCompositing, launchWindow, waitForDevTools, type ChromiumWindow } from '../electron/node/chromium-host/chromium.js';
 import { createStaticServer } from '../electron/node/http/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
+import { loadStorageKey } from '../electron/node/storage-key.js';
 import { bearer, type Tile } from '../native-bridge/contract.js';
 import { SimGateway } from '../sim/gateway.js';
 import { mulberry32 } from '../sim/random.js';
@@ -106,7 +107,7 @@ function writeDatasets(dataDir: string, datasetPoints: number): { writeMs: numbe
     const lat = BENCH_BOX[1] + random() * (BENCH_BOX[3] - BENCH_BOX[1]);
     return { properties: { id: i }, geometry: { type: 'Point', coordinates: [lon, lat] }, bbox: [lon, lat, lon, lat] };
   });
-  const store = openDatasetStore(join(dataDir, GIS_DATABASE_FILE));
+  const store = openDatasetStore(join(dataDir, GIS_DATABASE_FILE), loadStorageKey(dataDir));
   const summary = (name: string, features: number) => ({ name, features, bbox: BENCH_BOX, sourceCrs: 'EPSG:4326', sourceFile: `${name}.geojson`, format: 'geojson' as const, importedAt: Date.now() });
   try {
     store.replace(

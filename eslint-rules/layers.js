@@ -34,7 +34,7 @@ const builtins = new Set(builtinModules);
 /** Kinds of package a layer may be kept from. `names`: package names, or '@scope/*' for a scope. */
 export const packageKinds = {
   'node-builtin': { label: 'a Node built-in', names: [], samples: ['node:fs', 'fs', 'node:test'] },
-  'node-only': { label: 'a Node-only package', names: ['ws', 'better-sqlite3', 'zeromq', 'pngjs'], samples: ['ws', 'better-sqlite3'] },
+  'node-only': { label: 'a Node-only package', names: ['ws', 'better-sqlite3-multiple-ciphers', 'zeromq', 'pngjs'], samples: ['ws', 'better-sqlite3-multiple-ciphers'] },
   electron: {
     label: "Electron's API",
     names: ['electron'],

@@ -17,10 +17,10 @@ function shared(args: HostArgs, log?: (line: string) => void) {
 
 /** `npm start` without Electron, `npm run snapshot`, and the tests' host processes. */
 export function chromiumHostOptions(args: HostArgs, rendererDir: string, log?: (line: string) => void): ChromiumHostOptions<ProvinceHandle> {
-  return { ...shared(args, log), rendererDir, windows: args.windows, listenHost: args.listenHost, port: args.port, hostNames: args.hostNames };
+  return { ...shared(args, log), rendererDir, windows: args.windows, listenHost: args.listenHost, port: args.port, hostNames: args.hostNames, tls: args.tls };
 }
 
 /** The Electron shell: its windows load app://, so it serves HTTP only when --listen asks for display PCs. */
 export function electronRuntimeOptions(args: HostArgs, rendererDir: string, log?: (line: string) => void): RuntimeOptions<ProvinceHandle> {
-  return { ...shared(args, log), host: 'electron', serve: args.listenHost ? { listenHost: args.listenHost, port: args.port, rendererDir, hostNames: args.hostNames } : null };
+  return { ...shared(args, log), host: 'electron', serve: args.listenHost ? { listenHost: args.listenHost, port: args.port, rendererDir, hostNames: args.hostNames, tls: args.tls } : null };
 }

@@ -49,7 +49,7 @@ const builds = [
       format: 'cjs',
       target: NODE_TARGET,
       // ws loads bufferutil / utf-8-validate only if installed: leave those requires alone.
-      external: ['electron', 'better-sqlite3', 'bufferutil', 'utf-8-validate', ...dependencies],
+      external: ['electron', 'better-sqlite3-multiple-ciphers', 'bufferutil', 'utf-8-validate', ...dependencies],
     },
   },
   {

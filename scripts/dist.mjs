@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const NATIVE_MODULES = ['better-sqlite3', 'zeromq'];
+const NATIVE_MODULES = ['better-sqlite3-multiple-ciphers', 'zeromq'];
 const win = process.platform === 'win32';
 
 const builder = spawnSync(join(root, 'node_modules', '.bin', win ? 'electron-builder.cmd' : 'electron-builder'), ['--config', 'electron-builder.yml', ...process.argv.slice(2)], {

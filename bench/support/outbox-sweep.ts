@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as zmq from 'zeromq';
 import { SqliteCommandOutbox } from '../../electron/node/gateway/command-outbox.js';
 import { GatewayHub } from '../../electron/node/gateway/gateway-hub.js';

@@ -39,15 +39,19 @@ export function authority(name: string, port: number): string {
 
 const AUTHORITY = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/;
 
-/** The Host header as "name:port" (port 80 when it names none), or null when it is no host name. */
-export function hostHeaderAuthority(header: string | undefined): string | null {
+/** The Host header as "name:port" (the scheme's port when it names none: 80, or 443 over TLS), or null when it is no host name. */
+export function hostHeaderAuthority(header: string | undefined, defaultPort = 80): string | null {
   const match = AUTHORITY.exec((header ?? '').trim().toLowerCase());
-  return match ? `${match[1]}:${match[2] ?? '80'}` : null;
+  return match ? `${match[1]}:${match[2] ?? String(defaultPort)}` : null;
 }
 
-/** An Origin header of this http-only host as "name:port", or null (another scheme, "null", garbage). */
-export function originAuthority(origin: string | undefined): string | null {
-  if (!origin?.startsWith('http://')) return null;
-  const rest = origin.slice('http://'.length);
-  return rest.includes('/') ? null : hostHeaderAuthority(rest);
+/**
+ * An Origin header as "name:port", or null (another scheme, "null", garbage). Only the scheme the
+ * host serves counts: a plain-HTTP page may not open the WebSocket of a host serving TLS.
+ */
+export function originAuthority(origin: string | undefined, tls = false): string | null {
+  const scheme = tls ? 'https://' : 'http://';
+  if (!origin?.startsWith(scheme)) return null;
+  const rest = origin.slice(scheme.length);
+  return rest.includes('/') ? null : hostHeaderAuthority(rest, tls ? 443 : 80);
 }

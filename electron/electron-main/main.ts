@@ -20,6 +20,7 @@ import type { WallDefinition, WindowId } from '../../native-bridge/contract.js';
 import { parseHostArgs, USAGE, type HostArgs } from '../node/runtime-options.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../node/runtime.js';
 import { createIpcPort, type IpcPort } from './ipc-port.js';
+import { safeStorageSeal } from './key-seal.js';
 
 const SCHEME = 'app';
 const APP_HOST = 'wall';
@@ -357,7 +358,9 @@ export function runElectronShell<S extends RunningSimulator>(options: ElectronSh
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${USAGE}`);
     }
-    runtime = await startRuntime(options.runtimeOptions(args, rendererRoot, log));
+    const keySeal = await safeStorageSeal();
+    if (!keySeal) log('no OS keychain for safeStorage: the storage key stays a plain file readable by this user only (storage.key, 0600)');
+    runtime = await startRuntime({ ...options.runtimeOptions(args, rendererRoot, log), keySeal: keySeal ?? undefined });
     log(`wall "${runtime.core.wall.id}" from ${args.wallFile}; data in ${args.dataDir}`);
     registerAppProtocol(runtime.gis);
     lockDownSession();

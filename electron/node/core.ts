@@ -31,6 +31,7 @@ import { openDatabase, type Db } from './database.js';
 import { callerParams } from './gateway/command-ttl.js';
 import { geometryNotesText } from './gis/import/geometry-notes-text.js';
 import { restoreWallBackup } from './wall-backups.js';
+import { loadStorageKey, type StorageKey } from './storage-key.js';
 import { refusingWhenFull, StorageWatch, wallDatabaseProbe } from './storage-watch.js';
 import { loadPresetDir, loadWallFile } from './layout-files.js';
 import { SqliteWallStore } from './sqlite-wall-store.js';
@@ -63,6 +64,8 @@ export interface CoreOptions {
   restartCause?: string | undefined;
   /** A wall database backup ('latest' or a file) to put back before opening it. */
   restoreBackup?: string | undefined;
+  /** The data folder's storage key; default the plain key file in dataDir (the Electron shell passes the one it unsealed). */
+  storageKey?: StorageKey | undefined;
   /** Session lifetimes and the clock sign-in uses (tests shorten them). */
   auth?: Pick<AuthOptions, 'idleMs' | 'absoluteMs' | 'clock'>;
 }
@@ -112,6 +115,8 @@ export interface Core {
   cameraHealth: CameraHealthBoard;
   db: Db;
   databaseFile: string;
+  /** What every SQLite file of this data folder is encrypted with (the cache, the GIS datasets and the backups too). */
+  storageKey: StorageKey;
   /** Failed writes for lack of space (any of the host's files) go here: one alert, then retries until space is back. */
   storage: StorageWatch;
   /**
@@ -183,8 +188,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const wall = loadWallFile(options.wallFile);
   const { presets: filePresets, errors: presetErrors } = loadPresetDir(options.presetsDir, wall);
   const databaseFile = join(options.dataDir, `${wall.id}.sqlite`);
-  const restoredFrom = options.restoreBackup ? restoreWallBackup(databaseFile, options.restoreBackup) : null;
-  const db = openDatabase(databaseFile);
+  const storageKey = options.storageKey ?? loadStorageKey(options.dataDir);
+  const restoredFrom = options.restoreBackup ? restoreWallBackup(databaseFile, options.restoreBackup, storageKey) : null;
+  const db = openDatabase(databaseFile, storageKey);
   const alerts = new AlertService(db);
   const storage = new StorageWatch(alerts, wallDatabaseProbe(db));
   alerts.onStorageFailure = (error) => storage.failed(databaseFile, error);
@@ -529,6 +535,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     cameraHealth,
     db,
     databaseFile,
+    storageKey,
     storage,
     status,
     attachField(port) {

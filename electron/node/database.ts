@@ -1,8 +1,9 @@
 /**
- * The host's SQLite file (better-sqlite3, WAL). Schema changes are numbered migrations tracked in
+ * The host's SQLite file (SQLCipher-encrypted, sqlite-cipher.ts; WAL). Schema changes are numbered migrations tracked in
  * PRAGMA user_version, applied in one transaction at open.
  */
 import { openSqliteFile, type Db } from './sqlite-files.js';
+import type { StorageKey } from './storage-key.js';
 import { wallDatabaseAdvice } from './wall-backups.js';
 
 export type { Db } from './sqlite-files.js';
@@ -209,9 +210,10 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, key: StorageKey): Db {
   return openSqliteFile(file, {
     kind: 'wall database',
+    key,
     setup: (db) => {
       db.pragma('journal_mode = WAL');
       // Operator commands and acknowledgements must survive power loss: FULL, not NORMAL.

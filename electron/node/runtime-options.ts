@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { TlsFiles } from './http/tls-files.js';
 import { layoutsDir as projectLayoutsDir } from './project-paths.js';
 
 /** How the Chromium host opens its windows: app windows on a desktop, or headless Chromium. */
@@ -34,6 +35,8 @@ export interface HostArgs extends HostFiles {
   listenHost: string | undefined;
   /** More names display PCs reach the host by (--host-name), besides loopback and its own addresses. */
   hostNames: string[];
+  /** The certificate and key to serve HTTPS/WSS with (--tls-cert/--tls-key); required when listenHost is not loopback. */
+  tls: TlsFiles | undefined;
   port: number;
   /** `npm run snapshot`: where the PNGs go. */
   out: string | undefined;
@@ -57,6 +60,8 @@ export const USAGE = `Options:
   --listen <address>     address to serve the wall on (Chromium host default 127.0.0.1; 0.0.0.0 lets display PCs on the LAN connect)
   --port <n>             port (default: a free one)
   --host-name <name>     a name display PCs use for this host (a DNS name; repeatable): requests naming any other are refused
+  --tls-cert <file.pem>  certificate (chain) to serve HTTPS/WSS with, TLS 1.2 at least (or IOC_WALL_TLS_CERT); required with a --listen other than loopback
+  --tls-key <file.pem>   its private key (or IOC_WALL_TLS_KEY)
   --import-dir <dir>     a folder gis.import may read from besides <data-dir>/imports (repeatable)
   --chromium             use the Chromium host even when Electron is installed
   --no-supervisor        run the Chromium host in this process: nothing restarts it after a crash
@@ -86,6 +91,8 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       listen: { type: 'string' },
       port: { type: 'string', default: '0' },
       'host-name': { type: 'string', multiple: true, default: [] },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       'import-dir': { type: 'string', multiple: true, default: [] },
       out: { type: 'string' },
       chromium: { type: 'boolean', default: false },
@@ -99,6 +106,9 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not "${values.port}"`);
   const basemap = values.basemap ?? env.IOC_WALL_BASEMAP;
   const layouts = defaults.layoutsDir;
+  const certFile = values['tls-cert'] ?? env.IOC_WALL_TLS_CERT;
+  const keyFile = values['tls-key'] ?? env.IOC_WALL_TLS_KEY;
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together: give both (the certificate and its private key), or neither');
   return {
     wallFile: resolve(values.wall ?? env.IOC_WALL_FILE ?? join(layouts, 'walls', 'demo.yaml')),
     presetsDir: resolve(values.presets ?? join(layouts, 'presets')),
@@ -111,6 +121,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     windows: mode === 'auto' ? (hasDisplay(env) ? 'app' : 'headless') : (mode as WindowMode | 'none'),
     listenHost: values.listen,
     hostNames: values['host-name'],
+    tls: certFile && keyFile ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : undefined,
     port,
     out: values.out,
     chromium: values.chromium,

@@ -18,6 +18,7 @@ import { createGisImportPort } from './gis/gis-import-port.js';
 import { importFolders } from './gis/import-folders.js';
 import { startGis, type GisService } from './gis/gis-service.js';
 import { startWallServer, type WallServer } from './http/wall-server.js';
+import { serverTls, type TlsFiles } from './http/tls-files.js';
 import { seedDemoIndicatorDatasets } from './indicators/demo-datasets.js';
 import { startIndicators, type IndicatorService } from './indicators/indicator-service.js';
 import { parseYamlFile } from './layout-files.js';
@@ -25,6 +26,7 @@ import type { HostFiles } from './runtime-options.js';
 import { startScenarios, type ScenarioTuning } from './scenarios/start-scenarios.js';
 import { GIS_DATABASE_FILE } from './gis/dataset-store.js';
 import { ensurePrivateDataDir } from './sqlite-files.js';
+import { loadSealedStorageKey, type KeySeal } from './storage-key.js';
 import { rebuiltAlert } from './storage-watch.js';
 import { WallBackups } from './wall-backups.js';
 import type { ScenarioEngine } from './scenarios/scenario-engine.js';
@@ -34,8 +36,10 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   /** The embedded simulated province, run when the gateways file says `simulate: true`. */
   simulator?: FieldSimulator<S> | undefined;
   /** Serve the renderer and /ws on this address (the Chromium host's windows, display PCs); null = no HTTP. */
-  serve: { listenHost: string; port: number; rendererDir: string; hostNames?: readonly string[] | undefined } | null;
+  serve: { listenHost: string; port: number; rendererDir: string; hostNames?: readonly string[] | undefined; tls?: TlsFiles | undefined } | null;
   scenarioTuning?: ScenarioTuning;
+  /** Seals the storage key at rest (the Electron shell: safeStorage); none = a plain 0600 key file. */
+  keySeal?: KeySeal | undefined;
   /** How often the wall database is backed up (default 10 minutes; also at start and at a clean stop). */
   backupIntervalMs?: number;
   log?: (line: string) => void;
@@ -64,6 +68,8 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
   if (fieldConfig.simulate && !options.simulator) {
     throw new Error(`${options.gatewaysFile} asks for the embedded simulated province (simulate: true), but this host was started without one`);
   }
+  // before anything is opened: a host that may not serve as asked does not start at all
+  const tls = options.serve ? serverTls(options.serve.listenHost, options.serve.tls) : null;
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
@@ -78,12 +84,13 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       host: options.host,
       restartCause: options.restart?.cause,
       restoreBackup: options.restoreBackup,
+      storageKey: options.keySeal ? await loadSealedStorageKey(options.dataDir, options.keySeal) : undefined,
       ...(options.auth ? { auth: options.auth } : {}),
     });
     closers.push(() => core.close());
     // no account yet: the demo gets a printed administrator, a real installation a setup code
     await firstRun(core.auth, { demo: fieldConfig.simulate, print: log });
-    const backups = new WallBackups(core.db, core.databaseFile, {
+    const backups = new WallBackups(core.db, core.databaseFile, core.storageKey, {
       intervalMs: options.backupIntervalMs,
       onFailure: (error) => {
         log(`ioc-wall: backup failed: ${error.message}`);
@@ -99,7 +106,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     closers.push(attachGatewayAdmin(core, field, options.gatewaysFile, log));
     if (field.cache.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('telemetry cache', field.cache.file, field.cache.movedAside));
     // The demo province's datasets come with the simulated province, never with real gateways.
-    const gis = await startGis({ dataDir: options.dataDir, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
+    const gis = await startGis({ dataDir: options.dataDir, storageKey: core.storageKey, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });
     closers.push(() => gis.close());
     if (gis.datasets.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('GIS datasets', join(options.dataDir, GIS_DATABASE_FILE), gis.datasets.movedAside));
     core.attachSpatial(gis.spatial);
@@ -120,7 +127,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     });
     let server: WallServer | null = null;
     if (options.serve) {
-      server = await startWallServer(core, { ...options.serve, route: (pathname) => gis.handleHttp(pathname), log });
+      server = await startWallServer(core, { ...options.serve, tls, route: (pathname) => gis.handleHttp(pathname), log });
       closers.push(() => server!.close());
     }
     return { core, field, simulation: field.simulation, gis, indicators, scenarios, server, close };

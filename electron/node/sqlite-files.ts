@@ -4,14 +4,18 @@
  * which SQLite creates with the main file's mode), checked with PRAGMA quick_check before anything
  * is written, and with every failure naming the file and what the technician can do.
  *
+ * Every one is encrypted with the data folder's storage key (sqlite-cipher.ts); a plain file left
+ * by an earlier version is encrypted in place before it is opened.
+ *
  * A damaged file that can be rebuilt is moved aside as <name>.damaged-<time> and started afresh;
  * one that cannot (the wall database) is refused.
  */
-import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { encryptPlainFile, isPlainSqlite, openEncrypted, type Db } from './sqlite-cipher.js';
+import type { StorageKey } from './storage-key.js';
 
-export type Db = Database.Database;
+export type { Db } from './sqlite-cipher.js';
 
 /** The host's SQLite files, as the technician sees them named in messages. */
 export type SqliteFileKind = 'wall database' | 'telemetry cache' | 'GIS datasets';
@@ -119,6 +123,8 @@ export interface OpenedSqlite {
 
 export interface OpenSqliteOptions {
   kind: SqliteFileKind;
+  /** The data folder's storage key (storage-key.ts). */
+  key: StorageKey;
   /** Pragmas and migrations, run after the check; a throw closes the file. */
   setup: (db: Db) => void;
   /**
@@ -128,14 +134,30 @@ export interface OpenSqliteOptions {
   onDamage: { rebuild: true } | { rebuild: false; advice: (file: string) => string };
 }
 
+/**
+ * An encrypted file whose first page does not decrypt: either it was written under another key or
+ * it is damaged. Nothing in the file can tell the two apart, so the message names both (and the
+ * file counts as damaged: a rebuildable one is moved aside, kept, never deleted).
+ */
+function requireReadable(db: Db, file: string, options: OpenSqliteOptions): void {
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    if (!isDamage(error)) throw error;
+    throw new SqliteFileError(file, true, `${options.kind} ${file} cannot be read with the storage key ${options.key.file}: it was encrypted with another key (put back the storage.key that belongs with it) or it is damaged`);
+  }
+}
+
 /** Opens one of the host's SQLite files: private folder and file, quick_check, then setup. */
 export function openSqliteFile(file: string, options: OpenSqliteOptions): OpenedSqlite {
   ensurePrivateDir(dirname(file));
   const attempt = (exclusive: boolean): Db => {
     let db: Db;
     try {
-      db = new Database(file);
+      if (isPlainSqlite(file)) encryptPlainFile(file, options.key);
+      db = openEncrypted(file, options.key);
     } catch (error) {
+      if (isDamage(error)) throw new SqliteFileError(file, true, `${options.kind} ${file} is damaged (${(error as Error).message})`);
       throw new SqliteFileError(file, false, `${options.kind} ${file}: cannot open it (${(error as Error).message}); check that the data folder exists, belongs to the host's user and has free space`);
     }
     try {
@@ -144,6 +166,7 @@ export function openSqliteFile(file: string, options: OpenSqliteOptions): Opened
       // exclusive locking mode SQLite keeps that index in memory, so the host can still start and
       // serve what the file holds (its writes fail until space is back, and say so).
       if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
+      requireReadable(db, file, options);
       const findings = quickCheck(db);
       if (findings !== null) throw new SqliteFileError(file, true, `${options.kind} ${file} is damaged (${findings})`);
       options.setup(db);

@@ -1,16 +1,19 @@
 /**
  * Rolling backups of the wall database, the one SQLite file the host cannot rebuild (commands,
- * alerts and acknowledgements, saved presets, scenario runs). better-sqlite3's online backup copies
- * it while the wall runs; each copy is checked (quick_check) before it counts, so a database that
- * was damaged while running is noticed and never rotates the good copies away.
+ * alerts and acknowledgements, saved presets, scenario runs). VACUUM INTO copies it while the wall
+ * runs, encrypted with the same storage key (sqlite-cipher.ts; the online backup API would write a
+ * plain copy, and SQLite3 Multiple Ciphers refuses it); each copy is checked (quick_check) before
+ * it counts, so a database that was damaged while running is noticed and never rotates the good
+ * copies away. A plain backup left by an earlier version is encrypted when the backups start.
  *
  * Backups live in <data-dir>/backups/<name>-<time>.sqlite (0600 in a 0700 folder); the newest few
  * are kept. restoreWallBackup puts one back before the database is opened (--restore-backup).
  */
-import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ensurePrivateDir, makePrivate, moveAside, quickCheck, type Db } from './sqlite-files.js';
+import { encryptPlainFile, isPlainSqlite, openEncrypted } from './sqlite-cipher.js';
+import { ensurePrivateDir, isDamage, makePrivate, moveAside, quickCheck, type Db } from './sqlite-files.js';
+import type { StorageKey } from './storage-key.js';
 
 export const DEFAULT_BACKUP_INTERVAL_MS = 10 * 60_000;
 export const DEFAULT_BACKUPS_KEPT = 3;
@@ -34,11 +37,12 @@ export function listBackups(databaseFile: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/** Null when the file is a sound SQLite database, else why not. Leaves it a single file (no -wal). */
-function checkCopy(file: string): string | null {
+/** Null when the file is a sound database under the key, else why not. Leaves it a single encrypted file (no -wal). */
+function checkCopy(file: string, key: StorageKey): string | null {
   let db: Db | undefined;
   try {
-    db = new Database(file);
+    if (isPlainSqlite(file)) encryptPlainFile(file, key);
+    db = openEncrypted(file, key);
     const findings = quickCheck(db);
     if (findings === null) db.pragma('journal_mode = DELETE');
     return findings;
@@ -63,7 +67,7 @@ export function wallDatabaseAdvice(databaseFile: string): string {
  * the file it replaces (if any) is moved aside as .damaged-<time>. The backup itself is only read.
  * Returns the backup restored. Throws, naming the file, when there is none or it is not sound.
  */
-export function restoreWallBackup(databaseFile: string, choice: string): string {
+export function restoreWallBackup(databaseFile: string, choice: string, key: StorageKey): string {
   const source = choice === 'latest' ? listBackups(databaseFile)[0] : resolve(choice);
   if (!source) throw new Error(`--restore-backup latest: there is no backup of ${databaseFile} in ${backupsDir(databaseFile)}`);
   if (!existsSync(source)) throw new Error(`--restore-backup ${source}: no such file`);
@@ -71,7 +75,7 @@ export function restoreWallBackup(databaseFile: string, choice: string): string 
   const restoring = `${databaseFile}.restoring`;
   copyFileSync(source, restoring);
   makePrivate(restoring);
-  const findings = checkCopy(restoring);
+  const findings = checkCopy(restoring, key);
   if (findings !== null) {
     rmSync(restoring, { force: true });
     throw new Error(`--restore-backup ${source}: this backup is not a sound database (${findings}); choose another one in ${backupsDir(databaseFile)}`);
@@ -79,6 +83,18 @@ export function restoreWallBackup(databaseFile: string, choice: string): string 
   if (existsSync(databaseFile)) moveAside(databaseFile);
   renameSync(restoring, databaseFile);
   return source;
+}
+
+/** Backups taken before encryption existed are encrypted in place; one that fails is reported and left alone. */
+function encryptPlainBackups(databaseFile: string, key: StorageKey, onFailure: (error: Error) => void): void {
+  for (const backup of listBackups(databaseFile)) {
+    try {
+      if (isPlainSqlite(backup)) encryptPlainFile(backup, key);
+      makePrivate(backup);
+    } catch (error) {
+      onFailure(new Error(`the plain backup ${backup} could not be encrypted (${(error as Error).message})`));
+    }
+  }
 }
 
 export interface WallBackupOptions {
@@ -96,9 +112,11 @@ export class WallBackups {
   constructor(
     private readonly db: Db,
     private readonly databaseFile: string,
+    private readonly key: StorageKey,
     private readonly options: WallBackupOptions,
   ) {
     this.keep = Math.max(1, options.keep ?? DEFAULT_BACKUPS_KEPT);
+    encryptPlainBackups(databaseFile, key, options.onFailure);
     this.timer = setInterval(() => void this.backupNow(), options.intervalMs ?? DEFAULT_BACKUP_INTERVAL_MS);
     this.timer.unref();
   }
@@ -115,10 +133,16 @@ export class WallBackups {
     const partial = join(dir, `.partial-${basename(final)}`);
     try {
       ensurePrivateDir(dir);
-      await this.db.backup(partial);
+      const damaged = (findings: string) => new Error(`the wall database ${this.databaseFile} is damaged (${findings}); its backup was discarded, the older backups in ${dir} are kept`);
+      try {
+        this.db.prepare('VACUUM INTO ?').run(partial);
+      } catch (error) {
+        // an encrypted page that fails its HMAC stops the copy itself
+        throw isDamage(error) ? damaged((error as Error).message) : error;
+      }
       makePrivate(partial);
-      const findings = checkCopy(partial);
-      if (findings !== null) throw new Error(`the wall database ${this.databaseFile} is damaged (${findings}); its backup was discarded, the older backups in ${dir} are kept`);
+      const findings = checkCopy(partial, this.key);
+      if (findings !== null) throw damaged(findings);
       renameSync(partial, final);
       for (const old of listBackups(this.databaseFile).slice(this.keep)) rmSync(old, { force: true });
       return final;

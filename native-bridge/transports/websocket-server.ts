@@ -7,6 +7,7 @@
  * is sent (native-bridge/limits.ts).
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../contract.js';
 import type { MessagePortLike } from '../channel.js';
@@ -24,7 +25,8 @@ export type RefusalInfo = {
 };
 
 export interface WebSocketGatewayOptions {
-  server: Server;
+  /** An HTTP server, or an HTTPS one (then only wss: and https: origins are let in). */
+  server: Server | HttpsServer;
   path: string;
   /** "name:port" authorities the Host header and the Origin may name (see electron/common/request-target.ts). */
   allowedAuthorities: () => ReadonlySet<string>;
@@ -36,6 +38,7 @@ export interface WebSocketGatewayOptions {
 
 export function attachWebSocketGateway(options: WebSocketGatewayOptions): { close(): Promise<void>; clients(): number } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const tls = options.server instanceof HttpsServer;
   options.server.on('upgrade', (request: IncomingMessage, socket, head) => {
     // a client that resets mid-refusal must not become an unhandled 'error'
     socket.on('error', () => socket.destroy());
@@ -49,11 +52,11 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): { clos
     const target = parseRequestTarget(request.url);
     if (!target) return refuse(400, 'target', 'malformed request target');
     const allowed = options.allowedAuthorities();
-    const hostName = hostHeaderAuthority(host);
+    const hostName = hostHeaderAuthority(host, tls ? 443 : 80);
     if (!hostName || !allowed.has(hostName)) return refuse(403, 'host', 'Host header names none of this host\'s addresses');
     const { url } = target;
     if (target.path !== options.path) return refuse(404, 'path', 'unknown path');
-    const originName = originAuthority(origin);
+    const originName = originAuthority(origin, tls);
     if (!originName || !allowed.has(originName)) return refuse(403, 'origin', 'origin not allowed');
     if (wss.clients.size >= hostLimits.maxConnections) return refuse(503, 'capacity', `the host already serves ${hostLimits.maxConnections} connections, its limit`);
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {

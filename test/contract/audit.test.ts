@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith, type Connection } from '../support/harness.js';
 import { createAccount, helloAsConsole, issueDisplayCredential, wallDatabaseIn, type TestAccount } from '../support/accounts.js';
+import { openHostFile } from '../support/storage.js';
 
 describe('audit log over the contract', () => {
   const dataDir = tempDir();
@@ -130,7 +130,7 @@ describe('audit log over the contract', () => {
   it('raises a critical alert at start when the chain was tampered with, and keeps serving', async () => {
     open.splice(0).forEach((c) => c.transport.close());
     await core.close();
-    const raw = new Database(wallDatabaseIn(dataDir));
+    const raw = openHostFile(wallDatabaseIn(dataDir));
     const victim = raw.prepare("SELECT seq FROM audit_log WHERE action = 'auth.sign-in.failed' ORDER BY seq LIMIT 1").pluck().get() as number;
     raw.exec(`DROP TRIGGER audit_log_no_update; UPDATE audit_log SET target = 'ai-do-khac' WHERE seq = ${victim};
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`);

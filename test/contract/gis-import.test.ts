@@ -16,6 +16,7 @@ import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/p
 import { demoPresetsDir, demoWallFile, noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
 import { createAccount, helloAsConsole, type TestAccount } from '../support/accounts.js';
+import { keyBeside } from '../support/storage.js';
 
 const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
 
@@ -29,7 +30,7 @@ describe('gis.import through the core', () => {
   before(async () => {
     core = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' });
     technician = await createAccount(dir, 'technician');
-    store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
+    store = openDatasetStore(join(dir, GIS_DATABASE_FILE), keyBeside(join(dir, GIS_DATABASE_FILE)));
     core.attachGisImport(createGisImportPort({ datasets: store, reloadAreas: async () => 0 }, { importDirs: [dir, dirname(provincesFile)] }));
   });
   after(async () => {

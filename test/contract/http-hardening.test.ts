@@ -13,6 +13,7 @@ import { issueDisplayCredential } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { rawGet, rawRequest, rawUpgrade } from '../support/raw-http.js';
+import { httpsStatus, selfSignedCertificate } from '../support/tls.js';
 import { connectNodeClient } from '../support/ws-client.js';
 
 const portOf = (baseUrl: string) => Number(new URL(baseUrl).port);
@@ -99,25 +100,28 @@ function lanAddress(): string | undefined {
     .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 }
 
-describe('LAN mode (--listen 0.0.0.0, real host process)', () => {
+describe('LAN mode (--listen 0.0.0.0 over HTTPS/WSS, real host process)', () => {
   const lan = lanAddress();
   let host: HostProcess;
+  let cert: ReturnType<typeof selfSignedCertificate>;
   before(async () => {
-    if (lan) host = await spawnHost({ dataDir: tempDir(), windows: 'none', args: ['--listen', '0.0.0.0'] });
+    if (!lan) return;
+    cert = selfSignedCertificate(tempDir(), [lan]);
+    host = await spawnHost({ dataDir: tempDir(), windows: 'none', args: ['--listen', '0.0.0.0', '--tls-cert', cert.certFile, '--tls-key', cert.keyFile] });
   });
   after(async () => host?.stop());
 
   it('lets a display PC that opened the host by its LAN address connect and fetch the map data', { skip: lan ? false : 'this machine has no LAN address' }, async () => {
     const port = portOf(host.runtime.baseUrl);
-    const base = `http://${lan}:${port}`;
-    const { client, transport } = await connectNodeClient(base, base);
+    const base = `https://${lan}:${port}`;
+    const { client, transport } = await connectNodeClient(base, base, cert.pem);
     const credential = issueDisplayCredential(host.dataDir, 'r0c0');
     const hello = await client.call('session.hello', { window: 'r0c0', credential: { kind: 'display', token: credential } });
     assert.equal(hello.actor?.role, 'display');
     transport.close();
-    const data = await fetch(`${base}/gis/datasets`, { headers: { authorization: bearer(credential) } });
+    const data = await httpsStatus(`${base}/gis/datasets`, cert.pem, { authorization: bearer(credential) });
     assert.equal(data.status, 200);
-    const foreign = await rawRequest(port, rawUpgrade('/ws', { Host: `${lan}:${port}`, Origin: `http://192.0.2.250:${port}` }));
+    const foreign = await rawRequest(port, rawUpgrade('/ws', { Host: `${lan}:${port}`, Origin: `https://192.0.2.250:${port}` }), 5_000, cert.pem);
     assert.equal(foreign.status, 403, 'another machine is still another origin');
   });
 });

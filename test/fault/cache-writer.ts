@@ -23,9 +23,10 @@ import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { TelemetryCache } from '../../electron/node/cache/cache-client.js';
 import { maxOf } from '../../native-bridge/extremes.js';
+import { openEncrypted } from '../../electron/node/sqlite-cipher.js';
+import { loadStorageKey } from '../../electron/node/storage-key.js';
 
 export const BATCH_SIZE = 200;
 const SENSOR = 'crash';
@@ -35,7 +36,7 @@ const root = join(dirname(self), '..', '..');
 async function victim(file: string, first: number): Promise<never> {
   // Reading times are small integers (1970): keep raw readings for ~100 years so retention on open
   // does not roll the evidence up.
-  const cache = await TelemetryCache.open(file, { retention: { rawMs: 100 * 365 * 86_400_000, rollupMs: 200 * 365 * 86_400_000 } });
+  const cache = await TelemetryCache.open(file, { key: loadStorageKey(dirname(file)), retention: { rawMs: 100 * 365 * 86_400_000, rollupMs: 200 * 365 * 86_400_000 } });
   process.stdout.write('ready\n');
   for (let n = first; ; n++) {
     const base = n * BATCH_SIZE;
@@ -56,11 +57,11 @@ async function victim(file: string, first: number): Promise<never> {
  * Bundles the victim and the cache worker into outDir the way a production build would (ESM, the
  * worker as cache-worker.js next to the bundle that imports cache-client), so the victim runs on
  * plain node: ~0.1 s to start instead of ~0.9 s under tsx, which is what makes hundreds of kill
- * cycles affordable. better-sqlite3 stays external, imported by absolute path (outDir is a temp
+ * cycles affordable. better-sqlite3-multiple-ciphers stays external, imported by absolute path (outDir is a temp
  * dir without node_modules). Returns the victim's path.
  */
 export async function bundleVictim(outDir: string): Promise<string> {
-  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
+  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
   // Imported here, not at the top, so the victim bundle neither contains nor loads esbuild.
   const { build } = await import('esbuild');
   await build({
@@ -72,7 +73,7 @@ export async function bundleVictim(outDir: string): Promise<string> {
     target: 'node20',
     logLevel: 'warning',
     external: ['esbuild'],
-    plugins: [{ name: 'absolute-better-sqlite3', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
+    plugins: [{ name: 'absolute-sqlite', setup: (b) => b.onResolve({ filter: /^better-sqlite3-multiple-ciphers$/ }, () => ({ path: sqlite, external: true })) }],
   });
   writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
   return join(outDir, 'cache-writer.js');
@@ -155,7 +156,7 @@ function oneCycle(victimBundle: string | undefined, file: string, first: number,
 
 /** Opens the file like the next run of the app would (WAL recovery), checks integrity and acked batches. */
 export function verify(file: string, acked: ReadonlySet<number>, checkIntegrity = true): { lost: number; integrity: string } {
-  const db = new Database(file);
+  const db = openEncrypted(file, loadStorageKey(dirname(file)));
   try {
     const integrity = checkIntegrity ? ((db.pragma('integrity_check', { simple: true }) as string) ?? 'no answer') : 'ok';
     const complete = new Set(

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { rejectsWith } from '../support/harness.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
 import { offlineGatewayFile } from '../support/offline-gateway.js';
+import { openHostFile } from '../support/storage.js';
 
 /** The commander's console (its session outlives the host's restart). */
 const consoleOf = (host: HostProcess, dataDir: string) => connectConsole(host.runtime, dataDir);
@@ -51,7 +51,7 @@ describe('request ids across a host crash', () => {
     second.transport.close();
     await host.stop('SIGTERM');
 
-    const db = new Database(join(dataDir, 'demo.sqlite'), { readonly: true });
+    const db = openHostFile(join(dataDir, 'demo.sqlite'), { readonly: true });
     try {
       const commander = await accountFor(dataDir);
       const stored = db.prepare('SELECT command FROM field_commands WHERE id = ?').all(fieldRequest.requestId) as { command: string }[];

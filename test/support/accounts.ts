@@ -18,6 +18,7 @@ import { DisplayAccess } from '../../electron/node/displays/display-access.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { demoWallFile } from './fixtures.js';
 import { connectNodeClient } from './ws-client.js';
+import { loadStorageKey } from '../../electron/node/storage-key.js';
 
 export interface TestAccount {
   id: string;
@@ -46,7 +47,7 @@ export const wallDatabaseIn = (dataDir: string, wallFile = demoWallFile): string
 
 /** Creates an account (TOTP enrolled for the roles that need it) in the data folder's wall database. */
 export async function createAccount(dataDir: string, role: PersonRole, options: { username?: string; fullName?: string; scope?: Scope; wallFile?: string } = {}): Promise<TestAccount> {
-  const db = openDatabase(wallDatabaseIn(dataDir, options.wallFile));
+  const db = openDatabase(wallDatabaseIn(dataDir, options.wallFile), loadStorageKey(dataDir));
   try {
     const auth = new AuthService(db, { dataDir });
     const username = options.username ?? `${role}-${process.pid}-${++created}`;
@@ -141,7 +142,7 @@ export async function connectDisplay(host: { baseUrl: string }, dataDir: string,
 
 /** A credential for the window, as its enrolment would issue it (replacing any earlier one). */
 export function issueDisplayCredential(dataDir: string, windowId: string, wallFile = demoWallFile): string {
-  const db = openDatabase(wallDatabaseIn(dataDir, wallFile));
+  const db = openDatabase(wallDatabaseIn(dataDir, wallFile), loadStorageKey(dataDir));
   try {
     return new DisplayAccess(db).issue(windowId, `Màn hình thử ${windowId}`, 'system');
   } finally {

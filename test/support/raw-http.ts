@@ -4,6 +4,7 @@
  * closed without one) once the server has answered or hung up.
  */
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export interface RawAnswer {
   status: number;
@@ -11,9 +12,10 @@ export interface RawAnswer {
   body: string;
 }
 
-export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 5_000): Promise<RawAnswer> {
+/** `ca`: speak TLS to the port, trusting this certificate (a host serving HTTPS). */
+export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 5_000, ca?: string): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = ca ? tlsConnect({ host: '127.0.0.1', port, ca }) : connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     const finish = () => {
       clearTimeout(timer);

@@ -4,16 +4,27 @@
  * returns null and the caller makes the database full with PRAGMA max_page_count instead, which
  * raises the same SQLITE_FULL error from the same write paths.
  */
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after } from 'node:test';
+import { openEncrypted, type Db, type DbOptions } from '../../electron/node/sqlite-cipher.js';
+import { loadStorageKey, type StorageKey } from '../../electron/node/storage-key.js';
+
+/** The storage key of the data folder holding `file` (made there if it has none yet, as the host would). */
+export function keyBeside(file: string): StorageKey {
+  return loadStorageKey(dirname(file));
+}
+
+/** Opens one of the host's (encrypted) SQLite files with its data folder's key, as a tool would. */
+export function openHostFile(file: string, options?: DbOptions): Db {
+  return openEncrypted(file, keyBeside(file), options);
+}
 
 /** Overwrites the root page of `table` in a closed SQLite file with random bytes. */
 export function corruptTablePage(file: string, table: string): void {
-  const db = new Database(file, { readonly: true });
+  const db = openHostFile(file, { readonly: true });
   const { rootpage } = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(table) as { rootpage: number };
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.close();

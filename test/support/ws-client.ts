@@ -2,9 +2,12 @@
 import WebSocket from 'ws';
 import { ContractClient, PortClientTransport, type MessagePortLike } from '../../native-bridge/channel.js';
 
-/** No credential on the socket: the connection proves who it is in session.hello (connectConsole, connectDisplay). */
-export async function connectNodeClient(baseUrl: string, origin = baseUrl): Promise<{ client: ContractClient; transport: PortClientTransport; socket: WebSocket }> {
-  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { origin });
+/**
+ * No credential on the socket: the connection proves who it is in session.hello (connectConsole,
+ * connectDisplay). `ca`: the certificate a host serving HTTPS/WSS is trusted by (a test's self-signed one).
+ */
+export async function connectNodeClient(baseUrl: string, origin = baseUrl, ca?: string): Promise<{ client: ContractClient; transport: PortClientTransport; socket: WebSocket }> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { origin, ...(ca ? { ca } : {}) });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

@@ -11,7 +11,6 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import type { AuditVerifyReport } from '../../native-bridge/audit.js';
 import { emptyWallState } from '../../electron/common/wall-reducer.js';
 import { AlertService } from '../../electron/node/alert-service.js';
@@ -23,6 +22,9 @@ import { openDatabase } from '../../electron/node/database.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { SqliteWallStore } from '../../electron/node/sqlite-wall-store.js';
 import { demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
+import { keyBeside, openHostFile } from '../support/storage.js';
+import type { Db } from '../../electron/node/sqlite-cipher.js';
+import { STORAGE_KEY_FILE } from '../../electron/node/storage-key.js';
 
 const run = promisify(execFile);
 const AUDIT_TRIGGERS = `
@@ -42,7 +44,7 @@ describe('audit chain against tampering', () => {
   let entries = 0;
 
   before(() => {
-    const db = openDatabase(file);
+    const db = openDatabase(file, keyBeside(file));
     let now = Date.UTC(2026, 11, 2, 3, 0, 0);
     const audit = new AuditService({ db, dataDir, alerts: new AlertService(db), wallId: 'demo', clock: () => (now += 1000) });
     const store = new SqliteWallStore(db, () => {}, audit);
@@ -64,17 +66,19 @@ describe('audit chain against tampering', () => {
 
   let copies = 0;
   /** A copy of the database attacked with `sql` (after dropping the triggers; they are re-created after), and its verification. */
-  async function attacked(sql: string | ((db: Database.Database) => void), publicKeyFile = join(dataDir, HEAD_PUBLIC_KEY_FILE)): Promise<AuditVerifyReport & { file: string }> {
+  async function attacked(sql: string | ((db: Db) => void), publicKeyFile = join(dataDir, HEAD_PUBLIC_KEY_FILE)): Promise<AuditVerifyReport & { file: string }> {
     const dir = tempDir();
     const copy = join(dir, `copy-${++copies}.sqlite`);
     copyFileSync(file, copy);
-    const raw = new Database(copy);
+    // a copied database travels with its data folder's storage key (docs/security.md)
+    copyFileSync(keyBeside(file).file, join(dir, STORAGE_KEY_FILE));
+    const raw = openHostFile(copy);
     raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER command_journal_no_update; DROP TRIGGER command_journal_no_delete;');
     if (typeof sql === 'string') raw.exec(sql);
     else sql(raw);
     raw.exec(AUDIT_TRIGGERS + JOURNAL_TRIGGERS);
     raw.close();
-    const db = openDatabase(copy);
+    const db = openDatabase(copy, keyBeside(copy));
     try {
       return { ...(await verifyAuditLog(db, { publicKey: readPublicKey(publicKeyFile) })), file: copy };
     } finally {
@@ -212,7 +216,7 @@ describe('audit chain against tampering', () => {
   });
 
   it('starts a new chain from the genesis hash', async () => {
-    const db = new Database(file, { readonly: true });
+    const db = openHostFile(file, { readonly: true });
     const firstRow = db.prepare('SELECT * FROM audit_log WHERE seq = 1').get() as Row;
     db.close();
     assert.equal(firstRow.prev_hash, GENESIS_HASH);

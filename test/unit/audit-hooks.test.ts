@@ -15,8 +15,12 @@ import { openDatabase } from '../../electron/node/database.js';
 import { SqliteCommandOutbox } from '../../electron/node/gateway/command-outbox.js';
 import { RunStore, type RunDocument } from '../../electron/node/scenarios/run-store.js';
 import { tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
-const openWall = () => openDatabase(join(tempDir(), 'demo.sqlite'));
+const openWall = () => {
+  const file = join(tempDir(), 'demo.sqlite');
+  return openDatabase(file, keyBeside(file));
+};
 const actions = (db: ReturnType<typeof openWall>) => listAudit(db, { limit: 200 }).entries.reverse();
 
 describe('audit hooks', () => {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { MVTLoader } from '@loaders.gl/mvt';
 import * as turf from '@turf/turf';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import { Compression, TileType } from 'pmtiles';
 import { openTileSource, type Tile } from '../../electron/node/gis/basemap/tile-source.js';

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { TelemetryCache, type Change, type TelemetryCacheOptions } from '../../electron/node/cache/cache-client.js';
 import { CACHE_SCHEMA_VERSION } from '../../electron/node/cache/cache-db.js';
 import type { StateItem } from '../../native-bridge/gateway-protocol.js';
+import { keyBeside, openHostFile } from '../support/storage.js';
 
 let dir: string;
 before(() => {
@@ -16,7 +16,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 let fileNo = 0;
 const newFile = () => join(dir, `cache-${++fileNo}.db`);
-const open = (file: string, options: TelemetryCacheOptions = {}) => TelemetryCache.open(file, { retentionIntervalMs: 0, ...options });
+const open = (file: string, options: Partial<TelemetryCacheOptions> = {}) => TelemetryCache.open(file, { key: keyBeside(file), retentionIntervalMs: 0, ...options });
 
 const sensor = (id: string): StateItem => ({
   type: 'sensor',
@@ -217,7 +217,7 @@ describe('TelemetryCache', () => {
     await first.close();
 
     const inspect = () => {
-      const db = new Database(file, { readonly: true });
+      const db = openHostFile(file, { readonly: true });
       try {
         return {
           version: db.pragma('user_version', { simple: true }),
@@ -240,7 +240,7 @@ describe('TelemetryCache', () => {
     await second.close();
     assert.deepEqual(inspect(), expected);
 
-    const db = new Database(file);
+    const db = openHostFile(file);
     db.pragma(`user_version = ${CACHE_SCHEMA_VERSION + 1}`);
     db.close();
     await assert.rejects(open(file), /newer than this build/);

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TelemetryCache, type Change } from '../../electron/node/cache/cache-client.js';
+import { keyBeside } from '../support/storage.js';
 
 let dir: string;
 before(() => {
@@ -17,7 +18,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 it('sustains at least 20,000 readings/s from write() to acknowledged commit', async (t) => {
-  const cache = await TelemetryCache.open(join(dir, 'rate.db'), { retentionIntervalMs: 0 });
+  const cache = await TelemetryCache.open(join(dir, 'rate.db'), { key: keyBeside(join(dir, 'rate.db')), retentionIntervalMs: 0 });
   try {
     const total = 100_000;
     const base = Date.now() - 3_600_000;

@@ -7,6 +7,7 @@ import { openDatabase } from '../../electron/node/database.js';
 import { distanceM } from '../../native-bridge/geo.js';
 import { CameraHealthBoard, nearestCameras } from '../../electron/node/live/cameras.js';
 import { tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
 const camera = (id: string, lat: number, lon: number): LiveCamera => ({
   id,
@@ -34,7 +35,8 @@ describe('cameras near an incident', () => {
   });
 
   it('alerts once when a camera tile stays dark longer than the limit', () => {
-    const db = openDatabase(join(tempDir(), 'a.sqlite'));
+    const file = join(tempDir(), 'a.sqlite');
+    const db = openDatabase(file, keyBeside(file));
     const alerts = new AlertService(db);
     let now = 1_000_000;
     const board = new CameraHealthBoard(alerts, 30_000, () => now);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as zmq from 'zeromq';
 import { ContractError } from '../../native-bridge/contract.js';
 import type { FieldCommand } from '../../native-bridge/gateway-protocol.js';

@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore, type StoredFeatureInput } from '../../electron/node/gis/dataset-store.js';
 import { createDatasetAnswers } from '../../electron/node/gis/dataset-answers.js';
 import { tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
 function points(count: number, shift = 0): StoredFeatureInput[] {
   return Array.from({ length: count }, (_, i) => {
@@ -39,7 +40,8 @@ async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns
 }
 
 describe('dataset answers', () => {
-  const store = openDatasetStore(join(tempDir('ioc-wall-answers-'), GIS_DATABASE_FILE));
+  const file = join(tempDir('ioc-wall-answers-'), GIS_DATABASE_FILE);
+  const store = openDatasetStore(file, keyBeside(file));
   const answers = createDatasetAnswers(store, { pageSize: 500 });
 
   it('builds a large dataset as GeoJSON a page at a time, the same features the store holds', async () => {

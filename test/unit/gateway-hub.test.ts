@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import fc from 'fast-check';
 import * as zmq from 'zeromq';
 import { decodeGatewayMessage, GATEWAY_PROTOCOL_VERSION, type FieldCommand } from '../../native-bridge/gateway-protocol.js';

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import * as zmq from 'zeromq';
 import { SqliteCommandOutbox } from '../../electron/node/gateway/command-outbox.js';
 import { GatewayHub, type GatewayConfig, type ItemChange } from '../../electron/node/gateway/gateway-hub.js';

@@ -11,8 +11,12 @@ import { GIS_DATABASE_FILE, openDatasetStore } from '../../electron/node/gis/dat
 import { GisImportError, importGisFile } from '../../electron/node/gis/import/import-gis-file.js';
 import { MAX_GIS_FILE_BYTES, MAX_JSON_DEPTH } from '../../electron/node/gis/import/raw-layer.js';
 import { tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
-const store = () => openDatasetStore(join(tempDir('ioc-wall-gis-'), GIS_DATABASE_FILE));
+const store = () => {
+  const file = join(tempDir('ioc-wall-gis-'), GIS_DATABASE_FILE);
+  return openDatasetStore(file, keyBeside(file));
+};
 
 function write(name: string, text: string): string {
   const file = join(tempDir(), name);

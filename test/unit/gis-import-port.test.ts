@@ -7,12 +7,13 @@ import { GIS_DATABASE_FILE, openDatasetStore } from '../../electron/node/gis/dat
 import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
 import { COMMUNES_DATASET } from '../../electron/node/gis/gis-service.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
 const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
 
 function setUp() {
   const dir = tempDir('ioc-wall-gis-port-');
-  const store = openDatasetStore(join(dir, GIS_DATABASE_FILE));
+  const store = openDatasetStore(join(dir, GIS_DATABASE_FILE), keyBeside(join(dir, GIS_DATABASE_FILE)));
   let areaReloads = 0;
   const port = createGisImportPort(
     {

@@ -12,6 +12,7 @@ import { dbfEncoding } from '../../electron/node/gis/import/read-shapefile.js';
 import { datasetNameFromFile } from '../../electron/node/gis/import/slug.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
 import { maxOf, minOf } from '../../native-bridge/extremes.js';
+import { keyBeside } from '../support/storage.js';
 
 const fixtures = join(projectRoot, '..', 'shared', 'fixtures', 'gis');
 const fixture = (name: string) => join(fixtures, name);
@@ -21,7 +22,8 @@ const truthBbox = turfBbox(truth);
 const truthNames = truth.features.map((f) => f.properties!.ten_tinh as string).sort();
 
 function freshStore(): DatasetStore {
-  return openDatasetStore(join(tempDir('ioc-wall-gis-'), GIS_DATABASE_FILE));
+  const file = join(tempDir('ioc-wall-gis-'), GIS_DATABASE_FILE);
+  return openDatasetStore(file, keyBeside(file));
 }
 
 function assertBboxClose(actual: readonly number[], expected: readonly number[], tolerance: number) {
@@ -265,7 +267,7 @@ describe('npm run import', () => {
     assert.equal(result.features, 34);
     assert.equal(result.source_crs, 'VN-2000 / UTM zone 48N');
     assertBboxClose(result.bbox, truthBbox, 5e-5);
-    const store = openDatasetStore(join(dataDir, GIS_DATABASE_FILE));
+    const store = openDatasetStore(join(dataDir, GIS_DATABASE_FILE), keyBeside(join(dataDir, GIS_DATABASE_FILE)));
     assert.equal(store.get('tinh')?.features, 34);
     store.close();
   });

@@ -21,6 +21,7 @@ import { LiveState } from '../../electron/node/live/live-state.js';
 import { defaultIndicatorsDir } from '../../electron/node/project-paths.js';
 import { loadIndicatorDir } from '../../electron/node/scenarios/scenario-files.js';
 import { demoPresetsDir, demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
 const T0 = Date.UTC(2025, 8, 15, 1, 0, 0);
 const MINUTE = 60_000;
@@ -58,7 +59,7 @@ class World {
 
   constructor(dir = tempDir('ioc-wall-indicators-')) {
     this.file = join(dir, 'wall.sqlite');
-    this.db = openDatabase(this.file);
+    this.db = openDatabase(this.file, keyBeside(this.file));
     this.alerts = new AlertService(this.db, this.clock);
   }
 
@@ -69,7 +70,7 @@ class World {
   /** The host stopping and starting again on the same file. */
   restart(): void {
     this.db.close();
-    this.db = openDatabase(this.file);
+    this.db = openDatabase(this.file, keyBeside(this.file));
     this.alerts = new AlertService(this.db, this.clock);
   }
 
@@ -369,7 +370,7 @@ describe('indicators from imported data', () => {
   it('aggregates a dataset field per commune, and follows a re-import', async () => {
     const dir = tempDir('ioc-wall-indicators-gis-');
     const world = new World(dir);
-    const store = openDatasetStore(join(dir, 'gis.sqlite'));
+    const store = openDatasetStore(join(dir, 'gis.sqlite'), keyBeside(join(dir, 'gis.sqlite')));
     const csv = join(dir, 'phan-anh.csv');
     writeFileSync(csv, 'lon,lat,commune,ty-le\n106.82,10.95,Phường Trấn Biên,98\n106.86,10.93,Phường Tam Hiệp,90\n106.87,10.94,Phường Tam Hiệp,86\n');
     const onTime = define({

@@ -15,6 +15,7 @@ import { ReplayJournal } from '../../electron/node/replay/replay-journal.js';
 import { TelemetryCache } from '../../electron/node/cache/cache-client.js';
 import { inMemoryHarness, rejectsWith, type Harness } from '../support/harness.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
 const system: Actor = { id: 'system', role: 'system' };
 const PRESETS = ['cameras', 'briefing', 'map', 'field', 'indicators', 'overview'];
@@ -136,11 +137,11 @@ describe('replay journal', () => {
     const seen = await drive(core, 10);
     await core.close();
     // a command committed while the replay record could not be written (the host died in between)
-    const db = openDatabase(file);
+    const db = openDatabase(file, keyBeside(file));
     db.prepare("INSERT INTO command_journal (revision, at, actor_id, actor_role, command) VALUES (?, ?, 'system', 'system', '{}')").run(seen.at(-1)!.revision + 1, Date.now());
     db.prepare('UPDATE wall_state SET revision = revision + 1').run();
     db.close();
-    const journal = new ReplayJournal(openDatabase(file));
+    const journal = new ReplayJournal(openDatabase(file, keyBeside(file)));
     const restarted = await startCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' });
     try {
       const revision = restarted.controller.currentRevision;
@@ -155,7 +156,8 @@ describe('replay journal', () => {
   });
 
   it('a gap in the patches is refused naming the missing revision', () => {
-    const db = openDatabase(`${tempDir()}/gap.sqlite`);
+    const file = `${tempDir()}/gap.sqlite`;
+    const db = openDatabase(file, keyBeside(file));
     const journal = new ReplayJournal(db, { checkpointEvery: 1000 });
     const wall = { wall: {} as WallState['wall'], tiles: [], activePreset: null } as WallState;
     db.prepare('INSERT INTO replay_checkpoints (revision, at, doc) VALUES (1, 1, ?)').run(JSON.stringify(wall));
@@ -169,7 +171,7 @@ describe('replay journal', () => {
     await drive(core, 3);
     const revision = core.controller.currentRevision;
     await core.close();
-    const db = openDatabase(core.databaseFile);
+    const db = openDatabase(core.databaseFile, core.storageKey);
     assert.throws(() => db.prepare('DELETE FROM replay_patches').run(), /append-only/);
     assert.throws(() => db.prepare("UPDATE replay_checkpoints SET doc = '{}'").run(), /append-only/);
     db.exec('DROP TRIGGER replay_patches_no_update');
@@ -184,7 +186,8 @@ describe('replay journal', () => {
 
 describe('sensor readings as of a moment (telemetry cache)', () => {
   it('the last raw reading at or before the moment, then the minute average once rolled up, none before the first', async () => {
-    const cache = await TelemetryCache.open(`${tempDir()}/cache.sqlite`, { retentionIntervalMs: 0, retention: { rawMs: 3_600_000, bucketMs: 60_000 } });
+    const file = `${tempDir()}/cache.sqlite`;
+    const cache = await TelemetryCache.open(file, { key: keyBeside(file), retentionIntervalMs: 0, retention: { rawMs: 3_600_000, bucketMs: 60_000 } });
     try {
       const T = Date.UTC(2026, 11, 2, 7, 32); // 14:32 in Biên Hòa
       const reading = (at: number, value: number) => ({ op: 'set' as const, item: { type: 'reading' as const, id: 'wl-tam-hiep', at, value, extra: {} } });

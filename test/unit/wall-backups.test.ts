@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { openDatabase } from '../../electron/node/database.js';
 import { backupsDir, listBackups, restoreWallBackup, wallDatabaseAdvice, WallBackups } from '../../electron/node/wall-backups.js';
 import { tempDir } from '../support/fixtures.js';
-import { corruptTablePage } from '../support/storage.js';
+import { corruptTablePage, keyBeside } from '../support/storage.js';
 
 const setMeta = (db: ReturnType<typeof openDatabase>, value: string) =>
   db.prepare("INSERT INTO meta (key, value) VALUES ('t', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(value);
@@ -15,9 +15,9 @@ const getMeta = (db: ReturnType<typeof openDatabase>) => (db.prepare("SELECT val
 describe('wall database backups', () => {
   it('keeps the newest few, each a sound single-file database', async () => {
     const file = join(tempDir(), 'demo.sqlite');
-    const db = openDatabase(file);
+    const db = openDatabase(file, keyBeside(file));
     const failures: Error[] = [];
-    const backups = new WallBackups(db, file, { keep: 2, onFailure: (e) => failures.push(e) });
+    const backups = new WallBackups(db, file, keyBeside(file), { keep: 2, onFailure: (e) => failures.push(e) });
     for (let i = 0; i < 4; i++) {
       setMeta(db, `v${i}`);
       assert.ok(await backups.backupNow());
@@ -31,11 +31,11 @@ describe('wall database backups', () => {
     assert.deepEqual(readdirSync(backupsDir(file)).filter((f) => !f.endsWith('.sqlite')), [], 'no -wal/-shm or partial files beside the backups');
     assert.ok(wallDatabaseAdvice(file).includes(kept[0]!));
 
-    const later = openDatabase(file);
+    const later = openDatabase(file, keyBeside(file));
     setMeta(later, 'after the backup');
     later.close();
-    assert.equal(restoreWallBackup(file, 'latest'), kept[0]);
-    const restored = openDatabase(file);
+    assert.equal(restoreWallBackup(file, 'latest', keyBeside(file)), kept[0]);
+    const restored = openDatabase(file, keyBeside(file));
     assert.equal(getMeta(restored), 'v3');
     restored.close();
     assert.ok(readdirSync(join(file, '..')).some((f) => f.startsWith('demo.sqlite.damaged-')), 'the replaced file is kept aside');
@@ -43,9 +43,9 @@ describe('wall database backups', () => {
 
   it('a database damaged while running is noticed at the next backup, and the good backups are kept', async () => {
     const file = join(tempDir(), 'demo.sqlite');
-    const db = openDatabase(file);
+    const db = openDatabase(file, keyBeside(file));
     const failures: Error[] = [];
-    const backups = new WallBackups(db, file, { onFailure: (e) => failures.push(e) });
+    const backups = new WallBackups(db, file, keyBeside(file), { onFailure: (e) => failures.push(e) });
     const good = await backups.backupNow();
     db.pragma('wal_checkpoint(TRUNCATE)');
     corruptTablePage(file, 'alerts');
@@ -61,11 +61,11 @@ describe('wall database backups', () => {
   it('restoring names what is missing or unsound and leaves the database alone', () => {
     const dir = tempDir();
     const file = join(dir, 'demo.sqlite');
-    assert.throws(() => restoreWallBackup(file, 'latest'), (e: Error) => e.message.includes(backupsDir(file)));
-    assert.throws(() => restoreWallBackup(file, join(dir, 'nope.sqlite')), (e: Error) => e.message.includes(join(dir, 'nope.sqlite')));
+    assert.throws(() => restoreWallBackup(file, 'latest', keyBeside(file)), (e: Error) => e.message.includes(backupsDir(file)));
+    assert.throws(() => restoreWallBackup(file, join(dir, 'nope.sqlite'), keyBeside(file)), (e: Error) => e.message.includes(join(dir, 'nope.sqlite')));
     const bad = join(dir, 'bad.sqlite');
     writeFileSync(bad, 'x'.repeat(5000));
-    assert.throws(() => restoreWallBackup(file, bad), (e: Error) => e.message.includes(bad) && /not a sound database/.test(e.message));
+    assert.throws(() => restoreWallBackup(file, bad, keyBeside(file)), (e: Error) => e.message.includes(bad) && /not a sound database/.test(e.message));
     assert.ok(!existsSync(file) && !existsSync(`${file}.restoring`));
   });
 });

@@ -8,13 +8,14 @@ import { loadPresetDir, loadWallFile } from '../../electron/node/layout-files.js
 import { SqliteWallStore } from '../../electron/node/sqlite-wall-store.js';
 import { WallController } from '../../electron/node/wall-controller.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { keyBeside } from '../support/storage.js';
 
 const operator: Actor = { id: 'console', role: 'operator' };
 const wall = loadWallFile(demoWallFile);
 const { presets: filePresets } = loadPresetDir(demoPresetsDir, wall);
 
 function open(file = join(tempDir(), 'wall.sqlite')) {
-  const db = openDatabase(file);
+  const db = openDatabase(file, keyBeside(file));
   const controller = new WallController({ wall, store: new SqliteWallStore(db), authorizer: roleAuthorizer(), filePresets });
   return { db, controller, file };
 }

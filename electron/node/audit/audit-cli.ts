@@ -14,6 +14,7 @@ import { openDatabase } from '../database.js';
 import { loadWallFile } from '../layout-files.js';
 import { defaultWallFile } from '../project-paths.js';
 import { defaultDataDir } from '../runtime-options.js';
+import { loadStorageKey } from '../storage-key.js';
 import { verifyAuditLog } from './audit-verify.js';
 import { HEAD_PUBLIC_KEY_FILE, readPublicKey } from './head-key.js';
 
@@ -46,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
   const keyFile = values['public-key'] ? resolve(values['public-key']) : join(values.database ? dirname(database) : dataDir, HEAD_PUBLIC_KEY_FILE);
   const publicKey = existsSync(keyFile) ? readPublicKey(keyFile) : null;
   if (!publicKey) console.error(`audit: no public key at ${keyFile}: signed heads cannot be checked`);
-  const db = openDatabase(database);
+  // the storage key of the folder the database is in (the data folder, or the copy's folder with --database)
+  const db = openDatabase(database, loadStorageKey(values.database ? dirname(database) : dataDir));
   try {
     const report = await verifyAuditLog(db, { publicKey });
     console.log(`${database}: ${report.entries} entries (last #${report.lastSeq}, ${when(report.lastAt)}), ${report.signedHeads} signed heads (last #${report.lastSignedSeq}, ${when(report.lastSignedAt)}, key ${report.keyId ?? '—'}), ${report.unsignedEntries} entries after it, ${report.journalRows} command journal rows`);

@@ -32,10 +32,13 @@ import {
   type WorkerConfig,
 } from './cache-protocol.js';
 import { startRpcWorker, WorkerRpc, type RpcBody, type RpcResult } from '../worker-rpc.js';
+import type { StorageKey } from '../storage-key.js';
 
 export type { CacheStats, Change, LatestEntry, LatestResult, ReadingAt, RetentionOptions, RetentionResult, SeriesResult } from './cache-protocol.js';
 
 export interface TelemetryCacheOptions {
+  /** The data folder's storage key: the cache file is encrypted with it. */
+  key: StorageKey;
   retention?: Partial<RetentionOptions>;
   /** Bound on the database size (page_count × page_size). Default 512 MiB. */
   maxBytes?: number;
@@ -111,7 +114,7 @@ export class TelemetryCache {
   }
 
   /** Opens (creating and migrating if needed) the cache file and starts its worker. */
-  static async open(file: string, options: TelemetryCacheOptions = {}): Promise<TelemetryCache> {
+  static async open(file: string, options: TelemetryCacheOptions): Promise<TelemetryCache> {
     const retention: RetentionOptions = { ...DEFAULT_RETENTION, ...options.retention };
     for (const [key, value] of Object.entries(retention)) {
       if (!Number.isInteger(value) || value <= 0) throw new RangeError(`telemetry cache: retention.${key} must be a positive integer (ms), got ${value}`);
@@ -120,6 +123,7 @@ export class TelemetryCache {
     if (!(maxBytes > 0)) throw new RangeError(`telemetry cache: maxBytes must be positive, got ${maxBytes}`);
     const config: WorkerConfig = {
       file: resolve(file),
+      key: options.key,
       retention,
       maxBytes,
       retentionIntervalMs: options.retentionIntervalMs ?? 60_000,

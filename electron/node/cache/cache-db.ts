@@ -2,8 +2,8 @@
  * The telemetry cache's SQLite side: schema (numbered migrations in PRAGMA user_version, applied in
  * one transaction), the batched insert path, queries, and the retention / size-bound job.
  *
- * Synchronous (better-sqlite3): it runs inside the cache worker (cache-worker.ts), never on the
- * host's event loop. Exported as a class so the worker stays a thin message loop.
+ * Synchronous (better-sqlite3-multiple-ciphers; the file is encrypted, sqlite-cipher.ts): it runs
+ * inside the cache worker (cache-worker.ts), never on the host's event loop. Exported as a class so the worker stays a thin message loop.
  *
  * Durability: journal_mode=WAL + synchronous=NORMAL. A committed transaction is in the WAL file
  * before COMMIT returns, so it survives a crash or SIGKILL of the process; it may be lost on power
@@ -11,10 +11,11 @@
  * telemetry: what must never be lost (commands, acks, audit) lives in the host DB (database.ts,
  * synchronous=FULL).
  */
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { statSync } from 'node:fs';
 import type { StateItem } from '../../../native-bridge/gateway-protocol.js';
 import { openSqliteFile } from '../sqlite-files.js';
+import type { StorageKey } from '../storage-key.js';
 import type { CacheStats, LatestResult, ReadingAt, RetentionOptions, RetentionResult, Row, SeriesResult } from './cache-protocol.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -78,6 +79,7 @@ export const CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 const TRIM_CHUNK = 20_000;
 
 export interface CacheDbOptions {
+  key: StorageKey;
   retention: RetentionOptions;
   maxBytes: number;
 }
@@ -106,6 +108,7 @@ export class CacheDb {
     this.maxBytes = options.maxBytes;
     const opened = openSqliteFile(file, {
       kind: 'telemetry cache',
+      key: options.key,
       setup: (db) => {
         // auto_vacuum can only be chosen before the first table exists; INCREMENTAL lets the size
         // bound give pages back to the OS with PRAGMA incremental_vacuum (no full VACUUM ever).

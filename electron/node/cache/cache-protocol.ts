@@ -5,6 +5,7 @@
  */
 import type { StateItem } from '../../../native-bridge/gateway-protocol.js';
 import type { RpcResult } from '../worker-rpc.js';
+import type { StorageKey } from '../storage-key.js';
 
 export interface RetentionOptions {
   /** Raw readings older than this (by reading time `at`) are rolled up, then deleted. Default 48 h. */
@@ -23,6 +24,7 @@ export const FLUSH_MAX_ITEMS = 2_000;
 /** What the worker needs to open the file (workerData). */
 export interface WorkerConfig {
   file: string;
+  key: StorageKey;
   retention: RetentionOptions;
   maxBytes: number;
   /** Period of the retention job in the worker; 0 = only on open and on request. */

@@ -22,7 +22,7 @@ const codeOf = (error: unknown): string | undefined => {
 
 let cache: CacheDb;
 try {
-  cache = new CacheDb(config.file, { retention: config.retention, maxBytes: config.maxBytes });
+  cache = new CacheDb(config.file, { key: config.key, retention: config.retention, maxBytes: config.maxBytes });
 } catch (error) {
   post({ kind: 'open-failed', message: message(error) });
   port.close();

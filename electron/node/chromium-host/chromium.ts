@@ -69,6 +69,8 @@ export interface WindowSpec {
   height: number;
   /** Wall displays run full screen; the console is an ordinary window. */
   kiosk: boolean;
+  /** The host's certificate pin when it serves HTTPS (tls-files.ts spkiPin): trusted by this window alone. */
+  trustedSpki?: string | null | undefined;
 }
 
 export interface ChromiumWindow {
@@ -120,6 +122,8 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
     // Full screen, frameless, on the display that contains the window position.
     args.push('--kiosk');
   }
+  // the host's own certificate, possibly self-signed: this key only, not "any certificate"
+  if (spec.trustedSpki) args.push(`--ignore-certificate-errors-spki-list=${spec.trustedSpki}`);
   // Site-specific switches (GPU workarounds, proxies for display PCs) without a code change.
   for (const arg of (process.env.IOC_WALL_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)) args.push(arg);
   args.push(`--app=${spec.url}`);

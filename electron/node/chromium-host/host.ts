@@ -14,6 +14,7 @@ import { defaultIndicatorsDir, defaultScenariosDir } from '../project-paths.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import type { WindowMode } from '../runtime-options.js';
 import { handOverCredential } from './credential-handover.js';
+import type { TlsFiles } from '../http/tls-files.js';
 import { ensureChromium, findRunningWindow, killOrphanWindows, launchWindow, waitForDevTools, type ChromiumWindow, type WindowSpec } from './chromium.js';
 
 export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulator> extends Omit<RuntimeOptions<S>, 'host' | 'serve' | 'indicatorsDir' | 'scenariosDir'> {
@@ -28,6 +29,8 @@ export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulat
   port?: number;
   /** More names display PCs reach the host by (see wall-server.ts). */
   hostNames?: readonly string[];
+  /** Serve HTTPS/WSS with these; required when listenHost is not loopback (tls-files.ts). */
+  tls?: TlsFiles | undefined;
 }
 
 export interface RuntimeInfo {
@@ -55,14 +58,14 @@ export function runtimeFile(dataDir: string, wallId: string): string {
 
 export async function startChromiumHost<S extends RunningSimulator = RunningSimulator>(options: ChromiumHostOptions<S>): Promise<ChromiumHost<S>> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const { rendererDir, windows: windowMode, listenHost, port, hostNames, indicatorsDir, scenariosDir, ...runtimeOptions } = options;
+  const { rendererDir, windows: windowMode, listenHost, port, hostNames, tls, indicatorsDir, scenariosDir, ...runtimeOptions } = options;
   const wallRuntime = await startRuntime<S>({
     ...runtimeOptions,
     host: 'chromium',
     indicatorsDir: indicatorsDir ?? defaultIndicatorsDir,
     scenariosDir: scenariosDir ?? defaultScenariosDir,
     log,
-    serve: { rendererDir, listenHost: listenHost ?? '127.0.0.1', port: port ?? 0, hostNames },
+    serve: { rendererDir, listenHost: listenHost ?? '127.0.0.1', port: port ?? 0, hostNames, tls },
   });
   const { core, field } = wallRuntime;
   const server = wallRuntime.server!;
@@ -75,11 +78,12 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
       const profiles = join(options.dataDir, 'chromium-profiles');
       const { wall } = core;
       const c = wall.console;
-      const specs: WindowSpec[] = [{ windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height, kiosk: false }];
+      const trustedSpki = server.certificatePin;
+      const specs: WindowSpec[] = [{ windowId: 'console', url: windowUrl('console'), x: c.x, y: c.y, width: c.width, height: c.height, kiosk: false, trustedSpki }];
       for (const slot of displaySlots(wall)) {
         const x = wall.origin.x + slot.column * wall.display.width;
         const y = wall.origin.y + slot.row * wall.display.height;
-        specs.push({ windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true });
+        specs.push({ windowId: slot.windowId, url: windowUrl(slot.windowId), x, y, width: wall.display.width, height: wall.display.height, kiosk: true, trustedSpki });
       }
       // Windows a crashed host left showing this very URL (same port: the supervisor hands it to
       // the next host) are kept; they reconnect their WebSocket with the credential they hold.

@@ -70,6 +70,7 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
 
   const cacheFile = join(dataDir, `${core.wall.id}-telemetry.sqlite`);
   const cache = await TelemetryCache.open(cacheFile, {
+    key: core.storageKey,
     onError: (error) => {
       log({ level: 'error', msg: 'telemetry cache', error: error.message });
       core.storage.failed(cacheFile, error); // a full disk: one alert; the live picture goes on from memory

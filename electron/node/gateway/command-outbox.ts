@@ -7,7 +7,7 @@
  * sent again. Every query the retry sweep makes is indexed and LIMITed, so a sweep costs the same
  * with 0 or 10 000 commands waiting, and a gateway holds at most `maxPendingPerGateway` of them.
  */
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { ContractError } from '../../../native-bridge/contract.js';
 import type { FieldCommand, MessageOf } from '../../../native-bridge/gateway-protocol.js';
 import type { AuditSink } from '../../common/ports.js';

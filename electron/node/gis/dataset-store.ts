@@ -9,6 +9,7 @@ import type { Feature, Geometry } from 'geojson';
 import { datasetSummary, type DatasetSummary, type GisFileFormat } from '../../../native-bridge/gis-datasets.js';
 import { migrate } from '../database.js';
 import { openSqliteFile } from '../sqlite-files.js';
+import type { StorageKey } from '../storage-key.js';
 
 export const GIS_DATABASE_FILE = 'gis.sqlite';
 
@@ -97,9 +98,10 @@ function toSummary(row: DatasetRow): DatasetSummary {
   };
 }
 
-export function openDatasetStore(file: string): DatasetStore {
+export function openDatasetStore(file: string, key: StorageKey): DatasetStore {
   const { db, movedAside } = openSqliteFile(file, {
     kind: 'GIS datasets',
+    key,
     setup: (db) => {
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');

@@ -13,6 +13,7 @@ import type { LiveState } from '../live/live-state.js';
 import { openTileSource, type TileSource } from './basemap/tile-source.js';
 import { createDatasetAnswers } from './dataset-answers.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from './dataset-store.js';
+import { loadStorageKey, type StorageKey } from '../storage-key.js';
 import { FieldPoints } from './field-points.js';
 import { importGisFile } from './import/import-gis-file.js';
 import { SpatialClient } from './spatial/spatial-client.js';
@@ -44,6 +45,8 @@ export interface GisService {
 
 export interface GisOptions {
   dataDir: string;
+  /** The data folder's storage key; default its plain key file (storage-key.ts). */
+  storageKey?: StorageKey | undefined;
   live: LiveState;
   /** MBTiles or PMTiles; the bundled demo base map when absent. */
   basemapFile?: string;
@@ -54,7 +57,7 @@ export interface GisOptions {
 
 export async function startGis(options: GisOptions): Promise<GisService> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const datasets = openDatasetStore(join(options.dataDir, GIS_DATABASE_FILE));
+  const datasets = openDatasetStore(join(options.dataDir, GIS_DATABASE_FILE), options.storageKey ?? loadStorageKey(options.dataDir));
   if (options.seedDemoDatasets) {
     for (const [name, file] of Object.entries(demoDatasets)) {
       if (datasets.get(name)) continue;

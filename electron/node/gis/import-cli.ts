@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ImportCliResult, ImportPhase, ImportProgress } from '../../../native-bridge/gis-datasets.js';
 import { defaultDataDir } from '../runtime-options.js';
 import { GIS_DATABASE_FILE, openDatasetStore } from './dataset-store.js';
+import { loadStorageKey } from '../storage-key.js';
 import { geometryNotesText } from './import/geometry-notes-text.js';
 import { importGisFile } from './import/import-gis-file.js';
 
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new Error(`expected one file to import, got ${positionals.length}\n${USAGE}`);
   const file = resolve(positionals[0]!);
   const dataDir = values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir();
-  const store = openDatasetStore(join(dataDir, GIS_DATABASE_FILE));
+  const store = openDatasetStore(join(dataDir, GIS_DATABASE_FILE), loadStorageKey(dataDir));
   const progress = progressPrinter(process.stderr);
   try {
     const summary = await importGisFile(file, { store, dataset: values.dataset, crs: values.crs, layer: values.layer, onProgress: progress.update });

@@ -8,7 +8,9 @@
  * do not arrive in time is closed (408).
  */
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions } from 'node:tls';
 import { extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { hostHeaderAuthority, parseRequestTarget } from '../../common/request-target.js';
@@ -53,6 +55,8 @@ export interface StaticServerOptions {
   data?: { routes: DataRoutes; authorized: (authorization: string | undefined) => boolean; limits?: Partial<DataLimits> };
   onRefused?: (refusal: RefusalInfo & { method?: string | undefined }) => void;
   connections?: Partial<ConnectionLimits>;
+  /** Serve HTTPS with this certificate and key (tls-files.ts); absent = plain HTTP (loopback). */
+  tls?: SecureContextOptions | null | undefined;
 }
 
 /** Open sockets (WebSocket windows included) and how long a client may take to send its headers (slow-loris). */
@@ -72,7 +76,7 @@ const DEFAULT_DATA_LIMITS: DataLimits = { active: 4, queued: 256 };
 const STATUS_TEXT: Record<number, string> = { 400: 'bad request', 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 405: 'method not allowed', 500: 'internal error', 503: 'busy, try again' };
 const DATA_PREFIXES = ['/basemap/', '/gis/'];
 
-export function createStaticServer(rootDir: string, options: StaticServerOptions): Server {
+export function createStaticServer(rootDir: string, options: StaticServerOptions): Server | HttpsServer {
   const root = normalize(rootDir + sep);
   const dataSlots = concurrencyLimit({ ...DEFAULT_DATA_LIMITS, ...options.data?.limits });
   const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
@@ -86,7 +90,7 @@ export function createStaticServer(rootDir: string, options: StaticServerOptions
     // Every value below is untrusted: each check answers, none throws.
     const target = parseRequestTarget(request.url);
     if (!target) return refuse(400, 'target', 'malformed request target');
-    const host = hostHeaderAuthority(request.headers.host);
+    const host = hostHeaderAuthority(request.headers.host, options.tls ? 443 : 80);
     if (!host || !options.allowedAuthorities().has(host)) return refuse(403, 'host', "Host header names none of this host's addresses");
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method', 'method not allowed');
     const path = target.path;
@@ -120,15 +124,13 @@ export function createStaticServer(rootDir: string, options: StaticServerOptions
     // a file removed meanwhile, or a client gone, ends this answer and nothing else
     else pipeline(createReadStream(file), response, () => {});
   };
-  const server = createServer(
-    {
-      headersTimeout: connections.headersTimeoutMs,
-      requestTimeout: Math.max(connections.headersTimeoutMs, 30_000),
-      // how often Node looks for connections past those timeouts
-      connectionsCheckingInterval: Math.min(1_000, connections.headersTimeoutMs),
-    },
-    handle,
-  );
+  const serverOptions: ServerOptions = {
+    headersTimeout: connections.headersTimeoutMs,
+    requestTimeout: Math.max(connections.headersTimeoutMs, 30_000),
+    // how often Node looks for connections past those timeouts
+    connectionsCheckingInterval: Math.min(1_000, connections.headersTimeoutMs),
+  };
+  const server = options.tls ? createTlsServer({ ...serverOptions, ...options.tls }, handle) : createServer(serverOptions, handle);
   server.maxConnections = connections.max;
   return server;
 }

@@ -1,5 +1,5 @@
 /**
- * Serves the wall over HTTP and WebSocket: the built renderer, the map's data (to a signed-in
+ * Serves the wall over HTTP and WebSocket (HTTPS and WSS off loopback, tls-files.ts): the built renderer, the map's data (to a signed-in
  * session's or an enrolled display's credential, as a Bearer header), and `/ws` with an Origin
  * check, each connection one core session (which proves who it is in session.hello). Every
  * request and upgrade must name one of the host's own addresses in Host. Used by the Chromium
@@ -14,6 +14,7 @@ import { hostAuthorities } from './host-names.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
 import { dataAuthorizer } from '../displays/data-credentials.js';
 import { summarisedLog, truncated } from './summarised-log.js';
+import { spkiPin, type ServerTls } from './tls-files.js';
 
 export interface WallServerOptions {
   rendererDir: string;
@@ -23,6 +24,8 @@ export interface WallServerOptions {
   route: DataRoutes;
   /** More names display PCs reach the host by (e.g. a DNS name), besides loopback and its addresses. */
   hostNames?: readonly string[];
+  /** Serve HTTPS/WSS with this certificate and key (serverTls in tls-files.ts: required off loopback); null = plain HTTP. */
+  tls: ServerTls | null;
   log: (line: string) => void;
 }
 
@@ -31,6 +34,8 @@ export interface WallServer {
   /** The URL a window opens: its id in the query and nothing secret (it is on the window's command line). */
   windowUrl(windowId: string): string;
   refusedCount(): number;
+  /** The served certificate's public key pin (spkiPin), null over plain HTTP: the host's own windows trust it. */
+  certificatePin: string | null;
   close(): Promise<void>;
 }
 
@@ -47,14 +52,15 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts' 
   };
   // the port is known once listening; until then no request can arrive
   let allowedAuthorities: () => ReadonlySet<string> = () => new Set();
-  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, authorized: dataAuthorizer(core) }, onRefused });
+  const { tls } = options;
+  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, authorized: dataAuthorizer(core) }, onRefused, tls });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port, listenHost, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
   allowedAuthorities = hostAuthorities({ listenHost, port, extraNames: options.hostNames });
-  const baseUrl = `http://${listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost}:${port}`;
+  const baseUrl = `${tls ? 'https' : 'http'}://${listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost}:${port}`;
 
   const gateway = attachWebSocketGateway({
     server: http,
@@ -79,6 +85,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts' 
     baseUrl,
     windowUrl: (windowId) => `${baseUrl}/index.html?window=${windowId}`,
     refusedCount: () => refused,
+    certificatePin: tls ? spkiPin(tls.cert) : null,
     async close() {
       await gateway.close();
       logRefusal.close();

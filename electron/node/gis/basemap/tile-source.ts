@@ -4,7 +4,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
-import Database, { type Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
+import { openForeignReadOnly } from '../../sqlite-cipher.js';
 import { Compression, PMTiles, TileType, type Source } from 'pmtiles';
 
 export type TileFormat = 'pbf' | 'png' | 'jpg' | 'webp';
@@ -76,7 +77,7 @@ function numbers(text: string | undefined, count: number): number[] | undefined 
 }
 
 function openMbtiles(file: string): TileSource {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = openForeignReadOnly(file);
   let rows: { name: string; value: string }[];
   try {
     rows = db.prepare('SELECT name, value FROM metadata').all() as { name: string; value: string }[];

@@ -1,9 +1,9 @@
 /**
- * GeoPackage (.gpkg), read straight from SQLite with better-sqlite3: the feature table named in
+ * GeoPackage (.gpkg), read straight from SQLite (a plain file, opened without a key): the feature table named in
  * gpkg_contents, its CRS from gpkg_spatial_ref_sys, and geometries as GeoPackage binary
  * (a "GP" header with an optional envelope, then standard WKB).
  */
-import Database from 'better-sqlite3';
+import { openForeignReadOnly, type Db } from '../../sqlite-cipher.js';
 import { WKBLoader } from '@loaders.gl/wkt';
 import { crsFromEpsg, crsFromName, crsFromWkt, WGS84, type SourceCrs } from './crs.js';
 import { GisImportError, parseSyncOrFail } from './gis-import-error.js';
@@ -38,9 +38,9 @@ export function gpkgBlobToWkb(blob: Uint8Array): Uint8Array | null {
 }
 
 export const readGeopackage: GisReader = async (file, options) => {
-  let db: Database.Database;
+  let db: Db;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openForeignReadOnly(file);
   } catch (error) {
     throw new GisImportError(file, `cannot be opened (${(error as Error).message})`);
   }
@@ -55,7 +55,7 @@ export const readGeopackage: GisReader = async (file, options) => {
   }
 };
 
-function readFeatureTable(db: Database.Database, file: string, layer: string | undefined, fallbackCrs: string | undefined): { crs: SourceCrs; features: RawFeature[] } {
+function readFeatureTable(db: Db, file: string, layer: string | undefined, fallbackCrs: string | undefined): { crs: SourceCrs; features: RawFeature[] } {
   const tables = db
     .prepare<[], FeatureTable>(
       `SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
@@ -96,7 +96,7 @@ function readFeatureTable(db: Database.Database, file: string, layer: string | u
   return { crs, features };
 }
 
-function crsOfSrs(db: Database.Database, srsId: number, file: string, fallbackCrs: string | undefined): SourceCrs {
+function crsOfSrs(db: Db, srsId: number, file: string, fallbackCrs: string | undefined): SourceCrs {
   // 0 and -1 are the spec's "undefined geographic" and "undefined Cartesian" systems
   if (srsId === 0 || srsId === -1) {
     if (fallbackCrs) return crsFromName(fallbackCrs, file);
