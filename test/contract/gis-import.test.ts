@@ -15,7 +15,7 @@ import { startRuntime } from '../../electron/node/runtime.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
-import { createAccount, helloAsConsole, type TestAccount } from '../support/accounts.js';
+import { createAccount, helloAsConsole, helloAsDisplay, type TestAccount } from '../support/accounts.js';
 import { keyBeside } from '../support/storage.js';
 
 const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
@@ -46,7 +46,7 @@ describe('gis.import through the core', () => {
     const progress: GisImportProgressEvent[] = [];
     client.on('gis.import.progress', (event) => progress.push(event));
     if (window === 'console') await helloAsConsole(client, technician);
-    else await client.call('session.hello', { window });
+    else await helloAsDisplay(client, dir, window);
     return { client, transport, progress };
   }
 

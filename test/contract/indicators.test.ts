@@ -12,7 +12,7 @@ import { startIndicators, type IndicatorService } from '../../electron/node/indi
 import { defaultIndicatorsDir } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
-import { accountFor, helloAsConsole } from '../support/accounts.js';
+import { accountFor, helloAsConsole, helloAsDisplay } from '../support/accounts.js';
 
 describe('indicators through the core', () => {
   const dir = tempDir('ioc-wall-indicators-contract-');
@@ -47,7 +47,7 @@ describe('indicators through the core', () => {
     client.on('indicators.changed', (event) => changed.push(event));
     client.on('alerts.changed', (event) => alerts.push(event.alerts));
     if (hello && window === 'console') await helloAsConsole(client, await accountFor(dir, 'viewer'));
-    else if (hello) await client.call('session.hello', { window });
+    else if (hello) await helloAsDisplay(client, dir, window);
     return { client, transport, changed, alerts };
   }
 

@@ -5,35 +5,20 @@
  * state, and reloads the gateway list without a restart.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { rendererDist } from '../../electron/node/project-paths.js';
+import { describe, it } from 'node:test';
 import { demoGatewayDefinitions } from '../../sim/province.js';
 import { accountFor } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
-import { spawnHost, type HostProcess } from '../support/host-process.js';
-import { attachWindows, detach, signInPage, type Windows } from '../support/windows.js';
+import { signInPage, spawnedWall } from '../support/windows.js';
 
 const TIMEOUT = { timeout: 240_000 };
 
 describe('the gateway keys panel on the Chromium host', () => {
   const dataDir = tempDir('ioc-wall-e2e-gateway-keys-');
-  let host: HostProcess;
-  let windows: Windows;
-
-  before(async () => {
-    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (run `npm run build` first)');
-    host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
-    windows = await attachWindows(host);
-  });
-  after(async () => {
-    if (windows) await detach(windows);
-    await host?.stop();
-  });
+  const spawned = spawnedWall(dataDir, { simulate: true });
 
   it('is not offered to a commander; a technician sees the keys by gateway name and reloads the list', TIMEOUT, async () => {
-    const page = windows.console;
+    const page = spawned.windows.console;
     await page.getByTestId('console').waitFor();
     assert.equal(await page.getByTestId('gateway-keys-panel').count(), 0, 'a commander is not offered the keys');
 
@@ -42,7 +27,7 @@ describe('the gateway keys panel on the Chromium host', () => {
 
     const panel = page.getByTestId('gateway-keys-panel');
     await panel.locator('[data-gateway]').first().waitFor({ timeout: 60_000 });
-    assert.equal((await panel.getByTestId('host-public-key').innerText()).trim(), host.runtime.gateways.hostPublicKey);
+    assert.equal((await panel.getByTestId('host-public-key').innerText()).trim(), spawned.host.runtime.gateways.hostPublicKey);
     const expected = demoGatewayDefinitions();
     for (const gateway of expected) {
       const row = panel.locator(`[data-gateway="${gateway.id}"]`);

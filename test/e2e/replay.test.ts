@@ -5,42 +5,27 @@
  * miniature — the tiles the host held at that revision.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rendererDist } from '../../electron/node/project-paths.js';
-import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
 import { accountFor, connectConsole } from '../support/accounts.js';
 import { waitForExpression } from '../support/page-wait.js';
-import { attachWindows, detach, hostState, type Windows } from '../support/windows.js';
+import { hostState, spawnedWall } from '../support/windows.js';
 
 describe('wall replay in the console', () => {
   const dataDir = tempDir('ioc-wall-e2e-replay-');
-  let host: HostProcess;
-  let windows: Windows;
-
-  before(async () => {
-    assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm run build first)');
-    host = await spawnHost({ dataDir, windows: 'headless' });
-    windows = await attachWindows(host);
-  });
-  after(async () => {
-    if (windows) await detach(windows);
-    await host?.stop();
-  });
+  const spawned = spawnedWall(dataDir);
 
   it('lists the recalls with names and shows the wall of the one clicked', { timeout: 240_000 }, async () => {
-    const { client, transport } = await connectConsole(host.runtime, host.dataDir, 'commander');
+    const { client, transport } = await connectConsole(spawned.host.runtime, spawned.host.dataDir, 'commander');
     const cameras = await client.call('wall.execute', { command: { type: 'apply-preset', name: 'cameras' } });
-    const then = await hostState(host);
+    const then = await hostState(spawned.host);
     await sleep(1_100);
     await client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } });
     transport.close();
-    const commander = await accountFor(host.dataDir, 'commander');
+    const commander = await accountFor(spawned.host.dataDir, 'commander');
 
-    const page = windows.console;
+    const page = spawned.windows.console;
     await page.getByTestId('replay-tab').click();
     const recall = page.locator('[data-testid="replay-marks"] li[data-kind="command"][data-what="apply-preset"]', { hasText: 'Giám sát camera' });
     await recall.waitFor({ timeout: 20_000 });
@@ -55,6 +40,6 @@ describe('wall replay in the console', () => {
     assert.equal(then.revision, cameras.revision);
     assert.deepEqual(shown, then.state.tiles.map((t) => t.id), 'the miniature shows the wall of that revision');
     // the live wall has moved on: replay does not touch it
-    assert.equal((await hostState(host)).state.activePreset, 'briefing');
+    assert.equal((await hostState(spawned.host)).state.activePreset, 'briefing');
   });
 });

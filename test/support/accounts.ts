@@ -149,3 +149,8 @@ export function issueDisplayCredential(dataDir: string, windowId: string, wallFi
     db.close();
   }
 }
+
+/** Says hello as the display window `windowId` with a credential issued for it in the data folder's wall database. */
+export function helloAsDisplay(client: ContractClient, dataDir: string, windowId: string): Promise<ResponseOf<'session.hello'>> {
+  return client.call('session.hello', { window: windowId, credential: { kind: 'display', token: issueDisplayCredential(dataDir, windowId) } });
+}

@@ -15,7 +15,7 @@ import type { Core } from '../../electron/node/core.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from './fixtures.js';
 import { connectNodeClient } from './ws-client.js';
-import { accountFor, helloAsConsole, issueDisplayCredential } from './accounts.js';
+import { accountFor, helloAsConsole, helloAsDisplay } from './accounts.js';
 
 export interface Connection {
   client: ContractClient;
@@ -65,7 +65,7 @@ export interface Harness {
 export function displayHello(dataDir: string, connect: () => Promise<Connection>): (windowId: WindowId) => Promise<Connection> {
   return async (windowId) => {
     const connection = await connect();
-    await connection.client.call('session.hello', { window: windowId, credential: { kind: 'display', token: issueDisplayCredential(dataDir, windowId) } });
+    await helloAsDisplay(connection.client, dataDir, windowId);
     return connection;
   };
 }

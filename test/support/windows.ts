@@ -80,11 +80,14 @@ export async function hostState(host: Pick<HostProcess, 'runtime' | 'dataDir'>):
 export class SpawnedWall {
   host!: HostProcess;
   windows!: Windows;
-  constructor(readonly dataDir: string) {}
+  constructor(
+    readonly dataDir: string,
+    private readonly options: { simulate?: boolean } = {},
+  ) {}
 
   async start(): Promise<void> {
     assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm test runs the build first)');
-    this.host = await spawnHost({ dataDir: this.dataDir, windows: 'headless' });
+    this.host = await spawnHost({ dataDir: this.dataDir, windows: 'headless', ...this.options });
     this.windows = await attachWindows(this.host);
   }
 
@@ -102,8 +105,8 @@ export class SpawnedWall {
 }
 
 /** Registers the suite's before/after hooks for a SpawnedWall; its host and windows are there once before() ran. */
-export function spawnedWall(dataDir: string): SpawnedWall {
-  const wall = new SpawnedWall(dataDir);
+export function spawnedWall(dataDir: string, options: { simulate?: boolean } = {}): SpawnedWall {
+  const wall = new SpawnedWall(dataDir, options);
   before(() => wall.start());
   after(() => wall.stop());
   return wall;
