@@ -13,7 +13,7 @@ import * as zmq from 'zeromq';
 import { SimGateway } from '../sim/gateway.js';
 import { spawnHost } from '../test/support/host-process.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
-import { issueDisplayCredential } from '../test/support/accounts.js';
+import { helloAsDisplay } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { freePort } from '../test/support/net.js';
 import { maxOf } from '../native-bridge/extremes.js';
@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<object> {
       }
     }
     const { client, transport } = await connectNodeClient(host.runtime.baseUrl);
-    await client.call('session.hello', { window: 'r0c0', credential: { kind: 'display', token: issueDisplayCredential(host.dataDir, 'r0c0') } });
+    await helloAsDisplay(client, host.dataDir, 'r0c0');
     const linksLive = async () => (await client.call('live.snapshot', {})).links.filter((l) => l.state === 'live').length === GATEWAYS;
     for (let i = 0; i < 200 && !(await linksLive()); i++) await sleep(100);
 

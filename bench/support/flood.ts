@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSiblingWorker } from '../../electron/node/worker-entry.js';
 import { connectNodeClient } from '../../test/support/ws-client.js';
-import { issueDisplayCredential } from '../../test/support/accounts.js';
+import { helloAsDisplay, issueDisplayCredential } from '../../test/support/accounts.js';
 import { percentile, round } from '../stats.js';
 import type { FloodWorkerData, FloodWorkerResult } from './flood-worker.js';
 
@@ -50,7 +50,7 @@ function rssMb(pid: number): number {
 export async function floodHost(options: FloodOptions): Promise<FloodResult> {
   const { requestsPerSecond, durationMs, method = 'presets.list', payload = {} } = options;
   const other = await connectNodeClient(options.baseUrl);
-  await other.client.call('session.hello', { window: 'r0c1', credential: { kind: 'display', token: issueDisplayCredential(options.dataDir, 'r0c1') } });
+  await helloAsDisplay(other.client, options.dataDir, 'r0c1');
   const data: FloodWorkerData = { baseUrl: options.baseUrl, credential: issueDisplayCredential(options.dataDir, 'r0c0'), requestsPerSecond, durationMs, method, payload };
   const worker = startSiblingWorker(import.meta.url, 'flood-worker', data, 'flood');
   const done = new Promise<FloodWorkerResult>((resolve, reject) => {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startCore, type Core } from '../../electron/node/core.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith, type Connection } from '../support/harness.js';
-import { createAccount, helloAsConsole, issueDisplayCredential, wallDatabaseIn, type TestAccount } from '../support/accounts.js';
+import { createAccount, helloAsConsole, helloAsDisplay, wallDatabaseIn, type TestAccount } from '../support/accounts.js';
 import { openHostFile } from '../support/storage.js';
 
 describe('audit log over the contract', () => {
@@ -123,7 +123,7 @@ describe('audit log over the contract', () => {
     assert.ok(report.entries > 5);
     const display = connectInMemory(core);
     open.push(display);
-    await display.client.call('session.hello', { window: 'r0c0', credential: { kind: 'display', token: issueDisplayCredential(dataDir, 'r0c0') } });
+    await helloAsDisplay(display.client, dataDir, 'r0c0');
     await rejectsWith(display.client.call('audit.list', {}), 'forbidden');
   });
 

@@ -11,7 +11,7 @@ import { rendererDist } from '../../electron/node/project-paths.js';
 import { fetchLiveSnapshot } from '../../renderer/session/live-store.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
-import { issueDisplayCredential } from '../support/accounts.js';
+import { helloAsDisplay } from '../support/accounts.js';
 
 const OBJECTS = 3000;
 
@@ -36,7 +36,7 @@ describe('live snapshot pages', () => {
 
   it('delivers every object of a picture larger than one frame, as of the snapshot', async () => {
     const { client, socket } = await connectNodeClient(host.baseUrl);
-    await client.call('session.hello', { window: 'r0c0', credential: { kind: 'display', token: issueDisplayCredential(dataDir, 'r0c0') } });
+    await helloAsDisplay(client, dataDir, 'r0c0');
     const whole = host.core.live.snapshot();
     assert.ok(Buffer.byteLength(JSON.stringify(whole)) > MAX_MESSAGE_BYTES, 'the picture must not fit one frame, or this test proves nothing');
 
@@ -54,7 +54,7 @@ describe('live snapshot pages', () => {
 
   it('serves pages frozen at the snapshot even while objects move, and forgets a finished cursor', async () => {
     const { client, socket } = await connectNodeClient(host.baseUrl);
-    await client.call('session.hello', { window: 'r0c1', credential: { kind: 'display', token: issueDisplayCredential(dataDir, 'r0c1') } });
+    await helloAsDisplay(client, dataDir, 'r0c1');
     const first = await client.call('live.snapshot', {});
     const pages = first.objectPages!;
     host.core.live.apply('gw-bench', [{ op: 'delete', item: { type: 'object', id: 'tau-ca-0', kind: 'vessel', name: 'x', at: 0, location: { lon: 0, lat: 0 } } }]);
