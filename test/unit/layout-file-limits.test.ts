@@ -14,7 +14,7 @@ import { startIndicators } from '../../electron/node/indicators/indicator-servic
 import { LayoutFileError, loadPresetDir, loadWallFile, MAX_LAYOUT_FILE_BYTES } from '../../electron/node/layout-files.js';
 import { loadIndicatorDir, loadScenarioDir } from '../../electron/node/scenarios/scenario-files.js';
 import { demoPresetsDir, demoWallFile, projectRoot, tempDir } from '../support/fixtures.js';
-import { startScenarioCore } from '../support/scenario-core.js';
+import { startFloodOnlyCore } from '../support/scenario-core.js';
 import { until } from '../support/page-wait.js';
 
 const scenariosDir = join(projectRoot, 'layouts', 'scenarios');
@@ -120,11 +120,7 @@ describe('layout file limits', () => {
   });
 
   it('keeps running when an alias bomb, an oversized file and a directory appear in the scenarios folder', { timeout: 30_000 }, async () => {
-    const dataDir = tempDir();
-    const dir = join(dataDir, 'scenarios');
-    mkdirSync(dir);
-    copyFileSync(join(scenariosDir, 'flood.yaml'), join(dir, 'flood.yaml'));
-    const { core, engine, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir });
+    const { core, engine, close, dir } = await startFloodOnlyCore();
     try {
       writeFileSync(join(dir, 'bomb.yaml'), aliasBomb());
       writeFileSync(join(dir, 'big.yaml'), `#${'x'.repeat(MAX_LAYOUT_FILE_BYTES)}\n`);

@@ -5,7 +5,7 @@
  * driven by tick(now), so trigger timing is exact.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as zmq from 'zeromq';
@@ -21,7 +21,7 @@ import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engi
 import { loadScenarioDir } from '../../electron/node/scenarios/scenario-files.js';
 import { SimGateway } from '../../sim/gateway.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
-import { startScenarioCore } from '../support/scenario-core.js';
+import { startFloodOnlyCore, startScenarioCore } from '../support/scenario-core.js';
 import { until } from '../support/page-wait.js';
 
 const scenariosDir = join(layoutsDir, 'scenarios');
@@ -359,11 +359,7 @@ describe('scenario engine', () => {
   });
 
   it('reloads edited scenario files: a broken edit keeps the previous version and raises an alert naming file, line and field', { timeout: 30_000 }, async () => {
-    const dataDir = tempDir();
-    const dir = join(dataDir, 'scenarios');
-    mkdirSync(dir);
-    copyFileSync(join(scenariosDir, 'flood.yaml'), join(dir, 'flood.yaml'));
-    const { core, engine, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir });
+    const { core, engine, close, dir } = await startFloodOnlyCore();
     try {
       assert.deepEqual(engine.list().scenarios.map((s) => s.name), ['flood']);
       const text = readFileSync(join(dir, 'flood.yaml'), 'utf8');
