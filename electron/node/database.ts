@@ -8,6 +8,12 @@ import { wallDatabaseAdvice } from './wall-backups.js';
 
 export type { Db } from './sqlite-files.js';
 
+/** Triggers that make a table append-only: an UPDATE or DELETE aborts, naming the table. */
+const appendOnly = (table: string): string => `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+    BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;
+  CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+    BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`;
+
 const MIGRATIONS: readonly string[] = [
   // 1: wall state, append-only command journal, presets, alerts
   `
@@ -26,10 +32,7 @@ const MIGRATIONS: readonly string[] = [
     actor_role TEXT NOT NULL,
     command TEXT NOT NULL
   );
-  CREATE TRIGGER command_journal_no_update BEFORE UPDATE ON command_journal
-    BEGIN SELECT RAISE(ABORT, 'command_journal is append-only'); END;
-  CREATE TRIGGER command_journal_no_delete BEFORE DELETE ON command_journal
-    BEGIN SELECT RAISE(ABORT, 'command_journal is append-only'); END;
+  ${appendOnly('command_journal')}
   CREATE TABLE presets (
     name TEXT PRIMARY KEY,
     doc TEXT NOT NULL,
@@ -84,10 +87,7 @@ const MIGRATIONS: readonly string[] = [
     data TEXT
   );
   CREATE INDEX scenario_run_log_run ON scenario_run_log(run_id, seq);
-  CREATE TRIGGER scenario_run_log_no_update BEFORE UPDATE ON scenario_run_log
-    BEGIN SELECT RAISE(ABORT, 'scenario_run_log is append-only'); END;
-  CREATE TRIGGER scenario_run_log_no_delete BEFORE DELETE ON scenario_run_log
-    BEGIN SELECT RAISE(ABORT, 'scenario_run_log is append-only'); END;
+  ${appendOnly('scenario_run_log')}
   `,
   // 4: people's accounts (electron/node/accounts): password hashes with their scrypt parameters,
   // TOTP secrets sealed with the data folder's key, lockout, recovery codes and sessions (hashes only)
@@ -164,10 +164,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_action ON audit_log(action, seq);
   -- the verifier looks up the wall command entry of each journal row through this
   CREATE INDEX audit_log_revision ON audit_log(json_extract(details, '$.revision'));
-  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  ${appendOnly('audit_log')}
   CREATE TABLE audit_heads (
     seq INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,
@@ -175,10 +172,7 @@ const MIGRATIONS: readonly string[] = [
     key_id TEXT NOT NULL,
     signature TEXT NOT NULL
   );
-  CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads
-    BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
-  CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads
-    BEGIN SELECT RAISE(ABORT, 'audit_heads is append-only'); END;
+  ${appendOnly('audit_heads')}
   `,
   // 7: wall replay (electron/node/replay): each revision's patches and a checkpoint of the whole
   // wall every few revisions, both append-only; indexes to find journal lines, scenario lines and
@@ -195,14 +189,8 @@ const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL,
     doc TEXT NOT NULL
   );
-  CREATE TRIGGER replay_patches_no_update BEFORE UPDATE ON replay_patches
-    BEGIN SELECT RAISE(ABORT, 'replay_patches is append-only'); END;
-  CREATE TRIGGER replay_patches_no_delete BEFORE DELETE ON replay_patches
-    BEGIN SELECT RAISE(ABORT, 'replay_patches is append-only'); END;
-  CREATE TRIGGER replay_checkpoints_no_update BEFORE UPDATE ON replay_checkpoints
-    BEGIN SELECT RAISE(ABORT, 'replay_checkpoints is append-only'); END;
-  CREATE TRIGGER replay_checkpoints_no_delete BEFORE DELETE ON replay_checkpoints
-    BEGIN SELECT RAISE(ABORT, 'replay_checkpoints is append-only'); END;
+  ${appendOnly('replay_patches')}
+  ${appendOnly('replay_checkpoints')}
   CREATE INDEX command_journal_at ON command_journal(at);
   CREATE INDEX scenario_run_log_at ON scenario_run_log(at);
   CREATE INDEX alerts_acked_at ON alerts(acked_at) WHERE acked_at IS NOT NULL;
