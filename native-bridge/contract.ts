@@ -236,9 +236,49 @@ export const linkStatus = z.strictObject({
   lastSeen: z.int().nullable(),
 });
 
+/**
+ * Binary Star (primary/backup pair) states: PRIMARY and BACKUP while a node waits to hear its peer
+ * at start, then ACTIVE (drives the wall) or PASSIVE (hot standby).
+ */
+export const pairState = z.enum(['primary', 'backup', 'active', 'passive']);
+export type PairState = z.infer<typeof pairState>;
+
+/** The other node of the pair as this node last heard it over the peer link. */
+export const peerStatus = z.strictObject({
+  nodeId: z.string(),
+  /** The peer's base URL for windows (http(s)://host:port): where a window moves when this node goes away. */
+  address: z.string(),
+  /** Its state in its last heartbeat; null: never heard. */
+  state: pairState.nullable(),
+  /** Since its last heartbeat; null: never heard. */
+  heartbeatAgeMs: z.int().min(0).nullable(),
+  startedAt: z.int().nullable(),
+  revision: z.int().min(0).nullable(),
+  gatewaysUp: z.int().min(0).nullable(),
+  windowsConnected: z.int().min(0).nullable(),
+});
+export type PeerStatus = z.infer<typeof peerStatus>;
+
+export const pairStatus = z.strictObject({
+  /** What the node was configured as (failback returns the wall to the primary). */
+  configured: z.enum(['primary', 'backup']),
+  state: pairState,
+  /** When this node entered its state. */
+  since: z.int(),
+  peer: peerStatus,
+  /** Revisions the standby is behind the active node (null: not known, e.g. peer unheard). */
+  replicationLagRevisions: z.int().min(0).nullable(),
+  /** Both nodes said ACTIVE: an alarm on both consoles until one goes passive. */
+  twoActives: z.boolean(),
+});
+export type PairStatus = z.infer<typeof pairStatus>;
+
 export const nodeStatus = z.strictObject({
   nodeId: z.string(),
+  /** standalone: no pair; primary: this node drives the wall; standby: the pair's passive node. */
   role: z.enum(['standalone', 'primary', 'standby']),
+  /** The primary/backup pair as this node sees it; null on a standalone host. */
+  pair: pairStatus.nullable(),
   host: z.enum(['electron', 'chromium']),
   startedAt: z.int(),
   revision: z.int().min(0),
@@ -679,6 +719,13 @@ export const contract = {
     'replay.at': { request: replayAtRequest, response: replayAtResponse },
     /** What happened between two moments (at most 7 days), for the replay scrubber. */
     'replay.timeline': { request: replayTimelineRequest, response: replayTimelineResponse },
+    /**
+     * Planned switchover for maintenance: the active node hands the wall to its passive peer (after
+     * the peer has caught up), then goes passive itself. Refused ('conflict') with no live peer.
+     */
+    'pair.switchover': { request: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: z.strictObject({ status: pairStatus }) },
+    /** Failback: the wall returns to the configured primary node (a switchover from the backup). */
+    'pair.failback': { request: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: z.strictObject({ status: pairStatus }) },
     'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {

@@ -84,6 +84,9 @@ export const methodPolicy = {
   // people look back at the wall; display windows never need to
   'replay.at': people,
   'replay.timeline': people,
+  // moving the wall between nodes is the technician's job alone (the rule), not an administrator's
+  'pair.switchover': ['technician', 'system'],
+  'pair.failback': ['technician', 'system'],
 } as const satisfies Record<MethodName, MethodPolicy>;
 
 /** The methods any connection may call (their handlers get a possibly null actor). */

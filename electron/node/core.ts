@@ -244,6 +244,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const status = (): NodeStatus => ({
     nodeId,
     role: 'standalone',
+    pair: null,
     host: options.host,
     startedAt,
     revision: controller.currentRevision,
@@ -457,6 +458,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
     'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
     'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
+    'pair.switchover': () => {
+      throw new ContractError('not-found', 'this host runs alone: it has no standby node to switch to');
+    },
+    'pair.failback': () => {
+      throw new ContractError('not-found', 'this host runs alone: it has no primary/standby pair');
+    },
   };
   const server = new ContractServer(
     refusingWhenFull(handlers, storage, options.dataDir),
