@@ -724,6 +724,13 @@ export const contract = {
      * the peer has caught up), then goes passive itself. Refused ('conflict') with no live peer.
      */
     'pair.switchover': { request: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: z.strictObject({ status: pairStatus }) },
+    /**
+     * A window (or the console) that lost its active node and reached this one says so: Binary
+     * Star's client vote. A passive node takes over only when its peer is dead *and* such a vote
+     * arrives; a node that is active, or whose peer is alive, just answers its status. After hello.
+     */
+    // a passive node refuses what changes the wall with 'standby' (naming the active node): the caller moves there
+    'pair.activeLost': { request: z.strictObject({ lostNode: z.string().min(1).max(128) }), response: z.strictObject({ status: pairStatus }) },
     /** Failback: the wall returns to the configured primary node (a switchover from the backup). */
     'pair.failback': { request: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: z.strictObject({ status: pairStatus }) },
     'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
@@ -775,7 +782,7 @@ export const eventNames = Object.keys(contract.events) as EventName[];
 // storage-full: the host's disk is full (or failing); the wall keeps its last picture and refuses changes until space is back.
 // rate-limited and busy: the connection asked for more than its limits (native-bridge/limits.ts); retry later.
 // unauthenticated: a console connection without a valid session (signed out, expired): sign in again.
-export const errorCode = z.enum(['invalid', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'storage-full', 'rate-limited', 'busy']);
+export const errorCode = z.enum(['invalid', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'unknown-method', 'internal', 'disconnected', 'timeout', 'storage-full', 'rate-limited', 'busy', 'standby']);
 export type ErrorCode = z.infer<typeof errorCode>;
 
 export const wireError = z.strictObject({ code: errorCode, message: z.string(), field: z.string().optional() });

@@ -87,6 +87,8 @@ export const methodPolicy = {
   // moving the wall between nodes is the technician's job alone (the rule), not an administrator's
   'pair.switchover': ['technician', 'system'],
   'pair.failback': ['technician', 'system'],
+  // any window that said hello (the handler checks), signed-out console included: losing the active node is not a person's act
+  'pair.activeLost': 'open',
 } as const satisfies Record<MethodName, MethodPolicy>;
 
 /** The methods any connection may call (their handlers get a possibly null actor). */

@@ -464,6 +464,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'pair.failback': () => {
       throw new ContractError('not-found', 'this host runs alone: it has no primary/standby pair');
     },
+    'pair.activeLost': () => {
+      throw new ContractError('not-found', 'this host runs alone: it has no primary/standby pair');
+    },
   };
   const server = new ContractServer(
     refusingWhenFull(handlers, storage, options.dataDir),
