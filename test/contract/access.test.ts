@@ -63,8 +63,9 @@ describe('the role matrix, generated from the policy table, over WebSocket', () 
   it('a signed-out console may call only the open methods; the rest are refused unauthenticated', async () => {
     for (const method of openMethods) assert.notEqual(await outcome(signedOut, method), 'unauthenticated', method);
     for (const method of closedMethods) assert.equal(await outcome(signedOut, method), 'unauthenticated', method);
-    // besides sign-in: hello, and a display page's enrolment by code (rate-limited, checked by its handler)
-    assert.deepEqual(openMethods.filter((m) => !m.startsWith('auth.')).sort(), ['displays.enrol', 'session.hello']);
+    // besides sign-in: hello, a display page's enrolment by code (rate-limited, checked by its handler),
+    // and the pair's client vote (after hello; a window losing its node is no person's act)
+    assert.deepEqual(openMethods.filter((m) => !m.startsWith('auth.')).sort(), ['displays.enrol', 'pair.activeLost', 'session.hello']);
   });
 
   it('refuses every closed method before hello', async () => {
