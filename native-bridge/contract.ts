@@ -9,6 +9,7 @@ import { eventItem, fieldCommand, geoPoint, movingObjectItem, reportItem, sensor
 import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
+import { rectsOverlap } from './wall-geometry.js';
 import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, signInResponse } from './auth.js';
 import { auditRequests, auditResponses } from './audit.js';
 import { displayRequests, displayResponses, helloCredential } from './displays.js';
@@ -147,6 +148,9 @@ export function tileLayoutIssues(wall: WallDefinition, tiles: readonly Tile[]): 
     if (t.rect.x + t.rect.w > gridCols || t.rect.y + t.rect.h > gridRows) {
       issues.push({ path: [i, 'rect'], message: `tile "${t.id}" leaves the ${gridCols}×${gridRows} wall grid` });
     }
+    // one stacking order everywhere is no stacking at all: an overlapped tile would be a hole on some screen
+    const under = tiles.findIndex((other, j) => j < i && rectsOverlap(other.rect, t.rect));
+    if (under >= 0) issues.push({ path: [i, 'rect'], message: `tile "${t.id}" overlaps tile "${tiles[under]!.id}"` });
   });
   return issues;
 }
@@ -616,6 +620,13 @@ export const contract = {
       /** A retried requestId answers the revision its first attempt got, without applying again. */
       response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }),
     },
+    /**
+     * Undoes the caller's own latest wall edit, as a new revision. Refused 'not-found' when the
+     * wall's latest change is not theirs, 'conflict' when someone changed the wall after it.
+     */
+    'wall.undo': { request: z.strictObject({ requestId: requestId.optional() }), response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }) },
+    /** Redoes what the caller's last wall.undo went back on, while nothing changed since. */
+    'wall.redo': { request: z.strictObject({ requestId: requestId.optional() }), response: z.strictObject({ revision: z.int().min(1), acceptedAt: z.int() }) },
     'presets.list': {
       request: empty,
       response: z.strictObject({

@@ -50,6 +50,8 @@ export const methodPolicy = {
   'audit.verify': technicians,
   'wall.resync': everyone,
   'wall.execute': wallEditors,
+  'wall.undo': wallEditors,
+  'wall.redo': wallEditors,
   'presets.list': everyone,
   'window.painted': everyone,
   'alerts.list': everyone,

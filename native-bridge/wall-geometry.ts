@@ -18,6 +18,11 @@ export interface DisplaySlot {
   column: number;
 }
 
+/** Two grid rects share at least one cell (touching edges do not). */
+export function rectsOverlap(a: TileRect, b: TileRect): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
 export function displayWindowIdOf(row: number, column: number): WindowId {
   return `r${row}c${column}`;
 }

@@ -40,6 +40,7 @@ import { displaySlots } from '../../native-bridge/wall-geometry.js';
 import { coalesced } from './coalesced.js';
 import { WindowPresence } from './window-presence.js';
 import { WallController } from './wall-controller.js';
+import { WallUndo } from './wall-undo.js';
 import { LiveState } from './live/live-state.js';
 import { SnapshotPages } from './live/snapshot-pages.js';
 import { CameraHealthBoard, nearestCameras } from './live/cameras.js';
@@ -212,6 +213,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   } });
   // before the start preset goes up, so its revision is recorded too
   const unfollowReplay = replay.follow(controller);
+  const undo = new WallUndo(controller);
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
   restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
@@ -399,6 +401,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'audit.verify': () => audit.verify(),
     'wall.resync': ({ sinceRevision }) => controller.resync(sinceRevision),
     'wall.execute': ({ command, requestId }, _ctx, actor) => controller.execute(command, actor, requestId),
+    'wall.undo': ({ requestId }, _ctx, actor) => undo.undo(actor, requestId),
+    'wall.redo': ({ requestId }, _ctx, actor) => undo.redo(actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
     'window.painted': ({ revision }, ctx) => {
       const id = ctx.windowId!;
@@ -601,6 +605,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeRevoked();
       unsubscribeAccepted();
       unfollowReplay();
+      undo.dispose();
       unsubscribeAlerts();
       unsubscribeLive();
       broadcastStatus.cancel();

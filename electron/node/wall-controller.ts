@@ -8,6 +8,7 @@ import {
   ContractError,
   parseOrThrow,
   type Actor,
+  type Command,
   type Preset,
   type WallDefinition,
   type WallPatchEvent,
@@ -21,6 +22,11 @@ const HISTORY_LIMIT = 512;
 
 export interface AcceptedEvent extends WallPatchEvent {
   acceptedAt: number;
+  actor: Actor;
+  command: Command;
+  /** The wall before and after the command (for undo and replay; not sent to windows). */
+  before: WallState;
+  after: WallState;
 }
 
 export interface WallControllerOptions {
@@ -81,13 +87,20 @@ export class WallController {
     const revision = this.revision + 1;
     const acceptedAt = this.clock();
     this.options.store.commit({ revision, at: acceptedAt, actor, command, requestId }, reduction.state, reduction.savedPreset);
+    const before = this.state;
     this.state = reduction.state;
     this.revision = revision;
     const event: WallPatchEvent = { revision, baseRevision: revision - 1, patches: reduction.patches };
     this.history.push(event);
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
-    this.listeners.forEach((l) => l({ ...event, acceptedAt }));
+    this.listeners.forEach((l) => l({ ...event, acceptedAt, actor, command, before, after: this.state }));
     return { revision, acceptedAt };
+  }
+
+  /** What a request id got the first time it was executed (in this process or a previous one). */
+  answered(requestId: string): { revision: number; acceptedAt: number } | undefined {
+    const earlier = this.options.store.request(requestId);
+    return earlier ? { revision: earlier.revision, acceptedAt: earlier.at } : undefined;
   }
 
   resync(sinceRevision: number): ResyncResult {

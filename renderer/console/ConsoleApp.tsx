@@ -21,10 +21,10 @@ import { SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
 import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
 import { StatusStrip } from './StatusStrip.js';
-import { AddTile, isTypingTarget, SelectedTile, SelectedTileEditor } from './TilePanel.js';
+import { AddTile, isTypingTarget, removeTile, SelectedTile, SelectedTileEditor, UndoRedo } from './TilePanel.js';
 
 export function ConsoleApp() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const revision = useAppStore((s) => s.revision);
   const tiles = useAppStore((s) => s.wall?.tiles);
   const actor = useAppStore((s) => s.actor);
@@ -45,19 +45,23 @@ export function ConsoleApp() {
     const onKey = (e: KeyboardEvent) => {
       if (isTypingTarget(e.target)) return;
       if (e.key === 'Escape') setSelected(null);
-      if (e.key === 'Delete' && selected && editsWall) {
+      const undoKey = (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'z';
+      const redoKey = (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'y';
+      if ((undoKey || redoKey) && editsWall) {
         e.preventDefault();
-        const id = selected;
-        void session()
-          .execute({ type: 'remove-tile', id })
-          .then((r) => {
-            if (r) setSelected((s) => (s === id ? null : s));
-          });
+        void session().undoRedo(undoKey && !e.shiftKey ? 'undo' : 'redo');
+      }
+      const tile = selected ? tiles?.find((x) => x.id === selected) : undefined;
+      if (e.key === 'Delete' && tile && editsWall) {
+        e.preventDefault();
+        void removeTile(tile, i18n.language).then((removed) => {
+          if (removed) setSelected((s) => (s === tile.id ? null : s));
+        });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selected, editsWall]);
+  }, [selected, tiles, editsWall, i18n.language]);
 
   if (!actor && link === 'up') {
     return (
@@ -92,6 +96,7 @@ export function ConsoleApp() {
                   <div className="wall-tools">
                     <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
                     <AddTile onAdded={setSelected} />
+                    <UndoRedo />
                   </div>
                   <SelectedTileEditor id={selected} />
                   <p className="hint muted">{t('console.hint')}</p>

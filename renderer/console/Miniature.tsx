@@ -6,15 +6,15 @@
 import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Tile, TileRect, WallDefinition, WallState } from '../../native-bridge/contract.js';
-import { displayOrigin, displaySlots, gridSize, tileVirtualRect, virtualPxToGrid, virtualSize } from '../../native-bridge/wall-geometry.js';
+import { displayOrigin, displaySlots, gridSize, tileVirtualRect, rectsOverlap, virtualPxToGrid, virtualSize } from '../../native-bridge/wall-geometry.js';
 import { session } from '../session/session.js';
 import { useNow } from '../hooks/useNow.js';
 import { useLive } from '../session/live-hooks.js';
-import { useAppStore } from '../session/store.js';
+import { showToast, useAppStore } from '../session/store.js';
 import { gridSize as cameraGridSize, slotCameras } from '../tiles/camera-grid/view.js';
 import { snapshotUrl } from '../video/streams.js';
 import { tileTitle } from '../tiles/TileFrame.js';
-import { clamp, rectsOverlap, sameRect } from './layout.js';
+import { clamp, sameRect } from './layout.js';
 
 interface Drag {
   id: string;
@@ -122,6 +122,12 @@ export function Miniature({ selectedId, onSelect, editable, state: shown }: { se
     if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
     if (cancelled || sameRect(d.ghost, d.start)) return;
     const rect = d.ghost;
+    const covered = state?.tiles.find((t) => t.id !== d.id && rectsOverlap(t.rect, rect));
+    if (covered) {
+      // the host refuses overlaps too; saying so here names the tile in the way and sends nothing
+      showToast(t('console.dropOverlaps', { tile: tileTitle(covered, i18n.language) }));
+      return;
+    }
     setPending({ id: d.id, rect, untilRevision: null });
     const command = d.mode === 'move' ? { type: 'move-tile' as const, id: d.id, x: rect.x, y: rect.y } : { type: 'resize-tile' as const, id: d.id, rect };
     void session()
@@ -129,7 +135,7 @@ export function Miniature({ selectedId, onSelect, editable, state: shown }: { se
       .then((result) => setPending((p) => (p && p.id === d.id ? (result ? { ...p, untilRevision: result.revision } : null) : p)));
   };
 
-  // the host decides whether overlaps are allowed; the ghost just warns
+  // the ghost shows the refusal before the drop
   const conflict = drag ? state.tiles.some((t) => t.id !== drag.id && rectsOverlap(t.rect, drag.ghost)) : false;
 
   const placed = (tile: Tile): TileRect => {

@@ -1,9 +1,10 @@
 /** Add a tile ("Thêm ô") and act on the selected one. */
+import i18next from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { tilePropSchemas, type TileKind } from '../../native-bridge/contract.js';
+import { tilePropSchemas, type Tile, type TileKind } from '../../native-bridge/contract.js';
 import { session } from '../session/session.js';
-import { useAppStore } from '../session/store.js';
+import { showToast, useAppStore } from '../session/store.js';
 import { tileTitle } from '../tiles/TileFrame.js';
 import { findFreeArea, newTile } from './layout.js';
 import { TileEditorPanel } from './TileEditorPanel.js';
@@ -19,7 +20,12 @@ export function AddTile({ onAdded }: { onAdded: (id: string) => void }) {
 
   const add = async () => {
     if (!state) return;
-    const rect = findFreeArea(state.wall, state.tiles, NEW_TILE.w, NEW_TILE.h) ?? { x: 0, y: 0, w: NEW_TILE.w, h: NEW_TILE.h };
+    // tiles never overlap (the host refuses it): a full wall needs room made first
+    const rect = findFreeArea(state.wall, state.tiles, NEW_TILE.w, NEW_TILE.h) ?? findFreeArea(state.wall, state.tiles, 1, 1);
+    if (!rect) {
+      showToast(t('console.wallFull'));
+      return;
+    }
     const tile = newTile(kind, rect, t('tiles.note.default'));
     setBusy(true);
     const result = await session().execute({ type: 'add-tile', tile });
@@ -51,8 +57,7 @@ export function SelectedTile({ id, onRemoved }: { id: string | null; onRemoved: 
   const tile = useAppStore((s) => (id ? (s.wall?.tiles.find((x) => x.id === id) ?? null) : null));
   if (!tile) return <div className="selected-tile muted">{t('console.noSelection')}</div>;
   const remove = async () => {
-    const result = await session().execute({ type: 'remove-tile', id: tile.id });
-    if (result) onRemoved();
+    if (await removeTile(tile, i18n.language)) onRemoved();
   };
   return (
     <div className="selected-tile" data-testid="selected-tile" data-selected-id={tile.id}>
@@ -64,6 +69,28 @@ export function SelectedTile({ id, onRemoved }: { id: string | null; onRemoved: 
       </div>
       <button type="button" className="btn btn-danger" data-testid="delete-tile" onClick={() => void remove()}>
         {t('console.deleteTile')}
+      </button>
+    </div>
+  );
+}
+
+/** Removes a tile from the wall and says how to bring it back (Delete is undoable, not confirmed). */
+export async function removeTile(tile: Tile, language: string): Promise<boolean> {
+  const result = await session().execute({ type: 'remove-tile', id: tile.id });
+  if (result) showToast(i18next.t('console.removed', { tile: tileTitle(tile, language) }), 'info');
+  return result !== null;
+}
+
+/** Undo and redo of this person's own wall edits (also Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y). */
+export function UndoRedo() {
+  const { t } = useTranslation();
+  return (
+    <div className="undo-redo" role="group" aria-label={t('console.history')}>
+      <button type="button" className="btn" data-testid="wall-undo" title="Ctrl+Z" onClick={() => void session().undoRedo('undo')}>
+        {t('console.undo')}
+      </button>
+      <button type="button" className="btn" data-testid="wall-redo" title="Ctrl+Shift+Z" onClick={() => void session().undoRedo('redo')}>
+        {t('console.redo')}
       </button>
     </div>
   );

@@ -5,9 +5,9 @@
  * events and pointer capture alike.
  */
 import type { Command, Tile, WallState } from '../../native-bridge/contract.js';
-import { gridSize, virtualPxToGrid } from '../../native-bridge/wall-geometry.js';
+import { gridSize, rectsOverlap, virtualPxToGrid } from '../../native-bridge/wall-geometry.js';
 import { cellCount } from '../tiles/camera-grid/view.js';
-import { clamp, rectsOverlap } from './layout.js';
+import { clamp } from './layout.js';
 
 /** Size of a camera tile added by dropping on empty space, in wall grid cells. */
 export const NEW_CAMERA_TILE = { w: 4, h: 3 };

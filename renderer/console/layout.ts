@@ -1,10 +1,6 @@
 /** Pure helpers for console editing: grid clamping, free-space search, default tiles. */
 import { tilePropSchemas, type Tile, type TileKind, type TileRect, type WallDefinition } from '../../native-bridge/contract.js';
-import { gridSize } from '../../native-bridge/wall-geometry.js';
-
-export function rectsOverlap(a: TileRect, b: TileRect): boolean {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
+import { gridSize, rectsOverlap } from '../../native-bridge/wall-geometry.js';
 
 export function sameRect(a: TileRect, b: TileRect): boolean {
   return a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;

@@ -237,6 +237,21 @@ export class Session {
     }
   }
 
+  /**
+   * Undo or redo of this person's own latest wall edit (the host keeps the history). A refusal is
+   * shown in a toast worded for its cause: nothing to undo, or someone changed the wall since.
+   */
+  async undoRedo(direction: 'undo' | 'redo'): Promise<boolean> {
+    try {
+      await this.client.call(direction === 'undo' ? 'wall.undo' : 'wall.redo', {});
+      return true;
+    } catch (error) {
+      const cause = error instanceof ContractError && (error.code === 'not-found' || error.code === 'conflict') ? error.code : null;
+      showToast(cause ? i18next.t(`console.${direction}Refused.${cause}`) : i18next.t('errors.command', { message: errorMessage(error) }));
+      return false;
+    }
+  }
+
   async ackAlert(id: string): Promise<boolean> {
     try {
       await this.client.call('alerts.ack', { id });

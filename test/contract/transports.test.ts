@@ -48,7 +48,7 @@ for (const [name, make] of [
       assert.equal(sync.kind, 'snapshot');
       let state = (sync as { state: WallState }).state;
       const patched = nextEvent<WallPatchEvent>((cb) => display.client.on('wall.patch', cb));
-      const { revision } = await operator.client.call('wall.execute', { command: { type: 'move-tile', id: 'alerts', x: 12, y: 3 } });
+      const { revision } = await operator.client.call('wall.execute', { command: { type: 'resize-tile', id: 'alerts', rect: { x: 14, y: 3, w: 10, h: 20 } } });
       const event = await patched;
       assert.equal(event.revision, revision);
       assert.equal(event.baseRevision, sync.revision);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { DISPLAY_CREDENTIAL_KEY, type TileRect } from '../../native-bridge/contract.js';
+import { DISPLAY_CREDENTIAL_KEY, type TileRect, type WallState } from '../../native-bridge/contract.js';
 import { displaySlots, tileInDisplay, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
@@ -106,14 +106,11 @@ describe('the wall on the Chromium host', () => {
     for (const w of spawned.host.runtime.windows) assert.equal(statSync(w.devtools!).mode & 0o777, 0o600, `${w.windowId}: its DevTools socket is the host user's only`);
   });
 
-  it('moves a tile dragged on the console across display boundaries, on every display', TIMEOUT, async () => {
-    const before = await hostState(spawned.host);
-    const tile = before.state.tiles.find((t) => t.id === 'shift-note')!;
-    const target: TileRect = { ...tile.rect, x: 6, y: 8 }; // spans all four displays
+  /** Drags the shift note's miniature box so the tile lands at `target` (grid cells). */
+  async function dragShiftNote(tile: TileRect, target: TileRect): Promise<void> {
     const page = spawned.windows.console;
-    const mini = page.locator('[data-mini-tile-id="shift-note"]');
-    const box = (await mini.boundingBox())!;
-    const from = tileVirtualRect(wall, tile.rect);
+    const box = (await page.locator('[data-mini-tile-id="shift-note"]').boundingBox())!;
+    const from = tileVirtualRect(wall, tile);
     const to = tileVirtualRect(wall, target);
     const scale = box.width / from.width;
     const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -124,16 +121,67 @@ describe('the wall on the Chromium host', () => {
       await page.mouse.move(start.x + ((to.x - from.x) * scale * i) / steps, start.y + ((to.y - from.y) * scale * i) / steps);
     }
     await page.mouse.up();
+  }
 
-    let after = before;
-    for (let i = 0; i < 100 && after.revision === before.revision; i++) {
+  /** The host's wall once its revision passes `revision` (20 s at most). */
+  async function stateAfter(revision: number): Promise<{ revision: number; state: WallState }> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const now = await hostState(spawned.host);
+      if (now.revision > revision || Date.now() > deadline) return now;
       await new Promise((r) => setTimeout(r, 100));
-      after = await hostState(spawned.host);
     }
+  }
+
+  it('moves a tile dragged on the console across display boundaries, on every display', TIMEOUT, async () => {
+    // the start preset fills the wall, and tiles may not overlap: make room in the middle first
+    const operator = await connectConsole(spawned.host.runtime, dataDir, 'operator');
+    for (const id of ['alerts', 'water']) await operator.client.call('wall.execute', { command: { type: 'remove-tile', id } });
+    operator.transport.close();
+    const before = await hostState(spawned.host);
+    const tile = before.state.tiles.find((t) => t.id === 'shift-note')!;
+    const target: TileRect = { ...tile.rect, x: 6, y: 8 }; // spans all four displays
+    await spawned.windows.console.locator('[data-mini-tile-id="shift-note"]').waitFor();
+    await dragShiftNote(tile.rect, target);
+
+    const after = await stateAfter(before.revision);
     assert.equal(after.revision, before.revision + 1, 'one drag is one command');
     assert.deepEqual(after.state.tiles.find((t) => t.id === 'shift-note')!.rect, target);
     for (const page of spawned.windows.displays.values()) await waitPainted(page, after.revision);
     assert.equal(await assertTileOnWall(spawned.windows, 'shift-note', target), 4);
+  });
+
+  it('refuses a drop onto another tile, and undoes and redoes a move and a delete from the keyboard', TIMEOUT, async () => {
+    const page = spawned.windows.console;
+    const before = await hostState(spawned.host);
+    const tile = before.state.tiles.find((t) => t.id === 'shift-note')!;
+    // onto the status bar (0,0 24×3): refused in the console, nothing sent
+    await dragShiftNote(tile.rect, { ...tile.rect, x: 6, y: 1 });
+    await page.locator('.toast', { hasText: 'Không đặt được' }).waitFor({ timeout: 10_000 });
+    assert.equal((await hostState(spawned.host)).revision, before.revision, 'the wall is unchanged');
+
+    // Ctrl+Z takes the commander's drag back (the removals before it were another person's)
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Control+z');
+    const undone = await stateAfter(before.revision);
+    assert.deepEqual(undone.state.tiles.find((t) => t.id === 'shift-note')!.rect, { ...tile.rect, x: 0, y: 3 });
+    for (const display of spawned.windows.displays.values()) await waitPainted(display, undone.revision);
+    await assertTileOnWall(spawned.windows, 'shift-note', { ...tile.rect, x: 0, y: 3 });
+    await page.keyboard.press('Control+Shift+z');
+    const redone = await stateAfter(undone.revision);
+    assert.deepEqual(redone.state.tiles.find((t) => t.id === 'shift-note')!.rect, tile.rect);
+
+    // Delete removes the selected tile at once, and Ctrl+Z brings it back on every display
+    await page.locator('[data-mini-tile-id="shift-note"]').click();
+    await page.keyboard.press('Delete');
+    const removed = await stateAfter(redone.revision);
+    assert.equal(removed.state.tiles.some((t) => t.id === 'shift-note'), false);
+    await page.locator('.toast', { hasText: 'Ctrl+Z' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+z');
+    const restored = await stateAfter(removed.revision);
+    assert.deepEqual(restored.state.tiles, redone.state.tiles);
+    for (const display of spawned.windows.displays.values()) await waitPainted(display, restored.revision);
+    assert.equal(await assertTileOnWall(spawned.windows, 'shift-note', tile.rect), 4);
   });
 
   it('resyncs a reloaded wall window', TIMEOUT, async () => {

@@ -38,8 +38,9 @@ describe('wall controller', () => {
     controller.onAccepted((e) => events.push(e.revision));
     assert.equal(controller.execute({ type: 'apply-preset', name: 'overview' }, operator).revision, 1);
     assert.equal(controller.current.activePreset, 'overview');
-    assert.equal(controller.execute({ type: 'add-tile', tile: note('extra', 0, 0) }, operator).revision, 2);
-    assert.equal(controller.execute({ type: 'move-tile', id: 'extra', x: 10, y: 20 }, operator).revision, 3);
+    assert.equal(controller.execute({ type: 'remove-tile', id: 'water' }, operator).revision, 2);
+    assert.equal(controller.execute({ type: 'add-tile', tile: note('extra', 0, 12) }, operator).revision, 3);
+    assert.equal(controller.execute({ type: 'move-tile', id: 'extra', x: 10, y: 20 }, operator).revision, 4);
     const moved = controller.current.tiles.find((t) => t.id === 'extra')!;
     assert.deepEqual(moved.rect, { x: 10, y: 20, w: 4, h: 3 });
     assert.equal(controller.current.activePreset, null, 'a hand-made change leaves the preset');
@@ -48,7 +49,7 @@ describe('wall controller', () => {
     assert.equal((controller.current.tiles.find((t) => t.id === 'extra')!.props as { tone: string }).tone, 'critical');
     controller.execute({ type: 'remove-tile', id: 'extra' }, operator);
     assert.equal(controller.current.tiles.some((t) => t.id === 'extra'), false);
-    assert.deepEqual(events, [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(events, [1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('unsets optional props: back to absent, or to the default', () => {
@@ -87,6 +88,23 @@ describe('wall controller', () => {
     assert.equal(controller.currentRevision, 1);
   });
 
+  it('refuses a tile that would cover another, leaving the wall as it was', () => {
+    const { controller } = open();
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    const before = controller.current;
+    // overview: shift-note 0,3 14×9 beside alerts 14,3 10×21; water 0,12 14×12 below shift-note
+    rejects(() => controller.execute({ type: 'move-tile', id: 'alerts', x: 13, y: 3 }, operator), 'conflict', 'tiles.2.rect');
+    rejects(() => controller.execute({ type: 'resize-tile', id: 'shift-note', rect: { x: 0, y: 3, w: 14, h: 10 } }, operator), 'conflict');
+    controller.execute({ type: 'remove-tile', id: 'water' }, operator);
+    rejects(() => controller.execute({ type: 'add-tile', tile: note('memo', 11, 11) }, operator), 'conflict');
+    rejects(() => controller.execute({ type: 'apply-layout', tiles: [note('a', 0, 0), note('b', 3, 2)], preset: null }, operator), 'conflict');
+    assert.deepEqual(controller.current.tiles, before.tiles.filter((t) => t.id !== 'water'));
+    assert.equal(controller.currentRevision, 2);
+    // edge to edge is not an overlap
+    controller.execute({ type: 'add-tile', tile: note('memo', 10, 12) }, operator);
+    controller.execute({ type: 'resize-tile', id: 'memo', rect: { x: 0, y: 12, w: 14, h: 12 } }, operator);
+  });
+
   it('authorizes every command: display windows may not change the wall', () => {
     const { controller } = open();
     rejects(() => controller.execute({ type: 'apply-preset', name: 'overview' }, { id: 'r0c0', role: 'display' }), 'forbidden');
@@ -96,7 +114,7 @@ describe('wall controller', () => {
   it('persists state, journal and saved presets across a reopen', () => {
     const first = open();
     first.controller.execute({ type: 'apply-preset', name: 'briefing' }, operator);
-    first.controller.execute({ type: 'move-tile', id: 'agenda', x: 0, y: 1 }, operator);
+    first.controller.execute({ type: 'resize-tile', id: 'agenda', rect: { x: 0, y: 0, w: 24, h: 11 } }, operator);
     first.controller.execute({ type: 'save-preset', name: 'my-layout', title: { vi: 'Bố cục của tôi', en: 'My layout' } }, operator);
     const saved = first.controller.current;
     first.db.close();
@@ -108,7 +126,7 @@ describe('wall controller', () => {
     assert.equal(mine?.source, 'database');
     assert.equal(mine?.preset.title.vi, 'Bố cục của tôi');
     const journal = new SqliteWallStore(second.db).journal(0, 10);
-    assert.deepEqual(journal.map((e) => e.command.type), ['apply-preset', 'move-tile', 'save-preset']);
+    assert.deepEqual(journal.map((e) => e.command.type), ['apply-preset', 'resize-tile', 'save-preset']);
     assert.ok(journal.every((e) => e.actor.id === 'console'));
   });
 
@@ -122,8 +140,8 @@ describe('wall controller', () => {
   it('resyncs with patches while it has them, else with a snapshot', () => {
     const { controller } = open();
     controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
-    controller.execute({ type: 'move-tile', id: 'alerts', x: 12, y: 3 }, operator);
-    controller.execute({ type: 'move-tile', id: 'alerts', x: 13, y: 3 }, operator);
+    controller.execute({ type: 'resize-tile', id: 'alerts', rect: { x: 14, y: 3, w: 10, h: 20 } }, operator);
+    controller.execute({ type: 'move-tile', id: 'alerts', x: 14, y: 4 }, operator);
     const patches = controller.resync(1);
     assert.equal(patches.kind, 'patches');
     assert.deepEqual(patches.kind === 'patches' && patches.events.map((e) => e.revision), [2, 3]);
