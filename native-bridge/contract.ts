@@ -180,7 +180,8 @@ export const command = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('remove-tile'), id: slug }),
   /** Merges props into the tile's; `unset` names optional props to remove (back to absent or their default). */
   z.strictObject({ type: z.literal('set-tile-props'), id: slug, props: z.record(z.string(), z.unknown()), unset: z.array(z.string().min(1).max(64)).max(32).optional() }),
-  z.strictObject({ type: z.literal('save-preset'), name: slug, title: localizedText }),
+  /** Refused ('conflict') when a preset of that name exists, unless the person chose to overwrite it. */
+  z.strictObject({ type: z.literal('save-preset'), name: slug, title: localizedText, overwrite: z.boolean().optional() }),
   /**
    * Replaces every tile at once (one revision): a scenario's layout, or the layout it took over when
    * the scenario ends. preset: the preset the tiles are (null = none); label says why, for the journal.

@@ -93,6 +93,9 @@ export function reduceWall(state: WallState, command: Command, context: ReduceCo
         draft.activePreset = command.preset;
         break;
       case 'save-preset':
+        if (!command.overwrite && context.findPreset(command.name)) {
+          throw new ContractError('conflict', `a preset "${command.name}" exists already: overwrite it, or choose another name`, 'command.name');
+        }
         savedPreset = { name: command.name, title: command.title, tiles: structuredClone(state.tiles) };
         draft.activePreset = command.name;
         break;

@@ -1,7 +1,7 @@
 /** Presets: recall one onto the wall, or save the current wall as a new/updated preset. */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { slug } from '../../native-bridge/contract.js';
+import { slugFrom } from '../../native-bridge/slugs.js';
 import { session } from '../session/session.js';
 import { showToast, useAppStore } from '../session/store.js';
 import { usePermissions } from './permissions.js';
@@ -33,7 +33,7 @@ export function PresetsPanel() {
               <div className="preset-text">
                 <div className="preset-title">{i18n.language === 'en' ? p.title.en : p.title.vi}</div>
                 <div className="preset-meta">
-                  <code>{p.name}</code> · <span className={`badge source-${p.source}`}>{t(`presets.source.${p.source}`)}</span> · {t('presets.tiles', { count: p.tiles })}
+                  <span className={`badge source-${p.source}`}>{t(`presets.source.${p.source}`)}</span> · {t('presets.tiles', { count: p.tiles })}
                   {p.name === active ? <span className="badge badge-active">{t('presets.active')}</span> : null}
                 </div>
               </div>
@@ -51,52 +51,71 @@ export function PresetsPanel() {
   );
 }
 
+/** Save the wall under a Vietnamese name; the id is made from it, and an existing preset is replaced only when the person says so. */
 function SavePresetForm() {
-  const { t } = useTranslation();
-  const [name, setName] = useState('');
+  const { t, i18n } = useTranslation();
+  const presets = useAppStore((s) => s.presets);
   const [titleVi, setTitleVi] = useState('');
   const [titleEn, setTitleEn] = useState('');
   const [saving, setSaving] = useState(false);
-  const nameCheck = name === '' ? null : slug.safeParse(name);
-  const nameError = nameCheck && !nameCheck.success ? t('presets.badName') : null;
-  const canSave = !saving && name !== '' && !nameError && titleVi.trim() !== '';
+  const [confirming, setConfirming] = useState(false);
+  const vi = titleVi.trim();
+  const name = slugFrom(vi, 'bo-cuc');
+  const existing = presets?.find((p) => p.name === name) ?? null;
+  const canSave = !saving && vi !== '';
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!canSave) return;
+  const save = async (overwrite: boolean) => {
     setSaving(true);
-    const vi = titleVi.trim();
     const en = titleEn.trim() || vi;
-    const result = await session().execute({ type: 'save-preset', name, title: { vi, en } });
+    const result = await session().execute({ type: 'save-preset', name, title: { vi, en }, ...(overwrite ? { overwrite } : {}) });
     setSaving(false);
+    setConfirming(false);
     if (result) {
-      showToast(t('presets.saved', { name }), 'info');
-      setName('');
+      showToast(t('presets.saved', { title: vi }), 'info');
       setTitleVi('');
       setTitleEn('');
       void session().refreshPresets();
     }
   };
 
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!canSave) return;
+    if (existing) setConfirming(true);
+    else void save(false);
+  };
+
   return (
-    <form className="save-preset" onSubmit={(e) => void submit(e)} data-testid="save-preset-form">
+    <form className="save-preset" onSubmit={submit} data-testid="save-preset-form">
       <h3 className="panel-subtitle">{t('presets.saveTitle')}</h3>
       <label>
-        <span>{t('presets.name')}</span>
-        <input name="preset-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="vd: giao-ban-sang" autoComplete="off" spellCheck={false} />
-      </label>
-      {nameError ? <div className="field-error">{nameError}</div> : null}
-      <label>
         <span>{t('presets.titleVi')}</span>
-        <input name="preset-title-vi" value={titleVi} onChange={(e) => setTitleVi(e.target.value)} lang="vi" />
+        <input name="preset-title-vi" value={titleVi} onChange={(e) => { setTitleVi(e.target.value); setConfirming(false); }} lang="vi" placeholder="vd: Ca đêm" autoComplete="off" />
       </label>
       <label>
         <span>{t('presets.titleEn')}</span>
         <input name="preset-title-en" value={titleEn} onChange={(e) => setTitleEn(e.target.value)} placeholder={titleVi} lang="en" />
       </label>
-      <button type="submit" className="btn" data-testid="save-preset" disabled={!canSave}>
-        {saving ? t('presets.saving') : t('presets.save')}
-      </button>
+      {vi !== '' ? (
+        <div className="muted preset-id" data-testid="preset-id" data-preset-id={name}>
+          {t('presets.id', { name })}
+        </div>
+      ) : null}
+      {confirming && existing ? (
+        <div className="confirm-inline" role="alertdialog" data-testid="preset-overwrite">
+          <p>{t(existing.source === 'file' ? 'presets.overwriteFile' : 'presets.overwrite', { title: i18n.language === 'en' ? existing.title.en : existing.title.vi, count: existing.tiles })}</p>
+          <button type="button" className="btn btn-danger" data-testid="preset-overwrite-confirm" disabled={saving} onClick={() => void save(true)}>
+            {t('presets.overwriteConfirm')}
+          </button>
+          <button type="button" className="btn" onClick={() => setConfirming(false)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      ) : (
+        <button type="submit" className="btn" data-testid="save-preset" disabled={!canSave}>
+          {saving ? t('presets.saving') : t('presets.save')}
+        </button>
+      )}
     </form>
   );
 }

@@ -169,7 +169,8 @@ describe('per-connection and per-host load limits (real host, real WebSockets)',
     const busyLines = lines.filter((l) => l.includes('"message-rejected"') && l.includes('outstanding'));
     assert.ok(busyLines.length >= 1 && busyLines.length <= 2, busyLines.join('\n'));
     const floodLines = lines.filter((l) => l.includes('"message-rejected"') && l.includes('flood'));
-    assert.ok(floodLines.length === 1, floodLines.join('\n'));
+    // the first refusal is logged at once, later ones in one summary per period (a slow machine may span two)
+    assert.ok(floodLines.length >= 1 && floodLines.length <= 2, floodLines.join('\n'));
     const capLines = lines.filter((l) => l.includes('"connection-refused"') && l.includes(`${hostLimits.maxConnections}`));
     assert.ok(capLines.length === 1, capLines.join('\n'));
     assert.ok(host.refusedCount() > requestBurst, `every refusal is still counted: ${host.refusedCount()}\n${lines.join('\n')}`);

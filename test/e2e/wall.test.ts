@@ -184,6 +184,25 @@ describe('the wall on the Chromium host', () => {
     assert.equal(await assertTileOnWall(spawned.windows, 'shift-note', tile.rect), 4);
   });
 
+  it('saves the wall under a Vietnamese name with a generated id, and asks before overwriting', TIMEOUT, async () => {
+    const page = spawned.windows.console;
+    const form = page.getByTestId('save-preset-form');
+    await form.locator('input[name=preset-title-vi]').fill('Ca Đêm');
+    assert.equal(await form.getByTestId('preset-id').getAttribute('data-preset-id'), 'ca-dem');
+    await form.getByTestId('save-preset').click();
+    await page.locator('[data-preset-item="ca-dem"]').waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('[data-preset-item="ca-dem"]').innerText(), /Ca Đêm/);
+    const saved = await hostState(spawned.host);
+
+    // the same name again: nothing is written until the person confirms
+    await form.locator('input[name=preset-title-vi]').fill('ca đêm');
+    await form.getByTestId('save-preset').click();
+    await form.getByTestId('preset-overwrite').waitFor();
+    assert.equal((await hostState(spawned.host)).revision, saved.revision, 'no overwrite without a yes');
+    await form.getByTestId('preset-overwrite-confirm').click();
+    assert.equal((await stateAfter(saved.revision)).revision, saved.revision + 1);
+  });
+
   it('resyncs a reloaded wall window', TIMEOUT, async () => {
     const { revision, state } = await hostState(spawned.host);
     const page = spawned.windows.displays.get('r1c1')!;

@@ -105,6 +105,19 @@ describe('wall controller', () => {
     controller.execute({ type: 'resize-tile', id: 'memo', rect: { x: 0, y: 12, w: 14, h: 12 } }, operator);
   });
 
+  it('saves over an existing preset only when told to overwrite it', () => {
+    const { controller } = open();
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    const title = { vi: 'Ca đêm', en: 'Night shift' };
+    controller.execute({ type: 'save-preset', name: 'ca-dem', title }, operator);
+    controller.execute({ type: 'remove-tile', id: 'water' }, operator);
+    rejects(() => controller.execute({ type: 'save-preset', name: 'ca-dem', title }, operator), 'conflict', 'command.name');
+    rejects(() => controller.execute({ type: 'save-preset', name: 'overview', title }, operator), 'conflict', 'command.name');
+    assert.equal(controller.presets().find((p) => p.preset.name === 'ca-dem')!.preset.tiles.length, 4, 'the saved preset is untouched');
+    controller.execute({ type: 'save-preset', name: 'ca-dem', title, overwrite: true }, operator);
+    assert.equal(controller.presets().find((p) => p.preset.name === 'ca-dem')!.preset.tiles.length, 3);
+  });
+
   it('authorizes every command: display windows may not change the wall', () => {
     const { controller } = open();
     rejects(() => controller.execute({ type: 'apply-preset', name: 'overview' }, { id: 'r0c0', role: 'display' }), 'forbidden');
