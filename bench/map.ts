@@ -207,7 +207,7 @@ export async function run(args: string[]): Promise<object> {
      * app's renderer copy every live batch (~10 MB/s) to DevTools, a cost the baseline has not.
      */
     const open = async (windowId: string, url: string): Promise<{ page: CdpSession; browser: CdpSession }> => {
-      const chromiumWindow = launchWindow(executablePath, { windowId, url, x: 0, y: 0, ...VIEWPORT, kiosk: true }, 'headless', join(pageDir, 'profiles'), (line) => console.error(line));
+      const chromiumWindow = launchWindow(executablePath, { windowId, url, x: 0, y: 0, ...VIEWPORT, kiosk: true }, 'headless', join(pageDir, 'profiles'), { log: (line) => console.error(line) });
       windows.push(chromiumWindow);
       await waitForDevTools([chromiumWindow]);
       const page = await waitFor(`the ${windowId} page`, 20_000, () => CdpSession.openPage(chromiumWindow.devtools()!, (u) => u.startsWith(url.split('#')[0]!)));

@@ -434,6 +434,8 @@ export const gatewaysConfig = z.strictObject({
   simulationRate: z.number().positive().max(1000).default(1),
   /** Multiplies the time of the simulator's scripted incidents: 0.1 plays them ten times faster (tests, drills). Trigger durations stay real time. */
   incidentTimeScale: z.number().positive().max(10).default(1),
+  /** A gateway that was live and stays silent this long raises an operator alert (its return resolves it). */
+  linkAlertSeconds: z.int().min(5).max(3600).default(30),
   /** Serve the simulated cameras as live HLS from the embedded simulator (port 0 = any free port). */
   simulatedCameras: z
     .strictObject({ serve: z.boolean().default(false), port: z.int().min(0).max(65535).default(0) })

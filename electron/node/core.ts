@@ -217,7 +217,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
   restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
-  const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000);
+  const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000, (id) => displays.nameOf(id));
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
   let spatialPort: SpatialQueryPort | null = null;

@@ -21,6 +21,8 @@ export class WindowPresence {
     private readonly wall: WallDefinition,
     private readonly alerts: AlertService,
     private readonly lossAlertMs: number,
+    /** What people call a display (its enrolled name), for the alert. */
+    private readonly nameOf: (id: WindowId) => string,
   ) {
     for (const id of ['console' as WindowId, ...displaySlots(wall).map((s) => s.windowId)]) {
       this.windows.set(id, { connections: 0, paintedRevision: 0, lastSeen: null, lossTimer: null });
@@ -52,7 +54,7 @@ export class WindowPresence {
     if (track.connections > 0 || id === 'console' || track.lossTimer) return;
     track.lossTimer = setTimeout(() => {
       track.lossTimer = null;
-      if (track.connections === 0) this.alerts.raise('warning', 'display', { vi: `Màn hình ${id} mất kết nối`, en: `Display ${id} lost its connection` });
+      if (track.connections === 0) this.alerts.raise('warning', 'display', { vi: `${this.nameOf(id)} mất kết nối`, en: `Display ${id} (${this.nameOf(id)}) lost its connection` });
     }, this.lossAlertMs);
     track.lossTimer.unref?.();
   }

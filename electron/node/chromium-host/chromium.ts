@@ -219,7 +219,13 @@ export function findRunningWindow(spec: WindowSpec, mode: WindowMode, profilesDi
  * window must come back by itself at 3 a.m.). With `adoptPid` it first keeps watching the window
  * a previous host left running (see findRunningWindow) instead of opening a new one.
  */
-export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMode, profilesDir: string, log: (line: string) => void, adoptPid?: number): ChromiumWindow {
+/** What the host is told about its windows: every line worth logging, and each unexpected exit (it restarts the window). */
+export interface WindowEvents {
+  log: (line: string) => void;
+  exited?: (windowId: WindowSpec['windowId'], why: string, restartInMs: number) => void;
+}
+
+export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMode, profilesDir: string, { log, exited }: WindowEvents, adoptPid?: number): ChromiumWindow {
   const profileDir = join(profilesDir, spec.windowId);
   mkdirSync(profileDir, { recursive: true });
   let current: WindowProcess | null = null;
@@ -232,6 +238,7 @@ export function launchWindow(chromium: string, spec: WindowSpec, mode: WindowMod
     if (stopping) return;
     if (Date.now() - startedAt > 30_000) backoff = 1000;
     log(`ioc-wall: window ${spec.windowId} exited (${why}); restarting in ${backoff} ms.`);
+    exited?.(spec.windowId, why, backoff);
     setTimeout(() => !stopping && start(), backoff).unref();
     backoff = Math.min(backoff * 2, 30_000);
   };

@@ -93,7 +93,15 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
       }));
       if (killOrphanWindows(profiles, log, new Set(kept.keys())) > 0) await sleep(200);
       if (kept.size > 0) log(`ioc-wall: kept ${kept.size} windows of the previous host: ${[...kept.keys()].join(', ')}`);
-      for (const spec of specs) windows.push(launchWindow(chromium, spec, windowMode, profiles, log, kept.get(spec.windowId)));
+      // a window that died is back in seconds, often before its display is missed: the operator is told anyway
+      const exited = (windowId: string, why: string, restartInMs: number) => {
+        const name = windowId === 'console' ? { vi: 'Cửa sổ điều khiển', en: 'The console window' } : { vi: core.displays.nameOf(windowId), en: `Display window ${windowId}` };
+        core.alerts.raise('warning', 'display', {
+          vi: `${name.vi} bị đóng bất thường (${why.trim().slice(0, 120)}); tự mở lại sau ${Math.round(restartInMs / 1000)} giây`,
+          en: `${name.en} exited unexpectedly (${why.trim().slice(0, 120)}); reopening in ${Math.round(restartInMs / 1000)} s`,
+        });
+      };
+      for (const spec of specs) windows.push(launchWindow(chromium, spec, windowMode, profiles, { log, exited }, kept.get(spec.windowId)));
       await waitForDevTools(windows);
       const origin = new URL(server.baseUrl).origin;
       await Promise.all(windows.filter((w) => w.windowId !== 'console').map((w) => handOverCredential(w, origin, core.displays)));

@@ -104,6 +104,11 @@ export class DisplayAccess {
     this.store.seen(windowId, this.clock());
   }
 
+  /** What people call the window: the name given at enrolment, else its row and column. */
+  nameOf(windowId: string): string {
+    return this.store.list().find((d) => d.windowId === windowId)?.name ?? defaultDisplayName(windowId);
+  }
+
   list(connected: (windowId: string) => boolean): DisplaySummary[] {
     return this.store.list().map((d) => ({ windowId: d.windowId, name: d.name, enrolledAt: d.enrolledAt, enrolledBy: d.enrolledBy, lastSeenAt: d.lastSeenAt, connected: connected(d.windowId) }));
   }

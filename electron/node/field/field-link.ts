@@ -17,6 +17,7 @@ import { loadOrCreateKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
 import { gatewayKeysEvent } from '../audit/audit-events.js';
 import { expiryAlerts } from './command-expiry-alerts.js';
+import { LinkAlerts } from './link-alerts.js';
 
 export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
   hub: GatewayHub;
@@ -149,7 +150,12 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
     }, ack.at);
   });
   // The hub reports state changes; sequence numbers and heartbeat times move every second.
-  const linkRefresh = setInterval(() => hub.links().forEach((link) => core.live.setLink(link)), 1000);
+  const linkAlerts = new LinkAlerts(core.alerts, config.linkAlertSeconds * 1000);
+  const linkRefresh = setInterval(() => {
+    const links = hub.links();
+    links.forEach((link) => core.live.setLink(link));
+    linkAlerts.check(links, Date.now());
+  }, 1000);
   linkRefresh.unref();
 
   const simulation = simulator
@@ -188,7 +194,10 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       const result = hub.reload(list);
       gatewayNames = new Map(list.map((g) => [g.id, g.name]));
       for (const id of result.added) core.live.setLink(offlineLink(id, gatewayNames.get(id)!, null));
-      for (const id of result.removed) core.live.removeLink(id);
+      for (const id of result.removed) {
+        core.live.removeLink(id);
+        linkAlerts.forget(id);
+      }
       const named = (ids: string[], names: Map<string, string>) => ids.map((id) => ({ gateway: id, name: names.get(id) ?? id }));
       return { added: named(result.added, gatewayNames), removed: named(result.removed, before), changed: named(result.changed, gatewayNames) };
     },
