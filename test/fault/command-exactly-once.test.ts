@@ -83,7 +83,7 @@ describe('field commands survive a host crash', () => {
     const second = await connectConsole(host.runtime, dataDir);
     await until(
       // The restarted host finds the command in its outbox (persisted before the crash) and closes it.
-      async () => (await second.client.call('alerts.list', {})).alerts.some((a) => a.source === 'field:gw-test' && a.title.vi === 'Lệnh siren → siren-bien-hoa-1: đã thực hiện'),
+      async () => (await second.client.call('alerts.list', {})).alerts.some((a) => a.source === 'field:gw-test' && a.title.vi === 'Lệnh hú còi tới siren-bien-hoa-1: đã thực hiện'),
       'the restarted host to receive the acknowledgement',
       30_000,
     );

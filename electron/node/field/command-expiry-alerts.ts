@@ -12,7 +12,8 @@ import { EXPIRES_AT_PARAM, type CommandType } from '../gateway/command-ttl.js';
 /** Targets named in one alert; the rest are counted. */
 const NAMED_TARGETS = 3;
 
-const COMMAND_TEXT: Record<CommandType, LocalizedText> = {
+/** What a field command does, in the operator's words (the alerts never show the protocol's type names). */
+export const COMMAND_TEXT: Record<CommandType, LocalizedText> = {
   siren: { vi: 'hú còi', en: 'Siren command' },
   'resident-warning': { vi: 'cảnh báo người dân', en: 'Resident warning' },
   'traffic-signal-plan': { vi: 'đổi phương án đèn tín hiệu', en: 'Traffic signal plan' },

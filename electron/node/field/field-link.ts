@@ -16,7 +16,7 @@ import { GatewayHub, type GatewayConfig, type ItemChange } from '../gateway/gate
 import { loadOrCreateKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
 import { gatewayKeysEvent } from '../audit/audit-events.js';
-import { expiryAlerts } from './command-expiry-alerts.js';
+import { COMMAND_TEXT, expiryAlerts } from './command-expiry-alerts.js';
 import { LinkAlerts } from './link-alerts.js';
 
 export interface FieldLink<S extends RunningSimulator = RunningSimulator> {
@@ -141,12 +141,15 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   // Every acknowledgement, including those of commands a previous host process sent, is told.
   hub.onAck((gatewayId, ack) => {
     const entry = outbox.get(ack.id);
-    const what = entry ? `${entry.command.type} → ${entry.command.target}` : ack.id;
+    // by name: "Lệnh hú còi tới Còi báo động Tam Hiệp", never the protocol's ids
+    const what = entry
+      ? { vi: `${COMMAND_TEXT[entry.command.type].vi} tới ${names.target(entry.command.target)}`, en: `${COMMAND_TEXT[entry.command.type].en} to ${names.target(entry.command.target)}` }
+      : { vi: `gửi qua ${names.gateway(gatewayId)}`, en: `Command sent through ${names.gateway(gatewayId)}` };
     const done = ack.status === 'done';
     const detail = ack.detail ? ` (${ack.detail})` : '';
     core.alerts.raiseOnce(`ack/${ack.id}`, done ? 'info' : 'warning', `field:${gatewayId}`, {
-      vi: `Lệnh ${what}: ${done ? 'đã thực hiện' : `bị từ chối${detail}`}`,
-      en: `Command ${what}: ${done ? 'done' : `rejected${detail}`}`,
+      vi: `Lệnh ${what.vi}: ${done ? 'đã thực hiện' : `bị từ chối${detail}`}`,
+      en: `${what.en}: ${done ? 'done' : `rejected${detail}`}`,
     }, ack.at);
   });
   // The hub reports state changes; sequence numbers and heartbeat times move every second.
