@@ -14,6 +14,7 @@ import { auditRequests, auditResponses } from './audit.js';
 import { displayRequests, displayResponses, helloCredential } from './displays.js';
 import { replayAtRequest, replayRun, replaySensor, replayTimelineRequest, replayTimelineResponse } from './replay.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
+import { pairConfig } from './pair-config.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './audit.js';
@@ -21,6 +22,7 @@ export * from './auth.js';
 export * from './displays.js';
 export * from './gateway-protocol.js';
 export * from './gis-datasets.js';
+export * from './pair-config.js';
 export * from './indicators.js';
 export * from './spatial-query.js';
 export * from './scenario-run.js';
@@ -90,6 +92,8 @@ export const wallDefinition = z
     /** Per-slot display match rules; a slot without one is matched by order. */
     slots: z.array(wallSlot).default([]),
     startPreset: slug.optional(),
+    /** The primary/backup pair that drives this wall (hot standby); absent: one standalone host. */
+    pair: pairConfig.optional(),
   })
   .superRefine((wall, ctx) => {
     const seen = new Set<string>();
@@ -775,6 +779,63 @@ export type EventOf<E extends EventName> = z.infer<Contract['events'][E]['payloa
 
 export const methodNames = Object.keys(contract.methods) as MethodName[];
 export const eventNames = Object.keys(contract.events) as EventName[];
+
+// ---------------------------------------------------------------------------------------------
+// The peer link between the two nodes of a pair (ZeroMQ, CURVE; electron/node/pair/peer-link.ts)
+
+/** One frame on the peer link is at most this (ZeroMQ maxMessageSize on both sockets). */
+export const PEER_MAX_FRAME_BYTES = 2 * 1024 * 1024;
+/** A journal answer carries entries up to about this many bytes of JSON (always at least one). */
+export const PEER_JOURNAL_REPLY_BYTES = 512 * 1024;
+/** Journal entries asked for at once. */
+export const PEER_JOURNAL_BATCH = 256;
+export const PEER_PROTOCOL_VERSION = 1;
+
+/** What a node says of itself every second (and at once when its state changes). */
+export const peerHeartbeat = z.strictObject({
+  kind: z.literal('heartbeat'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  nodeId: z.string().min(1).max(64),
+  state: pairState,
+  /** Raised by each takeover; of two actives the lower term yields (the other was elected while it was away). */
+  term: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** This node went passive to hand the wall to its peer (switchover, failback): the peer takes it. */
+  handover: z.boolean(),
+  revision: z.int().min(0),
+  startedAt: z.int().min(0),
+  gatewaysUp: z.int().min(0).max(1_000_000),
+  windowsConnected: z.int().min(0).max(1_000_000),
+});
+export type PeerHeartbeat = z.infer<typeof peerHeartbeat>;
+
+/** One wall command as the active node committed it: the standby applies it through its own controller. */
+export const peerJournalEntry = z.strictObject({
+  revision: z.int().min(1),
+  at: z.int().min(0),
+  actor,
+  command,
+  requestId: requestId.optional(),
+});
+
+export const peerJournalRequest = z.strictObject({
+  kind: z.literal('journal.request'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  /** Entries after this revision. */
+  after: z.int().min(0),
+  limit: z.int().min(1).max(PEER_JOURNAL_BATCH),
+});
+
+export const peerJournalEntries = z.strictObject({
+  kind: z.literal('journal.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  /** The sender's revision when it answered. */
+  head: z.int().min(0),
+  entries: z.array(peerJournalEntry).max(PEER_JOURNAL_BATCH),
+});
+
+export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries]);
+export type PeerFrame = z.infer<typeof peerFrame>;
 
 // ---------------------------------------------------------------------------------------------
 // Errors that cross the boundary
