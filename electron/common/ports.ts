@@ -15,6 +15,7 @@ import type {
   GatewaysReloadAnswer,
   GisImportRequest,
   ImportProgress,
+  PairStatus,
   Preset,
   RequestOf,
   ResponseOf,
@@ -114,6 +115,24 @@ export interface FieldAck {
   status: 'done' | 'rejected' | 'expired';
   detail?: string | undefined;
   at: number;
+}
+
+/**
+ * The primary/backup pair (hot standby) as the core answers it: NodeStatus.pair and role, the
+ * pair.* methods, and whether this node may change the wall (a passive node refuses with 'standby').
+ */
+export interface PairPort {
+  status(): PairStatus;
+  /** This node drives the wall (Binary Star ACTIVE). */
+  serving(): boolean;
+  /** Where the wall is driven now, for a refusal to name (the peer's address while it is active; null: not known). */
+  activeAddress(): string | null;
+  /** A client lost the active node (pair.activeLost): Binary Star's vote. Never throws. */
+  activeLost(lostNode: string): PairStatus;
+  switchover(actor: Actor, reason: string): Promise<PairStatus>;
+  failback(actor: Actor, reason: string): Promise<PairStatus>;
+  /** State, peer liveness or replication lag changed (the core sends status.changed). */
+  onChange(listener: () => void): () => void;
 }
 
 /** How the host reaches the field (Titanic: persist, then deliver; acknowledged by id). */
