@@ -132,7 +132,8 @@ export class PairService implements PairPort {
 
   activeAddress(): string | null {
     if (this.serving()) return this.self.address;
-    return this.peerLive() && this.lastHeartbeat?.state === 'active' ? this.peer.address : null;
+    // the wall is on the peer or on nobody: the peer, unless it is heard saying it does not drive it either
+    return this.peerLive() && this.lastHeartbeat?.state !== 'active' ? null : this.peer.address;
   }
 
   status(): PairStatus {
