@@ -834,7 +834,26 @@ export const peerJournalEntries = z.strictObject({
   entries: z.array(peerJournalEntry).max(PEER_JOURNAL_BATCH),
 });
 
-export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries]);
+/** The field command outbox after a position (the active node's own outbox order), for the standby to hold and deliver too. */
+export const peerOutboxRequest = z.strictObject({
+  kind: z.literal('outbox.request'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  limit: z.int().min(1).max(PEER_JOURNAL_BATCH),
+});
+
+export const peerOutboxEntries = z.strictObject({
+  kind: z.literal('outbox.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  /** The position the answer reached (the next request asks after it); entries are only the commands still pending. */
+  last: z.int().min(0),
+  /** More follow after `last`. */
+  more: z.boolean(),
+  entries: z.array(z.strictObject({ gateway: z.string().min(1).max(128), command: fieldCommand })).max(PEER_JOURNAL_BATCH),
+});
+
+export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries, peerOutboxRequest, peerOutboxEntries]);
 export type PeerFrame = z.infer<typeof peerFrame>;
 
 // ---------------------------------------------------------------------------------------------

@@ -149,6 +149,11 @@ export interface FieldCommandPort {
   persisted(id: string): { gateway: string; command: FieldCommand } | undefined;
   /** Every acknowledgement and expiry from now on, with the command it answers when the host still knows it. */
   onAck(listener: (gateway: string, ack: FieldAck, command: FieldCommand | undefined) => void): () => void;
+  /**
+   * The outbox in the order commands were persisted, after a position: the commands still pending
+   * and the position reached (a pair's standby holds and delivers them too; gateways act once per id).
+   */
+  pendingSince(after: number, limit: number): { entries: { gateway: string; command: FieldCommand }[]; last: number; more: boolean };
 }
 
 /** The gateways' keys and allow-list as the contract handlers use them (technicians). */

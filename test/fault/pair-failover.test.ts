@@ -7,6 +7,8 @@
  *   two-actives alarm; the two are never both active for more than a moment.
  * - Cut only the peer link (both alive, clients reach both): nothing moves.
  * - Kill the backup: the primary carries on, with a "standby lost" alert.
+ * - A siren confirmed on the active node, its gateway still acting on it when the node is
+ *   SIGKILLed: the standby holds it too, and the gateway (connected to both) acts once.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -17,12 +19,19 @@ import type { HostProcess } from '../support/host-process.js';
 import { testPair } from '../support/pair.js';
 import { spawnPairNode, statusOf, statusUntil, voteUntilActive } from '../support/pair-hosts.js';
 import { tcpRelay, type TcpRelay } from '../support/tcp-relay.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as zmq from 'zeromq';
+import { SimGateway } from '../../sim/gateway.js';
+import { tempDir } from '../support/fixtures.js';
 
 const PRESETS = ['overview', 'briefing', 'cameras', 'field', 'map'];
 
 const running: HostProcess[] = [];
 const relays: TcpRelay[] = [];
+const gateways: SimGateway[] = [];
 after(async () => {
+  for (const gateway of gateways) await gateway.stop();
   for (const host of running) {
     if (host.proc.signalCode === null && host.proc.exitCode === null) host.proc.kill('SIGCONT');
     await host.stop('SIGKILL');
@@ -31,12 +40,12 @@ after(async () => {
 });
 
 /** Both nodes up, the primary active and the backup standing by at its revision. */
-async function startedPair(options: { relayed?: boolean } = {}) {
+async function startedPair(options: { relayed?: boolean; gatewaysFile?: string } = {}) {
   const pair = await testPair(options);
   if (options.relayed) {
     for (const node of [pair.primary, pair.backup]) relays.push(await tcpRelay(node.peerLinkPort, node.peerBindPort));
   }
-  const [primary, backup] = await Promise.all([spawnPairNode(pair, pair.primary), spawnPairNode(pair, pair.backup)]);
+  const [primary, backup] = await Promise.all([spawnPairNode(pair, pair.primary, options.gatewaysFile), spawnPairNode(pair, pair.backup, options.gatewaysFile)]);
   running.push(primary, backup);
   // the start preset goes up when the primary hears the backup and becomes active
   const active = await statusUntil(pair.primary, (s) => s.pair?.state === 'active' && s.revision > 0, 'the primary active');
@@ -151,5 +160,55 @@ describe('pair failover (real processes)', () => {
     assert.equal(status?.role, 'primary');
     const alerts = await pairAlerts(primary, pair.primary.dataDir);
     assert.ok(alerts.some((a) => a.title.vi.startsWith('Mất máy dự phòng') && a.resolvedAt === null), JSON.stringify(alerts));
+  });
+
+  it('a siren confirmed before the active dies is delivered exactly once: the standby holds it, the gateway acts once', async () => {
+    const keyPair = zmq.curveKeyPair();
+    const gatewaysFile = join(tempDir(), 'gateways.yaml');
+    writeFileSync(gatewaysFile, [`bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }`, 'simulate: false', 'gateways:', `  - { id: gw-test, name: Cổng thử nghiệm, publicKey: '${keyPair.publicKey}' }`, ''].join('\n'));
+    const { pair, primary, backup } = await startedPair({ gatewaysFile });
+    const effects = new Map<string, number>();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const gateway = new SimGateway({
+      id: 'gw-test',
+      name: 'Cổng thử nghiệm',
+      endpoints: primary.runtime.gateways,
+      hostPublicKey: primary.runtime.gateways.hostPublicKey,
+      extraHosts: [{ endpoints: backup.runtime.gateways, hostPublicKey: backup.runtime.gateways.hostPublicKey }],
+      keyPair,
+      onCommand: async (command) => {
+        effects.set(command.id, (effects.get(command.id) ?? 0) + 1);
+        await held; // the siren sounds; its ACK waits until the active node is dead
+        return { status: 'done' };
+      },
+    });
+    gateways.push(gateway);
+    await gateway.start();
+    const commander = await connectConsole(primary.runtime, pair.primary.dataDir);
+    await statusUntil(pair.primary, (s) => s.links.some((l) => l.id === 'gw-test' && l.state === 'up'), 'the gateway live on the primary');
+    const { id } = await commander.client.call('field.command', { gateway: 'gw-test', type: 'siren', target: 'siren-bien-hoa-1', params: { minutes: 5 } });
+    commander.transport.close();
+    // the standby took the pending command into its own outbox (its audit chain records it)
+    const administrator = await connectConsole(backup.runtime, pair.backup.dataDir, 'administrator');
+    const deadline = Date.now() + 30_000;
+    while (!(await administrator.client.call('audit.list', { limit: 50 })).entries.some((e) => e.action === 'field.command' && JSON.stringify(e).includes(id))) {
+      if (Date.now() > deadline) assert.fail('the standby never took the command');
+      await sleep(100);
+    }
+    administrator.transport.close();
+    assert.equal(effects.get(id), 1);
+    await primary.stop('SIGKILL');
+    release();
+    await voteUntilActive(pair.backup, pair.primary.id);
+    const viewer = await connectConsole(backup.runtime, pair.backup.dataDir, 'viewer');
+    const acked = Date.now() + 30_000;
+    while (!(await viewer.client.call('alerts.list', {})).alerts.some((a) => a.source === 'field:gw-test' && a.title.vi === 'Lệnh siren → siren-bien-hoa-1: đã thực hiện')) {
+      if (Date.now() > acked) assert.fail('the new active node never heard the acknowledgement');
+      await sleep(100);
+    }
+    viewer.transport.close();
+    assert.equal(effects.get(id), 1, 'the gateway acted exactly once');
+    assert.equal(effects.size, 1);
   });
 });

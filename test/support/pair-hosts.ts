@@ -9,8 +9,8 @@ import type { TestPair, TestPairNode } from './pair.js';
 import { connectNodeClient } from './ws-client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export function spawnPairNode(pair: TestPair, node: TestPairNode): Promise<HostProcess> {
-  return spawnHost({ dataDir: node.dataDir, windows: 'none', wallFile: pair.wallFile, args: ['--node', node.id, '--port', String(node.port)], timeoutMs: 120_000 });
+export function spawnPairNode(pair: TestPair, node: TestPairNode, gatewaysFile?: string): Promise<HostProcess> {
+  return spawnHost({ dataDir: node.dataDir, windows: 'none', wallFile: pair.wallFile, args: ['--node', node.id, '--port', String(node.port)], timeoutMs: 120_000, ...(gatewaysFile ? { gatewaysFile } : {}) });
 }
 
 /** A node's status as a console connection's hello answers it; null when the node does not answer within `timeoutMs`. */

@@ -116,6 +116,10 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       );
     },
     ackOf: (id) => outcomeOf(outbox.get(id)),
+    pendingSince(after, limit) {
+      const feed = outbox.pendingSince(after, limit);
+      return { ...feed, entries: feed.entries.map(({ gatewayId, command }) => ({ gateway: gatewayId, command })) };
+    },
     persisted(id) {
       const entry = outbox.get(id);
       return entry && { gateway: entry.gatewayId, command: entry.command };

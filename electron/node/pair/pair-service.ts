@@ -22,16 +22,20 @@ import {
   type PeerHeartbeat,
 } from '../../../native-bridge/contract.js';
 import { BinaryStar, STAR_TIMINGS, type StarResult } from '../../common/binary-star.js';
-import type { AuditSink, PairPort } from '../../common/ports.js';
+import type { AuditSink, FieldCommandPort, PairPort } from '../../common/ports.js';
 import type { AlertService } from '../alert-service.js';
 import type { CurveKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
 import type { WallController } from '../wall-controller.js';
 import { PairAlerts } from './pair-alerts.js';
-import { PeerLink } from './peer-link.js';
+import { PeerLink, type PeerReply, type PeerRequest } from './peer-link.js';
 import { standbyError } from './standby-gate.js';
 
 type Entries = Extract<PeerFrame, { kind: 'journal.entries' }>;
+type OutboxEntries = Extract<PeerFrame, { kind: 'outbox.entries' }>;
+
+/** Outbox rows read per answer (field commands are small; a page stays far below a frame's bound). */
+const OUTBOX_PAGE = 64;
 
 export interface PairTimings {
   tickMs: number;
@@ -57,6 +61,8 @@ export interface PairServiceOptions {
   controller: WallController;
   alerts: AlertService;
   audit: AuditSink;
+  /** The field command outbox (attached once the gateway link runs): the standby holds and delivers the active's pending commands too. */
+  field: () => FieldCommandPort | null;
   /** Puts the start preset up on an empty wall when this node first drives it. */
   seedWall: () => void;
   /** What the heartbeat tells the peer's console of this node. */
@@ -77,6 +83,9 @@ export class PairService implements PairPort {
   private readonly listeners = new Set<() => void>();
   private lastHeartbeat: PeerHeartbeat | null = null;
   private journalAskedAt: number | null = null;
+  private outboxAskedAt: number | null = null;
+  /** Where in the active node's outbox this standby has read to (that node's own order). */
+  private outboxCursor = 0;
   private behindSince: number | null = null;
   private lastSentAt = 0;
   private lastNotified = '';
@@ -95,7 +104,13 @@ export class PairService implements PairPort {
     if (options.keyPair.publicKey !== this.self.publicKey) {
       throw new Error(`node "${this.self.id}": the wall file gives publicKey ${this.self.publicKey}, but this data folder's key (keys/host-curve.json) is ${options.keyPair.publicKey}; put the data folder's public key in the wall file`);
     }
-    this.link = new PeerLink({ self: this.self, peer: this.peer, keyPair: options.keyPair, log: options.log, handlers: { onRequest: (frame, reply) => this.onRequest(frame, reply), onReply: (frame) => this.onEntries(frame) } });
+    this.link = new PeerLink({
+      self: this.self,
+      peer: this.peer,
+      keyPair: options.keyPair,
+      log: options.log,
+      handlers: { onRequest: (frame, reply) => this.onRequest(frame, reply), onReply: (frame) => (frame.kind === 'journal.entries' ? this.onEntries(frame) : this.onOutbox(frame)) },
+    });
   }
 
   async start(): Promise<void> {
@@ -239,6 +254,8 @@ export class PairService implements PairPort {
 
   private applyState(): void {
     if (this.serving()) {
+      // a later standby term reads the other node's outbox, in that node's own order, from its start
+      this.outboxCursor = 0;
       this.options.controller.followActive(null);
       try {
         this.options.seedWall();
@@ -297,7 +314,7 @@ export class PairService implements PairPort {
 
   // --- the peer's frames ----------------------------------------------------------------------
 
-  private onRequest(frame: PeerHeartbeat | Extract<PeerFrame, { kind: 'journal.request' }>, reply: (frame: Entries) => void): void {
+  private onRequest(frame: PeerRequest, reply: (frame: PeerReply) => void): void {
     if (frame.kind === 'heartbeat') {
       if (frame.nodeId !== this.peer.id) {
         this.options.log({ level: 'warn', msg: 'pair: a heartbeat names another node', expected: this.peer.id, got: frame.nodeId });
@@ -306,9 +323,48 @@ export class PairService implements PairPort {
       this.lastHeartbeat = frame;
       this.act(this.star.handle({ kind: 'peer', at: this.clock(), state: frame.state, term: frame.term, handover: frame.handover }));
       this.askJournal();
+      this.askOutbox();
       return;
     }
-    reply(this.journalAnswer(frame.after, frame.limit));
+    reply(frame.kind === 'journal.request' ? this.journalAnswer(frame.after, frame.limit) : this.outboxAnswer(frame.after, frame.limit));
+  }
+
+  private outboxAnswer(after: number, limit: number): OutboxEntries {
+    const port = this.options.field();
+    const none: OutboxEntries = { kind: 'outbox.entries', v: PEER_PROTOCOL_VERSION, after, last: after, more: false, entries: [] };
+    if (!this.serving() || !port) return none;
+    return { kind: 'outbox.entries', v: PEER_PROTOCOL_VERSION, after, ...port.pendingSince(after, Math.min(limit, OUTBOX_PAGE)) };
+  }
+
+  /** The standby polls the active node's outbox with each heartbeat it hears (one request at a time). */
+  private askOutbox(): void {
+    const heard = this.lastHeartbeat;
+    if (this.serving() || !heard || heard.state !== 'active' || !this.peerLive() || !this.options.field()) return;
+    const now = this.clock();
+    if (this.outboxAskedAt !== null && now - this.outboxAskedAt < this.timings.journalRetryMs) return;
+    this.outboxAskedAt = now;
+    this.link.send({ kind: 'outbox.request', v: PEER_PROTOCOL_VERSION, after: this.outboxCursor, limit: OUTBOX_PAGE });
+  }
+
+  /**
+   * The active node's pending commands go into this node's outbox and out to their gateways too:
+   * gateways act once per command id and answer every copy with the same ACK (docs/gateway-protocol.md
+   * §10), so after a takeover a command still pending is delivered by this node, once.
+   */
+  private onOutbox(frame: OutboxEntries): void {
+    this.outboxAskedAt = null;
+    const port = this.options.field();
+    if (this.serving() || !port || frame.after !== this.outboxCursor) return;
+    for (const { gateway, command } of frame.entries) {
+      const failed = (error: unknown) => this.options.log({ level: 'warn', msg: 'pair: a replicated field command was not taken', id: command.id, gateway, error: String(error) });
+      try {
+        port.send(gateway, command).catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    }
+    this.outboxCursor = frame.last;
+    if (frame.more) this.askOutbox();
   }
 
   /** Entries after `after`, up to `limit` and about PEER_JOURNAL_REPLY_BYTES (at least one); none unless this node drives the wall. */

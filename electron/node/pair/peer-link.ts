@@ -17,12 +17,17 @@ import { rateLimited, type GatewayLog } from '../gateway/log.js';
 import { ZapHandler } from '../gateway/zap.js';
 
 type Frame<K extends PeerFrame['kind']> = Extract<PeerFrame, { kind: K }>;
+/** What a node sends on its DEALER; the peer's ROUTER receives it. */
+export type PeerRequest = Frame<'heartbeat' | 'journal.request' | 'outbox.request'>;
+/** What a ROUTER answers to a request, back on the asker's DEALER. */
+export type PeerReply = Frame<'journal.entries' | 'outbox.entries'>;
+const isReply = (frame: PeerFrame): frame is PeerReply => frame.kind === 'journal.entries' || frame.kind === 'outbox.entries';
 
 export interface PeerLinkHandlers {
-  /** A frame from the peer's DEALER (heartbeats, journal requests); `reply` answers it on the same connection. */
-  onRequest(frame: Frame<'heartbeat'> | Frame<'journal.request'>, reply: (frame: Frame<'journal.entries'>) => void): void;
-  /** An answer to this node's journal request. */
-  onReply(frame: Frame<'journal.entries'>): void;
+  /** A frame from the peer's DEALER (heartbeats, requests); `reply` answers it on the same connection. */
+  onRequest(frame: PeerRequest, reply: (frame: PeerReply) => void): void;
+  /** An answer to one of this node's requests. */
+  onReply(frame: PeerReply): void;
 }
 
 export interface PeerLinkOptions {
@@ -116,8 +121,8 @@ export class PeerLink {
     return this.router.lastEndpoint ?? undefined;
   }
 
-  /** Sends a heartbeat or a journal request to the peer; dropped when the link is down or backed up. */
-  send(frame: Frame<'heartbeat'> | Frame<'journal.request'>): void {
+  /** Sends a heartbeat or a request to the peer; dropped when the link is down or backed up. */
+  send(frame: PeerRequest): void {
     if (!this.closed) this.toPeer.send(JSON.stringify(frame));
   }
 
@@ -166,7 +171,7 @@ export class PeerLink {
     const [routingId, body, ...extra] = frames;
     const frame = extra.length === 0 ? this.parse(body) : (this.counters.refused++, null);
     if (!frame || !routingId) return;
-    if (frame.kind === 'journal.entries') {
+    if (isReply(frame)) {
       this.counters.refused++;
       return;
     }
@@ -176,7 +181,7 @@ export class PeerLink {
   private onDealer(frames: Buffer[]): void {
     const frame = frames.length === 1 ? this.parse(frames[0]) : (this.counters.refused++, null);
     if (!frame) return;
-    if (frame.kind !== 'journal.entries') {
+    if (!isReply(frame)) {
       this.counters.refused++;
       return;
     }

@@ -21,6 +21,7 @@ export async function startPair(core: Core, options: { pairNode: string | undefi
     controller: core.controller,
     alerts: core.alerts,
     audit: core.audit,
+    field: () => core.attached.field(),
     seedWall: () => core.seedWall(),
     counts: () => {
       const status = core.status();
