@@ -853,7 +853,26 @@ export const peerOutboxEntries = z.strictObject({
   entries: z.array(z.strictObject({ gateway: z.string().min(1).max(128), command: fieldCommand })).max(PEER_JOURNAL_BATCH),
 });
 
-export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries, peerOutboxRequest, peerOutboxEntries]);
+/** The active node's alerts after a position (its insert order) and its acknowledgements from a time. */
+export const peerAlertsRequest = z.strictObject({
+  kind: z.literal('alerts.request'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  afterRow: z.int().min(0),
+  ackedFrom: z.int().min(0),
+});
+
+export const peerAlertsEntries = z.strictObject({
+  kind: z.literal('alerts.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  afterRow: z.int().min(0),
+  last: z.int().min(0),
+  more: z.boolean(),
+  alerts: z.array(alert).max(PEER_JOURNAL_BATCH),
+  acks: z.array(z.strictObject({ id: z.string().min(1).max(128), ackedBy: z.string().min(1).max(256), ackedAt: z.int().min(0) })).max(PEER_JOURNAL_BATCH),
+  ackedUntil: z.int().min(0),
+});
+
+export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries, peerOutboxRequest, peerOutboxEntries, peerAlertsRequest, peerAlertsEntries]);
 export type PeerFrame = z.infer<typeof peerFrame>;
 
 // ---------------------------------------------------------------------------------------------

@@ -85,6 +85,15 @@ describe('pair service (two cores, one process)', () => {
     operator.transport.close();
   });
 
+  it('the active node\'s alerts and their acknowledgements reach the standby, its pair alerts do not', async () => {
+    const raised = primary.core.alerts.raise('warning', 'gateway', { vi: 'Cảnh báo thử nghiệm', en: 'A test alert' });
+    await until(() => backup.core.alerts.list().some((a) => a.id === raised.id), 'the alert on the standby');
+    primary.core.alerts.acknowledge(raised.id, { id: 'op', role: 'operator', name: 'Nguyễn Văn An' });
+    await until(() => backup.core.alerts.list().find((a) => a.id === raised.id)?.ackedBy === 'Nguyễn Văn An', 'the acknowledgement on the standby');
+    const pairAlertIds = new Set(primary.core.alerts.list().filter((a) => a.source === 'pair').map((a) => a.id));
+    assert.ok(!backup.core.alerts.list().some((a) => pairAlertIds.has(a.id)));
+  });
+
   it('a vote while the active is alive changes nothing', async () => {
     const status = backup.pair.activeLost(wall.primary.id);
     assert.equal(status.state, 'passive');

@@ -33,6 +33,7 @@ import { standbyError } from './standby-gate.js';
 
 type Entries = Extract<PeerFrame, { kind: 'journal.entries' }>;
 type OutboxEntries = Extract<PeerFrame, { kind: 'outbox.entries' }>;
+type AlertsEntries = Extract<PeerFrame, { kind: 'alerts.entries' }>;
 
 /** Outbox rows read per answer (field commands are small; a page stays far below a frame's bound). */
 const OUTBOX_PAGE = 64;
@@ -82,10 +83,11 @@ export class PairService implements PairPort {
   private readonly clock: () => number;
   private readonly listeners = new Set<() => void>();
   private lastHeartbeat: PeerHeartbeat | null = null;
-  private journalAskedAt: number | null = null;
-  private outboxAskedAt: number | null = null;
-  /** Where in the active node's outbox this standby has read to (that node's own order). */
+  /** When each feed was last asked for and not answered yet: one request at a time per feed. */
+  private readonly asked = new Map<'journal' | 'outbox' | 'alerts', number>();
+  /** Where in the active node's outbox and alerts this standby has read to (that node's own order and clock). */
   private outboxCursor = 0;
+  private alertsCursor = { afterRow: 0, ackedFrom: 0 };
   private behindSince: number | null = null;
   private lastSentAt = 0;
   private lastNotified = '';
@@ -109,7 +111,7 @@ export class PairService implements PairPort {
       peer: this.peer,
       keyPair: options.keyPair,
       log: options.log,
-      handlers: { onRequest: (frame, reply) => this.onRequest(frame, reply), onReply: (frame) => (frame.kind === 'journal.entries' ? this.onEntries(frame) : this.onOutbox(frame)) },
+      handlers: { onRequest: (frame, reply) => this.onRequest(frame, reply), onReply: (frame) => this.onReply(frame) },
     });
   }
 
@@ -256,6 +258,7 @@ export class PairService implements PairPort {
     if (this.serving()) {
       // a later standby term reads the other node's outbox, in that node's own order, from its start
       this.outboxCursor = 0;
+      this.alertsCursor = { afterRow: 0, ackedFrom: 0 };
       this.options.controller.followActive(null);
       try {
         this.options.seedWall();
@@ -324,9 +327,58 @@ export class PairService implements PairPort {
       this.act(this.star.handle({ kind: 'peer', at: this.clock(), state: frame.state, term: frame.term, handover: frame.handover }));
       this.askJournal();
       this.askOutbox();
+      this.askAlerts();
       return;
     }
-    reply(frame.kind === 'journal.request' ? this.journalAnswer(frame.after, frame.limit) : this.outboxAnswer(frame.after, frame.limit));
+    if (frame.kind === 'journal.request') reply(this.journalAnswer(frame.after, frame.limit));
+    else if (frame.kind === 'outbox.request') reply(this.outboxAnswer(frame.after, frame.limit));
+    else reply(this.alertsAnswer(frame.afterRow, frame.ackedFrom));
+  }
+
+  private onReply(frame: PeerReply): void {
+    if (frame.kind === 'journal.entries') this.onEntries(frame);
+    else if (frame.kind === 'outbox.entries') this.onOutbox(frame);
+    else this.onAlerts(frame);
+  }
+
+  /** This node stands by an active peer it hears: the one whose journal, outbox and alerts it follows. */
+  private followingLivePeer(): boolean {
+    return !this.serving() && this.lastHeartbeat?.state === 'active' && this.peerLive();
+  }
+
+  /** One request at a time per feed; an unanswered one is asked again after journalRetryMs. */
+  private mayAsk(feed: 'journal' | 'outbox' | 'alerts'): boolean {
+    const now = this.clock();
+    const at = this.asked.get(feed);
+    if (at !== undefined && now - at < this.timings.journalRetryMs) return false;
+    this.asked.set(feed, now);
+    return true;
+  }
+
+  private alertsAnswer(afterRow: number, ackedFrom: number): AlertsEntries {
+    const answer = { kind: 'alerts.entries', v: PEER_PROTOCOL_VERSION, afterRow } as const;
+    // each node's pair alerts are its own view of the pair
+    if (!this.serving()) return { ...answer, last: afterRow, more: false, alerts: [], acks: [], ackedUntil: ackedFrom };
+    return { ...answer, ...this.options.alerts.feed(afterRow, ackedFrom, PEER_JOURNAL_BATCH, 'pair') };
+  }
+
+  /** The standby polls the active node's alerts with each heartbeat it hears. */
+  private askAlerts(): void {
+    if (!this.followingLivePeer() || !this.mayAsk('alerts')) return;
+    this.link.send({ kind: 'alerts.request', v: PEER_PROTOCOL_VERSION, ...this.alertsCursor });
+  }
+
+  private onAlerts(frame: AlertsEntries): void {
+    this.asked.delete('alerts');
+    if (this.serving() || frame.afterRow !== this.alertsCursor.afterRow) return;
+    try {
+      this.options.alerts.mirror(frame.alerts, frame.acks);
+    } catch (error) {
+      this.options.log({ level: 'warn', msg: 'pair: the active node\'s alerts could not be stored here', error: String(error) });
+      return;
+    }
+    this.alertsCursor = { afterRow: frame.last, ackedFrom: frame.ackedUntil };
+    if (frame.more) this.askAlerts();
   }
 
   private outboxAnswer(after: number, limit: number): OutboxEntries {
@@ -338,11 +390,7 @@ export class PairService implements PairPort {
 
   /** The standby polls the active node's outbox with each heartbeat it hears (one request at a time). */
   private askOutbox(): void {
-    const heard = this.lastHeartbeat;
-    if (this.serving() || !heard || heard.state !== 'active' || !this.peerLive() || !this.options.field()) return;
-    const now = this.clock();
-    if (this.outboxAskedAt !== null && now - this.outboxAskedAt < this.timings.journalRetryMs) return;
-    this.outboxAskedAt = now;
+    if (!this.followingLivePeer() || !this.options.field() || !this.mayAsk('outbox')) return;
     this.link.send({ kind: 'outbox.request', v: PEER_PROTOCOL_VERSION, after: this.outboxCursor, limit: OUTBOX_PAGE });
   }
 
@@ -352,7 +400,7 @@ export class PairService implements PairPort {
    * §10), so after a takeover a command still pending is delivered by this node, once.
    */
   private onOutbox(frame: OutboxEntries): void {
-    this.outboxAskedAt = null;
+    this.asked.delete('outbox');
     const port = this.options.field();
     if (this.serving() || !port || frame.after !== this.outboxCursor) return;
     for (const { gateway, command } of frame.entries) {
@@ -385,20 +433,17 @@ export class PairService implements PairPort {
   private askJournal(): void {
     const heard = this.lastHeartbeat;
     const controller = this.options.controller;
-    if (this.serving() || !heard || heard.state !== 'active' || !this.peerLive()) return;
+    if (!heard || !this.followingLivePeer()) return;
     if (heard.revision < controller.currentRevision) {
       this.pairAlerts.raise('replication-stuck', `máy này có ${controller.currentRevision} phiên bản, máy đang hoạt động chỉ có ${heard.revision} / this node holds revision ${controller.currentRevision}, the active node ${heard.revision}`);
       return;
     }
-    if (heard.revision === controller.currentRevision) return;
-    const now = this.clock();
-    if (this.journalAskedAt !== null && now - this.journalAskedAt < this.timings.journalRetryMs) return;
-    this.journalAskedAt = now;
+    if (heard.revision === controller.currentRevision || !this.mayAsk('journal')) return;
     this.link.send({ kind: 'journal.request', v: PEER_PROTOCOL_VERSION, after: controller.currentRevision, limit: PEER_JOURNAL_BATCH });
   }
 
   private onEntries(frame: Entries): void {
-    this.journalAskedAt = null;
+    this.asked.delete('journal');
     const controller = this.options.controller;
     if (this.serving()) return;
     for (const entry of frame.entries) {

@@ -18,10 +18,10 @@ import { ZapHandler } from '../gateway/zap.js';
 
 type Frame<K extends PeerFrame['kind']> = Extract<PeerFrame, { kind: K }>;
 /** What a node sends on its DEALER; the peer's ROUTER receives it. */
-export type PeerRequest = Frame<'heartbeat' | 'journal.request' | 'outbox.request'>;
+export type PeerRequest = Frame<'heartbeat' | 'journal.request' | 'outbox.request' | 'alerts.request'>;
 /** What a ROUTER answers to a request, back on the asker's DEALER. */
-export type PeerReply = Frame<'journal.entries' | 'outbox.entries'>;
-const isReply = (frame: PeerFrame): frame is PeerReply => frame.kind === 'journal.entries' || frame.kind === 'outbox.entries';
+export type PeerReply = Frame<'journal.entries' | 'outbox.entries' | 'alerts.entries'>;
+const isReply = (frame: PeerFrame): frame is PeerReply => frame.kind.endsWith('.entries');
 
 export interface PeerLinkHandlers {
   /** A frame from the peer's DEALER (heartbeats, requests); `reply` answers it on the same connection. */
