@@ -872,7 +872,28 @@ export const peerAlertsEntries = z.strictObject({
   ackedUntil: z.int().min(0),
 });
 
-export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries, peerOutboxRequest, peerOutboxEntries, peerAlertsRequest, peerAlertsEntries]);
+/** The active node's display enrolments, whole (a wall has at most 256 display windows): credential hashes only. */
+export const peerDisplaysRequest = z.strictObject({ kind: z.literal('displays.request'), v: z.literal(PEER_PROTOCOL_VERSION) });
+
+export const peerDisplaysEntries = z.strictObject({
+  kind: z.literal('displays.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  /** null: the answering node does not drive the wall (nothing to copy). */
+  displays: z
+    .array(
+      z.strictObject({
+        windowId: displayWindowId,
+        name: z.string().min(1).max(128),
+        credentialHash: z.string().regex(/^[0-9a-f]{64}$/),
+        enrolledBy: z.string().min(1).max(128),
+        enrolledAt: z.int().min(0),
+      }),
+    )
+    .max(256)
+    .nullable(),
+});
+
+export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries, peerOutboxRequest, peerOutboxEntries, peerAlertsRequest, peerAlertsEntries, peerDisplaysRequest, peerDisplaysEntries]);
 export type PeerFrame = z.infer<typeof peerFrame>;
 
 // ---------------------------------------------------------------------------------------------

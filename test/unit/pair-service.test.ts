@@ -94,6 +94,16 @@ describe('pair service (two cores, one process)', () => {
     assert.ok(!backup.core.alerts.list().some((a) => pairAlertIds.has(a.id)));
   });
 
+  it('a display enrolled on the active node is admitted by the standby; revoked there, it is refused here too', async () => {
+    const credential = primary.core.displays.issue('r0c1', 'Màn hình 2', 'system');
+    await until(() => backup.core.displays.verify(credential) !== null, 'the enrolment on the standby');
+    const display = connectInMemory(backup.core);
+    assert.equal((await display.client.call('session.hello', { window: 'r0c1', credential: { kind: 'display', token: credential } })).windowId, 'r0c1');
+    display.transport.close();
+    primary.core.displays.revoke('r0c1', technician);
+    await until(() => backup.core.displays.verify(credential) === null, 'the revocation on the standby');
+  });
+
   it('a vote while the active is alive changes nothing', async () => {
     const status = backup.pair.activeLost(wall.primary.id);
     assert.equal(status.state, 'passive');

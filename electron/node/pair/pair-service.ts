@@ -5,6 +5,8 @@
  * - while it stands by, keeps its wall controller a replica and pulls the active node's journal
  *   entries as soon as a heartbeat shows a higher revision, applying them through the controller
  *   (so revisions, request ids, replay and audit stay the same path as a command of its own);
+ * - copies the active node's field command outbox (pending commands), alerts and acknowledgements,
+ *   and display enrolments with each heartbeat it hears;
  * - answers pair.activeLost (the client vote), pair.switchover and pair.failback (audited);
  * - raises the pair's alerts: standby lost, active lost, replication behind or stuck, two actives.
  */
@@ -24,6 +26,7 @@ import {
 import { BinaryStar, STAR_TIMINGS, type StarResult } from '../../common/binary-star.js';
 import type { AuditSink, FieldCommandPort, PairPort } from '../../common/ports.js';
 import type { AlertService } from '../alert-service.js';
+import type { DisplayAccess } from '../displays/display-access.js';
 import type { CurveKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
 import type { WallController } from '../wall-controller.js';
@@ -34,6 +37,8 @@ import { standbyError } from './standby-gate.js';
 type Entries = Extract<PeerFrame, { kind: 'journal.entries' }>;
 type OutboxEntries = Extract<PeerFrame, { kind: 'outbox.entries' }>;
 type AlertsEntries = Extract<PeerFrame, { kind: 'alerts.entries' }>;
+type DisplaysEntries = Extract<PeerFrame, { kind: 'displays.entries' }>;
+type Feed = 'journal' | 'outbox' | 'alerts' | 'displays';
 
 /** Outbox rows read per answer (field commands are small; a page stays far below a frame's bound). */
 const OUTBOX_PAGE = 64;
@@ -61,6 +66,8 @@ export interface PairServiceOptions {
   keyPair: CurveKeyPair;
   controller: WallController;
   alerts: AlertService;
+  /** Display enrolments: the standby admits the displays enrolled on the active node. */
+  displays: Pick<DisplayAccess, 'enrolments' | 'mirror'>;
   audit: AuditSink;
   /** The field command outbox (attached once the gateway link runs): the standby holds and delivers the active's pending commands too. */
   field: () => FieldCommandPort | null;
@@ -84,7 +91,7 @@ export class PairService implements PairPort {
   private readonly listeners = new Set<() => void>();
   private lastHeartbeat: PeerHeartbeat | null = null;
   /** When each feed was last asked for and not answered yet: one request at a time per feed. */
-  private readonly asked = new Map<'journal' | 'outbox' | 'alerts', number>();
+  private readonly asked = new Map<Feed, number>();
   /** Where in the active node's outbox and alerts this standby has read to (that node's own order and clock). */
   private outboxCursor = 0;
   private alertsCursor = { afterRow: 0, ackedFrom: 0 };
@@ -328,17 +335,30 @@ export class PairService implements PairPort {
       this.askJournal();
       this.askOutbox();
       this.askAlerts();
+      if (this.followingLivePeer() && this.mayAsk('displays')) this.link.send({ kind: 'displays.request', v: PEER_PROTOCOL_VERSION });
       return;
     }
     if (frame.kind === 'journal.request') reply(this.journalAnswer(frame.after, frame.limit));
     else if (frame.kind === 'outbox.request') reply(this.outboxAnswer(frame.after, frame.limit));
-    else reply(this.alertsAnswer(frame.afterRow, frame.ackedFrom));
+    else if (frame.kind === 'alerts.request') reply(this.alertsAnswer(frame.afterRow, frame.ackedFrom));
+    else reply({ kind: 'displays.entries', v: PEER_PROTOCOL_VERSION, displays: this.serving() ? this.options.displays.enrolments() : null });
   }
 
   private onReply(frame: PeerReply): void {
     if (frame.kind === 'journal.entries') this.onEntries(frame);
     else if (frame.kind === 'outbox.entries') this.onOutbox(frame);
-    else this.onAlerts(frame);
+    else if (frame.kind === 'alerts.entries') this.onAlerts(frame);
+    else this.onDisplays(frame);
+  }
+
+  private onDisplays(frame: DisplaysEntries): void {
+    this.asked.delete('displays');
+    if (!frame.displays || this.serving()) return;
+    try {
+      this.options.displays.mirror(frame.displays);
+    } catch (error) {
+      this.options.log({ level: 'warn', msg: 'pair: the active node\'s display enrolments could not be stored here', error: String(error) });
+    }
   }
 
   /** This node stands by an active peer it hears: the one whose journal, outbox and alerts it follows. */
@@ -347,7 +367,7 @@ export class PairService implements PairPort {
   }
 
   /** One request at a time per feed; an unanswered one is asked again after journalRetryMs. */
-  private mayAsk(feed: 'journal' | 'outbox' | 'alerts'): boolean {
+  private mayAsk(feed: Feed): boolean {
     const now = this.clock();
     const at = this.asked.get(feed);
     if (at !== undefined && now - at < this.timings.journalRetryMs) return false;

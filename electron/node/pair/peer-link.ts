@@ -18,9 +18,9 @@ import { ZapHandler } from '../gateway/zap.js';
 
 type Frame<K extends PeerFrame['kind']> = Extract<PeerFrame, { kind: K }>;
 /** What a node sends on its DEALER; the peer's ROUTER receives it. */
-export type PeerRequest = Frame<'heartbeat' | 'journal.request' | 'outbox.request' | 'alerts.request'>;
+export type PeerRequest = Frame<'heartbeat' | 'journal.request' | 'outbox.request' | 'alerts.request' | 'displays.request'>;
 /** What a ROUTER answers to a request, back on the asker's DEALER. */
-export type PeerReply = Frame<'journal.entries' | 'outbox.entries' | 'alerts.entries'>;
+export type PeerReply = Frame<'journal.entries' | 'outbox.entries' | 'alerts.entries' | 'displays.entries'>;
 const isReply = (frame: PeerFrame): frame is PeerReply => frame.kind.endsWith('.entries');
 
 export interface PeerLinkHandlers {

@@ -20,6 +20,7 @@ export async function startPair(core: Core, options: { pairNode: string | undefi
     keyPair: loadOrCreateKeyPair(hostKeyFile(options.dataDir)),
     controller: core.controller,
     alerts: core.alerts,
+    displays: core.displays,
     audit: core.audit,
     field: () => core.attached.field(),
     seedWall: () => core.seedWall(),
