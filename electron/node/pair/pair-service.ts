@@ -144,10 +144,6 @@ export class PairService implements PairPort {
     await this.link.close();
   }
 
-  get linkCounters(): PeerLink['counters'] {
-    return this.link.counters;
-  }
-
   // --- PairPort -------------------------------------------------------------------------------
 
   serving(): boolean {
