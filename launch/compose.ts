@@ -11,8 +11,8 @@ import { embeddedProvince } from '../sim/embedded.js';
 import type { ProvinceHandle } from '../sim/province.js';
 
 function shared(args: HostArgs, log?: (line: string) => void) {
-  const { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile, importDirs } = args;
-  return { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile, importDirs, simulator: embeddedProvince, ...(log ? { log } : {}) };
+  const { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile, importDirs, pairNode } = args;
+  return { wallFile, presetsDir, indicatorsDir, scenariosDir, gatewaysFile, dataDir, basemapFile, importDirs, pairNode, simulator: embeddedProvince, ...(log ? { log } : {}) };
 }
 
 /** `npm start` without Electron, `npm run snapshot`, and the tests' host processes. */

@@ -15,6 +15,7 @@ import { auditRequests, auditResponses } from './audit.js';
 import { displayRequests, displayResponses, helloCredential } from './displays.js';
 import { replayAtRequest, replayRun, replaySensor, replayTimelineRequest, replayTimelineResponse } from './replay.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
+import { pairConfig } from './pair-config.js';
 
 export { tilePropSchemas, type TileKind };
 export * from './audit.js';
@@ -22,6 +23,7 @@ export * from './auth.js';
 export * from './displays.js';
 export * from './gateway-protocol.js';
 export * from './gis-datasets.js';
+export * from './pair-config.js';
 export * from './indicators.js';
 export * from './spatial-query.js';
 export * from './scenario-run.js';
@@ -91,6 +93,8 @@ export const wallDefinition = z
     /** Per-slot display match rules; a slot without one is matched by order. */
     slots: z.array(wallSlot).default([]),
     startPreset: slug.optional(),
+    /** The primary/backup pair that drives this wall (hot standby); absent: one standalone host. */
+    pair: pairConfig.optional(),
   })
   .superRefine((wall, ctx) => {
     const seen = new Set<string>();
@@ -789,6 +793,122 @@ export type EventOf<E extends EventName> = z.infer<Contract['events'][E]['payloa
 
 export const methodNames = Object.keys(contract.methods) as MethodName[];
 export const eventNames = Object.keys(contract.events) as EventName[];
+
+// ---------------------------------------------------------------------------------------------
+// The peer link between the two nodes of a pair (ZeroMQ, CURVE; electron/node/pair/peer-link.ts)
+
+/** One frame on the peer link is at most this (ZeroMQ maxMessageSize on both sockets). */
+export const PEER_MAX_FRAME_BYTES = 2 * 1024 * 1024;
+/** A journal answer carries entries up to about this many bytes of JSON (always at least one). */
+export const PEER_JOURNAL_REPLY_BYTES = 512 * 1024;
+/** Journal entries asked for at once. */
+export const PEER_JOURNAL_BATCH = 256;
+export const PEER_PROTOCOL_VERSION = 1;
+
+/** What a node says of itself every second (and at once when its state changes). */
+export const peerHeartbeat = z.strictObject({
+  kind: z.literal('heartbeat'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  nodeId: z.string().min(1).max(64),
+  state: pairState,
+  /** Raised by each takeover; of two actives the lower term yields (the other was elected while it was away). */
+  term: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** This node went passive to hand the wall to its peer (switchover, failback): the peer takes it. */
+  handover: z.boolean(),
+  revision: z.int().min(0),
+  startedAt: z.int().min(0),
+  gatewaysUp: z.int().min(0).max(1_000_000),
+  windowsConnected: z.int().min(0).max(1_000_000),
+});
+export type PeerHeartbeat = z.infer<typeof peerHeartbeat>;
+
+/** One wall command as the active node committed it: the standby applies it through its own controller. */
+export const peerJournalEntry = z.strictObject({
+  revision: z.int().min(1),
+  at: z.int().min(0),
+  actor,
+  command,
+  requestId: requestId.optional(),
+});
+
+export const peerJournalRequest = z.strictObject({
+  kind: z.literal('journal.request'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  /** Entries after this revision. */
+  after: z.int().min(0),
+  limit: z.int().min(1).max(PEER_JOURNAL_BATCH),
+});
+
+export const peerJournalEntries = z.strictObject({
+  kind: z.literal('journal.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  /** The sender's revision when it answered. */
+  head: z.int().min(0),
+  entries: z.array(peerJournalEntry).max(PEER_JOURNAL_BATCH),
+});
+
+/** The field command outbox after a position (the active node's own outbox order), for the standby to hold and deliver too. */
+export const peerOutboxRequest = z.strictObject({
+  kind: z.literal('outbox.request'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  limit: z.int().min(1).max(PEER_JOURNAL_BATCH),
+});
+
+export const peerOutboxEntries = z.strictObject({
+  kind: z.literal('outbox.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  /** The position the answer reached (the next request asks after it); entries are only the commands still pending. */
+  last: z.int().min(0),
+  /** More follow after `last`. */
+  more: z.boolean(),
+  entries: z.array(z.strictObject({ gateway: z.string().min(1).max(128), command: fieldCommand })).max(PEER_JOURNAL_BATCH),
+});
+
+/** The active node's alerts after a position (its insert order) and its acknowledgements from a time. */
+export const peerAlertsRequest = z.strictObject({
+  kind: z.literal('alerts.request'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  afterRow: z.int().min(0),
+  ackedFrom: z.int().min(0),
+});
+
+export const peerAlertsEntries = z.strictObject({
+  kind: z.literal('alerts.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  afterRow: z.int().min(0),
+  last: z.int().min(0),
+  more: z.boolean(),
+  alerts: z.array(alert).max(PEER_JOURNAL_BATCH),
+  acks: z.array(z.strictObject({ id: z.string().min(1).max(128), ackedBy: z.string().min(1).max(256), ackedAt: z.int().min(0) })).max(PEER_JOURNAL_BATCH),
+  ackedUntil: z.int().min(0),
+});
+
+/** The active node's display enrolments, whole (a wall has at most 256 display windows): credential hashes only. */
+export const peerDisplaysRequest = z.strictObject({ kind: z.literal('displays.request'), v: z.literal(PEER_PROTOCOL_VERSION) });
+
+export const peerDisplaysEntries = z.strictObject({
+  kind: z.literal('displays.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  /** null: the answering node does not drive the wall (nothing to copy). */
+  displays: z
+    .array(
+      z.strictObject({
+        windowId: displayWindowId,
+        name: z.string().min(1).max(128),
+        credentialHash: z.string().regex(/^[0-9a-f]{64}$/),
+        enrolledBy: z.string().min(1).max(128),
+        enrolledAt: z.int().min(0),
+      }),
+    )
+    .max(256)
+    .nullable(),
+});
+
+export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries, peerOutboxRequest, peerOutboxEntries, peerAlertsRequest, peerAlertsEntries, peerDisplaysRequest, peerDisplaysEntries]);
+export type PeerFrame = z.infer<typeof peerFrame>;
 
 // ---------------------------------------------------------------------------------------------
 // Errors that cross the boundary

@@ -130,6 +130,76 @@ export const fieldCommandPolicy: Readonly<Record<FieldCommand['type'], readonly 
   'resident-warning': commanders,
 };
 
+/**
+ * What a passive node of a pair (hot standby) answers: reading, signing in, and the pair's own
+ * methods. Everything that changes what the wall shows, does or remembers is the active node's
+ * ('serve': no, answered 'standby' naming the active node), so the two never diverge. A Record over
+ * the contract's names: a new method does not type check until it is placed here.
+ */
+export const standbyPolicy = {
+  'session.hello': 'serve',
+  'auth.status': 'serve',
+  'auth.setup': 'active',
+  'auth.signIn': 'serve',
+  'auth.enrolTotp': 'active',
+  'auth.confirmTotp': 'active',
+  'auth.signOut': 'serve',
+  'accounts.names': 'serve',
+  'accounts.list': 'serve',
+  'accounts.create': 'active',
+  'accounts.update': 'active',
+  'accounts.resetPassword': 'active',
+  'accounts.disable': 'active',
+  'displays.list': 'serve',
+  'displays.enrolmentCode': 'active',
+  'displays.revoke': 'active',
+  'displays.enrol': 'active',
+  'audit.list': 'serve',
+  'audit.export': 'serve',
+  'audit.verify': 'serve',
+  'wall.resync': 'serve',
+  'wall.execute': 'active',
+  'wall.undo': 'active',
+  'wall.redo': 'active',
+  'presets.list': 'serve',
+  'window.painted': 'serve',
+  'alerts.list': 'serve',
+  'alerts.ack': 'active',
+  'field.command': 'active',
+  // each node has its own gateway link: its keys and allow-list are its own
+  'gateways.keys': 'serve',
+  'gateways.reload': 'serve',
+  'cameras.nearest': 'serve',
+  'cameras.health': 'serve',
+  'gis.query': 'serve',
+  'gis.aggregate': 'serve',
+  'gis.datasets': 'serve',
+  'gis.import': 'active',
+  'scenarios.list': 'serve',
+  'scenarios.runs': 'serve',
+  'scenarios.activate': 'active',
+  'scenarios.step': 'active',
+  'scenarios.confirm': 'active',
+  'scenarios.command': 'active',
+  'scenarios.escalate': 'active',
+  'scenarios.pause': 'active',
+  'scenarios.resume': 'active',
+  'scenarios.handover': 'active',
+  'scenarios.close': 'active',
+  'scenarios.dismiss': 'active',
+  'scenarios.log': 'serve',
+  'scenarios.report': 'serve',
+  'live.snapshot': 'serve',
+  'live.objects': 'serve',
+  'indicators.list': 'serve',
+  'indicators.history': 'serve',
+  'replay.at': 'serve',
+  'replay.timeline': 'serve',
+  'pair.switchover': 'serve',
+  'pair.failback': 'serve',
+  'pair.activeLost': 'serve',
+} as const satisfies Record<MethodName, 'serve' | 'active'>;
+
 /** Who receives each event. */
 export const eventPolicy = {
   'wall.patch': everyone,

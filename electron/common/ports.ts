@@ -15,6 +15,7 @@ import type {
   GatewaysReloadAnswer,
   GisImportRequest,
   ImportProgress,
+  PairStatus,
   Preset,
   RequestOf,
   ResponseOf,
@@ -116,6 +117,24 @@ export interface FieldAck {
   at: number;
 }
 
+/**
+ * The primary/backup pair (hot standby) as the core answers it: NodeStatus.pair and role, the
+ * pair.* methods, and whether this node may change the wall (a passive node refuses with 'standby').
+ */
+export interface PairPort {
+  status(): PairStatus;
+  /** This node drives the wall (Binary Star ACTIVE). */
+  serving(): boolean;
+  /** Where the wall is driven now, for a refusal to name (the peer's address while it is active; null: not known). */
+  activeAddress(): string | null;
+  /** A client lost the active node (pair.activeLost): Binary Star's vote. Never throws. */
+  activeLost(lostNode: string): PairStatus;
+  switchover(actor: Actor, reason: string): Promise<PairStatus>;
+  failback(actor: Actor, reason: string): Promise<PairStatus>;
+  /** State, peer liveness or replication lag changed (the core sends status.changed). */
+  onChange(listener: () => void): () => void;
+}
+
 /** How the host reaches the field (Titanic: persist, then deliver; acknowledged by id). */
 export interface FieldCommandPort {
   /**
@@ -130,6 +149,11 @@ export interface FieldCommandPort {
   persisted(id: string): { gateway: string; command: FieldCommand } | undefined;
   /** Every acknowledgement and expiry from now on, with the command it answers when the host still knows it. */
   onAck(listener: (gateway: string, ack: FieldAck, command: FieldCommand | undefined) => void): () => void;
+  /**
+   * The outbox in the order commands were persisted, after a position: the commands still pending
+   * and the position reached (a pair's standby holds and delivers them too; gateways act once per id).
+   */
+  pendingSince(after: number, limit: number): { entries: { gateway: string; command: FieldCommand }[]; last: number; more: boolean };
 }
 
 /** The gateways' keys and allow-list as the contract handlers use them (technicians). */

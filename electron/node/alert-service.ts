@@ -104,6 +104,34 @@ export class AlertService {
     if (result.changes > 0) this.listeners.forEach((l) => l());
   }
 
+  /**
+   * For a pair's standby: alerts after position `afterRow` (insert order) except those of `skipSource`,
+   * and acknowledgements at or after `ackedFrom` (a repeat is harmless: mirroring is idempotent).
+   */
+  feed(afterRow: number, ackedFrom: number, limit: number, skipSource: string): AlertFeed {
+    const rows = this.db.prepare('SELECT rowid, id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts WHERE rowid > ? ORDER BY rowid LIMIT ?').all(afterRow, limit + 1) as (AlertRow & { rowid: number })[];
+    const page = rows.slice(0, limit);
+    const acks = this.db.prepare('SELECT id, acked_by, acked_at FROM alerts WHERE acked_at >= ? AND source != ? ORDER BY acked_at LIMIT ?').all(ackedFrom, skipSource, limit) as { id: string; acked_by: string; acked_at: number }[];
+    return {
+      alerts: page.filter((r) => r.source !== skipSource).map(toAlert),
+      last: page.at(-1)?.rowid ?? afterRow,
+      more: rows.length > limit,
+      acks: acks.map((a) => ({ id: a.id, ackedBy: a.acked_by, ackedAt: a.acked_at })),
+      ackedUntil: acks.at(-1)?.acked_at ?? ackedFrom,
+    };
+  }
+
+  /** Takes the active node's alerts (same ids) and acknowledgements; what this node has already stays. */
+  mirror(alerts: readonly Alert[], acks: readonly { id: string; ackedBy: string; ackedAt: number }[]): void {
+    let changed = false;
+    const ack = this.db.prepare('UPDATE alerts SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_by IS NULL');
+    this.db.transaction(() => {
+      for (const alert of alerts) if (this.insert(alert)) changed = true;
+      for (const a of acks) if (ack.run(a.ackedBy, a.ackedAt, a.id).changes > 0) changed = true;
+    })();
+    if (changed) this.listeners.forEach((l) => l());
+  }
+
   list(): Alert[] {
     const rows = this.db.prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?').all(LIST_LIMIT) as AlertRow[];
     const stored = rows.map(toAlert);
@@ -123,6 +151,16 @@ export class AlertService {
       return { ...alert, ackedBy: acked ? alert.ackedBy : null, ackedAt: acked ? alert.ackedAt : null, resolvedAt: alert.resolvedAt !== null && alert.resolvedAt <= time ? alert.resolvedAt : null };
     });
   }
+}
+
+export interface AlertFeed {
+  alerts: Alert[];
+  /** The position of the last alert read. */
+  last: number;
+  more: boolean;
+  acks: { id: string; ackedBy: string; ackedAt: number }[];
+  /** The latest acknowledgement time read (the next request asks from it). */
+  ackedUntil: number;
 }
 
 interface AlertRow {

@@ -25,7 +25,7 @@ import {
 } from '../../native-bridge/contract.js';
 import { checkEvent, ContractServer, receives, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
 import { roleAuthorizer } from '../common/authorization.js';
-import type { FieldCommandPort, GatewayAdminPort, GisImportPort, IndicatorsPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
+import type { FieldCommandPort, GatewayAdminPort, GisImportPort, IndicatorsPort, PairPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { callerParams } from './gateway/command-ttl.js';
@@ -52,6 +52,7 @@ import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
 import { DisplayAccess } from './displays/display-access.js';
 import type { TokenBucket } from '../../native-bridge/token-bucket.js';
 import { ReplayService } from './replay/replay-service.js';
+import { refusingOnStandby } from './pair/standby-gate.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -96,6 +97,14 @@ export interface Core {
   attachIndicators(port: IndicatorsPort | null): void;
   /** The scenario engine answering scenarios.*; its changes go to every window as scenarios.changed. */
   attachScenarios(service: ScenarioService | null): void;
+  /** The primary/backup pair (wall file `pair:`): role, NodeStatus.pair, pair.*, and the standby's refusals. */
+  attachPair(port: PairPort | null): void;
+  /**
+   * Puts the start preset on an empty wall, or on a saved layout that no longer fits the grid. A
+   * standalone host does it at start; a node of a pair when it becomes active (a standby's wall is
+   * the active node's).
+   */
+  seedWall(): void;
   /** The services attached now (null = not running), for services that use each other through the core. */
   attached: {
     field(): FieldCommandPort | null;
@@ -160,11 +169,8 @@ function markRunning(db: Db, running: boolean, storage: StorageWatch): boolean {
   return previous?.value === '1';
 }
 
-/**
- * At start: say so when the last run ended abnormally, report broken preset files, and put the
- * start preset on a new wall or on a saved layout that no longer fits the wall's grid.
- */
-function restoreWall(db: Db, alerts: AlertService, storage: StorageWatch, controller: WallController, wall: WallDefinition, presetErrors: readonly { message: string }[], restartCause?: string): void {
+/** At start: say so when the last run ended abnormally, and report broken preset files. */
+function reportStart(db: Db, alerts: AlertService, storage: StorageWatch, presetErrors: readonly { message: string }[], restartCause?: string): void {
   const abnormal = markRunning(db, true, storage);
   if (restartCause !== undefined) {
     // One alert, with the cause the supervisor saw, instead of the bare abnormal-stop one.
@@ -177,6 +183,10 @@ function restoreWall(db: Db, alerts: AlertService, storage: StorageWatch, contro
     console.error(`ioc-wall: preset skipped: ${error.message}`);
     alerts.raise('warning', 'layouts', { vi: `Bỏ qua tệp bố cục lỗi: ${error.message}`, en: `Skipped a broken layout file: ${error.message}` });
   }
+}
+
+/** The start preset on a new wall or on a saved layout that no longer fits the wall's grid. */
+function seedWall(alerts: AlertService, controller: WallController, wall: WallDefinition): void {
   const stale = tileLayoutIssues(wall, controller.current.tiles)[0];
   if (controller.currentRevision > 0 && !stale) return;
   if (stale) alerts.raise('warning', 'layouts', { vi: `Bố cục đã lưu không còn vừa tường: ${stale.message}`, en: `The saved layout no longer fits the wall: ${stale.message}` });
@@ -216,7 +226,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const undo = new WallUndo(controller);
   const startedAt = Date.now();
   const nodeId = options.nodeId ?? hostname();
-  restoreWall(db, alerts, storage, controller, wall, presetErrors, options.restartCause);
+  reportStart(db, alerts, storage, presetErrors, options.restartCause);
+  // a node of a pair changes nothing until its pair service knows it is the active one
+  if (wall.pair) controller.followActive('the active node');
+  else seedWall(alerts, controller, wall);
   const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000, (id) => displays.nameOf(id));
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
@@ -243,10 +256,16 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   };
   const paintListeners = new Set<(report: PaintReport) => void>();
 
+  let pairPort: PairPort | null = null;
+  let unsubscribePair = (): void => {};
+  const requirePair = (): PairPort => {
+    if (!pairPort) throw new ContractError('not-found', 'this host runs alone: it has no primary/standby pair');
+    return pairPort;
+  };
   const status = (): NodeStatus => ({
     nodeId,
-    role: 'standalone',
-    pair: null,
+    role: pairPort ? (pairPort.serving() ? 'primary' : 'standby') : 'standalone',
+    pair: pairPort ? pairPort.status() : null,
     host: options.host,
     startedAt,
     revision: controller.currentRevision,
@@ -462,18 +481,15 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
     'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
     'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
-    'pair.switchover': () => {
-      throw new ContractError('not-found', 'this host runs alone: it has no standby node to switch to');
-    },
-    'pair.failback': () => {
-      throw new ContractError('not-found', 'this host runs alone: it has no primary/standby pair');
-    },
-    'pair.activeLost': () => {
-      throw new ContractError('not-found', 'this host runs alone: it has no primary/standby pair');
+    'pair.switchover': async ({ reason }, _ctx, actor) => ({ status: await requirePair().switchover(actor, reason) }),
+    'pair.failback': async ({ reason }, _ctx, actor) => ({ status: await requirePair().failback(actor, reason) }),
+    'pair.activeLost': ({ lostNode }, ctx) => {
+      if (ctx.windowId === null) throw new ContractError('forbidden', 'say session.hello first', 'method');
+      return { status: requirePair().activeLost(lostNode) };
     },
   };
   const server = new ContractServer(
-    refusingWhenFull(handlers, storage, options.dataDir),
+    refusingOnStandby(refusingWhenFull(handlers, storage, options.dataDir), () => pairPort),
     (ctx) => actorOf(ctx, true),
     (ctx) => ctx.windowId === 'console',
   );
@@ -571,6 +587,13 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeIndicators = port ? port.onChanged((event) => broadcast('indicators.changed', event)) : () => {};
     },
     attachScenarios,
+    attachPair(port) {
+      unsubscribePair();
+      pairPort = port;
+      unsubscribePair = port ? port.onChange(() => broadcastStatus()) : () => {};
+      broadcastStatus();
+    },
+    seedWall: () => seedWall(alerts, controller, wall),
     attached: { field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort },
     openSession(emit, options = {}) {
       const ctx: SessionContext = {
@@ -611,6 +634,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       broadcastStatus.cancel();
       unsubscribeScenarios();
       unsubscribeIndicators();
+      unsubscribePair();
       live.close();
       windows.dispose();
       sessions.clear();

@@ -26,6 +26,8 @@ export interface HostFiles {
   restoreBackup?: string | undefined;
   /** Folders gis.import may read from besides <dataDir>/imports (--import-dir). */
   importDirs?: readonly string[] | undefined;
+  /** Which node of the wall file's primary/backup pair this host is (--node); undefined = standalone. */
+  pairNode?: string | undefined;
 }
 
 export interface HostArgs extends HostFiles {
@@ -63,6 +65,7 @@ export const USAGE = `Options:
   --tls-cert <file.pem>  certificate (chain) to serve HTTPS/WSS with, TLS 1.2 at least (or IOC_WALL_TLS_CERT); required with a --listen other than loopback
   --tls-key <file.pem>   its private key (or IOC_WALL_TLS_KEY)
   --import-dir <dir>     a folder gis.import may read from besides <data-dir>/imports (repeatable)
+  --node <id>            which node of the wall file's primary/backup pair this host is (or IOC_WALL_NODE); required when the wall has a pair
   --chromium             use the Chromium host even when Electron is installed
   --no-supervisor        run the Chromium host in this process: nothing restarts it after a crash
   --restore-backup <file|latest>  put a wall database backup back before start (the current file is kept as .damaged-<time>)`;
@@ -97,6 +100,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       out: { type: 'string' },
       chromium: { type: 'boolean', default: false },
       'restore-backup': { type: 'string' },
+      node: { type: 'string' },
     },
     strict: true,
   });
@@ -118,6 +122,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     dataDir: values['data-dir'] ? resolve(values['data-dir']) : defaults.dataDir,
     basemapFile: basemap ? resolve(basemap) : undefined,
     importDirs: values['import-dir'].map((dir) => resolve(dir)),
+    pairNode: values.node ?? env.IOC_WALL_NODE,
     windows: mode === 'auto' ? (hasDisplay(env) ? 'app' : 'headless') : (mode as WindowMode | 'none'),
     listenHost: values.listen,
     hostNames: values['host-name'],

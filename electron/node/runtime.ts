@@ -3,7 +3,8 @@
  * (electron/node/chromium-host) and the Electron shell (electron/electron-main) — and add only their
  * windows and their transport. Everything a wall host runs is started here, in this order, and
  * closed in reverse by close():
- *   core (wall, database, controller, alerts, sessions) → gateway link (ZeroMQ hub, telemetry
+ *   core (wall, database, controller, alerts, sessions) → the primary/backup pair when the wall
+ *   file names one (peer link, Binary Star, journal replication) → gateway link (ZeroMQ hub, telemetry
  *   cache, the embedded simulated province when the gateways file asks for it) → GIS (datasets,
  *   base map, spatial index) → indicators → scenarios → HTTP/WebSocket serving (when asked).
  */
@@ -30,6 +31,8 @@ import { loadSealedStorageKey, type KeySeal } from './storage-key.js';
 import { rebuiltAlert } from './storage-watch.js';
 import { WallBackups } from './wall-backups.js';
 import type { ScenarioEngine } from './scenarios/scenario-engine.js';
+import { startPair } from './pair/start-pair.js';
+import type { PairService, PairTimings } from './pair/pair-service.js';
 
 export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> extends HostFiles {
   host: 'electron' | 'chromium';
@@ -47,10 +50,14 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   restart?: { cause: string };
   /** Session lifetimes and the sign-in clock (tests). */
   auth?: CoreOptions['auth'];
+  /** The pair's heartbeat and peer-death timings (tests). */
+  pairTimings?: Partial<PairTimings>;
 }
 
 export interface Runtime<S extends RunningSimulator = RunningSimulator> {
   core: Core;
+  /** The primary/backup pair's service; null for a standalone wall. */
+  pair: PairService | null;
   field: FieldLink;
   /** The running simulated province, when the gateways file asked for one. */
   simulation: S | null;
@@ -84,6 +91,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       host: options.host,
       restartCause: options.restart?.cause,
       restoreBackup: options.restoreBackup,
+      ...(options.pairNode !== undefined ? { nodeId: options.pairNode } : {}),
       storageKey: options.keySeal ? await loadSealedStorageKey(options.dataDir, options.keySeal) : undefined,
       ...(options.auth ? { auth: options.auth } : {}),
     });
@@ -100,6 +108,13 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     });
     closers.push(() => backups.close());
     await backups.backupNow();
+    // before anything that may change the wall: a node of a pair changes it only once it is active
+    const pair = await startPair(core, { pairNode: options.pairNode, dataDir: options.dataDir, log: (entry) => log(JSON.stringify(entry)), timings: options.pairTimings });
+    if (pair) {
+      closers.push(() => pair.close());
+      core.attachPair(pair);
+      closers.push(() => core.attachPair(null));
+    }
     const simulator = fieldConfig.simulate ? (options.simulator ?? null) : null;
     const field = await startFieldLink<S>(core, fieldConfig, options.dataDir, (entry) => log(JSON.stringify(entry)), simulator);
     closers.push(() => field.close());
@@ -130,7 +145,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       server = await startWallServer(core, { ...options.serve, tls, route: (pathname) => gis.handleHttp(pathname), log });
       closers.push(() => server!.close());
     }
-    return { core, field, simulation: field.simulation, gis, indicators, scenarios, server, close };
+    return { core, pair, field, simulation: field.simulation, gis, indicators, scenarios, server, close };
   } catch (error) {
     await close().catch(() => {});
     throw error;

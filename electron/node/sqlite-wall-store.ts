@@ -75,11 +75,12 @@ export class SqliteWallStore implements WallStore {
     }
   };
 
+  /** With each entry's request id, so a standby that takes over answers a retried request as the old active did. */
   journal(sinceRevision: number, limit: number): JournalEntry[] {
     const rows = this.db
-      .prepare('SELECT revision, at, actor_id, actor_role, command FROM command_journal WHERE revision > ? ORDER BY revision LIMIT ?')
-      .all(sinceRevision, limit) as JournalRow[];
-    return rows.map(journalEntry);
+      .prepare('SELECT j.revision, j.at, j.actor_id, j.actor_role, j.command, r.request_id FROM command_journal j LEFT JOIN wall_requests r ON r.revision = j.revision WHERE j.revision > ? ORDER BY j.revision LIMIT ?')
+      .all(sinceRevision, limit) as (JournalRow & { request_id: string | null })[];
+    return rows.map((row) => (row.request_id === null ? journalEntry(row) : { ...journalEntry(row), requestId: row.request_id }));
   }
 
   request(requestId: string): JournalEntry | undefined {

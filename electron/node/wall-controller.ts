@@ -14,7 +14,7 @@ import {
   type WallPatchEvent,
   type WallState,
 } from '../../native-bridge/contract.js';
-import type { Authorizer, WallStore } from '../common/ports.js';
+import type { Authorizer, JournalEntry, WallStore } from '../common/ports.js';
 import { emptyWallState, reduceWall } from '../common/wall-reducer.js';
 
 /** Patch events kept in memory so a reconnecting window gets patches instead of a snapshot. */
@@ -47,6 +47,8 @@ export class WallController {
   private readonly history: WallPatchEvent[] = [];
   private readonly listeners = new Set<(event: AcceptedEvent) => void>();
   private readonly clock: () => number;
+  /** The standby of a pair: only the active node's journal entries change this wall (replicate). */
+  private replicaOf: string | null = null;
 
   constructor(private readonly options: WallControllerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -64,6 +66,18 @@ export class WallController {
     return this.state;
   }
 
+  /**
+   * Makes this controller a replica that takes its changes only from `activeAddress`'s journal
+   * (null: it accepts commands again). Its own execute() is then refused with 'standby'.
+   */
+  followActive(activeAddress: string | null): void {
+    this.replicaOf = activeAddress;
+  }
+
+  get following(): boolean {
+    return this.replicaOf !== null;
+  }
+
   onAccepted(listener: (event: AcceptedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -76,6 +90,7 @@ export class WallController {
   execute(rawCommand: unknown, actor: Actor, requestId?: string): { revision: number; acceptedAt: number } {
     const command = parseOrThrow(commandSchema, rawCommand, 'command', ['command']);
     this.options.authorizer.authorize(actor, command);
+    if (this.replicaOf !== null) throw new ContractError('standby', `this node is the standby: the wall is changed on the active node at ${this.replicaOf}`);
     const earlier = requestId === undefined ? undefined : this.options.store.request(requestId);
     if (earlier) {
       if (JSON.stringify(earlier.command) !== JSON.stringify(command)) {
@@ -83,10 +98,31 @@ export class WallController {
       }
       return { revision: earlier.revision, acceptedAt: earlier.at };
     }
-    const reduction = reduceWall(this.state, command, { findPreset: (name) => this.findPreset(name) });
     const revision = this.revision + 1;
     const acceptedAt = this.clock();
-    this.options.store.commit({ revision, at: acceptedAt, actor, command, requestId }, reduction.state, reduction.savedPreset);
+    this.apply({ revision, at: acceptedAt, actor, command, requestId });
+    return { revision, acceptedAt };
+  }
+
+  /**
+   * The standby applies the active node's journal entry as it was committed there (same revision,
+   * time, actor, request id), through the same reducer, store and fan-out as a command of its own,
+   * so the two nodes hold the same journal and state. Entries must come in order.
+   */
+  replicate(entry: JournalEntry): void {
+    if (entry.revision !== this.revision + 1) throw new Error(`journal entry ${entry.revision} does not follow revision ${this.revision}`);
+    this.apply(entry);
+  }
+
+  /** The journal after a revision, for the standby to catch up from. */
+  journal(sinceRevision: number, limit: number): JournalEntry[] {
+    return this.options.store.journal(sinceRevision, limit);
+  }
+
+  private apply(entry: JournalEntry): void {
+    const { revision, at: acceptedAt, command, actor } = entry;
+    const reduction = reduceWall(this.state, command, { findPreset: (name) => this.findPreset(name) });
+    this.options.store.commit(entry, reduction.state, reduction.savedPreset);
     const before = this.state;
     this.state = reduction.state;
     this.revision = revision;
@@ -94,7 +130,6 @@ export class WallController {
     this.history.push(event);
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
     this.listeners.forEach((l) => l({ ...event, acceptedAt, actor, command, before, after: this.state }));
-    return { revision, acceptedAt };
   }
 
   /** What a request id got the first time it was executed (in this process or a previous one). */

@@ -113,6 +113,34 @@ export class DisplayAccess {
     return this.store.list().map((d) => ({ windowId: d.windowId, name: d.name, enrolledAt: d.enrolledAt, enrolledBy: d.enrolledBy, lastSeenAt: d.lastSeenAt, connected: connected(d.windowId) }));
   }
 
+  /** The enrolled displays as a pair's standby copies them (hashes only, never a credential). */
+  enrolments(): Omit<DisplayRecord, 'lastSeenAt'>[] {
+    return this.store.list().map(({ lastSeenAt: _seen, ...record }) => record);
+  }
+
+  /**
+   * A pair's standby takes the active node's enrolments (enrolling and revoking happen there): a
+   * display enrolled on either node is then admitted by both. A window no longer enrolled, or
+   * enrolled again with a new credential, has its connections here ended as on a revocation.
+   */
+  mirror(records: readonly Omit<DisplayRecord, 'lastSeenAt'>[]): void {
+    const wanted = new Map(records.map((r) => [r.windowId, r]));
+    const ended: string[] = [];
+    for (const local of this.store.list()) {
+      const copy = wanted.get(local.windowId);
+      if (!copy) {
+        this.store.revoke(local.windowId);
+        ended.push(local.windowId);
+      } else if (copy.credentialHash !== local.credentialHash || copy.name !== local.name) {
+        this.store.enrol(copy);
+        ended.push(local.windowId);
+      }
+      wanted.delete(local.windowId);
+    }
+    for (const record of wanted.values()) this.store.enrol(record);
+    for (const windowId of ended) this.revokedListeners.forEach((l) => l(windowId));
+  }
+
   /** Called with the window whose credential stopped being valid (revoked, or replaced by a new enrolment). */
   onRevoked(listener: (windowId: string) => void): () => void {
     this.revokedListeners.add(listener);

@@ -13,7 +13,7 @@ import type { Core } from '../core.js';
 import { SqliteCommandOutbox, type OutboxEntry } from '../gateway/command-outbox.js';
 import { commandTtls } from '../gateway/command-ttl.js';
 import { GatewayHub, type GatewayConfig, type ItemChange } from '../gateway/gateway-hub.js';
-import { loadOrCreateKeyPair } from '../gateway/keys.js';
+import { hostKeyFile, loadOrCreateKeyPair } from '../gateway/keys.js';
 import type { GatewayLog } from '../gateway/log.js';
 import { gatewayKeysEvent } from '../audit/audit-events.js';
 import { COMMAND_TEXT, expiryAlerts } from './command-expiry-alerts.js';
@@ -63,7 +63,7 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   log: GatewayLog,
   simulator: FieldSimulator<S> | null = null,
 ): Promise<FieldLink<S>> {
-  const keyPair = loadOrCreateKeyPair(join(dataDir, 'keys', 'host-curve.json'));
+  const keyPair = loadOrCreateKeyPair(hostKeyFile(dataDir));
   const simulated = simulator?.gateways() ?? [];
   const simKeys = Object.fromEntries(simulated.map((g) => [g.id, loadOrCreateKeyPair(join(dataDir, 'keys', 'sim', `${g.id}.json`))]));
   const simulatedGateways: GatewayConfig[] = simulated.map((g) => ({ id: g.id, name: g.name, publicKey: simKeys[g.id]!.publicKey }));
@@ -117,6 +117,10 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
       );
     },
     ackOf: (id) => outcomeOf(outbox.get(id)),
+    pendingSince(after, limit) {
+      const feed = outbox.pendingSince(after, limit);
+      return { ...feed, entries: feed.entries.map(({ gatewayId, command }) => ({ gateway: gatewayId, command })) };
+    },
     persisted(id) {
       const entry = outbox.get(id);
       return entry && { gateway: entry.gatewayId, command: entry.command };

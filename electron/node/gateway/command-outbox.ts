@@ -53,6 +53,15 @@ export interface CommandOutbox {
   get(id: string): OutboxEntry | undefined;
 }
 
+/** A page of the outbox for a pair's standby (SqliteCommandOutbox.pendingSince). */
+export interface OutboxFeed {
+  entries: { gatewayId: string; command: FieldCommand }[];
+  /** The position of the last row read (= `after` when none). */
+  last: number;
+  /** Rows follow after `last`. */
+  more: boolean;
+}
+
 export interface SqliteCommandOutboxOptions {
   clock?: () => number;
   ttls?: CommandTtls;
@@ -84,6 +93,7 @@ export class SqliteCommandOutbox implements CommandOutbox {
   private readonly expireDue: Database.Statement;
   private readonly countPending: Database.Statement;
   private readonly selectOne: Database.Statement;
+  private readonly selectSince: Database.Statement;
   private readonly insertChecked: (gatewayId: string, command: FieldCommand) => FieldCommand;
   private readonly deferAll: (ids: readonly string[], until: number) => void;
 
@@ -111,6 +121,7 @@ export class SqliteCommandOutbox implements CommandOutbox {
     );
     this.countPending = db.prepare("SELECT count(*) AS n FROM field_commands WHERE state = 'pending' AND gateway_id = ?").pluck();
     this.selectOne = db.prepare('SELECT gateway_id, command, state, ack, expired_at FROM field_commands WHERE id = ?');
+    this.selectSince = db.prepare('SELECT rowid, gateway_id, command, state FROM field_commands WHERE rowid > ? ORDER BY rowid LIMIT ?');
     this.insertChecked = db.transaction((gatewayId: string, command: FieldCommand) => this.insertOne(gatewayId, command));
     this.deferAll = db.transaction((ids: readonly string[], until: number) => {
       for (const id of ids) this.defer.run(until, id);
@@ -163,6 +174,17 @@ export class SqliteCommandOutbox implements CommandOutbox {
       state: row.state,
       ack: row.ack === null ? null : (JSON.parse(row.ack) as CommandAck),
       expiredAt: row.expired_at,
+    };
+  }
+
+  /** Commands in the order they were persisted, after position `after` (at most `limit` rows read): the pending ones, and the position reached. */
+  pendingSince(after: number, limit: number): OutboxFeed {
+    const rows = this.selectSince.all(after, limit + 1) as { rowid: number; gateway_id: string; command: string; state: CommandState }[];
+    const page = rows.slice(0, limit);
+    return {
+      entries: page.filter((row) => row.state === 'pending').map((row) => ({ gatewayId: row.gateway_id, command: JSON.parse(row.command) as FieldCommand })),
+      last: page.at(-1)?.rowid ?? after,
+      more: rows.length > limit,
     };
   }
 

@@ -3,7 +3,7 @@
  * first start; the public key is what gateway vendors are given (docs/gateway-protocol.md).
  */
 import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as zmq from 'zeromq';
 
 export interface CurveKeyPair {
@@ -12,6 +12,9 @@ export interface CurveKeyPair {
   /** 40-character Z85 text. Never leaves this machine. */
   secretKey: string;
 }
+
+/** The host's own key pair in its data folder: its gateway link's server key and, in a pair, its peer-link key. */
+export const hostKeyFile = (dataDir: string): string => join(dataDir, 'keys', 'host-curve.json');
 
 const Z85_KEY = /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/;
 

@@ -1,0 +1,57 @@
+/**
+ * The pair's alerts, one open alert per condition: raised when it starts, resolved when it ends
+ * (it stays listed for the technician to acknowledge). Texts in both languages, naming the node.
+ */
+import type { LocalizedText, Severity } from '../../../native-bridge/contract.js';
+import type { AlertService } from '../alert-service.js';
+
+export type PairCondition = 'standby-lost' | 'active-lost' | 'replication-behind' | 'two-actives' | 'replication-stuck';
+
+const texts: Record<PairCondition, { severity: Severity; title: (peer: string, detail: string) => LocalizedText }> = {
+  'standby-lost': {
+    severity: 'warning',
+    title: (peer) => ({ vi: `Mất máy dự phòng: không nghe thấy máy ${peer} trên đường nối hai máy chủ`, en: `Standby lost: node ${peer} is not heard on the peer link` }),
+  },
+  'active-lost': {
+    severity: 'warning',
+    title: (peer) => ({ vi: `Mất liên lạc với máy đang điều khiển tường (${peer}); máy này chờ màn hình yêu cầu để tiếp quản`, en: `Lost the active node (${peer}); this node takes over when a window asks` }),
+  },
+  'replication-behind': {
+    severity: 'warning',
+    title: (peer, detail) => ({ vi: `Máy dự phòng chậm đồng bộ với máy ${peer}: ${detail}`, en: `The standby is behind node ${peer}: ${detail}` }),
+  },
+  'replication-stuck': {
+    severity: 'critical',
+    title: (peer, detail) => ({ vi: `Không đồng bộ được nhật ký tường từ máy ${peer}: ${detail}`, en: `The wall journal cannot be replicated from node ${peer}: ${detail}` }),
+  },
+  'two-actives': {
+    severity: 'critical',
+    title: (peer) => ({ vi: `Hai máy chủ cùng điều khiển tường (máy này và ${peer}); máy có nhiệm kỳ thấp hơn chuyển sang dự phòng`, en: `Two active nodes (this one and ${peer}); the one with the lower term goes passive` }),
+  },
+};
+
+export class PairAlerts {
+  private readonly open = new Map<PairCondition, string>();
+
+  constructor(
+    private readonly alerts: AlertService,
+    private readonly peerId: string,
+  ) {}
+
+  raise(condition: PairCondition, detail = ''): void {
+    if (this.open.has(condition)) return;
+    const { severity, title } = texts[condition];
+    this.open.set(condition, this.alerts.raise(severity, 'pair', title(this.peerId, detail)).id);
+  }
+
+  resolve(condition: PairCondition): void {
+    const id = this.open.get(condition);
+    if (id === undefined) return;
+    this.open.delete(condition);
+    this.alerts.resolve(id);
+  }
+
+  isOpen(condition: PairCondition): boolean {
+    return this.open.has(condition);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The two nodes of a test pair as real host processes (launch/start.ts --node), and what a client
+ * of the pair does: read each node's status from its hello, vote on the standby when the active is
+ * gone. Shared by the fault tests and the failover bench.
+ */
+import type { NodeStatus } from '../../native-bridge/contract.js';
+import { spawnHost, type HostProcess } from './host-process.js';
+import type { TestPair, TestPairNode } from './pair.js';
+import { connectNodeClient } from './ws-client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export function spawnPairNode(pair: TestPair, node: TestPairNode, gatewaysFile?: string): Promise<HostProcess> {
+  return spawnHost({ dataDir: node.dataDir, windows: 'none', wallFile: pair.wallFile, args: ['--node', node.id, '--port', String(node.port)], timeoutMs: 120_000, ...(gatewaysFile ? { gatewaysFile } : {}) });
+}
+
+/** A node's status as a console connection's hello answers it; null when the node does not answer within `timeoutMs`. */
+export async function statusOf(node: TestPairNode, timeoutMs = 1500): Promise<NodeStatus | null> {
+  let connection: Awaited<ReturnType<typeof connectNodeClient>> | null = null;
+  const attempt = (async () => {
+    connection = await connectNodeClient(node.address);
+    return (await connection.client.call('session.hello', { window: 'console' })).status;
+  })();
+  attempt.catch(() => {});
+  try {
+    return await Promise.race([attempt, sleep(timeoutMs).then(() => null)]);
+  } catch {
+    return null;
+  } finally {
+    (connection as Awaited<ReturnType<typeof connectNodeClient>> | null)?.transport.close();
+  }
+}
+
+/** Waits until `probe` holds for the node's status (polled every 100 ms); returns the status. */
+export async function statusUntil(node: TestPairNode, probe: (status: NodeStatus) => boolean, what: string, timeoutMs = 60_000): Promise<NodeStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await statusOf(node);
+    if (status && probe(status)) return status;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last status of ${node.id}: ${JSON.stringify(status?.pair ?? status)})`);
+    await sleep(100);
+  }
+}
+
+/**
+ * What a window does when it lost the active node: asks the other one (pair.activeLost) until it
+ * serves. Answers when it does, with the status it said.
+ */
+export async function voteUntilActive(node: TestPairNode, lostNode: string, timeoutMs = 30_000): Promise<NodeStatus> {
+  const deadline = Date.now() + timeoutMs;
+  const { client, transport } = await connectNodeClient(node.address);
+  try {
+    await client.call('session.hello', { window: 'console' });
+    for (;;) {
+      const { status } = await client.call('pair.activeLost', { lostNode });
+      if (status.state === 'active') return (await statusOf(node))!;
+      if (Date.now() > deadline) throw new Error(`${node.id} did not take over within ${timeoutMs} ms: ${JSON.stringify(status)}`);
+      await sleep(100);
+    }
+  } finally {
+    transport.close();
+  }
+}
