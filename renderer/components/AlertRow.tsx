@@ -1,12 +1,11 @@
 /** One alert line, shared by the alert-list tile and the console's alert panel. */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Alert, Severity } from '../../native-bridge/contract.js';
+import type { Alert } from '../../native-bridge/contract.js';
 import { formatStamp } from '../format.js';
 
-export const severityRank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-
-export function AlertRow({ alert, action }: { alert: Alert; action?: ReactNode }) {
+/** `more`: how many other alerts its source raised (the row stands for its group). */
+export function AlertRow({ alert, action, more = 0 }: { alert: Alert; action?: ReactNode; more?: number }) {
   const { t, i18n } = useTranslation();
   const acked = alert.ackedBy !== null;
   const resolved = alert.resolvedAt !== null;
@@ -22,7 +21,14 @@ export function AlertRow({ alert, action }: { alert: Alert; action?: ReactNode }
     >
       <span className="alert-sev">{t(`severity.${alert.severity}`)}</span>
       <span className="alert-time">{formatStamp(alert.at)}</span>
-      <span className="alert-title">{i18n.language === 'en' ? alert.title.en : alert.title.vi}</span>
+      <span className="alert-title">
+        {i18n.language === 'en' ? alert.title.en : alert.title.vi}
+        {more > 0 ? (
+          <span className="alert-more" data-more={more} title={t('alerts.moreTitle', { count: more })}>
+            {t('alerts.more', { count: more })}
+          </span>
+        ) : null}
+      </span>
       {resolved ? <span className="alert-resolved">{t('alerts.resolvedAt', { time: formatStamp(alert.resolvedAt!) })}</span> : null}
       {acked ? <span className="alert-ack">{t('alerts.ackedBy', { who: alert.ackedBy })}</span> : null}
       {action ? <span className="alert-action">{action}</span> : null}
