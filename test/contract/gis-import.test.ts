@@ -13,12 +13,12 @@ import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../el
 import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
 import { startRuntime } from '../../electron/node/runtime.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
-import { demoPresetsDir, demoWallFile, noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
+import { demoPresetsDir, demoWallFile, gisFixture, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
 import { createAccount, helloAsConsole, helloAsDisplay, type TestAccount } from '../support/accounts.js';
 import { keyBeside } from '../support/storage.js';
 
-const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
+const provincesFile = gisFixture('vn-34-provinces.geojson');
 
 describe('gis.import through the core', () => {
   const dir = tempDir('ioc-wall-gis-contract-');

@@ -73,7 +73,13 @@ for (const [name, make] of [
       const { run: stepped } = await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'close-out', done: true });
       assert.equal(stepped.steps.find((s) => s.stepId === 'close-out')?.state, 'awaiting-confirmation');
       // the attack: the same socket confirms under another typed name; the name is no longer part of any request
-      await rejectsWith(console_.transport.invoke('scenarios.confirm', { runId: run.runId, stepId: 'close-out', operator: 'Trần Thị Bình' }), 'invalid');
+      for (const field of ['operator', 'actor', 'by', 'name', 'person', 'confirmedBy', 'user', 'accountId']) {
+        for (const typed of ['Trần Thị Bình', 'Trần Thị Bình'.normalize('NFD'), 'Trần Thị Bình ', binh.id, { id: binh.id, role: 'commander' }]) {
+          await rejectsWith(console_.transport.invoke('scenarios.confirm', { runId: run.runId, stepId: 'close-out', [field]: typed }), 'invalid');
+        }
+      }
+      // nor can the connection say who it is in another hello
+      await rejectsWith(console_.transport.invoke('session.hello', { window: 'console', actor: { id: binh.id, role: 'commander' } }), ['invalid', 'forbidden']);
       await rejectsWith(console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out' }), 'forbidden', 'stepId');
       // nor does a second session of the same account count as a second person
       const anAgain = await harness.connect();
