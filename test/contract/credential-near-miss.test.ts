@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bearer, type HelloCredential } from '../../native-bridge/contract.js';
-import { webSocketHarness, type Harness } from '../support/harness.js';
+import { webSocketHarness } from '../support/harness.js';
 import { createAccount, helloAsConsole, issueDisplayCredential } from '../support/accounts.js';
 import { connectNodeClient } from '../support/ws-client.js';
 import { rawGet, rawRequest } from '../support/raw-http.js';
@@ -35,7 +35,7 @@ function nearMisses(secret: string): Record<string, string> {
 }
 
 describe('near-miss credentials over a real host', () => {
-  let harness: Harness & { dataDir: string };
+  let harness: Awaited<ReturnType<typeof webSocketHarness>>;
   let port: number;
   let sessionToken: string;
   let displayToken: string;

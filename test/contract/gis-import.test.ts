@@ -12,7 +12,8 @@ import { startCore, type Core } from '../../electron/node/core.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../electron/node/gis/dataset-store.js';
 import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
 import { startRuntime } from '../../electron/node/runtime.js';
-import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
+import { defaultIndicatorsDir } from '../../electron/node/project-paths.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 import { demoPresetsDir, demoWallFile, gisFixture, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
 import { createAccount, helloAsConsole, helloAsDisplay, type TestAccount } from '../support/accounts.js';
@@ -122,7 +123,7 @@ describe('gis.import through a whole runtime: the import folders', () => {
       wallFile: demoWallFile,
       presetsDir: demoPresetsDir,
       indicatorsDir: defaultIndicatorsDir,
-      scenariosDir: defaultScenariosDir,
+      scenariosDir: testScenariosDir(),
       gatewaysFile: noGatewaysFile,
       dataDir,
       importDirs: [extra],
