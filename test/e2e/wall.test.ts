@@ -17,6 +17,7 @@ import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { accountFor, connectConsole } from '../support/accounts.js';
 import { hostState, signInPage, spawnedWall, type Windows } from '../support/windows.js';
 import { commandLine, environment, listeningTcpPorts, processTree } from '../support/processes.js';
+import { waitFor } from '../support/page-wait.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -125,11 +126,10 @@ describe('the wall on the Chromium host', () => {
     }
     await page.mouse.up();
 
-    let after = before;
-    for (let i = 0; i < 100 && after.revision === before.revision; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = await hostState(spawned.host);
-    }
+    const after = await waitFor('the drag\'s command on the host', 10_000, async () => {
+      const now = await hostState(spawned.host);
+      return now.revision !== before.revision ? now : null;
+    });
     assert.equal(after.revision, before.revision + 1, 'one drag is one command');
     assert.deepEqual(after.state.tiles.find((t) => t.id === 'shift-note')!.rect, target);
     for (const page of spawned.windows.displays.values()) await waitPainted(page, after.revision);
@@ -185,6 +185,7 @@ describe('the wall on the Chromium host', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 8 });
     await page.mouse.up();
+    // a sleep, not a wait: a read-only console sending nothing is nothing happening
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal((await hostState(spawned.host)).revision, before.revision, 'the wall did not change');
     // the commander signs back in: the recall buttons are there again
