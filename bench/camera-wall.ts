@@ -2,7 +2,8 @@
  * camera-wall: on the real Chromium host (headless, simulated province) one 1920×1080 wall window
  * (r0c0 of the demo wall; only that window is measured) plays a 4×4 grid of the 16 simulated
  * cameras' live 1 s-segment HLS streams from the camera server (sim/cameras/camera-server.ts),
- * run in this process on the port the host's cameras advertise (8090).
+ * run in this process on a port of its own that the host's simulated cameras advertise
+ * (test/support/test-cameras.ts).
  *
  *  - ttff: from the add-tile command's acceptance (host clock) to each cell's first rendered frame
  *    (page clock, same machine: a MutationObserver on data-frames records Date.now() at 0 → >0);
@@ -24,11 +25,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LiveCamera, Tile } from '../native-bridge/contract.js';
+import type { Tile } from '../native-bridge/contract.js';
 import { CdpSession } from '../electron/node/chromium-host/cdp.js';
-import { startCameraServer, type CameraServer } from '../sim/cameras/camera-server.js';
+import type { CameraServer } from '../sim/cameras/camera-server.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
-import { projectRoot } from '../test/support/fixtures.js';
+import { startTestCameras } from '../test/support/test-cameras.js';
 import { connectConsole } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { waitFor } from '../test/support/page-wait.js';
@@ -120,7 +121,9 @@ export async function run(args: string[]): Promise<object> {
   let browserCdp: CdpSession | null = null;
   let closeClient: () => void = () => {};
   try {
-    host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
+    const testCameras = await startTestCameras(dataDir);
+    cameraServer = testCameras.server;
+    host = await spawnHost({ dataDir, windows: 'headless', gatewaysFile: testCameras.gatewaysFile });
     const connection = await connectConsole(host.runtime, host.dataDir);
     const client = connection.client;
     closeClient = () => connection.transport.close();
@@ -129,8 +132,6 @@ export async function run(args: string[]): Promise<object> {
       return snapshot.cameras.length >= TILES ? snapshot.cameras : null;
     });
     const cameraIds = cameras.map((c) => c.id).sort().slice(0, TILES);
-    const port = Number(new URL(cameras[0]!.streams.main.url).port) || 8090;
-    cameraServer = await startCameraServer({ port, mediaDir: join(projectRoot, 'resources', 'demo-cameras'), cameras: cameras.map((c: LiveCamera) => c.id) });
 
     const w = host.runtime.windows.find((x) => x.windowId === WINDOW);
     if (!w?.devtools) throw new Error(`window ${WINDOW} has no DevTools socket`);

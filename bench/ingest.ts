@@ -15,7 +15,6 @@ import { spawnHost } from '../test/support/host-process.js';
 import { connectNodeClient } from '../test/support/ws-client.js';
 import { helloAsDisplay } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
-import { freePort } from '../test/support/net.js';
 import { maxOf } from '../native-bridge/extremes.js';
 import { openEncrypted } from '../electron/node/sqlite-cipher.js';
 import { loadStorageKey } from '../electron/node/storage-key.js';
@@ -31,10 +30,9 @@ export async function run(args: string[]): Promise<object> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-ingest-'));
   const keys = Array.from({ length: GATEWAYS }, (_, i) => ({ id: `gw-bench-${i}`, ...zmq.curveKeyPair() }));
   const gatewaysFile = join(dataDir, 'gateways.yaml');
-  const [updates, control] = [await freePort(), await freePort()];
   writeFileSync(
     gatewaysFile,
-    [`bind: { updates: 'tcp://127.0.0.1:${updates}', control: 'tcp://127.0.0.1:${control}' }`, 'simulate: false', 'gateways:', ...keys.map((k) => `  - { id: ${k.id}, name: ${k.id}, publicKey: '${k.publicKey}' }`), ''].join('\n'),
+    [`bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }`, 'simulate: false', 'gateways:', ...keys.map((k) => `  - { id: ${k.id}, name: ${k.id}, publicKey: '${k.publicKey}' }`), ''].join('\n'),
   );
   const host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
   const gateways = keys.map(

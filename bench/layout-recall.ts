@@ -14,11 +14,12 @@ import { noGatewaysFile } from '../test/support/fixtures.js';
 import { connectConsole } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { maxOf } from '../native-bridge/extremes.js';
+import { testScenariosDir } from '../test/support/test-scenarios.js';
 
 export async function run(args: string[]): Promise<object> {
   const recalls = Number(args[0] ?? 50);
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-bench-'));
-  const host = await startChromiumHost({ wallFile: defaultWallFile, presetsDir: defaultPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', log: () => {} });
+  const host = await startChromiumHost({ wallFile: defaultWallFile, presetsDir: defaultPresetsDir, scenariosDir: testScenariosDir(), gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', log: () => {} });
   try {
     const displays = displaySlots(host.core.wall).map((s) => s.windowId);
     const painted = new Map<string, number>();

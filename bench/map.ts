@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 import type { Feature } from 'geojson';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,7 +33,6 @@ import { bearer, type Tile } from '../native-bridge/contract.js';
 import { SimGateway } from '../sim/gateway.js';
 import { mulberry32 } from '../sim/random.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
-import { freePort } from '../test/support/net.js';
 import { waitFor } from '../test/support/page-wait.js';
 import { connectConsole, issueDisplayCredential } from '../test/support/accounts.js';
 import { BENCH_BOX, BENCH_VIEW, MOVING_OBJECTS, MovingObjects, SLICES_PER_SECOND } from './map-baseline/scene.js';
@@ -139,9 +139,11 @@ async function serveBaseline(dir: string, hostUrl: string, credential: string): 
   writeFileSync(join(dir, 'points.bin'), Buffer.from(await points.arrayBuffer()));
   const pointsTableMs = performance.now() - started;
   writeFileSync(join(dir, 'communes.geojson'), await (await fetch(`${hostUrl}/gis/datasets/communes.geojson`, { headers })).text());
-  const port = await freePort();
+  // the port is the one it was given on listening; requests only come after
+  let port = 0;
   const server = createStaticServer(dir, { allowedAuthorities: () => new Set([authority('127.0.0.1', port)]) });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
   return { server, url: `http://127.0.0.1:${port}/index.html`, pointsTableMs };
 }
 
@@ -172,10 +174,9 @@ export async function run(args: string[]): Promise<object> {
 
     const keys = Array.from({ length: GATEWAYS }, (_, i) => ({ id: `gw-map-${i}`, ...zmq.curveKeyPair() }));
     const gatewaysFile = join(dataDir, 'gateways.yaml');
-    const [updates, control] = [await freePort(), await freePort()];
     writeFileSync(
       gatewaysFile,
-      [`bind: { updates: 'tcp://127.0.0.1:${updates}', control: 'tcp://127.0.0.1:${control}' }`, 'simulate: false', 'gateways:', ...keys.map((k) => `  - { id: ${k.id}, name: ${k.id}, publicKey: '${k.publicKey}' }`), ''].join('\n'),
+      [`bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }`, 'simulate: false', 'gateways:', ...keys.map((k) => `  - { id: ${k.id}, name: ${k.id}, publicKey: '${k.publicKey}' }`), ''].join('\n'),
     );
     host = await spawnHost({ dataDir, windows: 'none', gatewaysFile, timeoutMs: 300_000 });
     const hostPid = host.runtime.pid;

@@ -440,9 +440,13 @@ export const gatewaysConfig = z.strictObject({
   incidentTimeScale: z.number().positive().max(10).default(1),
   /** A gateway that was live and stays silent this long raises an operator alert (its return resolves it). */
   linkAlertSeconds: z.int().min(5).max(3600).default(30),
-  /** Serve the simulated cameras as live HLS from the embedded simulator (port 0 = any free port). */
+  /**
+   * Serve the simulated cameras as live HLS from the embedded simulator (port 0 = any free port).
+   * `baseUrl`: where the simulated cameras say their streams are, instead of the simulator's own
+   * server (a camera server run elsewhere, e.g. by a test that stops and restarts streams).
+   */
   simulatedCameras: z
-    .strictObject({ serve: z.boolean().default(false), port: z.int().min(0).max(65535).default(0) })
+    .strictObject({ serve: z.boolean().default(false), port: z.int().min(0).max(65535).default(0), baseUrl: z.url({ protocol: /^https?$/ }).max(2000).optional() })
     .default({ serve: false, port: 0 }),
   /** The allow-list: each gateway's id, name and CURVE public key; during a key rotation also the key it moves to (reloaded without a restart). */
   gateways: z

@@ -197,6 +197,8 @@ export interface SimulatorConnection {
   rateScale: number;
   incidentTimeScale: number;
   cameraServer: { port: number } | false;
+  /** Where the cameras' streams are said to be, when not at the simulator's own camera server. */
+  cameraBaseUrl?: string | undefined;
   log(line: string): void;
 }
 

@@ -14,6 +14,16 @@ const appendOnly = (table: string): string => `CREATE TRIGGER ${table}_no_update
   CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
     BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`;
 
+/**
+ * An insert that collides with an existing row of an append-only table aborts too: INSERT OR
+ * REPLACE (REPLACE INTO) would otherwise delete and rewrite the row without firing the DELETE
+ * trigger (SQLite fires it only with recursive_triggers on, a per-connection setting that a tool
+ * opening the file would not have). In the schema, the check holds on every connection.
+ */
+const noOverwrite = (table: string, keys: readonly string[]): string => `CREATE TRIGGER ${table}_no_overwrite BEFORE INSERT ON ${table}
+    WHEN EXISTS (SELECT 1 FROM ${table} WHERE ${keys.map((key) => `${key} = NEW.${key}`).join(' OR ')})
+    BEGIN SELECT RAISE(ABORT, '${table} is append-only: the row exists'); END;`;
+
 const MIGRATIONS: readonly string[] = [
   // 1: wall state, append-only command journal, presets, alerts
   `
@@ -194,6 +204,15 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX command_journal_at ON command_journal(at);
   CREATE INDEX scenario_run_log_at ON scenario_run_log(at);
   CREATE INDEX alerts_acked_at ON alerts(acked_at) WHERE acked_at IS NOT NULL;
+  `,
+  // 8: no insert may overwrite a row of an append-only table (its primary key and UNIQUE columns)
+  `
+  ${noOverwrite('command_journal', ['seq', 'revision'])}
+  ${noOverwrite('scenario_run_log', ['seq'])}
+  ${noOverwrite('audit_log', ['seq'])}
+  ${noOverwrite('audit_heads', ['seq'])}
+  ${noOverwrite('replay_patches', ['revision'])}
+  ${noOverwrite('replay_checkpoints', ['revision'])}
   `,
 ];
 

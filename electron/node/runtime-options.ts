@@ -55,6 +55,7 @@ export interface HostDefaults {
 export const USAGE = `Options:
   --wall <file.yaml>     wall definition (default layouts/walls/demo.yaml, or IOC_WALL_FILE)
   --presets <dir>        preset folder (default layouts/presets)
+  --scenarios <dir>      scenario folder (default layouts/scenarios)
   --gateways <file.yaml> edge gateways and whether the embedded simulated province runs (default layouts/gateways/demo.yaml)
   --data-dir <dir>       database and window profiles (default $XDG_DATA_HOME/ioc-wall, or IOC_WALL_DATA)
   --basemap <file>       base map vector tiles, .mbtiles or .pmtiles (default the bundled demo, or IOC_WALL_BASEMAP)
@@ -87,6 +88,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     options: {
       wall: { type: 'string' },
       presets: { type: 'string' },
+      scenarios: { type: 'string' },
       gateways: { type: 'string' },
       'data-dir': { type: 'string' },
       basemap: { type: 'string' },
@@ -117,7 +119,7 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     wallFile: resolve(values.wall ?? env.IOC_WALL_FILE ?? join(layouts, 'walls', 'demo.yaml')),
     presetsDir: resolve(values.presets ?? join(layouts, 'presets')),
     indicatorsDir: join(layouts, 'indicators'),
-    scenariosDir: join(layouts, 'scenarios'),
+    scenariosDir: resolve(values.scenarios ?? join(layouts, 'scenarios')),
     gatewaysFile: resolve(values.gateways ?? join(layouts, 'gateways', 'demo.yaml')),
     dataDir: values['data-dir'] ? resolve(values['data-dir']) : defaults.dataDir,
     basemapFile: basemap ? resolve(basemap) : undefined,

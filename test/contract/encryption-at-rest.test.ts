@@ -15,9 +15,10 @@ import { openEncrypted } from '../../electron/node/sqlite-cipher.js';
 import { listBackups } from '../../electron/node/wall-backups.js';
 import { loadStorageKey, STORAGE_KEY_FILE, type StorageKey } from '../../electron/node/storage-key.js';
 import { noGatewaysFile, tempDir } from '../support/fixtures.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 function start(dataDir: string): Promise<Runtime> {
-  const args = parseHostArgs(['--gateways', noGatewaysFile, '--data-dir', dataDir], {}, { layoutsDir, dataDir });
+  const args = parseHostArgs(['--gateways', noGatewaysFile, '--scenarios', testScenariosDir(), '--data-dir', dataDir], {}, { layoutsDir, dataDir });
   return startRuntime({ ...args, host: 'chromium', serve: null, log: () => {} });
 }
 

@@ -12,13 +12,14 @@ import { startCore, type Core } from '../../electron/node/core.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../electron/node/gis/dataset-store.js';
 import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
 import { startRuntime } from '../../electron/node/runtime.js';
-import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
-import { demoPresetsDir, demoWallFile, noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
+import { defaultIndicatorsDir } from '../../electron/node/project-paths.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
+import { demoPresetsDir, demoWallFile, gisFixture, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
 import { createAccount, helloAsConsole, helloAsDisplay, type TestAccount } from '../support/accounts.js';
 import { keyBeside } from '../support/storage.js';
 
-const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
+const provincesFile = gisFixture('vn-34-provinces.geojson');
 
 describe('gis.import through the core', () => {
   const dir = tempDir('ioc-wall-gis-contract-');
@@ -122,7 +123,7 @@ describe('gis.import through a whole runtime: the import folders', () => {
       wallFile: demoWallFile,
       presetsDir: demoPresetsDir,
       indicatorsDir: defaultIndicatorsDir,
-      scenariosDir: defaultScenariosDir,
+      scenariosDir: testScenariosDir(),
       gatewaysFile: noGatewaysFile,
       dataDir,
       importDirs: [extra],

@@ -12,6 +12,7 @@ import { fetchLiveSnapshot } from '../../renderer/session/live-store.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
 import { helloAsDisplay } from '../support/accounts.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 const OBJECTS = 3000;
 
@@ -19,7 +20,7 @@ describe('live snapshot pages', () => {
   const dataDir = tempDir();
   let host: ChromiumHost;
   before(async () => {
-    host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
+    host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, scenariosDir: testScenariosDir(), gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
     // each object moves 13 times so that it carries a full trail: the heaviest objects there are
     for (let step = 0; step < 13; step++) {
       host.core.live.apply(

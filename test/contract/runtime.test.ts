@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContractClient } from '../../native-bridge/channel.js';
 import { startChromiumHost } from '../../electron/node/chromium-host/host.js';
 import { layoutsDir, rendererDist } from '../../electron/node/project-paths.js';
@@ -18,23 +17,15 @@ import { chromiumHostOptions, electronRuntimeOptions } from '../../launch/compos
 import { simulatedGatewaysFile, tempDir } from '../support/fixtures.js';
 import { connectAsElectronWindow } from '../support/harness.js';
 import { connectNodeClient } from '../support/ws-client.js';
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+import { waitFor } from '../support/page-wait.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 /** What every wall host must answer once its runtime runs on the simulated province. */
 async function everyServiceAnswers(client: ContractClient, dataDir: string): Promise<void> {
   const hello = await helloAsConsole(client, await createAccount(dataDir, 'viewer'));
   assert.equal(hello.actor?.role, 'viewer');
   // gateway data: the simulated gateways' sensors and cameras reach the live picture through the ZeroMQ link
-  const live = await eventually('gateway data in the live picture', async () => {
+  const live = await waitFor('gateway data in the live picture', 60_000, async () => {
     const snapshot = await client.call('live.snapshot', {});
     return snapshot.sensors.length > 20 && snapshot.cameras.length >= 16 && snapshot.links.some((l) => l.state === 'live') ? snapshot : undefined;
   });
@@ -43,7 +34,7 @@ async function everyServiceAnswers(client: ContractClient, dataDir: string): Pro
   const { datasets } = await client.call('gis.datasets', {});
   assert.ok(datasets.some((d) => d.name === 'communes'), datasets.map((d) => d.name).join());
   const camera = live.cameras[0]!;
-  const nearby = await eventually('the spatial index knowing the cameras', async () => {
+  const nearby = await waitFor('the spatial index knowing the cameras', 60_000, async () => {
     const result = await client.call('gis.query', { shape: { type: 'radius', lon: camera.location.lon, lat: camera.location.lat, radiusM: 500 }, filter: { layers: ['camera'] }, groupBy: [], limit: 10 });
     return result.items.length > 0 ? result : undefined;
   });
@@ -53,13 +44,15 @@ async function everyServiceAnswers(client: ContractClient, dataDir: string): Pro
   assert.ok(indicators.length > 0);
   const { scenarios } = await client.call('scenarios.list', {});
   assert.ok(scenarios.some((s) => s.name === 'flood'));
+  // from the folder --scenarios named (the tests' own, without the clock-started briefing)
+  assert.ok(!scenarios.some((s) => s.name === 'monday-briefing'), 'the --scenarios folder, not layouts/scenarios');
 }
 
 describe('one runtime for both hosts', () => {
   it('the Electron entry: same options as npm start, the simulated province from the gateways file, served over IPC', { timeout: 120_000 }, async () => {
     const dataDir = tempDir();
     // argv as Electron gives it past the app path; defaults as the unpackaged shell passes them
-    const args = parseHostArgs(['--gateways', simulatedGatewaysFile, '--data-dir', dataDir], {}, { layoutsDir, dataDir: '/nowhere/userData' });
+    const args = parseHostArgs(['--gateways', simulatedGatewaysFile, '--scenarios', testScenariosDir(), '--data-dir', dataDir], {}, { layoutsDir, dataDir: '/nowhere/userData' });
     const runtime = await startRuntime(electronRuntimeOptions(args, rendererDist, () => {}));
     try {
       assert.equal(runtime.core.status().host, 'electron');
@@ -75,7 +68,7 @@ describe('one runtime for both hosts', () => {
 
   it('the Chromium host entry: the same runtime, served over WebSocket', { timeout: 120_000 }, async () => {
     const dataDir = tempDir();
-    const args = parseHostArgs(['--gateways', simulatedGatewaysFile, '--data-dir', dataDir, '--windows', 'none'], {});
+    const args = parseHostArgs(['--gateways', simulatedGatewaysFile, '--scenarios', testScenariosDir(), '--data-dir', dataDir, '--windows', 'none'], {});
     const host = await startChromiumHost(chromiumHostOptions(args, rendererDist, () => {}));
     try {
       assert.equal(host.core.status().host, 'chromium');

@@ -4,9 +4,10 @@
  * the console acts; every window hears scenarios.changed.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { type EventOf, type WallPatchEvent } from '../../native-bridge/contract.js';
-import { defaultScenariosDir } from '../../electron/node/project-paths.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { inMemoryHarness, nextEvent, rejectsWith, webSocketHarness, type Harness } from '../support/harness.js';
 import { startScenarioCore } from '../support/scenario-core.js';
@@ -14,7 +15,7 @@ import { createAccount, helloAsConsole } from '../support/accounts.js';
 
 async function inMemoryScenarioCore(): Promise<Harness> {
   const dataDir = tempDir();
-  const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
+  const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: testScenariosDir(), watch: false });
   return inMemoryHarness(core, close, dataDir);
 }
 
@@ -31,7 +32,7 @@ for (const [name, make] of [
       const { client, transport } = await harness.display('r0c0');
       const { scenarios, errors } = await client.call('scenarios.list', {});
       assert.deepEqual(errors, []);
-      assert.ok(scenarios.length >= 9);
+      assert.equal(scenarios.length, readdirSync(testScenariosDir()).length, 'every scenario of the folder');
       const flood = scenarios.find((s) => s.name === 'flood')!;
       assert.equal(flood.title.vi, 'Cảnh báo, ứng phó ngập lụt');
       assert.equal(flood.activation, 'suggest');
@@ -73,7 +74,13 @@ for (const [name, make] of [
       const { run: stepped } = await console_.client.call('scenarios.step', { runId: run.runId, stepId: 'close-out', done: true });
       assert.equal(stepped.steps.find((s) => s.stepId === 'close-out')?.state, 'awaiting-confirmation');
       // the attack: the same socket confirms under another typed name; the name is no longer part of any request
-      await rejectsWith(console_.transport.invoke('scenarios.confirm', { runId: run.runId, stepId: 'close-out', operator: 'Trần Thị Bình' }), 'invalid');
+      for (const field of ['operator', 'actor', 'by', 'name', 'person', 'confirmedBy', 'user', 'accountId']) {
+        for (const typed of ['Trần Thị Bình', 'Trần Thị Bình'.normalize('NFD'), 'Trần Thị Bình ', binh.id, { id: binh.id, role: 'commander' }]) {
+          await rejectsWith(console_.transport.invoke('scenarios.confirm', { runId: run.runId, stepId: 'close-out', [field]: typed }), 'invalid');
+        }
+      }
+      // nor can the connection say who it is in another hello
+      await rejectsWith(console_.transport.invoke('session.hello', { window: 'console', actor: { id: binh.id, role: 'commander' } }), ['invalid', 'forbidden']);
       await rejectsWith(console_.client.call('scenarios.confirm', { runId: run.runId, stepId: 'close-out' }), 'forbidden', 'stepId');
       // nor does a second session of the same account count as a second person
       const anAgain = await harness.connect();

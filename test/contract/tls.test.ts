@@ -17,6 +17,7 @@ import { accountFor, helloAsConsole } from '../support/accounts.js';
 import { noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { httpsStatus, selfSignedCertificate } from '../support/tls.js';
 import { connectNodeClient } from '../support/ws-client.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 
 function rendererDir(): string {
@@ -26,7 +27,7 @@ function rendererDir(): string {
 }
 
 function start(dataDir: string, listenHost: string, tls?: TlsFiles): Promise<Runtime> {
-  const args = parseHostArgs(['--gateways', noGatewaysFile, '--data-dir', dataDir], {}, { layoutsDir, dataDir });
+  const args = parseHostArgs(['--gateways', noGatewaysFile, '--scenarios', testScenariosDir(), '--data-dir', dataDir], {}, { layoutsDir, dataDir });
   return startRuntime({ ...args, host: 'chromium', serve: { listenHost, port: 0, rendererDir: rendererDir(), tls }, log: () => {} });
 }
 

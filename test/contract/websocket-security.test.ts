@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_MESSAGE_BYTES } from '../../native-bridge/contract.js';
 import { createAccount, helloAsConsole, type TestAccount } from '../support/accounts.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
 import { connectNodeClient } from '../support/ws-client.js';
+import { until } from '../support/page-wait.js';
 
 function upgradeStatus(url: string, origin?: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,10 +45,9 @@ describe('WebSocket transport security (real host process)', () => {
     assert.equal(await upgradeStatus(wsBase, 'http://evil.example'), 403);
     assert.equal(await upgradeStatus(wsBase), 403, 'no Origin header at all');
     assert.equal(await upgradeStatus(wsBase, origin), 101, 'the right Origin gets in');
-    await sleep(100);
     // the first refusal of each kind is logged at once; more of that kind are counted into one later line
-    const refusals = host.output().split('\n').filter((l) => l.includes('"connection-refused"'));
-    assert.ok(refusals.some((l) => l.includes('"kind":"origin"') && l.includes('evil.example')), `the Origin refusal is logged:\n${host.output()}`);
+    const originRefusal = () => host.output().split('\n').find((l) => l.includes('"connection-refused"') && l.includes('"kind":"origin"') && l.includes('evil.example'));
+    await until(originRefusal, `the Origin refusal in the log:\n${host.output()}`, 10_000);
   });
 
   it('closes a socket that sends an oversized frame, and rejects malformed ones', async () => {
@@ -63,18 +62,17 @@ describe('WebSocket transport security (real host process)', () => {
     // before hello, access is refused before the request is parsed; after the console's hello the bad field is named
     socket.send(JSON.stringify({ t: 'req', id: 6, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
     socket.send(JSON.stringify({ t: 'req', id: 7, method: 'session.hello', payload: { window: 'console', credential: { kind: 'session', token: operator.token } } }));
-    await sleep(200);
+    const replyTo = (id: number) => () => replies.find((r) => r.includes(`"id":${id}`));
+    await until(replyTo(7), 'the hello answered', 10_000);
     socket.send(JSON.stringify({ t: 'req', id: 8, method: 'wall.execute', payload: { command: { type: 'move-tile', id: 'x', x: -5, y: 0 } } }));
-    await sleep(300);
+    await until(replyTo(8), 'request 8 answered', 10_000);
     assert.ok(replies.some((r) => r.includes('"id":6') && r.includes('"forbidden"')), replies.join('\n'));
     assert.ok(replies.some((r) => r.includes('"id":8') && r.includes('"invalid"') && r.includes('payload.command')), replies.join('\n'));
     const closed = closeCode(socket);
     socket.send('x'.repeat(MAX_MESSAGE_BYTES + 10));
     assert.equal(await closed, 1009, 'message too big');
-    await sleep(100);
-    const log = host.output();
-    assert.match(log, /"message-rejected".*not JSON/);
-    assert.match(log, /"message-rejected".*envelope/);
+    await until(() => /"message-rejected".*not JSON/.test(host.output()), 'the unreadable frame in the log', 10_000);
+    await until(() => /"message-rejected".*envelope/.test(host.output()), 'the bad envelope in the log', 10_000);
   });
 
   it('keeps running and serving after all of that', async () => {

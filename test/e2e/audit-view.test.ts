@@ -14,6 +14,7 @@ import { rendererDist } from '../../electron/node/project-paths.js';
 import { accountFor, connectConsole, type TestAccount } from '../support/accounts.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { signInPage } from '../support/windows.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 const SHOTS = process.env.IOC_E2E_SCREENSHOTS;
 const WAIT = { timeout: 60_000 };
@@ -25,7 +26,7 @@ describe('the audit log view in the console', () => {
 
   before(async () => {
     assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm run build)');
-    host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
+    host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, scenariosDir: testScenariosDir(), gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
     // an operator's wall command, so the log has a person's work in it
     const { client, transport } = await connectConsole(host, dataDir, 'operator');
     await client.call('wall.execute', { command: { type: 'apply-preset', name: 'overview' } });

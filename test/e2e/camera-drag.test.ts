@@ -181,7 +181,7 @@ describe('dragging a camera from the console list onto the wall', () => {
       await waitFor('the console scrolled up to the cell while the camera is held at its edge', 20_000, cellInView, POLL_MS);
       // out of the edge band: the scrolling stops, and the cell holds still
       await moveTo({ x: from.x, y: top + 120 }, 4);
-      await sleep(300);
+      await sleep(300); // a sleep, not a wait: the scrolling having stopped is nothing happening
     }
     const to = await centre(cell);
     assert.ok(onScreen(to), `the cell is on screen at ${to.x.toFixed(0)},${to.y.toFixed(0)}`);
@@ -213,10 +213,11 @@ describe('dragging a camera from the console list onto the wall', () => {
       return c?.cameraId === camera.id && c.state === 'playing' && c.frames > 0 ? c : null;
     }, POLL_MS);
     console.log(`  playing on ${WINDOW} ${Date.now() - droppedAt} ms after the drop`);
-    await sleep(2000);
-    const later = await wallCell(wall, SLOT);
-    assert.equal(later?.cameraId, camera.id);
-    assert.ok(later.frames > playing.frames, `frames advance in the cell (${playing.frames} → ${later.frames})`);
+    const later = await waitFor(`frames advancing in cell ${SLOT}`, 10_000, async () => {
+      const c = await wallCell(wall, SLOT);
+      return c && c.frames > playing.frames ? c : null;
+    }, POLL_MS);
+    assert.equal(later.cameraId, camera.id);
     const first = await wallCell(wall, 0);
     assert.equal(first?.cameraId, FIRST_CAMERA, `cell 0 still shows ${FIRST_CAMERA}`);
   });

@@ -8,42 +8,33 @@
  *  - maximizing a cell switches it to the main stream without a black frame in between;
  *  - a hidden tile releases its players (window.__iocPlayers), and gets them back when shown.
  *
- * Until the host's embedded simulator serves the cameras itself, this test runs the camera
- * server in the test process on the simulated province's default camera base
- * (http://127.0.0.1:8090, or IOC_TEST_CAMERA_PORT) and checks the host's registry points there.
+ * The camera server runs in the test process (so the test can stop and restart a stream) on a
+ * port it chose itself; the host's simulated province advertises that address
+ * (test/support/test-cameras.ts), and the test checks the host's registry points there.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import type { ContractClient } from '../../native-bridge/channel.js';
-import type { LiveCamera, Tile } from '../../native-bridge/contract.js';
+import type { Tile } from '../../native-bridge/contract.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
+import type { CameraServer } from '../../sim/cameras/camera-server.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
-import { projectRoot, tempDir } from '../support/fixtures.js';
+import { tempDir } from '../support/fixtures.js';
+import { startTestCameras } from '../support/test-cameras.js';
 import { connectConsole } from '../support/accounts.js';
 import { bridgeDevTools, type DevToolsBridge } from '../support/devtools-bridge.js';
 import { waitFor } from '../support/page-wait.js';
 import { minOf } from '../../native-bridge/extremes.js';
 
 const TIMEOUT = { timeout: 240_000 };
-const CAMERA_PORT = Number(process.env.IOC_TEST_CAMERA_PORT ?? 8090);
 const GRID_ID = 'cams';
 const WINDOW = 'r0c0';
-
-interface CameraServer {
-  baseUrl: string;
-  stop(id: string): void | Promise<void>;
-  freeze(id: string): void | Promise<void>;
-  restart(id: string): void | Promise<void>;
-  resume(id: string): void | Promise<void>;
-  close(): void | Promise<void>;
-}
 
 interface CellInfo {
   id: string;
@@ -92,11 +83,9 @@ describe('camera grid on the Chromium host', () => {
 
   before(async () => {
     assert.ok(existsSync(join(rendererDist, 'index.html')), 'the renderer is built (npm test runs the build first)');
-    const serverFile = process.env.IOC_TEST_CAMERA_SERVER ?? join(projectRoot, 'sim', 'cameras', 'camera-server.ts');
-    assert.ok(existsSync(serverFile), 'sim/cameras/camera-server.ts exists');
-    const { startCameraServer } = (await import(pathToFileURL(serverFile).href)) as { startCameraServer: (options: Record<string, unknown>) => Promise<CameraServer> };
-
-    host = await spawnHost({ dataDir, windows: 'headless', simulate: true });
+    const testCameras = await startTestCameras(dataDir);
+    cameraServer = testCameras.server;
+    host = await spawnHost({ dataDir, windows: 'headless', gatewaysFile: testCameras.gatewaysFile });
     const connection = await connectConsole(host.runtime, host.dataDir);
     client = connection.client;
     closeClient = () => connection.transport.close();
@@ -105,11 +94,6 @@ describe('camera grid on the Chromium host', () => {
       return snapshot.cameras.length >= 16 ? snapshot.cameras : null;
     });
     cameraIds = cameras.map((c) => c.id).sort().slice(0, 16);
-
-    // the registry's stream URLs say where the camera server must listen
-    const base = new URL(cameras[0]!.streams.main.url);
-    const port = Number(base.port) || CAMERA_PORT;
-    cameraServer = await startCameraServer({ port, mediaDir: join(projectRoot, 'resources', 'demo-cameras'), cameras: cameras.map((c: LiveCamera) => c.id) });
     assert.ok(
       cameras.every((c) => c.streams.main.url.startsWith(cameraServer!.baseUrl) && c.streams.sub.url.startsWith(cameraServer!.baseUrl)),
       `the host's cameras point at the camera server ${cameraServer.baseUrl} (first: ${cameras[0]!.streams.main.url})`,

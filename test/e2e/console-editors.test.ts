@@ -16,7 +16,7 @@ import { loadWallFile } from '../../electron/node/layout-files.js';
 import type { HostProcess } from '../support/host-process.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { connectConsole } from '../support/accounts.js';
-import { waitForExpression } from '../support/page-wait.js';
+import { waitFor, waitForExpression } from '../support/page-wait.js';
 import { hostState, spawnedWall } from '../support/windows.js';
 
 const wall = loadWallFile(demoWallFile);
@@ -27,12 +27,10 @@ const TEXT = 'Cảnh báo lũ: sơ tán khu vực ven sông Đồng Nai';
 const SHOTS = process.env.IOC_E2E_SCREENSHOTS;
 
 async function waitRevision(host: HostProcess, above: number): Promise<{ revision: number; state: WallState }> {
-  let now = await hostState(host);
-  for (let i = 0; i < 100 && now.revision <= above; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    now = await hostState(host);
-  }
-  return now;
+  return waitFor(`a revision above ${above}`, 10_000, async () => {
+    const now = await hostState(host);
+    return now.revision > above ? now : null;
+  });
 }
 
 // Page functions go in as strings: tsx rewrites arrow functions with helpers the page lacks.
@@ -68,7 +66,7 @@ describe('the console tile editors on the Chromium host', () => {
     assert.ok(await apply.isDisabled(), 'nothing to apply before an edit');
 
     await textarea.fill(TEXT);
-    // typing is not applying: the host has not moved
+    // typing is not applying: the host has not moved (a sleep, not a wait: no command is nothing happening)
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await hostState(spawned.host)).revision, before.revision, 'no command per keystroke');
     await screenshot(page, 'console-editor-note-dirty');

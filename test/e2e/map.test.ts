@@ -175,20 +175,22 @@ describe('map spanning the 2×2 wall', () => {
     await windows.console.mouse.down();
     for (let i = 1; i <= 10; i++) await windows.console.mouse.move(cx - i * 15, cy - i * 8);
     await windows.console.mouse.up();
-    const moved = await waitFor('the host has the panned view', 20_000, async () => {
+    await waitFor('the host has the panned view', 20_000, async () => {
       const tile = await mapTile();
       const v = tile.props.view;
       return v.longitude > before.props.view.longitude + 0.005 && v.latitude < before.props.view.latitude - 0.002 ? tile : null;
     });
-    // the throttle may send a last update after the first one: wait until the view settles
-    let settled = moved;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 600));
-      const again = await mapTile();
-      if (viewKey(again.props.view) === viewKey(settled.props.view)) break;
-      settled = again;
-    }
-    await allDrew(viewKey(settled.props.view));
+    // The throttle may send a last update after the first one, and nothing says none is coming:
+    // settled is two reads 600 ms apart (longer than the throttle's period) that agree.
+    let last: string | null = null;
+    const settled = await waitFor('the panned view to settle', 20_000, async () => {
+      const key = viewKey((await mapTile()).props.view);
+      const same = key === last;
+      last = key;
+      return same ? key : null;
+    }, 600);
+    assert.notEqual(settled, viewKey(before.props.view));
+    await allDrew(settled);
   });
 
   it('opens the camera picked on the map in the camera tile', TIMEOUT, async () => {

@@ -20,7 +20,7 @@ describe('wall replay in the console', () => {
     const { client, transport } = await connectConsole(spawned.host.runtime, spawned.host.dataDir, 'commander');
     const cameras = await client.call('wall.execute', { command: { type: 'apply-preset', name: 'cameras' } });
     const then = await hostState(spawned.host);
-    await sleep(1_100);
+    await sleep(1_100); // the two recalls a second apart: a mark opens the wall at its moment, which must be the first's alone
     await client.call('wall.execute', { command: { type: 'apply-preset', name: 'briefing' } });
     transport.close();
     const commander = await accountFor(spawned.host.dataDir, 'commander');

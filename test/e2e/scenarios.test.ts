@@ -43,6 +43,7 @@ import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { waitFor } from '../support/page-wait.js';
 import { accountFor, createAccount, type TestAccount } from '../support/accounts.js';
 import { attachWindows, detach, signInPage, type Windows } from '../support/windows.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 const TIME_SCALE = 0.8;
 // A 2-core machine drawing four maps and a console in SwiftShader while decoding video: minutes, not seconds.
@@ -363,7 +364,7 @@ describe('scenarios on the demo wall, from the console', () => {
         gatewaysFile,
         `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\nsimulate: true\nincidentTimeScale: ${TIME_SCALE}\nsimulatedCameras: { serve: true, port: 0 }\n`,
       );
-      host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', simulator: embeddedProvince, log: (line) => logs.push(line) });
+      host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, scenariosDir: testScenariosDir(), gatewaysFile, dataDir, rendererDir: rendererDist, windows: 'headless', simulator: embeddedProvince, log: (line) => logs.push(line) });
       engine = host.scenarios;
       windows = await attachWindows({ runtime: host.runtime(), dataDir });
       console_ = windows.console;

@@ -17,6 +17,7 @@ import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { accountFor, connectConsole } from '../support/accounts.js';
 import { hostState, signInPage, spawnedWall, type Windows } from '../support/windows.js';
 import { commandLine, environment, listeningTcpPorts, processTree } from '../support/processes.js';
+import { waitFor } from '../support/page-wait.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -123,14 +124,12 @@ describe('the wall on the Chromium host', () => {
     await page.mouse.up();
   }
 
-  /** The host's wall once its revision passes `revision` (20 s at most). */
-  async function stateAfter(revision: number): Promise<{ revision: number; state: WallState }> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
+  /** The host's wall once its revision passes `revision`. */
+  function stateAfter(revision: number): Promise<{ revision: number; state: WallState }> {
+    return waitFor(`a wall change after revision ${revision}`, 20_000, async () => {
       const now = await hostState(spawned.host);
-      if (now.revision > revision || Date.now() > deadline) return now;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return now.revision > revision ? now : null;
+    });
   }
 
   it('moves a tile dragged on the console across display boundaries, on every display', TIMEOUT, async () => {
@@ -252,6 +251,7 @@ describe('the wall on the Chromium host', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 8 });
     await page.mouse.up();
+    // a sleep, not a wait: a read-only console sending nothing is nothing happening
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal((await hostState(spawned.host)).revision, before.revision, 'the wall did not change');
     // the commander signs back in: the recall buttons are there again

@@ -9,22 +9,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import type { FieldCommand } from '../../native-bridge/contract.js';
 import { SimGateway } from '../../sim/gateway.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
-import { freePort } from '../support/net.js';
+import { waitFor } from '../support/page-wait.js';
 
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('field commands survive a host crash', () => {
   const dataDir = tempDir('ioc-wall-titanic-');
@@ -36,20 +27,18 @@ describe('field commands survive a host crash', () => {
   });
 
   it('is delivered exactly once when the host is SIGKILLed between persisted and acknowledged', { timeout: 120_000 }, async () => {
-    const [updatesPort, controlPort] = [await freePort(), await freePort()];
     const keyPair = zmq.curveKeyPair();
     const gatewaysFile = join(dataDir, 'gateways.yaml');
-    writeFileSync(
-      gatewaysFile,
-      [
-        `bind: { updates: 'tcp://127.0.0.1:${updatesPort}', control: 'tcp://127.0.0.1:${controlPort}' }`,
-        'simulate: false',
-        'gateways:',
-        `  - { id: gw-test, name: Cổng thử nghiệm, publicKey: '${keyPair.publicKey}' }`,
-        '',
-      ].join('\n'),
-    );
+    const writeGateways = (updates: string, control: string) =>
+      writeFileSync(
+        gatewaysFile,
+        [`bind: { updates: '${updates}', control: '${control}' }`, 'simulate: false', 'gateways:', `  - { id: gw-test, name: Cổng thử nghiệm, publicKey: '${keyPair.publicKey}' }`, ''].join('\n'),
+      );
+    writeGateways('tcp://127.0.0.1:*', 'tcp://127.0.0.1:*');
     host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
+    // The gateway keeps reconnecting to the address it knows, as a real one would: the restarted
+    // host binds the ports this host chose (no port is picked and released before the first start).
+    writeGateways(host.runtime.gateways.updates, host.runtime.gateways.control);
 
     const effects = new Map<string, number>();
     let releaseFirst: () => void = () => {};
@@ -69,23 +58,21 @@ describe('field commands survive a host crash', () => {
     await gateway.start();
 
     const { client, transport } = await connectConsole(host.runtime, dataDir);
-    await until(async () => (await client.call('live.snapshot', {})).links.some((l) => l.gateway === 'gw-test' && l.state === 'live'), 'the gateway to be live');
+    await waitFor('the gateway to be live', 20_000, async () => (await client.call('live.snapshot', {})).links.some((l) => l.gateway === 'gw-test' && l.state === 'live'));
     const { id } = await client.call('field.command', { gateway: 'gw-test', type: 'siren', target: 'siren-bien-hoa-1', params: { minutes: 5 } });
     transport.close();
-    await until(() => effects.get(id) === 1, 'the gateway to act on the command');
+    await waitFor('the gateway to act on the command', 20_000, async () => effects.get(id) === 1);
 
     await host.stop('SIGKILL');
     releaseFirst(); // the ACK goes to a dead host
-    await sleep(300);
+    await waitFor('the gateway to send its acknowledgement', 10_000, async () => gateway!.stats.acks >= 1);
     host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
 
     // the commander's session survives the crash: the new connection presents its token
     const second = await connectConsole(host.runtime, dataDir);
-    await until(
-      // The restarted host finds the command in its outbox (persisted before the crash) and closes it.
-      async () => (await second.client.call('alerts.list', {})).alerts.some((a) => a.source === 'field:gw-test' && a.title.vi === 'Lệnh hú còi tới siren-bien-hoa-1: đã thực hiện'),
-      'the restarted host to receive the acknowledgement',
-      30_000,
+    // The restarted host finds the command in its outbox (persisted before the crash) and closes it.
+    await waitFor('the restarted host to receive the acknowledgement', 30_000, async () =>
+      (await second.client.call('alerts.list', {})).alerts.some((a) => a.source === 'field:gw-test' && a.title.vi === 'Lệnh hú còi tới siren-bien-hoa-1: đã thực hiện'),
     );
     second.transport.close();
     assert.equal(effects.get(id), 1, 'the gateway acted exactly once');

@@ -15,7 +15,6 @@ import * as zmq from 'zeromq';
 import type { GatewayLink } from '../../native-bridge/contract.js';
 import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { projectRoot, tempDir } from '../support/fixtures.js';
-import { freePort } from '../support/net.js';
 
 const GATEWAY = 'gw-thuy-van';
 
@@ -31,20 +30,21 @@ describe('a frozen or killed gateway process', () => {
   });
 
   it('is marked stale within 4 s of SIGSTOP, recovers after SIGCONT, and is re-snapshotted after a restart', { timeout: 120_000 }, async () => {
-    const [updates, control] = [await freePort(), await freePort()];
     const keys = zmq.curveKeyPair();
     const gatewaysFile = join(dataDir, 'gateways.yaml');
     writeFileSync(
       gatewaysFile,
-      `bind: { updates: 'tcp://127.0.0.1:${updates}', control: 'tcp://127.0.0.1:${control}' }\nsimulate: false\ngateways:\n  - { id: ${GATEWAY}, name: Thủy văn, publicKey: '${keys.publicKey}' }\n`,
+      `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\nsimulate: false\ngateways:\n  - { id: ${GATEWAY}, name: Thủy văn, publicKey: '${keys.publicKey}' }\n`,
     );
     host = await spawnHost({ dataDir, windows: 'none', gatewaysFile });
+    // the ports the host bound (it chose them: no other process can be holding them)
+    const { updates, control } = host.runtime.gateways;
     const keysFile = join(dataDir, 'sim-keys.json');
     writeFileSync(keysFile, JSON.stringify({ [GATEWAY]: keys }), { mode: 0o600 });
     const simConfig = join(dataDir, 'sim.yaml');
     writeFileSync(
       simConfig,
-      `endpoints: { updates: 'tcp://127.0.0.1:${updates}', control: 'tcp://127.0.0.1:${control}' }\nhostPublicKey: '${host.runtime.gateways.hostPublicKey}'\ngatewayKeysFile: ${keysFile}\nonly: [${GATEWAY}]\nrateScale: 4\n`,
+      `endpoints: { updates: '${updates}', control: '${control}' }\nhostPublicKey: '${host.runtime.gateways.hostPublicKey}'\ngatewayKeysFile: ${keysFile}\nonly: [${GATEWAY}]\nrateScale: 4\n`,
     );
     const startSim = () => spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'sim', 'main.ts'), '--config', simConfig], { cwd: projectRoot, stdio: 'ignore' });
 

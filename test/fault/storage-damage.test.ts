@@ -13,9 +13,10 @@ import { startRuntime, type Runtime } from '../../electron/node/runtime.js';
 import { layoutsDir } from '../../electron/node/project-paths.js';
 import { noGatewaysFile, tempDir } from '../support/fixtures.js';
 import { corruptTablePage } from '../support/storage.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 function start(dataDir: string, extra: string[] = []): Promise<Runtime> {
-  const args = parseHostArgs(['--gateways', noGatewaysFile, '--data-dir', dataDir, ...extra], {}, { layoutsDir, dataDir });
+  const args = parseHostArgs(['--gateways', noGatewaysFile, '--scenarios', testScenariosDir(), '--data-dir', dataDir, ...extra], {}, { layoutsDir, dataDir });
   return startRuntime({ ...args, host: 'chromium', serve: null, log: () => {} });
 }
 

@@ -25,11 +25,12 @@ import { STORAGE_RETRY_MS } from '../../electron/node/storage-watch.js';
 import { noGatewaysFile, projectRoot, tempDir } from '../support/fixtures.js';
 import { connectInMemory, rejectsWith } from '../support/harness.js';
 import { smallDisk } from '../support/storage.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 
 const disk = smallDisk(24);
 
 function start(dataDir: string): Promise<Runtime> {
-  const args = parseHostArgs(['--gateways', noGatewaysFile, '--data-dir', dataDir], {}, { layoutsDir, dataDir });
+  const args = parseHostArgs(['--gateways', noGatewaysFile, '--scenarios', testScenariosDir(), '--data-dir', dataDir], {}, { layoutsDir, dataDir });
   return startRuntime({ ...args, host: 'chromium', serve: null, log: () => {} });
 }
 

@@ -108,6 +108,8 @@ describe('the supervisor', () => {
 
     assert.equal(await stopped(supervisor, 'SIGTERM'), 0, 'SIGTERM ends the supervisor with 0');
     assert.ok(!processAlive(third.pid), 'and its host');
+    // a sleep, not a wait: no host starting is nothing happening; one started in the supervisor's
+    // last moment would have written its runtime file by then
     await sleep(1500);
     assert.ok(!existsSync(join(dataDir, 'runtime-demo.json')), 'no host was started again');
   });

@@ -1,7 +1,7 @@
 /** Shared test set-up: temporary folders and the demo wall's files. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultPresetsDir, defaultWallFile, projectRoot } from '../../electron/node/project-paths.js';
 
 export { defaultPresetsDir as demoPresetsDir, defaultWallFile as demoWallFile, projectRoot };
@@ -9,6 +9,19 @@ export { defaultPresetsDir as demoPresetsDir, defaultWallFile as demoWallFile, p
 /** Gateway configs for tests: ephemeral ports, with or without the embedded simulated province. */
 export const noGatewaysFile = join(projectRoot, 'test', 'support', 'gateways-none.yaml');
 export const simulatedGatewaysFile = join(projectRoot, 'test', 'support', 'gateways-sim.yaml');
+
+/** Small fixtures committed with the tests (test/fixtures). */
+export const committedFixture = (name: string): string => join(projectRoot, 'test', 'fixtures', name);
+
+/**
+ * The large sample data kept outside the project (real GIS files with their own licence): the
+ * folder IOC_WALL_FIXTURES names, else the fixture folder beside the project. Only this helper
+ * knows where it is.
+ */
+export const externalFixturesDir = resolve(process.env.IOC_WALL_FIXTURES ?? join(projectRoot, '..', 'shared', 'fixtures'));
+
+/** A GIS sample file of the external fixtures (e.g. vn-34-provinces.geojson). */
+export const gisFixture = (name: string): string => join(externalFixturesDir, 'gis', name);
 
 const made: string[] = [];
 

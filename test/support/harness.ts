@@ -14,6 +14,7 @@ import { startChromiumHost, type ChromiumHost } from '../../electron/node/chromi
 import type { Core } from '../../electron/node/core.js';
 import { rendererDist } from '../../electron/node/project-paths.js';
 import { demoPresetsDir, demoWallFile, noGatewaysFile, tempDir } from './fixtures.js';
+import { testScenariosDir } from './test-scenarios.js';
 import { connectNodeClient } from './ws-client.js';
 import { accountFor, helloAsConsole, helloAsDisplay } from './accounts.js';
 
@@ -101,7 +102,7 @@ export function inMemoryHarness(core: Pick<Core, 'openSession'>, close: () => Pr
 /** A Chromium host serving the demo wall without gateways or windows, reached over its WebSocket; accounts go into dataDir. */
 export async function webSocketHarness(): Promise<Harness & { host: ChromiumHost; dataDir: string }> {
   const dataDir = tempDir();
-  const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
+  const host = await startChromiumHost({ wallFile: demoWallFile, presetsDir: demoPresetsDir, scenariosDir: testScenariosDir(), gatewaysFile: noGatewaysFile, dataDir, rendererDir: rendererDist, windows: 'none', log: () => {} });
   const connect = () => connectNodeClient(host.baseUrl);
   return { host, dataDir, connect, console: consoleSignIn(dataDir, connect), display: displayHello(dataDir, connect), close: () => host.close() };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeInfo } from '../../electron/node/chromium-host/host.js';
 import { noGatewaysFile, projectRoot, simulatedGatewaysFile } from './fixtures.js';
+import { testScenariosDir } from './test-scenarios.js';
 
 export interface HostProcess {
   proc: ChildProcess;
@@ -20,9 +21,23 @@ export interface HostProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnHost(options: { dataDir: string; windows: 'headless' | 'none'; wallFile?: string; simulate?: boolean; gatewaysFile?: string; timeoutMs?: number; /** More host flags, e.g. ['--listen', '0.0.0.0']. */ args?: string[] }): Promise<HostProcess> {
+export interface SpawnHostOptions {
+  dataDir: string;
+  windows: 'headless' | 'none';
+  wallFile?: string;
+  simulate?: boolean;
+  gatewaysFile?: string;
+  /** Default: the tests' own scenario folder (no schedules on the real clock; test-scenarios.ts). */
+  scenariosDir?: string;
+  timeoutMs?: number;
+  /** More host flags, e.g. ['--listen', '0.0.0.0']. */
+  args?: string[];
+}
+
+export async function spawnHost(options: SpawnHostOptions): Promise<HostProcess> {
   const gateways = options.gatewaysFile ?? (options.simulate ? simulatedGatewaysFile : noGatewaysFile);
-  const args = ['--import', 'tsx', join(projectRoot, 'launch/start.ts'), '--chromium', '--no-supervisor', '--windows', options.windows, '--data-dir', options.dataDir, '--gateways', gateways];
+  const scenarios = options.scenariosDir ?? testScenariosDir();
+  const args = ['--import', 'tsx', join(projectRoot, 'launch/start.ts'), '--chromium', '--no-supervisor', '--windows', options.windows, '--data-dir', options.dataDir, '--gateways', gateways, '--scenarios', scenarios];
   if (options.wallFile) args.push('--wall', options.wallFile);
   for (const extra of options.args ?? []) args.push(extra);
   const proc = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zmq from 'zeromq';
-import { defaultIndicatorsDir, defaultPresetsDir, defaultScenariosDir, defaultWallFile } from '../../electron/node/project-paths.js';
+import { defaultIndicatorsDir, defaultPresetsDir, defaultWallFile } from '../../electron/node/project-paths.js';
+import { testScenariosDir } from './test-scenarios.js';
 import { startRuntime, type Runtime } from '../../electron/node/runtime.js';
 import { SimGateway } from '../../sim/gateway.js';
 
@@ -35,7 +36,7 @@ export function oneGatewayHost(dataDir: string, id = 'gw-test'): OneGatewayHost 
         wallFile: defaultWallFile,
         presetsDir: defaultPresetsDir,
         indicatorsDir: defaultIndicatorsDir,
-        scenariosDir: defaultScenariosDir,
+        scenariosDir: testScenariosDir(),
         gatewaysFile,
         dataDir,
         serve: null,

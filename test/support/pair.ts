@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostKeyFile, loadOrCreateKeyPair } from '../../electron/node/gateway/keys.js';
 import { demoWallFile, tempDir } from './fixtures.js';
-import { freePort } from './net.js';
+import { reservedPort } from './reserved-port.js';
 
 export interface TestPairNode {
   id: 'ioc-a' | 'ioc-b';
@@ -30,9 +30,9 @@ export interface TestPair {
 
 export async function testPair(options: { relayed?: boolean } = {}): Promise<TestPair> {
   const node = async (id: TestPairNode['id']): Promise<TestPairNode> => {
-    const port = await freePort();
-    const peerBindPort = await freePort();
-    return { id, dataDir: tempDir(`ioc-wall-${id}-`), port, address: `http://127.0.0.1:${port}`, peerBindPort, peerLinkPort: options.relayed ? await freePort() : peerBindPort };
+    const port = await reservedPort();
+    const peerBindPort = await reservedPort();
+    return { id, dataDir: tempDir(`ioc-wall-${id}-`), port, address: `http://127.0.0.1:${port}`, peerBindPort, peerLinkPort: options.relayed ? await reservedPort() : peerBindPort };
   };
   const primary = await node('ioc-a');
   const backup = await node('ioc-b');

@@ -12,7 +12,7 @@ import type { Core } from '../../electron/node/core.js';
 import { startFieldLink, type FieldLink } from '../../electron/node/field/field-link.js';
 import { startGis, type GisService } from '../../electron/node/gis/gis-service.js';
 import { parseYamlFile } from '../../electron/node/layout-files.js';
-import { defaultScenariosDir } from '../../electron/node/project-paths.js';
+import { testScenariosDir } from './test-scenarios.js';
 import type { ScenarioEngine } from '../../electron/node/scenarios/scenario-engine.js';
 import { demoGatewayDefinitions, startProvince, type ProvinceHandle } from '../../sim/province.js';
 import { demoPresetsDir, demoWallFile, tempDir } from './fixtures.js';
@@ -34,7 +34,7 @@ export async function startProvinceDemo(incidentTimeScale: number): Promise<Prov
   const file = join(dataDir, 'gateways.yaml');
   const list = demoGatewayDefinitions().map((g) => `  - { id: ${g.id}, name: '${g.name}', publicKey: '${keys[g.id]!.publicKey}' }`);
   writeFileSync(file, `bind: { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' }\ngateways:\n${list.join('\n')}\n`);
-  const { core, engine, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false });
+  const { core, engine, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: testScenariosDir(), watch: false });
   const field = await startFieldLink(core, parseYamlFile(file, gatewaysConfig), dataDir, () => {});
   const gis = await startGis({ dataDir, live: core.live, seedDemoDatasets: true, log: () => {} });
   core.attachSpatial(gis.spatial);

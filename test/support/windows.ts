@@ -13,6 +13,7 @@ import { rendererDist } from '../../electron/node/project-paths.js';
 import { spawnHost, type HostProcess } from './host-process.js';
 import { accountFor, connectConsole, freshCode, type TestAccount } from './accounts.js';
 import { bridgeDevTools, type DevToolsBridge } from './devtools-bridge.js';
+import { waitFor } from './page-wait.js';
 
 export interface Windows {
   browsers: Browser[];
@@ -32,12 +33,7 @@ export async function attachWindows(host: Pick<HostProcess, 'runtime' | 'dataDir
     bridges.push(bridge);
     const browser = await chromium.connectOverCDP(bridge.url);
     browsers.push(browser);
-    let page: Page | undefined;
-    for (let i = 0; i < 200 && !page; i++) {
-      page = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${w.windowId}`));
-      if (!page) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(page, `window ${w.windowId} shows its page`);
+    const page = await waitFor(`window ${w.windowId} showing its page`, 20_000, async () => browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${w.windowId}`)));
     pages.set(w.windowId, page);
   }
   const consolePage = pages.get('console')!;

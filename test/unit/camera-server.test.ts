@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import * as zmq from 'zeromq';
 import { defaultDemoCameraDir, startCameraServer, type CameraServer } from '../../sim/cameras/camera-server.js';
 import { demoInventory, startProvince } from '../../sim/province.js';
+import { waitFor } from '../support/page-wait.js';
 
 const CAMERAS = ['cam-01', 'cam-02', 'cam-03', 'cam-04', 'cam-05', 'cam-06'];
 let server: CameraServer;
@@ -19,7 +20,6 @@ after(async () => {
   await server.close();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const get = (path: string) => fetch(`${server.baseUrl}${path}`);
 
 interface MediaPlaylist {
@@ -143,23 +143,31 @@ test('live: one segment per second; freeze holds the sequence; resume continues'
   const live0 = await playlist('cam-04');
   server.freeze('cam-05');
   const frozen0 = await playlist('cam-05');
-  await sleep(2100);
-  const live1 = await playlist('cam-04');
+  // two segments published on the live camera: the frozen one has had the same time to move
+  const live1 = await waitFor('cam-04 to publish two segments', 10_000, async () => {
+    const p = await playlist('cam-04');
+    return p.mediaSequence >= live0.mediaSequence + 2 ? p : null;
+  }, 50);
   const frozen1 = await playlist('cam-05');
+  // one second of footage per segment, dated one second apart (the server's clock, not this test's)
   const advanced = live1.mediaSequence - live0.mediaSequence;
-  assert.ok(advanced >= 2 && advanced <= 3, `advanced ${advanced} segments in 2.1 s`);
+  assert.ok(live1.segments.every((seg) => seg.duration === 1));
+  assert.equal(live1.segments.at(-1)!.programDateTime - live0.segments.at(-1)!.programDateTime, advanced * 1000);
   assert.equal(frozen1.mediaSequence, frozen0.mediaSequence);
   assert.deepEqual(frozen1.segments, frozen0.segments);
   assert.equal(server.status('cam-05').state, 'frozen');
 
   server.resume('cam-05');
-  await sleep(1100);
-  const resumed = await playlist('cam-05');
+  const resumed = await waitFor('cam-05 to publish again', 10_000, async () => {
+    const p = await playlist('cam-05');
+    return p.mediaSequence > frozen1.mediaSequence ? p : null;
+  }, 50);
   assert.equal(server.status('cam-05').state, 'live');
-  // It continues where it stalled (no segment skipped), the new segment timed at the resume.
-  assert.equal(resumed.mediaSequence, frozen1.mediaSequence + 1);
-  const newest = resumed.segments.at(-1)!;
-  assert.ok(Math.abs(Date.now() - newest.programDateTime - 1100) < 500, `newest segment at now - ${Date.now() - newest.programDateTime} ms`);
+  // It continues where it stalled (no segment skipped), its date-times jumping over the stall.
+  const stalledNewest = frozen1.segments.at(-1)!;
+  const next = resumed.segments.find((seg) => seg.uri === `sub/${frozen1.mediaSequence + frozen1.segments.length}.ts`);
+  assert.ok(next, `the segment after ${stalledNewest.uri} is listed: ${resumed.segments.map((seg) => seg.uri).join(' ')}`);
+  assert.ok(next.programDateTime - stalledNewest.programDateTime > 2000, 'dated after the stall, not where it stopped');
 });
 
 test('stop answers 404 until resume; restart begins a new session at sequence 0', async () => {

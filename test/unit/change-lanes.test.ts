@@ -4,14 +4,11 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChangeLanes, type ItemChange } from '../../electron/node/gateway/change-lanes.js';
 import type { StateItem } from '../../native-bridge/gateway-protocol.js';
+import { until } from '../support/page-wait.js';
 
 const reading = (n: number): StateItem => ({ type: 'reading', id: `r${n}`, at: n, value: n, extra: {} });
 const ids = (changes: ItemChange[]) => changes.map((c) => c.item.id);
 
-/** Setting a timeout per turn would make this flaky on a loaded machine: poll until it holds. */
-async function until(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !predicate(); i++) await sleep(5);
-}
 
 function recorder(wait?: (gw: string) => Promise<unknown> | undefined) {
   const got: { gw: string; ids: string[]; replacedAll: boolean }[] = [];
@@ -31,7 +28,7 @@ describe('ChangeLanes', () => {
     lanes.replaceAll('a', Array.from({ length: 10 }, (_, i) => reading(i + 1)));
     lanes.changes('a', [{ op: 'set', item: reading(99) }]);
     assert.equal(got.length, 2, 'one slice now, the rest later');
-    await until(() => lanes.backlog === 0);
+    await until(() => lanes.backlog === 0, 'lanes.backlog === 0');
     assert.deepEqual(got.slice(1), [
       { gw: 'a', ids: ['r1', 'r2', 'r3', 'r4'], replacedAll: true },
       { gw: 'a', ids: ['r5', 'r6', 'r7', 'r8'], replacedAll: false },
@@ -46,6 +43,7 @@ describe('ChangeLanes', () => {
     const { got, sink } = recorder((gw) => (hold && gw === 'a' ? new Promise<void>((resolve) => (release = resolve)) : undefined));
     const lanes = new ChangeLanes(sink, { sliceItems: 2, maxQueued: 5, stateOf: () => [reading(7), reading(8)] });
     lanes.replaceAll('a', [1, 2, 3, 4].map(reading));
+    // a sleep, not a wait: being held is nothing happening; a few turns of the event loop without a second slice show it
     await sleep(10);
     assert.equal(got.length, 1, 'held by the first slice');
     lanes.replaceAll('a', [5, 6].map(reading)); // supersedes r3, r4
@@ -54,7 +52,7 @@ describe('ChangeLanes', () => {
     for (let i = 0; i < 6; i++) lanes.changes('a', [{ op: 'set', item: reading(100 + i) }]); // the 4th overflows maxQueued: the whole state, then r104, r105
     hold = false;
     release();
-    await until(() => got.length >= 4);
+    await until(() => got.length >= 4, 'got.length >= 4');
     assert.deepEqual(got.slice(2), [{ gw: 'a', ids: ['r7', 'r8'], replacedAll: true }, { gw: 'a', ids: ['r104', 'r105'], replacedAll: false }]);
   });
 });

@@ -149,6 +149,7 @@ describe('field commands: time-to-live', () => {
     await sim.start();
     await waitFor(() => live(hub, 'gw-a'), 'gw-a live');
     for (let i = 0; i < 3; i++) hub.sweepCommands();
+    // a sleep, not a wait: the siren staying silent is nothing happening
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(sim.stats.commands, 0, 'nothing was sent to the gateway');
     assert.equal(sim.effects.size, 0);

@@ -15,6 +15,7 @@ import { startFieldLink } from '../../electron/node/field/field-link.js';
 import { parseYamlFile } from '../../electron/node/layout-files.js';
 import { SimGateway } from '../../sim/gateway.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
+import { until } from '../support/page-wait.js';
 
 describe('field link', () => {
   it('caches live readings and redraws them from the cache when every gateway is offline', { timeout: 60_000 }, async () => {
@@ -33,7 +34,7 @@ describe('field link', () => {
     const readingAt = Date.now();
     gateway.set({ type: 'reading', id: 'muc-nuoc-1', at: readingAt, value: 2.35 });
     gateway.set({ type: 'event', id: 'ev-1', at: readingAt, severity: 'warning', category: 'flood', title: { vi: 'Mực nước vượt báo động 1', en: 'Water above alarm level 1' } });
-    for (let i = 0; i < 100 && core.live.snapshot().readings.id.length === 0; i++) await sleep(100);
+    await until(() => core.live.snapshot().readings.id.length > 0, 'the reading in the live picture', 10_000);
     core.live.flush();
     const live = core.live.snapshot();
     assert.deepEqual(live.readings, { id: ['muc-nuoc-1'], value: [2.35], at: [readingAt] });
@@ -74,11 +75,9 @@ describe('field link', () => {
     const first = gatewayAt();
     first.set({ type: 'sensor', id: 'coi-hoa-an', kind: 'fire-alarm', name: 'Còi báo động cầu Hóa An', commune: 'Biên Hòa', location: { lat: 10.95, lon: 106.82 }, unit: '' });
     await first.start();
-    for (let i = 0; i < 100 && link() !== 'live'; i++) await sleep(100);
-    assert.equal(link(), 'live');
+    await until(() => link() === 'live', 'the gateway live', 10_000);
     await first.stop();
-    for (let i = 0; i < 100 && link() === 'live'; i++) await sleep(100);
-    assert.notEqual(link(), 'live');
+    await until(() => link() !== 'live', 'the gateway gone', 10_000);
 
     const port = core.attached.field()!;
     const outcomes: string[] = [];
@@ -86,7 +85,7 @@ describe('field link', () => {
     const siren = { id: 'siren-00000001', type: 'siren' as const, target: 'coi-hoa-an', params: { durationS: 300 }, issuedAt: Date.now(), issuedBy: 'truc-ban-01' };
     await port.send('gw-a', siren);
     const expiredAlert = () => core.alerts.list().find((a) => a.source === 'field:gw-a' && a.title.vi.includes('quá hạn'));
-    for (let i = 0; i < 50 && !expiredAlert(); i++) await sleep(100);
+    await until(expiredAlert, 'the expiry alert', 5_000);
     assert.deepEqual(expiredAlert()?.title, {
       vi: 'Lệnh hú còi tới Còi báo động cầu Hóa An qua Trạm Biên Hòa không được gửi: quá hạn 1 giây',
       en: 'Siren command to Còi báo động cầu Hóa An via Trạm Biên Hòa not delivered: expired after 1 second',
@@ -98,8 +97,8 @@ describe('field link', () => {
     // Back again: the hub sweeps every 250 ms, the siren stays silent.
     const second = gatewayAt();
     await second.start();
-    for (let i = 0; i < 100 && link() !== 'live'; i++) await sleep(100);
-    assert.equal(link(), 'live');
+    await until(() => link() === 'live', 'the gateway live again', 10_000);
+    // a sleep, not a wait: the siren staying silent is nothing happening; four of the hub's 250 ms sweeps pass
     await sleep(1000);
     assert.equal(second.stats.commands, 0, 'the gateway never got the late siren');
     await second.stop();

@@ -5,20 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Runtime } from '../../electron/node/runtime.js';
 import { tempDir } from '../support/fixtures.js';
 import { gatewayWith, manySensors, oneGatewayHost } from '../support/one-gateway-runtime.js';
+import { waitFor } from '../support/page-wait.js';
 
 const N = 250_000;
-
-async function eventually(what: string, probe: () => boolean | Promise<boolean>, ms = 180_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /** Sensors the spatial index holds around the box manySensors fills. */
 async function indexedSensors(runtime: Runtime): Promise<number> {
@@ -35,13 +27,13 @@ describe('a 250,000-item gateway snapshot', () => {
     try {
       await sim.start();
       const link = () => runtime.field.hub.links().find((l) => l.gateway === host.gateway.id)!;
-      await eventually('the snapshot applied', () => link().state === 'live' && runtime.core.live.sensorList().length === N);
+      await waitFor('the snapshot applied', 180_000, async () => link().state === 'live' && runtime.core.live.sensorList().length === N);
       assert.equal(runtime.field.hub.items(host.gateway.id).length, N);
       assert.equal(link().rejected, 0);
-      await eventually('every sensor in the spatial index', async () => (await indexedSensors(runtime)) === N);
+      await waitFor('every sensor in the spatial index', 180_000, async () => (await indexedSensors(runtime)) === N);
       // live updates after the snapshot still arrive, in order
       sim.set({ ...items[7]!, name: 'Trạm mưa đổi tên' });
-      await eventually('a live update after the snapshot', () => runtime.core.live.sensor('s-7')?.name === 'Trạm mưa đổi tên');
+      await waitFor('a live update after the snapshot', 180_000, async () => runtime.core.live.sensor('s-7')?.name === 'Trạm mưa đổi tên');
       await runtime.field.cache.flush();
       assert.equal((await runtime.field.cache.stats()).rows.latest, N);
     } finally {
@@ -52,7 +44,7 @@ describe('a 250,000-item gateway snapshot', () => {
     runtime = await host.start();
     try {
       assert.equal(runtime.core.live.sensorList().length, N);
-      await eventually('the cached sensors in the spatial index', async () => (await indexedSensors(runtime)) === N);
+      await waitFor('the cached sensors in the spatial index', 180_000, async () => (await indexedSensors(runtime)) === N);
     } finally {
       await runtime.close();
     }

@@ -172,7 +172,7 @@ describe('gateway hub: Clone sync', () => {
     for (let round = 0; round < 20; round++) {
       sim.burst(50);
       sim.delete('sensor', `s-${round * 7 + 1}`);
-      await sleep(5);
+      await sleep(5); // pacing the bursts, not waiting for anything
     }
     await waitFor(() => inSync(hub, sim), 'first sync');
     assert.ok(replaced.length >= 1 && replaced[0]! >= 1000, `snapshot replaced all items (${replaced.join(',')})`);
@@ -199,7 +199,7 @@ describe('gateway hub: Clone sync', () => {
     dealer.connect(hub.endpoints.control);
     pub.connect(hub.endpoints.updates);
     await pubReady;
-    await sleep(200);
+    await sleep(200); // the SUB's subscription reaches the PUB (ZeroMQ tells a PUB nothing of it)
     const header = { v: 1 as const, gw: 'gw-b', epoch: 'E1' };
     const reading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
     const update = (seq: number) => ['UPDATE', JSON.stringify({ ...header, seq, at: seq, op: 'set', item: reading(seq) })];
@@ -234,7 +234,7 @@ describe('gateway hub: Clone sync', () => {
     assert.equal(link(hub, 'gw-b').seq, 5);
     // A SNAPEND for the abandoned request is ignored.
     await dealer.send(['SNAPEND', JSON.stringify({ ...header, requestId, seq: 9, count: 0 })]);
-    await sleep(100);
+    await sleep(100); // a sleep, not a wait: an ignored SNAPEND changes nothing to wait on
     assert.equal(link(hub, 'gw-b').state, 'stale');
     assert.equal(hub.items('gw-b').length, 5);
   });
@@ -302,7 +302,7 @@ describe('gateway hub: authentication (CURVE + ZAP)', () => {
     await sim.start();
     sim.burst(10);
     await waitFor(() => hub.stats().zapRefusals >= 2 && sim.stats.authFailures >= 1, 'refusals');
-    await sleep(300);
+    await sleep(300); // a sleep, not a wait: a refused gateway staying offline is nothing happening
     assert.equal(link(hub).state, 'offline');
     assert.equal(link(hub).lastHeard, null);
     assert.equal(hub.items('gw-a').length, 0);
@@ -324,7 +324,7 @@ describe('gateway hub: authentication (CURVE + ZAP)', () => {
     for (let i = 0; i < 10; i++) {
       await pub.send(['HUGZ', body(0)]);
       await dealer.send(['HELLO', JSON.stringify({ v: GATEWAY_PROTOCOL_VERSION, gw: 'gw-a', epoch, seq: 0, name: 'plain' })]).catch(() => undefined);
-      await sleep(50);
+      await sleep(50); // pacing the attempts
     }
     await waitFor(() => hub.stats().handshakeFailures >= 2, 'handshake failures on both sockets');
     assert.equal(link(hub).lastHeard, null);
@@ -446,7 +446,7 @@ describe('gateway hub: field commands (Titanic)', () => {
     assert.equal(outbox.pendingCount('gw-a'), 0);
     const again = await hub.sendCommand('gw-a', command('cmd-00000001'));
     assert.deepEqual(again, ack);
-    await sleep(100);
+    await sleep(100); // a sleep, not a wait: the command not acted on twice is nothing happening
     assert.equal(sim.effects.get('cmd-00000001'), 1);
     assert.deepEqual(acks, ['cmd-00000001']);
     // A second ACK for an acked id is ignored.
@@ -459,7 +459,7 @@ describe('gateway hub: field commands (Titanic)', () => {
     const first = await startHub({ dbFile });
     const pending = first.hub.sendCommand('gw-a', command('cmd-retry-1')).catch((error: Error) => error);
     assert.equal(first.outbox.pendingCount('gw-a'), 1, 'persisted before any gateway is there');
-    await sleep(100);
+    await sleep(100); // the command is on its way to no gateway: nothing to wait on
     await first.hub.close(); // host restarts while the command is unacknowledged
     assert.ok((await pending) instanceof Error);
     first.db.close();
@@ -469,7 +469,7 @@ describe('gateway hub: field commands (Titanic)', () => {
     assert.equal(second.outbox.get('cmd-retry-1')?.state, 'pending');
     const acked = new Promise<string>((resolve) => second.hub.onAck((_gw, ack) => resolve(ack.id)));
     const late = second.hub.sendCommand('gw-a', command('cmd-retry-2')); // sent while the gateway is away
-    await sleep(300);
+    await sleep(300); // the gateway stays away a while: the scenario, not a wait
     const sim = startSim(second.endpoints);
     await sim.start(); // the gateway comes back: the 2 s retry delivers both
     assert.equal(await acked, 'cmd-retry-1');
@@ -527,7 +527,7 @@ describe('gateway hub: snapshot timing', () => {
         // socket closed or receive timeout
       }
     })();
-    await sleep(3000);
+    await sleep(3000); // the gateway takes 3 s to answer: the scenario, not a wait
     const item = { type: 'reading' as const, id: 'r1', at: 1, value: 1, extra: {} };
     await gw.dealer.send(['SNAP', JSON.stringify({ ...gw.header, requestId, items: [item] })]);
     await sleep(1500); // a SNAP resets the timer: SNAPEND may follow later
@@ -549,8 +549,9 @@ describe('gateway hub: reconnect with the same routing id (ROUTER handover)', ()
     const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
     const second = signing(new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 8000 }), keysB);
     cleanups.push(() => second.close());
+    const handshake = new Promise<void>((resolve) => second.events.on('handshake', () => resolve()));
     second.connect(hub.endpoints.control);
-    await sleep(300);
+    await handshake;
     const header = { v: 1 as const, gw: 'gw-b', epoch: 'E2' };
     await second.send(['HELLO', JSON.stringify({ ...header, seq: 0, name: 'second' })]);
     const { requestId } = await nextKind(second, 'SNAPSHOT');

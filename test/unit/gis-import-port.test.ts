@@ -6,10 +6,10 @@ import { ContractError, type ImportProgress } from '../../native-bridge/contract
 import { GIS_DATABASE_FILE, openDatasetStore } from '../../electron/node/gis/dataset-store.js';
 import { createGisImportPort } from '../../electron/node/gis/gis-import-port.js';
 import { COMMUNES_DATASET } from '../../electron/node/gis/gis-service.js';
-import { projectRoot, tempDir } from '../support/fixtures.js';
+import { gisFixture, tempDir } from '../support/fixtures.js';
 import { keyBeside } from '../support/storage.js';
 
-const provincesFile = join(projectRoot, '..', 'shared', 'fixtures', 'gis', 'vn-34-provinces.geojson');
+const provincesFile = gisFixture('vn-34-provinces.geojson');
 
 function setUp() {
   const dir = tempDir('ioc-wall-gis-port-');

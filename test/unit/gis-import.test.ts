@@ -10,12 +10,10 @@ import { GIS_DATABASE_FILE, openDatasetStore, type DatasetStore } from '../../el
 import { GisImportError, importGisFile } from '../../electron/node/gis/import/import-gis-file.js';
 import { dbfEncoding } from '../../electron/node/gis/import/read-shapefile.js';
 import { datasetNameFromFile } from '../../electron/node/gis/import/slug.js';
-import { projectRoot, tempDir } from '../support/fixtures.js';
+import { gisFixture as fixture, projectRoot, tempDir } from '../support/fixtures.js';
 import { maxOf, minOf } from '../../native-bridge/extremes.js';
 import { keyBeside } from '../support/storage.js';
 
-const fixtures = join(projectRoot, '..', 'shared', 'fixtures', 'gis');
-const fixture = (name: string) => join(fixtures, name);
 const SHAPEFILE = 'vn-34-provinces-vn2000-utm48n';
 const truth = JSON.parse(readFileSync(fixture('vn-34-provinces.geojson'), 'utf8')) as FeatureCollection;
 const truthBbox = turfBbox(truth);

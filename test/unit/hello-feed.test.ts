@@ -11,7 +11,8 @@ import { PortClientTransport, sendEvent, serveOverPort, type MessagePortLike } f
 import { createInMemoryPortPair } from '../../native-bridge/transports/in-memory.js';
 import type { Core } from '../../electron/node/core.js';
 import { startIndicators, type IndicatorService } from '../../electron/node/indicators/indicator-service.js';
-import { defaultIndicatorsDir, defaultScenariosDir } from '../../electron/node/project-paths.js';
+import { defaultIndicatorsDir } from '../../electron/node/project-paths.js';
+import { testScenariosDir } from '../support/test-scenarios.js';
 import { session, startSession } from '../../renderer/session/session.js';
 import { useAppStore } from '../../renderer/session/store.js';
 import { accountFor, type TestAccount } from '../support/accounts.js';
@@ -19,6 +20,7 @@ import { indicatorsStore, startIndicatorFeed } from '../../renderer/session/indi
 import { scenariosStore, startScenarioFeed } from '../../renderer/console/scenarios/scenarios-store.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { startScenarioCore } from '../support/scenario-core.js';
+import { waitFor } from '../support/page-wait.js';
 
 /** Resolves once the store's state passes `ok` (now or on a later change). */
 function until<S>(store: StoreApi<S>, ok: (state: S) => boolean): Promise<void> {
@@ -96,7 +98,7 @@ describe('feeds that need hello', () => {
   before(async () => {
     const dir = tempDir('ioc-wall-hello-feed-');
     account = await accountFor(dir, 'operator');
-    ({ core, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' }, { dir: defaultScenariosDir, watch: false }));
+    ({ core, close: closeCore } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: dir, host: 'chromium' }, { dir: testScenariosDir(), watch: false }));
     indicators = startIndicators({ dir: defaultIndicatorsDir, db: core.db, live: core.live, alerts: core.alerts, broadcastMs: 0, log: () => {} });
     core.attachIndicators(indicators);
     startSession({ windowId: 'console', rawWindow: 'console', lang: null }, transport);
@@ -111,8 +113,9 @@ describe('feeds that need hello', () => {
   it('loads once hello has succeeded: a feed started before the link, and one started after hello', async () => {
     startIndicatorFeed();
     const first = connect();
-    // a console that has not signed in is greeted with no actor and asks for nothing else
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // a console that has not signed in is greeted with no actor and asks for nothing else (a feed
+    // asking anyway would show as a second ask below: each method is asked once, after sign-in)
+    await waitFor('the hello answered', 10_000, async () => first.includes('← session.hello ok'), 25);
     assert.deepEqual(first.filter((n) => n.startsWith('→')), ['→ session.hello'], 'signed out: only hello');
     assert.equal((await session().signIn(account.username, account.password)).state, 'signed-in');
     await until(indicatorsStore, (s) => s.loaded);

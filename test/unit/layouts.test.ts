@@ -17,6 +17,16 @@ describe('layout files', () => {
     for (const name of readdirSync(join(projectRoot, 'layouts', 'gateways'))) parseYamlFile(join(projectRoot, 'layouts', 'gateways', name), gatewaysConfig);
   });
 
+  it('a gateways file may point the simulated cameras at another server, by an http(s) URL only', () => {
+    const bind = { updates: 'tcp://127.0.0.1:*', control: 'tcp://127.0.0.1:*' };
+    const parsed = gatewaysConfig.parse({ bind, simulate: true, simulatedCameras: { baseUrl: 'http://127.0.0.1:41234' } });
+    assert.deepEqual(parsed.simulatedCameras, { serve: false, port: 0, baseUrl: 'http://127.0.0.1:41234' });
+    for (const baseUrl of ['file:///etc/passwd', 'javascript:alert(1)', 'not a url', `http://h/${'x'.repeat(2000)}`]) {
+      assert.equal(gatewaysConfig.safeParse({ bind, simulatedCameras: { baseUrl } }).success, false, baseUrl.slice(0, 40));
+    }
+    for (const name of ['gateways-sim.yaml', 'gateways-none.yaml']) parseYamlFile(join(projectRoot, 'test', 'support', name), gatewaysConfig);
+  });
+
   it('names the file, line and field of a broken preset, and skips only that file', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'good.yaml'), 'name: good\ntitle: { vi: Tốt, en: Good }\ntiles: []\n');

@@ -4,6 +4,7 @@ import { ContractError, TRAIL_POINTS, type GatewayLink, type LiveBatch, type Liv
 import { LiveData, LiveFeed, RING_SIZE, isStale, readingState } from '../../renderer/session/live-store.js';
 import { LiveState } from '../../electron/node/live/live-state.js';
 import { createSensorViewSelector } from '../../renderer/tiles/sensor-readings/view.js';
+import { until } from '../support/page-wait.js';
 
 const sensor = (id: string, kind: LiveSensor['kind'] = 'water-level', thresholds: LiveSensor['thresholds'] = { warning: 2, critical: 3 }): LiveSensor => ({
   id,
@@ -177,6 +178,7 @@ describe('live feed (snapshot + batches)', () => {
       20,
     );
     await feed.resync();
+    // a sleep, not a wait: no retry is nothing happening; the window is over twice the 20 ms retry delay
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(calls, 1, 'no retry after a disconnect');
     const warn = console.warn;
@@ -185,7 +187,7 @@ describe('live feed (snapshot + batches)', () => {
       fail = new ContractError('unknown-method', 'no live.snapshot');
       await feed.resync();
       fail = null;
-      await new Promise((r) => setTimeout(r, 60));
+      await until(() => calls >= 3, 'the retry after the failure', 5_000);
     } finally {
       console.warn = warn;
     }

@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import * as zmq from 'zeromq';
 import { PEER_PROTOCOL_VERSION, type PairNode, type PeerFrame } from '../../native-bridge/contract.js';
 import { PeerLink } from '../../electron/node/pair/peer-link.js';
-import { freePort } from '../support/net.js';
+import { reservedPort } from '../support/reserved-port.js';
 import { until } from '../support/page-wait.js';
 
 const silent = () => {};
@@ -27,7 +27,7 @@ const heartbeat = (nodeId: string, revision: number): Extract<PeerFrame, { kind:
 
 async function nodes() {
   const keys = { a: zmq.curveKeyPair(), b: zmq.curveKeyPair() };
-  const node = async (id: 'a' | 'b'): Promise<PairNode> => ({ id, address: `http://127.0.0.1:${await freePort()}`, peerLink: `tcp://127.0.0.1:${await freePort()}`, publicKey: keys[id].publicKey });
+  const node = async (id: 'a' | 'b'): Promise<PairNode> => ({ id, address: `http://127.0.0.1:${await reservedPort()}`, peerLink: `tcp://127.0.0.1:${await reservedPort()}`, publicKey: keys[id].publicKey });
   return { keys, a: await node('a'), b: await node('b') };
 }
 

@@ -341,6 +341,28 @@ describe('scenario engine', () => {
     }
   });
 
+  it('the two-person rule is the account, never a name: the account that did a step cannot confirm it under any name', { timeout: 30_000 }, async () => {
+    const { engine, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' }, { dir: scenariosDir, tickMs: 0, watch: false });
+    try {
+      const an: Actor = { id: 'acct-an', role: 'commander', name: AN };
+      const run = await engine.activate({ scenario: 'flood', incident: { lon: 106.871, lat: 10.928 } }, an);
+      engine.step({ runId: run.runId, stepId: 'sound-siren', done: true }, an);
+      // the same account under every name it could be shown with: another person's, its own with a
+      // trailing space, decomposed (NFD), lower-cased, none, the other account's id as a name
+      for (const name of [BINH, `${AN} `, AN.normalize('NFD'), AN.toLowerCase(), undefined, 'acct-binh']) {
+        await rejectsWith(() => engine.confirm({ runId: run.runId, stepId: 'sound-siren' }, { ...an, name }), 'forbidden');
+      }
+      // another account is a second person even if it carries An's very name: the id is the identity
+      const binhNamedAn: Actor = { id: 'acct-binh', role: 'commander', name: AN };
+      const confirmed = engine.confirm({ runId: run.runId, stepId: 'sound-siren' }, binhNamedAn).steps.find((s) => s.stepId === 'sound-siren')!;
+      assert.equal(confirmed.state, 'done');
+      assert.equal(confirmed.doneBy, 'acct-an');
+      assert.equal(confirmed.confirmedBy, 'acct-binh');
+    } finally {
+      await close();
+    }
+  });
+
   it('starts the Monday briefing by itself at 08:00 and keeps it until a person closes it', { timeout: 30_000 }, async () => {
     const { engine, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir: tempDir(), host: 'chromium' }, { dir: scenariosDir, tickMs: 0, watch: false, resumeGraceMs: 1000 });
     try {

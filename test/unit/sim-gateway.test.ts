@@ -16,6 +16,7 @@ import {
   type MessageOf,
 } from '../../native-bridge/gateway-protocol.js';
 import { SimGateway, type CurveKeyPair } from '../../sim/gateway.js';
+import { until } from '../support/page-wait.js';
 
 // ------------------------------------------------------------------ a tiny host
 
@@ -314,7 +315,7 @@ test('freeze silences everything; unfreeze delivers what was held, in order', as
     const before = host.received.length;
     gw.set(reading('r-1', 1));
     await host.send('gw-freeze', 'SNAPSHOT', { v: 1, requestId: 'req-frozen' });
-    await sleep(2200);
+    await sleep(2200); // a sleep, not a wait: a frozen gateway sends nothing; two heartbeat periods pass
     assert.equal(host.received.length, before, 'nothing at all while frozen');
     gw.unfreeze();
     await host.until(() => host.of('SNAPEND').length > 0 && host.of('UPDATE').length > 0, 2000, 'held messages');
@@ -330,9 +331,8 @@ test('a gateway with a key not on the allow-list is refused', async () => {
   const gw = new SimGateway({ id: 'gw-stranger', name: 'Lạ', endpoints: host.endpoints, hostPublicKey: host.keys.publicKey, keyPair: newKeys() });
   try {
     await gw.start();
-    await sleep(800);
+    await until(() => gw.stats.authFailures >= 1, 'the gateway to see the authentication failure', 10_000);
     assert.equal(host.received.length, 0);
-    assert.ok(gw.stats.authFailures >= 1, 'the gateway saw the authentication failure');
   } finally {
     await gw.stop();
     await host.close();

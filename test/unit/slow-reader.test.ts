@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import type { MessagePortLike } from '../../native-bridge/channel.js';
 import { connectionLimits } from '../../native-bridge/limits.js';
 import { attachWebSocketGateway } from '../../native-bridge/transports/websocket-server.js';
+import { until } from '../support/page-wait.js';
 
 describe('WebSocket gateway: slow readers', () => {
   it(`closes a socket that leaves more than ${connectionLimits.maxQueuedBytes} bytes unread, with a reason, and stops queueing`, async () => {
@@ -51,7 +52,7 @@ describe('WebSocket gateway: slow readers', () => {
     // nothing more is queued for it, and its socket goes once the grace for the close frame is up
     for (let i = 0; i < 20; i++) (serverPort as MessagePortLike).send(frame);
     assert.equal(dropped.length, 1, 'reported once');
-    while (!serverClosed) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => serverClosed, 'the socket dropped after the close grace', 10_000);
     client.terminate();
     await gateway.close();
     await new Promise((resolve) => http.close(resolve));

@@ -1,8 +1,8 @@
 /** A refusal storm is logged as one line per kind and period, with a count, never a line per refusal. */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { MAX_VALUE_CHARS, summarisedLog } from '../../electron/node/http/summarised-log.js';
+import { until } from '../support/page-wait.js';
 
 describe('summarisedLog', () => {
   it('logs the first of a kind at once and the rest of the period as one counted line', async () => {
@@ -12,7 +12,7 @@ describe('summarisedLog', () => {
     log('connection-refused', { reason: 'origin http://evil.example not allowed', remote: '10.0.0.9' });
     assert.equal(lines.length, 2, lines.join('\n'));
     assert.deepEqual(JSON.parse(lines[0]!), { event: 'message-rejected', reason: 'request rate over 200/s', remote: '10.0.0.0' });
-    await sleep(250);
+    await until(() => lines.length >= 3, 'the period\'s summary line', 5_000);
     assert.equal(lines.length, 3, lines.join('\n'));
     const summary = JSON.parse(lines[2]!) as Record<string, unknown>;
     assert.equal(summary.event, 'message-rejected');
@@ -41,7 +41,7 @@ describe('summarisedLog', () => {
     for (let i = 0; i < 3000; i++) log('connection-refused', { kind: 'origin', reason: 'origin not allowed', remote: '10.0.0.9', origin });
     log('connection-refused', { kind: 'token', reason: 'missing or wrong token', remote: '10.0.0.9' });
     assert.equal(lines.length, 2, 'one line per kind so far');
-    await sleep(250);
+    await until(() => lines.length >= 3, 'the period\'s summary line', 5_000);
     assert.equal(lines.length, 3, 'and one summary for the counted ones');
     const summary = JSON.parse(lines[2]!) as { kind: string; count: number };
     assert.equal(summary.kind, 'origin');

@@ -173,6 +173,7 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
         rateScale: config.simulationRate,
         incidentTimeScale: config.incidentTimeScale,
         cameraServer: config.simulatedCameras.serve ? { port: config.simulatedCameras.port } : false,
+        cameraBaseUrl: config.simulatedCameras.baseUrl,
         log: (line) => log({ level: 'info', msg: line }),
       })
     : null;

@@ -45,7 +45,10 @@ export class ReplayJournal {
     private readonly options: { checkpointEvery?: number; onFailure?: (error: unknown) => void } = {},
   ) {
     this.insertPatches = db.prepare('INSERT INTO replay_patches (revision, at, patches) VALUES (?, ?, ?)');
-    this.insertCheckpoint = db.prepare('INSERT OR IGNORE INTO replay_checkpoints (revision, at, doc) VALUES (?, ?, ?)');
+    // a revision already checkpointed keeps its row (the table refuses any insert that collides)
+    this.insertCheckpoint = db.prepare(
+      'INSERT INTO replay_checkpoints (revision, at, doc) SELECT @revision, @at, @doc WHERE NOT EXISTS (SELECT 1 FROM replay_checkpoints WHERE revision = @revision)',
+    );
     // by time, then revision: with a clock that stepped back the later revision of equal time wins
     this.lastPatchAt = db.prepare('SELECT revision, at FROM replay_patches WHERE at <= ? ORDER BY at DESC, revision DESC LIMIT 1');
     this.lastCheckpointAt = db.prepare('SELECT revision, at FROM replay_checkpoints WHERE at <= ? ORDER BY at DESC, revision DESC LIMIT 1');
@@ -69,7 +72,7 @@ export class ReplayJournal {
     const newest = this.newest.get() as number | null;
     if (newest === null || newest < revision) {
       const at = (this.journalAt.get(revision) as number | undefined) ?? now();
-      this.write(() => this.insertCheckpoint.run(revision, at, JSON.stringify(source.current)));
+      this.write(() => this.insertCheckpoint.run({ revision, at, doc: JSON.stringify(source.current) }));
     }
     return source.onAccepted((event) => this.record(event, source.current));
   }
@@ -80,7 +83,7 @@ export class ReplayJournal {
     this.write(() =>
       this.db.transaction(() => {
         this.insertPatches.run(event.revision, event.acceptedAt, JSON.stringify(event.patches));
-        if (checkpoint) this.insertCheckpoint.run(event.revision, event.acceptedAt, JSON.stringify(state));
+        if (checkpoint) this.insertCheckpoint.run({ revision: event.revision, at: event.acceptedAt, doc: JSON.stringify(state) });
       })(),
     );
   }
