@@ -195,6 +195,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX scenario_run_log_at ON scenario_run_log(at);
   CREATE INDEX alerts_acked_at ON alerts(acked_at) WHERE acked_at IS NOT NULL;
   `,
+  // 8: the commune an alert concerns (null: province-wide), so a commune-scoped account's list is one query
+  `
+  ALTER TABLE alerts ADD COLUMN commune TEXT;
+  CREATE INDEX alerts_commune_at ON alerts(commune, at);
+  `,
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */

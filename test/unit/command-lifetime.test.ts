@@ -276,7 +276,7 @@ describe('field commands: the operator is told what expired', () => {
       expired('gw-a', 'siren', 'coi-1'),
       expired('gw-b', 'resident-warning', 'phuong-1'),
     ];
-    const names = { gateway: (id: string) => ({ 'gw-a': 'Trạm A', 'gw-b': 'Trạm B' })[id] ?? id, target: (id: string) => (id === 'coi-1' ? 'Còi chợ Tân Hiệp' : id) };
+    const names = { gateway: (id: string) => ({ 'gw-a': 'Trạm A', 'gw-b': 'Trạm B' })[id] ?? id, target: (id: string) => (id === 'coi-1' ? 'Còi chợ Tân Hiệp' : id), commune: () => null };
     assert.deepEqual(
       expiryAlerts(batch, names).map((a) => [a.gatewayId, a.title.vi, a.title.en]),
       [
