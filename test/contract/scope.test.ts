@@ -61,6 +61,8 @@ describe('data scope per commune', () => {
     runtime = await host.start({ serve: { listenHost: '127.0.0.1', port: 0, rendererDir: rendererDist } });
     gateway = gatewayWith(host, runtime, [...communeItems('tb', TRAN_BIEN, AT_TRAN_BIEN), ...communeItems('ta', TRI_AN, AT_TRI_AN)] as never);
     gateway.set({ type: 'object', id: 'patrol-1', kind: 'patrol', name: 'Xe tuần tra 1', at: Date.now(), location: AT_TRI_AN });
+    // an incident the gateway places in a commune itself, with no station
+    gateway.set({ type: 'event', id: 'ev-ta-fire', at: Date.now(), severity: 'critical', category: 'fire', title: { vi: 'Cháy rừng Trị An', en: 'Forest fire at Tri An' }, location: AT_TRI_AN, commune: TRI_AN });
     await gateway.start();
     // the demo communes as the province's GIS data, imported by a technician from the import folder
     mkdirSync(join(dataDir, 'imports'), { recursive: true });
@@ -72,7 +74,7 @@ describe('data scope per commune', () => {
     commune = await signedIn('operator', { kind: 'communes', communes: [TRAN_BIEN] });
     await waitFor('both communes in the live picture and the spatial index', 30_000, async () => {
       const { total } = await province.client.call('gis.query', { shape: { type: 'radius', ...AT_TRAN_BIEN, radiusM: 50_000 }, filter: { layers: ['sensor'] }, groupBy: [] });
-      return total === 2 && (await province.client.call('alerts.list', {})).alerts.filter((a) => a.source === `gateway:${host.gateway.id}`).length === 2;
+      return total === 2 && (await province.client.call('alerts.list', {})).alerts.filter((a) => a.source === `gateway:${host.gateway.id}`).length === 3;
     });
   });
   after(async () => {
@@ -86,6 +88,7 @@ describe('data scope per commune', () => {
     const byId = new Map(everything.map((a) => [a.id, a]));
     assert.equal(byId.get(`${host.gateway.id}/ev-tb`)?.commune, TRAN_BIEN, 'an incident alert carries its station\'s commune');
     assert.equal(byId.get(`${host.gateway.id}/ev-ta`)?.commune, TRI_AN);
+    assert.equal(byId.get(`${host.gateway.id}/ev-ta-fire`)?.commune, TRI_AN, 'the commune the gateway declared');
     const storm = everything.find((a) => a.source === 'weather')!;
     assert.equal(storm.commune, null, 'a host alert is province-wide');
     const mine = (await commune.client.call('alerts.list', {})).alerts;

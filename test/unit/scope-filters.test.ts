@@ -45,7 +45,8 @@ describe('scope filters', () => {
     assert.throws(() => requireAlertInScope(onlyA, null, 'x'), (e: Error & { code?: string }) => e.code === 'forbidden' && e.message.includes('province-wide'));
   });
 
-  it('an incident is its station\'s commune; without a known station it is province-wide', () => {
+  it('an incident is the commune its gateway declared, else its station\'s; with neither it is province-wide', () => {
+    assert.equal(eventCommune({ commune: A, sensor: 's-b' }, sensorOf), A);
     assert.equal(eventCommune({ sensor: 's-b' }, sensorOf), B);
     assert.equal(eventCommune({ sensor: 'gone' }, sensorOf), null);
     assert.equal(eventCommune({}, sensorOf), null);

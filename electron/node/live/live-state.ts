@@ -169,8 +169,8 @@ export class LiveState {
     return this.sensors.get(id)?.commune ?? this.cameras.get(id)?.commune ?? null;
   }
 
-  /** An incident's commune: its station's (null: province-wide). */
-  eventCommune(event: Pick<LiveEvent, 'sensor'>): string | null {
+  /** An incident's commune: declared by its gateway, else its station's (null: province-wide). */
+  eventCommune(event: Pick<LiveEvent, 'sensor' | 'commune'>): string | null {
     return eventCommune(event, (id) => this.sensors.get(id));
   }
 

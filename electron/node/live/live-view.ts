@@ -1,7 +1,7 @@
 /**
  * The live picture as a commune-scoped reader sees it (docs/security.md, Scope): sensors and
  * their readings, cameras and citizen reports of its communes, incidents of its communes or of
- * none (province-wide, as their alerts), and no moving objects (they belong to no commune). Gateway
+ * no known commune (province-wide, as their alerts), and no moving objects (they belong to no commune). Gateway
  * link health is the host's, shown to everyone. A batch is filtered once per distinct scope, not
  * per session (core.ts).
  */
@@ -12,9 +12,9 @@ export type LiveFilter = ReadonlySet<string> | null;
 
 export const liveFilter = (scope: Scope): LiveFilter => (scope.kind === 'province' ? null : new Set(scope.communes));
 
-/** The commune an incident concerns: its station's; null when it names no station the host knows (province-wide). */
-export const eventCommune = (event: Pick<LiveEvent, 'sensor'>, sensorOf: (id: string) => LiveSensor | undefined): string | null =>
-  (event.sensor === undefined ? undefined : sensorOf(event.sensor)?.commune) ?? null;
+/** The commune an incident concerns: the one its gateway declared, else its station's; null: neither (province-wide). */
+export const eventCommune = (event: Pick<LiveEvent, 'sensor' | 'commune'>, sensorOf: (id: string) => LiveSensor | undefined): string | null =>
+  event.commune ?? (event.sensor === undefined ? undefined : sensorOf(event.sensor)?.commune) ?? null;
 
 export const seesItem = (filter: LiveFilter, item: { commune: string }): boolean => filter === null || filter.has(item.commune);
 
