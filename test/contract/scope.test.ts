@@ -171,6 +171,23 @@ describe('data scope per commune', () => {
     assert.deepEqual(cameras.cameras.map((c) => c.id), ['cam-tb']);
   });
 
+  it('replay gives a commune account its communes\' and the province-wide alerts, at a moment and on the timeline', async () => {
+    const now = Date.now();
+    const titles = async (client: typeof commune.client) => {
+      const at = await client.call('replay.at', { time: now });
+      const timeline = await client.call('replay.timeline', { from: now - 600_000, to: now });
+      const marks = timeline.marks.filter((m) => m.kind === 'alert').map((m) => (typeof m.subject === 'string' || m.subject === null ? m.subject : m.subject.vi));
+      return { at: at.alerts.map((a) => a.title.vi), marks };
+    };
+    const all = await titles(province.client);
+    assert.ok(all.at.includes('Ngập cục bộ ta') && all.marks.includes('Ngập cục bộ ta'), JSON.stringify(all));
+    const mine = await titles(commune.client);
+    for (const seen of [mine.at, mine.marks]) {
+      assert.ok(seen.includes('Ngập cục bộ tb') && seen.includes('Cảnh báo bão toàn tỉnh'), JSON.stringify(seen));
+      assert.deepEqual(seen.filter((title) => title !== null && /Trị An| ta$/.test(title)), [], 'no alert of Trị An');
+    }
+  });
+
   it('indicators give a commune account its communes\' figures only, in the list and in indicators.changed', async () => {
     const pick = (list: { id: string; communes: { area: string }[] }[]) => list.find((i) => i.id === 'water-level-stations-safe')!.communes.map((c) => c.area);
     assert.deepEqual(pick((await province.client.call('indicators.list', {})).indicators), [TRAN_BIEN, TRI_AN]);
