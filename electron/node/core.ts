@@ -205,11 +205,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditService({ db, dataDir: options.dataDir, alerts, wallId: wall.id, onStorageFailure: (error) => storage.failed(databaseFile, error) });
   const live = new LiveState();
   const snapshotPages = new SnapshotPages();
-  const cameraHealth = new CameraHealthBoard(alerts, undefined, undefined, (id) => live.deviceCommune(id));
+  const cameraHealth = new CameraHealthBoard(alerts, (id) => live.deviceCommune(id));
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, audit: (input) => audit.record(authEvent(input)) });
   const displays = new DisplayAccess(db, { ...(options.auth?.clock ? { clock: options.auth.clock } : {}), audit: (input) => audit.record(authEvent(input)) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error), audit), authorizer: roleAuthorizer(), filePresets });
-  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => targetCommune(id), onFailure: (error) => {
+  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => live.deviceCommune(id), onFailure: (error) => {
     if (!storage.failed(databaseFile, error)) console.error(`ioc-wall: a wall revision was not recorded for replay: ${(error as Error).message}`);
   } });
   // before the start preset goes up, so its revision is recorded too
@@ -330,8 +330,6 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     const suggestion = request.suggestionId === undefined ? undefined : requireScenarios().picture().suggestions.find((s) => s.suggestionId === request.suggestionId);
     return suggestion?.incident?.commune ?? null;
   };
-  /** A field command's target commune, from the live picture's sensors and cameras (null: not a device the host knows). */
-  const targetCommune = (target: string): string | null => live.deviceCommune(target);
   const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
   const unsubscribeAlerts = alerts.onChange(() => broadcastScoped('alerts.changed', (scope) => ({ alerts: alerts.list(scope) })));
   const broadcastStatus = coalesced(() => broadcast('status.changed', status()), hostLimits.statusEventIntervalMs);
@@ -450,7 +448,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       return {};
     },
     'field.command': (request, ctx, actor) => {
-      requireInScope(scopeOf(ctx), targetCommune(request.target), `field command to ${request.target}`);
+      requireInScope(scopeOf(ctx), live.deviceCommune(request.target), `field command to ${request.target}`);
       return sendFieldCommand(fieldPort, actor, request);
     },
     'gateways.keys': () => requireGatewayAdmin().keys(),

@@ -22,10 +22,10 @@ export class CameraHealthBoard {
 
   constructor(
     private readonly alerts: AlertService,
+    /** A camera's commune (null: not known): its outage alert is that commune's. */
+    private readonly communeOf: (cameraId: string) => string | null,
     private readonly alertAfterMs = 30_000,
     private readonly clock: () => number = Date.now,
-    /** A camera's commune (null: not known): its outage alert is that commune's. */
-    private readonly communeOf: (cameraId: string) => string | null = () => null,
   ) {}
 
   report(windowId: string, reports: readonly CameraHealth[]): void {
