@@ -38,7 +38,7 @@ export function AlertsPanel() {
               key={a.id}
               alert={a}
               action={
-                a.ackedBy === null && may.call('alerts.ack') ? (
+                a.ackedBy === null && may.acknowledge(a) ? (
                   <button type="button" className="btn btn-small" data-ack={a.id} disabled={acking.has(a.id)} onClick={() => void ack(a.id)}>
                     {t('alerts.ack')}
                   </button>

@@ -5,6 +5,7 @@
  * write path shares.
  */
 import { ContractError, type ScenariosPicture, type Scope } from '../../../native-bridge/contract.js';
+import { mayAcknowledgeAlert } from '../../../native-bridge/policy.js';
 
 export const PROVINCE: Scope = { kind: 'province' };
 
@@ -30,12 +31,10 @@ export function requireInScope(scope: Scope, commune: string | null | undefined,
   );
 }
 
-/**
- * Acknowledging says "this is being handled": a commune account may do it for its communes'
- * alerts only. A province-wide alert (commune null) it sees, but the province acknowledges it.
- */
+/** Refuses 'forbidden', naming the commune, an acknowledgement the scope may not give (policy.ts, mayAcknowledgeAlert). */
 export function requireAlertInScope(scope: Scope, commune: string | null, id: string): void {
-  if (scope.kind === 'communes' && commune === null) throw new ContractError('forbidden', `alert ${id} is province-wide: a province account acknowledges it`, 'scope');
+  if (mayAcknowledgeAlert(scope, commune)) return;
+  if (commune === null) throw new ContractError('forbidden', `alert ${id} is province-wide: a province account acknowledges it`, 'scope');
   requireInScope(scope, commune, `alert ${id}`);
 }
 
