@@ -49,7 +49,7 @@ import { AuthService, type AuthConnection, type AuthOptions } from './accounts/a
 import { authEvent } from './audit/audit-events.js';
 import { AuditService } from './audit/audit-service.js';
 import { inScope, PROVINCE, requireAlertInScope, requireInScope, scopedFigures, scopedPicture, scopeKey } from './accounts/scope.js';
-import { liveFilter, scopedBatch } from './live/live-view.js';
+import { batchByCommune, liveFilter } from './live/live-view.js';
 import { DisplayAccess } from './displays/display-access.js';
 import type { TokenBucket } from '../../native-bridge/token-bucket.js';
 import { ReplayService } from './replay/replay-service.js';
@@ -335,7 +335,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const broadcastStatus = coalesced(() => broadcast('status.changed', status()), hostLimits.statusEventIntervalMs);
   const sensorOf = (id: string) => live.sensor(id);
   const unsubscribeLive = live.onBatch((batch) => {
-    broadcastScoped('live.batch', (scope) => scopedBatch(liveFilter(scope), batch, sensorOf));
+    const viewOf = batchByCommune(batch, sensorOf);
+    broadcastScoped('live.batch', (scope) => viewOf(liveFilter(scope)));
     if (batch.links) broadcastStatus();
   });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LiveBatch, LiveSensor, Scope } from '../../native-bridge/contract.js';
 import { PROVINCE, requireAlertInScope, scopedFigures, scopeKey, seesCommune } from '../../electron/node/accounts/scope.js';
-import { eventCommune, liveFilter, scopedBatch } from '../../electron/node/live/live-view.js';
+import { eventCommune, liveFilter, batchByCommune } from '../../electron/node/live/live-view.js';
 import { LiveState } from '../../electron/node/live/live-state.js';
 import { SpatialIndex } from '../../electron/node/gis/spatial/spatial-index.js';
 import { AlertService } from '../../electron/node/alert-service.js';
@@ -69,18 +69,20 @@ describe('scope filters', () => {
       objects: [{ id: 'o', gateway: 'gw', kind: 'patrol', name: 'o', at: 1, location: { lat: 10, lon: 106 }, steps: [[106, 10, 1]] }],
       objectsRemoved: ['o-2'],
     };
-    const seen = scopedBatch(liveFilter(onlyA), batch, sensorOf);
+    const seen = batchByCommune(batch, sensorOf)(liveFilter(onlyA));
     assert.deepEqual([seen.seq, seen.baseSeq], [8, 7]);
     assert.deepEqual(seen.readings, { id: ['s-a'], value: [1], at: [10] });
     assert.deepEqual(seen.sensors?.map((s) => s.id), ['s-a']);
     assert.deepEqual(seen.cameras?.map((c) => c.id), ['c-0']);
-    assert.deepEqual(seen.events?.map((e) => e.id), ['e-a', 'e-all']);
+    assert.deepEqual(seen.events?.map((e) => e.id).sort(), ['e-a', 'e-all']);
     assert.deepEqual(seen.reports?.map((r) => r.id), ['r-0']);
     assert.equal(seen.links, batch.links, 'link health is the host\'s, for everyone');
     assert.equal(seen.objects, undefined);
     assert.equal(seen.objectsRemoved, undefined);
-    assert.equal(scopedBatch(liveFilter(PROVINCE), batch, sensorOf), batch, 'the province gets the batch itself');
-    const quiet = scopedBatch(liveFilter(onlyA), { seq: 9, baseSeq: 8, readings: { id: ['s-b'], value: [1], at: [1] } }, sensorOf);
+    assert.equal(batchByCommune(batch, sensorOf)(liveFilter(PROVINCE)), batch, 'the province gets the batch itself');
+    const quiet = batchByCommune({ seq: 9, baseSeq: 8, readings: { id: ['s-b'], value: [1], at: [1] } }, sensorOf)(liveFilter(onlyA));
+    const both = batchByCommune(batch, sensorOf)(liveFilter({ kind: 'communes', communes: [A, B] }));
+    assert.deepEqual([both.readings.id, both.events?.map((e) => e.id)], [['s-a', 's-b'], ['e-all', 'e-a', 'e-b']], 'a scope of two communes gets both parts');
     assert.deepEqual(quiet, { seq: 9, baseSeq: 8, readings: { id: [], value: [], at: [] } }, 'an empty batch still goes, so the sequence has no gap');
   });
 
