@@ -24,7 +24,7 @@ import {
 } from '../../../native-bridge/contract.js';
 import type { FieldChange, FieldChangeListener } from '../../../native-bridge/field-changes.js';
 import type { ItemChange } from '../gateway/gateway-hub.js';
-import { eventCommune, seesEvent, seesItem, seesReading, type LiveFilter } from './live-view.js';
+import { eventCommune, seesEvent, seesItem, type LiveFilter } from './live-view.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 
@@ -144,17 +144,22 @@ export class LiveState {
   /** The whole picture, or (with a commune filter) what a commune-scoped reader sees of it, built in one pass without the rest. */
   snapshot(filter: LiveFilter = null): LiveSnapshot {
     const sensorOf = (id: string) => this.sensors.get(id);
+    const seen = <T extends { commune: string }>(items: Map<string, T>): T[] => (filter === null ? [...items.values()] : [...items.values()].filter((item) => seesItem(filter, item)));
+    const sensors = seen(this.sensors);
     const readings = emptyColumns();
-    for (const [id, { value, at }] of this.latest) {
-      if (!seesReading(filter, id, sensorOf)) continue;
+    // the province's readings are every latest one; a commune's, those of its own sensors (no lookup per reading)
+    const latest = filter === null ? this.latest.entries() : sensors.flatMap((s): [string, { value: number; at: number }][] => {
+      const reading = this.latest.get(s.id);
+      return reading ? [[s.id, reading]] : [];
+    });
+    for (const [id, { value, at }] of latest) {
       readings.id.push(id);
       readings.value.push(value);
       readings.at.push(at);
     }
-    const seen = <T extends { commune: string }>(items: Map<string, T>): T[] => (filter === null ? [...items.values()] : [...items.values()].filter((item) => seesItem(filter, item)));
     return {
       seq: this.seq,
-      sensors: seen(this.sensors),
+      sensors,
       cameras: seen(this.cameras),
       readings,
       links: this.linkList(),

@@ -24,13 +24,6 @@ export const seesEvent = (filter: LiveFilter, event: LiveEvent, sensorOf: (id: s
   return commune === null || filter.has(commune);
 };
 
-/** A reading is seen with its sensor: a sensor the host does not know (yet) is no commune's. */
-export const seesReading = (filter: LiveFilter, sensorId: string, sensorOf: (id: string) => LiveSensor | undefined): boolean => {
-  if (filter === null) return true;
-  const sensor = sensorOf(sensorId);
-  return sensor !== undefined && filter.has(sensor.commune);
-};
-
 /** One commune's share of a batch. */
 interface CommunePart {
   readings: ReadingColumns;
