@@ -190,6 +190,8 @@ describe('data scope per commune', () => {
 
   it('indicators give a commune account its communes\' figures only, in the list and in indicators.changed', async () => {
     const pick = (list: { id: string; communes: { area: string }[] }[]) => list.find((i) => i.id === 'water-level-stations-safe')!.communes.map((c) => c.area);
+    // the indicators are evaluated every few seconds: wait for the stations to be counted
+    await waitFor('both communes in the indicator', 30_000, async () => pick((await province.client.call('indicators.list', {})).indicators).length === 2);
     assert.deepEqual(pick((await province.client.call('indicators.list', {})).indicators), [TRAN_BIEN, TRI_AN]);
     assert.deepEqual(pick((await commune.client.call('indicators.list', {})).indicators), [TRAN_BIEN]);
     // a station of each commune over its warning level: the indicator changes for both
