@@ -227,6 +227,8 @@ export const alert = z.strictObject({
   ackedAt: z.int().nullable(),
   /** When the condition that raised it ended (e.g. an indicator met its target again); null while it holds or for one-off alerts. */
   resolvedAt: z.int().nullable(),
+  /** The commune of what raised it (a station, camera, device, incident, scenario run); null: province-wide (the host, storage, a gateway's link, …). */
+  commune: z.string().max(200).nullable(),
 });
 export type Alert = z.infer<typeof alert>;
 

@@ -69,6 +69,8 @@ export const eventItem = z.strictObject({
   title: text,
   location: geoPoint.optional(),
   sensor: id.optional(),
+  /** The commune it happened in, when the gateway knows it; else its sensor's is taken (neither: province-wide). */
+  commune: z.string().min(1).max(200).optional(),
   /** A cleared event stays in state until the gateway deletes it. */
   cleared: z.boolean().default(false),
 });

@@ -6,7 +6,7 @@
  * scenario and field paths); the console reads it to hide what its person cannot use. Pure: no
  * Node, no DOM.
  */
-import type { CommandType, EventName, FieldCommand, MethodName, PersonRole, Role } from './contract.js';
+import type { CommandType, EventName, FieldCommand, MethodName, PersonRole, Role, Scope } from './contract.js';
 
 /** People, by what they do in the control room. */
 export const PERSON_ROLES = ['viewer', 'operator', 'commander', 'technician', 'administrator'] as const satisfies readonly PersonRole[];
@@ -225,3 +225,9 @@ export const receivesEvent = (role: Role | null | undefined, event: EventName): 
 
 /** Roles that must prove a second factor (TOTP) at sign-in. */
 export const TOTP_ROLES: readonly PersonRole[] = ['technician', 'administrator'];
+
+/**
+ * Acknowledging an alert says "this is being handled": a commune-scoped account may do it for its
+ * communes' alerts only; a province-wide alert (commune null) it sees, but the province acknowledges it.
+ */
+export const mayAcknowledgeAlert = (scope: Scope, commune: string | null): boolean => scope.kind === 'province' || (commune !== null && scope.communes.includes(commune));

@@ -83,8 +83,9 @@ export interface WallStore {
 
 /** The spatial index answering gis.query / gis.aggregate and nearest cameras. */
 export interface SpatialQueryPort {
-  query(query: SpatialQueryInput): Promise<SpatialQueryResult>;
-  aggregateByArea(request: AreaAggregateInput): Promise<AreaAggregateResult>;
+  /** `within`: only points in these areas (ids or names): a commune-scoped reader's communes; absent = everywhere. */
+  query(query: SpatialQueryInput, within?: readonly string[]): Promise<SpatialQueryResult>;
+  aggregateByArea(request: AreaAggregateInput, within?: readonly string[]): Promise<AreaAggregateResult>;
 }
 
 /** The GIS dataset store answering gis.datasets and gis.import. */

@@ -1,6 +1,7 @@
 /** Alerts raised by the host, persisted in SQLite; acknowledgements are durable (synchronous=FULL). */
 import { randomUUID } from 'node:crypto';
-import { ContractError, type Actor, type Alert, type LocalizedText, type Severity } from '../../native-bridge/contract.js';
+import { ContractError, type Actor, type Alert, type LocalizedText, type Scope, type Severity } from '../../native-bridge/contract.js';
+import { PROVINCE, seesCommune } from './accounts/scope.js';
 import type { Db } from './database.js';
 import { isStorageFailure } from './sqlite-files.js';
 
@@ -25,13 +26,14 @@ export class AlertService {
     return () => this.listeners.delete(listener);
   }
 
-  raise(severity: Severity, source: string, title: LocalizedText): Alert {
-    return this.raiseOnce(randomUUID(), severity, source, title, this.clock());
+  /** `commune`: where what raised it is (a station, camera, device, incident); null: province-wide. */
+  raise(severity: Severity, source: string, title: LocalizedText, commune: string | null = null): Alert {
+    return this.raiseOnce(randomUUID(), severity, source, title, this.clock(), commune);
   }
 
   /** Raises an alert under a stable id (e.g. a gateway's event id); an id seen before is ignored. */
-  raiseOnce(id: string, severity: Severity, source: string, title: LocalizedText, at: number): Alert {
-    const alert: Alert = { id, at, severity, source, title, ackedBy: null, ackedAt: null, resolvedAt: null };
+  raiseOnce(id: string, severity: Severity, source: string, title: LocalizedText, at: number, commune: string | null = null): Alert {
+    const alert: Alert = { id, at, severity, source, title, ackedBy: null, ackedAt: null, resolvedAt: null, commune };
     if (this.held.has(id)) return alert;
     let inserted: boolean;
     try {
@@ -49,8 +51,8 @@ export class AlertService {
   private insert(alert: Alert): boolean {
     return (
       this.db
-        .prepare('INSERT OR IGNORE INTO alerts (id, at, severity, source, title, acked_by, acked_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(alert.id, alert.at, alert.severity, alert.source, JSON.stringify(alert.title), alert.ackedBy, alert.ackedAt, alert.resolvedAt).changes > 0
+        .prepare('INSERT OR IGNORE INTO alerts (id, at, severity, source, title, acked_by, acked_at, resolved_at, commune) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(alert.id, alert.at, alert.severity, alert.source, JSON.stringify(alert.title), alert.ackedBy, alert.ackedAt, alert.resolvedAt, alert.commune).changes > 0
     );
   }
 
@@ -65,6 +67,13 @@ export class AlertService {
       this.insert(alert);
       this.held.delete(alert.id);
     }
+  }
+
+  /** The commune of an alert (null: province-wide), or undefined when there is no such alert. */
+  communeOf(id: string): string | null | undefined {
+    const held = this.held.get(id);
+    if (held) return held.commune;
+    return (this.db.prepare('SELECT commune FROM alerts WHERE id = ?').get(id) as { commune: string | null } | undefined)?.commune;
   }
 
   acknowledge(id: string, actor: Actor): void {
@@ -109,7 +118,7 @@ export class AlertService {
    * and acknowledgements at or after `ackedFrom` (a repeat is harmless: mirroring is idempotent).
    */
   feed(afterRow: number, ackedFrom: number, limit: number, skipSource: string): AlertFeed {
-    const rows = this.db.prepare('SELECT rowid, id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts WHERE rowid > ? ORDER BY rowid LIMIT ?').all(afterRow, limit + 1) as (AlertRow & { rowid: number })[];
+    const rows = this.db.prepare(`SELECT rowid, ${COLUMNS} FROM alerts WHERE rowid > ? ORDER BY rowid LIMIT ?`).all(afterRow, limit + 1) as (AlertRow & { rowid: number })[];
     const page = rows.slice(0, limit);
     const acks = this.db.prepare('SELECT id, acked_by, acked_at FROM alerts WHERE acked_at >= ? AND source != ? ORDER BY acked_at LIMIT ?').all(ackedFrom, skipSource, limit) as { id: string; acked_by: string; acked_at: number }[];
     return {
@@ -132,19 +141,21 @@ export class AlertService {
     if (changed) this.listeners.forEach((l) => l());
   }
 
-  list(): Alert[] {
-    const rows = this.db.prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts ORDER BY at DESC, rowid DESC LIMIT ?').all(LIST_LIMIT) as AlertRow[];
+  /** The newest alerts a scope sees: a commune account, its communes' and the province-wide ones. */
+  list(scope: Scope = PROVINCE): Alert[] {
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM alerts WHERE ${IN_SCOPE} ORDER BY at DESC, rowid DESC LIMIT ?`).all(...scopeParams(scope), LIST_LIMIT) as AlertRow[];
     const stored = rows.map(toAlert);
     if (this.held.size === 0) return stored;
-    return [...this.held.values()].reverse().concat(stored).sort((a, b) => b.at - a.at).slice(0, LIST_LIMIT);
+    const held = [...this.held.values()].filter((a) => seesCommune(scope, a.commune));
+    return held.reverse().concat(stored).sort((a, b) => b.at - a.at).slice(0, LIST_LIMIT);
   }
 
   /**
-   * The alerts raised at or before `time`, newest first, as they stood then: an acknowledgement or
-   * resolution that came later is not shown (replay).
+   * The alerts raised at or before `time` that the scope sees, newest first, as they stood then: an
+   * acknowledgement or resolution that came later is not shown (replay).
    */
-  asOf(time: number, limit: number): Alert[] {
-    const rows = this.db.prepare('SELECT id, at, severity, source, title, acked_by, acked_at, resolved_at FROM alerts WHERE at <= ? ORDER BY at DESC, rowid DESC LIMIT ?').all(time, limit) as AlertRow[];
+  asOf(time: number, limit: number, scope: Scope = PROVINCE): Alert[] {
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM alerts WHERE at <= ? AND ${IN_SCOPE} ORDER BY at DESC, rowid DESC LIMIT ?`).all(time, ...scopeParams(scope), limit) as AlertRow[];
     return rows.map((r) => {
       const alert = toAlert(r);
       const acked = alert.ackedAt !== null && alert.ackedAt <= time;
@@ -163,6 +174,14 @@ export interface AlertFeed {
   ackedUntil: number;
 }
 
+const COLUMNS = 'id, at, severity, source, title, acked_by, acked_at, resolved_at, commune';
+/** Province (first parameter null), or province-wide alerts and those of the communes listed as JSON in the second. */
+const IN_SCOPE = '(? IS NULL OR commune IS NULL OR commune IN (SELECT value FROM json_each(?)))';
+const scopeParams = (scope: Scope): [string | null, string | null] => {
+  const communes = scope.kind === 'province' ? null : JSON.stringify(scope.communes);
+  return [communes, communes];
+};
+
 interface AlertRow {
   id: string;
   at: number;
@@ -172,6 +191,7 @@ interface AlertRow {
   acked_by: string | null;
   acked_at: number | null;
   resolved_at: number | null;
+  commune: string | null;
 }
 
-const toAlert = (r: AlertRow): Alert => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at, resolvedAt: r.resolved_at });
+const toAlert = (r: AlertRow): Alert => ({ id: r.id, at: r.at, severity: r.severity, source: r.source, title: JSON.parse(r.title) as LocalizedText, ackedBy: r.acked_by, ackedAt: r.acked_at, resolvedAt: r.resolved_at, commune: r.commune });

@@ -20,6 +20,7 @@ import {
   type NodeStatus,
   type RequestOf,
   type ResponseOf,
+  type Scope,
   type WallDefinition,
   type WindowId,
 } from '../../native-bridge/contract.js';
@@ -48,7 +49,8 @@ import { liveIdOf } from './gis/field-points.js';
 import { AuthService, type AuthConnection, type AuthOptions } from './accounts/auth-service.js';
 import { authEvent } from './audit/audit-events.js';
 import { AuditService } from './audit/audit-service.js';
-import { PROVINCE, requireInScope, scopedPicture } from './accounts/scope.js';
+import { inScope, PROVINCE, requireAlertInScope, requireInScope, scopedFigures, scopedPicture, scopeKey } from './accounts/scope.js';
+import { batchByCommune, liveFilter } from './live/live-view.js';
 import { DisplayAccess } from './displays/display-access.js';
 import type { TokenBucket } from '../../native-bridge/token-bucket.js';
 import { ReplayService } from './replay/replay-service.js';
@@ -214,11 +216,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditService({ db, dataDir: options.dataDir, alerts, wallId: wall.id, onStorageFailure: (error) => storage.failed(databaseFile, error) });
   const live = new LiveState();
   const snapshotPages = new SnapshotPages();
-  const cameraHealth = new CameraHealthBoard(alerts);
+  const cameraHealth = new CameraHealthBoard(alerts, (id) => live.deviceCommune(id));
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, audit: (input) => audit.record(authEvent(input)) });
   const displays = new DisplayAccess(db, { ...(options.auth?.clock ? { clock: options.auth.clock } : {}), audit: (input) => audit.record(authEvent(input)) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error), audit), authorizer: roleAuthorizer(), filePresets });
-  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => targetCommune(id), onFailure: (error) => {
+  const replay = new ReplayService({ db, alerts, sensors: () => live.sensorList(), names: () => new Map(auth.names().map((p) => [p.id, p.fullName])), communeOf: (id) => live.deviceCommune(id), onFailure: (error) => {
     if (!storage.failed(databaseFile, error)) console.error(`ioc-wall: a wall revision was not recorded for replay: ${(error as Error).message}`);
   } });
   // before the start preset goes up, so its revision is recorded too
@@ -289,14 +291,23 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     if (had && !live) ctx.emit('auth.ended', { reason: 'expired' });
     return live?.actor ?? null;
   };
-  const scopeOf = (ctx: SessionContext) => ctx.auth.session?.person.scope ?? PROVINCE;
-  /** To every session whose role the event's policy (native-bridge/policy.ts) reaches; scenarios as its scope sees them. */
+  /** A signed-in person's scope; display windows and the host see the province. */
+  const scopeOf = (ctx: SessionContext): Scope => ctx.auth.session?.person.scope ?? PROVINCE;
+  /** To every session whose role the event's policy (native-bridge/policy.ts) reaches. */
   const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
     const checked = checkEvent(event, payload);
+    for (const session of sessions) if (receives(event, actorOf(session, false))) session.emit(event, checked);
+  };
+  /** The same, each session getting the event as its scope sees it: computed once per distinct scope, not per session. */
+  const broadcastScoped = <E extends EventName>(event: E, payloadFor: (scope: Scope) => EventOf<E>) => {
+    const byScope = new Map<string, EventOf<E>>();
     for (const session of sessions) {
       if (!receives(event, actorOf(session, false))) continue;
-      if (event === 'scenarios.changed') session.emit('scenarios.changed', scopedPicture(scopeOf(session), checked as EventOf<'scenarios.changed'>));
-      else session.emit(event, checked);
+      const scope = scopeOf(session);
+      const key = scopeKey(scope);
+      let payload = byScope.get(key);
+      if (payload === undefined) byScope.set(key, (payload = checkEvent(event, payloadFor(scope))));
+      session.emit(event, payload);
     }
   };
   const sessionSweep = setInterval(() => sessions.forEach((ctx) => actorOf(ctx, false)), SESSION_SWEEP_MS);
@@ -309,6 +320,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       ctx.emit('auth.ended', { reason });
     }
   });
+  /** The areas a scope's spatial answers are limited to (its communes, by name); undefined: everywhere. */
+  const withinScope = (scope: Scope): readonly string[] | undefined => (scope.kind === 'province' ? undefined : scope.communes);
   const requireWallWindow = (id: WindowId): void => {
     if (id !== 'console' && !displaySlots(wall).some((slot) => slot.windowId === id)) throw new ContractError('not-found', `window "${id}" is not part of wall "${wall.id}"`, 'window');
   };
@@ -338,13 +351,13 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     const suggestion = request.suggestionId === undefined ? undefined : requireScenarios().picture().suggestions.find((s) => s.suggestionId === request.suggestionId);
     return suggestion?.incident?.commune ?? null;
   };
-  /** A field command's target commune, from the live picture's sensors and cameras (null: not a device the host knows). */
-  const targetCommune = (target: string): string | null => live.sensor(target)?.commune ?? live.cameraList().find((c) => c.id === target)?.commune ?? null;
   const unsubscribeAccepted = controller.onAccepted(({ revision, baseRevision, patches }) => broadcast('wall.patch', { revision, baseRevision, patches }));
-  const unsubscribeAlerts = alerts.onChange(() => broadcast('alerts.changed', { alerts: alerts.list() }));
+  const unsubscribeAlerts = alerts.onChange(() => broadcastScoped('alerts.changed', (scope) => ({ alerts: alerts.list(scope) })));
   const broadcastStatus = coalesced(() => broadcast('status.changed', status()), hostLimits.statusEventIntervalMs);
+  const sensorOf = (id: string) => live.sensor(id);
   const unsubscribeLive = live.onBatch((batch) => {
-    broadcast('live.batch', batch);
+    const viewOf = batchByCommune(batch, sensorOf);
+    broadcastScoped('live.batch', (scope) => viewOf(liveFilter(scope)));
     if (batch.links) broadcastStatus();
   });
 
@@ -430,35 +443,43 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       paintListeners.forEach((l) => l({ windowId: id, revision, at }));
       return {};
     },
-    'alerts.list': () => ({ alerts: alerts.list() }),
-    'alerts.ack': ({ id }, _ctx, actor) => {
+    'alerts.list': (_request, ctx) => ({ alerts: alerts.list(scopeOf(ctx)) }),
+    'alerts.ack': ({ id }, ctx, actor) => {
+      const commune = alerts.communeOf(id);
+      // an unknown id goes on to acknowledge's 'not-found'
+      if (commune !== undefined) requireAlertInScope(scopeOf(ctx), commune, id);
       alerts.acknowledge(id, actor);
       return {};
     },
-    'cameras.nearest': async ({ location, radiusKm, limit }) => {
-      if (!spatialPort) return { cameras: nearestCameras(live.cameraList(), location, radiusKm, limit) };
-      const { items } = await spatialPort.query({ shape: { type: 'radius', lon: location.lon, lat: location.lat, radiusM: radiusKm * 1000 }, filter: { layers: ['camera'] }, groupBy: [], limit });
+    'cameras.nearest': async ({ location, radiusKm, limit }, ctx) => {
+      const scope = scopeOf(ctx);
+      if (!spatialPort) return { cameras: nearestCameras(live.cameraList().filter((c) => inScope(scope, c.commune)), location, radiusKm, limit) };
+      const { items } = await spatialPort.query({ shape: { type: 'radius', lon: location.lon, lat: location.lat, radiusM: radiusKm * 1000 }, filter: { layers: ['camera'] }, groupBy: [], limit }, withinScope(scope));
       const names = new Map(live.cameraList().map((c) => [c.id, c.name]));
       return { cameras: items.map((item) => ({ id: liveIdOf(item.id), name: names.get(liveIdOf(item.id)) ?? item.id, distanceM: item.distanceM ?? 0 })) };
     },
-    'gis.query': (query) => requireSpatial().query(query),
-    'gis.aggregate': (request) => requireSpatial().aggregateByArea(request),
+    'gis.query': (query, ctx) => requireSpatial().query(query, withinScope(scopeOf(ctx))),
+    'gis.aggregate': (request, ctx) => requireSpatial().aggregateByArea(request, withinScope(scopeOf(ctx))),
     'gis.datasets': () => ({ datasets: requireGisImport().datasets() }),
     'gis.import': (request, _ctx, actor) => importGisData(request, actor),
-    'indicators.list': (request) => requireIndicators().list(request),
+    'indicators.list': (request, ctx) => {
+      const answer = requireIndicators().list(request);
+      return { ...answer, indicators: scopedFigures(scopeOf(ctx), answer.indicators) };
+    },
     'indicators.history': (request) => requireIndicators().history(request),
     'cameras.health': ({ reports }, ctx) => {
       cameraHealth.report(ctx.windowId!, reports);
       return {};
     },
     'field.command': (request, ctx, actor) => {
-      requireInScope(scopeOf(ctx), targetCommune(request.target), `field command to ${request.target}`);
+      requireInScope(scopeOf(ctx), live.deviceCommune(request.target), `field command to ${request.target}`);
       return sendFieldCommand(fieldPort, actor, request);
     },
     'gateways.keys': () => requireGatewayAdmin().keys(),
     'gateways.reload': (_request, _ctx, actor) => requireGatewayAdmin().reload(actor),
-    'live.snapshot': () => snapshotPages.split(live.snapshot()),
-    'live.objects': ({ cursor, offset }) => ({ objects: snapshotPages.page(cursor, offset) }),
+    'live.snapshot': (_request, ctx) => snapshotPages.split(live.snapshot(liveFilter(scopeOf(ctx)))),
+    // a commune account's snapshot holds no objects, so it has no cursor to page: none for it either way
+    'live.objects': ({ cursor, offset }, ctx) => ({ objects: scopeOf(ctx).kind === 'province' ? snapshotPages.page(cursor, offset) : [] }),
     'scenarios.list': () => requireScenarios().list(),
     'scenarios.runs': (_request, ctx) => scopedPicture(scopeOf(ctx), requireScenarios().picture()),
     'scenarios.activate': async (request, ctx, actor) => {
@@ -543,7 +564,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   function attachScenarios(service: ScenarioService | null): void {
     unsubscribeScenarios();
     scenarioService = service;
-    unsubscribeScenarios = service ? service.onChange(() => broadcast('scenarios.changed', service.picture())) : () => {};
+    unsubscribeScenarios = service
+      ? service.onChange(() => {
+          const picture = service.picture();
+          broadcastScoped('scenarios.changed', (scope) => scopedPicture(scope, picture));
+        })
+      : () => {};
     service?.fieldAttached?.(fieldPort);
   }
   let presetsSeen = controller.presets().length;
@@ -584,7 +610,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     attachIndicators(port) {
       unsubscribeIndicators();
       indicatorsPort = port;
-      unsubscribeIndicators = port ? port.onChanged((event) => broadcast('indicators.changed', event)) : () => {};
+      unsubscribeIndicators = port ? port.onChanged((event) => broadcastScoped('indicators.changed', (scope) => ({ ...event, indicators: scopedFigures(scope, event.indicators) }))) : () => {};
     },
     attachScenarios,
     attachPair(port) {

@@ -214,6 +214,11 @@ const MIGRATIONS: readonly string[] = [
   ${noOverwrite('replay_patches', ['revision'])}
   ${noOverwrite('replay_checkpoints', ['revision'])}
   `,
+  // 9: the commune an alert concerns (null: province-wide), so a commune-scoped account's list is one query
+  `
+  ALTER TABLE alerts ADD COLUMN commune TEXT;
+  CREATE INDEX alerts_commune_at ON alerts(commune, at);
+  `,
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */

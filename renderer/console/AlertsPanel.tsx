@@ -23,7 +23,7 @@ export function AlertsPanel() {
     setAcking((s) => new Set([...s].filter((id) => !ids.includes(id))));
   };
   const ackButton = (a: Alert) =>
-    a.ackedBy === null && may.call('alerts.ack') ? (
+    a.ackedBy === null && may.acknowledge(a) ? (
       <button type="button" className="btn btn-small" data-ack={a.id} disabled={acking.has(a.id)} onClick={() => void ack([a.id])}>
         {t('alerts.ack')}
       </button>
@@ -39,7 +39,7 @@ export function AlertsPanel() {
       ) : (
         <ol className="alert-list console-alerts">
           {groups.map((g) => (
-            <Group key={g.source} group={g} action={ackButton} onAckAll={may.call('alerts.ack') ? (ids) => void ack(ids) : null} busy={g.alerts.some((a) => acking.has(a.id))} />
+            <Group key={g.source} group={g} action={ackButton} mayAck={(a) => may.acknowledge(a)} onAckAll={(ids) => void ack(ids)} busy={g.alerts.some((a) => acking.has(a.id))} />
           ))}
         </ol>
       )}
@@ -57,11 +57,11 @@ export function AlertsPanel() {
   );
 }
 
-function Group({ group, action, onAckAll, busy }: { group: AlertGroup; action: (a: Alert) => ReturnType<typeof AlertRow> | undefined; onAckAll: ((ids: string[]) => void) | null; busy: boolean }) {
+function Group({ group, action, mayAck, onAckAll, busy }: { group: AlertGroup; action: (a: Alert) => ReturnType<typeof AlertRow> | undefined; mayAck: (a: Alert) => boolean; onAckAll: (ids: string[]) => void; busy: boolean }) {
   const { t } = useTranslation();
   const [expanded, setExpanded] = useState(false);
   const [latest, ...rest] = group.alerts;
-  const unacked = group.alerts.filter((a) => a.ackedBy === null).map((a) => a.id);
+  const unacked = group.alerts.filter((a) => a.ackedBy === null && mayAck(a)).map((a) => a.id);
   return (
     <li className="alert-group" data-alert-group={group.source} data-count={group.alerts.length}>
       <ol className="alert-group-rows">
@@ -73,7 +73,7 @@ function Group({ group, action, onAckAll, busy }: { group: AlertGroup; action: (
           <button type="button" className="btn btn-small" aria-expanded={expanded} onClick={() => setExpanded((e) => !e)}>
             {expanded ? t('alerts.collapse') : t('alerts.expand', { count: rest.length })}
           </button>
-          {onAckAll && unacked.length > 1 ? (
+          {unacked.length > 1 ? (
             <button type="button" className="btn btn-small" data-ack-group={group.source} disabled={busy} onClick={() => onAckAll(unacked)}>
               {t('alerts.ackAll', { count: unacked.length })}
             </button>

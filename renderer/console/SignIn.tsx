@@ -83,14 +83,17 @@ export function SignIn() {
   );
 }
 
-/** Who is signed in at the console, and sign-out. */
+/** Who is signed in at the console, with their role and scope, and sign-out. */
 export function SignedInAs() {
   const { t } = useTranslation();
   const actor = useAppStore((s) => s.actor);
+  const scope = useAppStore((s) => s.scope);
+  const scopeLabel = scope === null ? null : scope.kind === 'province' ? t('signIn.scopeProvince') : t('signIn.scopeCommunes', { communes: scope.communes.join(', ') });
   return (
-    <button title={actor?.name ?? actor?.id} type="button" className="btn btn-small strip-item signed-in-as" data-testid="sign-out" data-role={actor?.role} onClick={() => void session().signOut()}>
+    <button title={[actor?.name ?? actor?.id, scopeLabel].filter(Boolean).join(' · ')} type="button" className="btn btn-small strip-item signed-in-as" data-testid="sign-out" data-role={actor?.role} onClick={() => void session().signOut()}>
       {actor?.name ?? actor?.id}
-      {actor ? ` (${t(`actorRole.${actor.role}`)})` : ''} · {t('signIn.signOut')}
+      {actor ? ` (${t(`actorRole.${actor.role}`)})` : ''}
+      {scopeLabel ? <span data-testid="signed-in-scope"> · {scopeLabel}</span> : null} · {t('signIn.signOut')}
     </button>
   );
 }

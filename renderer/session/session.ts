@@ -25,7 +25,7 @@ import {
   type ResponseOf,
   type WallPatchEvent,
   type WallState,
-  type PersonRole,
+  type SignedInPerson,
   type WindowId,
 } from '../../native-bridge/contract.js';
 import { electronIpcTransport } from '../../native-bridge/transports/electron-ipc.js';
@@ -193,10 +193,10 @@ export class Session {
     location.reload();
   }
 
-  private signedIn({ token, person }: { token: string; person: { id: string; role: PersonRole; fullName: string } }): void {
+  private signedIn({ token, person }: { token: string; person: SignedInPerson }): void {
     keepSessionToken(token);
     setDataCredential(token);
-    useAppStore.setState({ actor: { id: person.id, role: person.role, name: person.fullName } });
+    useAppStore.setState({ actor: { id: person.id, role: person.role, name: person.fullName }, scope: person.scope });
     this.needLive = true;
     this.greet();
     void this.sync();
@@ -206,7 +206,7 @@ export class Session {
     forgetSessionToken();
     setDataCredential(null);
     this.greeted = false;
-    useAppStore.setState({ actor: null });
+    useAppStore.setState({ actor: null, scope: null });
   }
 
   /** The credential this window says hello with, if it has one. */
@@ -220,6 +220,8 @@ export class Session {
   private greet(): void {
     void this.refreshAlerts();
     if (this.isConsole) void this.refreshPresets();
+    // a console that resumed its session knows the person from hello, their scope from auth.status
+    if (this.isConsole && useAppStore.getState().scope === null) void this.refreshScope();
     this.greeted = true;
     for (const listener of [...this.helloListeners]) listener();
   }
@@ -269,6 +271,11 @@ export class Session {
     } catch (error) {
       if (!isDisconnect(error)) showToast(i18next.t('errors.presets', { message: errorMessage(error) }));
     }
+  }
+
+  private async refreshScope(): Promise<void> {
+    const { person } = await this.client.call('auth.status', {}).catch(() => ({ person: null }));
+    if (person) useAppStore.setState({ scope: person.scope });
   }
 
   async refreshAlerts(): Promise<void> {

@@ -4,7 +4,7 @@
  * session.ts writes the host-derived parts.
  */
 import { create } from 'zustand';
-import type { Actor, Alert, NodeStatus, ResponseOf, WallState, WindowId } from '../../native-bridge/contract.js';
+import type { Actor, Alert, NodeStatus, ResponseOf, Scope, WallState, WindowId } from '../../native-bridge/contract.js';
 
 export type LinkState = 'connecting' | 'up' | 'down';
 export type Lang = 'vi' | 'en';
@@ -20,6 +20,8 @@ export interface AppState {
   windowId: WindowId | null;
   link: LinkState;
   actor: Actor | null;
+  /** The signed-in person's scope (the province or their communes); null while none is signed in or it is not known yet. */
+  scope: Scope | null;
   /** A display page without a (valid) credential: it shows the enrolment screen. */
   enrolmentNeeded: boolean;
   status: NodeStatus | null;
@@ -36,6 +38,7 @@ export const useAppStore = create<AppState>()(() => ({
   windowId: null,
   link: 'connecting',
   actor: null,
+  scope: null,
   enrolmentNeeded: false,
   status: null,
   revision: 0,

@@ -1,7 +1,7 @@
 /**
  * Accounts from the console, as an administrator would manage them: the administrator signs in
  * with a TOTP code, creates a duty operator limited to two communes through the accounts panel,
- * the new person signs in with the password they were given and sees their name and role, and
+ * the new person signs in with the password they were given and sees their name, role and communes, and
  * once the administrator disables the account it can no longer sign in. Real host, real windows.
  */
 import assert from 'node:assert/strict';
@@ -25,9 +25,11 @@ describe('accounts from the console', () => {
     token: null,
   };
 
-  it('a commander is not offered the accounts panel', TIMEOUT, async () => {
+  it('a commander is not offered the accounts panel, and is shown with the whole province as scope', TIMEOUT, async () => {
     await wall.windows.console.getByTestId('console').waitFor();
     assert.equal(await wall.windows.console.getByTestId('accounts-panel').count(), 0);
+    // a resumed session: the scope comes from auth.status after hello
+    await wall.windows.console.getByText('Phạm vi: toàn tỉnh').waitFor();
   });
 
   it('an administrator creates an operator for two communes; the operator signs in; once disabled, cannot', TIMEOUT, async () => {
@@ -62,10 +64,11 @@ describe('accounts from the console', () => {
     const created = accounts.find((a) => a.username === newcomer.username);
     assert.deepEqual(created && { role: created.role, scope: created.scope }, { role: 'operator', scope: { kind: 'communes', communes: ['Biên Hòa', 'Trảng Bom'] } });
 
-    // the newcomer signs in and is named, with their role
+    // the newcomer signs in and is named, with their role and their communes
     await page.getByTestId('sign-out').click();
     await signInPage(page, newcomer);
     assert.match(await page.getByTestId('sign-out').innerText(), /Lê Thị Lan \(trực ban\)/);
+    assert.match(await page.getByTestId('signed-in-scope').innerText(), /^\s*· Phạm vi: Biên Hòa, Trảng Bom$/);
     assert.equal(await page.getByTestId('accounts-panel').count(), 0, 'an operator does not manage accounts');
 
     // the administrator disables the account

@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import * as zmq from 'zeromq';
 import { defaultIndicatorsDir, defaultPresetsDir, defaultWallFile } from '../../electron/node/project-paths.js';
 import { testScenariosDir } from './test-scenarios.js';
-import { startRuntime, type Runtime } from '../../electron/node/runtime.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../electron/node/runtime.js';
 import { SimGateway } from '../../sim/gateway.js';
 
 export interface OneGatewayHost {
   gateway: { id: string; name: string; publicKey: string; secretKey: string };
   gatewaysFile: string;
   dataDir: string;
-  start(): Promise<Runtime>;
+  /** `serve`: also serve HTTP and /ws (default none). */
+  start(options?: Pick<RuntimeOptions, 'serve'>): Promise<Runtime>;
 }
 
 /** Writes the gateways file into dataDir; start() may be called again (a restart on the same data). */
@@ -30,7 +31,7 @@ export function oneGatewayHost(dataDir: string, id = 'gw-test'): OneGatewayHost 
     gateway,
     gatewaysFile,
     dataDir,
-    start: () =>
+    start: (options) =>
       startRuntime({
         host: 'chromium',
         wallFile: defaultWallFile,
@@ -39,7 +40,7 @@ export function oneGatewayHost(dataDir: string, id = 'gw-test'): OneGatewayHost 
         scenariosDir: testScenariosDir(),
         gatewaysFile,
         dataDir,
-        serve: null,
+        serve: options?.serve ?? null,
         log: () => {},
       }),
   };

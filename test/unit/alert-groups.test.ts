@@ -13,6 +13,7 @@ const alert = (source: string, severity: Alert['severity'], at: number, state: {
   ackedBy: state.acked ? 'Nguyễn Văn An' : null,
   ackedAt: state.acked ? at + 1 : null,
   resolvedAt: state.resolved ? at + 2 : null,
+  commune: null,
 });
 
 describe('alert groups', () => {

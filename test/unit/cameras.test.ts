@@ -34,12 +34,12 @@ describe('cameras near an incident', () => {
     assert.deepEqual(nearestCameras(cameras, { lat: 20, lon: 105 }, 1, 5), [], 'none within 1 km of Hà Nội');
   });
 
-  it('alerts once when a camera tile stays dark longer than the limit', () => {
+  it('alerts once when a camera tile stays dark longer than the limit, in the camera\'s commune', () => {
     const file = join(tempDir(), 'a.sqlite');
     const db = openDatabase(file, keyBeside(file));
     const alerts = new AlertService(db);
     let now = 1_000_000;
-    const board = new CameraHealthBoard(alerts, 30_000, () => now);
+    const board = new CameraHealthBoard(alerts, (id) => (id === 'cam-1' ? 'Phường Trấn Biên' : null), 30_000, () => now);
     const report = (state: 'playing' | 'stalled', since: number) => board.report('r0c0', [{ tileId: 'grid', cameraId: 'cam-1', state, stream: 'sub', since, lastFrameAt: since }]);
     report('stalled', now);
     now += 10_000;
@@ -50,6 +50,7 @@ describe('cameras near an incident', () => {
     report('stalled', now - 35_000);
     assert.equal(alerts.list().filter((a) => a.source === 'camera:cam-1').length, 1);
     assert.match(alerts.list()[0]!.title.vi, /mất tín hiệu trên màn hình r0c0/);
+    assert.equal(alerts.list()[0]!.commune, 'Phường Trấn Biên');
     db.close();
   });
 });

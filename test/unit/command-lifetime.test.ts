@@ -264,7 +264,7 @@ describe('field commands: the retry sweep is bounded', () => {
 });
 
 describe('field commands: the operator is told what expired', () => {
-  it('one alert per gateway and command type in a sweep, by name, however many expired', () => {
+  it('one alert per gateway, command type and target commune in a sweep, by name, however many expired', () => {
     const at = Date.UTC(2026, 0, 15, 8, 0);
     const expired = (gatewayId: string, type: FieldCommand['type'], target: string): ExpiredCommand => ({
       gatewayId,
@@ -277,13 +277,22 @@ describe('field commands: the operator is told what expired', () => {
       expired('gw-a', 'siren', 'coi-1'),
       expired('gw-b', 'resident-warning', 'phuong-1'),
     ];
-    const names = { gateway: (id: string) => ({ 'gw-a': 'Trạm A', 'gw-b': 'Trạm B' })[id] ?? id, target: (id: string) => (id === 'coi-1' ? 'Còi chợ Tân Hiệp' : id) };
+    const names = { gateway: (id: string) => ({ 'gw-a': 'Trạm A', 'gw-b': 'Trạm B' })[id] ?? id, target: (id: string) => (id === 'coi-1' ? 'Còi chợ Tân Hiệp' : id), commune: () => null };
     assert.deepEqual(
       expiryAlerts(batch, names).map((a) => [a.gatewayId, a.title.vi, a.title.en]),
       [
         ['gw-a', '7 lệnh đổi phương án đèn tín hiệu tới nut-0, nut-1, nut-2 và 4 nơi khác qua Trạm A không được gửi: quá hạn 30 phút', '7 × traffic signal plan to nut-0, nut-1, nut-2 and 4 more via Trạm A not delivered: expired after 30 minutes'],
         ['gw-a', '2 lệnh hú còi tới Còi chợ Tân Hiệp qua Trạm A không được gửi: quá hạn 5 phút', '2 × siren command to Còi chợ Tân Hiệp via Trạm A not delivered: expired after 5 minutes'],
         ['gw-b', 'Lệnh cảnh báo người dân tới phuong-1 qua Trạm B không được gửi: quá hạn 5 phút', 'Resident warning to phuong-1 via Trạm B not delivered: expired after 5 minutes'],
+      ],
+    );
+    // targets in two communes: one alert each, in its commune, so no commune reads the other's targets
+    const byCommune = { ...names, commune: (id: string) => (Number(id.slice(4)) < 3 ? 'Phường A' : 'Xã B') };
+    assert.deepEqual(
+      expiryAlerts(batch.slice(0, 7), byCommune).map((a) => [a.commune, a.title.en]),
+      [
+        ['Phường A', '3 × traffic signal plan to nut-0, nut-1, nut-2 via Trạm A not delivered: expired after 30 minutes'],
+        ['Xã B', '4 × traffic signal plan to nut-3, nut-4, nut-5 and 1 more via Trạm A not delivered: expired after 30 minutes'],
       ],
     );
   });

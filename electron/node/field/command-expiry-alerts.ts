@@ -1,7 +1,7 @@
 /**
  * What the operator reads when field commands expire undelivered: what was not sent, to which
  * target through which gateway, and after how long — by name where the host knows one. Commands
- * of one sweep with the same gateway and type make one alert ("3 lệnh … tới A, B, C và 4 nơi
+ * of one sweep with the same gateway, type and target commune make one alert ("3 lệnh … tới A, B, C và 4 nơi
  * khác"), so a backlog expiring at once is a handful of lines, not thousands.
  */
 import type { LocalizedText } from '../../../native-bridge/contract.js';
@@ -22,6 +22,8 @@ export const COMMAND_TEXT: Record<CommandType, LocalizedText> = {
 export interface ExpiryNames {
   gateway(id: string): string;
   target(id: string): string;
+  /** A target's commune (null: not known); one alert per commune, so each commune sees its own. */
+  commune(id: string): string | null;
 }
 
 export interface ExpiryAlert {
@@ -30,6 +32,7 @@ export interface ExpiryAlert {
   gatewayId: string;
   at: number;
   title: LocalizedText;
+  commune: string | null;
 }
 
 /** "5 phút" / "5 minutes", "30 giây" / "30 seconds": the lifetime the command had. */
@@ -55,7 +58,7 @@ function targetList(group: readonly ExpiredCommand[], names: ExpiryNames): Local
 export function expiryAlerts(expired: readonly ExpiredCommand[], names: ExpiryNames): ExpiryAlert[] {
   const groups = new Map<string, ExpiredCommand[]>();
   for (const entry of expired) {
-    const key = JSON.stringify([entry.gatewayId, entry.command.type]);
+    const key = JSON.stringify([entry.gatewayId, entry.command.type, names.commune(entry.command.target)]);
     const group = groups.get(key);
     if (group) group.push(entry);
     else groups.set(key, [entry]);
@@ -71,6 +74,7 @@ export function expiryAlerts(expired: readonly ExpiredCommand[], names: ExpiryNa
       key: `expired/${first.command.id}`,
       gatewayId: first.gatewayId,
       at: first.expiredAt,
+      commune: names.commune(first.command.target),
       title: {
         vi: `${count > 1 ? `${count} lệnh` : 'Lệnh'} ${what.vi} tới ${targets.vi} qua ${gateway} không được gửi: quá hạn ${ttl.vi}`,
         en: `${count > 1 ? `${count} × ${what.en.toLowerCase()}` : what.en} to ${targets.en} via ${gateway} not delivered: expired after ${ttl.en}`,

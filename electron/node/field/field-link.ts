@@ -52,7 +52,7 @@ function outcomeOf(entry: OutboxEntry | undefined): FieldAck | undefined {
 function raiseEventAlerts(core: Core, gatewayId: string, changes: readonly ItemChange[]): void {
   for (const { op, item } of changes) {
     if (op !== 'set' || item.type !== 'event' || item.cleared) continue;
-    core.alerts.raiseOnce(`${gatewayId}/${item.id}`, item.severity, `gateway:${gatewayId}`, item.title, item.at);
+    core.alerts.raiseOnce(`${gatewayId}/${item.id}`, item.severity, `gateway:${gatewayId}`, item.title, item.at, core.live.eventCommune(item));
   }
 }
 
@@ -138,9 +138,9 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
   });
   // A command that expired undelivered: the operator is told what did not happen, by name.
   let gatewayNames = new Map(gateways.map((g) => [g.id, g.name]));
-  const names = { gateway: (id: string) => gatewayNames.get(id) ?? id, target: (id: string) => core.live.sensor(id)?.name ?? id };
+  const names = { gateway: (id: string) => gatewayNames.get(id) ?? id, target: (id: string) => core.live.sensor(id)?.name ?? id, commune: (id: string) => core.live.deviceCommune(id) };
   hub.onExpired((expired) => {
-    for (const alert of expiryAlerts(expired, names)) core.alerts.raiseOnce(alert.key, 'warning', `field:${alert.gatewayId}`, alert.title, alert.at);
+    for (const alert of expiryAlerts(expired, names)) core.alerts.raiseOnce(alert.key, 'warning', `field:${alert.gatewayId}`, alert.title, alert.at, alert.commune);
   });
   // Every acknowledgement, including those of commands a previous host process sent, is told.
   hub.onAck((gatewayId, ack) => {
@@ -154,7 +154,7 @@ export async function startFieldLink<S extends RunningSimulator = RunningSimulat
     core.alerts.raiseOnce(`ack/${ack.id}`, done ? 'info' : 'warning', `field:${gatewayId}`, {
       vi: `Lệnh ${what.vi}: ${done ? 'đã thực hiện' : `bị từ chối${detail}`}`,
       en: `${what.en}: ${done ? 'done' : `rejected${detail}`}`,
-    }, ack.at);
+    }, ack.at, entry ? core.live.deviceCommune(entry.command.target) : null);
   });
   // The hub reports state changes; sequence numbers and heartbeat times move every second.
   const linkAlerts = new LinkAlerts(core.alerts, config.linkAlertSeconds * 1000);

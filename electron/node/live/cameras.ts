@@ -22,6 +22,8 @@ export class CameraHealthBoard {
 
   constructor(
     private readonly alerts: AlertService,
+    /** A camera's commune (null: not known): its outage alert is that commune's. */
+    private readonly communeOf: (cameraId: string) => string | null,
     private readonly alertAfterMs = 30_000,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -38,7 +40,7 @@ export class CameraHealthBoard {
         this.alerts.raise('warning', `camera:${r.cameraId}`, {
           vi: `Camera ${r.cameraId} mất tín hiệu trên màn hình ${windowId} từ ${since}`,
           en: `Camera ${r.cameraId} has no picture on display ${windowId} since ${since}`,
-        });
+        }, this.communeOf(r.cameraId));
       }
     }
   }

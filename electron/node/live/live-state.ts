@@ -24,6 +24,7 @@ import {
 } from '../../../native-bridge/contract.js';
 import type { FieldChange, FieldChangeListener } from '../../../native-bridge/field-changes.js';
 import type { ItemChange } from '../gateway/gateway-hub.js';
+import { eventCommune, seesEvent, seesItem, type LiveFilter } from './live-view.js';
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 
@@ -140,23 +141,42 @@ export class LiveState {
     return [...this.links.values()];
   }
 
-  snapshot(): LiveSnapshot {
+  /** The whole picture, or (with a commune filter) what a commune-scoped reader sees of it, built in one pass without the rest. */
+  snapshot(filter: LiveFilter = null): LiveSnapshot {
+    const sensorOf = (id: string) => this.sensors.get(id);
+    const seen = <T extends { commune: string }>(items: Map<string, T>): T[] => (filter === null ? [...items.values()] : [...items.values()].filter((item) => seesItem(filter, item)));
+    const sensors = seen(this.sensors);
     const readings = emptyColumns();
-    for (const [id, { value, at }] of this.latest) {
+    // the province's readings are every latest one; a commune's, those of its own sensors (no lookup per reading)
+    const latest = filter === null ? this.latest.entries() : sensors.flatMap((s): [string, { value: number; at: number }][] => {
+      const reading = this.latest.get(s.id);
+      return reading ? [[s.id, reading]] : [];
+    });
+    for (const [id, { value, at }] of latest) {
       readings.id.push(id);
       readings.value.push(value);
       readings.at.push(at);
     }
     return {
       seq: this.seq,
-      sensors: [...this.sensors.values()],
-      cameras: this.cameraList(),
+      sensors,
+      cameras: seen(this.cameras),
       readings,
       links: this.linkList(),
-      events: [...this.events.values()],
-      objects: [...this.objects.values()],
-      reports: [...this.reports.values()],
+      events: [...this.events.values()].filter((e) => seesEvent(filter, e, sensorOf)),
+      objects: filter === null ? [...this.objects.values()] : [],
+      reports: seen(this.reports),
     };
+  }
+
+  /** A device's commune (a sensor or camera the host knows); null otherwise. */
+  deviceCommune(id: string): string | null {
+    return this.sensors.get(id)?.commune ?? this.cameras.get(id)?.commune ?? null;
+  }
+
+  /** An incident's commune: declared by its gateway, else its station's (null: province-wide). */
+  eventCommune(event: Pick<LiveEvent, 'sensor' | 'commune'>): string | null {
+    return eventCommune(event, (id) => this.sensors.get(id));
   }
 
   eventList(): LiveEvent[] {

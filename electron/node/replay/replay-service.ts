@@ -62,12 +62,12 @@ export class ReplayService {
     this.readings = port;
   }
 
-  /** A commune-scoped reader sees only the runs of their communes (as scenarios.runs). */
+  /** A commune-scoped reader sees only the sensors, alerts and runs of their communes (as the live paths). */
   async at(time: number, scope: Scope = PROVINCE): Promise<ReplayAt> {
     const moment = this.journal.revisionAt(time);
     if (!moment) throw new ContractError('not-found', `the wall replay has no record at or before ${new Date(time).toISOString()}`, 'time');
     const state = this.journal.stateAt(moment.revision);
-    const shown = sensorsShownBy(state.tiles, this.options.sensors());
+    const shown = sensorsShownBy(state.tiles, this.options.sensors().filter((s) => inScope(scope, s.commune)));
     const readings = new Map((this.readings && shown.length > 0 ? await this.readings.readingsAt(shown.map((s) => s.id), time) : []).map((r) => [r.sensorId, r]));
     const sensors = shown.map((s): ReplaySensor => {
       const reading = readings.get(s.id);
@@ -79,7 +79,7 @@ export class ReplayService {
       revisionAt: moment.at,
       state,
       sensors,
-      alerts: this.options.alerts.asOf(time, replayLimits.maxAlerts),
+      alerts: this.options.alerts.asOf(time, replayLimits.maxAlerts, scope),
       runs: this.runs
         .onWallAt(time, replayLimits.maxRuns)
         .filter(({ doc }) => inScope(scope, doc.run.incident?.commune))

@@ -61,8 +61,8 @@ export class ReplayTimelines {
       `SELECT l.at, l.kind, l.actor, l.step_id, json_extract(r.doc, '$.run.title') AS title, json_extract(r.doc, '$.run.incident.commune') AS commune FROM scenario_run_log l JOIN scenario_runs r ON r.run_id = l.run_id
        WHERE l.at >= @from AND l.at <= @to AND l.kind NOT IN ('figures') ORDER BY l.at, l.seq LIMIT @limit`,
     );
-    this.alertsRaised = db.prepare('SELECT at, severity, title FROM alerts WHERE at >= @from AND at <= @to ORDER BY at LIMIT @limit');
-    this.alertsAcked = db.prepare('SELECT acked_at AS at, acked_by, title FROM alerts WHERE acked_at >= @from AND acked_at <= @to ORDER BY acked_at LIMIT @limit');
+    this.alertsRaised = db.prepare('SELECT at, severity, title, commune FROM alerts WHERE at >= @from AND at <= @to ORDER BY at LIMIT @limit');
+    this.alertsAcked = db.prepare('SELECT acked_at AS at, acked_by, title, commune FROM alerts WHERE acked_at >= @from AND acked_at <= @to ORDER BY acked_at LIMIT @limit');
   }
 
   timeline(from: number, to: number, reader: TimelineReader): ReplayTimeline {
@@ -99,12 +99,14 @@ export class ReplayTimelines {
   }
 
   private alertMarks(range: Range): Unnamed[] {
-    const raised = (this.alertsRaised.all(range) as { at: number; severity: string; title: string }[]).map(
-      (r): Unnamed => ({ at: r.at, kind: 'alert', what: r.severity, actor: null, subject: textOr(parseJson(r.title)), revision: null, step: null }),
+    // a province-wide alert (no commune) is every reader's, as in alerts.list
+    const where = (commune: string | null) => (commune === null ? {} : { commune });
+    const raised = (this.alertsRaised.all(range) as { at: number; severity: string; title: string; commune: string | null }[]).map(
+      (r): Unnamed => ({ at: r.at, kind: 'alert', what: r.severity, actor: null, subject: textOr(parseJson(r.title)), revision: null, step: null, ...where(r.commune) }),
     );
-    const acked = (this.alertsAcked.all(range) as { at: number; acked_by: string; title: string }[]).map(
+    const acked = (this.alertsAcked.all(range) as { at: number; acked_by: string; title: string; commune: string | null }[]).map(
       // an acknowledgement stores the person's name (older ones the account id, named like the others)
-      (r): Unnamed => ({ at: r.at, kind: 'alert', what: 'acknowledged', actor: r.acked_by, subject: textOr(parseJson(r.title)), revision: null, step: null }),
+      (r): Unnamed => ({ at: r.at, kind: 'alert', what: 'acknowledged', actor: r.acked_by, subject: textOr(parseJson(r.title)), revision: null, step: null, ...where(r.commune) }),
     );
     return [...raised, ...acked];
   }

@@ -122,7 +122,7 @@ export class ScenarioEngine implements ScenarioService {
     const suggestion = this.suggestions.fired(scenario, placed);
     if (suggestion && scenario.activation === 'auto') {
       this.activate({ scenario: scenario.name, suggestionId: suggestion.suggestionId }, SYSTEM).catch((error: Error) => {
-        this.options.alerts.raise('warning', `scenario:${scenario.name}`, { vi: `Không tự kích hoạt được kịch bản ${scenario.title.vi}: ${error.message}`, en: `Could not activate scenario ${scenario.title.en} automatically: ${error.message}` });
+        this.options.alerts.raise('warning', `scenario:${scenario.name}`, { vi: `Không tự kích hoạt được kịch bản ${scenario.title.vi}: ${error.message}`, en: `Could not activate scenario ${scenario.title.en} automatically: ${error.message}` }, suggestion.incident?.commune ?? null);
       });
     }
   }

@@ -302,7 +302,7 @@ export class ScenarioRuns {
         const { revision } = this.options.controller.execute({ type: 'apply-layout', tiles: open.doc.previous.tiles, preset: open.doc.previous.preset, label: `end of scenario ${run.scenario}` }, actor.role === 'display' ? SYSTEM : actor);
         out.push({ kind: 'reverted', actor: person, at: now, data: { revision } });
       } catch (error) {
-        this.options.alerts.raise('warning', `scenario:${run.scenario}`, { vi: `Không khôi phục được bố cục trước kịch bản: ${(error as Error).message}`, en: `Could not restore the layout from before the scenario: ${(error as Error).message}` });
+        this.options.alerts.raise('warning', `scenario:${run.scenario}`, { vi: `Không khôi phục được bố cục trước kịch bản: ${(error as Error).message}`, en: `Could not restore the layout from before the scenario: ${(error as Error).message}` }, run.incident?.commune ?? null);
       }
     } else if (index >= 0) {
       const above = this.runs.get(this.wallOrder[index + 1]!)!;
@@ -375,7 +375,7 @@ export class ScenarioRuns {
     this.options.alerts.raise('warning', `scenario:${run.scenario}`, {
       vi: `Kịch bản "${run.title.vi}" nâng lên mức ${level}: ${title.vi}${def ? ` (báo: ${def.notify.join(', ')})` : ''}`,
       en: `Scenario "${run.title.en}" escalated to level ${level}: ${title.en}${def ? ` (notify: ${def.notify.join(', ')})` : ''}`,
-    });
+    }, run.incident?.commune ?? null);
     return this.save(open.doc, [{ kind: 'escalated', actor: actor.id, at: now, detail: note ? { vi: `${title.vi} — ${note}`, en: `${title.en} — ${note}` } : title, data: { level, notify: def?.notify ?? [] } }], actor);
   }
 

@@ -17,7 +17,7 @@ export interface Place {
 export type TriggerSink = Pick<TriggerEngine, 'sensorRegistered' | 'reading' | 'objectPosition' | 'event'>;
 
 /** What it reads of the live picture. */
-export type TriggerPicture = Pick<LiveState, 'sensorList' | 'latestReading' | 'objectList' | 'eventList' | 'sensor' | 'event' | 'object'>;
+export type TriggerPicture = Pick<LiveState, 'sensorList' | 'latestReading' | 'objectList' | 'eventList' | 'sensor' | 'event' | 'object' | 'eventCommune'>;
 
 export class TriggerFeed {
   constructor(
@@ -72,7 +72,8 @@ export class TriggerFeed {
     if (event) {
       const of = event.sensor ? this.live.sensor(event.sensor) : undefined;
       const location = event.location ?? of?.location;
-      return location ? { location, ...(of ? { commune: of.commune } : {}) } : undefined;
+      const commune = this.live.eventCommune(event);
+      return location ? { location, ...(commune ? { commune } : {}) } : undefined;
     }
     const object = this.live.object(id);
     return object ? { location: object.location } : undefined;

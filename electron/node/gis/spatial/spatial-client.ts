@@ -41,6 +41,10 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, name?: string)
 
 type RequestBody = RpcBody<SpatialRequest>;
 
+/** Area ids or names a query is limited to (the host passes a commune-scoped reader's communes). */
+const areaNames = z.array(z.string().min(1).max(256)).max(4000);
+const areasWithin = (within: readonly string[] | undefined): { within?: string[] } => (within === undefined ? {} : { within: validate(areaNames, within, 'within') });
+
 export class SpatialClient {
   private readonly rpc: WorkerRpc<SpatialRequest, SpatialReply>;
 
@@ -84,13 +88,14 @@ export class SpatialClient {
     return this.request('spatial index removePoints', () => ({ kind: 'remove', ids: validate(pointIds, ids, 'ids') }));
   }
 
-  query(query: SpatialQueryInput): Promise<SpatialQueryResult> {
-    return this.request('spatial query', () => ({ kind: 'query', query: validate(spatialQuery, query) }));
+  /** `within`: only points in these areas (ids or names), e.g. a commune-scoped reader's communes. */
+  query(query: SpatialQueryInput, within?: readonly string[]): Promise<SpatialQueryResult> {
+    return this.request('spatial query', () => ({ kind: 'query', query: validate(spatialQuery, query), ...areasWithin(within) }));
   }
 
-  /** Counts per commune (from the areas tagged at ingest), for the choropleth. */
-  aggregateByArea(request: AreaAggregateInput = {}): Promise<AreaAggregateResult> {
-    return this.request('spatial aggregate', () => ({ kind: 'aggregate', request: validate(areaAggregateRequest, request) }));
+  /** Counts per commune (from the areas tagged at ingest), for the choropleth; `within` as for query. */
+  aggregateByArea(request: AreaAggregateInput = {}, within?: readonly string[]): Promise<AreaAggregateResult> {
+    return this.request('spatial aggregate', () => ({ kind: 'aggregate', request: validate(areaAggregateRequest, request), ...areasWithin(within) }));
   }
 
   stats(): Promise<SpatialIndexStats> {

@@ -165,6 +165,13 @@ class AreaSet {
     return this.byId.get(id);
   }
 
+  /** 1 for each area whose id or name is listed; null when there is no list (everywhere). */
+  mask(within: readonly string[] | undefined): Uint8Array | null {
+    if (!within) return null;
+    const listed = new Set(within);
+    return Uint8Array.from(this.ids, (id, a) => (listed.has(id) || listed.has(this.names[a]!) ? 1 : 0));
+  }
+
   /** Every area containing the point, communes first, each level in the order given. */
   containing(lon: number, lat: number): number[] {
     if (!this.tree) return [];
@@ -327,16 +334,21 @@ export class SpatialIndex {
     this.lastRebuildMs = performance.now() - started;
   }
 
-  query(q: SpatialQuery): SpatialQueryResult {
+  /**
+   * `within`: only points tagged with these areas (ids or names) count, and only they are named as
+   * hit — a commune-scoped reader's communes (docs/security.md, Scope). Absent: everywhere.
+   */
+  query(q: SpatialQuery, within?: readonly string[]): SpatialQueryResult {
     const started = performance.now();
-    const pass = this.filterFn(q.filter);
+    const areaMask = this.areas.mask(within);
+    const pass = this.filterFn(q.filter, areaMask);
     const { shape } = q;
     let matches: Matches;
     let areasHit: string[] | undefined;
     switch (shape.type) {
       case 'point':
         matches = this.withinDistance(shape.lon, shape.lat, shape.toleranceM, pass);
-        areasHit = this.areas.containing(shape.lon, shape.lat).map((a) => this.areas.ids[a]!);
+        areasHit = this.areas.containing(shape.lon, shape.lat).filter((a) => !areaMask || areaMask[a] === 1).map((a) => this.areas.ids[a]!);
         break;
       case 'radius':
         matches = this.withinDistance(shape.lon, shape.lat, shape.radiusM, pass);
@@ -366,10 +378,11 @@ export class SpatialIndex {
     };
   }
 
-  /** Counts per commune from the ingest tags: one pass over the columns, no polygon test. */
-  aggregateByArea(request: AreaAggregateRequest): AreaAggregateResult {
+  /** Counts per commune from the ingest tags: one pass over the columns, no polygon test. `within`: only these communes (ids or names). */
+  aggregateByArea(request: AreaAggregateRequest, within?: readonly string[]): AreaAggregateResult {
     const started = performance.now();
     const { layerMask, kindMask, stateMask } = this.filterMasks(request.filter);
+    const areaMask = this.areas.mask(within);
     const dims = request.groupBy.map((d) => this.dimension(d));
     const columns = dims.map((d) => d.column);
     const offsets = dims.map((d) => d.offset);
@@ -384,7 +397,7 @@ export class SpatialIndex {
     // The hot loop of the choropleth: typed arrays and masks only, no per-point calls.
     for (let slot = 0; slot < this.slotsUsed; slot++) {
       const a = tag[slot]!;
-      if (a === NO_AREA || alive[slot] === 0) continue;
+      if (a === NO_AREA || alive[slot] === 0 || (areaMask && areaMask[a] === 0)) continue;
       if ((layerMask && layerMask[layer[slot]!] === 0) || (kindMask && kindMask[kind[slot]!] === 0) || (stateMask && stateMask[state[slot]!] === 0)) continue;
       totals[a]!++;
       if (dims.length === 0) continue;
@@ -404,7 +417,7 @@ export class SpatialIndex {
     else sparse?.forEach((count, key) => addGroup(key, count));
     const areas = [];
     for (let a = 0; a < areaCount; a++) {
-      if (!this.areas.isCommune[a]) continue;
+      if (!this.areas.isCommune[a] || (areaMask && areaMask[a] === 0)) continue;
       const groups = (groupsByArea.get(a) ?? []).sort((x, y) => y.count - x.count);
       areas.push({ areaId: this.areas.ids[a]!, name: this.areas.names[a]!, total: totals[a]!, groups });
     }
@@ -540,10 +553,15 @@ export class SpatialIndex {
     return { layerMask: this.layers.mask(filter?.layers), kindMask: this.kinds.mask(filter?.kinds), stateMask: this.states.mask(filter?.states) };
   }
 
-  private filterFn(filter: SpatialFilter | undefined): (slot: number) => boolean {
+  /** `areaMask`: 1 for the areas a point's ingest tag must be one of (a point outside every area is in none). */
+  private filterFn(filter: SpatialFilter | undefined, areaMask: Uint8Array | null = null): (slot: number) => boolean {
     const { layerMask, kindMask, stateMask } = this.filterMasks(filter);
-    if (!layerMask && !kindMask && !stateMask) return () => true;
-    return (slot) => (!layerMask || layerMask[this.layer[slot]!] === 1) && (!kindMask || kindMask[this.kind[slot]!] === 1) && (!stateMask || stateMask[this.state[slot]!] === 1);
+    if (!layerMask && !kindMask && !stateMask && !areaMask) return () => true;
+    return (slot) =>
+      (!layerMask || layerMask[this.layer[slot]!] === 1) &&
+      (!kindMask || kindMask[this.kind[slot]!] === 1) &&
+      (!stateMask || stateMask[this.state[slot]!] === 1) &&
+      (!areaMask || (this.tag[slot] !== NO_AREA && areaMask[this.tag[slot]!] === 1));
   }
 
   /** A groupBy dimension: a column of codes; the area's is the tag, shifted so that 0 is "no area". */

@@ -16,8 +16,8 @@ export type SpatialRequest = { id: number } & (
   | { kind: 'set-areas'; areas: SpatialArea[] }
   | { kind: 'upsert'; columns: PointColumns }
   | { kind: 'remove'; ids: string[] }
-  | { kind: 'query'; query: SpatialQuery }
-  | { kind: 'aggregate'; request: AreaAggregateRequest }
+  | { kind: 'query'; query: SpatialQuery; within?: string[] }
+  | { kind: 'aggregate'; request: AreaAggregateRequest; within?: string[] }
   | { kind: 'stats' }
   | { kind: 'close' }
 );
@@ -46,9 +46,9 @@ port.on('message', (request: SpatialRequest) => {
     case 'remove':
       return answer(request.id, () => index.removePoints(request.ids));
     case 'query':
-      return answer(request.id, () => index.query(request.query));
+      return answer(request.id, () => index.query(request.query, request.within));
     case 'aggregate':
-      return answer(request.id, () => index.aggregateByArea(request.request));
+      return answer(request.id, () => index.aggregateByArea(request.request, request.within));
     case 'stats':
       return answer(request.id, () => index.stats());
     case 'close':
