@@ -20,6 +20,10 @@ export const MUTATION_MODULES = {
     mutate: ['electron/node/gis/spatial/spatial-index.ts'],
     tests: ['test/unit/spatial-index.test.ts'],
   },
+  vn2000: {
+    mutate: ['electron/node/gis/import/vn2000.ts', 'electron/node/gis/import/crs.ts'],
+    tests: ['test/unit/vn2000-crs.test.ts'],
+  },
   'wall-store': {
     mutate: ['electron/node/wall-controller.ts', 'electron/node/sqlite-wall-store.ts', 'electron/node/database.ts'],
     tests: ['test/unit/wall-controller.test.ts'],
