@@ -8,7 +8,7 @@
  */
 import { Stryker } from '@stryker-mutator/core';
 import type { MutantResult, PartialStrykerOptions } from '@stryker-mutator/api/core';
-import { MUTATION_MODULES, type MutationModuleName } from './mutation-modules.js';
+import { MUTATION_MODULES, type MutationModule, type MutationModuleName } from './mutation-modules.js';
 
 /** Issue 17's goal, per module. */
 const GOAL_PCT = 80;
@@ -26,7 +26,7 @@ interface ModuleFigures {
 }
 
 function options(name: MutationModuleName): PartialStrykerOptions {
-  const module = MUTATION_MODULES[name];
+  const module: MutationModule = MUTATION_MODULES[name];
   return {
     testRunner: 'tap',
     plugins: ['@stryker-mutator/tap-runner'],
