@@ -13,9 +13,10 @@ export interface MutationModule {
 }
 
 export const MUTATION_MODULES = {
+  // the policy table and the one place the host applies it (checkAccess, ContractServer.handle)
   'access-policy': {
-    mutate: ['native-bridge/policy.ts'],
-    tests: ['test/contract/access.test.ts'],
+    mutate: ['native-bridge/policy.ts', 'native-bridge/channel.ts:63-73', 'native-bridge/channel.ts:95-107'],
+    tests: ['test/unit/policy.test.ts', 'test/contract/access.test.ts'],
   },
   'spatial-index': {
     mutate: ['electron/node/gis/spatial/spatial-index.ts'],
