@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkAccess, receives } from '../../native-bridge/channel.js';
-import { ContractError, eventNames, methodNames, type CommandType, type MethodName, type Role } from '../../native-bridge/contract.js';
+import { checkAccess, ContractServer, receives, type Handlers } from '../../native-bridge/channel.js';
+import { ContractError, eventNames, methodNames, type Actor, type CommandType, type MethodName, type Role } from '../../native-bridge/contract.js';
 import { mayCall, mayFieldCommand, mayRunCommand, mayScenario, receivesEvent, TOTP_ROLES, type ScenarioAction } from '../../native-bridge/policy.js';
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'commander', 'technician', 'administrator', 'display', 'system'];
@@ -95,17 +95,17 @@ describe('the access policy, stated by hand', () => {
   });
 });
 
-describe('checkAccess', () => {
-  function refusal(fn: () => void): ContractError {
-    try {
-      fn();
-    } catch (error) {
-      assert.ok(error instanceof ContractError);
-      return error;
-    }
-    assert.fail('not refused');
+function refusal(fn: () => void): ContractError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ContractError);
+    return error;
   }
+  assert.fail('not refused');
+}
 
+describe('checkAccess', () => {
   it('admits what the policy admits', () => {
     checkAccess('session.hello', null);
     checkAccess('wall.execute', { id: 'an', role: 'operator' });
@@ -119,5 +119,51 @@ describe('checkAccess', () => {
     assert.match(signedOut.message, /^wall\.resync: sign in first/);
     const display = refusal(() => checkAccess('wall.execute', { id: 'r0c0', role: 'display' }, true));
     assert.deepEqual([display.code, display.field, display.message], ['forbidden', 'method', 'r0c0 (display) may not call wall.execute']);
+  });
+});
+
+describe('ContractServer applies it before anything runs', () => {
+  /** Every handler answers `answer` and records its method. */
+  function server(answer: unknown) {
+    const ran: string[] = [];
+    const handlers = new Proxy({}, { get: (_, method: string) => () => (ran.push(method), answer) }) as Handlers<Actor | null>;
+    return { ran, contractServer: new ContractServer<Actor | null>(handlers, (actor) => actor) };
+  }
+
+  async function refused(promise: Promise<unknown>): Promise<ContractError> {
+    try {
+      await promise;
+    } catch (error) {
+      assert.ok(error instanceof ContractError);
+      return error;
+    }
+    assert.fail('not refused');
+  }
+
+  it('refuses an unknown method, inherited names included, naming it', async () => {
+    const { ran, contractServer } = server({});
+    for (const method of ['wall.nuke', 'toString', '__proto__']) {
+      const error = await refused(contractServer.handle(method, {}, { id: 'an', role: 'system' }));
+      assert.deepEqual([error.code, error.field, error.message], ['unknown-method', 'method', `unknown method "${method}"`]);
+    }
+    assert.deepEqual(ran, []);
+  });
+
+  it('refuses a caller the policy does not admit before parsing, and bad input naming the payload field', async () => {
+    const { ran, contractServer } = server({});
+    assert.equal((await refused(contractServer.handle('alerts.ack', { bogus: true }, { id: 'r0c0', role: 'display' }))).code, 'forbidden');
+    const invalid = await refused(contractServer.handle('wall.resync', { sinceRevision: -1 }, { id: 'r0c0', role: 'display' }));
+    assert.deepEqual([invalid.code, invalid.field], ['invalid', 'payload.sinceRevision']);
+    assert.match(invalid.message, /^request wall\.resync: payload\.sinceRevision: /);
+    assert.deepEqual(ran, []);
+  });
+
+  it('runs the handler of an admitted, valid request and checks what it answers', async () => {
+    const good = server({});
+    assert.deepEqual(await good.contractServer.handle('alerts.ack', { id: 'a-1' }, { id: 'an', role: 'operator' }), {});
+    assert.deepEqual(good.ran, ['alerts.ack']);
+    const bad = server({ kind: 'nonsense' });
+    const error = await refused(bad.contractServer.handle('wall.resync', { sinceRevision: 0 }, { id: 'r0c0', role: 'display' }));
+    assert.deepEqual([error.code, error.message], ['internal', 'host produced an invalid wall.resync response']);
   });
 });
