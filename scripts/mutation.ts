@@ -45,7 +45,7 @@ function options(name: MutationModuleName): PartialStrykerOptions {
     timeoutFactor: 3,
     tempDirName: '.stryker-tmp',
     ignorePatterns: ['dist', 'release', '.cache', '.data', 'snapshots', 'reports'],
-    reporters: ['clear-text', 'json'],
+    reporters: ['clear-text', 'json', 'progress-append-only'],
     clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
     logLevel: 'warn' as PartialStrykerOptions['logLevel'],

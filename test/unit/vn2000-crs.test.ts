@@ -46,11 +46,18 @@ function assertLandsAt(crs: SourceCrs, easting: number, northing: number, lat: n
 }
 
 /** An ESRI .prj (no TOWGS84, no authority) for a Transverse Mercator zone on VN-2000. */
-function esriTm(centralMeridian: number, scale: number, falseEasting = 500000, unit = 'UNIT["Meter",1.0]', projection = 'Transverse_Mercator'): string {
+function esriTm(
+  centralMeridian: number,
+  scale: number,
+  falseEasting = 500000,
+  unit = 'UNIT["Meter",1.0]',
+  projection = 'Transverse_Mercator',
+  { name = 'VN_2000_TM', geogcs = 'GCS_VN_2000', datum = 'D_Vietnam_2000', falseNorthing = 0, latitudeOfOrigin = 0 } = {},
+): string {
   return (
-    `PROJCS["VN_2000_TM",GEOGCS["GCS_VN_2000",DATUM["D_Vietnam_2000",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],` +
-    `PROJECTION["${projection}"],PARAMETER["False_Easting",${falseEasting}],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",${centralMeridian}],` +
-    `PARAMETER["Scale_Factor",${scale}],PARAMETER["Latitude_Of_Origin",0.0],PARAMETER["Standard_Parallel_1",20.0],PARAMETER["Standard_Parallel_2",22.0],${unit}]`
+    `PROJCS["${name}",GEOGCS["${geogcs}",DATUM["${datum}",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],` +
+    `PROJECTION["${projection}"],PARAMETER["False_Easting",${falseEasting}],PARAMETER["False_Northing",${falseNorthing}],PARAMETER["Central_Meridian",${centralMeridian}],` +
+    `PARAMETER["Scale_Factor",${scale}],PARAMETER["Latitude_Of_Origin",${latitudeOfOrigin}],PARAMETER["Standard_Parallel_1",20.0],PARAMETER["Standard_Parallel_2",22.0],${unit}]`
   );
 }
 
@@ -86,6 +93,21 @@ describe('VN-2000 transforms', () => {
     assert.equal(crs.label, 'VN-2000 / TM lon_0=105.75 k=0.9999');
     assertLandsAt(crs, 510634.8256 - 500000, 2326112.2492, 21.0285, 105.8542, 'false easting 0');
     assert.equal(crsFromWkt(esriTm(106.1, 0.9999), FILE).label, 'VN-2000 / TM lon_0=106.1 k=0.9999');
+    assert.equal(crsFromWkt(esriTm(105.75, 0.9996), FILE).label, 'VN-2000 / TM lon_0=105.75 k=0.9996', 'a TM-3 meridian with the UTM scale is no zone');
+    assert.equal(crsFromWkt(esriTm(0, 1), FILE).label, 'VN-2000 / TM lon_0=0 k=1', 'not the geographic CRS');
+    const shifted = crsFromWkt(esriTm(105.75, 0.9999, 500000, undefined, undefined, { falseNorthing: 1_000_000, latitudeOfOrigin: 10 }), FILE);
+    assert.equal(shifted.label, 'VN-2000 / TM lon_0=105.75 k=0.9999');
+    assert.match(shifted.definition!, /\+lat_0=10 .*\+y_0=1000000 /);
+    const northingOnly = crsFromWkt(esriTm(105.75, 0.9999, 500000, undefined, undefined, { falseNorthing: 1_000_000 }), FILE);
+    assertLandsAt(northingOnly, 510634.8256, 2326112.2492 + 1_000_000, 21.0285, 105.8542, 'false northing 1 000 000 m');
+  });
+
+  it('knows VN-2000 by its datum or by its CRS name alone', () => {
+    const byDatum = crsFromWkt(esriTm(105.75, 0.9999, 500000, undefined, undefined, { name: 'Ha_Noi_TM3', geogcs: 'GCS_Local' }), FILE);
+    assert.equal(byDatum.label, 'VN-2000 / TM-3 105-45');
+    const byName = crsFromWkt(esriTm(105.75, 0.9999, 500000, undefined, undefined, { name: 'VN-2000 TM3 Ha Noi', geogcs: 'GCS_Local', datum: 'D_WGS_1984' }), FILE);
+    assert.equal(byName.label, 'VN-2000 / TM-3 105-45');
+    assertLandsAt(byName, 510634.8256, 2326112.2492, 21.0285, 105.8542, 'named VN-2000 on a WGS 84 datum: still shifted');
   });
 
   it('takes the EPSG code a WKT closes with, and reads a VN-2000 geographic .prj', () => {
@@ -103,7 +125,7 @@ describe('VN-2000 transforms', () => {
   });
 
   it('names VN-2000 the ways files do, and nothing else', () => {
-    for (const name of ['D_Vietnam_2000', 'Vietnam_2000', 'VN-2000', 'VN_2000', 'GCS_VN_2000', 'vn 2000']) assert.ok(isVn2000Name(name), name);
+    for (const name of ['D_Vietnam_2000', 'Vietnam_2000', 'Vietnam 2000', 'Vietnam2000', 'VN-2000', 'VN_2000', 'VN2000', 'GCS_VN_2000', 'vn 2000']) assert.ok(isVn2000Name(name), name);
     for (const name of ['WGS_1984', 'SVN2000', 'Indian_1960']) assert.equal(isVn2000Name(name), false, name);
   });
 });
@@ -113,10 +135,14 @@ describe('source CRS names', () => {
     for (const name of ['EPSG:5897', 'epsg::5897', 'urn:ogc:def:crs:EPSG::5897', 'urn:ogc:def:crs:EPSG:9.8.15:5897', 'http://www.opengis.net/def/crs/EPSG/0/5897', ' EPSG:5897 ']) {
       assert.equal(crsFromName(name, FILE).label, 'VN-2000 / TM-3 zone 482', name);
     }
+    for (const name of ['xEPSG:5897', 'EPSG:5897x', 'EPSG:5897 EPSG:4326', 'my CRS84', 'CRS84 please', 'WGS84+', 'see http://www.opengis.net/def/crs/EPSG/0/5897', 'note: PROJCS["x"]']) {
+      assert.throws(() => crsFromName(name, FILE), /unsupported CRS/, name);
+    }
   });
 
   it('takes WGS 84 lon/lat as it is', () => {
     for (const name of ['urn:ogc:def:crs:OGC:1.3:CRS84', 'CRS84', 'CRS:84', 'OGC:CRS84', 'WGS84', 'wgs 84', 'EPSG:4326']) assert.equal(crsFromName(name, FILE), WGS84, name);
+    assert.equal(WGS84.label, 'EPSG:4326');
     const wgs84Wkt = 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
     assert.equal(crsFromName(wgs84Wkt, FILE), WGS84);
     assert.equal(crsFromWkt(`${wgs84Wkt.slice(0, -1)},AUTHORITY["EPSG","4326"]]`, FILE), WGS84);
@@ -126,7 +152,7 @@ describe('source CRS names', () => {
   it('builds WGS 84 / UTM north and south, and refuses a zone past 60', () => {
     const north = crsFromName('EPSG:32648', FILE);
     assert.equal(north.label, 'EPSG:32648');
-    // cs2cs EPSG:4326 EPSG:32648: 21.0285 105.8542 -> 588565.3638 2325647.3383 (VN-2000 and WGS 84 UTM differ by the datum shift only)
+    // the point's VN-2000 / UTM 48N coordinates: read as WGS 84 / UTM 48N they land the datum shift away
     const [lon, lat] = toWgs84(north)([588565.3638, 2325647.3383]);
     assert.ok(metresApart([lon!, lat!], [105.8542, 21.0285]) > 100, 'WGS 84 UTM has no VN-2000 shift');
     const south = toWgs84(crsFromName('EPSG:32748', FILE))([588565.3638, 10_000_000 - 2325647.3383]);
@@ -142,6 +168,12 @@ describe('source CRS names', () => {
     assert.equal(merc.label, '+proj=merc +datum=WGS84 +units=m +no_defs');
     assert.equal(crsFromName('+proj=longlat +datum=WGS84 +no_defs', FILE), WGS84);
     assert.notEqual(crsFromName('+proj=longlat +datum=WGS84 +pm=paris +no_defs', FILE), WGS84, 'another prime meridian is not WGS 84');
+    assert.notEqual(crsFromName('+proj=longlat +ellps=bessel +towgs84=570.8,85.7,462.8,4.998,1.587,5.261,3.56 +no_defs', FILE), WGS84, 'another datum is not WGS 84');
+  });
+
+  it('labels any other WKT by the name it opens with', () => {
+    const wkt = `\n PROJCS["Indian 1960 / UTM zone 48N",GEOGCS["Indian 1960",DATUM["Indian_1960",SPHEROID["Everest 1830 (1937 Adjustment)",6377276.345,300.8017],TOWGS84[198,881,317,0,0,0,0]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",105],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1]]`;
+    assert.equal(crsFromWkt(wkt, FILE).label, 'Indian 1960 / UTM zone 48N');
   });
 
   it('refuses what it cannot place, naming the file', () => {
@@ -149,6 +181,6 @@ describe('source CRS names', () => {
     assert.throws(() => crsFromName('Hệ tọa độ riêng', FILE), /du-lieu\.prj.*unsupported CRS "Hệ tọa độ riêng"/);
     assert.throws(() => crsFromName('+proj=nonsense', FILE), /du-lieu\.prj.*cannot understand its CRS/);
     const local = 'GEOGCS["Local",DATUM["Local_Datum",SPHEROID["Bessel_1841",6377397.155,299.1528128]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
-    assert.throws(() => crsFromName(local, FILE), /du-lieu\.prj.*datum .* has no known transformation to WGS 84/);
+    assert.throws(() => crsFromName(local, FILE), /du-lieu\.prj.*CRS "Local": datum local_datum has no known transformation to WGS 84/);
   });
 });
