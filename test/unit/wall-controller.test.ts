@@ -144,6 +144,8 @@ describe('wall controller', () => {
     assert.equal(first.controller.currentRevision, 1, 'and applies nothing');
     assert.deepEqual(events, [1]);
     rejects(() => first.controller.execute({ type: 'apply-preset', name: 'briefing' }, operator, 'req-1'), 'conflict', 'requestId');
+    assert.throws(() => first.controller.execute({ type: 'apply-preset', name: 'briefing' }, operator, 'req-1'), /request id "req-1" was already used for a different command \(revision 1\)/);
+    assert.throws(() => first.controller.execute({ type: 'move-tile', id: 'alerts', x: -1, y: 0 }, operator), /^ContractError: command: command\.x: /);
     first.controller.execute(move, operator);
     first.controller.execute(move, operator);
     assert.equal(first.controller.currentRevision, 3, 'commands without a request id are never deduplicated');
@@ -179,11 +181,13 @@ describe('wall controller', () => {
   it('lists file and saved presets by name, a saved one winning over the file of the same name', () => {
     const { controller } = open();
     controller.execute({ type: 'save-preset', name: 'overview', title: { vi: 'Tổng quan (đã lưu)', en: 'Overview (saved)' } }, operator);
+    controller.execute({ type: 'save-preset', name: 'a-dau-tien', title: { vi: 'Đầu tiên', en: 'First' } }, operator);
     const listed = controller.presets();
     const names = listed.map((p) => p.preset.name);
+    assert.equal(names[0], 'a-dau-tien', 'a saved preset takes its place by name, not after the files');
     assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
-    assert.deepEqual(new Set(names), new Set(filePresets.map((p) => p.name)));
-    for (const { preset, source } of listed) assert.equal(source, preset.name === 'overview' ? 'database' : 'file', preset.name);
+    assert.deepEqual(new Set(names), new Set([...filePresets.map((p) => p.name), 'a-dau-tien']));
+    for (const { preset, source } of listed) assert.equal(source, ['overview', 'a-dau-tien'].includes(preset.name) ? 'database' : 'file', preset.name);
   });
 
   it('leaves out a stored preset the schema refuses', () => {
@@ -221,5 +225,25 @@ describe('wall controller', () => {
     corruptTablePage(file, 'command_journal');
     assert.throws(() => openDatabase(file, keyBeside(file)), /^SqliteFileError: wall database .* damaged.*The host will not write to it/s);
     assert.ok(existsSync(file), 'never moved aside');
+  });
+
+  it('refuses a command the disk has no room for as storage-full, applying nothing, and reports it', () => {
+    const file = join(tempDir(), 'wall.sqlite');
+    const db = openDatabase(file, keyBeside(file));
+    const failures: unknown[] = [];
+    const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => failures.push(error)), authorizer: roleAuthorizer(), filePresets });
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    // a full disk as SQLite sees one: no page may be added (the same SQLITE_FULL a full filesystem raises)
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const big = { ...note('big', 0, 0), props: { markdown: 'Mưa lớn. '.repeat(2_000), fontScale: 1, tone: 'neutral' } };
+    rejects(() => controller.execute({ type: 'add-tile', tile: big }, operator), 'storage-full');
+    assert.equal(failures.length, 1);
+    assert.equal(controller.currentRevision, 1);
+    assert.equal(controller.current.tiles.some((t) => t.id === 'big'), false);
+    db.pragma('max_page_count = 1073741823');
+    const store = new SqliteWallStore(db, (error) => failures.push(error));
+    const again = { revision: 1, at: 0, actor: operator, command: { type: 'apply-preset', name: 'overview' } as const };
+    assert.throws(() => store.commit(again, controller.current), /UNIQUE/, 'any other failure is passed on as it is, not as a full disk');
+    assert.equal(failures.length, 1);
   });
 });
