@@ -110,6 +110,18 @@ describe('VN-2000 transforms', () => {
     assertLandsAt(byName, 510634.8256, 2326112.2492, 21.0285, 105.8542, 'named VN-2000 on a WGS 84 datum: still shifted');
   });
 
+  it('trusts the EPSG code a WKT closes with over datum names it does not know', () => {
+    const tm = 'PROJCS["Custom TM",GEOGCS["GCS_Custom",DATUM["D_Custom",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",105.75],PARAMETER["scale_factor",0.9999],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1]';
+    assert.equal(crsFromWkt(`${tm},AUTHORITY[ "EPSG" , "9210" ] ]\n`, FILE).label, 'VN-2000 / TM-3 105-45');
+    assert.equal(crsFromWkt(`${tm},ID["EPSG",9210]]`, FILE).label, 'VN-2000 / TM-3 105-45');
+    assert.throws(() => crsFromWkt(`${tm}]`, FILE), /datum custom has no known transformation/, 'without the code, an unknown datum is refused');
+    assert.throws(() => crsFromWkt(`${tm},AUTHORITY["EPSG","9210"],AUTHORITY["X","1"]]`, FILE), /no known transformation/, 'only the closing authority counts');
+    assert.throws(() => crsFromWkt(`${tm},AUTHORITY["EPSG","32648"]]`, FILE), /no known transformation/, 'a code that is neither WGS 84 nor VN-2000 does not decide');
+    const geographic = 'GEOGCS["GCS_Custom",DATUM["D_Custom_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]';
+    assert.equal(crsFromWkt(`${geographic},AUTHORITY["EPSG","4326"]]`, FILE), WGS84);
+    assert.throws(() => crsFromWkt(`${geographic}]`, FILE), /CRS "GCS_Custom": datum custom_1984 has no known transformation/);
+  });
+
   it('takes the EPSG code a WKT closes with, and reads a VN-2000 geographic .prj', () => {
     const withAuthority = crsFromWkt(`${esriTm(111, 0.9996).slice(0, -1)},AUTHORITY["EPSG","3406"]]`, FILE);
     assert.equal(withAuthority.label, 'VN-2000 / UTM zone 49N');
