@@ -50,7 +50,8 @@ describe('WebSocket admission', () => {
   }
 
   function open(headers: Record<string, string> = good(), target = '/ws?window=r0c0'): Promise<WebSocket> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${target}`, { headers });
+    // a refusal that never answers fails here, not at the test's timeout
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${target}`, { headers, handshakeTimeout: 5_000 });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(ws));
       ws.once('error', reject);
