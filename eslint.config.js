@@ -11,7 +11,7 @@ const TS = ['**/*.ts', '**/*.tsx'];
 
 export default defineConfig([
   // resources/demo-cameras holds MPEG-TS video segments (*.ts), not TypeScript.
-  globalIgnores(['dist/', 'node_modules/', '.cache/', 'release/', '.data/', 'snapshots/', 'resources/demo-cameras/']),
+  globalIgnores(['dist/', 'node_modules/', '.cache/', 'release/', '.data/', 'snapshots/', 'resources/demo-cameras/', '.stryker-tmp/', 'reports/']),
 
   {
     files: TS,

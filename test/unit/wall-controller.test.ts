@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ContractError, type Actor, type Tile } from '../../native-bridge/contract.js';
@@ -8,7 +9,7 @@ import { loadPresetDir, loadWallFile } from '../../electron/node/layout-files.js
 import { SqliteWallStore } from '../../electron/node/sqlite-wall-store.js';
 import { WallController } from '../../electron/node/wall-controller.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
-import { keyBeside } from '../support/storage.js';
+import { corruptTablePage, keyBeside } from '../support/storage.js';
 
 const operator: Actor = { id: 'console', role: 'operator' };
 const wall = loadWallFile(demoWallFile);
@@ -162,5 +163,118 @@ describe('wall controller', () => {
     assert.equal(upToDate.kind === 'patches' && upToDate.events.length, 0);
     assert.equal(controller.resync(0).kind, 'snapshot');
     assert.equal(controller.resync(99).kind, 'snapshot', 'a window ahead of the host (host restarted) gets a snapshot');
+  });
+
+  it('answers a repeated request id with its first result, across a reopen, and refuses it for another command', () => {
+    const first = open();
+    const events: number[] = [];
+    first.controller.onAccepted((e) => events.push(e.revision));
+    const move = { type: 'apply-preset', name: 'overview' } as const;
+    const accepted = first.controller.execute(move, operator, 'req-1');
+    assert.deepEqual(first.controller.execute(move, operator, 'req-1'), accepted, 'a retry gets the first answer');
+    assert.equal(first.controller.currentRevision, 1, 'and applies nothing');
+    assert.deepEqual(events, [1]);
+    rejects(() => first.controller.execute({ type: 'apply-preset', name: 'briefing' }, operator, 'req-1'), 'conflict', 'requestId');
+    assert.throws(() => first.controller.execute({ type: 'apply-preset', name: 'briefing' }, operator, 'req-1'), /request id "req-1" was already used for a different command \(revision 1\)/);
+    assert.throws(() => first.controller.execute({ type: 'move-tile', id: 'alerts', x: -1, y: 0 }, operator), /^ContractError: command: command\.x: /);
+    first.controller.execute(move, operator);
+    first.controller.execute(move, operator);
+    assert.equal(first.controller.currentRevision, 3, 'commands without a request id are never deduplicated');
+    first.db.close();
+
+    const second = open(first.file);
+    assert.deepEqual(second.controller.execute(move, operator, 'req-1'), accepted, 'the request id outlives the process');
+    assert.equal(second.controller.currentRevision, 3);
+  });
+
+  it('stops telling a listener once it unsubscribes', () => {
+    const { controller } = open();
+    const events: number[] = [];
+    const unsubscribe = controller.onAccepted((e) => events.push(e.revision));
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    unsubscribe();
+    controller.execute({ type: 'apply-preset', name: 'briefing' }, operator);
+    assert.deepEqual(events, [1]);
+  });
+
+  it('keeps the last 512 patches: a window further behind gets a snapshot', () => {
+    const { db, controller } = open();
+    db.pragma('synchronous = OFF'); // 514 commits: this test is about the history, not about power loss
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    for (let i = 0; i < 513; i++) controller.execute({ type: 'move-tile', id: 'alerts', x: 12 + (i % 2), y: 3 }, operator);
+    assert.equal(controller.currentRevision, 514);
+    const oldest = controller.resync(2);
+    assert.equal(oldest.kind, 'patches', 'revision 2 onwards is still held');
+    assert.equal(oldest.kind === 'patches' && oldest.events.length, 512);
+    assert.equal(controller.resync(1).kind, 'snapshot', 'the patch from revision 1 was dropped');
+  });
+
+  it('lists file and saved presets by name, a saved one winning over the file of the same name', () => {
+    const { controller } = open();
+    controller.execute({ type: 'save-preset', name: 'overview', title: { vi: 'Tổng quan (đã lưu)', en: 'Overview (saved)' } }, operator);
+    controller.execute({ type: 'save-preset', name: 'a-dau-tien', title: { vi: 'Đầu tiên', en: 'First' } }, operator);
+    const listed = controller.presets();
+    const names = listed.map((p) => p.preset.name);
+    assert.equal(names[0], 'a-dau-tien', 'a saved preset takes its place by name, not after the files');
+    assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+    assert.deepEqual(new Set(names), new Set([...filePresets.map((p) => p.name), 'a-dau-tien']));
+    for (const { preset, source } of listed) assert.equal(source, ['overview', 'a-dau-tien'].includes(preset.name) ? 'database' : 'file', preset.name);
+  });
+
+  it('leaves out a stored preset the schema refuses', () => {
+    const { db, controller } = open();
+    db.prepare('INSERT INTO presets (name, doc, updated_at) VALUES (?, ?, ?)').run('broken', JSON.stringify({ name: 'broken' }), 0);
+    assert.deepEqual(new SqliteWallStore(db).presets(), []);
+    assert.equal(controller.presets().some((p) => p.preset.name === 'broken'), false);
+  });
+
+  it('refuses to start on a stored wall state the schema refuses', () => {
+    const first = open();
+    first.controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    first.db.prepare('UPDATE wall_state SET doc = ?').run(JSON.stringify({ tiles: 'none' }));
+    assert.throws(() => new WallController({ wall, store: new SqliteWallStore(first.db), authorizer: roleAuthorizer(), filePresets }), /stored wall state is invalid/);
+  });
+
+  it('creates every table of the schema and refuses a database newer than this build', () => {
+    const { db, file } = open();
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    for (const table of ['wall_state', 'command_journal', 'presets', 'alerts', 'accounts', 'displays', 'audit_log', 'replay_patches', 'replay_checkpoints', 'scenario_run_log']) {
+      assert.ok(tables.has(table), `table ${table}`);
+    }
+    const alertColumns = (db.prepare('PRAGMA table_info(alerts)').all() as { name: string }[]).map((c) => c.name);
+    assert.ok(alertColumns.includes('resolved_at'), 'alerts.resolved_at');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.pragma(`user_version = ${version + 1}`);
+    db.close();
+    assert.throws(() => openDatabase(file, keyBeside(file)), new RegExp(`schema version ${version + 1}, newer than this build \\(${version}\\)`));
+  });
+
+  it('refuses a damaged wall database and leaves the file where it is', () => {
+    const { db, controller, file } = open();
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    db.close();
+    corruptTablePage(file, 'command_journal');
+    assert.throws(() => openDatabase(file, keyBeside(file)), /^SqliteFileError: wall database .* damaged.*The host will not write to it/s);
+    assert.ok(existsSync(file), 'never moved aside');
+  });
+
+  it('refuses a command the disk has no room for as storage-full, applying nothing, and reports it', () => {
+    const file = join(tempDir(), 'wall.sqlite');
+    const db = openDatabase(file, keyBeside(file));
+    const failures: unknown[] = [];
+    const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => failures.push(error)), authorizer: roleAuthorizer(), filePresets });
+    controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
+    // a full disk as SQLite sees one: no page may be added (the same SQLITE_FULL a full filesystem raises)
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const big = { ...note('big', 0, 0), props: { markdown: 'Mưa lớn. '.repeat(2_000), fontScale: 1, tone: 'neutral' } };
+    rejects(() => controller.execute({ type: 'add-tile', tile: big }, operator), 'storage-full');
+    assert.equal(failures.length, 1);
+    assert.equal(controller.currentRevision, 1);
+    assert.equal(controller.current.tiles.some((t) => t.id === 'big'), false);
+    db.pragma('max_page_count = 1073741823');
+    const store = new SqliteWallStore(db, (error) => failures.push(error));
+    const again = { revision: 1, at: 0, actor: operator, command: { type: 'apply-preset', name: 'overview' } as const };
+    assert.throws(() => store.commit(again, controller.current), /UNIQUE/, 'any other failure is passed on as it is, not as a full disk');
+    assert.equal(failures.length, 1);
   });
 });

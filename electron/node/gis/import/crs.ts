@@ -52,11 +52,7 @@ export function crsFromEpsg(epsg: number, file: string): SourceCrs {
   if (epsg === 4326) return WGS84;
   const vn2000 = vn2000ByEpsg(epsg);
   if (vn2000) return { label: vn2000.name, definition: vn2000Definition(vn2000) };
-  const utm = /^32([67])(\d\d)$/.exec(String(epsg));
-  if (utm && Number(utm[2]) >= 1 && Number(utm[2]) <= 60) {
-    return { label: `EPSG:${epsg}`, definition: `+proj=utm +zone=${Number(utm[2])}${utm[1] === '7' ? ' +south' : ''} +datum=WGS84 +units=m +no_defs` };
-  }
-  // proj4 knows a handful of codes out of the box (EPSG:3857, EPSG:4269, …).
+  // proj4 knows a handful of codes out of the box (EPSG:3857, EPSG:4269, …) and every WGS 84 / UTM zone (EPSG:326xx, 327xx).
   if (proj4.defs(`EPSG:${epsg}`)) return { label: `EPSG:${epsg}`, definition: `EPSG:${epsg}` };
   throw new GisImportError(file, `unsupported CRS EPSG:${epsg} (supported: EPSG:4326, EPSG:3857, WGS 84 / UTM, VN-2000 and its UTM/TM-3 zones; or give the CRS as WKT in a .prj)`);
 }
