@@ -43,7 +43,7 @@ describe('the access policy, stated by hand', () => {
   });
 
   it('an operator also arranges the wall and acknowledges alerts', () => {
-    assert.deepEqual(callable('operator'), sorted([...callable('viewer'), 'wall.execute', 'alerts.ack']));
+    assert.deepEqual(callable('operator'), sorted([...callable('viewer'), 'wall.execute', 'wall.undo', 'wall.redo', 'alerts.ack']));
   });
 
   it('a commander also runs scenarios and sends field commands', () => {

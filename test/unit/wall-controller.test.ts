@@ -201,7 +201,7 @@ describe('wall controller', () => {
     const { db, controller } = open();
     db.pragma('synchronous = OFF'); // 514 commits: this test is about the history, not about power loss
     controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
-    for (let i = 0; i < 513; i++) controller.execute({ type: 'move-tile', id: 'alerts', x: 12 + (i % 2), y: 3 }, operator);
+    for (let i = 0; i < 513; i++) controller.execute({ type: 'resize-tile', id: 'alerts', rect: { x: 14, y: 3, w: 10, h: 20 + (i % 2) } }, operator);
     assert.equal(controller.currentRevision, 514);
     const oldest = controller.resync(2);
     assert.equal(oldest.kind, 'patches', 'revision 2 onwards is still held');
@@ -211,7 +211,7 @@ describe('wall controller', () => {
 
   it('lists file and saved presets by name, a saved one winning over the file of the same name', () => {
     const { controller } = open();
-    controller.execute({ type: 'save-preset', name: 'overview', title: { vi: 'Tổng quan (đã lưu)', en: 'Overview (saved)' } }, operator);
+    controller.execute({ type: 'save-preset', name: 'overview', title: { vi: 'Tổng quan (đã lưu)', en: 'Overview (saved)' }, overwrite: true }, operator);
     controller.execute({ type: 'save-preset', name: 'a-dau-tien', title: { vi: 'Đầu tiên', en: 'First' } }, operator);
     const listed = controller.presets();
     const names = listed.map((p) => p.preset.name);
@@ -266,15 +266,16 @@ describe('wall controller', () => {
     controller.execute({ type: 'apply-preset', name: 'overview' }, operator);
     // a full disk as SQLite sees one: no page may be added (the same SQLITE_FULL a full filesystem raises)
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
-    const big = { ...note('big', 0, 0), props: { markdown: 'Mưa lớn. '.repeat(2_000), fontScale: 1, tone: 'neutral' } };
+    controller.execute({ type: 'remove-tile', id: 'water' }, operator);
+    const big = { ...note('big', 0, 12), props: { markdown: 'Mưa lớn. '.repeat(2_000), fontScale: 1, tone: 'neutral' } };
     rejects(() => controller.execute({ type: 'add-tile', tile: big }, operator), 'storage-full');
     assert.equal(failures.length, 1);
-    assert.equal(controller.currentRevision, 1);
+    assert.equal(controller.currentRevision, 2);
     assert.equal(controller.current.tiles.some((t) => t.id === 'big'), false);
     db.pragma('max_page_count = 1073741823');
     const store = new SqliteWallStore(db, (error) => failures.push(error));
     const again = { revision: 1, at: 0, actor: operator, command: { type: 'apply-preset', name: 'overview' } as const };
-    assert.throws(() => store.commit(again, controller.current), /UNIQUE/, 'any other failure is passed on as it is, not as a full disk');
+    assert.throws(() => store.commit(again, controller.current), /UNIQUE|append-only|overwrite/i, 'any other failure is passed on as it is, not as a full disk');
     assert.equal(failures.length, 1);
   });
 });
