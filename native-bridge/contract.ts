@@ -735,6 +735,7 @@ export const contract = {
     'scenarios.handover': { request: scenarioRequests.handover, response: scenarioRunResponse },
     /** Ends the run and restores the layout the wall had before it. */
     'scenarios.close': { request: scenarioRequests.close, response: scenarioRunResponse },
+    'scenarios.keep': { request: scenarioRequests.keep, response: scenarioRunResponse },
     /** Drops a suggestion; the same incident is not suggested again until its trigger clears. */
     'scenarios.dismiss': { request: scenarioRequests.dismiss, response: empty },
     'scenarios.log': { request: scenarioRequests.log, response: z.strictObject({ entries: z.array(runLogEntry) }) },

@@ -76,6 +76,7 @@ export const methodPolicy = {
   'scenarios.resume': commanders,
   'scenarios.handover': commanders,
   'scenarios.close': commanders,
+  'scenarios.keep': commanders,
   'scenarios.dismiss': commanders,
   'scenarios.log': everyone,
   'scenarios.report': everyone,
@@ -108,7 +109,7 @@ export const commandPolicy: Readonly<Record<CommandType, readonly Role[]>> = {
   'apply-layout': wallEditors,
 };
 
-export type ScenarioAction = 'activate' | 'step' | 'confirm' | 'command' | 'escalate' | 'pause' | 'resume' | 'handover' | 'close' | 'dismiss';
+export type ScenarioAction = 'activate' | 'step' | 'confirm' | 'command' | 'escalate' | 'pause' | 'resume' | 'handover' | 'close' | 'keep' | 'dismiss';
 /** Scenario actions by role: the method table admits them, this one is what the console asks. */
 export const scenarioActionPolicy: Readonly<Record<ScenarioAction, readonly Role[]>> = {
   activate: methodPolicy['scenarios.activate'],
@@ -120,6 +121,7 @@ export const scenarioActionPolicy: Readonly<Record<ScenarioAction, readonly Role
   resume: methodPolicy['scenarios.resume'],
   handover: methodPolicy['scenarios.handover'],
   close: methodPolicy['scenarios.close'],
+  keep: methodPolicy['scenarios.keep'],
   dismiss: methodPolicy['scenarios.dismiss'],
 };
 
@@ -186,6 +188,7 @@ export const standbyPolicy = {
   'scenarios.resume': 'active',
   'scenarios.handover': 'active',
   'scenarios.close': 'active',
+  'scenarios.keep': 'active',
   'scenarios.dismiss': 'active',
   'scenarios.log': 'serve',
   'scenarios.report': 'serve',

@@ -174,6 +174,11 @@ export const scenarioDefinition = z
     escalation: z.array(escalationLevel).max(9).default([]),
     /** revert: back to the previous layout when every trigger clears; stay-until-closed: a person closes it. */
     onClear: z.enum(['revert', 'stay-until-closed']),
+    /**
+     * onClear revert with procedure steps still open: how long the commander has to keep the
+     * wall (scenarios.keep) before it goes back. 0: back at once, as when every step is done.
+     */
+    revertCountdownSeconds: z.int().min(0).max(3600).default(120),
   })
   .superRefine((scenario, context) => {
     const issues = [

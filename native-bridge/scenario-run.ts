@@ -137,6 +137,12 @@ export const scenarioRun = z.strictObject({
   closedAt: epochMs.nullable(),
   closedBy: z.string().nullable(),
   steps: z.array(stepState),
+  /**
+   * The trigger cleared while procedure steps were still open (onClear: revert): the wall goes
+   * back at this time unless a commander keeps it (scenarios.keep) or the trigger fires again.
+   * null: no countdown.
+   */
+  revertAt: epochMs.nullable().default(null),
   /** The full names of the accounts that acted on this run, as they were then (account id → name): people read names, never ids. */
   people: z.record(z.string(), z.string().max(128)).default({}),
 });
@@ -165,6 +171,8 @@ export const runLogKind = z.enum([
   'resumed',
   'handed-over',
   'reverted',
+  'revert-pending',
+  'wall-kept',
   'awaiting-close',
   'closed',
   'resumed-after-restart',
@@ -213,6 +221,8 @@ export const scenarioRequests = {
   resume: z.strictObject({ ...runRef, note: z.string().max(2000).optional() }),
   handover: z.strictObject({ ...runRef, to: z.string().min(1).max(128), note: z.string().max(2000).optional() }),
   close: z.strictObject({ ...runRef, note: z.string().max(2000).optional() }),
+  /** Keeps the scenario's wall after its trigger cleared with steps open: the run stays until closed. */
+  keep: z.strictObject({ ...runRef, note: z.string().max(2000).optional() }),
   dismiss: z.strictObject({ suggestionId: identifier }),
   log: z.strictObject({ runId: identifier }),
   report: z.strictObject({ runId: identifier }),

@@ -165,6 +165,19 @@ export interface GatewayAdminPort {
 }
 
 /** The scenario engine as the contract handlers use it. */
+/** A person signed in at a console now, who can take charge of what starts by itself. */
+export interface OnDutyPerson {
+  id: string;
+  fullName: string;
+  role: 'commander' | 'operator';
+}
+
+/** Who is on shift: the account an automatic scenario activation puts in charge. */
+export interface DutyRoster {
+  /** The signed-in commander (else operator) covering the commune, most recently active; null: nobody. */
+  onDuty(commune: string | null): OnDutyPerson | null;
+}
+
 export interface ScenarioService {
   list(): ResponseOf<'scenarios.list'>;
   picture(): ScenariosPicture;
@@ -177,6 +190,7 @@ export interface ScenarioService {
   resume(request: ScenarioRequest<'resume'>, actor: Actor): ScenarioRun;
   handover(request: ScenarioRequest<'handover'>, actor: Actor): ScenarioRun;
   close(request: ScenarioRequest<'close'>, actor: Actor): ScenarioRun;
+  keep(request: ScenarioRequest<'keep'>, actor: Actor): ScenarioRun;
   dismiss(request: ScenarioRequest<'dismiss'>, actor: Actor): void;
   log(runId: string): RunLogEntry[];
   report(runId: string): Promise<{ html: string; fileName: string }>;

@@ -494,6 +494,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.resume': (request, _ctx, actor) => ({ run: requireScenarios().resume(request, actor) }),
     'scenarios.handover': (request, _ctx, actor) => ({ run: requireScenarios().handover(request, actor) }),
     'scenarios.close': (request, _ctx, actor) => ({ run: requireScenarios().close(request, actor) }),
+    'scenarios.keep': (request, _ctx, actor) => ({ run: requireScenarios().keep(request, actor) }),
     'scenarios.dismiss': (request, _ctx, actor) => {
       requireScenarios().dismiss(request, actor);
       return {};

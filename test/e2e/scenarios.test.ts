@@ -313,15 +313,15 @@ describe('scenarios on the demo wall, from the console', () => {
     }
   }
 
-  /** The incident is over: the run cleared, the host and every window went back to the layout from before, the console says so. */
-  async function reverted(run: ScenarioRun, beforeTiles: readonly FileTile[]): Promise<void> {
-    await waitFor(`${run.scenario} cleared`, 90_000, async () => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), POLL_MS);
+  /** The incident is over: the run cleared (or a commander closed it), the host and every window went back to the layout from before, the console says so. */
+  async function reverted(run: ScenarioRun, beforeTiles: readonly FileTile[], end: 'cleared' | 'closed' = 'cleared'): Promise<void> {
+    await waitFor(`${run.scenario} ${end}`, 90_000, async () => engine.picture().runs.find((r) => r.runId === run.runId && r.state === end), POLL_MS);
     const revert = engine.log(run.runId).find((e) => e.kind === 'reverted');
     assert.ok(revert, 'the run log has the revert');
     assert.deepEqual(wall().tiles.map((t) => t.id).sort(), beforeTiles.map((t) => t.id).sort(), 'the host is back to the layout from before');
     await allWindowsPainted('the layout from before', Number(revert.data?.revision), beforeTiles);
-    await appears(console_.locator(`[data-incident-run="${run.runId}"][data-run-state="cleared"], [data-testid="run-view"][data-run-id="${run.runId}"][data-run-state="cleared"]`).first(), 30_000);
-    console.log(`  ${run.scenario} cleared, every window reverted (${elapsed()})`);
+    await appears(console_.locator(`[data-incident-run="${run.runId}"][data-run-state="${end}"], [data-testid="run-view"][data-run-id="${run.runId}"][data-run-state="${end}"]`).first(), 30_000);
+    console.log(`  ${run.scenario} ${end}, every window reverted (${elapsed()})`);
   }
 
   /** Waits for the scenario's banner in the console, checks what it says, and activates it with one click. */
@@ -461,10 +461,22 @@ describe('scenarios on the demo wall, from the console', () => {
     assert.match((await exported.getAttribute('data-file')) ?? '', /\.html$/);
     assert.ok(Number(await exported.getAttribute('data-bytes')) > 2000, 'the report has content');
 
-    // resumed, the run ends as soon as the water has receded
+    // resumed, with steps still open when the water has receded: the console counts down to the
+    // revert and the commander keeps the wall, then closes the run when the work is done
     await press(view.locator('[data-run-action="resume"]'));
     await flood;
-    await reverted(run, beforeTiles);
+    const countdown = console_.locator(`[data-testid="revert-countdown"][data-run-id="${run.runId}"]`);
+    await appears(countdown, 60_000);
+    assert.match(await countdown.innerText(), /Còn \d+ bước chưa xong\. Tường sẽ trở về bố cục trước sau \d:\d\d/, 'the countdown says what is open and how long is left');
+    await keepShot(console_, 'flood-countdown');
+    await press(countdown.locator('[data-testid="revert-keep"]'));
+    await waitFor('the flood wall kept', 30_000, async () => engine.picture().runs.some((r) => r.runId === run.runId && r.state === 'awaiting-close' && r.revertAt === null), POLL_MS);
+    await appears(console_.locator(`[data-testid="run-view"][data-run-id="${run.runId}"][data-run-state="awaiting-close"]`), 30_000);
+    assert.equal(await countdown.count(), 0, 'the countdown is gone');
+    assert.equal(wall().tiles.some((t) => t.id === 'flood-map'), true, 'kept: the flood wall stays past the countdown');
+    await press(view.locator('[data-run-action="close"]'));
+    await press(console_.getByTestId('confirm-ok'));
+    await reverted(run, beforeTiles, 'closed');
   });
 
   it('fire: fire-rescue activates itself on every window with the map and cameras at the scene, the console opens it, and the wall reverts when the fire is out', TIMEOUT, async () => {
@@ -473,10 +485,12 @@ describe('scenarios on the demo wall, from the console', () => {
     void host.simulation!.trigger('fire').catch(() => {});
     const run = await waitFor('fire-rescue active', 60_000, async () => activeRun('fire-rescue'), POLL_MS);
     assert.equal(run.activatedBy, 'system', 'started by its own trigger');
+    assert.equal(run.handedTo, SECOND, 'put in the charge of the commander signed in at the console');
     console.log(`  fire-rescue activated itself (${elapsed()})`);
     const wallLive = liveOnTheWall('fire-map', 'fire-cameras', run.incident!);
     wallLive.catch(() => {}); // awaited below
     await pauseFromConsole(run);
+    assert.equal(await console_.locator(`[data-testid="run-view"][data-run-id="${run.runId}"] [data-testid="run-in-charge"]`).innerText(), SECOND, 'the console names who is in charge');
     await allWindowsPainted('the fire-rescue layout', run.revision, scenarioTiles('fire-rescue'));
     await wallLive;
     await noBlankWindow();

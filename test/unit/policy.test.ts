@@ -17,7 +17,7 @@ const WINDOW_READS: readonly MethodName[] = [
   'scenarios.list', 'scenarios.runs', 'scenarios.log', 'scenarios.report', 'live.snapshot', 'live.objects', 'indicators.list', 'indicators.history',
 ];
 const WALL_COMMANDS: readonly CommandType[] = ['apply-preset', 'add-tile', 'move-tile', 'resize-tile', 'remove-tile', 'set-tile-props', 'save-preset', 'apply-layout'];
-const SCENARIO_ACTIONS: readonly ScenarioAction[] = ['activate', 'step', 'confirm', 'command', 'escalate', 'pause', 'resume', 'handover', 'close', 'dismiss'];
+const SCENARIO_ACTIONS: readonly ScenarioAction[] = ['activate', 'step', 'confirm', 'command', 'escalate', 'pause', 'resume', 'handover', 'close', 'keep', 'dismiss'];
 
 /** The methods a role may call, beyond the open ones. */
 function callable(role: Role | null): MethodName[] {

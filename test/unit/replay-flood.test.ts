@@ -50,7 +50,7 @@ describe('replay of a flood', () => {
       const siren = await capture(core);
 
       await flood;
-      await until(() => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), 'the flood run cleared', 30_000);
+      await until(() => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), 'the flood run cleared', 60_000);
       await engine.idle();
       const after = await capture(core);
       await field.cache.flush();

@@ -38,6 +38,7 @@ const run = (over: Partial<ScenarioRun> = {}): ScenarioRun => ({
   escalationLevel: 0,
   handedTo: null,
   pausedAt: null,
+  revertAt: null,
   clearedAt: null,
   closedAt: null,
   closedBy: null,

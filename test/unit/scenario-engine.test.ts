@@ -180,9 +180,18 @@ describe('scenario engine', () => {
       assert.deepEqual(r.commands, ['siren:coi-tam-hiep']);
       await rejectsWith(() => engine.command({ runId: run.runId, stepId: 'sound-siren' }, person(BINH)), 'conflict');
 
-      // The water recedes and the event clears: the wall gets its previous layout back, in one revision.
+      // The water recedes and the event clears with steps still open: the commander gets a countdown
+      // (an alert, the run's revertAt), not a silent revert; then the wall gets its previous layout back, in one revision.
       apply(core, [reading(0.9, t0 + 60_000), { type: 'event', id: 'ev-lu-1', at: t0 + 61_000, severity: 'critical', category: 'flood', title: { vi: 'Nguy cơ ngập', en: 'Flood risk' }, location: { lat: 10.938, lon: 106.862 }, cleared: true }]);
       engine.tick(t0 + 62_000);
+      const counting = engine.picture().runs.find((x) => x.runId === run.runId)!;
+      assert.equal(counting.state, 'active');
+      assert.equal(counting.revertAt, t0 + 62_000 + 120_000);
+      assert.equal(core.controller.currentRevision, revision0 + 1, 'nothing reverted yet');
+      assert.ok(core.alerts.list().some((a) => a.title.vi.includes('còn') && a.title.vi.includes('bước chưa xong')), 'the commander is told');
+      engine.tick(t0 + 62_000 + 119_000);
+      assert.equal(engine.picture().runs.find((x) => x.runId === run.runId)!.state, 'active', 'not before the countdown ends');
+      engine.tick(t0 + 62_000 + 120_000);
       const over = engine.picture().runs.find((x) => x.runId === run.runId)!;
       assert.equal(over.state, 'cleared');
       assert.equal(core.controller.currentRevision, revision0 + 2);
@@ -190,7 +199,7 @@ describe('scenario engine', () => {
       assert.equal(core.controller.current.activePreset, before.activePreset);
 
       const kinds = engine.log(run.runId).map((e) => e.kind);
-      for (const kind of ['activated', 'trigger-fired', 'step-done', 'step-confirmed', 'command-sent', 'command-acknowledged', 'trigger-cleared', 'reverted'] as const) assert.ok(kinds.includes(kind), `the log has ${kind}: ${kinds.join(', ')}`);
+      for (const kind of ['activated', 'trigger-fired', 'step-done', 'step-confirmed', 'command-sent', 'command-acknowledged', 'trigger-cleared', 'revert-pending', 'reverted'] as const) assert.ok(kinds.includes(kind), `the log has ${kind}: ${kinds.join(', ')}`);
       const ack = engine.log(run.runId).find((e) => e.kind === 'command-acknowledged')!;
       assert.equal(ack.actor, 'gateway:gw-thuy-van');
       assert.deepEqual(ack.data, { commandId });
@@ -242,6 +251,8 @@ describe('scenario engine', () => {
       assert.deepEqual(engine.picture().suggestions, [], 'the firing joins the resumed run');
       apply(core, [reading(0.8, t1 + 40_000)]);
       engine.tick(t1 + 41_000);
+      assert.ok(engine.picture().runs.find((x) => x.runId === run.runId)?.revertAt, 'steps are open: a countdown first');
+      engine.tick(t1 + 41_000 + 120_000);
       assert.equal(engine.picture().runs.find((x) => x.runId === run.runId)?.state, 'cleared');
       assert.deepEqual(core.controller.current.tiles, before);
     } finally {
@@ -294,7 +305,10 @@ describe('scenario engine', () => {
     try {
       const open = again.engine.picture().runs.find((x) => x.scenario === 'flood')!;
       assert.equal(open.state, 'active');
-      again.engine.tick(Date.now() + 2000);
+      const graceOver = Date.now() + 2000;
+      again.engine.tick(graceOver);
+      assert.equal(again.engine.picture().runs.find((x) => x.runId === open.runId)?.revertAt, graceOver + 120_000, 'steps are open: a countdown first');
+      again.engine.tick(graceOver + 120_000);
       assert.equal(again.engine.picture().runs.find((x) => x.runId === open.runId)?.state, 'cleared');
     } finally {
       await again.close();

@@ -21,7 +21,7 @@ const camerasOf = (tiles: readonly Tile[], id: string) => {
 };
 
 describe('built-in scenarios against the simulated province', () => {
-  it('flood: rising rivers suggest it, a commander activates it, the siren is confirmed and acknowledged, the wall reverts when the water recedes; then a fire activates fire-rescue by itself', { timeout: 120_000 }, async () => {
+  it('flood: rising rivers suggest it, a commander activates it, the siren is confirmed and acknowledged, the wall reverts when the water recedes; then a fire activates fire-rescue by itself', { timeout: 180_000 }, async () => {
     const d = await demo(1 / 10);
     try {
       const { core, engine, province } = d;
@@ -50,6 +50,9 @@ describe('built-in scenarios against the simulated province', () => {
       await until(() => engine.log(run.runId).some((e) => e.kind === 'command-acknowledged'), 'the siren acknowledged by gw-thuy-van', 15_000);
 
       await flood;
+      // steps are still open: the commander gets a countdown before the wall goes back
+      const counting = await until(() => engine.picture().runs.find((r) => r.runId === run.runId && r.revertAt !== null), 'the countdown to the revert', 30_000);
+      assert.equal(counting.state, 'active');
       const ended = await until(() => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), 'the flood run cleared', 30_000);
       assert.ok(ended.clearedAt! >= run.activatedAt);
       assert.deepEqual(tileIds(core.controller.current.tiles), tileIds(before), 'the wall is back to what it was');
@@ -64,7 +67,7 @@ describe('built-in scenarios against the simulated province', () => {
       const fireCameras = camerasOf(core.controller.current.tiles, 'fire-cameras');
       assert.equal(fireCameras[0], 'cam-15', 'the Amata gate camera is the nearest to the warehouse');
       await fire;
-      await until(() => engine.picture().runs.find((r) => r.runId === fireRun.runId && r.state === 'cleared'), 'the fire run cleared', 30_000);
+      await until(() => engine.picture().runs.find((r) => r.runId === fireRun.runId && r.state === 'cleared'), 'the fire run cleared', 60_000);
       assert.deepEqual(tileIds(core.controller.current.tiles), tileIds(before));
     } finally {
       await d.close();
@@ -84,7 +87,7 @@ describe('built-in scenarios against the simulated province', () => {
       await engine.command({ runId: run.runId, stepId: 'signal-plan' }, person('Lê Minh Tuấn'));
       await until(() => engine.log(run.runId).some((e) => e.kind === 'command-acknowledged'), 'the signal plan acknowledged', 15_000);
       await traffic;
-      await until(() => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), 'the traffic run cleared', 60_000);
+      await until(() => engine.picture().runs.find((r) => r.runId === run.runId && r.state === 'cleared'), 'the traffic run cleared', 90_000);
       assert.deepEqual(tileIds(core.controller.current.tiles), tileIds(before));
     } finally {
       await d.close();

@@ -160,6 +160,14 @@ export class AccountStore {
     this.db.prepare('DELETE FROM sessions WHERE account_id = ?').run(accountId);
   }
 
+  /** Enabled accounts with a session that has not expired or gone idle at `now`, with the session's last use. */
+  signedIn(now: number, idleMs: number): { account: AccountRecord; lastUsedAt: number }[] {
+    const rows = this.db
+      .prepare('SELECT a.*, MAX(s.last_used_at) AS session_used_at FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.disabled = 0 AND s.expires_at > ? AND s.last_used_at > ? GROUP BY a.id')
+      .all(now, now - idleMs) as (AccountRow & { session_used_at: number })[];
+    return rows.map((row) => ({ account: toRecord(row), lastUsedAt: row.session_used_at }));
+  }
+
   deleteExpiredSessions(now: number, idleMs: number): void {
     this.db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_used_at <= ?').run(now, now - idleMs);
   }

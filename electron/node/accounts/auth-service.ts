@@ -18,7 +18,9 @@ import type { z } from 'zod';
 import type { authRequests } from '../../../native-bridge/auth.js';
 import { TOTP_ROLES } from '../../../native-bridge/policy.js';
 import { TokenBucket } from '../../../native-bridge/token-bucket.js';
+import type { DutyRoster, OnDutyPerson } from '../../common/ports.js';
 import type { Db } from '../database.js';
+import { inScope } from './scope.js';
 import { AccountStore, summaryOf, type AccountRecord } from './account-store.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { secretBox, type SecretBox } from './secret-box.js';
@@ -75,7 +77,10 @@ const GENERIC_REFUSAL = 'wrong username, password or code (or the account is dis
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const needsTotp = (account: AccountRecord): boolean => TOTP_ROLES.includes(account.role);
 
-export class AuthService {
+/** Who takes charge of what starts by itself: a commander before an operator. */
+const DUTY_ROLES = ['commander', 'operator'] as const;
+
+export class AuthService implements DutyRoster {
   readonly store: AccountStore;
   private readonly box: SecretBox;
   private readonly clock: () => number;
@@ -232,6 +237,15 @@ export class AuthService {
     this.store.deleteSession(session.tokenHash);
     this.audit({ action: 'auth.sign-out', actor: session.actor, subject: session.actor.id });
     this.ended({ tokenHash: session.tokenHash }, 'signed-out');
+  }
+
+  onDuty(commune: string | null): OnDutyPerson | null {
+    const signedIn = this.store.signedIn(this.clock(), this.idleMs).filter(({ account }) => inScope(account.scope, commune));
+    for (const role of DUTY_ROLES) {
+      const latest = signedIn.filter(({ account }) => account.role === role).sort((a, b) => b.lastUsedAt - a.lastUsedAt)[0];
+      if (latest) return { id: latest.account.id, fullName: latest.account.fullName, role };
+    }
+    return null;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ const KIND_TEXT: Record<RunLogKind, [string, string]> = {
   resumed: ['Tiếp tục', 'Resumed'],
   'handed-over': ['Bàn giao', 'Handed over'],
   reverted: ['Tường trở lại bố cục trước', 'Wall back to the previous layout'],
+  'revert-pending': ['Đếm ngược trở lại bố cục trước (còn bước chưa xong)', 'Countdown to the previous layout (steps still open)'],
+  'wall-kept': ['Giữ tường kịch bản', 'Scenario wall kept'],
   'awaiting-close': ['Chờ chỉ huy đóng kịch bản', 'Awaiting close by a commander'],
   closed: ['Đóng kịch bản', 'Scenario closed'],
   'resumed-after-restart': ['Tiếp tục sau khi máy chủ khởi động lại', 'Resumed after a host restart'],

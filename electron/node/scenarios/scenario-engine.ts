@@ -9,7 +9,7 @@ import { ContractError, type Actor, type ResponseOf, type RunLogEntry, type Scen
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
 import type { PolygonCoordinates } from '../../../native-bridge/spatial-query.js';
 import type { Firing } from '../../common/trigger-engine.js';
-import type { AuditSink, FieldAck, FieldCommandPort, IndicatorValuesPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
+import type { AuditSink, DutyRoster, FieldAck, FieldCommandPort, IndicatorValuesPort, ScenarioService, SpatialQueryPort } from '../../common/ports.js';
 import type { AlertService } from '../alert-service.js';
 import type { Db } from '../database.js';
 import type { LiveState } from '../live/live-state.js';
@@ -31,6 +31,8 @@ export interface ScenarioEngineOptions {
   alerts: AlertService;
   /** Activations, steps, confirmations, commands and closes, and folder reloads, go to the audit log. */
   audit?: AuditSink;
+  /** Who is on shift, put in charge of a run that starts by itself. */
+  duty?: DutyRoster;
   /** The host's links, attached later than the engine starts (null = not running). */
   field: () => FieldCommandPort | null;
   spatial: () => SpatialQueryPort | null;
@@ -74,7 +76,7 @@ export class ScenarioEngine implements ScenarioService {
     this.catalog = new ScenarioCatalog({ dir: options.dir, wall, controller, alerts, areas: options.areas ?? (() => new Map()), clock });
     this.feed = new TriggerFeed(this.catalog, live, clock);
     this.suggestions = new ScenarioSuggestions(joinKm, changed);
-    this.runs = new ScenarioRuns({ db, wall, controller, live, alerts, spatial, indicators, feed: this.feed, suggestions: this.suggestions, audit: options.audit, clock, resumeGraceMs: options.resumeGraceMs ?? 5 * 60_000, joinKm, recentRuns: options.recentRuns ?? 20, changed });
+    this.runs = new ScenarioRuns({ db, wall, controller, live, alerts, spatial, indicators, feed: this.feed, suggestions: this.suggestions, audit: options.audit, duty: options.duty, clock, resumeGraceMs: options.resumeGraceMs ?? 5 * 60_000, joinKm, recentRuns: options.recentRuns ?? 20, changed });
     this.relay = new ScenarioFieldRelay(this.runs, options.field, clock);
     this.reload();
     this.relay.resumeAfterRestart(this.runs.resumeAfterRestart());
@@ -173,6 +175,10 @@ export class ScenarioEngine implements ScenarioService {
 
   close(request: ScenarioRequest<'close'>, actor: Actor): ScenarioRun {
     return this.runs.close(request, actor);
+  }
+
+  keep(request: ScenarioRequest<'keep'>, actor: Actor): ScenarioRun {
+    return this.runs.keep(request, actor);
   }
 
   dismiss(request: ScenarioRequest<'dismiss'>, _actor: Actor): void {

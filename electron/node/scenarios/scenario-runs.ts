@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError, runPersonName, type Actor, type LocalizedText, type RunLogEntry, type ScenarioIncident, type ScenarioRequest, type ScenarioRun, type StepState, type WallDefinition } from '../../../native-bridge/contract.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
-import type { AuditSink } from '../../common/ports.js';
+import type { AuditSink, DutyRoster } from '../../common/ports.js';
 import type { AlertService } from '../alert-service.js';
 import type { Db } from '../database.js';
 import type { LiveState } from '../live/live-state.js';
@@ -30,6 +30,8 @@ export interface ScenarioRunsOptions extends FigureSources {
   live: LiveState;
   alerts: AlertService;
   audit?: AuditSink | undefined;
+  /** Who is on shift: an automatic activation puts them in charge (absent: nobody is known). */
+  duty?: DutyRoster | undefined;
   /** Where the subjects of a suggestion are (the map frames them). */
   feed: TriggerFeed;
   /** An activation takes up its suggestion. */
@@ -57,6 +59,11 @@ export interface OpenRun {
 const noRun = (runId: string) => new ContractError('not-found', `no scenario run "${runId}"`, 'runId');
 /** A person's note or a gateway's detail: the same text in both languages. */
 export const noteText = (note: string | null | undefined): LocalizedText | null => (note ? { vi: note, en: note } : null);
+
+/** Procedure steps not done yet (pending, or waiting for a second person). */
+const openSteps = (run: ScenarioRun): number => run.steps.filter((s) => s.state !== 'done').length;
+
+const ROLE_TEXT = { commander: { vi: 'chỉ huy', en: 'commander' }, operator: { vi: 'trực ban', en: 'duty operator' } } as const;
 
 export class ScenarioRuns {
   private readonly store: RunStore;
@@ -137,6 +144,11 @@ export class ScenarioRuns {
       run.state = 'active';
       run.clearedAt = null;
     }
+    // Back during the countdown: the wall stays, nobody needs to keep it.
+    if (run.revertAt !== null) {
+      run.revertAt = null;
+      run.clearedAt = null;
+    }
     this.save(open.doc, [firedLine(firing)]);
     return true;
   }
@@ -163,9 +175,13 @@ export class ScenarioRuns {
     for (const open of [...this.runs.values()]) {
       const { run } = open.doc;
       if (run.state !== 'active') continue;
+      if (run.revertAt !== null) {
+        if (now >= run.revertAt) this.end(open, 'cleared', 'system', SYSTEM, [], null, now);
+        continue;
+      }
       if (open.graceUntil !== null && now >= open.graceUntil) {
         open.graceUntil = null;
-        if (open.firings.size === 0) this.triggerCleared(open, now, { vi: 'Điều kiện kích hoạt không xuất hiện lại trong thời gian chờ (sau khởi động lại hoặc sửa điều kiện)', en: 'The trigger did not fire again in time (after a restart or a change of its rules)' });
+        if (open.firings.size === 0) this.triggerCleared(open, now, { vi: 'Điều kiện kích hoạt không xuất hiện lại trong thời gian chờ (sau khởi động lại hoặc sửa điều kiện)', en: 'The trigger did not fire again in time (after a restart or a change of its rules)' }, now);
         continue;
       }
       const due = open.doc.definition.escalation.filter((e) => e.afterMinutes !== undefined && e.level > run.escalationLevel && now >= run.activatedAt + e.afterMinutes * 60_000).at(-1);
@@ -183,12 +199,42 @@ export class ScenarioRuns {
       this.save(open.doc, [line]);
       return;
     }
-    if (open.doc.definition.onClear === 'revert') {
-      this.end(open, 'cleared', 'system', SYSTEM, [line], null, now);
-      return;
+    this.applyOnClear(open, [line], now);
+  }
+
+  /**
+   * The run's trigger has cleared and it is not paused. stay-until-closed: it waits for a person.
+   * revert: at once when every step is done; with steps still open the commander is asked first —
+   * a countdown (revertCountdownSeconds) during which they may keep the wall, told in an alert.
+   */
+  private applyOnClear(open: OpenRun, lines: LogLine[], now: number): ScenarioRun {
+    const { run, definition } = open.doc;
+    if (definition.onClear === 'stay-until-closed') {
+      run.state = 'awaiting-close';
+      return this.save(open.doc, [...lines, { kind: 'awaiting-close', actor: 'system', at: now }]);
     }
+    const open_ = openSteps(run);
+    const seconds = definition.revertCountdownSeconds;
+    if (open_ === 0 || seconds === 0) return this.end(open, 'cleared', 'system', SYSTEM, lines, null, now);
+    run.revertAt = now + seconds * 1000;
+    const wait = seconds % 60 === 0 ? { vi: `${seconds / 60} phút`, en: `${seconds / 60} min` } : { vi: `${seconds} giây`, en: `${seconds} s` };
+    const detail = {
+      vi: `Điều kiện kích hoạt đã hết nhưng còn ${open_} bước chưa xong: tường sẽ trở về bố cục trước sau ${wait.vi}, trừ khi giữ lại`,
+      en: `The trigger cleared with ${open_} step(s) still open: the wall goes back in ${wait.en} unless it is kept`,
+    };
+    this.options.alerts.raise('warning', `scenario:${run.scenario}`, { vi: `Kịch bản "${run.title.vi}": ${detail.vi}`, en: `Scenario "${run.title.en}": ${detail.en}` }, run.incident?.commune ?? null);
+    return this.save(open.doc, [...lines, { kind: 'revert-pending', actor: 'system', at: now, detail, data: { revertAt: run.revertAt, openSteps: open_ } }]);
+  }
+
+  /** A commander keeps the scenario's wall during the countdown: the run stays until someone closes it. */
+  keep(request: ScenarioRequest<'keep'>, actor: Actor): ScenarioRun {
+    const { doc } = this.openRun(request.runId);
+    const { run } = doc;
+    if (run.revertAt === null) throw new ContractError('conflict', `run ${run.runId} is not counting down to a revert (state ${run.state})`, 'runId');
+    run.revertAt = null;
     run.state = 'awaiting-close';
-    this.save(open.doc, [line, { kind: 'awaiting-close', actor: 'system', at: now }]);
+    const now = this.options.clock();
+    return this.save(doc, [{ kind: 'wall-kept', actor: actor.id, at: now, detail: noteText(request.note) }, { kind: 'awaiting-close', actor: 'system', at: now }], actor);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -239,6 +285,7 @@ export class ScenarioRuns {
       clearedAt: null,
       closedAt: null,
       closedBy: null,
+      revertAt: null,
       people: actor.name ? { [actor.id]: actor.name } : {},
       steps: scenario.procedure.map((step) => ({
         stepId: step.id,
@@ -270,6 +317,7 @@ export class ScenarioRuns {
       },
       ...scenario.procedure.filter((s) => s.automatic).map((s): LogLine => ({ kind: 'step-done', actor: 'system', at: now, stepId: s.id })),
     ];
+    if (actor.id === SYSTEM.id) lines.push(this.assignOnDuty(run, now));
     const result = this.save(open.doc, lines);
     open.figures = takeActivationFigures(run, scenario, this.options, (figures) =>
       this.store.save(open.doc, [{ kind: 'figures', actor: 'system', at: this.options.clock(), data: figures as unknown as Record<string, unknown> }], this.options.clock()),
@@ -277,6 +325,27 @@ export class ScenarioRuns {
       .catch((error: Error) => console.error(`ioc-wall: scenario ${scenario.name}: figures not taken: ${error.message}`))
       .finally(() => (open.figures = null));
     return result;
+  }
+
+  /**
+   * A run that started by itself gets a person in charge: the commander (else operator) signed in
+   * now whose scope covers the incident, told in an alert; with nobody signed in, the alert asks
+   * for someone to take it (a handover to themselves).
+   */
+  private assignOnDuty(run: ScenarioRun, now: number): LogLine {
+    const commune = run.incident?.commune ?? null;
+    const person = this.options.duty?.onDuty(commune) ?? null;
+    const where = commune ? { vi: ` tại ${commune}`, en: ` in ${commune}` } : { vi: '', en: '' };
+    if (!person) {
+      const detail = { vi: 'Tự kích hoạt khi không có ai trực: cần một người nhận phụ trách', en: 'Started by itself with nobody on duty: someone must take charge' };
+      this.options.alerts.raise('critical', `scenario:${run.scenario}`, { vi: `Kịch bản "${run.title.vi}"${where.vi} tự kích hoạt, chưa có người phụ trách: chỉ huy trực hãy nhận phụ trách`, en: `Scenario "${run.title.en}"${where.en} started by itself with nobody in charge: the commander on duty must take charge` }, commune);
+      return { kind: 'handed-over', actor: 'system', at: now, detail, data: { from: 'system', to: null } };
+    }
+    run.handedTo = person.fullName;
+    run.people[person.id] = person.fullName;
+    const role = ROLE_TEXT[person.role];
+    this.options.alerts.raise('warning', `scenario:${run.scenario}`, { vi: `Kịch bản "${run.title.vi}"${where.vi} tự kích hoạt: giao ${person.fullName} (${role.vi} đang trực) phụ trách`, en: `Scenario "${run.title.en}"${where.en} started by itself: ${person.fullName} (${role.en} on duty) is in charge` }, commune);
+    return { kind: 'handed-over', actor: 'system', at: now, detail: { vi: `Giao người đang trực phụ trách: ${person.fullName} (${role.vi})`, en: `Put the person on duty in charge: ${person.fullName} (${role.en})` }, data: { from: 'system', to: person.fullName, accountId: person.id } };
   }
 
   /** An activation of an incident that already has its run: the suggestion's firings join it. */
@@ -317,6 +386,7 @@ export class ScenarioRuns {
       out.push({ kind: 'closed', actor: person, at: now, detail: noteText(note) });
     }
     run.pausedAt = null;
+    run.revertAt = null;
     open.doc.resumeTo = null;
     this.runs.delete(run.runId);
     this.recent = [open.doc, ...this.recent.filter((d) => d.run.runId !== run.runId)].slice(0, this.options.recentRuns);
@@ -385,6 +455,8 @@ export class ScenarioRuns {
     if (run.state === 'paused') return structuredClone(run);
     const now = this.options.clock();
     doc.resumeTo = run.state === 'awaiting-close' ? 'awaiting-close' : 'active';
+    // a pause holds the automatic end on clear: the countdown starts again on resume
+    run.revertAt = null;
     run.state = 'paused';
     run.pausedAt = now;
     return this.save(doc, [{ kind: 'paused', actor: actor.id, at: now, detail: noteText(request.note) }], actor);
@@ -400,11 +472,7 @@ export class ScenarioRuns {
     open.doc.resumeTo = null;
     const result = this.save(open.doc, [{ kind: 'resumed', actor: actor.id, at: now, detail: noteText(request.note) }], actor);
     // The trigger cleared while it was paused: onClear now.
-    if (run.state === 'active' && run.clearedAt !== null && open.firings.size === 0 && open.doc.lasting) {
-      if (open.doc.definition.onClear === 'revert') return this.end(open, 'cleared', 'system', SYSTEM, [], null, now);
-      run.state = 'awaiting-close';
-      return this.save(open.doc, [{ kind: 'awaiting-close', actor: 'system', at: now }]);
-    }
+    if (run.state === 'active' && run.clearedAt !== null && open.firings.size === 0 && open.doc.lasting) return this.applyOnClear(open, [], now);
     return result;
   }
 

@@ -10,8 +10,8 @@ import { ScenarioEngine, type ScenarioEngineOptions } from './scenario-engine.js
 export type ScenarioTuning = Pick<ScenarioEngineOptions, 'tickMs' | 'watch' | 'resumeGraceMs' | 'joinKm' | 'clock'>;
 
 export function startScenarios(core: Core, options: { dir: string } & ScenarioTuning): ScenarioEngine {
-  const { wall, controller, live, db, alerts, audit, attached } = core;
-  const engine = new ScenarioEngine({ ...options, wall, controller, live, db, alerts, audit, field: attached.field, spatial: attached.spatial, indicators: attached.indicators });
+  const { wall, controller, live, db, alerts, audit, attached, auth } = core;
+  const engine = new ScenarioEngine({ ...options, wall, controller, live, db, alerts, audit, duty: auth, field: attached.field, spatial: attached.spatial, indicators: attached.indicators });
   core.attachScenarios(engine);
   return engine;
 }

@@ -15,7 +15,8 @@ import { runPersonName } from '../../../native-bridge/scenario-run.js';
 import { usePermissions } from '../permissions.js';
 import { useScenarios } from './scenarios-store.js';
 import { pick } from './text.js';
-import { endedAt, formatPlace, isOver, nextEscalation, stepActions } from './view.js';
+import { endedAt, formatPlace, isOver, nextEscalation, nobodyInCharge, stepActions } from './view.js';
+import { useAppStore } from '../../session/store.js';
 
 export function RunView({ run }: { run: ScenarioRun }) {
   const { t, i18n } = useTranslation();
@@ -50,7 +51,9 @@ export function RunView({ run }: { run: ScenarioRun }) {
         <dt>{t('scenarios.run.activated')}</dt>
         <dd>{t('scenarios.run.byAt', { who: who(run.activatedBy), time: formatStamp(run.activatedAt) })}</dd>
         <dt>{t('scenarios.run.inCharge')}</dt>
-        <dd data-testid="run-in-charge">{run.handedTo ?? who(run.activatedBy)}</dd>
+        <dd data-testid="run-in-charge" data-nobody={nobodyInCharge(run) || undefined}>
+          {nobodyInCharge(run) ? <strong className="text-critical">{t('scenarios.run.nobodyInCharge')}</strong> : (run.handedTo ?? who(run.activatedBy))}
+        </dd>
         {run.pausedAt !== null ? (
           <>
             <dt>{t('scenarios.run.paused')}</dt>
@@ -83,6 +86,7 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
   const [to, setTo] = useState('');
   const [closing, setClosing] = useState(false);
   const [exported, setExported] = useState<{ fileName: string; bytes: number } | null>(null);
+  const myName = useAppStore((s) => s.actor?.name ?? null);
   const over = isOver(run);
   const title = pick(run.title, i18n.language);
   const next = nextEscalation(run, scenario);
@@ -128,6 +132,17 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
           ) : null) : may.scenario('pause') ? (
             <button type="button" className="btn btn-small" data-run-action="pause" disabled={disabled} onClick={() => void run1('pause', () => act('scenarios.pause', { runId: run.runId }, t('scenarios.actions.pause', { title })))}>
               {t('scenarios.run.pause')}
+            </button>
+          ) : null}
+          {may.scenario('handover') && myName && nobodyInCharge(run) ? (
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              data-run-action="take-charge"
+              disabled={disabled}
+              onClick={() => void run1('handover', () => act('scenarios.handover', { runId: run.runId, to: myName }, t('scenarios.actions.takeCharge', { title })))}
+            >
+              {t('scenarios.run.takeCharge')}
             </button>
           ) : null}
           {may.scenario('handover') ? (

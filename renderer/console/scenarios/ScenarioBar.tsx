@@ -1,23 +1,30 @@
 /**
- * Top of the console: one banner per suggestion (what, why, where, when) with one-click
+ * Top of the console: a countdown banner for each run about to give the wall back with steps
+ * still open (RevertCountdown), one banner per suggestion (what, why, where, when) with one-click
  * "Kích hoạt" and "Bỏ qua", and the last scenario action's error. Nothing when all is quiet.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ScenarioSuggestion } from '../../../native-bridge/scenario-run.js';
+import type { ScenarioRun, ScenarioSuggestion } from '../../../native-bridge/scenario-run.js';
 import { formatTime } from '../../format.js';
 import { act, clearError } from './actions.js';
 import { usePermissions } from '../permissions.js';
+import { RevertCountdown } from './RevertCountdown.js';
 import { showRun, useScenarios } from './scenarios-store.js';
 import { pick } from './text.js';
 import { formatPlace } from './view.js';
 
 export function ScenarioBar() {
   const suggestions = useScenarios((s) => s.suggestions);
+  const runs = useScenarios((s) => s.runs);
   const error = useScenarios((s) => s.error);
-  if (suggestions.length === 0 && !error) return null;
+  const countingDown = runs.filter((r): r is ScenarioRun & { revertAt: number } => r.revertAt !== null && r.state === 'active');
+  if (suggestions.length === 0 && countingDown.length === 0 && !error) return null;
   return (
     <div className="scenario-bar" data-testid="scenario-bar">
+      {countingDown.map((r) => (
+        <RevertCountdown key={r.runId} run={r} />
+      ))}
       {suggestions.map((s) => (
         <SuggestionBanner key={s.suggestionId} suggestion={s} />
       ))}

@@ -18,6 +18,7 @@ export type ActingMethod =
   | 'scenarios.resume'
   | 'scenarios.handover'
   | 'scenarios.close'
+  | 'scenarios.keep'
   | 'scenarios.dismiss';
 
 type WithoutOperator<M extends ActingMethod> = Omit<RequestOf<M>, 'operator'>;

@@ -95,3 +95,8 @@ export function formatPlace(incident: ScenarioRun['incident']): string | null {
   const coords = `${incident.lat.toFixed(4)}, ${incident.lon.toFixed(4)}`;
   return incident.commune ? `${incident.commune} (${coords})` : coords;
 }
+
+/** A run that started by itself with nobody on duty to put in charge: someone must take it. */
+export function nobodyInCharge(run: Pick<ScenarioRun, 'activatedBy' | 'handedTo' | 'state'>): boolean {
+  return run.activatedBy === 'system' && run.handedTo === null && !isOver(run);
+}
