@@ -164,33 +164,54 @@ describe('map spanning the 2×2 wall', () => {
     assert.ok(colours.size > 20, `r0c0 shows a map with many colours (${colours.size})`);
   });
 
-  it('moves all slices together when the console pans', TIMEOUT, async () => {
-    const before = await mapTile();
+  it('pans the console map as a preview, then moves all slices together: one revision per gesture, never one per frame', TIMEOUT, async () => {
+    const start = await hostState(host);
+    const before = start.state.tiles.find((t): t is MapTile => t.id === MAP && t.kind === 'map')!;
     const canvas = windows.console.locator('[data-testid="console-map"]');
     await canvas.waitFor({ state: 'visible', timeout: 30_000 });
     await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
-    await windows.console.mouse.move(cx, cy);
-    await windows.console.mouse.down();
-    for (let i = 1; i <= 10; i++) await windows.console.mouse.move(cx - i * 15, cy - i * 8);
-    await windows.console.mouse.up();
-    await waitFor('the host has the panned view', 20_000, async () => {
-      const tile = await mapTile();
-      const v = tile.props.view;
-      return v.longitude > before.props.view.longitude + 0.005 && v.latitude < before.props.view.latitude - 0.002 ? tile : null;
+    const drag = async (dx: number, dy: number) => {
+      await windows.console.mouse.move(cx, cy);
+      await windows.console.mouse.down();
+      for (let i = 1; i <= 10; i++) await windows.console.mouse.move(cx + (i * dx) / 10, cy + (i * dy) / 10);
+      await windows.console.mouse.up();
+    };
+    const sync = windows.console.getByTestId('map-sync');
+    assert.equal(await sync.getAttribute('data-sync'), 'preview', 'the console map starts as a preview');
+
+    // Preview: the drag moves the console's map only; the operator puts the view on the wall once.
+    await drag(-150, -80);
+    await windows.console.getByTestId('map-diverged').waitFor({ state: 'visible', timeout: 20_000 });
+    await windows.console.getByTestId('map-push').click();
+    const pushed = await waitFor('the host has the previewed view', 20_000, async () => {
+      const now = await hostState(host);
+      const v = now.state.tiles.find((t): t is MapTile => t.id === MAP && t.kind === 'map')!.props.view;
+      return v.longitude > before.props.view.longitude + 0.005 && v.latitude < before.props.view.latitude - 0.002 ? now : null;
     });
-    // The throttle may send a last update after the first one, and nothing says none is coming:
-    // settled is two reads 600 ms apart (longer than the throttle's period) that agree.
-    let last: string | null = null;
-    const settled = await waitFor('the panned view to settle', 20_000, async () => {
-      const key = viewKey((await mapTile()).props.view);
-      const same = key === last;
-      last = key;
-      return same ? key : null;
+    assert.equal(pushed.revision, start.revision + 1, 'the preview wrote nothing; the push wrote one revision');
+    await allDrew(viewKey(pushed.state.tiles.find((t): t is MapTile => t.id === MAP && t.kind === 'map')!.props.view));
+
+    // Driving the wall: each finished drag is one revision, whatever its number of frames.
+    await sync.locator('[data-sync-mode="follow"]').click();
+    await drag(120, 60);
+    const moved = await waitFor('the host has the dragged view', 20_000, async () => {
+      const now = await hostState(host);
+      return now.revision > pushed.revision ? now : null;
+    });
+    // settled: two reads 600 ms apart that agree (a second write of the same gesture would show here)
+    let last: number | null = null;
+    const settled = await waitFor('the dragged view to settle', 20_000, async () => {
+      const { revision } = await hostState(host);
+      const same = revision === last;
+      last = revision;
+      return same ? revision : null;
     }, 600);
-    assert.notEqual(settled, viewKey(before.props.view));
-    await allDrew(settled);
+    assert.equal(settled, pushed.revision + 1, `one drag of 10 moves, one revision (${settled - pushed.revision})`);
+    const view = moved.state.tiles.find((t): t is MapTile => t.id === MAP && t.kind === 'map')!.props.view;
+    assert.ok(view.longitude < pushed.state.tiles.find((t): t is MapTile => t.id === MAP && t.kind === 'map')!.props.view.longitude, 'the wall moved the way the drag went');
+    await allDrew(viewKey(view));
   });
 
   it('opens the camera picked on the map in the camera tile', TIMEOUT, async () => {

@@ -1,7 +1,10 @@
 /**
  * The console's map: an interactive view of a wall map tile (the selected one, else the first).
- * Panning and zooming here moves every slice of that tile on the wall (throttled set-tile-props of
- * its view). Clicking a camera opens it in the wall's camera tile. The query tools ask the host's
+ * Panning and zooming move the wall only when the operator chooses: in *Xem trước* (preview, the
+ * default) the console's view is its own and *Đưa lên tường* puts it on the wall in one revision;
+ * in *Điều khiển tường* (follow) each finished gesture moves every slice of that tile — one
+ * set-tile-props per gesture (GestureCoalescer), never one per frame. Clicking a camera opens it
+ * in the wall's camera tile. The query tools ask the host's
  * spatial index by point, radius, drawn region or commune and show the figures by group.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -15,14 +18,21 @@ import { shownPointDatasets, useMapData } from '../../map/map-data.js';
 import { WindowDeck, type ViewCamera } from '../../map/window-deck.js';
 import { session } from '../../session/session.js';
 import { showToast, useAppStore } from '../../session/store.js';
+import { GestureCoalescer } from './gesture-coalescer.js';
 import { openCameraCommand } from './open-camera.js';
 import { queryShapeLayers, type QueryMode, type QueryShape } from './query-shape.js';
 import { QueryResults, type QueryOutcome } from './QueryResults.js';
 
 const VIEW_ID = 'console-map';
-const PAN_THROTTLE_MS = 200;
 
 type MapTile = Extract<Tile, { kind: 'map' }>;
+type MapView = MapTile['props']['view'];
+type SyncMode = 'preview' | 'follow';
+
+const viewOf = (camera: ViewCamera): MapView => ({ longitude: camera.longitude, latitude: camera.latitude, zoom: camera.zoom, bearing: camera.bearing, pitch: camera.pitch });
+/** Two views a person could not tell apart (about a metre, a hundredth of a zoom level). */
+const sameView = (a: ViewCamera, b: ViewCamera): boolean =>
+  Math.abs(a.longitude - b.longitude) < 1e-5 && Math.abs(a.latitude - b.latitude) < 1e-5 && Math.abs(a.zoom - b.zoom) < 0.01 && Math.abs(a.bearing - b.bearing) < 0.1 && Math.abs(a.pitch - b.pitch) < 0.1;
 
 export function MapPanel({ selectedId }: { selectedId: string | null }) {
   const { t } = useTranslation();
@@ -50,31 +60,32 @@ function ConsoleMap({ tile }: { tile: MapTile }) {
   const [draft, setDraft] = useState<[number, number][]>([]);
   const [shape, setShape] = useState<QueryShape | null>(null);
   const [outcome, setOutcome] = useState<QueryOutcome | null>(null);
+  const [sync, setSync] = useState<SyncMode>('preview');
   const interacting = useRef(false);
-  const lastSent = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const cameras = useRef<readonly LiveCamera[]>([]);
+  const putOnWall = (camera: ViewCamera) => void session().execute({ type: 'set-tile-props', id: tile.id, props: { view: viewOf(camera) } });
+  const gestures = useRef<GestureCoalescer<ViewCamera> | null>(null);
+  gestures.current ??= new GestureCoalescer<ViewCamera>((camera) => putOnWall(camera));
+  useEffect(() => () => gestures.current?.cancel(), []);
+  const diverged = !sameView(camera, tile.props.view);
 
   const choropleth = useChoropleth(tile.props.layers.includes('choropleth') ? tile.props.choropleth : null);
   const data = useMapData(choropleth, shownPointDatasets(tile.props));
   cameras.current = data.cameras;
 
-  // follow the wall's view unless the operator is moving the map right now
+  // Follow: the wall's view, unless the operator is moving the map right now. Preview: the
+  // console keeps its own view; the wall's moves reach it only when it has not gone its own way.
+  const wallView = useRef<MapView>(tile.props.view);
   useEffect(() => {
-    if (!interacting.current) setCamera({ ...tile.props.view });
-  }, [tile.props.view]);
+    setCamera((current) => (sync === 'follow' ? (interacting.current ? current : { ...tile.props.view }) : sameView(current, wallView.current) ? { ...tile.props.view } : current));
+    wallView.current = tile.props.view;
+  }, [tile.props.view, sync]);
 
-  const sendView = (next: ViewCamera) => {
-    if (pending.current) clearTimeout(pending.current);
-    const send = () => {
-      pending.current = null;
-      lastSent.current = Date.now();
-      const view = { longitude: next.longitude, latitude: next.latitude, zoom: next.zoom, bearing: next.bearing, pitch: next.pitch };
-      void session().execute({ type: 'set-tile-props', id: tile.id, props: { view } });
-    };
-    const wait = PAN_THROTTLE_MS - (Date.now() - lastSent.current);
-    if (wait <= 0) send();
-    else pending.current = setTimeout(send, wait);
+  const chooseSync = (next: SyncMode) => {
+    gestures.current?.cancel();
+    setSync(next);
+    // driving the wall starts from what the wall shows
+    if (next === 'follow') setCamera({ ...tile.props.view });
   };
 
   const runQuery = async (query: SpatialQueryInput, drawn: QueryShape) => {
@@ -148,7 +159,7 @@ function ConsoleMap({ tile }: { tile: MapTile }) {
       onCameraChange: (next, moving) => {
         interacting.current = moving;
         setCamera(next);
-        sendView(next);
+        if (sync === 'follow') gestures.current?.change(next);
       },
       onClick,
     });
@@ -156,6 +167,27 @@ function ConsoleMap({ tile }: { tile: MapTile }) {
 
   return (
     <div className="console-map">
+      <div className="map-sync" role="group" aria-label={t('console.map.sync.label')} data-testid="map-sync" data-sync={sync} data-diverged={diverged || undefined}>
+        <span className="muted">{t('console.map.sync.label')}:</span>
+        {(['preview', 'follow'] as const).map((m) => (
+          <button key={m} type="button" className={sync === m ? 'active' : ''} aria-pressed={sync === m} data-sync-mode={m} title={t(`console.map.sync.${m}Hint`)} onClick={() => chooseSync(m)}>
+            {t(`console.map.sync.${m}`)}
+          </button>
+        ))}
+        {sync === 'preview' && diverged ? (
+          <>
+            <span className="map-sync-diverged" data-testid="map-diverged">
+              {t('console.map.sync.diverged')}
+            </span>
+            <button type="button" className="btn-primary" data-testid="map-push" onClick={() => (putOnWall(camera), showToast(t('console.map.sync.pushed'), 'info'))}>
+              {t('console.map.sync.push')}
+            </button>
+            <button type="button" data-testid="map-reset" onClick={() => setCamera({ ...tile.props.view })}>
+              {t('console.map.sync.reset')}
+            </button>
+          </>
+        ) : null}
+      </div>
       <div className="map-tools" role="toolbar">
         {(['pan', 'point', 'radius', 'region', 'area'] as const).map((m) => (
           <button key={m} type="button" className={mode === m ? 'active' : ''} data-query-mode={m} onClick={() => (setMode(m), setDraft([]))}>
@@ -175,7 +207,23 @@ function ConsoleMap({ tile }: { tile: MapTile }) {
           </button>
         ) : null}
       </div>
-      <div className="console-map-canvas" ref={hostRef} data-testid="console-map" />
+      <div
+        className="console-map-canvas"
+        ref={hostRef}
+        data-testid="console-map"
+        onPointerDown={() => {
+          gestures.current?.press();
+          window.addEventListener(
+            'pointerup',
+            () => {
+              // deck.gl says when a drag starts, not always when it ends
+              interacting.current = false;
+              gestures.current?.release();
+            },
+            { once: true },
+          );
+        }}
+      />
       {outcome ? <QueryResults outcome={outcome} onClose={() => (setOutcome(null), setShape(null))} /> : null}
     </div>
   );
