@@ -186,7 +186,9 @@ export const triggerRule = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('geofence'),
       objects: objectSelector,
-      area: z.union([z.strictObject({ areaId: identifier }), z.strictObject({ polygon: ring })], { error: 'area is {areaId} or {polygon: [[lon, lat], …]}' }),
+      area: z.union([z.strictObject({ areaId: identifier }), z.strictObject({ polygon: ring, name: z.strictObject({ vi: z.string().min(1).max(120), en: z.string().min(1).max(120) }).optional() })], {
+        error: 'area is {areaId} or {polygon: [[lon, lat], …], name?: {vi, en}}',
+      }),
       on: z.enum(['enter', 'leave']),
     }),
     /** No reading (sensors) or position (objects) for afterSeconds. */

@@ -50,6 +50,8 @@ export interface TriggerEventItem {
   at: number;
   location?: LonLat | undefined;
   cleared: boolean;
+  /** What the gateway calls it (people read this, never the id). */
+  title?: { vi: string; en: string } | undefined;
 }
 
 /** A firing or clear, with the id of the entry whose rule it is (ruleIndex is the entry's position). */
@@ -94,10 +96,20 @@ function compileSelector(selector: Selector): CompiledSelector {
 }
 
 /** "a, b, c +4": ids for a detail line, short enough for the alert feed. */
-function listIds(ids: readonly string[]): string {
-  const shown = ids.slice(0, 5).join(', ');
+/** What people call a sensor, object or event by its id (its name in the live picture); undefined: not known. */
+export type SubjectNames = (id: string) => string | undefined;
+
+/** The first five subjects by name (a firing's text is read by people; its `subjects` keep the ids). */
+function listNames(ids: readonly string[], names: SubjectNames): string {
+  const shown = ids.slice(0, 5).map((id) => names(id) ?? id).join(', ');
   return ids.length > 5 ? `${shown} +${ids.length - 5}` : shown;
 }
+
+const SEVERITY_TEXT: Record<(typeof SEVERITIES)[number], { vi: string; en: string }> = {
+  info: { vi: 'thông tin', en: 'info' },
+  warning: { vi: 'cảnh báo', en: 'warning' },
+  critical: { vi: 'nguy hiểm', en: 'critical' },
+};
 
 function formatMinutes(ms: number): { vi: string; en: string } {
   const minutes = Math.round((ms / MINUTE_MS) * 10) / 10;
@@ -160,7 +172,18 @@ class Episodes {
     private readonly id: string,
     private readonly ruleIndex: number,
     private readonly sink: Sink,
+    private readonly names: SubjectNames,
   ) {}
+
+  /** A subject as people call it. */
+  name(id: string): string {
+    return this.names(id) ?? id;
+  }
+
+  /** Up to five subjects as people call them. */
+  list(ids: readonly string[]): string {
+    return listNames(ids, this.names);
+  }
 
   isOpen(key: string): boolean {
     return this.open.has(key);
@@ -251,8 +274,8 @@ class ThresholdEvaluator extends RuleEvaluator {
         subjects,
         location: held[0]!.sensor.location,
         detail: {
-          vi: `${subjects.length} cảm biến ở mức ${level.vi}${duration ? ` trong ${duration.vi}` : ''}: ${listIds(subjects)}`,
-          en: `${subjects.length} sensor(s) at ${level.en}${duration ? ` for ${duration.en}` : ''}: ${listIds(subjects)}`,
+          vi: `${subjects.length} cảm biến ở mức ${level.vi}${duration ? ` trong ${duration.vi}` : ''}: ${this.episodes.list(subjects)}`,
+          en: `${subjects.length} sensor(s) at ${level.en}${duration ? ` for ${duration.en}` : ''}: ${this.episodes.list(subjects)}`,
         },
       });
       return;
@@ -339,8 +362,8 @@ class RateEvaluator extends RuleEvaluator {
         subjects,
         location: exceeding[0]!.sensor.location,
         detail: {
-          vi: `${rises ? 'Tăng' : 'Giảm'} nhanh (≥ ${this.rule.change} trong ${window.vi}): ${listIds(subjects)}`,
-          en: `Fast ${rises ? 'rise' : 'fall'} (≥ ${this.rule.change} in ${window.en}): ${listIds(subjects)}`,
+          vi: `${rises ? 'Tăng' : 'Giảm'} nhanh (≥ ${this.rule.change} trong ${window.vi}): ${this.episodes.list(subjects)}`,
+          en: `Fast ${rises ? 'rise' : 'fall'} (≥ ${this.rule.change} in ${window.en}): ${this.episodes.list(subjects)}`,
         },
       });
     } else if (this.episodes.isOpen(RULE_KEY)) {
@@ -379,7 +402,8 @@ class GeofenceEvaluator extends RuleEvaluator {
     episodes: Episodes,
     private readonly rule: GeofenceRule,
     polygon: PolygonCoordinates,
-    private readonly areaName: string,
+    /** The area as people call it ("khu vực Phường Tam Hiệp", a drawn area's name). */
+    private readonly area_: { vi: string; en: string },
   ) {
     super(episodes);
     this.selects = compileSelector(rule.objects);
@@ -402,8 +426,8 @@ class GeofenceEvaluator extends RuleEvaluator {
         subjects: [id],
         location: position,
         detail: enters
-          ? { vi: `${id} đi vào khu vực ${this.areaName}`, en: `${id} entered ${this.areaName}` }
-          : { vi: `${id} rời khỏi khu vực ${this.areaName}`, en: `${id} left ${this.areaName}` },
+          ? { vi: `${this.episodes.name(id)} đi vào ${this.area_.vi}`, en: `${this.episodes.name(id)} entered ${this.area_.en}` }
+          : { vi: `${this.episodes.name(id)} rời khỏi ${this.area_.vi}`, en: `${this.episodes.name(id)} left ${this.area_.en}` },
       });
     } else if (conditionEnds) this.episodes.clear(id, at);
   }
@@ -461,7 +485,7 @@ class SignalLostEvaluator extends RuleEvaluator {
         at: target.lastAt + afterMs,
         subjects: [target.id],
         ...(target.location ? { location: target.location } : {}),
-        detail: { vi: `Mất tín hiệu ${target.id} quá ${silence.vi}`, en: `No signal from ${target.id} for ${silence.en}` },
+        detail: { vi: `Mất tín hiệu ${this.episodes.name(target.id)} quá ${silence.vi}`, en: `No signal from ${this.episodes.name(target.id)} for ${silence.en}` },
       });
     }
   }
@@ -507,8 +531,8 @@ class ClusterEvaluator extends RuleEvaluator {
       subjects: group,
       location: { lon: members.reduce((sum, p) => sum + p.lon, 0) / members.length, lat: members.reduce((sum, p) => sum + p.lat, 0) / members.length },
       detail: {
-        vi: `${group.length} đối tượng tụ tập trong bán kính ${this.rule.radiusM} m quá ${minutes.vi}: ${listIds(group)}`,
-        en: `${group.length} objects within ${this.rule.radiusM} m of each other for ${minutes.en}: ${listIds(group)}`,
+        vi: `${group.length} đối tượng tụ tập trong bán kính ${this.rule.radiusM} m quá ${minutes.vi}: ${this.episodes.list(group)}`,
+        en: `${group.length} objects within ${this.rule.radiusM} m of each other for ${minutes.en}: ${this.episodes.list(group)}`,
       },
     });
   }
@@ -600,7 +624,10 @@ class EventEvaluator extends RuleEvaluator {
       at: item.at,
       subjects: [item.id],
       ...(item.location ? { location: item.location } : {}),
-      detail: { vi: `Sự kiện ${category.vi} (${item.severity}): ${item.id}`, en: `${category.en} event (${item.severity}): ${item.id}` },
+      detail: {
+        vi: `Sự kiện ${category.vi} (${SEVERITY_TEXT[item.severity].vi}): ${item.title?.vi ?? this.episodes.name(item.id)}`,
+        en: `${category.en} event (${SEVERITY_TEXT[item.severity].en}): ${item.title?.en ?? this.episodes.name(item.id)}`,
+      },
     });
   }
 }
@@ -656,10 +683,13 @@ export class TriggerEngine {
   private readonly sensors = new Map<string, { sensor: TriggerSensor; lastAt?: number }>();
   private readonly sink: Sink = { fired: [], cleared: [] };
 
-  /** Throws when a geofence names an area not in `areas` (the caller loads areas first). */
-  constructor(entries: readonly TriggerEntry[], areas: ReadonlyMap<string, PolygonCoordinates> = new Map()) {
+  /**
+   * Throws when a geofence names an area not in `areas` (the caller loads areas first). `names`
+   * gives the firings' texts people's names for their subjects.
+   */
+  constructor(entries: readonly TriggerEntry[], areas: ReadonlyMap<string, PolygonCoordinates> = new Map(), names: SubjectNames = () => undefined) {
     this.evaluators = entries.flatMap<RuleEvaluator>(({ id, rule }, ruleIndex) => {
-      const episodes = new Episodes(id, ruleIndex, this.sink);
+      const episodes = new Episodes(id, ruleIndex, this.sink, names);
       switch (rule.type) {
         case 'manual':
           return [];
@@ -670,10 +700,13 @@ export class TriggerEngine {
         case 'rate':
           return [new RateEvaluator(episodes, rule)];
         case 'geofence': {
-          if ('polygon' in rule.area) return [new GeofenceEvaluator(episodes, rule, [rule.area.polygon], id)];
+          if ('polygon' in rule.area) {
+            const drawn = rule.area.name ?? { vi: 'vùng khoanh trong kịch bản', en: "the scenario's drawn area" };
+            return [new GeofenceEvaluator(episodes, rule, [rule.area.polygon], drawn)];
+          }
           const polygon = areas.get(rule.area.areaId);
           if (!polygon) throw new Error(`trigger ${JSON.stringify(id)}: unknown area ${JSON.stringify(rule.area.areaId)}`);
-          return [new GeofenceEvaluator(episodes, rule, polygon, rule.area.areaId)];
+          return [new GeofenceEvaluator(episodes, rule, polygon, { vi: `khu vực ${rule.area.areaId}`, en: rule.area.areaId })];
         }
         case 'signal-lost':
           return [new SignalLostEvaluator(episodes, rule)];

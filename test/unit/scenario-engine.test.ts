@@ -211,6 +211,12 @@ describe('scenario engine', () => {
       assert.match(html, /Cổng kết nối xác nhận đã thực hiện lệnh/);
       assert.match(html, new RegExp(BINH));
       assert.match(html, /<svg [^>]*aria-label="Bản đồ sự cố/);
+      // people read names in the report: the map's labels, the incident, the command and its state
+      assert.match(html, /<text [^>]*>Trạm mực nước suối Linh<\/text>/, 'the map labels the station by its name');
+      assert.doesNotMatch(html, /<text [^>]*>mn-suoi-linh</, 'never by its id');
+      assert.doesNotMatch(html, /\(ev-lu-1\)/, 'the incident without the event id');
+      assert.match(html, /hú còi \/ Siren command → coi-tam-hiep: hiện trường đã thực hiện \/ done/);
+      assert.match(html, /\d,\d\d km<\/title>/, 'distances with the Vietnamese decimal comma');
       // the flood scenario's indicators, with the values and status the service had at activation
       assert.match(html, /Chỉ số lúc kích hoạt \/ Indicators at activation/);
       assert.match(html, /<tr class="indicator (met|at-risk|not-met|no-data)"><td>Tỷ lệ trạm đo mực nước dưới mức báo động/);

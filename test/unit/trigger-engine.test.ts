@@ -329,3 +329,35 @@ describe('trigger engine: schedule', () => {
     assert.deepEqual(firings({ type: 'schedule', cron: '0 0 13 * 1' }, ticks), ['2026-10-11T17:00:00.000Z', '2026-10-12T17:00:00.000Z']);
   });
 });
+
+describe('trigger engine: what people read', () => {
+  const zone: [number, number][] = [[106.88, 10.56], [106.95, 10.56], [106.95, 10.62], [106.88, 10.62], [106.88, 10.56]];
+  const names = new Map([['tau-dna-92685-ts', 'Tàu ĐNa-92685-TS'], ['mn-suoi-linh', 'Trạm mực nước suối Linh']]);
+  const named = (rules: Record<string, TriggerRuleInput>) =>
+    new TriggerEngine(Object.entries(rules).map(([id, rule]) => ({ id, rule: triggerRule.parse(rule) })), new Map(), (id) => names.get(id));
+
+  it('names the vessel and the drawn area, never their ids', () => {
+    const engine = named({ 'iuu-fishing': { type: 'geofence', objects: { kinds: ['vessel'] }, area: { polygon: zone, name: { vi: 'ngư trường được phép', en: 'the permitted fishing ground' } }, on: 'leave' } });
+    engine.objectPosition('tau-dna-92685-ts', 'vessel', 106.9, 10.6, 1000);
+    engine.objectPosition('tau-dna-92685-ts', 'vessel', 107.2, 10.7, 2000);
+    const [firing] = engine.tick(3000).fired;
+    assert.deepEqual(firing?.subjects, ['tau-dna-92685-ts'], 'the subjects stay ids, for the machine');
+    assert.deepEqual(firing?.detail, { vi: 'Tàu ĐNa-92685-TS rời khỏi ngư trường được phép', en: 'Tàu ĐNa-92685-TS left the permitted fishing ground' });
+  });
+
+  it("names an event by its gateway's title and its severity in the reader's language; a sensor by its name", () => {
+    const engine = named({
+      flood: { type: 'event', categories: ['flood'], minSeverity: 'warning' },
+      level: { type: 'threshold', sensors: { ids: ['mn-suoi-linh'] }, level: 'warning' },
+    });
+    engine.sensorRegistered({ id: 'mn-suoi-linh', kind: 'water-level', commune: 'Phường Tam Hiệp', location: { lon: 106.87, lat: 10.927 }, thresholds: { warning: 1.3 } });
+    engine.reading('mn-suoi-linh', 1.5, 1000);
+    engine.event({ id: 'ev-mua-trang-bom-mx53h5dp-2', category: 'flood', severity: 'critical', at: 1000, cleared: false, title: { vi: 'Mưa lớn gây ngập tại Trảng Bom', en: 'Heavy rain floods Trảng Bom' } });
+    const fired = engine.tick(2000).fired;
+    const text = fired.map((f) => f.detail.vi).join(' | ');
+    assert.match(text, /Sự kiện ngập lụt \(nguy hiểm\): Mưa lớn gây ngập tại Trảng Bom/);
+    assert.match(text, /Trạm mực nước suối Linh/);
+    assert.doesNotMatch(text, /ev-mua|mn-suoi-linh|critical/, `no ids, no English: ${text}`);
+    assert.match(fired.find((f) => f.id === 'flood')!.detail.en, /\(critical\): Heavy rain floods Trảng Bom/);
+  });
+});

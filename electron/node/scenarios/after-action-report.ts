@@ -8,6 +8,7 @@ import { runPersonName, type LocalizedText, type RunLogEntry, type RunLogKind, t
 import type { IndicatorView } from '../../../native-bridge/indicators.js';
 import type { RunDocument } from './run-store.js';
 import { maxOf } from '../../../native-bridge/extremes.js';
+import { COMMAND_TEXT } from '../field/command-expiry-alerts.js';
 
 /** Taken at activation and kept in the run log ('figures'): what the report shows as figures and map. */
 export interface ActivationFigures {
@@ -65,6 +66,10 @@ const STATE_TEXT: Record<RunDocument['run']['state'], string> = {
   closed: 'Đã đóng / Closed',
 };
 
+const COMMAND_STATE_TEXT = { sent: 'đã gửi / sent', done: 'hiện trường đã thực hiện / done', rejected: 'bị từ chối / rejected', expired: 'quá hạn, không gửi / expired' } as const;
+const NEARBY_STATE_TEXT: Record<string, string> = { normal: 'bình thường', warning: 'cảnh báo', critical: 'nguy hiểm', stale: 'mất dữ liệu' };
+/** Kilometres with the Vietnamese decimal comma (the report is read in Vietnamese first). */
+const km = (metres: number): string => `${(metres / 1000).toFixed(2).replace('.', ',')} km`;
 const STEP_TEXT = { pending: 'Chưa làm / Pending', 'awaiting-confirmation': 'Chờ xác nhận / Awaiting confirmation', done: 'Đã xong / Done' } as const;
 const ROLE_TEXT = { 'duty-operator': 'Trực ban / Duty operator', commander: 'Chỉ huy / Commander', technician: 'Kỹ thuật / Technician', 'field-unit': 'Lực lượng hiện trường / Field unit' } as const;
 
@@ -76,7 +81,7 @@ const personOf = (run: ScenarioRun, id: string): string => escapeHtml(runPersonN
 function summaryTable(doc: RunDocument): string {
   const { run } = doc;
   const incident = run.incident
-    ? `${run.incident.lat.toFixed(5)}, ${run.incident.lon.toFixed(5)}${run.incident.commune ? ` — ${escapeHtml(run.incident.commune)}` : ''}${run.incident.eventId ? ` (${escapeHtml(run.incident.eventId)})` : ''}`
+    ? `${run.incident.lat.toFixed(5)}, ${run.incident.lon.toFixed(5)}${run.incident.commune ? ` — ${escapeHtml(run.incident.commune)}` : ''}`
     : 'Không gắn vị trí / No location';
   const level = run.escalationLevel === 0 ? '0' : `${run.escalationLevel} — ${both(doc.definition.escalation.find((e) => e.level === run.escalationLevel)?.title)}`;
   const rows: [string, string][] = [
@@ -100,7 +105,7 @@ function procedureTable(doc: RunDocument): string {
     const who = s?.doneBy ? `${personOf(doc.run, s.doneBy)}, ${formatTime(s.doneAt)}` : '—';
     const confirmed = s?.confirmedBy ? `${personOf(doc.run, s.confirmedBy)}, ${formatTime(s.confirmedAt)}` : step.needsConfirmation ? 'Cần xác nhận / Needs confirmation' : '—';
     const command = step.command
-      ? `${escapeHtml(step.command.type)} → ${escapeHtml(step.command.target)} (${escapeHtml(step.command.gateway)})${s?.command ? `: ${escapeHtml(s.command.state)}${s.command.ackAt ? `, ${formatTime(s.command.ackAt)}` : ''}` : ': chưa gửi / not sent'}`
+      ? `${escapeHtml(COMMAND_TEXT[step.command.type].vi)} / ${escapeHtml(COMMAND_TEXT[step.command.type].en)} → ${escapeHtml(step.command.target)}${s?.command ? `: ${COMMAND_STATE_TEXT[s.command.state]}${s.command.ackAt ? `, ${formatTime(s.command.ackAt)}` : ''}` : ': chưa gửi / not sent'}`
       : '—';
     return `<tr><td>${i + 1}</td><td>${both(step.title)}</td><td>${escapeHtml(ROLE_TEXT[step.role])}</td><td>${escapeHtml(STEP_TEXT[s?.state ?? 'pending'])}</td><td>${who}</td><td>${confirmed}</td><td>${command}</td></tr>`;
   });
@@ -154,12 +159,12 @@ export function incidentMapSvg(incident: { lon: number; lat: number }, figures: 
   const scale = Math.min(width - 2 * margin, height - 2 * margin) / (2 * radiusKm * 1.05); // pixels per km
   const x = (lon: number) => width / 2 + (lon - incident.lon) * kmPerLon * scale;
   const y = (lat: number) => height / 2 - (lat - incident.lat) * kmPerLat * scale;
-  // Ids beside the marks while they stay legible; names are in each mark's tooltip.
-  const labelled = nearby.length <= 40;
+  // Names beside the marks while they stay legible (few enough); each mark's tooltip has it too.
+  const labelled = nearby.length <= 20;
   const marks = nearby
     .map((n) => {
-      const tip = `<title>${escapeHtml(n.name)} (${escapeHtml(n.id)}, ${escapeHtml(n.state)}) — ${(n.distanceM / 1000).toFixed(2)} km</title>`;
-      const label = labelled ? `<text x="${(x(n.lon) + 8).toFixed(1)}" y="${(y(n.lat) + 4).toFixed(1)}" font-size="10" fill="#37474f">${escapeHtml(n.id)}</text>` : '';
+      const tip = `<title>${escapeHtml(n.name)} (${escapeHtml(NEARBY_STATE_TEXT[n.state] ?? n.state)}) — ${km(n.distanceM)}</title>`;
+      const label = labelled ? `<text x="${(x(n.lon) + 8).toFixed(1)}" y="${(y(n.lat) + 4).toFixed(1)}" font-size="10" fill="#37474f">${escapeHtml(n.name)}</text>` : '';
       return n.layer === 'camera'
         ? `<rect x="${(x(n.lon) - 5).toFixed(1)}" y="${(y(n.lat) - 5).toFixed(1)}" width="10" height="10" fill="#1565c0">${tip}</rect>${label}`
         : `<circle cx="${x(n.lon).toFixed(1)}" cy="${y(n.lat).toFixed(1)}" r="6" fill="${STATE_COLOUR[n.state] ?? '#455a64'}" stroke="#fff">${tip}</circle>${label}`;

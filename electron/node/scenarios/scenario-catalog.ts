@@ -8,7 +8,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { Preset, ResponseOf, ScenarioSummary, WallDefinition } from '../../../native-bridge/contract.js';
 import type { Scenario } from '../../../native-bridge/scenario-files.js';
 import type { PolygonCoordinates } from '../../../native-bridge/spatial-query.js';
-import { TriggerEngine, type TriggerEventItem, type TriggerSensor } from '../../common/trigger-engine.js';
+import { TriggerEngine, type SubjectNames, type TriggerEventItem, type TriggerSensor } from '../../common/trigger-engine.js';
 import type { AlertService } from '../alert-service.js';
 import type { LayoutFileError } from '../layout-files.js';
 import type { WallController } from '../wall-controller.js';
@@ -23,6 +23,8 @@ export interface ScenarioCatalogOptions {
   alerts: AlertService;
   /** Areas a geofence rule may name (commune polygons). */
   areas: () => ReadonlyMap<string, PolygonCoordinates>;
+  /** What people call a firing's subjects (the live picture's names). */
+  names: SubjectNames;
   clock: () => number;
 }
 
@@ -89,7 +91,7 @@ export class ScenarioCatalog implements TriggerSink {
 
   private compile(scenario: Scenario): TriggerEngine | null {
     try {
-      return new TriggerEngine(scenario.triggers.map((rule) => ({ id: scenario.name, rule })), this.options.areas());
+      return new TriggerEngine(scenario.triggers.map((rule) => ({ id: scenario.name, rule })), this.options.areas(), this.options.names);
     } catch (error) {
       this.options.alerts.raise('warning', 'scenarios', {
         vi: `Kịch bản ${scenario.name}: không theo dõi được điều kiện kích hoạt (${(error as Error).message}); chỉ kích hoạt thủ công`,

@@ -73,7 +73,8 @@ export class ScenarioEngine implements ScenarioService {
     const changed = () => this.changed();
     const joinKm = options.joinKm ?? 25;
     this.clock = clock;
-    this.catalog = new ScenarioCatalog({ dir: options.dir, wall, controller, alerts, areas: options.areas ?? (() => new Map()), clock });
+    const names = (id: string) => live.sensor(id)?.name ?? live.object(id)?.name ?? live.event(id)?.title.vi;
+    this.catalog = new ScenarioCatalog({ dir: options.dir, wall, controller, alerts, areas: options.areas ?? (() => new Map()), names, clock });
     this.feed = new TriggerFeed(this.catalog, live, clock);
     this.suggestions = new ScenarioSuggestions(joinKm, changed);
     this.runs = new ScenarioRuns({ db, wall, controller, live, alerts, spatial, indicators, feed: this.feed, suggestions: this.suggestions, audit: options.audit, duty: options.duty, clock, resumeGraceMs: options.resumeGraceMs ?? 5 * 60_000, joinKm, recentRuns: options.recentRuns ?? 20, changed });

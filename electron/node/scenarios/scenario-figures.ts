@@ -40,15 +40,15 @@ export async function takeActivationFigures(run: ScenarioRun, definition: Scenar
   const queries: ActivationFigures['queries'] = [];
   for (const { id, title, query } of definition.panels.queries) {
     try {
-      if (!spatial) throw new Error('the spatial index is not running');
+      if (!spatial) throw new Error('chỉ mục không gian chưa chạy / the spatial index is not running');
       const { shape } = query;
       let resolved;
       if (shape.type === 'radius-around-incident') {
-        if (!incident) throw new Error('the run has no incident location');
+        if (!incident) throw new Error('sự cố không gắn vị trí / the run has no incident location');
         resolved = { type: 'radius' as const, lon: incident.lon, lat: incident.lat, radiusM: shape.radiusM };
       } else if (shape.type === 'area-of-incident') {
         const area = await areaOfIncident();
-        if (!area) throw new Error('the incident lies in no known commune');
+        if (!area) throw new Error('vị trí sự cố không thuộc xã, phường nào trong dữ liệu bản đồ / the incident lies in no known commune');
         resolved = { type: 'area' as const, areaId: area };
       } else resolved = shape;
       const result = await spatial.query({ ...query, shape: resolved, limit: 0 });
@@ -83,7 +83,7 @@ function nearbyObjects(incident: ScenarioIncident, radiusKm: number, live: Figur
 function indicatorValues(ids: readonly string[], service: FigureSources['indicators']): ActivationFigures['indicators'] {
   if (ids.length === 0) return { values: [] };
   const port = service();
-  if (!port) return { values: [], error: 'the indicator service is not running' };
+  if (!port) return { values: [], error: 'dịch vụ chỉ số chưa chạy / the indicator service is not running' };
   try {
     const { indicators } = port.list({ ids: [...ids], historyPoints: 0 });
     return { values: indicators.map(({ id, title, value, unit, target, status, period }) => ({ id, title, value, unit, target, status, period })) };

@@ -87,6 +87,6 @@ export class TriggerFeed {
 
   private eventItem(event: LiveEvent): TriggerEventItem {
     const location = event.location ?? (event.sensor ? this.live.sensor(event.sensor)?.location : undefined);
-    return { id: event.id, category: event.category, severity: event.severity, at: event.at, location, cleared: event.cleared };
+    return { id: event.id, category: event.category, severity: event.severity, at: event.at, location, cleared: event.cleared, title: event.title };
   }
 }
