@@ -19,6 +19,7 @@ import type { authRequests } from '../../../native-bridge/auth.js';
 import { TOTP_ROLES } from '../../../native-bridge/policy.js';
 import { TokenBucket } from '../../../native-bridge/token-bucket.js';
 import type { Db } from '../database.js';
+import { AccountReplica, type AccountsCopy, type MirrorResult } from './account-replica.js';
 import { AccountStore, summaryOf, type AccountRecord } from './account-store.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { secretBox, type SecretBox } from './secret-box.js';
@@ -77,6 +78,8 @@ const needsTotp = (account: AccountRecord): boolean => TOTP_ROLES.includes(accou
 
 export class AuthService {
   readonly store: AccountStore;
+  /** What a pair's standby copies of the accounts and sessions (account-replica.ts). */
+  readonly replica: AccountReplica;
   private readonly box: SecretBox;
   private readonly clock: () => number;
   private readonly idleMs: number;
@@ -89,6 +92,7 @@ export class AuthService {
   constructor(db: Db, options: AuthOptions) {
     this.store = new AccountStore(db);
     this.box = secretBox(options.dataDir);
+    this.replica = new AccountReplica(db, this.store, this.box);
     this.clock = options.clock ?? Date.now;
     this.idleMs = options.idleMs ?? 30 * 60_000;
     this.absoluteMs = options.absoluteMs ?? 12 * 3600_000;
@@ -232,6 +236,14 @@ export class AuthService {
     this.store.deleteSession(session.tokenHash);
     this.audit({ action: 'auth.sign-out', actor: session.actor, subject: session.actor.id });
     this.ended({ tokenHash: session.tokenHash }, 'signed-out');
+  }
+
+  /** A pair's standby takes the active node's accounts and sessions; live connections of what ended there end here too. */
+  mirror(copy: AccountsCopy, origin: string): MirrorResult {
+    const result = this.replica.mirror(copy, origin);
+    for (const tokenHash of result.endedSessions) this.ended({ tokenHash }, 'signed-out');
+    for (const accountId of result.changedAccounts) this.ended({ accountId }, 'account-changed');
+    return result;
   }
 
   // -------------------------------------------------------------------------------------------
