@@ -261,7 +261,11 @@ describe('the audit chain copied to the standby', () => {
     const chain = new PeerAuditChain(b.db);
     const { rows } = ownAuditAfter(a.db, 0);
     assert.equal(rows.length, 6);
-    const send = (r: readonly PeerAuditRow[]) => chain.append(a.id, peerFrame.parse(JSON.parse(JSON.stringify({ kind: 'audit.entries', v: PEER_PROTOCOL_VERSION, after: 0, more: false, rows: r }))).rows as PeerAuditRow[]);
+    const send = (r: readonly PeerAuditRow[]) => {
+      const frame = peerFrame.parse(JSON.parse(JSON.stringify({ kind: 'audit.entries', v: PEER_PROTOCOL_VERSION, after: 0, more: false, rows: r })));
+      assert.equal(frame.kind, 'audit.entries');
+      return chain.append(a.id, (frame as Extract<typeof frame, { kind: 'audit.entries' }>).rows);
+    };
     // an edited row, a gap, a row linked elsewhere: refused, and nothing after them
     assert.match(send([rows[0]!, { ...rows[1]!, details: '{"i":99}' }, rows[2]!]).broken ?? '', /#2 does not match its hash/);
     assert.equal(chain.head(a.id).seq, 1, 'the rows before the break are kept');
