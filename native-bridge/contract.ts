@@ -916,6 +916,8 @@ export const peerDisplaysEntries = z.strictObject({
 /** Accounts and sessions a standby copies at most (a frame stays under PEER_MAX_FRAME_BYTES: about 1 kB an account, 200 B a session). */
 export const PEER_ACCOUNTS_MAX = 512;
 export const PEER_SESSIONS_MAX = PEER_ACCOUNTS_MAX * AUTH_LIMITS.sessionsPerAccount;
+/** A copy of the accounts and sessions carries about this much JSON at most (an account's scope may name 200 communes). */
+export const PEER_ACCOUNTS_BYTES = 1536 * 1024;
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
 /** The standby asks for the active node's accounts and sessions, saying the digest of the copy it took last (null: none yet). */

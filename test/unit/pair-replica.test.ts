@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { peerFrame, PEER_ACCOUNTS_MAX, PEER_JOURNAL_BATCH, PEER_PROTOCOL_VERSION, type PeerAuditRow, type ScenarioRun } from '../../native-bridge/contract.js';
+import { peerFrame, PEER_ACCOUNTS_BYTES, PEER_ACCOUNTS_MAX, PEER_JOURNAL_BATCH, PEER_PROTOCOL_VERSION, type PeerAuditRow, type ScenarioRun } from '../../native-bridge/contract.js';
 import { copyDigest } from '../../electron/node/accounts/account-replica.js';
 import { AuthService } from '../../electron/node/accounts/auth-service.js';
 import { AuditLog } from '../../electron/node/audit/audit-log.js';
@@ -50,7 +50,7 @@ async function signedIn(auth: AuthService, username: string): Promise<string> {
 
 /** What the active node's copy would be, through the contract as the link carries it. */
 function overTheLink(active: TestNode) {
-  const copy = active.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: 4096 });
+  const copy = active.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: 4096, bytes: PEER_ACCOUNTS_BYTES });
   const frame = peerFrame.parse(JSON.parse(JSON.stringify({ kind: 'accounts.entries', v: PEER_PROTOCOL_VERSION, digest: copyDigest(copy), replica: copy })));
   assert.equal(frame.kind, 'accounts.entries');
   return (frame as Extract<typeof frame, { kind: 'accounts.entries' }>).replica!;
@@ -151,13 +151,22 @@ describe('accounts and sessions copied to the standby', () => {
   it('the link carries no password and no field it does not know; pages are bounded', async () => {
     const a = node('ioc-a');
     await a.auth.create({ username: 'nguyen-an', fullName: 'Nguyễn Văn An', role: 'operator', scope: { kind: 'province' }, password }, system);
-    const copy = a.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: 4096 });
+    const copy = a.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: 4096, bytes: PEER_ACCOUNTS_BYTES });
     assert.ok(!JSON.stringify(copy).includes(password));
     const frame = (replica: unknown) => peerFrame.safeParse({ kind: 'accounts.entries', v: PEER_PROTOCOL_VERSION, digest: copyDigest(copy), replica });
     assert.ok(frame(copy).success);
     assert.ok(!frame({ ...copy, accounts: [{ ...copy.accounts[0], password }] }).success, 'an extra field (a password) is refused');
     assert.ok(!frame({ ...copy, accounts: [{ ...copy.accounts[0], passwordHash: password }] }).success, 'a password hash must be a scrypt hash');
     assert.ok(!frame({ ...copy, accounts: Array.from({ length: PEER_ACCOUNTS_MAX + 1 }, () => copy.accounts[0]) }).success, 'too many accounts in one frame');
+    // the sender keeps a copy within its byte budget (a scope may name 200 communes)
+    const communes = Array.from({ length: 200 }, (_, i) => `Phường có tên rất dài số ${i} ${'x'.repeat(150)}`);
+    await a.auth.create({ username: 'rong-pham-vi', fullName: 'Phạm Vi Rộng', role: 'viewer', scope: { kind: 'communes', communes }, password }, system);
+    const whole = a.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: 4096, bytes: PEER_ACCOUNTS_BYTES });
+    assert.equal(whole.accounts.length, 2);
+    const budget = JSON.stringify(whole.accounts[0]).length + 10;
+    const cut = a.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: 4096, bytes: budget });
+    assert.equal(cut.accounts.length, 1);
+    assert.ok(JSON.stringify(cut).length <= budget + 64);
   });
 });
 

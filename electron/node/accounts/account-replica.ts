@@ -40,8 +40,11 @@ export class AccountReplica {
     private readonly box: SecretBox,
   ) {}
 
-  /** Everything the active node hands its standby, at most `limits` rows (the newest sessions first past it). */
-  copy(limits: { accounts: number; sessions: number }): AccountsCopy {
+  /**
+   * Everything the active node hands its standby, at most `limits` rows and about `limits.bytes` of
+   * JSON (a frame has a bound: past it, the accounts last by name and the oldest sessions stay out).
+   */
+  copy(limits: { accounts: number; sessions: number; bytes: number }): AccountsCopy {
     const codes = this.db.prepare('SELECT code_hash, used_at FROM recovery_codes WHERE account_id = ? ORDER BY code_hash');
     const accounts = this.store
       .list()
@@ -68,7 +71,17 @@ export class AccountReplica {
         expires_at: number;
       }[]
     ).map((s) => ({ tokenHash: s.token_hash, accountId: s.account_id, createdAt: s.created_at, lastUsedAt: s.last_used_at, expiresAt: s.expires_at }));
-    return { accounts, sessions };
+    let budget = limits.bytes;
+    const within = <T>(rows: T[]): T[] => {
+      const kept: T[] = [];
+      for (const row of rows) {
+        budget -= JSON.stringify(row).length;
+        if (budget < 0) break;
+        kept.push(row);
+      }
+      return kept;
+    };
+    return { accounts: within(accounts), sessions: within(sessions) };
   }
 
   /** Takes the active node's copy (node `origin`), in one transaction. */

@@ -70,11 +70,6 @@ export class PeerAuditChain {
     })();
     return { taken, broken };
   }
-
-  /** `origin`'s chain as held here, in order (the console's and the verifier's reading). */
-  rows(origin: string, after: number, limit: number): PeerAuditRow[] {
-    return (this.db.prepare('SELECT * FROM peer_audit_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?').all(origin, after, limit) as AuditRow[]).map(toPeerRow);
-  }
 }
 
 function linkProblem(head: { seq: number; hash: string }, row: PeerAuditRow): string | null {

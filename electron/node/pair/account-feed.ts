@@ -4,7 +4,7 @@
  * console signed in on the active node is signed in on the standby too, and an account disabled or
  * a session ended there is refused on both.
  */
-import { PEER_ACCOUNTS_MAX, PEER_PROTOCOL_VERSION, PEER_SESSIONS_MAX, type PeerFrame } from '../../../native-bridge/contract.js';
+import { PEER_ACCOUNTS_BYTES, PEER_ACCOUNTS_MAX, PEER_PROTOCOL_VERSION, PEER_SESSIONS_MAX, type PeerFrame } from '../../../native-bridge/contract.js';
 import { copyDigest } from '../accounts/account-replica.js';
 import type { AuthService } from '../accounts/auth-service.js';
 import type { ReplicatedFeed } from './replicated-feed.js';
@@ -25,7 +25,7 @@ export class AccountFeed implements ReplicatedFeed<'accounts.request', 'accounts
   }
 
   answer(request: Extract<PeerFrame, { kind: 'accounts.request' }>) {
-    const copy = this.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: PEER_SESSIONS_MAX });
+    const copy = this.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: PEER_SESSIONS_MAX, bytes: PEER_ACCOUNTS_BYTES });
     const digest = copyDigest(copy);
     return { kind: this.replyKind, v: PEER_PROTOCOL_VERSION, digest, replica: digest === request.digest ? null : copy } as const;
   }
