@@ -240,7 +240,9 @@ describe('scenario runs copied to the standby', () => {
     const line = page.lines[0]!;
     const run = page.runs[0]!;
     const refused = (p: Parameters<RunReplica['mirror']>[0]) => replica.mirror(p).refused;
-    assert.match(refused({ lines: [{ ...line, actor: 'someone-else' }], runs: [] })[0] ?? '', /differs/);
+    const differs = refused({ lines: [{ ...line, actor: 'someone-else' }], runs: [] })[0] ?? '';
+    assert.match(differs, /differs/);
+    assert.ok(differs.includes(run.doc.run.title.vi) && !differs.includes('run-2'), `a refusal names the run by its title, not its id: ${differs}`);
     assert.match(refused({ lines: [{ ...line, runId: 'run-unknown', originSeq: 99 }], runs: [] })[0] ?? '', /not held here/);
     assert.match(refused({ lines: [{ ...line, origin: b.id, originSeq: 42 }], runs: [] })[0] ?? '', /this node's/);
     assert.match(refused({ lines: [], runs: [{ doc: { ...run.doc, run: { ...run.doc.run, runId: 'run-3' }, definition: { name: 'flood' } }, updatedAt: 2000 }] })[0] ?? '', /definition/);

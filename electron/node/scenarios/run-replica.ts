@@ -107,17 +107,21 @@ export class RunReplica {
     const existing = this.db.prepare('SELECT * FROM scenario_run_log WHERE origin = ? AND origin_seq = ?');
     const own = this.db.prepare('SELECT * FROM scenario_run_log WHERE seq = ? AND origin IS NULL');
     const insert = this.db.prepare('INSERT INTO scenario_run_log (run_id, at, kind, actor, step_id, detail, data, origin, origin_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // refusals name a run by its title (people read titles, never run ids)
+    const titles = new Map(page.runs.map(({ doc }) => [doc.run.runId, doc.run.title.vi]));
+    const localTitle = this.db.prepare("SELECT json_extract(doc, '$.run.title.vi') FROM scenario_runs WHERE run_id = ?").pluck();
+    const named = (runId: string): string => `"${titles.get(runId) ?? (localTitle.get(runId) as string | undefined) ?? 'không rõ / unknown'}"`;
     this.db.transaction(() => {
       for (const { doc, updatedAt } of page.runs) {
         const id = doc.run.runId;
         const definition = scenarioDefinition.safeParse(doc.definition);
         if (!definition.success) {
-          result.refused.push(`run ${id}: its scenario definition: ${definition.error.issues[0]?.message ?? 'invalid'}`);
+          result.refused.push(`run ${named(id)}: its scenario definition: ${definition.error.issues[0]?.message ?? 'invalid'}`);
           continue;
         }
         const mine = localDoc.get(id) as number | undefined;
         if (mine !== undefined && mine > updatedAt) {
-          result.refused.push(`run ${id}: changed here after the copy`);
+          result.refused.push(`run ${named(id)}: changed here after the copy`);
           continue;
         }
         const { run } = doc;
@@ -128,15 +132,15 @@ export class RunReplica {
         // this node's own line, coming back from a peer that copied it
         const row = line.origin === this.self ? (own.get(line.originSeq) as LineRow | undefined) : (existing.get(line.origin, line.originSeq) as LineRow | undefined);
         if (row) {
-          if (!sameLine(row, line)) result.refused.push(`line ${line.origin}#${line.originSeq} of run ${line.runId}: differs from the one held here`);
+          if (!sameLine(row, line)) result.refused.push(`line ${line.origin}#${line.originSeq} of run ${named(line.runId)}: differs from the one held here`);
           continue;
         }
         if (line.origin === this.self) {
-          result.refused.push(`line ${line.origin}#${line.originSeq} of run ${line.runId}: said to be this node's, but it is not in its log`);
+          result.refused.push(`line ${line.origin}#${line.originSeq} of run ${named(line.runId)}: said to be this node's, but it is not in its log`);
           continue;
         }
         if (localDoc.get(line.runId) === undefined) {
-          result.refused.push(`line ${line.origin}#${line.originSeq}: run ${line.runId} is not held here`);
+          result.refused.push(`line ${line.origin}#${line.originSeq}: its run is not held here`);
           continue;
         }
         insert.run(line.runId, line.at, line.kind, line.actor, line.stepId, line.detail ? JSON.stringify(line.detail) : null, line.data ? JSON.stringify(line.data) : null, line.origin, line.originSeq);
