@@ -10,8 +10,8 @@ import { datasetName, datasetSummary, importProgress } from './gis-datasets.js';
 import { indicatorsChangedEvent, indicatorsHistoryRequest, indicatorsHistoryResponse, indicatorsListRequest, indicatorsListResponse } from './indicators.js';
 import { areaAggregateRequest, spatialQuery } from './spatial-query.js';
 import { rectsOverlap } from './wall-geometry.js';
-import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, signInResponse } from './auth.js';
-import { auditRequests, auditResponses } from './audit.js';
+import { actor, authEndedEvent, authRequests, authResponses, authStatus, accountSummary, fullName, personRole, scope, signInResponse, username, AUTH_LIMITS } from './auth.js';
+import { AUDIT_LIMITS, auditRequests, auditResponses } from './audit.js';
 import { displayRequests, displayResponses, helloCredential } from './displays.js';
 import { replayAtRequest, replayRun, replaySensor, replayTimelineRequest, replayTimelineResponse } from './replay.js';
 import { runLogEntry, scenarioFileError, scenarioRequests, scenarioRun, scenariosPicture, scenarioSummaryFields } from './scenario-run.js';
@@ -914,7 +914,115 @@ export const peerDisplaysEntries = z.strictObject({
     .nullable(),
 });
 
-export const peerFrame = z.discriminatedUnion('kind', [peerHeartbeat, peerJournalRequest, peerJournalEntries, peerOutboxRequest, peerOutboxEntries, peerAlertsRequest, peerAlertsEntries, peerDisplaysRequest, peerDisplaysEntries]);
+/** Accounts and sessions a standby copies at most (a frame stays under PEER_MAX_FRAME_BYTES: about 1 kB an account, 200 B a session). */
+export const PEER_ACCOUNTS_MAX = 512;
+export const PEER_SESSIONS_MAX = PEER_ACCOUNTS_MAX * AUTH_LIMITS.sessionsPerAccount;
+/** A copy of the accounts and sessions carries about this much JSON at most (an account's scope may name 200 communes). */
+export const PEER_ACCOUNTS_BYTES = 1536 * 1024;
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** The standby asks for the active node's accounts and sessions, saying the digest of the copy it took last (null: none yet). */
+export const peerAccountsRequest = z.strictObject({ kind: z.literal('accounts.request'), v: z.literal(PEER_PROTOCOL_VERSION), digest: sha256Hex.nullable() });
+
+/** One account as the active node stores it: the password hash with its parameters, never a password; the TOTP secret for the standby to seal under its own key. */
+export const peerAccount = z.strictObject({
+  id: username,
+  fullName,
+  role: personRole,
+  scope,
+  disabled: z.boolean(),
+  passwordHash: z.string().regex(/^scrypt\$[0-9]+\$[0-9]+\$[0-9]+\$[A-Za-z0-9+/=]{1,128}\$[A-Za-z0-9+/=]{1,256}$/),
+  totpSecret: z.string().regex(/^[A-Z2-7]{16,128}$/).nullable(),
+  totpLastStep: z.int().min(0).nullable(),
+  createdAt: z.int().min(0),
+  changedAt: z.int().min(0),
+  recoveryCodes: z.array(z.strictObject({ hash: sha256Hex, usedAt: z.int().min(0).nullable() })).max(32),
+});
+export type PeerAccount = z.infer<typeof peerAccount>;
+
+/** A live console session (its token's SHA-256 only). */
+export const peerSession = z.strictObject({ tokenHash: sha256Hex, accountId: username, createdAt: z.int().min(0), lastUsedAt: z.int().min(0), expiresAt: z.int().min(0) });
+export type PeerSession = z.infer<typeof peerSession>;
+
+export const peerAccountsEntries = z.strictObject({
+  kind: z.literal('accounts.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  /** The digest of `replica` (the next request says it back). */
+  digest: sha256Hex,
+  /** null: the asker's copy is current, or the answering node does not drive the wall. */
+  replica: z.strictObject({ accounts: z.array(peerAccount).max(PEER_ACCOUNTS_MAX), sessions: z.array(peerSession).max(PEER_SESSIONS_MAX) }).nullable(),
+});
+
+/** Scenario run log lines after a position (the active node's own order), with the documents of the runs they belong to. */
+export const peerRunsRequest = z.strictObject({ kind: z.literal('runs.request'), v: z.literal(PEER_PROTOCOL_VERSION), after: z.int().min(0) });
+
+/** A run's log line as the node that wrote it numbered it: (origin, originSeq) names it on every node. */
+export const peerRunLine = runLogEntry.omit({ seq: true }).extend({ origin: z.string().min(1).max(64), originSeq: z.int().min(1) });
+export type PeerRunLine = z.infer<typeof peerRunLine>;
+
+/** A run's whole document as the active node keeps it; `definition` is checked against the scenario file schema on receipt. */
+export const peerRunDocument = z.strictObject({
+  run: scenarioRun,
+  definition: z.record(z.string(), z.unknown()),
+  previous: z.strictObject({ tiles: z.array(tile).max(1024), preset: z.string().max(128).nullable() }),
+  resumeTo: z.enum(['active', 'awaiting-close']).nullable(),
+  lasting: z.boolean(),
+});
+
+export const peerRunsEntries = z.strictObject({
+  kind: z.literal('runs.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  last: z.int().min(0),
+  more: z.boolean(),
+  runs: z.array(z.strictObject({ doc: peerRunDocument, updatedAt: z.int().min(0) })).max(PEER_JOURNAL_BATCH),
+  lines: z.array(peerRunLine).max(PEER_JOURNAL_BATCH),
+});
+
+/** The active node's own audit chain after a sequence number, for the standby's copy of it (verified link by link on receipt). */
+export const peerAuditRequest = z.strictObject({ kind: z.literal('audit.request'), v: z.literal(PEER_PROTOCOL_VERSION), after: z.int().min(0) });
+
+/** One audit_log row exactly as stored, hash and previous hash included. */
+export const peerAuditRow = z.strictObject({
+  seq: z.int().min(1),
+  at: z.int().min(0),
+  actorKind: z.string().min(1).max(16),
+  actorId: z.string().min(1).max(128),
+  actorName: z.string().max(128).nullable(),
+  actorRole: z.string().max(32).nullable(),
+  action: z.string().min(1).max(AUDIT_LIMITS.actionMax),
+  target: z.string().max(AUDIT_LIMITS.targetMax).nullable(),
+  details: z.string().max(AUDIT_LIMITS.detailsBytes).nullable(),
+  prevHash: sha256Hex,
+  hash: sha256Hex,
+});
+export type PeerAuditRow = z.infer<typeof peerAuditRow>;
+
+export const peerAuditEntries = z.strictObject({
+  kind: z.literal('audit.entries'),
+  v: z.literal(PEER_PROTOCOL_VERSION),
+  after: z.int().min(0),
+  more: z.boolean(),
+  rows: z.array(peerAuditRow).max(PEER_JOURNAL_BATCH),
+});
+
+export const peerFrame = z.discriminatedUnion('kind', [
+  peerHeartbeat,
+  peerJournalRequest,
+  peerJournalEntries,
+  peerOutboxRequest,
+  peerOutboxEntries,
+  peerAlertsRequest,
+  peerAlertsEntries,
+  peerDisplaysRequest,
+  peerDisplaysEntries,
+  peerAccountsRequest,
+  peerAccountsEntries,
+  peerRunsRequest,
+  peerRunsEntries,
+  peerAuditRequest,
+  peerAuditEntries,
+]);
 export type PeerFrame = z.infer<typeof peerFrame>;
 
 // ---------------------------------------------------------------------------------------------

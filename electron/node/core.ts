@@ -112,6 +112,8 @@ export interface Core {
     field(): FieldCommandPort | null;
     spatial(): SpatialQueryPort | null;
     indicators(): IndicatorsPort | null;
+    /** The primary/backup pair (null: a standalone wall, which always drives its wall). */
+    pair(): PairPort | null;
   };
   controller: WallController;
   /** Accounts, sign-in and sessions. */
@@ -621,7 +623,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       broadcastStatus();
     },
     seedWall: () => seedWall(alerts, controller, wall),
-    attached: { field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort },
+    attached: { field: () => fieldPort, spatial: () => spatialPort, indicators: () => indicatorsPort, pair: () => pairPort },
     openSession(emit, options = {}) {
       const ctx: SessionContext = {
         enrolledAs: options.enrolledAs ?? null,

@@ -219,6 +219,35 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE alerts ADD COLUMN commune TEXT;
   CREATE INDEX alerts_commune_at ON alerts(commune, at);
   `,
+  // 10: what a pair's standby keeps of its peer (electron/node/pair): a run log line copied from the
+  // peer names the node that wrote it and its number there (NULL: written here); a session copied
+  // from the peer names it (NULL: this node's own); the peer's audit chain is kept apart, as it was
+  // written there, and is append-only too
+  `
+  ALTER TABLE scenario_run_log ADD COLUMN origin TEXT;
+  ALTER TABLE scenario_run_log ADD COLUMN origin_seq INTEGER;
+  CREATE UNIQUE INDEX scenario_run_log_origin ON scenario_run_log(origin, origin_seq) WHERE origin IS NOT NULL;
+  ALTER TABLE sessions ADD COLUMN origin TEXT;
+  CREATE TABLE peer_audit_log (
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_name TEXT,
+    actor_role TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (origin, seq)
+  ) WITHOUT ROWID;
+  ${appendOnly('peer_audit_log')}
+  CREATE TRIGGER peer_audit_log_no_overwrite BEFORE INSERT ON peer_audit_log
+    WHEN EXISTS (SELECT 1 FROM peer_audit_log WHERE origin = NEW.origin AND seq = NEW.seq)
+    BEGIN SELECT RAISE(ABORT, 'peer_audit_log is append-only: the row exists'); END;
+  `,
 ];
 
 /** Opens the wall database. A damaged file is refused, never written: the error names it and the newest backup. */

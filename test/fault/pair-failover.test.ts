@@ -9,12 +9,19 @@
  * - Kill the backup: the primary carries on, with a "standby lost" alert.
  * - A siren confirmed on the active node, its gateway still acting on it when the node is
  *   SIGKILLed: the standby holds it too, and the gateway (connected to both) acts once.
+ * - SIGKILL the active during a flood run with steps done and confirmed, accounts made and one
+ *   disabled there only: the new active node shows the run with its procedure state and lets the
+ *   commander carry on, admits the console session signed in on the dead node, refuses the
+ *   disabled account, and holds the dead node's audit chain as it was.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContractClient } from '../../native-bridge/channel.js';
-import { connectConsole } from '../support/accounts.js';
+import { connectConsole, createAccount, helloAsConsole, wallDatabaseIn, type TestAccount } from '../support/accounts.js';
+import { connectNodeClient } from '../support/ws-client.js';
+import { openDatabase } from '../../electron/node/database.js';
+import { loadStorageKey } from '../../electron/node/storage-key.js';
 import type { HostProcess } from '../support/host-process.js';
 import { testPair } from '../support/pair.js';
 import { spawnPairNode, statusOf, statusUntil, voteUntilActive } from '../support/pair-hosts.js';
@@ -215,5 +222,98 @@ describe('pair failover (real processes)', () => {
     viewer.transport.close();
     assert.equal(effects.get(id), 1, 'the gateway acted exactly once');
     assert.equal(effects.size, 1);
+  });
+
+  it('SIGKILL the active during a flood run: the new active node carries the run on, admits the session, refuses the disabled account, holds the dead node\'s audit chain', async () => {
+    const { pair, primary } = await startedPair();
+    // every account is made on the active node only: the standby gets them over the peer link
+    const [first, second, leaving, administrator] = [
+      await createAccount(pair.primary.dataDir, 'commander'),
+      await createAccount(pair.primary.dataDir, 'commander', { fullName: 'Võ Thị Hạnh' }),
+      await createAccount(pair.primary.dataDir, 'operator', { fullName: 'Đặng Văn Rời' }),
+      await createAccount(pair.primary.dataDir, 'administrator'),
+    ];
+    const on = async (node: { address: string }, account: TestAccount) => {
+      const connection = await connectNodeClient(node.address);
+      const hello = await helloAsConsole(connection.client, account);
+      return { ...connection, hello };
+    };
+    const commander = await on(pair.primary, first);
+    const { run } = await commander.client.call('scenarios.activate', { scenario: 'flood' });
+    await commander.client.call('scenarios.step', { runId: run.runId, stepId: 'verify', done: true });
+    await commander.client.call('scenarios.step', { runId: run.runId, stepId: 'sound-siren', done: true });
+    const confirmer = await on(pair.primary, second);
+    await confirmer.client.call('scenarios.confirm', { runId: run.runId, stepId: 'sound-siren' });
+    await commander.client.call('scenarios.handover', { runId: run.runId, to: second.id });
+    confirmer.transport.close();
+    commander.transport.close();
+    // an account with a live session, disabled on the active node
+    (await on(pair.primary, leaving)).transport.close();
+    const admin = await on(pair.primary, administrator);
+    await admin.client.call('accounts.disable', { id: leaving.id, disabled: true });
+    admin.transport.close();
+
+    // the standby's wall database holds the run's last line, the disabled account and the audit entry of the disabling
+    const backupDb = openDatabase(wallDatabaseIn(pair.backup.dataDir), loadStorageKey(pair.backup.dataDir));
+    try {
+      const deadline = Date.now() + 30_000;
+      const copied = () =>
+        backupDb.prepare("SELECT COUNT(*) FROM scenario_run_log WHERE run_id = ? AND kind = 'handed-over' AND origin = ?").pluck().get(run.runId, pair.primary.id) === 1 &&
+        backupDb.prepare('SELECT disabled FROM accounts WHERE id = ?').pluck().get(leaving.id) === 1 &&
+        backupDb.prepare("SELECT COUNT(*) FROM peer_audit_log WHERE origin = ? AND action = 'account.disabled' AND target = ?").pluck().get(pair.primary.id, leaving.id) === 1;
+      while (!copied()) {
+        if (Date.now() > deadline) assert.fail('the standby never held the run, the account and the audit entry');
+        await sleep(200);
+      }
+      await primary.stop('SIGKILL');
+      await voteUntilActive(pair.backup, pair.primary.id);
+
+      // the commander's console, signed in on the dead node, presents its session to the new active node
+      const again = await connectNodeClient(pair.backup.address);
+      const resumed = await again.client.call('session.hello', { window: 'console', credential: { kind: 'session', token: first.token! } });
+      assert.equal(resumed.actor?.id, first.id, 'the session signed in on the dead node is admitted');
+      const taken = Date.now() + 15_000;
+      let shown = (await again.client.call('scenarios.runs', {})).runs.find((r) => r.runId === run.runId);
+      while (!shown) {
+        if (Date.now() > taken) assert.fail('the new active node never took the run up');
+        await sleep(200);
+        shown = (await again.client.call('scenarios.runs', {})).runs.find((r) => r.runId === run.runId);
+      }
+      const stepOf = (r: typeof run, id: string) => r.steps.find((s) => s.stepId === id)!;
+      assert.equal(shown.state, 'active');
+      assert.equal(stepOf(shown, 'verify').doneBy, first.id);
+      assert.equal(stepOf(shown, 'sound-siren').state, 'done');
+      assert.equal(stepOf(shown, 'sound-siren').confirmedBy, second.id);
+      assert.equal(shown.handedTo, second.id, 'who is in charge came too');
+      // and carries on there: the next step, done on the new active node
+      const { run: carried } = await again.client.call('scenarios.step', { runId: run.runId, stepId: 'report-commander', done: true });
+      assert.equal(stepOf(carried, 'report-commander').state, 'done');
+      const { entries } = await again.client.call('scenarios.log', { runId: run.runId });
+      assert.deepEqual(
+        entries.filter((e) => e.kind.startsWith('step-') || e.kind === 'activated' || e.kind === 'handed-over').map((e) => `${e.kind}:${e.stepId ?? ''}`),
+        ['activated:', 'step-done:verify', 'step-done:sound-siren', 'step-confirmed:sound-siren', 'handed-over:', 'step-done:report-commander'],
+      );
+      again.transport.close();
+
+      // the account disabled before the kill: neither its session nor a sign-in
+      const refused = await connectNodeClient(pair.backup.address);
+      assert.equal((await refused.client.call('session.hello', { window: 'console', credential: { kind: 'session', token: leaving.token! } })).actor, null);
+      await assert.rejects(refused.client.call('auth.signIn', { username: leaving.username, password: leaving.password }), (error: Error & { code?: string }) => error.code === 'forbidden');
+      refused.transport.close();
+
+      // the dead node's audit chain, as far as it reached the standby, is there entry for entry
+      const deadDb = openDatabase(wallDatabaseIn(pair.primary.dataDir), loadStorageKey(pair.primary.dataDir));
+      try {
+        const copy = backupDb.prepare('SELECT seq, hash FROM peer_audit_log WHERE origin = ? ORDER BY seq').all(pair.primary.id) as { seq: number; hash: string }[];
+        const own = deadDb.prepare('SELECT seq, hash FROM audit_log WHERE seq <= ? ORDER BY seq').all(copy.at(-1)!.seq);
+        assert.deepEqual(copy, own);
+        const actions = new Set(deadDb.prepare('SELECT action FROM audit_log WHERE seq <= ?').pluck().all(copy.at(-1)!.seq) as string[]);
+        for (const action of ['scenario.activated', 'scenario.step-confirmed', 'account.disabled']) assert.ok(actions.has(action), `${action} in the copied chain`);
+      } finally {
+        deadDb.close();
+      }
+    } finally {
+      backupDb.close();
+    }
   });
 });

@@ -20,6 +20,7 @@ import { TOTP_ROLES } from '../../../native-bridge/policy.js';
 import { TokenBucket } from '../../../native-bridge/token-bucket.js';
 import type { DutyRoster, OnDutyPerson } from '../../common/ports.js';
 import type { Db } from '../database.js';
+import { AccountReplica, type AccountsCopy, type MirrorResult } from './account-replica.js';
 import { inScope } from './scope.js';
 import { AccountStore, summaryOf, type AccountRecord } from './account-store.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
@@ -82,6 +83,8 @@ const DUTY_ROLES = ['commander', 'operator'] as const;
 
 export class AuthService implements DutyRoster {
   readonly store: AccountStore;
+  /** What a pair's standby copies of the accounts and sessions (account-replica.ts). */
+  readonly replica: AccountReplica;
   private readonly box: SecretBox;
   private readonly clock: () => number;
   private readonly idleMs: number;
@@ -94,6 +97,7 @@ export class AuthService implements DutyRoster {
   constructor(db: Db, options: AuthOptions) {
     this.store = new AccountStore(db);
     this.box = secretBox(options.dataDir);
+    this.replica = new AccountReplica(db, this.store, this.box);
     this.clock = options.clock ?? Date.now;
     this.idleMs = options.idleMs ?? 30 * 60_000;
     this.absoluteMs = options.absoluteMs ?? 12 * 3600_000;
@@ -246,6 +250,14 @@ export class AuthService implements DutyRoster {
       if (latest) return { id: latest.account.id, fullName: latest.account.fullName, role };
     }
     return null;
+  }
+
+  /** A pair's standby takes the active node's accounts and sessions; live connections of what ended there end here too. */
+  mirror(copy: AccountsCopy, origin: string): MirrorResult {
+    const result = this.replica.mirror(copy, origin);
+    for (const tokenHash of result.endedSessions) this.ended({ tokenHash }, 'signed-out');
+    for (const accountId of result.changedAccounts) this.ended({ accountId }, 'account-changed');
+    return result;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import type { LocalizedText, Severity } from '../../../native-bridge/contract.js';
 import type { AlertService } from '../alert-service.js';
 
-export type PairCondition = 'standby-lost' | 'active-lost' | 'replication-behind' | 'two-actives' | 'replication-stuck';
+export type PairCondition = 'standby-lost' | 'active-lost' | 'replication-behind' | 'two-actives' | 'replication-stuck' | 'accounts-refused' | 'runs-refused' | 'audit-broken';
 
 const texts: Record<PairCondition, { severity: Severity; title: (peer: string, detail: string) => LocalizedText }> = {
   'standby-lost': {
@@ -23,6 +23,18 @@ const texts: Record<PairCondition, { severity: Severity; title: (peer: string, d
   'replication-stuck': {
     severity: 'critical',
     title: (peer, detail) => ({ vi: `Không đồng bộ được nhật ký tường từ máy ${peer}: ${detail}`, en: `The wall journal cannot be replicated from node ${peer}: ${detail}` }),
+  },
+  'accounts-refused': {
+    severity: 'warning',
+    title: (peer, detail) => ({ vi: `Không nhận một số tài khoản hoặc phiên đăng nhập sao chép từ máy ${peer}: ${detail}`, en: `Some accounts or sessions copied from node ${peer} were refused: ${detail}` }),
+  },
+  'runs-refused': {
+    severity: 'warning',
+    title: (peer, detail) => ({ vi: `Không nhận một số lượt chạy kịch bản sao chép từ máy ${peer}: ${detail}`, en: `Some scenario runs copied from node ${peer} were refused: ${detail}` }),
+  },
+  'audit-broken': {
+    severity: 'critical',
+    title: (peer, detail) => ({ vi: `Chuỗi nhật ký kiểm toán sao chép từ máy ${peer} bị đứt, đã dừng sao chép: ${detail}`, en: `The audit chain copied from node ${peer} is broken; copying stopped: ${detail}` }),
   },
   'two-actives': {
     severity: 'critical',

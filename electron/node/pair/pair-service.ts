@@ -6,7 +6,8 @@
  *   entries as soon as a heartbeat shows a higher revision, applying them through the controller
  *   (so revisions, request ids, replay and audit stay the same path as a command of its own);
  * - copies the active node's field command outbox (pending commands), alerts and acknowledgements,
- *   and display enrolments with each heartbeat it hears;
+ *   display enrolments, and its replicated feeds (accounts and sessions, scenario runs, the audit
+ *   chain: replicated-feed.ts) with each heartbeat it hears;
  * - answers pair.activeLost (the client vote), pair.switchover and pair.failback (audited);
  * - raises the pair's alerts: standby lost, active lost, replication behind or stuck, two actives.
  */
@@ -32,13 +33,14 @@ import type { GatewayLog } from '../gateway/log.js';
 import type { WallController } from '../wall-controller.js';
 import { PairAlerts } from './pair-alerts.js';
 import { PeerLink, type PeerReply, type PeerRequest } from './peer-link.js';
+import type { ReplicatedFeed } from './replicated-feed.js';
 import { standbyError } from './standby-gate.js';
 
 type Entries = Extract<PeerFrame, { kind: 'journal.entries' }>;
 type OutboxEntries = Extract<PeerFrame, { kind: 'outbox.entries' }>;
 type AlertsEntries = Extract<PeerFrame, { kind: 'alerts.entries' }>;
 type DisplaysEntries = Extract<PeerFrame, { kind: 'displays.entries' }>;
-type Feed = 'journal' | 'outbox' | 'alerts' | 'displays';
+type Feed = 'journal' | 'outbox' | 'alerts' | 'displays' | ReplicatedFeed['requestKind'];
 
 /** Outbox rows read per answer (field commands are small; a page stays far below a frame's bound). */
 const OUTBOX_PAGE = 64;
@@ -71,6 +73,8 @@ export interface PairServiceOptions {
   audit: AuditSink;
   /** The field command outbox (attached once the gateway link runs): the standby holds and delivers the active's pending commands too. */
   field: () => FieldCommandPort | null;
+  /** What else the standby copies, each its own module (accounts and sessions, scenario runs, the audit chain). */
+  feeds?: readonly ReplicatedFeed[];
   /** Puts the start preset up on an empty wall when this node first drives it. */
   seedWall: () => void;
   /** What the heartbeat tells the peer's console of this node. */
@@ -101,6 +105,9 @@ export class PairService implements PairPort {
   private timer: NodeJS.Timeout | null = null;
   private soonTimer: NodeJS.Timeout | null = null;
   private unsubscribeAccepted = (): void => {};
+  private readonly feeds: readonly ReplicatedFeed[];
+  /** Whether this node drove the wall at the last change of state (feeds are told each change once). */
+  private drove: boolean | null = null;
 
   constructor(private readonly options: PairServiceOptions) {
     const sides = pairSides(options.pair, options.nodeId);
@@ -108,6 +115,7 @@ export class PairService implements PairPort {
     this.peer = sides.peer;
     this.timings = { ...PAIR_TIMINGS, ...options.timings };
     this.clock = options.clock ?? Date.now;
+    this.feeds = options.feeds ?? [];
     this.star = new BinaryStar(sides.configured, this.clock(), this.timings.deadMs);
     this.pairAlerts = new PairAlerts(options.alerts, this.peer.id);
     if (options.keyPair.publicKey !== this.self.publicKey) {
@@ -258,7 +266,12 @@ export class PairService implements PairPort {
   }
 
   private applyState(): void {
-    if (this.serving()) {
+    const serving = this.serving();
+    if (serving !== this.drove) {
+      this.drove = serving;
+      for (const feed of this.feeds) feed.driving(serving);
+    }
+    if (serving) {
       // a later standby term reads the other node's outbox, in that node's own order, from its start
       this.outboxCursor = 0;
       this.alertsCursor = { afterRow: 0, ackedFrom: 0 };
@@ -332,6 +345,13 @@ export class PairService implements PairPort {
       this.askOutbox();
       this.askAlerts();
       if (this.followingLivePeer() && this.mayAsk('displays')) this.link.send({ kind: 'displays.request', v: PEER_PROTOCOL_VERSION });
+      for (const feed of this.feeds) this.askFeed(feed);
+      return;
+    }
+    const feed = this.feeds.find((f) => f.requestKind === frame.kind);
+    if (feed) {
+      // only the node that drives the wall answers: the asker asks again later
+      if (this.serving()) reply(feed.answer(frame as never));
       return;
     }
     if (frame.kind === 'journal.request') reply(this.journalAnswer(frame.after, frame.limit));
@@ -344,7 +364,33 @@ export class PairService implements PairPort {
     if (frame.kind === 'journal.entries') this.onEntries(frame);
     else if (frame.kind === 'outbox.entries') this.onOutbox(frame);
     else if (frame.kind === 'alerts.entries') this.onAlerts(frame);
-    else this.onDisplays(frame);
+    else if (frame.kind === 'displays.entries') this.onDisplays(frame);
+    else this.onFeed(frame);
+  }
+
+  private askFeed(feed: ReplicatedFeed): void {
+    if (!this.followingLivePeer() || !this.mayAsk(feed.requestKind)) return;
+    this.link.send(feed.request() as PeerRequest);
+  }
+
+  private onFeed(frame: PeerReply): void {
+    const feed = this.feeds.find((f) => f.replyKind === frame.kind);
+    if (!feed) return;
+    this.asked.delete(feed.requestKind);
+    if (this.serving()) return;
+    let result: { more: boolean; problem: string | null };
+    try {
+      result = feed.take(frame as never);
+    } catch (error) {
+      // a store failure (a full disk): asked again with the next heartbeat
+      this.options.log({ level: 'warn', msg: `pair: ${frame.kind} from the active node could not be stored here`, error: String(error) });
+      return;
+    }
+    if (result.problem) {
+      if (!this.pairAlerts.isOpen(feed.condition)) this.options.log({ level: 'warn', msg: `pair: refused part of ${frame.kind} from ${this.peer.id}`, problem: result.problem });
+      this.pairAlerts.raise(feed.condition, result.problem);
+    } else this.pairAlerts.resolve(feed.condition);
+    if (result.more) this.askFeed(feed);
   }
 
   private onDisplays(frame: DisplaysEntries): void {

@@ -16,11 +16,10 @@ import type { CurveKeyPair } from '../gateway/keys.js';
 import { rateLimited, type GatewayLog } from '../gateway/log.js';
 import { ZapHandler } from '../gateway/zap.js';
 
-type Frame<K extends PeerFrame['kind']> = Extract<PeerFrame, { kind: K }>;
-/** What a node sends on its DEALER; the peer's ROUTER receives it. */
-export type PeerRequest = Frame<'heartbeat' | 'journal.request' | 'outbox.request' | 'alerts.request' | 'displays.request'>;
-/** What a ROUTER answers to a request, back on the asker's DEALER. */
-export type PeerReply = Frame<'journal.entries' | 'outbox.entries' | 'alerts.entries' | 'displays.entries'>;
+/** What a ROUTER answers to a request (every `*.entries` frame), back on the asker's DEALER. */
+export type PeerReply = Extract<PeerFrame, { kind: `${string}.entries` }>;
+/** What a node sends on its DEALER (heartbeats and `*.request` frames); the peer's ROUTER receives it. */
+export type PeerRequest = Exclude<PeerFrame, PeerReply>;
 const isReply = (frame: PeerFrame): frame is PeerReply => frame.kind.endsWith('.entries');
 
 export interface PeerLinkHandlers {

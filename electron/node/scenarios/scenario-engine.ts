@@ -38,6 +38,12 @@ export interface ScenarioEngineOptions {
   spatial: () => SpatialQueryPort | null;
   /** The indicator service, for the values of the scenario's indicators at activation (null = not running). */
   indicators: () => IndicatorValuesPort | null;
+  /**
+   * This node drives the wall (a pair's passive node does not): only then does the engine hold the
+   * open runs, evaluate triggers and act. A standby's runs are the active node's, copied
+   * (pair/run-feed.ts); it takes them up on the first tick after it starts driving. Default: always.
+   */
+  serving?: () => boolean;
   /** Areas a geofence rule may name (commune polygons); default none. */
   areas?: () => ReadonlyMap<string, PolygonCoordinates>;
   clock?: () => number;
@@ -66,6 +72,8 @@ export class ScenarioEngine implements ScenarioService {
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private started = false;
+  /** The open runs are held here (this node drives the wall). */
+  private holding = false;
 
   constructor(private readonly options: ScenarioEngineOptions) {
     const { db, wall, controller, live, alerts, spatial, indicators } = options;
@@ -80,7 +88,7 @@ export class ScenarioEngine implements ScenarioService {
     this.runs = new ScenarioRuns({ db, wall, controller, live, alerts, spatial, indicators, feed: this.feed, suggestions: this.suggestions, audit: options.audit, duty: options.duty, clock, resumeGraceMs: options.resumeGraceMs ?? 5 * 60_000, joinKm, recentRuns: options.recentRuns ?? 20, changed });
     this.relay = new ScenarioFieldRelay(this.runs, options.field, clock);
     this.reload();
-    this.relay.resumeAfterRestart(this.runs.resumeAfterRestart());
+    this.drives();
     this.feed.replay();
     this.unsubscribeLive = live.onChanges((changes) => this.feed.apply(changes));
     const tickMs = options.tickMs ?? 1000;
@@ -106,6 +114,7 @@ export class ScenarioEngine implements ScenarioService {
 
   /** Evaluates the triggers at `now` and acts on what fired or cleared; also automatic escalation and restart grace. */
   tick(now: number): void {
+    if (!this.drives()) return;
     for (const { scenario, triggers } of this.catalog.watched()) {
       const { fired, cleared } = triggers.tick(now);
       for (const firing of fired) this.fired(scenario, firing);
@@ -116,6 +125,21 @@ export class ScenarioEngine implements ScenarioService {
       }
     }
     this.runs.tick(now);
+  }
+
+  /** Takes up the stored open runs when this node starts driving the wall, and lets them go when it stops. */
+  private drives(): boolean {
+    const serving = this.options.serving?.() ?? true;
+    if (serving && !this.holding) {
+      this.holding = true;
+      this.relay.resumeAfterRestart(this.runs.resumeAfterRestart());
+      this.changed();
+    } else if (!serving && this.holding) {
+      this.holding = false;
+      this.runs.standDown();
+      this.changed();
+    }
+    return serving;
   }
 
   /** A firing joins the open run of its incident, or else its suggestion, or makes a new suggestion. */

@@ -76,10 +76,10 @@ export class ScenarioRuns {
     this.store = new RunStore(options.db, options.audit);
   }
 
-  /** Takes up the runs that were open when the host stopped; returns them. */
+  /** Takes up the runs that were open when the host stopped (or that a pair's peer drove until a takeover); returns them. */
   resumeAfterRestart(): RunDocument[] {
     const now = this.options.clock();
-    const docs = this.store.open();
+    const docs = this.store.open().filter((doc) => !this.runs.has(doc.run.runId));
     for (const doc of docs) {
       const open: OpenRun = { doc, firings: new Set(), graceUntil: doc.lasting && doc.run.state === 'active' ? now + this.options.resumeGraceMs : null, figures: null };
       this.runs.set(doc.run.runId, open);
@@ -88,6 +88,12 @@ export class ScenarioRuns {
     }
     this.recent = this.store.recent(this.options.recentRuns);
     return docs;
+  }
+
+  /** This node no longer drives the wall (a pair's switchover): the runs go on on the other node, and come back from its copy. */
+  standDown(): void {
+    this.runs.clear();
+    this.wallOrder.length = 0;
   }
 
   /** Persists a change; `actor` (the account that made it) is remembered by name for the people who read the run. */

@@ -11,7 +11,20 @@ export type ScenarioTuning = Pick<ScenarioEngineOptions, 'tickMs' | 'watch' | 'r
 
 export function startScenarios(core: Core, options: { dir: string } & ScenarioTuning): ScenarioEngine {
   const { wall, controller, live, db, alerts, audit, attached, auth } = core;
-  const engine = new ScenarioEngine({ ...options, wall, controller, live, db, alerts, audit, duty: auth, field: attached.field, spatial: attached.spatial, indicators: attached.indicators });
+  const engine = new ScenarioEngine({
+    ...options,
+    wall,
+    controller,
+    live,
+    db,
+    alerts,
+    audit,
+    duty: auth,
+    field: attached.field,
+    spatial: attached.spatial,
+    indicators: attached.indicators,
+    serving: () => attached.pair()?.serving() ?? true,
+  });
   core.attachScenarios(engine);
   return engine;
 }
