@@ -9,6 +9,8 @@
  *    (page clock, same machine: a MutationObserver on data-frames records Date.now() at 0 → >0);
  *  - latency: every 2 s, for every shown player, Date.now() − hls.js playingDate (the
  *    EXT-X-PROGRAM-DATE-TIME of the position shown), via window.__iocPlayerLatency (engine.ts);
+ *    the work is one latency per camera per tick: `latency_measured` says how many of those were
+ *    taken (a camera not playing has none), `complete` whether all were and the recovery was seen;
  *  - dropped: Σ droppedVideoFrames / Σ totalVideoFrames of the grid's <video>s at the end;
  *  - recovery: after the first minute one camera is restarted (new session, media sequence 0);
  *    time until its cell is data-state=playing with frames advancing and showing the new
@@ -34,6 +36,7 @@ import { connectConsole } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { waitFor } from '../test/support/page-wait.js';
 import { maxOf } from '../native-bridge/extremes.js';
+import { coverage } from './support/verdicts.js';
 
 const GRID_ID = 'bench-cams';
 const WINDOW = 'r0c0';
@@ -166,6 +169,12 @@ export async function run(args: string[]): Promise<object> {
 
     // steady state
     const latencies: number[] = [];
+    let ticks = 0;
+    let cellSamples = 0;
+    let ticksAllMeasured = 0;
+    let fewestPlaying = TILES;
+    /** Ticks at which a camera had no latency (not playing, or no position). */
+    const unmeasuredTicks = new Map<string, number>();
     const started = Date.now();
     const endAt = started + minutes * 60_000;
     let memAt1: Memory | null = null;
@@ -221,7 +230,14 @@ export async function run(args: string[]): Promise<object> {
       const sample = (await page.evaluate('window.__iocPlayerLatency ? window.__iocPlayerLatency() : null')) as { cameraId: string | null; latencyMs: number | null }[] | null;
       if (sample === null) throw new Error('window.__iocPlayerLatency missing: is the renderer rebuilt with the engine hook?');
       const playing = new Set(((await page.evaluate(CELLS_JS)) as Cell[]).filter((c) => c.state === 'playing').map((c) => c.id));
-      for (const s of sample) if (s.latencyMs !== null && s.cameraId && playing.has(s.cameraId)) latencies.push(s.latencyMs);
+      // one latency per grid camera per tick is the work; a camera not playing (or without a position) is a hole in it
+      const measuredNow = new Set(sample.filter((s) => s.latencyMs !== null && s.cameraId && playing.has(s.cameraId)).map((s) => s.cameraId!));
+      for (const s of sample) if (s.latencyMs !== null && s.cameraId && measuredNow.has(s.cameraId)) latencies.push(s.latencyMs);
+      ticks++;
+      cellSamples += measuredNow.size;
+      if (measuredNow.size === TILES) ticksAllMeasured++;
+      fewestPlaying = Math.min(fewestPlaying, playing.size);
+      for (const id of cameraIds) if (!measuredNow.has(id)) unmeasuredTicks.set(id, (unmeasuredTicks.get(id) ?? 0) + 1);
 
       if (Date.now() >= nextSeriesAt) {
         nextSeriesAt += MEMORY_SERIES_MS;
@@ -250,9 +266,17 @@ export async function run(args: string[]): Promise<object> {
     const quality = (await page.evaluate(QUALITY_JS)) as { dropped: number; total: number; videos: number };
     const rssGrowth = growth(memAt1?.rssBytes ?? null, memEnd.rssBytes);
     const heapGrowth = growth(memAt1?.jsHeapBytes ?? null, memEnd.jsHeapBytes);
+    const latencyMeasured = coverage(cellSamples, ticks * TILES);
     return {
       bench: 'camera-wall',
       tiles: TILES,
+      // how much of the run the latency figures cover: every camera at every tick, or which ones were missing how often
+      complete: latencyMeasured.complete && rec.ms !== null,
+      latency_measured: latencyMeasured,
+      ticks_all_cameras_measured: ticksAllMeasured,
+      ticks,
+      fewest_playing: fewestPlaying,
+      unmeasured_ticks_by_camera: Object.fromEntries(unmeasuredTicks),
       ttff_p50_ms: round(percentile(ttff, 50)),
       ttff_p95_ms: round(percentile(ttff, 95)),
       latency_p50_ms: round(percentile(latencies, 50)),

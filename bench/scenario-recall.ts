@@ -23,10 +23,16 @@
  *  - paint = the later of the two, in the last window; windows without the map tile (none on the
  *    demo wall) count by revision only;
  *  - first frame: every <video> that appears is watched with requestVideoFrameCallback; a camera
- *    cell of the scenario's grid that is visible in the window (a positive area inside it) has its
+ *    cell of the scenario's grid whose picture is in the window (as the renderer decides to play
+ *    it; a letterbox sliver of a grid spanning two windows is not) has its
  *    first frame at the first callback's expectedDisplayTime (page clock converted with a fresh
  *    Date.now() − performance.now() offset, not timeOrigin, which drifts from the wall clock);
- *    first frame = the last visible cell in any window.
+ *    first frame = the last such cell in any window, once every camera of the grid has a frame in
+ *    every window showing it (bench/support/verdicts.ts); otherwise the activation counts at the
+ *    deadline and is incomplete. `measured` says how much of the work the figures cover, and a
+ *    goal is met only when all of it was; `renderer` names the wall windows' WebGL renderer
+ *    (swiftshader, llvmpipe, or the GPU's name), and the first-frame goal is 1.5 s on a GPU, 3 s
+ *    on a CPU-rendered WebGL (the map runs on a budget there, renderer/map/window-deck.ts).
  * Extras: the engine's share (run.activatedAt − origin, host clock), React's commit
  * (#wall[data-revision]), the basemap's tiles loaded at the new view, long tasks on the main
  * thread of the slowest window, whether the window's Deck was rebuilt, the load average.
@@ -49,6 +55,8 @@ import { waitFor } from '../test/support/page-wait.js';
 import { connectConsole } from '../test/support/accounts.js';
 import { percentile, round } from './stats.js';
 import { maxOf } from '../native-bridge/extremes.js';
+import { softwareGl } from '../renderer/map/software-gl.js';
+import { coverage, firstFrameOf, goalMet } from './support/verdicts.js';
 
 /** The demo's three end-to-end scenarios, each at the place of the simulator's scripted incident. */
 const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] = [
@@ -57,6 +65,9 @@ const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] =
   { scenario: 'traffic', incident: { lon: 106.88, lat: 10.947 } }, // the QL1A congestion event
 ];
 const ACTIVATION_TIMEOUT_MS = 60_000;
+const PAINT_GOAL_MS = 250;
+/** p95 of the first camera frame: on a GPU, and where WebGL renders on the CPU (SwiftShader, llvmpipe). */
+const FIRST_FRAME_GOAL_MS = { gpu: 1500, software: 3000 };
 const WARM_UP_TIMEOUT_MS = 180_000;
 /** After an activation is complete (every camera playing): the wall runs like this before the next one. */
 const SETTLE_MS = 1500;
@@ -128,10 +139,20 @@ const PROBE_JS = `(() => {
     S.armed = Object.assign({ commitAt: {}, revAt: {}, mapAt: null, basemapAt: null, frames: {}, otherViews: {}, deck: deckNow() }, spec);
     return true;
   };
+  // a cell counts where its picture (the frame as object-fit: contain places it) is in the window, as
+  // the renderer decides to play it (pictureInView, renderer/video/streams.ts): a cell of a grid that
+  // spans two windows may show only a sliver of letterbox bar in one of them, and plays nothing there
+  const pictureShown = (c) => {
+    const r = c.getBoundingClientRect();
+    const v = [...c.querySelectorAll('video')].find((x) => x.videoWidth > 0);
+    const aspect = v ? v.videoWidth / v.videoHeight : 16 / 9;
+    const w = Math.min(r.width, r.height * aspect), h = w / aspect;
+    const x = r.left + (r.width - w) / 2, y = r.top + (r.height - h) / 2;
+    return Math.min(x + w, window.innerWidth) - Math.max(x, 0) >= 1 && Math.min(y + h, window.innerHeight) - Math.max(y, 0) >= 1;
+  };
   const cells = (a) => {
-    const W = window.innerWidth, H = window.innerHeight;
     return [...document.querySelectorAll('[data-tile-id="' + a.cameraTile + '"] [data-camera-cell]')]
-      .filter((c) => { const r = c.getBoundingClientRect(); return Math.min(r.right, W) - Math.max(r.left, 0) > 0 && Math.min(r.bottom, H) - Math.max(r.top, 0) > 0; })
+      .filter(pictureShown)
       .map((c) => ({ id: c.dataset.cameraId, state: c.dataset.state, firstAt: a.frames[c.dataset.cameraId] === undefined ? null : a.frames[c.dataset.cameraId] }));
   };
   // the first time at a revision ≥ the run's (a later revision may overtake it before this window painted it)
@@ -208,6 +229,8 @@ interface Sample {
   longTaskMs: number;
   deckRebuilt: boolean;
   cameras: number;
+  /** Cameras of the grid with a first frame in every window showing them. */
+  camerasWithFrame: number;
   cells: number;
   cameraWindows: number;
   /** CPU seconds of the host and its Chromium processes by kind, from the origin to the last first frame. */
@@ -379,9 +402,11 @@ export async function run(args: string[]): Promise<object> {
       const map = state.state.tiles.find((t): t is Extract<Tile, { kind: 'map' }> => t.id === mapTile && t.kind === 'map');
       const grid = state.state.tiles.find((t): t is Extract<Tile, { kind: 'camera-grid' }> => t.id === cameraTile && t.kind === 'camera-grid');
       const endAt = Date.now();
+      const gridCameras = (grid?.props.cameras ?? []).filter((id) => id !== '');
       // an activation not complete by the deadline counts at the deadline (a lower bound) and is reported as such
       const paintDone = results.every(({ r }) => r.paintAt !== null);
-      const framesDone = paintDone && results.every(({ r }) => r.cells.every((c) => c.firstAt !== null));
+      const firstFrame = firstFrameOf(paintDone ? results.map(({ r }) => r) : [], gridCameras, t0, endAt);
+      const framesDone = !firstFrame.censored;
       const wrongView = !map || viewKey(map.props.view) !== view;
       if (wrongView || !paintDone || !framesDone) {
         const detail = results.map(({ windowId, r }) => `${windowId}: ${JSON.stringify({ ...r, cells: r.cells.map((c) => `${c.id}:${c.state}:${c.firstAt === null ? '-' : c.firstAt - t0}`) })}`).join('\n');
@@ -395,7 +420,6 @@ export async function run(args: string[]): Promise<object> {
         if (wrongView) throw new Error(message);
         console.error(message);
       }
-      const gridCameras = (grid?.props.cameras ?? []).filter((id) => id !== '');
       const shownCameras = new Set(results.flatMap(({ r }) => r.cells.map((c) => c.id)));
       const missing = gridCameras.filter((id) => !shownCameras.has(id));
       if (paintDone && missing.length > 0) throw new Error(`activation ${i + 1} (${scenario}): cameras ${missing.join(', ')} of the grid are visible in no window`);
@@ -405,7 +429,8 @@ export async function run(args: string[]): Promise<object> {
         scenario,
         revision: run.revision,
         paintMs: last((r) => r.paintAt) - t0,
-        firstFrameMs: framesDone ? last((r) => maxOf(r.cells.map((c) => c.firstAt!))) - t0 : endAt - t0,
+        firstFrameMs: firstFrame.ms,
+        camerasWithFrame: firstFrame.cameras.measured,
         censored: { paint: !paintDone, firstFrame: !framesDone },
         engineMs: run.activatedAt - t0,
         commitMs: last((r) => r.commitAt) - t0,
@@ -448,6 +473,16 @@ export async function run(args: string[]): Promise<object> {
         return [scenario, { n: own.length, cameras: own[0]!.cameras, paint_p95_ms: round(percentile(own.map((s) => s.paintMs), 95)), first_frame_p95_ms: round(percentile(own.map((s) => s.firstFrameMs), 95)) }];
       }),
     );
+    // how much of the work the figures cover: every activation painted, every camera of every grid with a frame
+    const measured = {
+      paint: coverage(samples.filter((s) => !s.censored.paint).length, samples.length),
+      first_frame: coverage(samples.filter((s) => !s.censored.firstFrame).length, samples.length),
+      cameras_with_frame: coverage(samples.reduce((n, s) => n + s.camerasWithFrame, 0), samples.reduce((n, s) => n + s.cameras, 0)),
+    };
+    const renderers = [...new Set(await Promise.all(pages.map(({ page }) => page.evaluate<string | null>('document.documentElement.dataset.mapGlRenderer || null'))))];
+    const renderer = renderers.map((r) => (r === null ? 'unknown' : (softwareGl('', r) ?? r))).join(', ');
+    // on a CPU-rendered WebGL the map runs on a budget and video comes first within 3 s (issue 16); a GPU does better
+    const firstFrameGoalMs = renderers.every((r) => r !== null && softwareGl('', r) === null) ? FIRST_FRAME_GOAL_MS.gpu : FIRST_FRAME_GOAL_MS.software;
     const slowestCounts: Record<string, number> = {};
     for (const s of samples) slowestCounts[s.slowestWindow] = (slowestCounts[s.slowestWindow] ?? 0) + 1;
     const basemap = samples.flatMap((s) => (s.basemapMs === null ? [] : [s.basemapMs]));
@@ -461,7 +496,13 @@ export async function run(args: string[]): Promise<object> {
       first_frame_p50_ms: round(percentile(firstFrame, 50)),
       first_frame_max_ms: round(maxOf(firstFrame)),
       incomplete: { paint: samples.filter((s) => s.censored.paint).length, first_frame: samples.filter((s) => s.censored.firstFrame).length, counted_at_deadline_ms: ACTIVATION_TIMEOUT_MS },
-      goals_met: { paint: percentile(paint, 95) <= 250, first_frame: percentile(firstFrame, 95) <= 1500 },
+      measured,
+      renderer,
+      first_frame_goal_ms: firstFrameGoalMs,
+      goals_met: {
+        paint: goalMet(measured.paint, percentile(paint, 95), PAINT_GOAL_MS),
+        first_frame: goalMet(measured.first_frame, percentile(firstFrame, 95), firstFrameGoalMs),
+      },
       windows: pages.length,
       cameras_per_activation: Object.fromEntries(Object.entries(perScenario).map(([k, v]) => [k, v?.cameras ?? null])),
       camera_cells_per_activation: stats(samples.map((s) => s.cells)).p50,

@@ -5,7 +5,9 @@
  * validation, postMessage and the reply. Reports ingest, radius (1–5 km) and drawn-polygon
  * (5–12 vertices, 5–20 km) query latency, the all-communes aggregate, 10,000 moves, and radius
  * latency while 10,000 moves a second arrive (snapshot rebuilds included). Also compares tagging
- * points with the index's ring test against turf.booleanPointInPolygon.
+ * points with the index's ring test against turf.booleanPointInPolygon. The answers are checked:
+ * the first 25 radius and polygon queries against a scan of every point (turf for the polygons),
+ * every aggregate against the count of its layers; a mismatch stops the run.
  *
  * Args: [points] [areas] (defaults 1,000,000 and 3,000).
  */
@@ -19,6 +21,7 @@ import { percentile, round } from './stats.js';
 import { mulberry32 as prng } from '../sim/random.js';
 import { makeCommunes, type Bbox } from './support/communes.js';
 import { maxOf } from '../native-bridge/extremes.js';
+import { distanceM } from '../native-bridge/geo.js';
 
 const BBOX: Bbox = [102.1, 8.5, 109.5, 23.4];
 const LAYERS = ['sensor', 'camera', 'report', 'object', 'alert'];
@@ -52,6 +55,32 @@ function drawnPolygon(random: () => number): Position[][] {
   }
   ring.push(ring[0]!);
   return [ring];
+}
+
+/** Radius and polygon answers checked against a scan of every point, of the 500 of each kind. */
+const CHECKED = 25;
+
+interface Check {
+  what: string;
+  total: number;
+  inside: (p: SpatialPoint) => boolean;
+}
+
+/** A drawn polygon's test by turf (not the index's own ring test), behind its bounding box. */
+function insideByTurf(polygon: Position[][]): (p: SpatialPoint) => boolean {
+  const shape = turf.polygon(polygon);
+  const [x0, y0, x1, y1] = turf.bbox(shape);
+  return (p) => p.lon >= x0 && p.lon <= x1 && p.lat >= y0 && p.lat <= y1 && turf.booleanPointInPolygon([p.lon, p.lat], shape);
+}
+
+/** Every check's total against a count over all points (an index answering nothing would look fastest). */
+function bruteForceCheck(points: readonly SpatialPoint[], checks: readonly Check[]): number {
+  for (const check of checks) {
+    let count = 0;
+    for (const p of points) if (check.inside(p)) count++;
+    if (count !== check.total) throw new Error(`${check.what}: the index answered ${check.total} points, a scan of all ${points.length} finds ${count}`);
+  }
+  return checks.length;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -113,32 +142,44 @@ export async function run(args: string[]): Promise<object> {
     const afterIngest = await client.stats();
     console.error(`ingest: ${Math.round(ingestMs)} ms (${afterIngest.rebuilds} snapshot builds, the last ${Math.round(afterIngest.lastRebuildMs)} ms)`);
 
+    /** The first answers of each kind, checked against a scan of every point once the timing is done. */
+    const checks: Check[] = [];
     const radiusSamples: number[] = [];
     let radiusMatches = 0;
     for (let i = 0; i < 500; i++) {
       const lon = BBOX[0] + random() * (BBOX[2] - BBOX[0]);
       const lat = BBOX[1] + random() * (BBOX[3] - BBOX[1]);
-      const [ms, result] = await timed(() => client.query({ shape: { type: 'radius', lon, lat, radiusM: 1000 + random() * 4000 }, groupBy: ['area', 'state'] }));
+      const radiusM = 1000 + random() * 4000;
+      const [ms, result] = await timed(() => client.query({ shape: { type: 'radius', lon, lat, radiusM }, groupBy: ['area', 'state'] }));
       radiusSamples.push(ms);
       radiusMatches += result.total;
+      if (i < CHECKED) checks.push({ what: `radius ${round(radiusM)} m at ${lon.toFixed(4)},${lat.toFixed(4)}`, total: result.total, inside: (p) => distanceM(lon, lat, p.lon, p.lat) <= radiusM });
     }
     console.error(`radius: p50 ${round(percentile(radiusSamples, 50), 2)} ms, p95 ${round(percentile(radiusSamples, 95), 2)} ms, ${round(radiusMatches / 500)} matches on average`);
 
     const polygonSamples: number[] = [];
     let polygonMatches = 0;
     for (let i = 0; i < 500; i++) {
-      const [ms, result] = await timed(() => client.query({ shape: { type: 'region', polygon: drawnPolygon(random) }, groupBy: ['area', 'layer'] }));
+      const polygon = drawnPolygon(random);
+      const [ms, result] = await timed(() => client.query({ shape: { type: 'region', polygon }, groupBy: ['area', 'layer'] }));
       polygonSamples.push(ms);
       polygonMatches += result.total;
+      if (i < CHECKED) checks.push({ what: `polygon ${i}`, total: result.total, inside: insideByTurf(polygon) });
     }
     console.error(`polygon: p50 ${round(percentile(polygonSamples, 50), 2)} ms, p95 ${round(percentile(polygonSamples, 95), 2)} ms, ${round(polygonMatches / 500)} matches on average`);
 
     const aggregateSamples: number[] = [];
+    // the communes tile the box (checked with turf above): every sensor and report is in exactly one
+    const aggregated = points.filter((p) => p.layer === 'sensor' || p.layer === 'report').length;
     for (let i = 0; i < 7; i++) {
       const [ms, result] = await timed(() => client.aggregateByArea({ filter: { layers: ['sensor', 'report'] }, groupBy: ['state'] }));
       if (result.areas.length !== communes.length) throw new Error(`aggregate returned ${result.areas.length} communes`);
+      const counted = result.areas.reduce((sum, a) => sum + a.total, 0);
+      if (counted !== aggregated) throw new Error(`aggregate counted ${counted} sensors and reports, brute force ${aggregated}`);
       aggregateSamples.push(ms);
     }
+    const checked = bruteForceCheck(points, checks);
+    console.error(`checked against brute force: ${checked} radius and polygon answers, and every aggregate`);
     console.error(`aggregate over ${communes.length} communes: median ${round(percentile(aggregateSamples, 50))} ms`);
 
     // 10,000 moves of up to ~1 km, with state changes.
@@ -192,6 +233,8 @@ export async function run(args: string[]): Promise<object> {
       rebuild_ms: Math.round(afterChurn.lastRebuildMs),
       churn_radius_p95_ms: round(percentile(churnSamples, 95), 2),
       churn_radius_max_ms: round(maxOf(churnSamples), 1),
+      // what the figures are worth: answers compared with a scan of every point (a mismatch stops the run)
+      checked_against_brute_force: { radius: CHECKED, polygon: CHECKED, of_each: 500, aggregates: aggregateSamples.length, churn_queries: 0 },
       tag_ring_test_us: tagging.ring_us,
       tag_turf_us: tagging.turf_us,
       process_cpu_s: round((cpu.user + cpu.system) / 1e6),

@@ -9,6 +9,7 @@ import { useLive } from '../session/live-hooks.js';
 import type { MapLayerId } from '../../native-bridge/tile-props/map.js';
 import { dataRequestHeaders } from './data-requests.js';
 import type { BinaryPoints, MapData } from './layers.js';
+import { useGlRenderer } from './gl-renderer.js';
 
 /** Vector tiles of the configured base map, served by the host from a local MBTiles/PMTiles file. */
 export const BASEMAP_URL = '/basemap/{z}/{x}/{y}.pbf';
@@ -156,7 +157,9 @@ export function useMapData(choropleth: ReadonlyMap<string, number> | null, datas
   const sensors = useMemo(() => [...sensorMap.values()], [sensorMap]);
   // objects are mutated in place by the store; a new array per version lets deck.gl diff it
   const objects = useMemo(() => [...objectMap.values()], [objectMap, objectsVersion]);
-  const pulse = usePulse(events.some((e) => !e.cleared && e.location !== undefined));
+  // on a CPU-rendered WebGL the rings hold still: a pulse would make every slot a redraw with no new data
+  const software = useGlRenderer()?.software != null;
+  const pulse = usePulse(!software && events.some((e) => !e.cleared && e.location !== undefined));
   return useMemo(
     () => ({ basemapUrl: BASEMAP_URL, sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse }),
     [sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse],

@@ -8,13 +8,16 @@
  * Context loss (driver reset, GPU process crash) is detected on the canvas and the Deck is rebuilt
  * on a fresh canvas; views and layers are kept here, so the rebuilt map is the same map.
  *
- * Video first on a wall PC without a GPU: when WebGL runs on the CPU (SwiftShader and the like),
- * every map frame costs the whole machine seconds of CPU and live video starves behind it. There
- * the map draws at most once every SOFTWARE_REDRAW_MS (a data change waits for the next slot; the
- * operator's own pan on the console does not) at half resolution, and the page says so
- * (`data-map-renderer`).
+ * Video first on a wall PC without a GPU: when WebGL runs on the CPU (SwiftShader, llvmpipe: the
+ * renderer string, renderer/map/software-gl.ts), every map frame costs the whole machine seconds of
+ * CPU and live video starves behind it. There the map draws at most once every SOFTWARE_REDRAW_MS
+ * at half resolution: a data change waits for the next slot, and so does every redraw deck.gl
+ * would make by itself (a basemap tile arriving, a heat map's weights) — the picture stays a
+ * static frame between slots. The operator's own pan on the console is drawn at once. The page
+ * says so (`data-map-renderer="software"`, and the status tile).
  */
 import { Deck, MapView, type Layer, type PickingInfo } from '@deck.gl/core';
+import { reportGlRenderer } from './gl-renderer.js';
 
 export interface ViewRect {
   x: number;
@@ -55,6 +58,8 @@ export interface WindowDeckOptions {
 export const SOFTWARE_REDRAW_MS = 4000;
 /** …and at half the resolution in each direction (a quarter of the pixels to fill on the CPU). */
 const SOFTWARE_PIXEL_RATIO = 0.5;
+/** After the operator's last pan or zoom, frames are drawn at once for this long. */
+const INTERACTION_MS = 1000;
 
 /** Layer ids are `<viewId>/<name>`: a view draws only its own layers. */
 export const layerIdFor = (viewId: string, name: string): string => `${viewId}/${name}`;
@@ -66,6 +71,11 @@ export class WindowDeck {
   private frame = 0;
   private slotTimer: ReturnType<typeof setTimeout> | null = null;
   private lastApply = 0;
+  /** Software budget: when the Deck last drew, the redraw it asked for meanwhile, and its timer. */
+  private lastDraw = 0;
+  private pendingDraw: string | null = null;
+  private drawTimer: ReturnType<typeof setTimeout> | null = null;
+  private interactingUntil = 0;
   /** True once the Deck's device turned out to render on the CPU. */
   private software = false;
   private rebuilds = 0;
@@ -166,6 +176,7 @@ export class WindowDeck {
         const camera = cameraOf(viewState as Partial<ViewCamera>);
         if (!entry || !camera) return;
         entry.camera = camera;
+        this.interactingUntil = performance.now() + INTERACTION_MS;
         this.schedule(true);
         entry.onCameraChange?.(camera, Boolean(interactionState.isDragging || interactionState.isPanning || interactionState.isZooming));
       },
@@ -174,16 +185,43 @@ export class WindowDeck {
         this.options.onFrame?.();
       },
       onDeviceInitialized: (device) => {
-        this.software = device.info.gpuType === 'cpu' || device.info.gpu === 'software';
-        document.documentElement.dataset.mapRenderer = this.software ? 'software' : device.info.renderer;
+        const renderer = reportGlRenderer(device.info.vendor, device.info.renderer);
+        this.software = renderer.software !== null || device.info.gpuType === 'cpu';
+        document.documentElement.dataset.mapRenderer = this.software ? 'software' : 'gpu';
         // after the constructor has returned: this.deck is set by then
-        if (this.software) queueMicrotask(() => this.deck?.setProps({ useDevicePixels: SOFTWARE_PIXEL_RATIO }));
+        if (this.software) queueMicrotask(() => this.deck?.setProps({ useDevicePixels: SOFTWARE_PIXEL_RATIO, _customRender: this.budgetedDraw }));
         if (this.software) console.info(`ioc-wall: the map renders in software (${device.info.renderer}); it redraws at most every ${SOFTWARE_REDRAW_MS / 1000} s so live video keeps priority`);
       },
       onError: (error) => console.error('ioc-wall: map', error),
     });
     return this.deck;
   }
+
+  /**
+   * Software budget: every redraw deck.gl decides on comes here instead of drawing. It is drawn at
+   * once after a slot's data change (applies are themselves one per slot), while the operator moves
+   * the map, or when the slot is due; anything else (a tile arriving) waits for the next of these.
+   */
+  private readonly budgetedDraw = (reason: string): void => {
+    this.pendingDraw = reason;
+    const now = performance.now();
+    const wait = this.lastApply > this.lastDraw || now < this.interactingUntil ? 0 : this.lastDraw + SOFTWARE_REDRAW_MS - now;
+    if (wait > 0) {
+      this.drawTimer ??= setTimeout(this.drawPending, wait);
+      return;
+    }
+    this.drawPending();
+  };
+
+  private readonly drawPending = (): void => {
+    if (this.drawTimer) clearTimeout(this.drawTimer);
+    this.drawTimer = null;
+    const reason = this.pendingDraw;
+    this.pendingDraw = null;
+    if (!reason || !this.deck) return;
+    this.lastDraw = performance.now();
+    this.deck._drawLayers(reason);
+  };
 
   private pointerDownAt: { x: number; y: number } | null = null;
 
@@ -225,6 +263,9 @@ export class WindowDeck {
     this.frame = 0;
     if (this.slotTimer) clearTimeout(this.slotTimer);
     this.slotTimer = null;
+    if (this.drawTimer) clearTimeout(this.drawTimer);
+    this.drawTimer = null;
+    this.pendingDraw = null;
     const deck = this.deck;
     const canvas = this.canvas;
     this.deck = null;

@@ -17,7 +17,7 @@
 import Hls, { ErrorTypes, Events, type ErrorData } from 'hls.js';
 import { hlsConfig } from './hls-config.js';
 import { countPlayer } from './pool.js';
-import { backoffMs, START_TIMEOUT_MS, STALL_AFTER_MS, type StreamName } from './streams.js';
+import { backoffMs, START_TIMEOUT_MS, STALL_AFTER_MS, startFailed, type StreamName } from './streams.js';
 
 export type CameraState = 'starting' | 'playing' | 'stalled' | 'recovering' | 'snapshot' | 'error';
 
@@ -53,6 +53,9 @@ interface Player {
   targetDuration: number;
   mediaErrors: number;
   dead: boolean;
+  /** The video's furthest time seen, and when it last advanced (0: never). */
+  mediaTime: number;
+  mediaAt: number;
 }
 
 const WATCHDOG_MS = 500;
@@ -181,6 +184,8 @@ export class CameraEngine {
       targetDuration: 2,
       mediaErrors: 0,
       dead: false,
+      mediaTime: 0,
+      mediaAt: 0,
     };
     hls.on(Events.MANIFEST_PARSED, () => {
       video.play().catch(() => {});
@@ -277,9 +282,19 @@ export class CameraEngine {
       }
       if (p.firstFrameAt !== null && now - p.firstFrameAt > STEADY_MS) this.attempts = 0;
     } else if (this.status.state === 'starting' || this.status.state === 'recovering') {
-      // no (new) first frame in time: give up on this player
-      if (now - Math.max(p.createdAt, this.status.since, p.lastFrameAt ?? 0) > START_TIMEOUT_MS) this.stall(p, false);
+      // no (new) first frame in time: give up on this player, later if its media is decoding
+      if (startFailed(now - Math.max(p.createdAt, this.status.since, p.lastFrameAt ?? 0), this.decoding(p, now))) this.stall(p, false);
     }
+  }
+
+  /** The player's media is being decoded: its time advanced within the stall limit and fragments keep arriving. */
+  private decoding(player: Player, now: number): boolean {
+    const time = player.video.currentTime;
+    if (time > player.mediaTime) {
+      player.mediaTime = time;
+      player.mediaAt = now;
+    }
+    return player.mediaAt > 0 && now - player.mediaAt < STALL_AFTER_MS && now - player.sourceAt < STALL_AFTER_MS + player.targetDuration * 1000;
   }
 
   private onError(player: Player, data: ErrorData): void {

@@ -67,7 +67,18 @@ export function backoffMs(attempt: number): number {
 
 /** No new frame for this long while visible = stalled. */
 export const STALL_AFTER_MS = 3000;
-/** A starting player with no first frame after this long has failed. */
+/** A starting player with no first frame after this long has failed… */
 export const START_TIMEOUT_MS = 12_000;
+/**
+ * …unless its media is decoding (the video's time advancing, fragments arriving): on a machine
+ * whose compositor is starved (software WebGL drawing a map) the first frame is late, not lost, and
+ * a new player would throw away the work done. It is still "connecting", never "MẤT TÍN HIỆU".
+ */
+export const STARVED_START_MS = 36_000;
+
+/** Whether a player with no (new) first frame for `ageMs` has failed. */
+export function startFailed(ageMs: number, decoding: boolean): boolean {
+  return ageMs > (decoding ? STARVED_START_MS : START_TIMEOUT_MS);
+}
 /** Snapshot images (players beyond the pool's limit, console previews) refresh this often. */
 export const SNAPSHOT_REFRESH_MS = 5000;

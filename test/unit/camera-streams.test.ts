@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffMs, chooseStream, containedPicture, pictureInView } from '../../renderer/video/streams.js';
+import { backoffMs, chooseStream, containedPicture, pictureInView, startFailed } from '../../renderer/video/streams.js';
 
 const camera = {
   streams: {
@@ -19,6 +19,13 @@ describe('the stream a camera cell plays', () => {
     assert.equal(chooseStream(camera, 'sub', 1920, 1080, 1), 'sub', 'a tile set to a stream keeps it');
   });
 
+  it('gives up on a player with no first frame after 12 s, but waits up to 36 s while its media decodes (a starved machine, not a lost camera)', () => {
+    assert.equal(startFailed(11_000, false), false);
+    assert.equal(startFailed(13_000, false), true, 'nothing arriving: no signal');
+    assert.equal(startFailed(13_000, true), false, 'decoding: still connecting, not "MẤT TÍN HIỆU"');
+    assert.equal(startFailed(35_000, true), false);
+    assert.equal(startFailed(37_000, true), true, 'a pipeline that never presents a frame still fails');
+  });
   it('retries a failed player after 2 s, doubling up to 30 s', () => {
     assert.deepEqual([0, 1, 2, 3, 4, 5, 40].map(backoffMs), [2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
   });

@@ -1,11 +1,13 @@
 /**
  * Clock and status: time in Asia/Ho_Chi_Minh (only the clock face re-renders each second), date
- * with weekday, node role/host, windows connected, gateway links, and this window's own link.
+ * with weekday, node role/host, windows connected, whether this window's map renders in software,
+ * gateway links, and this window's own link.
  */
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime, formatWeekday } from '../../format.js';
 import { useNow } from '../../hooks/useNow.js';
 import { useAppStore } from '../../session/store.js';
+import { useGlRenderer } from '../../map/gl-renderer.js';
 import type { TileProps } from '../types.js';
 
 export default function ClockStatusTile({ tile }: TileProps<'clock-status'>) {
@@ -39,6 +41,8 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
   const { t } = useTranslation();
   const status = useAppStore((s) => s.status);
   const link = useAppStore((s) => s.link);
+  // without a GPU the map runs on a CPU budget (renderer/map/window-deck.ts): say so, video comes first
+  const gl = useGlRenderer();
   const windows = status?.windows ?? [];
   const connected = windows.filter((w) => w.connected).length;
   return (
@@ -49,6 +53,11 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
           : t('clock.nodeUnknown')}
       </div>
       <div className="status-line">{t('clock.windows', { connected, total: windows.length })}</div>
+      {gl?.software ? (
+        <div className="status-line muted" data-map-software={gl.software}>
+          {t('clock.mapSoftware')}
+        </div>
+      ) : null}
       <div className={`status-line link-${link}`} data-local-link={link}>
         <span className={`dot dot-${link === 'up' ? 'up' : link === 'down' ? 'down' : 'stale'}`} />
         {t('clock.localLink', { state: t(`link.state.${link}`) })}
