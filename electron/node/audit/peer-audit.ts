@@ -8,21 +8,9 @@
  */
 import { PEER_JOURNAL_BATCH, PEER_JOURNAL_REPLY_BYTES, type PeerAuditRow } from '../../../native-bridge/contract.js';
 import type { Db } from '../database.js';
-import { entryHash, GENESIS_HASH, type AuditRow } from './canonical.js';
+import { chainFieldsOf, entryHash, GENESIS_HASH, type AuditRow } from './canonical.js';
 
-const toPeerRow = (r: AuditRow): PeerAuditRow => ({
-  seq: r.seq,
-  at: r.at,
-  actorKind: r.actor_kind,
-  actorId: r.actor_id,
-  actorName: r.actor_name,
-  actorRole: r.actor_role,
-  action: r.action,
-  target: r.target,
-  details: r.details,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
+const toPeerRow = (r: AuditRow): PeerAuditRow => ({ ...chainFieldsOf(r), hash: r.hash });
 
 /** This node's own chain after `after`, a page of at most PEER_JOURNAL_BATCH rows and about PEER_JOURNAL_REPLY_BYTES. */
 export function ownAuditAfter(db: Db, after: number): { rows: PeerAuditRow[]; more: boolean } {
