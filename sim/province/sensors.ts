@@ -195,7 +195,8 @@ export class SensorBoard {
         id,
         severity: level,
         category: CATEGORY[s.def.kind],
-        title: { vi: `${vi} (${word[0]}): ${s.def.name} – ${value} ${s.def.unit}`.trim(), en: `${en} (${word[1]}): ${s.def.name} – ${value} ${s.def.unit}`.trim() },
+        // a gateway writes its Vietnamese with the decimal comma, as the province's own systems do
+        title: { vi: `${vi} (${word[0]}): ${s.def.name} – ${String(value).replace('.', ',')} ${s.def.unit}`.trim(), en: `${en} (${word[1]}): ${s.def.name} – ${value} ${s.def.unit}`.trim() },
         location: s.def.location,
         sensor: s.def.id,
       });

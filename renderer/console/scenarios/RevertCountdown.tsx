@@ -36,7 +36,7 @@ export function RevertCountdown({ run }: { run: ScenarioRun & { revertAt: number
   return (
     <section className="suggestion-banner revert-countdown" role="alert" data-testid="revert-countdown" data-run-id={run.runId} data-scenario={run.scenario}>
       <div className="suggestion-icon" aria-hidden="true">
-        ⏱
+        !
       </div>
       <div className="suggestion-text">
         <div className="suggestion-kicker">{t('scenarios.countdown.kicker')}</div>
