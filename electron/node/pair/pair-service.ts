@@ -15,6 +15,7 @@ import {
   PEER_JOURNAL_BATCH,
   PEER_JOURNAL_REPLY_BYTES,
   PEER_PROTOCOL_VERSION,
+  pairNodeName,
   pairSides,
   type Actor,
   type PairConfig,
@@ -109,7 +110,10 @@ export class PairService implements PairPort {
     this.timings = { ...PAIR_TIMINGS, ...options.timings };
     this.clock = options.clock ?? Date.now;
     this.star = new BinaryStar(sides.configured, this.clock(), this.timings.deadMs);
-    this.pairAlerts = new PairAlerts(options.alerts, this.peer.id);
+    // the alerts name the peer as people call it, mid-sentence ("… không nghe thấy máy chủ dự phòng (ioc-b) …")
+    const peerName = pairNodeName(options.pair, this.peer.id);
+    const inSentence = (text: string) => (this.peer.name ? text : text.charAt(0).toLowerCase() + text.slice(1));
+    this.pairAlerts = new PairAlerts(options.alerts, { vi: `${inSentence(peerName.vi)} (${this.peer.id})`, en: `${inSentence(peerName.en)} (${this.peer.id})` });
     if (options.keyPair.publicKey !== this.self.publicKey) {
       throw new Error(`node "${this.self.id}": the wall file gives publicKey ${this.self.publicKey}, but this data folder's key (keys/host-curve.json) is ${options.keyPair.publicKey}; put the data folder's public key in the wall file`);
     }
