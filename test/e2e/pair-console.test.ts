@@ -5,8 +5,9 @@
  * through its confirmation (a reason is required), and the hosts themselves then say the backup
  * is active and the primary passive; at the backup's console the technician fails back. Both are
  * in the audit chain with the person and the reason. An operator gets no panel and the host
- * refuses the operator (and the administrator) the calls; a killed standby shows as lost, with the
- * Vietnamese "standby lost" alert in the console's alerts panel.
+ * refuses the operator (and the administrator) the calls. A primary frozen and thawed after the
+ * backup took over raises the two-actives alarm, and a killed standby shows as lost; both alerts
+ * are in the console's alerts panel in Vietnamese.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { accountFor, connectConsole } from '../support/accounts.js';
 import type { HostProcess } from '../support/host-process.js';
 import { rejectsWith } from '../support/harness.js';
 import { testPair, type TestPair, type TestPairNode } from '../support/pair.js';
-import { spawnPairNode, statusUntil } from '../support/pair-hosts.js';
+import { spawnPairNode, statusUntil, voteUntilActive } from '../support/pair-hosts.js';
 import { signInPage } from '../support/windows.js';
 
 const SHOTS = process.env.IOC_E2E_SCREENSHOTS;
@@ -151,6 +152,27 @@ describe('the technician\'s pair panel, on two real nodes', () => {
     assert.equal(failedBack.entries[0]!.details?.reason, 'Máy chủ chính đã bảo trì xong');
     assert.equal(failedBack.verify.ok, true);
     await onBackup.context().close();
+  });
+
+  it('two actives: the alarm is raised on the node that comes back, and listed in its alerts panel in Vietnamese', { timeout: 180_000 }, async () => {
+    // the primary frozen past the dead time, the backup elected on a vote, then the primary thawed
+    primary.proc.kill('SIGSTOP');
+    try {
+      await voteUntilActive(pair.backup, pair.primary.id, 60_000);
+    } finally {
+      primary.proc.kill('SIGCONT');
+    }
+    await statusUntil(pair.primary, (s) => s.pair?.state === 'passive', 'the thawed primary passive');
+    const page = await consoleAt(pair.primary, 'technician');
+    const alarm = page.locator('[data-testid=alerts-panel] [data-alert-group=pair] [data-severity=critical] .alert-title', { hasText: 'Hai máy chủ cùng điều khiển tường (máy này và máy chủ dự phòng (ioc-b))' });
+    await alarm.first().waitFor(WAIT);
+    await card(page, 'ioc-b', 'active').waitFor(WAIT);
+    await page.context().close();
+    // the wall back on the primary for what follows
+    const { client, transport } = await connectConsole(backup.runtime, pair.backup.dataDir, 'technician');
+    await client.call('pair.failback', { reason: 'trả tường về máy chính sau sự cố hai máy cùng điều khiển' });
+    transport.close();
+    await statusUntil(pair.primary, (s) => s.pair?.state === 'active', 'the primary active again');
   });
 
   it('a killed standby shows as lost, the buttons say why, and the alert is in the alerts panel in Vietnamese', { timeout: 120_000 }, async () => {
