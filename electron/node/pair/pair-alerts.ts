@@ -11,7 +11,7 @@ export type PairCondition = 'standby-lost' | 'active-lost' | 'replication-behind
 /** The other node as an alert names it: "Máy chủ dự phòng (ioc-b)". */
 type PeerName = LocalizedText;
 
-const texts: Record<PairCondition, { severity: Severity; title: (peer: PeerName, detail: string) => LocalizedText }> = {
+const texts: Record<PairCondition, { severity: Severity; title: (peer: PeerName, detail: LocalizedText) => LocalizedText }> = {
   'standby-lost': {
     severity: 'warning',
     title: (peer) => ({ vi: `Mất máy dự phòng: không nghe thấy ${peer.vi} trên đường nối hai máy chủ`, en: `Standby lost: ${peer.en} is not heard on the peer link` }),
@@ -22,11 +22,11 @@ const texts: Record<PairCondition, { severity: Severity; title: (peer: PeerName,
   },
   'replication-behind': {
     severity: 'warning',
-    title: (peer, detail) => ({ vi: `Máy dự phòng chậm đồng bộ với ${peer.vi}: ${detail}`, en: `The standby is behind ${peer.en}: ${detail}` }),
+    title: (peer, detail) => ({ vi: `Máy dự phòng chậm đồng bộ: còn thiếu ${detail.vi} (máy kia: ${peer.vi})`, en: `The standby is behind: ${detail.en} missing (other node: ${peer.en})` }),
   },
   'replication-stuck': {
     severity: 'critical',
-    title: (peer, detail) => ({ vi: `Không đồng bộ được nhật ký tường từ ${peer.vi}: ${detail}`, en: `The wall journal cannot be replicated from ${peer.en}: ${detail}` }),
+    title: (peer, detail) => ({ vi: `Không đồng bộ được nhật ký tường từ ${peer.vi}: ${detail.vi}`, en: `The wall journal cannot be replicated from ${peer.en}: ${detail.en}` }),
   },
   'two-actives': {
     severity: 'critical',
@@ -42,7 +42,7 @@ export class PairAlerts {
     private readonly peer: PeerName,
   ) {}
 
-  raise(condition: PairCondition, detail = ''): void {
+  raise(condition: PairCondition, detail: LocalizedText = { vi: '', en: '' }): void {
     if (this.open.has(condition)) return;
     const { severity, title } = texts[condition];
     this.open.set(condition, this.alerts.raise(severity, 'pair', title(this.peer, detail)).id);

@@ -280,7 +280,7 @@ export class PairService implements PairPort {
   private evaluateConditions(): void {
     const state = this.star.snapshot().state;
     const live = this.peerLive();
-    const toggle = (condition: Parameters<PairAlerts['raise']>[0], on: boolean, detail?: string) => (on ? this.pairAlerts.raise(condition, detail) : this.pairAlerts.resolve(condition));
+    const toggle = (condition: Parameters<PairAlerts['raise']>[0], on: boolean, detail?: Parameters<PairAlerts['raise']>[1]) => (on ? this.pairAlerts.raise(condition, detail) : this.pairAlerts.resolve(condition));
     // a primary that never heard its backup has no standby either (after the start grace)
     toggle('standby-lost', state === 'active' && !live && this.clock() - this.star.snapshot().since >= this.timings.deadMs);
     toggle('active-lost', state === 'passive' && !live);
@@ -289,7 +289,7 @@ export class PairService implements PairPort {
     const now = this.clock();
     if (lag === null || lag === 0) this.behindSince = null;
     else this.behindSince ??= now;
-    toggle('replication-behind', this.behindSince !== null && now - this.behindSince >= this.timings.behindAlertMs, `${lag ?? 0} phiên bản / revisions`);
+    toggle('replication-behind', this.behindSince !== null && now - this.behindSince >= this.timings.behindAlertMs, { vi: `${lag ?? 0} phiên bản`, en: `${lag ?? 0} revisions` });
   }
 
   private notifyIfChanged(): void {
@@ -455,7 +455,7 @@ export class PairService implements PairPort {
     const controller = this.options.controller;
     if (!heard || !this.followingLivePeer()) return;
     if (heard.revision < controller.currentRevision) {
-      this.pairAlerts.raise('replication-stuck', `máy này có ${controller.currentRevision} phiên bản, máy đang hoạt động chỉ có ${heard.revision} / this node holds revision ${controller.currentRevision}, the active node ${heard.revision}`);
+      this.pairAlerts.raise('replication-stuck', { vi: `máy này có ${controller.currentRevision} phiên bản, máy đang hoạt động chỉ có ${heard.revision}`, en: `this node holds revision ${controller.currentRevision}, the active node ${heard.revision}` });
       return;
     }
     if (heard.revision === controller.currentRevision || !this.mayAsk('journal')) return;
@@ -471,7 +471,7 @@ export class PairService implements PairPort {
       try {
         controller.replicate(entry);
       } catch (error) {
-        this.pairAlerts.raise('replication-stuck', `phiên bản ${entry.revision}: ${(error as Error).message}`);
+        this.pairAlerts.raise('replication-stuck', { vi: `phiên bản ${entry.revision}: ${(error as Error).message}`, en: `revision ${entry.revision}: ${(error as Error).message}` });
         this.options.log({ level: 'error', msg: 'pair: a journal entry could not be applied', revision: entry.revision, error: String(error) });
         return;
       }
