@@ -21,6 +21,7 @@ import type { HostProcess } from '../support/host-process.js';
 import { rejectsWith } from '../support/harness.js';
 import { testPair, type TestPair, type TestPairNode } from '../support/pair.js';
 import { spawnPairNode, statusUntil, voteUntilActive } from '../support/pair-hosts.js';
+import { waitFor } from '../support/page-wait.js';
 import { signInPage } from '../support/windows.js';
 
 const SHOTS = process.env.IOC_E2E_SCREENSHOTS;
@@ -65,6 +66,17 @@ describe('the technician\'s pair panel, on two real nodes', () => {
     await dialog.locator('textarea[name=reason]').fill(reason);
     await dialog.getByTestId('confirm-ok').click();
     await page.locator('[data-testid=pair-result][data-ok=true]').waitFor(WAIT);
+  }
+
+  /** Waits until the alerts panel lists a pair alert with this text, opening the pair group (it shows only its latest alert while closed). */
+  async function pairAlertShown(page: Page, text: string, severity?: string): Promise<void> {
+    const group = page.locator('[data-testid=alerts-panel] [data-alert-group=pair]');
+    const row = group.locator(`${severity ? `[data-severity=${severity}] ` : ''}.alert-title`, { hasText: text });
+    await waitFor(`the pair alert "${text}" in the alerts panel`, 60_000, async () => {
+      const closed = group.locator('button[aria-expanded=false]');
+      if ((await closed.count()) > 0) await closed.first().click();
+      return (await row.count()) > 0;
+    });
   }
 
   async function auditedMoves(node: TestPairNode, action: string) {
@@ -164,8 +176,7 @@ describe('the technician\'s pair panel, on two real nodes', () => {
     }
     await statusUntil(pair.primary, (s) => s.pair?.state === 'passive', 'the thawed primary passive');
     const page = await consoleAt(pair.primary, 'technician');
-    const alarm = page.locator('[data-testid=alerts-panel] [data-alert-group=pair] [data-severity=critical] .alert-title', { hasText: 'Hai máy chủ cùng điều khiển tường (máy này và máy chủ dự phòng (ioc-b))' });
-    await alarm.first().waitFor(WAIT);
+    await pairAlertShown(page, 'Hai máy chủ cùng điều khiển tường (máy này và máy chủ dự phòng (ioc-b))', 'critical');
     await card(page, 'ioc-b', 'active').waitFor(WAIT);
     await page.context().close();
     // the wall back on the primary for what follows
@@ -181,8 +192,7 @@ describe('the technician\'s pair panel, on two real nodes', () => {
     await backup.stop('SIGKILL');
     await card(page, 'ioc-b', 'lost').waitFor(WAIT);
     await page.locator('[data-testid=pair-switchover-why][data-why=noStandby]').waitFor(WAIT);
-    const alert = page.locator('[data-testid=alerts-panel] [data-alert-group=pair] .alert-title', { hasText: 'Mất máy dự phòng: không nghe thấy máy chủ dự phòng (ioc-b)' });
-    await alert.first().waitFor(WAIT);
+    await pairAlertShown(page, 'Mất máy dự phòng: không nghe thấy máy chủ dự phòng (ioc-b)');
     await page.context().close();
   });
 });
