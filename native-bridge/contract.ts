@@ -756,6 +756,8 @@ export const contract = {
      */
     // a passive node refuses what changes the wall with 'standby' (naming the active node): the caller moves there
     'pair.activeLost': { request: z.strictObject({ lostNode: z.string().min(1).max(128) }), response: z.strictObject({ status: pairStatus }) },
+    /** The node's status now (NodeStatus, its `pair` included), for the technician's pair panel to poll: heartbeat age and counters move without an event. */
+    'pair.status': { request: empty, response: z.strictObject({ status: nodeStatus }) },
     /** Failback: the wall returns to the configured primary node (a switchover from the backup). */
     'pair.failback': { request: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: z.strictObject({ status: pairStatus }) },
     'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },

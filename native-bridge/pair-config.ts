@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 
+/** Binary Star's timings: a heartbeat every second, a peer unheard for 2 s is dead (the console's pair panel reads them too). */
+export const PAIR_HEARTBEAT_MS = 1000;
+export const PAIR_PEER_DEAD_MS = 2000;
+
 /** Z85 text of a 32-byte CURVE key. */
 export const curvePublicKey = z.string().regex(/^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/, 'a CURVE public key is 40 Z85 characters');
 
@@ -19,6 +23,8 @@ const tcpEndpoint = z.string().max(256).regex(/^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Z
 
 export const pairNode = z.strictObject({
   id: nodeId,
+  /** What people call the node (the technician's console, the pair's alerts); default: "máy chủ chính" / "máy chủ dự phòng". */
+  name: z.string().trim().min(1).max(80).optional(),
   /** The base URL windows and display PCs open this node by (http(s)://host:port). */
   address: z.url({ protocol: /^https?$/ }).max(256),
   /** Where the other node connects this node's peer link. */
@@ -44,4 +50,12 @@ export function pairSides(pair: PairConfig, self: string): { configured: 'primar
   if (pair.primary.id === self) return { configured: 'primary', self: pair.primary, peer: pair.backup };
   if (pair.backup.id === self) return { configured: 'backup', self: pair.backup, peer: pair.primary };
   throw new Error(`--node "${self}" is not a node of this wall's pair (it has "${pair.primary.id}" and "${pair.backup.id}")`);
+}
+
+/** What people call a node of the pair: its `name` from the wall file, else which of the two it is. Ids stay secondary text. */
+export function pairNodeName(pair: PairConfig, id: string): { vi: string; en: string } {
+  const side = pair.primary.id === id ? 'primary' : 'backup';
+  const name = pair[side].name;
+  if (name) return { vi: name, en: name };
+  return side === 'primary' ? { vi: 'Máy chủ chính', en: 'Primary node' } : { vi: 'Máy chủ dự phòng', en: 'Backup node' };
 }

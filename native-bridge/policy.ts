@@ -88,6 +88,8 @@ export const methodPolicy = {
   'replay.at': people,
   'replay.timeline': people,
   // moving the wall between nodes is the technician's job alone (the rule), not an administrator's
+  // the pair panel: technicians and administrators watch both nodes
+  'pair.status': technicians,
   'pair.switchover': ['technician', 'system'],
   'pair.failback': ['technician', 'system'],
   // any window that said hello (the handler checks), signed-out console included: losing the active node is not a person's act
@@ -198,6 +200,7 @@ export const standbyPolicy = {
   'indicators.history': 'serve',
   'replay.at': 'serve',
   'replay.timeline': 'serve',
+  'pair.status': 'serve',
   'pair.switchover': 'serve',
   'pair.failback': 'serve',
   'pair.activeLost': 'serve',

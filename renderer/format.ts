@@ -104,3 +104,17 @@ export function formatAge(ageMs: number, lang: string): string {
 export function formatSince(at: number, now: number): string {
   return now - at < 86_400_000 ? formatTime(at) : formatStamp(at);
 }
+
+/** How long something has run: "3 ngày 4 giờ", "2 giờ 5 phút", "5 phút 12 giây", "12 giây" (the two largest units). */
+export function formatDuration(ms: number, lang: string): string {
+  const units = lang === 'en' ? (['d', 'h', 'min', 's'] as const) : (['ngày', 'giờ', 'phút', 'giây'] as const);
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const parts = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const first = parts.findIndex((n) => n > 0);
+  if (first === -1) return `0 ${units[3]}`;
+  return parts
+    .slice(first, first + 2)
+    .map((n, i) => `${n} ${units[first + i]}`)
+    .filter((text, i) => i === 0 || !text.startsWith('0 '))
+    .join(' ');
+}

@@ -19,7 +19,7 @@
  * - A pause of this node's own process (SIGSTOP, a swap storm) is not the peer's silence: after a
  *   gap of `deadMs` between two events the peer gets `deadMs` of grace before it counts as dead.
  */
-import type { PairState } from '../../native-bridge/contract.js';
+import { PAIR_HEARTBEAT_MS, PAIR_PEER_DEAD_MS, type PairState } from '../../native-bridge/contract.js';
 
 export type Configured = 'primary' | 'backup';
 
@@ -66,7 +66,7 @@ export interface StarSnapshot {
   twoActives: boolean;
 }
 
-export const STAR_TIMINGS = { heartbeatMs: 1000, deadMs: 2000 } as const;
+export const STAR_TIMINGS = { heartbeatMs: PAIR_HEARTBEAT_MS, deadMs: PAIR_PEER_DEAD_MS } as const;
 
 export class BinaryStar {
   private state: PairState;

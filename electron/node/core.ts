@@ -505,6 +505,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
     'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
     'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
+    'pair.status': () => ({ status: status() }),
     'pair.switchover': async ({ reason }, _ctx, actor) => ({ status: await requirePair().switchover(actor, reason) }),
     'pair.failback': async ({ reason }, _ctx, actor) => ({ status: await requirePair().failback(actor, reason) }),
     'pair.activeLost': ({ lostNode }, ctx) => {

@@ -66,6 +66,7 @@ export const USAGE = `Options:
   --tls-cert <file.pem>  certificate (chain) to serve HTTPS/WSS with, TLS 1.2 at least (or IOC_WALL_TLS_CERT); required with a --listen other than loopback
   --tls-key <file.pem>   its private key (or IOC_WALL_TLS_KEY)
   --import-dir <dir>     a folder gis.import may read from besides <data-dir>/imports (repeatable)
+  --pair                 npm start only: run a primary/backup pair on this machine (two nodes under <data-dir>/pair, wired for you; docs/failover.md)
   --node <id>            which node of the wall file's primary/backup pair this host is (or IOC_WALL_NODE); required when the wall has a pair
   --chromium             use the Chromium host even when Electron is installed
   --no-supervisor        run the Chromium host in this process: nothing restarts it after a crash

@@ -1,4 +1,4 @@
-/** The operator console: scenario banner and panel, wall miniature and editing, presets, cameras, GIS data, alerts, status. */
+/** The operator console: scenario banner and panel, wall miniature and editing, the pair of nodes (technicians), presets, cameras, GIS data, alerts, status. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkOverlay } from '../components/LinkOverlay.js';
@@ -13,6 +13,7 @@ import { DisplaysPanel } from './DisplaysPanel.js';
 import { GatewayKeysPanel } from './GatewayKeysPanel.js';
 import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
+import { PairPanel } from './PairPanel.js';
 import { Miniature } from './Miniature.js';
 import { usePermissions } from './permissions.js';
 import { PresetsPanel } from './PresetsPanel.js';
@@ -107,6 +108,8 @@ export function ConsoleApp() {
             </>
           )}
         </section>
+        {/* under the wall panel, where a technician's read-only wall leaves the editing tools' room */}
+        <PairPanel />
         <MapPanel selectedId={selected} />
         <aside className="console-side">
           <ScenarioPanel />

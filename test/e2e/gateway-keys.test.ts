@@ -2,7 +2,8 @@
  * End to end: the gateway keys panel on the real Chromium host with the simulated province. A
  * commander is not offered it; a technician (password and TOTP at the console's form) sees the
  * host's public key and every gateway by its Vietnamese name with its key fingerprint and link
- * state, and reloads the gateway list without a restart.
+ * state, and reloads the gateway list without a restart. (On this standalone host the technician's
+ * pair panel says there is no pair.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -24,6 +25,10 @@ describe('the gateway keys panel on the Chromium host', () => {
 
     await page.getByTestId('sign-out').click();
     await signInPage(page, await accountFor(dataDir, 'technician')); // password and TOTP code
+
+    // a standalone host: the technician's pair panel says there is no pair (and offers no button)
+    await page.getByTestId('pair-standalone').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('pair-switchover').count(), 0);
 
     const panel = page.getByTestId('gateway-keys-panel');
     await panel.locator('[data-gateway]').first().waitFor({ timeout: 60_000 });

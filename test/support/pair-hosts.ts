@@ -9,12 +9,15 @@ import type { TestPair, TestPairNode } from './pair.js';
 import { connectNodeClient } from './ws-client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** What a client knows of a node: its id and the address it opens (a test pair's node, or one the --pair launcher started). */
+export type PairEndpoint = Pick<TestPairNode, 'address'> & { id: string };
+
 export function spawnPairNode(pair: TestPair, node: TestPairNode, gatewaysFile?: string): Promise<HostProcess> {
   return spawnHost({ dataDir: node.dataDir, windows: 'none', wallFile: pair.wallFile, args: ['--node', node.id, '--port', String(node.port)], timeoutMs: 120_000, ...(gatewaysFile ? { gatewaysFile } : {}) });
 }
 
 /** A node's status as a console connection's hello answers it; null when the node does not answer within `timeoutMs`. */
-export async function statusOf(node: TestPairNode, timeoutMs = 1500): Promise<NodeStatus | null> {
+export async function statusOf(node: PairEndpoint, timeoutMs = 1500): Promise<NodeStatus | null> {
   let connection: Awaited<ReturnType<typeof connectNodeClient>> | null = null;
   const attempt = (async () => {
     connection = await connectNodeClient(node.address);
@@ -31,7 +34,7 @@ export async function statusOf(node: TestPairNode, timeoutMs = 1500): Promise<No
 }
 
 /** Waits until `probe` holds for the node's status (polled every 100 ms); returns the status. */
-export async function statusUntil(node: TestPairNode, probe: (status: NodeStatus) => boolean, what: string, timeoutMs = 60_000): Promise<NodeStatus> {
+export async function statusUntil(node: PairEndpoint, probe: (status: NodeStatus) => boolean, what: string, timeoutMs = 60_000): Promise<NodeStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await statusOf(node);
@@ -45,7 +48,7 @@ export async function statusUntil(node: TestPairNode, probe: (status: NodeStatus
  * What a window does when it lost the active node: asks the other one (pair.activeLost) until it
  * serves. Answers when it does, with the status it said.
  */
-export async function voteUntilActive(node: TestPairNode, lostNode: string, timeoutMs = 30_000): Promise<NodeStatus> {
+export async function voteUntilActive(node: PairEndpoint, lostNode: string, timeoutMs = 30_000): Promise<NodeStatus> {
   const deadline = Date.now() + timeoutMs;
   const { client, transport } = await connectNodeClient(node.address);
   try {

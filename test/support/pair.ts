@@ -4,9 +4,9 @@
  * file can carry the real public keys. Ports are free ones; `relayed` puts a port between the two
  * peer links (each node binds its own, its peer connects through the relay) so a test can cut it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostKeyFile, loadOrCreateKeyPair } from '../../electron/node/gateway/keys.js';
+import { writePairWallFile } from '../../electron/node/pair/pair-wall-file.js';
 import { demoWallFile, tempDir } from './fixtures.js';
 import { reservedPort } from './reserved-port.js';
 
@@ -36,18 +36,16 @@ export async function testPair(options: { relayed?: boolean } = {}): Promise<Tes
   };
   const primary = await node('ioc-a');
   const backup = await node('ioc-b');
-  const yamlNode = (n: TestPairNode) =>
-    [
-      `    id: ${n.id}`,
-      `    address: ${n.address}`,
-      `    peerLink: tcp://127.0.0.1:${n.peerLinkPort}`,
-      ...(n.peerLinkPort !== n.peerBindPort ? [`    peerBind: tcp://127.0.0.1:${n.peerBindPort}`] : []),
-      `    publicKey: '${loadOrCreateKeyPair(hostKeyFile(n.dataDir)).publicKey}'`,
-    ].join('\n');
+  const pairNode = (n: TestPairNode) => ({
+    id: n.id,
+    address: n.address,
+    peerLink: `tcp://127.0.0.1:${n.peerLinkPort}`,
+    ...(n.peerLinkPort !== n.peerBindPort ? { peerBind: `tcp://127.0.0.1:${n.peerBindPort}` } : {}),
+    publicKey: loadOrCreateKeyPair(hostKeyFile(n.dataDir)).publicKey,
+  });
   // the demo wall's id, so accounts made for tests (test/support/accounts.ts) land in the database the nodes open
   const wallId = 'demo';
   const wallFile = join(tempDir(), 'demo-pair.yaml');
-  const demo = readFileSync(demoWallFile, 'utf8');
-  writeFileSync(wallFile, `${demo}\npair:\n  primary:\n${yamlNode(primary)}\n  backup:\n${yamlNode(backup)}\n`);
+  writePairWallFile(demoWallFile, { primary: pairNode(primary), backup: pairNode(backup) }, wallFile);
   return { wallFile, wallId, primary, backup };
 }

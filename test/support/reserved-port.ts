@@ -3,12 +3,4 @@
  * names both nodes' window and peer-link ports before either node starts, so they cannot listen on
  * port 0 and report back. Everything else listens on 0 and reads the bound port.
  */
-import { createServer } from 'node:net';
-
-export async function reservedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freeLoopbackPort as reservedPort } from '../../electron/node/pair/loopback-port.js';

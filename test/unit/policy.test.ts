@@ -51,12 +51,12 @@ describe('the access policy, stated by hand', () => {
   });
 
   it("a technician looks after displays, gateways, imports and the pair, and checks the audit chain; it does not arrange the wall", () => {
-    const own: MethodName[] = ['displays.list', 'displays.enrolmentCode', 'displays.revoke', 'gateways.keys', 'gateways.reload', 'gis.import', 'audit.verify', 'pair.switchover', 'pair.failback', 'alerts.ack'];
+    const own: MethodName[] = ['displays.list', 'displays.enrolmentCode', 'displays.revoke', 'gateways.keys', 'gateways.reload', 'gis.import', 'audit.verify', 'pair.status', 'pair.switchover', 'pair.failback', 'alerts.ack'];
     assert.deepEqual(callable('technician'), sorted([...callable('viewer'), ...own]));
   });
 
-  it('an administrator manages accounts and reads the audit log, and nothing of the field', () => {
-    const own: MethodName[] = ['accounts.list', 'accounts.create', 'accounts.update', 'accounts.resetPassword', 'accounts.disable', 'audit.list', 'audit.export', 'audit.verify', 'displays.list', 'displays.enrolmentCode', 'displays.revoke', 'gateways.keys', 'gateways.reload', 'gis.import'];
+  it('an administrator manages accounts and reads the audit log, and nothing of the field; it watches the pair but does not move the wall', () => {
+    const own: MethodName[] = ['accounts.list', 'accounts.create', 'accounts.update', 'accounts.resetPassword', 'accounts.disable', 'audit.list', 'audit.export', 'audit.verify', 'displays.list', 'displays.enrolmentCode', 'displays.revoke', 'gateways.keys', 'gateways.reload', 'gis.import', 'pair.status'];
     assert.deepEqual(callable('administrator'), sorted([...callable('viewer'), ...own]));
   });
 

@@ -16,6 +16,7 @@ import {
   PEER_JOURNAL_BATCH,
   PEER_JOURNAL_REPLY_BYTES,
   PEER_PROTOCOL_VERSION,
+  pairNodeName,
   pairSides,
   type Actor,
   type PairConfig,
@@ -117,7 +118,10 @@ export class PairService implements PairPort {
     this.clock = options.clock ?? Date.now;
     this.feeds = options.feeds ?? [];
     this.star = new BinaryStar(sides.configured, this.clock(), this.timings.deadMs);
-    this.pairAlerts = new PairAlerts(options.alerts, this.peer.id);
+    // the alerts name the peer as people call it, mid-sentence ("… không nghe thấy máy chủ dự phòng (ioc-b) …")
+    const peerName = pairNodeName(options.pair, this.peer.id);
+    const inSentence = (text: string) => (this.peer.name ? text : text.charAt(0).toLowerCase() + text.slice(1));
+    this.pairAlerts = new PairAlerts(options.alerts, { vi: `${inSentence(peerName.vi)} (${this.peer.id})`, en: `${inSentence(peerName.en)} (${this.peer.id})` });
     if (options.keyPair.publicKey !== this.self.publicKey) {
       throw new Error(`node "${this.self.id}": the wall file gives publicKey ${this.self.publicKey}, but this data folder's key (keys/host-curve.json) is ${options.keyPair.publicKey}; put the data folder's public key in the wall file`);
     }
@@ -289,7 +293,7 @@ export class PairService implements PairPort {
   private evaluateConditions(): void {
     const state = this.star.snapshot().state;
     const live = this.peerLive();
-    const toggle = (condition: Parameters<PairAlerts['raise']>[0], on: boolean, detail?: string) => (on ? this.pairAlerts.raise(condition, detail) : this.pairAlerts.resolve(condition));
+    const toggle = (condition: Parameters<PairAlerts['raise']>[0], on: boolean, detail?: Parameters<PairAlerts['raise']>[1]) => (on ? this.pairAlerts.raise(condition, detail) : this.pairAlerts.resolve(condition));
     // a primary that never heard its backup has no standby either (after the start grace)
     toggle('standby-lost', state === 'active' && !live && this.clock() - this.star.snapshot().since >= this.timings.deadMs);
     toggle('active-lost', state === 'passive' && !live);
@@ -298,7 +302,7 @@ export class PairService implements PairPort {
     const now = this.clock();
     if (lag === null || lag === 0) this.behindSince = null;
     else this.behindSince ??= now;
-    toggle('replication-behind', this.behindSince !== null && now - this.behindSince >= this.timings.behindAlertMs, `${lag ?? 0} phiên bản / revisions`);
+    toggle('replication-behind', this.behindSince !== null && now - this.behindSince >= this.timings.behindAlertMs, { vi: `${lag ?? 0} phiên bản`, en: `${lag ?? 0} revisions` });
   }
 
   private notifyIfChanged(): void {
@@ -497,7 +501,7 @@ export class PairService implements PairPort {
     const controller = this.options.controller;
     if (!heard || !this.followingLivePeer()) return;
     if (heard.revision < controller.currentRevision) {
-      this.pairAlerts.raise('replication-stuck', `máy này có ${controller.currentRevision} phiên bản, máy đang hoạt động chỉ có ${heard.revision} / this node holds revision ${controller.currentRevision}, the active node ${heard.revision}`);
+      this.pairAlerts.raise('replication-stuck', { vi: `máy này có ${controller.currentRevision} phiên bản, máy đang hoạt động chỉ có ${heard.revision}`, en: `this node holds revision ${controller.currentRevision}, the active node ${heard.revision}` });
       return;
     }
     if (heard.revision === controller.currentRevision || !this.mayAsk('journal')) return;
@@ -513,7 +517,7 @@ export class PairService implements PairPort {
       try {
         controller.replicate(entry);
       } catch (error) {
-        this.pairAlerts.raise('replication-stuck', `phiên bản ${entry.revision}: ${(error as Error).message}`);
+        this.pairAlerts.raise('replication-stuck', { vi: `phiên bản ${entry.revision}: ${(error as Error).message}`, en: `revision ${entry.revision}: ${(error as Error).message}` });
         this.options.log({ level: 'error', msg: 'pair: a journal entry could not be applied', revision: entry.revision, error: String(error) });
         return;
       }

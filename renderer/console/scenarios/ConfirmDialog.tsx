@@ -1,8 +1,9 @@
-/** A modal "are you sure?" for the few scenario actions that change the whole wall by hand. */
+/** A modal "are you sure?" for the few console actions that change the whole wall by hand (scenarios, moving the wall between the pair's nodes). */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onCancel }: { title: string; children?: ReactNode; confirmLabel: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }) {
+/** `confirmDisabled`: the action cannot go yet (a reason still to type, the action under way). */
+export function ConfirmDialog({ title, children, confirmLabel, danger, confirmDisabled, onConfirm, onCancel }: { title: string; children?: ReactNode; confirmLabel: string; danger?: boolean; confirmDisabled?: boolean; onConfirm: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const ok = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -22,7 +23,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
           <button type="button" className="btn" data-testid="confirm-cancel" onClick={onCancel}>
             {t('scenarios.cancel')}
           </button>
-          <button type="button" ref={ok} className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} data-testid="confirm-ok" onClick={onConfirm}>
+          <button type="button" ref={ok} className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} data-testid="confirm-ok" disabled={confirmDisabled} onClick={onConfirm}>
             {confirmLabel}
           </button>
         </div>
