@@ -30,15 +30,15 @@ const texts: Record<PairCondition, { severity: Severity; title: (peer: PeerName,
   },
   'accounts-refused': {
     severity: 'warning',
-    title: (peer, detail) => ({ vi: `Không nhận một số tài khoản hoặc phiên đăng nhập sao chép từ máy ${peer}: ${detail}`, en: `Some accounts or sessions copied from node ${peer} were refused: ${detail}` }),
+    title: (peer, detail) => ({ vi: `Không nhận một số tài khoản hoặc phiên đăng nhập sao chép từ ${peer.vi}: ${detail.vi}`, en: `Some accounts or sessions copied from ${peer.en} were refused: ${detail.en}` }),
   },
   'runs-refused': {
     severity: 'warning',
-    title: (peer, detail) => ({ vi: `Không nhận một số lượt chạy kịch bản sao chép từ máy ${peer}: ${detail}`, en: `Some scenario runs copied from node ${peer} were refused: ${detail}` }),
+    title: (peer, detail) => ({ vi: `Không nhận một số lượt chạy kịch bản sao chép từ ${peer.vi}: ${detail.vi}`, en: `Some scenario runs copied from ${peer.en} were refused: ${detail.en}` }),
   },
   'audit-broken': {
     severity: 'critical',
-    title: (peer, detail) => ({ vi: `Chuỗi nhật ký kiểm toán sao chép từ máy ${peer} bị đứt, đã dừng sao chép: ${detail}`, en: `The audit chain copied from node ${peer} is broken; copying stopped: ${detail}` }),
+    title: (peer, detail) => ({ vi: `Chuỗi nhật ký kiểm toán sao chép từ ${peer.vi} bị đứt, đã dừng sao chép: ${detail.vi}`, en: `The audit chain copied from ${peer.en} is broken; copying stopped: ${detail.en}` }),
   },
   'two-actives': {
     severity: 'critical',

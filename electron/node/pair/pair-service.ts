@@ -392,7 +392,8 @@ export class PairService implements PairPort {
     }
     if (result.problem) {
       if (!this.pairAlerts.isOpen(feed.condition)) this.options.log({ level: 'warn', msg: `pair: refused part of ${frame.kind} from ${this.peer.id}`, problem: result.problem });
-      this.pairAlerts.raise(feed.condition, result.problem);
+      // the refusal names what was refused in the protocol's words, the same in both languages
+      this.pairAlerts.raise(feed.condition, { vi: result.problem, en: result.problem });
     } else this.pairAlerts.resolve(feed.condition);
     if (result.more) this.askFeed(feed);
   }
