@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Tile, WindowId } from '../../native-bridge/contract.js';
 import { parseDisplayWindowId, tileInDisplay } from '../../native-bridge/wall-geometry.js';
 import { LinkOverlay } from '../components/LinkOverlay.js';
+import { StandbyMark } from '../components/StandbyMark.js';
 import { EnrolmentScreen } from './EnrolmentScreen.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
@@ -55,6 +56,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
       {wall && !inWall ? (
         <div className="wall-message">{t('wall.outside', { window: windowId, rows: wall.rows, columns: wall.columns })}</div>
       ) : null}
+      <StandbyMark />
       <LinkOverlay />
     </div>
   );
