@@ -358,8 +358,9 @@ export class Session {
         this.needHello = false;
         useAppStore.setState({ actor: answer.actor, status: answer.status });
         // a signed-out console may only sign in (auth.*): nothing else is asked until it has
+        // (a session this node does not know, e.g. the other node of a pair took over: the sign-in screen)
         if (answer.actor === null) {
-          if (credential) forgetSessionToken();
+          if (credential) this.signedOut();
           return;
         }
         this.greet();
