@@ -23,7 +23,7 @@ import type { HostProcess } from '../support/host-process.js';
 import { waitFor } from '../support/page-wait.js';
 import { testPair, type TestPair } from '../support/pair.js';
 import { startPairHosts, statusUntil } from '../support/pair-hosts.js';
-import { launchWallBrowser, markPage, markerKept, openDisplayPage, untilWindowShows } from '../support/pair-windows.js';
+import { launchWallBrowser, markPage, markerKept, openDisplayPage, untilAdmitted, untilWindowShows } from '../support/pair-windows.js';
 import { startTestCameras, type TestCameras } from '../support/test-cameras.js';
 import { connectNodeClient } from '../support/ws-client.js';
 import { signInPage } from '../support/windows.js';
@@ -102,15 +102,7 @@ describe('windows of a pair follow the active node (real processes, real Chromiu
     const credential = issueDisplayCredential(pair.primary.dataDir, WINDOW, pair.wallFile);
     const standbyCredential = issueDisplayCredential(pair.primary.dataDir, 'r0c1', pair.wallFile);
     // the standby admits what the active node enrolled (replicated with its heartbeats)
-    const admitted = async (window: string, token: string) => {
-      const { client, transport } = await connectNodeClient(pair.backup.address);
-      try {
-        return (await client.call('session.hello', { window, credential: { kind: 'display', token } })).actor !== null;
-      } finally {
-        transport.close();
-      }
-    };
-    await waitFor('the backup admitting both display credentials', 30_000, async () => (await admitted(WINDOW, credential)) && (await admitted('r0c1', standbyCredential)));
+    await untilAdmitted(pair.backup, new Map([[WINDOW, credential], ['r0c1', standbyCredential]]));
     const onPrimary = await openDisplayPage(browser, pair.primary, WINDOW, credential);
     const onBackup = await openDisplayPage(browser, pair.backup, 'r0c1', standbyCredential);
     await untilWindowShows(onPrimary, revision, 'ioc-a');

@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DISPLAY_CREDENTIAL_KEY } from '../../native-bridge/contract.js';
 import type { TestPairNode } from './pair.js';
 import { waitFor } from './page-wait.js';
+import { connectNodeClient } from './ws-client.js';
 
 export function launchWallBrowser(): Promise<Browser> {
   // SwiftShader for the map's WebGL, software compositing, video without a gesture: as the host's own headless windows (chromium-host/chromium.ts)
@@ -28,6 +29,22 @@ export async function openDisplayPage(browser: Browser, node: TestPairNode, wind
   await page.goto(`${node.address}/index.html?window=${windowId}`);
   await markPage(page);
   return page;
+}
+
+/** Waits until `node` admits the display credentials (enrolled on the other node: replicated with its heartbeats). */
+export async function untilAdmitted(node: TestPairNode, credentials: ReadonlyMap<string, string>, timeoutMs = 30_000): Promise<void> {
+  const admitted = async (window: string, token: string) => {
+    const { client, transport } = await connectNodeClient(node.address);
+    try {
+      return (await client.call('session.hello', { window, credential: { kind: 'display', token } })).actor !== null;
+    } finally {
+      transport.close();
+    }
+  };
+  await waitFor(`${node.id} admitting the display credentials of ${[...credentials.keys()].join(', ')}`, timeoutMs, async () => {
+    for (const [window, token] of credentials) if (!(await admitted(window, token))) return false;
+    return true;
+  });
 }
 
 /** Puts the no-reload marker on a page's window. */
