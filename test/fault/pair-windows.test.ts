@@ -22,8 +22,8 @@ import { tempDir } from '../support/fixtures.js';
 import type { HostProcess } from '../support/host-process.js';
 import { waitFor } from '../support/page-wait.js';
 import { testPair, type TestPair } from '../support/pair.js';
-import { startPairHosts, statusUntil } from '../support/pair-hosts.js';
-import { launchWallBrowser, markPage, markerKept, openDisplayPage, untilAdmitted, untilWindowShows } from '../support/pair-windows.js';
+import { startPairHosts, statusOf, statusUntil } from '../support/pair-hosts.js';
+import { launchWallBrowser, markPage, markerKept, openDisplayPage, untilAdmitted, untilWindowShows, wallWindowView } from '../support/pair-windows.js';
 import { startTestCameras, type TestCameras } from '../support/test-cameras.js';
 import { connectNodeClient } from '../support/ws-client.js';
 import { signInPage } from '../support/windows.js';
@@ -105,7 +105,8 @@ describe('windows of a pair follow the active node (real processes, real Chromiu
     await untilAdmitted(pair.backup, new Map([[WINDOW, credential], ['r0c1', standbyCredential]]));
     const onPrimary = await openDisplayPage(browser, pair.primary, WINDOW, credential);
     const onBackup = await openDisplayPage(browser, pair.backup, 'r0c1', standbyCredential);
-    await untilWindowShows(onPrimary, revision, 'ioc-a');
+    // the revision the window shows from the active node (a trigger may have moved it on since the setup)
+    revision = (await untilWindowShows(onPrimary, (await statusOf(pair.primary))!.revision, 'ioc-a')).painted;
     // the standby's window runs hot, marked, showing the same wall; its status tile names the node that drives it
     await untilWindowShows(onBackup, revision, 'ioc-b', { standby: true, driving: 'ioc-a' });
     const consolePage = await (await browser.newContext({ viewport: { width: 1600, height: 900 } })).newPage();
@@ -113,10 +114,14 @@ describe('windows of a pair follow the active node (real processes, real Chromiu
     await signInPage(consolePage, await accountFor(pair.primary.dataDir, 'commander'));
     await markPage(consolePage);
 
-    await waitFor(`camera ${CAMERA} playing in ${WINDOW}`, 120_000, async () => ((await cameraCell(onPrimary))?.state === 'playing' ? true : null));
+    let cell: Awaited<ReturnType<typeof cameraCell>> = null;
+    await waitFor(`camera ${CAMERA} playing in ${WINDOW}`, 180_000, async () => ((cell = await cameraCell(onPrimary))?.state === 'playing' ? true : null)).catch((error: Error) => {
+      throw new Error(`${error.message} (its cell: ${JSON.stringify(cell)})`);
+    });
     await waitFor(`the map drawn in ${WINDOW}`, 120_000, async () => (await mapLit(onPrimary)) > 0.5);
     await watchFrames(onPrimary, '[data-tile-id="map-camera"]');
     await waitFor('frames counted before the kill', 30_000, async () => (await readFrames(onPrimary)).frames > 5);
+    const lastPainted = (await wallWindowView(onPrimary)).painted;
     const beforeKill = await readFrames(onPrimary);
     console.error(`camera before the kill: ${beforeKill.frames} frames, longest gap ${Math.round(beforeKill.maxGapMs)} ms (a loaded machine's own gaps)`);
     // the gap through the takeover counts from here
@@ -124,8 +129,8 @@ describe('windows of a pair follow the active node (real processes, real Chromiu
     const killedAt = await sinceArmed(onPrimary);
     hosts.primary.proc.kill('SIGKILL');
     // nobody votes but the pages: the window that lost its node asks the backup to take over
-    await untilWindowShows(onPrimary, revision, 'ioc-b', { timeoutMs: 60_000 });
-    await untilWindowShows(onBackup, revision, 'ioc-b', { driving: 'ioc-b', timeoutMs: 30_000 });
+    const moved = await untilWindowShows(onPrimary, lastPainted, 'ioc-b', { atLeast: true, timeoutMs: 60_000 });
+    await untilWindowShows(onBackup, moved.painted, 'ioc-b', { atLeast: true, driving: 'ioc-b', timeoutMs: 30_000 });
     const movedAt = await sinceArmed(onPrimary);
     const through = await readFrames(onPrimary);
     await waitFor('frames advancing after the takeover', 30_000, async () => ((await readFrames(onPrimary)).frames > through.frames + 5 ? true : null));
@@ -135,8 +140,10 @@ describe('windows of a pair follow the active node (real processes, real Chromiu
     assert.ok((await mapLit(onPrimary)) > 0.5, 'the map is not blank after the move');
     assert.equal(await markerKept(onPrimary), true, 'the window moved without reloading its page');
     assert.equal(await markerKept(onBackup), true, "the standby's window kept its page too");
+    // the same revision: the window shows what the new active node holds, and that is where the dead one left it (or later)
     const active = await statusUntil(pair.backup, (s) => s.pair?.state === 'active', 'the backup active');
-    assert.equal(active.revision, revision, 'the same revision on the new active node');
+    await untilWindowShows(onPrimary, active.revision, 'ioc-b', { timeoutMs: 30_000 });
+    assert.ok(active.revision >= lastPainted, `the new active node holds revision ${lastPainted} the window painted from the dead one (it has ${active.revision})`);
 
     // the console moved too, without a reload: signed in there, or (sessions not replicated) the sign-in screen
     await waitFor('the console connected to the backup', 60_000, async () =>

@@ -79,13 +79,15 @@ export async function wallWindowView(page: Page): Promise<WallWindowView> {
  * Waits until the window painted `revision` on `node`: active and unmarked, or (`standby`) passive
  * under the DỰ PHÒNG mark; a window with a status tile must also name `driving` there.
  */
-export function untilWindowShows(page: Page, revision: number, node: string, options: { standby?: boolean; driving?: string; timeoutMs?: number; everyMs?: number } = {}): Promise<WallWindowView> {
+export function untilWindowShows(page: Page, revision: number, node: string, options: { standby?: boolean; driving?: string; timeoutMs?: number; everyMs?: number; atLeast?: boolean } = {}): Promise<WallWindowView> {
   const standby = options.standby ?? false;
   let last: WallWindowView | null = null;
-  const what = `the window painting revision ${revision} on ${node} ${standby ? 'passive, marked standby' : 'active'}${options.driving ? `, its status tile naming ${options.driving}` : ''}`;
+  const what = `the window painting revision ${revision}${options.atLeast ? ' or later' : ''} on ${node} ${standby ? 'passive, marked standby' : 'active'}${options.driving ? `, its status tile naming ${options.driving}` : ''}`;
   return waitFor(what, options.timeoutMs ?? 60_000, async () => {
     const view = (last = await wallWindowView(page).catch(() => last));
-    if (!view || view.painted !== revision || view.node !== node || view.standbyMark !== standby) return null;
+    // atLeast: a later revision counts too (a scenario trigger of the node may have moved the wall on)
+    const painted = view && (options.atLeast ? view.painted >= revision : view.painted === revision);
+    if (!view || !painted || view.node !== node || view.standbyMark !== standby) return null;
     if (view.nodeState !== (standby ? 'passive' : 'active')) return null;
     return options.driving === undefined || view.driving === options.driving ? view : null;
   }, options.everyMs).catch((error: Error) => {
