@@ -41,18 +41,21 @@ export function followingTransport(pageOrigin: string): ClientTransport {
     else stopVoting();
   };
   const onStatus = (status: Pick<NodeStatus, 'nodeId' | 'pair'>) => act(choice.onStatus(status, Date.now()));
+  const vote = () => {
+    const following = choice.state();
+    const lostNode = (following.kind === 'voting' ? following.lostNode : null) ?? choice.peer()?.nodeId;
+    if (!lostNode) return;
+    const expected = choice.currentNodeId();
+    votes
+      .call('pair.activeLost', { lostNode })
+      .then(({ status }) => expected && onStatus({ nodeId: expected, pair: status }))
+      .catch(() => {}); // a lost link ends the vote below; the next link votes again
+  };
   const startVoting = () => {
     if (voting || !inner.connected) return;
-    voting = setInterval(() => {
-      const following = choice.state();
-      const lostNode = (following.kind === 'voting' ? following.lostNode : null) ?? choice.peer()?.nodeId;
-      if (!lostNode) return;
-      const expected = choice.currentNodeId();
-      votes
-        .call('pair.activeLost', { lostNode })
-        .then(({ status }) => expected && onStatus({ nodeId: expected, pair: status }))
-        .catch(() => {}); // a lost link ends the vote below; the next link votes again
-    }, VOTE_EVERY_MS);
+    // at once on arrival (the peer may be counted dead already), then every VOTE_EVERY_MS
+    vote();
+    voting = setInterval(vote, VOTE_EVERY_MS);
   };
   const stopVoting = () => {
     if (voting) clearInterval(voting);
