@@ -20,15 +20,20 @@ const INSTALL_JS = `(() => {
   canvas.width = 32;
   canvas.height = 18;
   const g = canvas.getContext('2d', { willReadFrequently: true });
+  // what each video last showed: a video waiting for data (readyState < 2) after it has shown a
+  // frame keeps that frame on screen, but drawImage draws nothing from it
+  const lastLit = new WeakMap();
   const litShare = (source) => {
     if (!source) return 0;
-    if (source.tagName === 'VIDEO' && source.readyState < 2) return 0; // no frame: the cell shows its black box
+    if (source.tagName === 'VIDEO' && source.readyState < 2) return lastLit.get(source) ?? 0; // never a frame: the cell shows its black box
     g.clearRect(0, 0, 32, 18);
     g.drawImage(source, 0, 0, 32, 18);
     const d = g.getImageData(0, 0, 32, 18).data;
     let lit = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 24) lit++;
-    return lit / (d.length / 4);
+    const share = lit / (d.length / 4);
+    if (source.tagName === 'VIDEO') lastLit.set(source, share);
+    return share;
   };
   const visible = (el) => { const cs = getComputedStyle(el); return cs.visibility === 'visible' && cs.display !== 'none' && Number(cs.opacity) > 0; };
   // on top: the frozen last frame, else the visible video with the highest z-index (a later sibling wins a tie)
