@@ -142,8 +142,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     });
     let server: WallServer | null = null;
     if (options.serve) {
-      const pairAddresses = core.wall.pair ? [core.wall.pair.primary.address, core.wall.pair.backup.address] : [];
-      server = await startWallServer(core, { ...options.serve, tls, pairAddresses, route: (pathname) => gis.handleHttp(pathname), log });
+      server = await startWallServer(core, { ...options.serve, tls, route: (pathname) => gis.handleHttp(pathname), log });
       closers.push(() => server!.close());
     }
     return { core, pair, field, simulation: field.simulation, gis, indicators, scenarios, server, close };

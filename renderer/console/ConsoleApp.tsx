@@ -2,7 +2,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkOverlay } from '../components/LinkOverlay.js';
-import { StandbyMark } from '../components/StandbyMark.js';
 import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
@@ -125,7 +124,6 @@ export function ConsoleApp() {
       </main>
       {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
       <Toasts />
-      <StandbyMark />
       <LinkOverlay />
     </div>
   );
