@@ -19,7 +19,7 @@ describe('trigger rules schema', () => {
   it('refuses misspelt fields and types, naming them', () => {
     assert.equal(refusal({ type: 'threshold', sensors: {}, level: 'warning', forSecond: 60 }), 'trigger.forSecond: unknown field');
     assert.equal(refusal({ type: 'threshold', sensors: { kind: ['rain'] }, level: 'warning' }), 'trigger.sensors.kind: unknown field');
-    assert.equal(refusal({ type: 'geofence', objects: {}, area: { areaid: 'x' }, on: 'enter' }), 'trigger.area: area is {areaId} or {polygon: [[lon, lat], …]}');
+    assert.equal(refusal({ type: 'geofence', objects: {}, area: { areaid: 'x' }, on: 'enter' }), 'trigger.area: area is {areaId} or {polygon: [[lon, lat], …], name?: {vi, en}}');
     assert.match(refusal({ type: 'thresold', sensors: {} }), /^trigger\.type: type is one of 'manual', 'schedule', 'threshold'/);
     assert.match(refusal({ type: 'threshold', sensors: {}, level: 'amber' }), /^trigger\.level: /);
     assert.match(refusal({ type: 'rate', sensors: {}, change: 0.5, perMinutes: 30, direction: 'up' }), /^trigger\.direction: /);
