@@ -142,7 +142,8 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     });
     let server: WallServer | null = null;
     if (options.serve) {
-      server = await startWallServer(core, { ...options.serve, tls, route: (pathname) => gis.handleHttp(pathname), log });
+      const pairAddresses = core.wall.pair ? [core.wall.pair.primary.address, core.wall.pair.backup.address] : [];
+      server = await startWallServer(core, { ...options.serve, tls, pairAddresses, route: (pathname) => gis.handleHttp(pathname), log });
       closers.push(() => server!.close());
     }
     return { core, pair, field, simulation: field.simulation, gis, indicators, scenarios, server, close };

@@ -30,6 +30,8 @@ export interface WebSocketGatewayOptions {
   path: string;
   /** "name:port" authorities the Host header and the Origin may name (see electron/common/request-target.ts). */
   allowedAuthorities: () => ReadonlySet<string>;
+  /** More "name:port" authorities the Origin alone may name (the other node of a pair: its pages move here); Host still must be one of allowedAuthorities. */
+  extraOrigins?: ReadonlySet<string>;
   onConnection(port: MessagePortLike, info: { url: URL; remote: string }): void;
   onRefused(info: RefusalInfo): void;
   /** A connection the host closed for misbehaving (a reader too slow for its replies); onRefused when absent. */
@@ -57,7 +59,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): { clos
     const { url } = target;
     if (target.path !== options.path) return refuse(404, 'path', 'unknown path');
     const originName = originAuthority(origin, tls);
-    if (!originName || !allowed.has(originName)) return refuse(403, 'origin', 'origin not allowed');
+    if (!originName || !(allowed.has(originName) || options.extraOrigins?.has(originName))) return refuse(403, 'origin', 'origin not allowed');
     if (wss.clients.size >= hostLimits.maxConnections) return refuse(503, 'capacity', `the host already serves ${hostLimits.maxConnections} connections, its limit`);
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const closeListeners: (() => void)[] = [];

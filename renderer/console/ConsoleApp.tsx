@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkOverlay } from '../components/LinkOverlay.js';
+import { StandbyMark } from '../components/StandbyMark.js';
 import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
@@ -124,6 +125,7 @@ export function ConsoleApp() {
       </main>
       {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
       <Toasts />
+      <StandbyMark />
       <LinkOverlay />
     </div>
   );

@@ -7,11 +7,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FeatureCollection } from 'geojson';
 import { useLive } from '../session/live-hooks.js';
 import type { MapLayerId } from '../../native-bridge/tile-props/map.js';
-import { dataRequestHeaders } from './data-requests.js';
+import { dataRequestHeaders, dataUrl, useDataUrl } from './data-requests.js';
 import type { BinaryPoints, MapData } from './layers.js';
 import { useGlRenderer } from './gl-renderer.js';
 
-/** Vector tiles of the configured base map, served by the host from a local MBTiles/PMTiles file. */
+/** Vector tiles of the configured base map, served by the host from a local MBTiles/PMTiles file (on the node the window is on: dataUrl). */
 export const BASEMAP_URL = '/basemap/{z}/{x}/{y}.pbf';
 
 /** Datasets the default map style uses. */
@@ -24,7 +24,7 @@ const datasetRequests = new Map<string, Promise<FeatureCollection | null>>();
 export function fetchDataset(name: string): Promise<FeatureCollection | null> {
   let request = datasetRequests.get(name);
   if (!request) {
-    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.geojson`, { headers: dataRequestHeaders })
+    request = fetch(dataUrl(`/gis/datasets/${encodeURIComponent(name)}.geojson`), { headers: dataRequestHeaders })
       .then(async (response) => (response.ok ? ((await response.json()) as FeatureCollection) : null))
       .catch((error: unknown) => {
         console.warn(`ioc-wall: dataset ${name}`, error);
@@ -54,7 +54,7 @@ const pointRequests = new Map<string, Promise<Float32Array | null>>();
 export function fetchPointDataset(name: string): Promise<Float32Array | null> {
   let request = pointRequests.get(name);
   if (!request) {
-    request = fetch(`/gis/datasets/${encodeURIComponent(name)}.points.bin`, { headers: dataRequestHeaders })
+    request = fetch(dataUrl(`/gis/datasets/${encodeURIComponent(name)}.points.bin`), { headers: dataRequestHeaders })
       .then(async (response) => (response.ok ? new Float32Array(await response.arrayBuffer()) : null))
       .catch((error: unknown) => {
         console.warn(`ioc-wall: point dataset ${name}`, error);
@@ -159,9 +159,10 @@ export function useMapData(choropleth: ReadonlyMap<string, number> | null, datas
   const objects = useMemo(() => [...objectMap.values()], [objectMap, objectsVersion]);
   // on a CPU-rendered WebGL the rings hold still: a pulse would make every slot a redraw with no new data
   const software = useGlRenderer()?.software != null;
+  const basemapUrl = useDataUrl(BASEMAP_URL);
   const pulse = usePulse(!software && events.some((e) => !e.cleared && e.location !== undefined));
   return useMemo(
-    () => ({ basemapUrl: BASEMAP_URL, sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse }),
-    [sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse],
+    () => ({ basemapUrl, sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse }),
+    [basemapUrl, sensors, readingsVersion, cameras, events, objects, reports, communes, roadSegments, datasetPoints, choropleth, pulse],
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Connects this window to its host and keeps the store in sync:
  *  - transport: Electron IPC when the preload exposed `window.iocBridge`, else a WebSocket to the
- *    Chromium host; who this window is comes in hello: the console's signed-in session
+ *    Chromium host, which follows the active node of a pair (node-follower.ts); who this window is comes in hello: the console's signed-in session
  *    (sessionStorage), a display's own credential from its enrolment (localStorage). A display
  *    without one shows the enrolment screen and says no hello;
  *  - on every link-up, in this order: session.hello, wall.resync from the local revision, then the
@@ -29,10 +29,10 @@ import {
   type WindowId,
 } from '../../native-bridge/contract.js';
 import { electronIpcTransport } from '../../native-bridge/transports/electron-ipc.js';
-import { connectWebSocket } from '../../native-bridge/transports/websocket-client.js';
 import { i18next } from '../i18n/index.js';
 import { setDataCredential } from '../map/data-requests.js';
 import { fetchLiveSnapshot, LiveFeed, liveData } from './live-store.js';
+import { followingTransport } from './node-follower.js';
 import { showToast, useAppStore } from './store.js';
 
 // wall.patch events carry immer patches; the patches plugin is off by default
@@ -58,8 +58,8 @@ export function readLaunchParams(location: Location): LaunchParams {
 
 export function createTransport(): ClientTransport {
   if (window.iocBridge) return electronIpcTransport(window.iocBridge);
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return connectWebSocket(`${scheme}://${location.host}/ws`);
+  // a WebSocket to the page's own node, following the active node when the wall has a pair
+  return followingTransport(location.origin);
 }
 
 // The console's session token: this tab only (sessionStorage), so a reload keeps the sign-in and closing the tab ends it.
@@ -358,8 +358,9 @@ export class Session {
         this.needHello = false;
         useAppStore.setState({ actor: answer.actor, status: answer.status });
         // a signed-out console may only sign in (auth.*): nothing else is asked until it has
+        // (a session this node does not know, e.g. the other node of a pair took over: the sign-in screen)
         if (answer.actor === null) {
-          if (credential) forgetSessionToken();
+          if (credential) this.signedOut();
           return;
         }
         this.greet();

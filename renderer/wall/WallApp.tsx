@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Tile, WindowId } from '../../native-bridge/contract.js';
 import { parseDisplayWindowId, tileInDisplay } from '../../native-bridge/wall-geometry.js';
 import { LinkOverlay } from '../components/LinkOverlay.js';
+import { StandbyMark } from '../components/StandbyMark.js';
 import { EnrolmentScreen } from './EnrolmentScreen.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
@@ -20,6 +21,9 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
   const revision = useAppStore((s) => s.revision);
   const link = useAppStore((s) => s.link);
   const enrolmentNeeded = useAppStore((s) => s.enrolmentNeeded);
+  // which node this window is on and its pair state, for snapshots, tests and the failover bench
+  const nodeId = useAppStore((s) => s.status?.nodeId);
+  const nodeState = useAppStore((s) => s.status?.pair?.state ?? 'standalone');
   const slot = parseDisplayWindowId(windowId);
   const context = useMemo<TileContext>(() => ({ windowId, surface: 'wall' }), [windowId]);
   const hasState = state !== null;
@@ -42,7 +46,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
   const style = wall ? { width: wall.display.width, height: wall.display.height, fontSize: wall.display.height / 40 } : undefined;
 
   return (
-    <div id="wall" className="wall" data-window-id={windowId} data-revision={revision} style={style}>
+    <div id="wall" className="wall" data-window-id={windowId} data-revision={revision} data-node={nodeId} data-node-state={nodeState} style={style}>
       {/* the window's one map canvas, beneath every tile (map tiles are views of it) */}
       <div id="wall-map-layer" className="wall-map-layer" />
       {wall && slot && inWall
@@ -55,6 +59,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
       {wall && !inWall ? (
         <div className="wall-message">{t('wall.outside', { window: windowId, rows: wall.rows, columns: wall.columns })}</div>
       ) : null}
+      <StandbyMark />
       <LinkOverlay />
     </div>
   );

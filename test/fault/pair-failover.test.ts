@@ -24,7 +24,7 @@ import { openDatabase } from '../../electron/node/database.js';
 import { loadStorageKey } from '../../electron/node/storage-key.js';
 import type { HostProcess } from '../support/host-process.js';
 import { testPair } from '../support/pair.js';
-import { spawnPairNode, statusOf, statusUntil, voteUntilActive } from '../support/pair-hosts.js';
+import { startPairHosts, statusOf, statusUntil, voteUntilActive } from '../support/pair-hosts.js';
 import { tcpRelay, type TcpRelay } from '../support/tcp-relay.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,11 +52,8 @@ async function startedPair(options: { relayed?: boolean; gatewaysFile?: string }
   if (options.relayed) {
     for (const node of [pair.primary, pair.backup]) relays.push(await tcpRelay(node.peerLinkPort, node.peerBindPort));
   }
-  const [primary, backup] = await Promise.all([spawnPairNode(pair, pair.primary, options.gatewaysFile), spawnPairNode(pair, pair.backup, options.gatewaysFile)]);
+  const { primary, backup } = await startPairHosts(pair, options.gatewaysFile);
   running.push(primary, backup);
-  // the start preset goes up when the primary hears the backup and becomes active
-  const active = await statusUntil(pair.primary, (s) => s.pair?.state === 'active' && s.revision > 0, 'the primary active');
-  await statusUntil(pair.backup, (s) => s.pair?.state === 'passive' && s.revision === active.revision, 'the backup passive at the same revision');
   return { pair, primary, backup };
 }
 

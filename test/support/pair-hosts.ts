@@ -16,6 +16,22 @@ export function spawnPairNode(pair: TestPair, node: TestPairNode, gatewaysFile?:
   return spawnHost({ dataDir: node.dataDir, windows: 'none', wallFile: pair.wallFile, args: ['--node', node.id, '--port', String(node.port)], timeoutMs: 120_000, ...(gatewaysFile ? { gatewaysFile } : {}) });
 }
 
+/**
+ * Both nodes of the pair started (each a process), then waits until the primary drives the wall
+ * (its start preset up once it heard the backup) and the backup stands by at its revision.
+ */
+export async function startPairHosts(pair: TestPair, gatewaysFile?: string): Promise<{ primary: HostProcess; backup: HostProcess }> {
+  const [primary, backup] = await Promise.all([spawnPairNode(pair, pair.primary, gatewaysFile), spawnPairNode(pair, pair.backup, gatewaysFile)]);
+  try {
+    const active = await statusUntil(pair.primary, (s) => s.pair?.state === 'active' && s.revision > 0, 'the primary active');
+    await statusUntil(pair.backup, (s) => s.pair?.state === 'passive' && s.revision === active.revision, 'the backup passive at the same revision');
+  } catch (error) {
+    await Promise.all([primary.stop('SIGKILL'), backup.stop('SIGKILL')]);
+    throw error;
+  }
+  return { primary, backup };
+}
+
 /** A node's status as a console connection's hello answers it; null when the node does not answer within `timeoutMs`. */
 export async function statusOf(node: PairEndpoint, timeoutMs = 1500): Promise<NodeStatus | null> {
   let connection: Awaited<ReturnType<typeof connectNodeClient>> | null = null;

@@ -57,6 +57,8 @@ export interface StaticServerOptions {
   connections?: Partial<ConnectionLimits>;
   /** Serve HTTPS with this certificate and key (tls-files.ts); absent = plain HTTP (loopback). */
   tls?: SecureContextOptions | null | undefined;
+  /** Origins (scheme://host:port) of a pair's nodes whose pages may read the map's data cross-origin (with their credential). */
+  pairOrigins?: ReadonlySet<string>;
 }
 
 /** Open sockets (WebSocket windows included) and how long a client may take to send its headers (slow-loris). */
@@ -92,9 +94,16 @@ export function createStaticServer(rootDir: string, options: StaticServerOptions
     if (!target) return refuse(400, 'target', 'malformed request target');
     const host = hostHeaderAuthority(request.headers.host, options.tls ? 443 : 80);
     if (!host || !options.allowedAuthorities().has(host)) return refuse(403, 'host', "Host header names none of this host's addresses");
-    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method', 'method not allowed');
     const path = target.path;
-    if (DATA_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+    const isData = DATA_PREFIXES.some((prefix) => path.startsWith(prefix));
+    // a page the other node of the pair served may read map data here once it moved (CORS, those origins only)
+    const crossOrigin = isData && request.headers.origin !== undefined && options.pairOrigins?.has(request.headers.origin) ? request.headers.origin : null;
+    if (crossOrigin) response.setHeader('access-control-allow-origin', crossOrigin).setHeader('vary', 'Origin');
+    if (crossOrigin && request.method === 'OPTIONS') {
+      return response.writeHead(204, { 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': 'authorization', 'access-control-max-age': '600' }).end();
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method', 'method not allowed');
+    if (isData) {
       const data = options.data;
       if (!data) return answer(404);
       if (!data.authorized(request.headers.authorization)) return refuse(401, 'data-credential', 'data request without a valid credential');

@@ -10,6 +10,7 @@ import { sendEvent, serveOverPort } from '../../../native-bridge/channel.js';
 import { attachWebSocketGateway, type RefusalInfo } from '../../../native-bridge/transports/websocket-server.js';
 import type { AlertService } from '../alert-service.js';
 import type { Core } from '../core.js';
+import { originAuthority } from '../../common/request-target.js';
 import { hostAuthorities } from './host-names.js';
 import { createStaticServer, type DataRoutes } from './static-server.js';
 import { dataAuthorizer } from '../displays/data-credentials.js';
@@ -26,6 +27,8 @@ export interface WallServerOptions {
   hostNames?: readonly string[];
   /** Serve HTTPS/WSS with this certificate and key (serverTls in tls-files.ts: required off loopback); null = plain HTTP. */
   tls: ServerTls | null;
+  /** The base URLs of the wall's pair (both nodes, as the wall file names them): pages served by the other node may open /ws here. */
+  pairAddresses?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -53,7 +56,8 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts' 
   // the port is known once listening; until then no request can arrive
   let allowedAuthorities: () => ReadonlySet<string> = () => new Set();
   const { tls } = options;
-  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, authorized: dataAuthorizer(core) }, onRefused, tls });
+  const pairAddresses = options.pairAddresses ?? [];
+  const http = createStaticServer(options.rendererDir, { allowedAuthorities: () => allowedAuthorities(), data: { routes: options.route, authorized: dataAuthorizer(core) }, onRefused, tls, pairOrigins: new Set(pairAddresses.map((a) => new URL(a).origin)) });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port, listenHost, () => resolve());
@@ -66,6 +70,7 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts' 
     server: http,
     path: '/ws',
     allowedAuthorities: () => allowedAuthorities(),
+    extraOrigins: pairOriginAuthorities(pairAddresses, tls !== null),
     onConnection(socketPort, { remote }) {
       const session = core.openSession((event, payload) => sendEvent(socketPort, event, payload), { end: (reason) => socketPort.close(reason) });
       socketPort.onClose(() => session.close());
@@ -92,6 +97,11 @@ export async function startWallServer(core: Pick<Core, 'openSession' | 'alerts' 
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** The pair's addresses as Origin authorities; only those of the scheme this host serves (an http page may not open a wss host). */
+function pairOriginAuthorities(addresses: readonly string[], tls: boolean): ReadonlySet<string> {
+  return new Set(addresses.map((address) => originAuthority(new URL(address).origin, tls)).filter((name): name is string => name !== null));
 }
 
 /** Why a request was refused, as operators read it. */

@@ -1,11 +1,13 @@
 /**
  * Clock and status: time in Asia/Ho_Chi_Minh (only the clock face re-renders each second), date
- * with weekday, node role/host, windows connected, whether this window's map renders in software,
- * gateway links, and this window's own link.
+ * with weekday, node role/host, which node of a pair drives the wall, windows connected, whether
+ * this window's map renders in software, gateway links, and this window's own link.
  */
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime, formatWeekday } from '../../format.js';
 import { useNow } from '../../hooks/useNow.js';
+import type { NodeStatus } from '../../../native-bridge/contract.js';
+import { pairView } from '../../session/pair-view.js';
 import { useAppStore } from '../../session/store.js';
 import { useGlRenderer } from '../../map/gl-renderer.js';
 import type { TileProps } from '../types.js';
@@ -52,6 +54,7 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
           ? t('clock.node', { role: t(`role.${status.role}`), host: t(`host.${status.host}`) })
           : t('clock.nodeUnknown')}
       </div>
+      <PairLines status={status} />
       <div className="status-line">{t('clock.windows', { connected, total: windows.length })}</div>
       {gl?.software ? (
         <div className="status-line muted" data-map-software={gl.software}>
@@ -79,5 +82,25 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** A pair's wall: which node drives it, and the node this window is on when that is the standby. */
+function PairLines({ status }: { status: NodeStatus | null }) {
+  const { t } = useTranslation();
+  const view = pairView(status);
+  if (!view) return null;
+  const { driving, thisNode } = view;
+  return (
+    <>
+      <div className="status-line" data-status-driving={driving?.id ?? ''}>
+        {driving ? t('clock.drives', { node: driving.id, state: t(`standby.state.${driving.state}`) }) : t('clock.drivesUnknown')}
+      </div>
+      {view.standby ? (
+        <div className="status-line link-stale" data-status-this-node={thisNode.id}>
+          {t('clock.thisNode', { node: thisNode.id, state: t(`standby.state.${thisNode.state}`) })}
+        </div>
+      ) : null}
+    </>
   );
 }
