@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeStatus, PairState } from '../../native-bridge/contract.js';
+import type { NodeStatus, PairConfig, PairState } from '../../native-bridge/contract.js';
 import { NodeChoice, VOTE_GIVE_UP_MS } from '../../renderer/session/node-choice.js';
-import { pairView } from '../../renderer/session/pair-view.js';
+import { nodeLabel, pairView } from '../../renderer/session/pair-view.js';
 
 const A = 'http://127.0.0.1:8601';
 const B = 'http://127.0.0.1:8602';
@@ -109,5 +109,14 @@ describe('pair view (the DỰ PHÒNG mark and the status tile)', () => {
     assert.deepEqual(pairView(status('ioc-a', 'primary', null, null)), { standby: true, thisNode: { id: 'ioc-a', state: 'primary' }, driving: null });
     assert.equal(pairView({ nodeId: 'x', pair: null }), null);
     assert.equal(pairView(null), null);
+  });
+
+  it('names a node as people read it: the wall file name (else primary / backup), the id in brackets', () => {
+    const node = { address: 'https://wall-a.ioc.local:8601', peerLink: 'tcp://10.0.0.11:8611', publicKey: 'k' };
+    const config = { primary: { ...node, id: 'ioc-a', name: 'Máy chủ phòng điều hành' }, backup: { ...node, id: 'ioc-b' } } as unknown as PairConfig;
+    assert.equal(nodeLabel(config, 'ioc-a', 'vi'), 'Máy chủ phòng điều hành (ioc-a)');
+    assert.equal(nodeLabel(config, 'ioc-b', 'vi'), 'Máy chủ dự phòng (ioc-b)');
+    assert.equal(nodeLabel(config, 'ioc-b', 'en'), 'Backup node (ioc-b)');
+    assert.equal(nodeLabel(null, 'ioc-b', 'vi'), 'ioc-b', 'the pair not known yet: the id');
   });
 });

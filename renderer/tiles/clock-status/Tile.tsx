@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime, formatWeekday } from '../../format.js';
 import { useNow } from '../../hooks/useNow.js';
 import type { NodeStatus } from '../../../native-bridge/contract.js';
-import { pairView } from '../../session/pair-view.js';
+import { nodeLabel, pairView } from '../../session/pair-view.js';
 import { useAppStore } from '../../session/store.js';
 import { useGlRenderer } from '../../map/gl-renderer.js';
 import type { TileProps } from '../types.js';
@@ -87,18 +87,20 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
 
 /** A pair's wall: which node drives it, and the node this window is on when that is the standby. */
 function PairLines({ status }: { status: NodeStatus | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const config = useAppStore((s) => s.wall?.wall.pair ?? null);
   const view = pairView(status);
   if (!view) return null;
   const { driving, thisNode } = view;
+  const node = (id: string) => nodeLabel(config, id, i18n.language);
   return (
     <>
       <div className="status-line" data-status-driving={driving?.id ?? ''}>
-        {driving ? t('clock.drives', { node: driving.id, state: t(`standby.state.${driving.state}`) }) : t('clock.drivesUnknown')}
+        {driving ? t('clock.drives', { node: node(driving.id), state: t(`standby.state.${driving.state}`) }) : t('clock.drivesUnknown')}
       </div>
       {view.standby ? (
         <div className="status-line link-stale" data-status-this-node={thisNode.id}>
-          {t('clock.thisNode', { node: thisNode.id, state: t(`standby.state.${thisNode.state}`) })}
+          {t('clock.thisNode', { node: node(thisNode.id), state: t(`standby.state.${thisNode.state}`) })}
         </div>
       ) : null}
     </>
