@@ -15,6 +15,12 @@ import { useAppStore } from './store.js';
 
 /** How often a window that lost its node asks the other to take over (as the failover bench's client does). */
 const VOTE_EVERY_MS = 200;
+/**
+ * How long a planned move waits for answers still in flight on the node being left: the node
+ * that hands the wall over says so (status.changed) just before it answers the switchover the
+ * console asked for, and dropping the socket then would lose that answer.
+ */
+const SETTLE_BEFORE_MOVE_MS = 3000;
 
 export function followingTransport(pageOrigin: string): ClientTransport {
   const choice = new NodeChoice(pageOrigin);
@@ -27,16 +33,30 @@ export function followingTransport(pageOrigin: string): ClientTransport {
   let voting: ReturnType<typeof setInterval> | null = null;
   // a link dropped on purpose (moving to the other node) is not a lost node
   let movingOn = false;
+  // calls made through this transport that have not been answered yet, and a move waiting for them
+  let inFlight = 0;
+  let moveWhenSettled: ReturnType<typeof setTimeout> | null = null;
 
   /** The node changed: map data comes from it from now on. */
   const moved = () => setDataBase(choice.target() === pageOrigin ? '' : choice.target());
   const moveNow = () => {
+    if (moveWhenSettled) clearTimeout(moveWhenSettled);
+    moveWhenSettled = null;
     movingOn = true;
     moved();
     inner.reconnectNow();
   };
+  /** The node this window is on stopped driving the wall but still answers: let its answers arrive, then move. */
+  const moveOnceSettled = () => {
+    if (inFlight === 0) moveNow();
+    else moveWhenSettled ??= setTimeout(moveNow, SETTLE_BEFORE_MOVE_MS);
+  };
+  const settled = () => {
+    inFlight -= 1;
+    if (inFlight === 0 && moveWhenSettled) moveNow();
+  };
   const act = (answer: ReturnType<NodeChoice['onStatus']>) => {
-    if (answer === 'go-back') moveNow();
+    if (answer === 'go-back') moveOnceSettled();
     if (choice.state().kind === 'voting') startVoting();
     else stopVoting();
   };
@@ -70,6 +90,9 @@ export function followingTransport(pageOrigin: string): ClientTransport {
     }
     stopVoting();
     if (movingOn) return;
+    // the node went away: its answers will not come, and lost() chooses where to go
+    if (moveWhenSettled) clearTimeout(moveWhenSettled);
+    moveWhenSettled = null;
     lost();
   });
   // hello's answer and status.changed reach the store through session.ts (validated there)
@@ -78,14 +101,20 @@ export function followingTransport(pageOrigin: string): ClientTransport {
   });
 
   return {
-    invoke: (method, payload) =>
-      inner.invoke(method, payload).catch((error: unknown) => {
-        if (error instanceof ContractError && error.code === 'standby' && choice.onStandbyRefusal(error.message)) moveNow();
-        throw error;
-      }),
+    invoke: (method, payload) => {
+      inFlight += 1;
+      return inner
+        .invoke(method, payload)
+        .catch((error: unknown) => {
+          if (error instanceof ContractError && error.code === 'standby' && choice.onStandbyRefusal(error.message)) moveOnceSettled();
+          throw error;
+        })
+        .finally(settled);
+    },
     subscribe: (event, listener) => inner.subscribe(event, listener),
     onLink: (listener) => inner.onLink(listener),
     close: () => {
+      if (moveWhenSettled) clearTimeout(moveWhenSettled);
       stopVoting();
       inner.close();
     },

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { peerFrame, PEER_ACCOUNTS_BYTES, PEER_ACCOUNTS_MAX, PEER_JOURNAL_BATCH, PEER_PROTOCOL_VERSION, type PeerAuditRow, type ScenarioRun } from '../../native-bridge/contract.js';
 import { copyDigest } from '../../electron/node/accounts/account-replica.js';
+import { AccountFeed } from '../../electron/node/pair/account-feed.js';
 import { AuthService } from '../../electron/node/accounts/auth-service.js';
 import { AuditLog } from '../../electron/node/audit/audit-log.js';
 import { ownAuditAfter, PeerAuditChain } from '../../electron/node/audit/peer-audit.js';
@@ -85,6 +86,29 @@ describe('accounts and sessions copied to the standby', () => {
     assert.equal(b.auth.resume(other, hello(b.auth)), null);
     await assert.rejects(b.auth.signIn({ username: 'tran-binh', password }, hello(b.auth)), /wrong username/);
     assert.ok(ended.includes('tran-binh'), 'the live connections of the disabled account end');
+  });
+
+  it('the active node knows when the standby holds every session: a sign-in a moment before a handover is waited for', async () => {
+    const a = node('ioc-a');
+    const b = node('ioc-b');
+    const onActive = new AccountFeed(a.auth, b.id);
+    const onStandby = new AccountFeed(b.auth, a.id);
+    onActive.driving(true);
+    onStandby.driving(false);
+    await a.auth.create({ username: 'le-cuong', fullName: 'Lê Văn Cường', role: 'operator', scope: { kind: 'province' }, password }, system);
+    assert.equal(onActive.standbyHolds(), false, 'the standby has asked nothing yet');
+    const over = (frame: unknown) => peerFrame.parse(JSON.parse(JSON.stringify(frame)));
+    const round = () => onStandby.take(over(onActive.answer(over(onStandby.request()) as never)) as never);
+    round();
+    assert.equal(onActive.standbyHolds(), false, 'it said what it held before the copy');
+    round();
+    assert.equal(onActive.standbyHolds(), true, 'its next request names the copy it took');
+    const token = await signedIn(a.auth, 'le-cuong');
+    assert.equal(onActive.standbyHolds(), false, 'a new session is not on the standby yet');
+    round();
+    round();
+    assert.equal(onActive.standbyHolds(), true);
+    assert.ok(b.auth.resume(token, hello(b.auth)), 'and the standby admits it');
   });
 
   it('a TOTP secret sealed under the active node\'s key is sealed again under the standby\'s: the same codes work there', async () => {

@@ -14,6 +14,8 @@ export class AccountFeed implements ReplicatedFeed<'accounts.request', 'accounts
   readonly replyKind = 'accounts.entries';
   readonly condition = 'accounts-refused';
   private digest: string | null = null;
+  /** On the active node: the digest the standby said it holds, in its last request. */
+  private standbyDigest: string | null = null;
 
   constructor(
     private readonly auth: Pick<AuthService, 'replica' | 'mirror'>,
@@ -25,7 +27,8 @@ export class AccountFeed implements ReplicatedFeed<'accounts.request', 'accounts
   }
 
   answer(request: Extract<PeerFrame, { kind: 'accounts.request' }>) {
-    const copy = this.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: PEER_SESSIONS_MAX, bytes: PEER_ACCOUNTS_BYTES });
+    this.standbyDigest = request.digest;
+    const copy = this.current();
     const digest = copyDigest(copy);
     return { kind: this.replyKind, v: PEER_PROTOCOL_VERSION, digest, replica: digest === request.digest ? null : copy } as const;
   }
@@ -37,8 +40,18 @@ export class AccountFeed implements ReplicatedFeed<'accounts.request', 'accounts
     return { more: false, problem: refused.length > 0 ? `${refused.length}: ${refused.slice(0, 3).join('; ')}` : null };
   }
 
+  /** A console signed in a moment before a switchover must find its session on the node it moves to. */
+  standbyHolds(): boolean {
+    return this.standbyDigest !== null && this.standbyDigest === copyDigest(this.current());
+  }
+
+  private current() {
+    return this.auth.replica.copy({ accounts: PEER_ACCOUNTS_MAX, sessions: PEER_SESSIONS_MAX, bytes: PEER_ACCOUNTS_BYTES });
+  }
+
   driving(on: boolean): void {
     this.digest = null;
+    this.standbyDigest = null;
     if (on) this.auth.replica.takeOverSessions();
     else this.auth.replica.handOverSessions(this.peerId);
   }

@@ -244,6 +244,14 @@ export class PairService implements PairPort {
       if (this.clock() > deadline) throw new ContractError('conflict', `node ${this.peer.id} is still ${this.lag()} revisions behind after ${this.timings.catchUpMs} ms; try again`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // and every session and account (the console that asks moves there, signed in)
+    for (const feed of this.feeds) {
+      while (feed.standbyHolds && !feed.standbyHolds()) {
+        if (!this.peerLive()) throw new ContractError('conflict', `node ${this.peer.id} is not a live standby: there is nobody to hand the wall to`);
+        if (this.clock() > deadline) throw new ContractError('conflict', `node ${this.peer.id} has not copied the ${feed.replyKind.split('.')[0]} yet after ${this.timings.catchUpMs} ms; try again`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     const result = this.star.handle({ kind: 'handover', at: this.clock() });
     if (!result.accepted) throw new ContractError('conflict', result.refusal ?? 'the wall cannot be handed over now');
     this.options.audit.record({ action, actor, target: this.peer.id, details: { reason, revision: this.options.controller.currentRevision } });

@@ -24,4 +24,9 @@ export interface ReplicatedFeed<Q extends RequestKind = RequestKind, R extends R
   take(reply: Frame<R>): { more: boolean; problem: string | null };
   /** This node starts (true) or stops (false) driving the wall. */
   driving(on: boolean): void;
+  /**
+   * On the active node: whether the standby's last request showed it holds all of this feed (a
+   * planned handover waits for it). A feed without it is not waited for.
+   */
+  standbyHolds?(): boolean;
 }
