@@ -11,8 +11,9 @@
  *  - hls.js errors: a fatal MEDIA_ERROR gets recoverMediaError(), then swapAudioCodec() +
  *    recoverMediaError(), then a new player; a fatal NETWORK_ERROR (or any other) a new player
  *    with the same backoff. Never a tight loop.
- *  - Make-before-break: a stream switch (sub ↔ main) or a recovery starts the new player hidden
- *    under the old picture; it is swapped in at its first presented frame, so no black frame.
+ *  - Make-before-break: a stream switch (sub ↔ main) starts the new player hidden under the old
+ *    picture; it is swapped in at a presented frame once it has data to play on, so no black or
+ *    frozen frame.
  */
 import Hls, { ErrorTypes, Events, type ErrorData } from 'hls.js';
 import { hlsConfig } from './hls-config.js';
@@ -233,11 +234,13 @@ export class CameraEngine {
 
   private onPresented(player: Player): void {
     const now = Date.now();
-    const first = player.firstFrameAt === null;
-    if (first) player.firstFrameAt = now;
+    player.firstFrameAt ??= now;
     player.lastFrameAt = now;
     if (player === this.pending) {
-      if (!first) return;
+      // swapped in at a presented frame once it can play on: a player that shows its first frame
+      // and then waits for data (a loaded machine, the larger main stream) would stand still on
+      // top of the old one, which keeps playing until then
+      if (player.video.readyState < HTMLMediaElement.HAVE_FUTURE_DATA) return;
       // the new stream has a picture: bring it up, then drop the old one a frame later
       const old = this.current;
       this.current = player;
@@ -250,7 +253,7 @@ export class CameraEngine {
       this.setStatus({ stream: player.stream });
     }
     if (player !== this.current) return;
-    if (first) shownPlayers.set(player, this.box);
+    if (!shownPlayers.has(player)) shownPlayers.set(player, this.box);
     this.frames++;
     this.onFrames(this.frames);
     player.video.style.zIndex = '1';
@@ -267,8 +270,8 @@ export class CameraEngine {
     if (this.disposed || !this.target) return;
     const now = Date.now();
     const p = this.current;
-    if (this.pending && this.pending.firstFrameAt === null && now - this.pending.createdAt > START_TIMEOUT_MS) {
-      // the new stream did not come up: keep the old one, try the switch again later
+    if (this.pending && now - this.pending.createdAt > START_TIMEOUT_MS) {
+      // the new stream did not come up (still pending, so never able to play on): keep the old one, try the switch again later
       this.destroyPlayer(this.pending);
     }
     if (!p) return;

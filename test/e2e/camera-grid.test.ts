@@ -197,7 +197,7 @@ describe('camera grid on the Chromium host', () => {
     const seen = await endFocus(page);
     console.log(`  the switch watched over ${seen.samples} frames, darkest ${(seen.darkest * 100).toFixed(1)}% lit`);
     assert.ok(seen.samples >= 20, `sampled the switch frame by frame (${seen.samples} samples)`);
-    assert.equal(seen.black, 0, `never a black frame during the switch (${seen.black} of ${seen.samples} frames black, darkest ${(seen.darkest * 100).toFixed(1)}% lit)`);
+    assert.equal(seen.black, 0, `never a black frame during the switch (${seen.black} of ${seen.samples} frames black, darkest ${(seen.darkest * 100).toFixed(1)}% lit: ${JSON.stringify(seen.blackSeen)})`);
     // back to the grid
     await client.call('wall.execute', { command: { type: 'set-tile-props', id: GRID_ID, props: { maximized: null } } });
     await waitFor('16 cells again', 30_000, async () => {

@@ -49,10 +49,15 @@ const INSTALL_JS = `(() => {
     const f = W.focus;
     if (!f) return;
     const cell = document.querySelector('[data-tile-id="' + f.tileId + '"] [data-camera-cell][data-camera-id="' + f.cameraId + '"]');
-    const lit = cell ? litShare(onTop(cell)) : 0;
+    const top = cell ? onTop(cell) : null;
+    const lit = litShare(top);
     f.samples++;
     if (lit < f.darkest) f.darkest = lit;
-    if (lit < ${BLACK_BELOW}) f.black++;
+    if (lit < ${BLACK_BELOW}) {
+      f.black++;
+      // what was black, for the failure message: the cell, what was on top, and every video in it
+      if (f.blackSeen.length < 5) f.blackSeen.push({ sample: f.samples, cell: cell !== null, top: top ? top.tagName.toLowerCase() + (top.dataset.stream ? ':' + top.dataset.stream : '') : null, videos: cell ? [...cell.querySelectorAll('video')].map((v) => v.dataset.stream + ' z' + (v.style.zIndex || '-') + ' rs' + v.readyState + ' ' + v.videoWidth + 'x' + v.videoHeight + (visible(v) ? '' : ' hidden')) : [] });
+    }
   };
   const watched = new WeakSet();
   const watch = (video) => {
@@ -61,8 +66,12 @@ const INSTALL_JS = `(() => {
     const onFrame = () => {
       const cell = video.closest('[data-camera-cell]');
       if (!cell || !video.isConnected) return;
-      const r = record(keyOf(cell));
+      const key = keyOf(cell);
+      const r = record(key);
       r.frames++;
+      // a video of the cell under watch is measured at each of its own frames: it may go back to
+      // waiting for data (readyState < 2) right after its first, still showing that frame
+      if (W.focus && key === W.focus.tileId + '/' + W.focus.cameraId) litShare(video);
       if (r.frames % 10 === 1) r.lit = litShare(onTop(cell));
       if (W.focus) sampleFocus();
       video.requestVideoFrameCallback(onFrame);
@@ -100,7 +109,7 @@ export async function watchedCells(page: Page): Promise<Record<string, WatchedCe
 
 /** From now on, sample this cell at every presented and every animation frame. */
 export async function focusCell(page: Page, tileId: string, cameraId: string): Promise<void> {
-  await page.evaluate(`window.__cameraWatch.focus = ${JSON.stringify({ tileId, cameraId, samples: 0, black: 0, darkest: 1 })}`);
+  await page.evaluate(`window.__cameraWatch.focus = ${JSON.stringify({ tileId, cameraId, samples: 0, black: 0, darkest: 1, blackSeen: [] })}`);
 }
 
 export interface FocusResult {
@@ -108,6 +117,8 @@ export interface FocusResult {
   /** Samples in which the cell showed a black picture. */
   black: number;
   darkest: number;
+  /** The first black samples: whether the cell was there, what was on top, each video (stream, z-index, readyState, size). */
+  blackSeen: { sample: number; cell: boolean; top: string | null; videos: string[] }[];
 }
 
 /** Ends the focus and says what the cell showed meanwhile. */
