@@ -12,6 +12,8 @@ import { describe, it } from 'node:test';
 import { peerFrame, PEER_ACCOUNTS_BYTES, PEER_ACCOUNTS_MAX, PEER_JOURNAL_BATCH, PEER_PROTOCOL_VERSION, type PeerAuditRow, type ScenarioRun } from '../../native-bridge/contract.js';
 import { copyDigest } from '../../electron/node/accounts/account-replica.js';
 import { AccountFeed } from '../../electron/node/pair/account-feed.js';
+import { AuditFeed } from '../../electron/node/pair/audit-feed.js';
+import { RunFeed } from '../../electron/node/pair/run-feed.js';
 import { AuthService } from '../../electron/node/accounts/auth-service.js';
 import { AuditLog } from '../../electron/node/audit/audit-log.js';
 import { ownAuditAfter, PeerAuditChain } from '../../electron/node/audit/peer-audit.js';
@@ -88,7 +90,7 @@ describe('accounts and sessions copied to the standby', () => {
     assert.ok(ended.includes('tran-binh'), 'the live connections of the disabled account end');
   });
 
-  it('the active node knows when the standby holds every session: a sign-in a moment before a handover is waited for', async () => {
+  it('a planned handover waits for the sessions signed in before it: the standby\'s requests must name a copy holding them', async () => {
     const a = node('ioc-a');
     const b = node('ioc-b');
     const onActive = new AccountFeed(a.auth, b.id);
@@ -96,18 +98,19 @@ describe('accounts and sessions copied to the standby', () => {
     onActive.driving(true);
     onStandby.driving(false);
     await a.auth.create({ username: 'le-cuong', fullName: 'Lê Văn Cường', role: 'operator', scope: { kind: 'province' }, password }, system);
-    assert.equal(onActive.standbyHolds(), false, 'the standby has asked nothing yet');
+    assert.equal(onActive.handoverCheck()(), false, 'the standby has asked nothing yet');
     const over = (frame: unknown) => peerFrame.parse(JSON.parse(JSON.stringify(frame)));
     const round = () => onStandby.take(over(onActive.answer(over(onStandby.request()) as never)) as never);
     round();
-    assert.equal(onActive.standbyHolds(), false, 'it said what it held before the copy');
+    assert.equal(onActive.handoverCheck()(), false, 'it said what it held before the copy');
     round();
-    assert.equal(onActive.standbyHolds(), true, 'its next request names the copy it took');
+    assert.equal(onActive.handoverCheck()(), true, 'its next request names the copy it took');
     const token = await signedIn(a.auth, 'le-cuong');
-    assert.equal(onActive.standbyHolds(), false, 'a new session is not on the standby yet');
+    const holds = onActive.handoverCheck();
+    assert.equal(holds(), false, 'a new session is not on the standby yet');
     round();
     round();
-    assert.equal(onActive.standbyHolds(), true);
+    assert.equal(holds(), true);
     assert.ok(b.auth.resume(token, hello(b.auth)), 'and the standby admits it');
   });
 
@@ -276,6 +279,33 @@ describe('scenario runs copied to the standby', () => {
     assert.equal(new RunStore(b.db).get('run-3'), undefined);
   });
 
+  it('a planned handover waits for the run lines written before it, not for later ones', () => {
+    const a = node('ioc-a');
+    const b = node('ioc-b');
+    const store = new RunStore(a.db);
+    const doc = runOf(flood(), 'run-5');
+    store.save(doc, [{ kind: 'activated', actor: 'tran-binh', at: 1000 }], 1000);
+    const onActive = new RunFeed(new RunReplica(a.db, a.id));
+    const onStandby = new RunFeed(new RunReplica(b.db, b.id));
+    onActive.driving();
+    onStandby.driving();
+    const over = (frame: unknown) => peerFrame.parse(JSON.parse(JSON.stringify(frame)));
+    const round = () => onStandby.take(over(onActive.answer(over(onStandby.request()) as never)) as never);
+    round();
+    // a step confirmed a moment before the technician's switchover
+    doc.run.steps[0] = { ...doc.run.steps[0]!, state: 'done', doneBy: 'nguyen-an', doneAt: 2000 };
+    store.save(doc, [{ kind: 'step-done', actor: 'nguyen-an', at: 2000, stepId: 'verify' }], 2000);
+    const holds = onActive.handoverCheck();
+    assert.equal(holds(), false, 'the standby\'s last request was from before the confirmation');
+    round();
+    assert.equal(holds(), false, 'the copy is taken, but the active node learns it from the next request');
+    store.save(doc, [{ kind: 'trigger-fired', actor: 'system', at: 3000 }], 3000);
+    round();
+    assert.equal(holds(), true, 'the line from before the handover is held; one written after it is not waited for');
+    assert.equal(onActive.handoverCheck()(), false, 'a handover asked now waits for that one too');
+    assert.equal(new RunStore(b.db).get('run-5')!.run.steps[0]!.doneBy, 'nguyen-an');
+  });
+
   it('a page is bounded: at most one batch of lines, and more is said', () => {
     const a = node('ioc-a');
     const store = new RunStore(a.db);
@@ -312,5 +342,25 @@ describe('the audit chain copied to the standby', () => {
     // the copy is append-only like the chain itself
     assert.throws(() => b.db.prepare('DELETE FROM peer_audit_log').run(), /append-only/);
     assert.match(send([rows[5]!]).broken ?? '', /repeat/);
+  });
+
+  it('a planned handover waits for the audit entries recorded before it', () => {
+    const a = node('ioc-a');
+    const b = node('ioc-b');
+    const log = new AuditLog(a.db, { key: null });
+    const onActive = new AuditFeed(a.db, new PeerAuditChain(a.db), b.id);
+    const onStandby = new AuditFeed(b.db, new PeerAuditChain(b.db), a.id);
+    const over = (frame: unknown) => peerFrame.parse(JSON.parse(JSON.stringify(frame)));
+    const round = () => onStandby.take(over(onActive.answer(over(onStandby.request()) as never)) as never);
+    round();
+    round();
+    assert.equal(onActive.handoverCheck()(), true, 'nothing new: the standby holds the chain');
+    log.record({ action: 'pair.switchover', actor: admin, target: 'ioc-b', details: { reason: 'bảo trì' } });
+    const holds = onActive.handoverCheck();
+    assert.equal(holds(), false);
+    round();
+    round();
+    assert.equal(holds(), true);
+    assert.equal(new PeerAuditChain(b.db).head(a.id).hash, log.head()!.hash);
   });
 });

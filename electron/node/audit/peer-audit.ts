@@ -13,6 +13,11 @@ import { chainFieldsOf, entryHash, GENESIS_HASH, type AuditRow } from './canonic
 const toPeerRow = (r: AuditRow): PeerAuditRow => ({ ...chainFieldsOf(r), hash: r.hash });
 
 /** This node's own chain after `after`, a page of at most PEER_JOURNAL_BATCH rows and about PEER_JOURNAL_REPLY_BYTES. */
+/** The last entry of this node's own chain (0: none). */
+export function ownAuditHead(db: Db): number {
+  return (db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_log').get() as { seq: number }).seq;
+}
+
 export function ownAuditAfter(db: Db, after: number): { rows: PeerAuditRow[]; more: boolean } {
   const found = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, PEER_JOURNAL_BATCH + 1) as AuditRow[];
   const rows: PeerAuditRow[] = [];

@@ -41,8 +41,9 @@ export class AccountFeed implements ReplicatedFeed<'accounts.request', 'accounts
   }
 
   /** A console signed in a moment before a switchover must find its session on the node it moves to. */
-  standbyHolds(): boolean {
-    return this.standbyDigest !== null && this.standbyDigest === copyDigest(this.current());
+  handoverCheck(): () => boolean {
+    const then = copyDigest(this.current());
+    return () => this.standbyDigest !== null && (this.standbyDigest === then || this.standbyDigest === copyDigest(this.current()));
   }
 
   private current() {

@@ -5,7 +5,7 @@
  */
 import { PEER_PROTOCOL_VERSION, type PeerFrame } from '../../../native-bridge/contract.js';
 import type { Db } from '../database.js';
-import { ownAuditAfter, type PeerAuditChain } from '../audit/peer-audit.js';
+import { ownAuditAfter, ownAuditHead, type PeerAuditChain } from '../audit/peer-audit.js';
 import type { ReplicatedFeed } from './replicated-feed.js';
 
 type Entries = Extract<PeerFrame, { kind: 'audit.entries' }>;
@@ -14,6 +14,8 @@ export class AuditFeed implements ReplicatedFeed<'audit.request', 'audit.entries
   readonly requestKind = 'audit.request';
   readonly replyKind = 'audit.entries';
   readonly condition = 'audit-broken';
+  /** On the active node: the last entry of its chain the standby said it holds, in its last request. */
+  private standbyAfter: number | null = null;
 
   constructor(
     private readonly db: Db,
@@ -26,6 +28,7 @@ export class AuditFeed implements ReplicatedFeed<'audit.request', 'audit.entries
   }
 
   answer(request: Extract<PeerFrame, { kind: 'audit.request' }>): Entries {
+    this.standbyAfter = request.after;
     return { kind: this.replyKind, v: PEER_PROTOCOL_VERSION, after: request.after, ...ownAuditAfter(this.db, request.after) };
   }
 
@@ -35,5 +38,13 @@ export class AuditFeed implements ReplicatedFeed<'audit.request', 'audit.entries
     return { more: reply.more && broken === null, problem: broken };
   }
 
-  driving(): void {}
+  /** The audit of what was done just before a switchover (who signed in, who confirmed) is on the node that takes over. */
+  handoverCheck(): () => boolean {
+    const then = ownAuditHead(this.db);
+    return () => this.standbyAfter !== null && this.standbyAfter >= then;
+  }
+
+  driving(): void {
+    this.standbyAfter = null;
+  }
 }

@@ -237,6 +237,8 @@ export class PairService implements PairPort {
 
   private async handOver(action: 'pair.switchover' | 'pair.failback', actor: Actor, reason: string): Promise<PairStatus> {
     if (!this.serving()) throw standbyError(action, this.activeAddress());
+    // what the standby must hold of each feed: all that was written before this moment
+    const checks = this.feeds.map((feed) => ({ feed, holds: feed.handoverCheck() }));
     // the standby must hold every revision before it takes the wall
     const deadline = this.clock() + this.timings.catchUpMs;
     while (this.lag() !== 0) {
@@ -244,9 +246,9 @@ export class PairService implements PairPort {
       if (this.clock() > deadline) throw new ContractError('conflict', `node ${this.peer.id} is still ${this.lag()} revisions behind after ${this.timings.catchUpMs} ms; try again`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    // and every session and account (the console that asks moves there, signed in)
-    for (const feed of this.feeds) {
-      while (feed.standbyHolds && !feed.standbyHolds()) {
+    // and every session and account (the console that asks moves there, signed in), run line and audit entry
+    for (const { feed, holds } of checks) {
+      while (!holds()) {
         if (!this.peerLive()) throw new ContractError('conflict', `node ${this.peer.id} is not a live standby: there is nobody to hand the wall to`);
         if (this.clock() > deadline) throw new ContractError('conflict', `node ${this.peer.id} has not copied the ${feed.replyKind.split('.')[0]} yet after ${this.timings.catchUpMs} ms; try again`);
         await new Promise((resolve) => setTimeout(resolve, 50));

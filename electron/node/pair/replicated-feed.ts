@@ -25,8 +25,10 @@ export interface ReplicatedFeed<Q extends RequestKind = RequestKind, R extends R
   /** This node starts (true) or stops (false) driving the wall. */
   driving(on: boolean): void;
   /**
-   * On the active node: whether the standby's last request showed it holds all of this feed (a
-   * planned handover waits for it). A feed without it is not waited for.
+   * On the active node, as a planned handover begins: a check of whether the standby's requests
+   * show it holds all this feed held at that moment (the handover waits for it, so nothing written
+   * just before the switchover stays behind; later writes are not waited for, or a busy wall could
+   * never hand over).
    */
-  standbyHolds?(): boolean;
+  handoverCheck(): () => boolean;
 }

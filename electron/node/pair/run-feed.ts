@@ -16,6 +16,8 @@ export class RunFeed implements ReplicatedFeed<'runs.request', 'runs.entries'> {
   readonly condition = 'runs-refused';
   /** Where in the active node's log this standby has read to (that node's own numbering). */
   private after = 0;
+  /** On the active node: where the standby said it had read to, in its last request. */
+  private standbyAfter: number | null = null;
 
   constructor(private readonly replica: RunReplica) {}
 
@@ -24,6 +26,7 @@ export class RunFeed implements ReplicatedFeed<'runs.request', 'runs.entries'> {
   }
 
   answer(request: Extract<PeerFrame, { kind: 'runs.request' }>): Entries {
+    this.standbyAfter = request.after;
     return { kind: this.replyKind, v: PEER_PROTOCOL_VERSION, after: request.after, ...this.replica.page(request.after) };
   }
 
@@ -35,8 +38,15 @@ export class RunFeed implements ReplicatedFeed<'runs.request', 'runs.entries'> {
     return { more: reply.more, problem: refused.length > 0 ? `${refused.length}: ${refused.slice(0, 3).join('; ')}` : null };
   }
 
+  /** A step confirmed a moment before a switchover is in the run the standby takes up. */
+  handoverCheck(): () => boolean {
+    const then = this.replica.lastSeq();
+    return () => this.standbyAfter !== null && this.standbyAfter >= then;
+  }
+
   driving(): void {
     // a later standby term reads the other node's log from its start (lines already held are skipped)
     this.after = 0;
+    this.standbyAfter = null;
   }
 }

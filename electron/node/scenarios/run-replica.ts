@@ -60,6 +60,11 @@ export class RunReplica {
     private readonly self: string,
   ) {}
 
+  /** The last line of this node's log (0: none). */
+  lastSeq(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM scenario_run_log').get() as { seq: number }).seq;
+  }
+
   /** Lines after `after` (this node's order), up to a page and about PEER_JOURNAL_REPLY_BYTES, with their runs' documents. */
   page(after: number): RunsPage {
     const rows = this.db.prepare('SELECT * FROM scenario_run_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, PEER_JOURNAL_BATCH + 1) as LineRow[];
