@@ -161,6 +161,11 @@ describe('the technician\'s pair panel, on two real nodes', () => {
     await move(onBackup, 'failback', 'Máy chủ chính đã bảo trì xong');
     await statusUntil(pair.primary, (s) => s.pair?.state === 'active', 'the primary active again');
     await statusUntil(pair.backup, (s) => s.pair?.state === 'passive', 'the backup passive again');
+    // and this console followed the wall back to the primary, still signed in
+    await card(onBackup, 'ioc-a', 'active').waitFor(WAIT);
+    await card(onBackup, 'ioc-b', 'passive').waitFor(WAIT);
+    assert.equal(await onBackup.getByTestId('sign-in').count(), 0, 'the technician is still signed in after the failback');
+    assert.ok(await onBackup.getByTestId('pair-failback').isDisabled(), 'the wall is on the primary again');
     const failedBack = await auditedMoves(pair.backup, 'pair.failback');
     assert.equal(failedBack.entries.length, 1, JSON.stringify(failedBack.entries));
     assert.equal(failedBack.entries[0]!.actor.id, (await accountFor(pair.backup.dataDir, 'technician')).id);
