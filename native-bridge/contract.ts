@@ -284,6 +284,18 @@ export const pairStatus = z.strictObject({
 });
 export type PairStatus = z.infer<typeof pairStatus>;
 
+/** The simulated incidents a drill can play on the embedded province (its scripts, sim/province/incidents.ts). */
+export const drillIncident = z.enum(['flood', 'fire', 'traffic', 'pollution', 'vessel-zone']);
+export type DrillIncident = z.infer<typeof drillIncident>;
+/** A drill under way: the wall, the console and every alert raised meanwhile are marked DIỄN TẬP. */
+export const drillState = z.strictObject({
+  incident: drillIncident,
+  startedAt: z.int(),
+  /** Who started it: the account's id and the person's name (never shown as an id). */
+  startedBy: z.strictObject({ id: z.string(), name: z.string() }),
+});
+export type DrillState = z.infer<typeof drillState>;
+
 export const nodeStatus = z.strictObject({
   nodeId: z.string(),
   /** standalone: no pair; primary: this node drives the wall; standby: the pair's passive node. */
@@ -295,6 +307,8 @@ export const nodeStatus = z.strictObject({
   revision: z.int().min(0),
   windows: z.array(windowStatus),
   links: z.array(linkStatus),
+  /** The drill under way on this host; null: none (real alerts only). */
+  drill: drillState.nullable(),
 });
 export type NodeStatus = z.infer<typeof nodeStatus>;
 
@@ -758,6 +772,12 @@ export const contract = {
     'pair.activeLost': { request: z.strictObject({ lostNode: z.string().min(1).max(128) }), response: z.strictObject({ status: pairStatus }) },
     /** The node's status now (NodeStatus, its `pair` included), for the technician's pair panel to poll: heartbeat age and counters move without an event. */
     'pair.status': { request: empty, response: z.strictObject({ status: nodeStatus }) },
+    /**
+     * A drill: the embedded simulated province plays one of its scripted incidents (1–3 minutes)
+     * and the wall, the console and every alert raised meanwhile are marked DIỄN TẬP until it ends
+     * by itself. Refused 'conflict' while one runs, 'not-found' on a host with real gateways.
+     */
+    'drill.start': { request: z.strictObject({ incident: drillIncident }), response: z.strictObject({ drill: drillState }) },
     /** Failback: the wall returns to the configured primary node (a switchover from the backup). */
     'pair.failback': { request: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: z.strictObject({ status: pairStatus }) },
     'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },

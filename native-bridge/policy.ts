@@ -94,6 +94,8 @@ export const methodPolicy = {
   'pair.failback': ['technician', 'system'],
   // any window that said hello (the handler checks), signed-out console included: losing the active node is not a person's act
   'pair.activeLost': 'open',
+  // the duty operator and the commander train the room on the wall they arrange
+  'drill.start': wallEditors,
 } as const satisfies Record<MethodName, MethodPolicy>;
 
 /** The methods any connection may call (their handlers get a possibly null actor). */
@@ -204,6 +206,7 @@ export const standbyPolicy = {
   'pair.switchover': 'serve',
   'pair.failback': 'serve',
   'pair.activeLost': 'serve',
+  'drill.start': 'active',
 } as const satisfies Record<MethodName, 'serve' | 'active'>;
 
 /** Who receives each event. */

@@ -8,6 +8,7 @@ import type {
   AreaAggregateInput,
   AreaAggregateResult,
   Command,
+  DrillIncident,
   DatasetSummary,
   EventOf,
   FieldCommand,
@@ -219,6 +220,8 @@ export interface SimulatorConnection {
 
 export interface RunningSimulator {
   stop(): Promise<void>;
+  /** Plays a scripted incident for a drill, resolving once it has cleared; absent: this simulator has none. */
+  playDrill?(incident: DrillIncident): Promise<void>;
 }
 
 /** A simulated province: its gateways (to allow-list) and a way to start them against a host. */

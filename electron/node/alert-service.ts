@@ -13,6 +13,7 @@ export class AlertService {
   private readonly listeners = new Set<() => void>();
   /** Alerts that could not be stored (disk full), by id; listed with the stored ones. */
   private readonly held = new Map<string, Alert>();
+  private drill = false;
   /** Told when a write fails for lack of space (StorageWatch); the alert is then held, not lost. */
   onStorageFailure: (error: unknown) => void = () => {};
 
@@ -31,9 +32,15 @@ export class AlertService {
     return this.raiseOnce(randomUUID(), severity, source, title, this.clock(), commune);
   }
 
+  /** While a drill runs, every new alert is marked as the drill's: nobody may take it for a real one, then or in the history. */
+  markDrill(on: boolean): void {
+    this.drill = on;
+  }
+
   /** Raises an alert under a stable id (e.g. a gateway's event id); an id seen before is ignored. */
   raiseOnce(id: string, severity: Severity, source: string, title: LocalizedText, at: number, commune: string | null = null): Alert {
-    const alert: Alert = { id, at, severity, source, title, ackedBy: null, ackedAt: null, resolvedAt: null, commune };
+    const shown = this.drill ? { vi: `DIỄN TẬP · ${title.vi}`, en: `DRILL · ${title.en}` } : title;
+    const alert: Alert = { id, at, severity, source, title: shown, ackedBy: null, ackedAt: null, resolvedAt: null, commune };
     if (this.held.has(id)) return alert;
     let inserted: boolean;
     try {

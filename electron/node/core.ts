@@ -55,6 +55,7 @@ import { DisplayAccess } from './displays/display-access.js';
 import type { TokenBucket } from '../../native-bridge/token-bucket.js';
 import { ReplayService } from './replay/replay-service.js';
 import { refusingOnStandby } from './pair/standby-gate.js';
+import { DrillService, type DrillPlayer } from './drills/drill-service.js';
 
 export interface CoreOptions {
   wallFile: string;
@@ -101,6 +102,8 @@ export interface Core {
   attachScenarios(service: ScenarioService | null): void;
   /** The primary/backup pair (wall file `pair:`): role, NodeStatus.pair, pair.*, and the standby's refusals. */
   attachPair(port: PairPort | null): void;
+  /** What plays a drill's incident (the embedded simulated province's playDrill); null: drill.start is refused. */
+  attachDrills(player: DrillPlayer | null): void;
   /**
    * Puts the start preset on an empty wall, or on a saved layout that no longer fits the grid. A
    * standalone host does it at start; a node of a pair when it becomes active (a standby's wall is
@@ -235,6 +238,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   if (wall.pair) controller.followActive('the active node');
   else seedWall(alerts, controller, wall);
   const windows = new WindowPresence(wall, alerts, options.windowLossAlertMs ?? 5000, (id) => displays.nameOf(id));
+  // changed is called only once a drill starts, after broadcastStatus below exists
+  const drills = new DrillService({ alerts, audit, changed: () => broadcastStatus(), log: (line) => console.error(line) });
   const sessions = new Set<SessionContext>();
   let fieldPort: FieldCommandPort | null = null;
   let spatialPort: SpatialQueryPort | null = null;
@@ -280,6 +285,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       state: link.state === 'live' ? 'up' : link.state === 'offline' ? 'down' : 'stale',
       lastSeen: link.lastHeard,
     })),
+    drill: drills.state(),
   });
 
   /**
@@ -508,6 +514,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'pair.status': () => ({ status: status() }),
     'pair.switchover': async ({ reason }, _ctx, actor) => ({ status: await requirePair().switchover(actor, reason) }),
     'pair.failback': async ({ reason }, _ctx, actor) => ({ status: await requirePair().failback(actor, reason) }),
+    'drill.start': ({ incident }, _ctx, actor) => ({ drill: drills.start(incident, actor) }),
     'pair.activeLost': ({ lostNode }, ctx) => {
       if (ctx.windowId === null) throw new ContractError('forbidden', 'say session.hello first', 'method');
       return { status: requirePair().activeLost(lostNode) };
@@ -617,6 +624,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       unsubscribeIndicators = port ? port.onChanged((event) => broadcastScoped('indicators.changed', (scope) => ({ ...event, indicators: scopedFigures(scope, event.indicators) }))) : () => {};
     },
     attachScenarios,
+    attachDrills(player) {
+      drills.attach(player);
+    },
     attachPair(port) {
       unsubscribePair();
       pairPort = port;

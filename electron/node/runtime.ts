@@ -119,6 +119,12 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
     const field = await startFieldLink<S>(core, fieldConfig, options.dataDir, (entry) => log(JSON.stringify(entry)), simulator);
     closers.push(() => field.close());
     closers.push(attachGatewayAdmin(core, field, options.gatewaysFile, log));
+    // drills play the embedded simulated province's incidents; a host on real gateways has none
+    const simulation = field.simulation;
+    if (simulation?.playDrill) {
+      core.attachDrills((incident) => simulation.playDrill!(incident));
+      closers.push(() => core.attachDrills(null));
+    }
     if (field.cache.movedAside) core.alerts.raise('critical', 'storage', rebuiltAlert('telemetry cache', field.cache.file, field.cache.movedAside));
     // The demo province's datasets come with the simulated province, never with real gateways.
     const gis = await startGis({ dataDir: options.dataDir, storageKey: core.storageKey, live: core.live, basemapFile: options.basemapFile, seedDemoDatasets: fieldConfig.simulate, log });

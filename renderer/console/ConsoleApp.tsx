@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkOverlay } from '../components/LinkOverlay.js';
 import { StandbyMark } from '../components/StandbyMark.js';
+import { DrillMark } from '../components/DrillMark.js';
+import { DrillPanel } from './DrillPanel.js';
 import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
@@ -114,6 +116,7 @@ export function ConsoleApp() {
         <MapPanel selectedId={selected} />
         <aside className="console-side">
           <ScenarioPanel />
+          <DrillPanel />
           <PresetsPanel />
           <CamerasPanel />
           <GisPanel />
@@ -126,6 +129,7 @@ export function ConsoleApp() {
       {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
       <Toasts />
       <StandbyMark />
+      <DrillMark />
       <LinkOverlay />
     </div>
   );

@@ -9,6 +9,7 @@ import type { Tile, WindowId } from '../../native-bridge/contract.js';
 import { parseDisplayWindowId, tileInDisplay } from '../../native-bridge/wall-geometry.js';
 import { LinkOverlay } from '../components/LinkOverlay.js';
 import { StandbyMark } from '../components/StandbyMark.js';
+import { DrillMark } from '../components/DrillMark.js';
 import { EnrolmentScreen } from './EnrolmentScreen.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
@@ -60,6 +61,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
         <div className="wall-message">{t('wall.outside', { window: windowId, rows: wall.rows, columns: wall.columns })}</div>
       ) : null}
       <StandbyMark />
+      <DrillMark />
       <LinkOverlay />
     </div>
   );

@@ -10,6 +10,7 @@
  * they run). Keep that order when changing anything here, or a seed no longer replays its run.
  */
 import type { FieldCommand } from '../../native-bridge/gateway-protocol.js';
+import type { DrillIncident } from '../../native-bridge/contract.js';
 import { defaultDemoCameraDir, startCameraServer, type CameraServer } from '../cameras/camera-server.js';
 import { SimGateway, type CommandResult, type CurveKeyPair, type GatewayEndpoints, type HostTarget } from '../gateway.js';
 import { IncidentPlayer, type IncidentName, type IncidentStep } from './incidents.js';
@@ -59,6 +60,8 @@ export interface ProvinceHandle {
   gateway(id: ProvinceGatewayId): SimGateway;
   /** Runs a scripted incident; resolves when it has cleared. A running incident is not started twice. */
   trigger(incident: IncidentName): Promise<void>;
+  /** The same, for a drill started from the console (RunningSimulator.playDrill). */
+  playDrill(incident: DrillIncident): Promise<void>;
   /** Runs the incidents one after another, one every `everyMs` (default 6 minutes). */
   schedule(everyMs?: number): void;
   readonly activeIncidents: ReadonlySet<IncidentName>;
@@ -115,6 +118,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceH
       return g;
     },
     trigger: (incident) => incidents.trigger(incident),
+    playDrill: (incident) => incidents.trigger(incident),
     schedule: (everyMs) => incidents.schedule(everyMs),
     get activeIncidents() {
       return incidents.active;

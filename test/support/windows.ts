@@ -78,7 +78,7 @@ export class SpawnedWall {
   windows!: Windows;
   constructor(
     readonly dataDir: string,
-    private readonly options: { simulate?: boolean } = {},
+    private readonly options: WallOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -100,8 +100,11 @@ export class SpawnedWall {
   }
 }
 
+/** What a spawned wall runs against: the simulated province, or a gateways file of the test's own. */
+type WallOptions = { simulate?: boolean; gatewaysFile?: string };
+
 /** Registers the suite's before/after hooks for a SpawnedWall; its host and windows are there once before() ran. */
-export function spawnedWall(dataDir: string, options: { simulate?: boolean } = {}): SpawnedWall {
+export function spawnedWall(dataDir: string, options: WallOptions = {}): SpawnedWall {
   const wall = new SpawnedWall(dataDir, options);
   before(() => wall.start());
   after(() => wall.stop());

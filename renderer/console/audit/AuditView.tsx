@@ -15,7 +15,7 @@ import { auditCsv, auditPage, EMPTY_FORM, filterOf, type AuditForm } from './aud
 import { actionText, actorText, detailsText, targetText, type AuditNames } from './audit-text.js';
 import './audit.css';
 
-const CATEGORIES = ['auth.', 'account.', 'wall.', 'scenario.', 'field.', 'gis.', 'gateway.', 'file.', 'audit.', 'pair.'] as const;
+const CATEGORIES = ['auth.', 'account.', 'wall.', 'scenario.', 'field.', 'gis.', 'gateway.', 'file.', 'audit.', 'pair.', 'drill.'] as const;
 const stamp = (at: number) => `${formatTime(at)} ${formatDate(at)}`;
 
 export function AuditView({ onClose }: { onClose: () => void }) {
