@@ -64,14 +64,16 @@ describe('gateway keys and reloading the allow-list', () => {
     await old.start();
     await waitFor(() => linkState() === 'live', 'live on the current key');
     const original = readFileSync(host.gatewaysFile, 'utf8');
+    // a function, not a string: Z85 keys hold '$', and "$'" or "$&" in a replacement string would be expanded
+    const withKeys = (text: string, keys: string) => text.replace(`publicKey: '${host.gateway.publicKey}'`, () => keys);
     const next = zmq.curveKeyPair();
     // 1. a typo: refused, naming the file; nothing changes
-    writeFileSync(host.gatewaysFile, original.replace(`publicKey: '${host.gateway.publicKey}'`, `publicKey: '${host.gateway.publicKey}', nextPublicKy: '${next.publicKey}'`));
+    writeFileSync(host.gatewaysFile, withKeys(original, `publicKey: '${host.gateway.publicKey}', nextPublicKy: '${next.publicKey}'`));
     await assert.rejects(technician.client.call('gateways.reload', {}), (error: Error) => /gateways\.yaml.*stay as they were/.test(error.message));
     assert.equal((await technician.client.call('gateways.keys', {})).gateways[0]!.keys.length, 1);
     assert.ok(runtime.core.alerts.list().some((a) => a.title.vi.startsWith('Không nạp lại được danh sách cổng kết nối')));
     // 2. the next key registered alongside the current one
-    writeFileSync(host.gatewaysFile, original.replace(`publicKey: '${host.gateway.publicKey}'`, `publicKey: '${host.gateway.publicKey}', nextPublicKey: '${next.publicKey}'`));
+    writeFileSync(host.gatewaysFile, withKeys(original, `publicKey: '${host.gateway.publicKey}', nextPublicKey: '${next.publicKey}'`));
     const reloaded = await technician.client.call('gateways.reload', {});
     assert.deepEqual(reloaded, { added: [], removed: [], changed: [{ gateway: host.gateway.id, name: host.gateway.name }] });
     const during = await technician.client.call('gateways.keys', {});
@@ -87,7 +89,7 @@ describe('gateway keys and reloading the allow-list', () => {
     await rotated.start();
     await waitFor(() => runtime.field.hub.items(host.gateway.id).some((i) => i.id === 'rain-rotated'), 'live on the next key');
     // 4. the old key dropped, by SIGHUP this time
-    writeFileSync(host.gatewaysFile, original.replace(`publicKey: '${host.gateway.publicKey}'`, `publicKey: '${next.publicKey}'`));
+    writeFileSync(host.gatewaysFile, withKeys(original, `publicKey: '${next.publicKey}'`));
     process.kill(process.pid, 'SIGHUP');
     await waitFor(async () => (await technician.client.call('gateways.keys', {})).gateways[0]!.keys[0]!.fingerprint === keyFingerprint(next.publicKey), 'the SIGHUP reload');
     const refusals = runtime.field.hub.stats().zapRefusals;
