@@ -40,7 +40,7 @@ describe('the gateway keys panel on the Chromium host', () => {
       assert.equal(name, gateway.name, 'shown by its name');
       assert.notEqual(name, gateway.id);
       assert.match(await row.locator('[data-role="current"]').innerText(), /^Khóa hiện tại: SHA256:[A-Za-z0-9+/]{43}$/);
-      assert.match(await row.locator('.badge').innerText(), /^(Đang đồng bộ|Trực tuyến|Mất tín hiệu|Ngoại tuyến)$/);
+      assert.match(await row.locator('.badge').innerText(), /^(Đang đồng bộ|Trực tuyến|Chậm cập nhật|Mất kết nối)$/);
     }
 
     await panel.getByTestId('gateways-reload').click();

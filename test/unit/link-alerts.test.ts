@@ -39,7 +39,7 @@ describe('gateway link alerts', () => {
     const [lost, ...rest] = alerts.list();
     assert.equal(rest.length, 0, 'one alert for one outage');
     assert.equal(lost!.severity, 'warning');
-    assert.equal(lost!.title.vi, 'Mất tín hiệu cổng «Trạm thủy văn Biên Hòa»: không nhận được dữ liệu trong 31 giây');
+    assert.equal(lost!.title.vi, 'Mất kết nối cổng «Trạm thủy văn Biên Hòa»: không nhận được dữ liệu trong 31 giây');
     assert.equal(lost!.resolvedAt, null);
 
     watch.check([link('live', t0 + 95_000)], t0 + 95_000);
@@ -47,7 +47,7 @@ describe('gateway link alerts', () => {
     assert.notEqual(byId.get(lost!.id)!.resolvedAt, null, 'its return resolves the warning');
     const back = [...byId.values()].find((a) => a.id !== lost!.id)!;
     assert.equal(back.severity, 'info');
-    assert.equal(back.title.vi, 'Cổng «Trạm thủy văn Biên Hòa» đã có tín hiệu trở lại (gián đoạn 1 phút 35 giây)');
+    assert.equal(back.title.vi, 'Cổng «Trạm thủy văn Biên Hòa» đã trực tuyến trở lại (mất kết nối 1 phút 35 giây)');
     watch.check([link('live', t0 + 96_000)], t0 + 96_000);
     assert.equal(alerts.list().length, 2);
   });

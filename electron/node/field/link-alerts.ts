@@ -54,7 +54,7 @@ export class LinkAlerts {
       if (watch.wasLive && !watch.openAlert && link.lastHeard !== null && silentMs > this.delayMs) {
         watch.openAlert = { id: `link/${link.gateway}/${link.lastHeard}`, lastHeard: link.lastHeard };
         this.alerts.raiseOnce(watch.openAlert.id, 'warning', `gateway:${link.gateway}`, {
-          vi: `Mất tín hiệu cổng «${link.name}»: không nhận được dữ liệu trong ${durationText(silentMs).vi}`,
+          vi: `Mất kết nối cổng «${link.name}»: không nhận được dữ liệu trong ${durationText(silentMs).vi}`,
           en: `Lost the link to gateway “${link.name}”: nothing received for ${durationText(silentMs).en}`,
         }, now);
       }
@@ -70,7 +70,7 @@ export class LinkAlerts {
     this.alerts.resolve(id);
     const gone = durationText(now - lastHeard);
     this.alerts.raiseOnce(`${id}/back`, 'info', `gateway:${link.gateway}`, {
-      vi: `Cổng «${link.name}» đã có tín hiệu trở lại (gián đoạn ${gone.vi})`,
+      vi: `Cổng «${link.name}» đã trực tuyến trở lại (mất kết nối ${gone.vi})`,
       en: `Gateway “${link.name}” is back (gone for ${gone.en})`,
     }, now);
   }

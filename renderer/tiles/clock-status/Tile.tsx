@@ -12,6 +12,9 @@ import { useAppStore } from '../../session/store.js';
 import { useGlRenderer } from '../../map/gl-renderer.js';
 import type { TileProps } from '../types.js';
 
+/** A gateway link's state as the status line says it: the same words as the link tiles and the console (live.linkState). */
+const LINK_STATE_WORD: Record<NodeStatus['links'][number]['state'], 'live' | 'stale' | 'offline'> = { up: 'live', stale: 'stale', down: 'offline' };
+
 export default function ClockStatusTile({ tile }: TileProps<'clock-status'>) {
   const { showSeconds, showDate, showLinks } = tile.props;
   return (
@@ -75,7 +78,7 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
             status.links.map((l) => (
               <div key={l.id} className={`status-line link-${l.state}`} data-link-id={l.id}>
                 <span className={`dot dot-${l.state}`} />
-                {l.name}: {t(`clock.linkState.${l.state}`)}
+                {l.name}: {t(`live.linkState.${LINK_STATE_WORD[l.state]}`)}
               </div>
             ))
           )}
