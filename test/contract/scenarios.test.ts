@@ -116,6 +116,8 @@ for (const [name, make] of [
       assert.match(html, /<html lang="vi">/);
       assert.match(html, /Báo cáo sau sự cố: Cháy nổ, cứu nạn cứu hộ/);
       assert.match(html, /Diễn biến \/ Timeline/);
+      // the revision it names is said to be the one that applied the scenario's layout (not the wall's latest)
+      assert.ok(html.includes(`Wall revision that applied the scenario layout</th><td>${run.revision}</td>`), 'the report names the revision that applied the layout, as such');
 
       await rejectsWith(console_.client.call('scenarios.dismiss', { suggestionId: 'no-such' }), 'not-found', 'suggestionId');
       await rejectsWith(console_.client.call('scenarios.report', { runId: 'no-such' }), 'not-found', 'runId');

@@ -94,7 +94,7 @@ function summaryTable(doc: RunDocument): string {
     ['Đóng / Closed', run.closedAt === null ? '—' : `${formatTime(run.closedAt)} — ${run.closedBy ? personOf(run, run.closedBy) : ''}`],
     ['Mức ứng phó / Escalation', level],
     ['Người phụ trách / In charge', run.handedTo ? escapeHtml(run.handedTo) : personOf(run, run.activatedBy)],
-    ['Phiên bản tường / Wall revision', String(run.revision)],
+    ['Phiên bản tường khi áp dụng bố cục kịch bản / Wall revision that applied the scenario layout', String(run.revision)],
   ];
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
 }

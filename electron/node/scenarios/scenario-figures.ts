@@ -48,7 +48,11 @@ export async function takeActivationFigures(run: ScenarioRun, definition: Scenar
         resolved = { type: 'radius' as const, lon: incident.lon, lat: incident.lat, radiusM: shape.radiusM };
       } else if (shape.type === 'area-of-incident') {
         const area = await areaOfIncident();
-        if (!area) throw new Error('vị trí sự cố không thuộc xã, phường nào trong dữ liệu bản đồ / the incident lies in no known commune');
+        if (!area) {
+          // the field may name a commune the imported boundaries do not place the point in: say both, not a contradiction
+          const named = incident?.commune ? ` (${incident.commune})` : '';
+          throw new Error(`vị trí sự cố${named} nằm ngoài ranh giới các xã, phường trong dữ liệu bản đồ đã nhập / the incident${named} lies outside the commune boundaries of the imported map data`);
+        }
         resolved = { type: 'area' as const, areaId: area };
       } else resolved = shape;
       const result = await spatial.query({ ...query, shape: resolved, limit: 0 });
