@@ -77,6 +77,16 @@ export function formatNumber(value: number, lang: string): string {
   return format.format(value);
 }
 
+/** "10,9276° B · 106,8711° Đ" (vi) / "10.9276° N, 106.8711° E" (en): a place with no name, in the reader's decimals. */
+export function formatCoordinates(lat: number, lon: number, lang: string): string {
+  const en = lang === 'en';
+  const degrees = (value: number) => new Intl.NumberFormat(en ? 'en-GB' : 'vi-VN', { minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(Math.abs(value));
+  const ns = lat >= 0 ? (en ? 'N' : 'B') : en ? 'S' : 'N';
+  const ew = lon >= 0 ? 'E' : 'W';
+  const ewVi = lon >= 0 ? 'Đ' : 'T';
+  return en ? `${degrees(lat)}° ${ns}, ${degrees(lon)}° ${ew}` : `${degrees(lat)}° ${ns} · ${degrees(lon)}° ${ewVi}`;
+}
+
 /** "2,35 m"; a value without unit stays bare. */
 export function formatQuantity(value: number, unit: string, lang: string): string {
   const text = formatNumber(value, lang);

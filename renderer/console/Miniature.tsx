@@ -159,7 +159,7 @@ export function Miniature({ selectedId, onSelect, editable, state: shown }: { se
         }}
       >
         {displaySlots(wall).map((slot) => (
-          <MiniDisplay key={slot.windowId} wall={wall} row={slot.row} column={slot.column} scale={scale} label={slot.windowId} />
+          <MiniDisplay key={slot.windowId} wall={wall} row={slot.row} column={slot.column} scale={scale} windowId={slot.windowId} />
         ))}
         {state.tiles.map((tile) => {
           const dragging = drag?.id === tile.id;
@@ -268,14 +268,17 @@ function MiniCamera({ cameraId }: { cameraId: string }) {
   );
 }
 
-export function MiniDisplay({ wall, row, column, scale, label }: { wall: WallDefinition; row: number; column: number; scale: number; label: string }) {
+/** One display of the wall, labelled as people call it (row and column), its window id for tests only. */
+export function MiniDisplay({ wall, row, column, scale, windowId }: { wall: WallDefinition; row: number; column: number; scale: number; windowId: string }) {
+  const { t } = useTranslation();
+  const label = t('displays.window', { row: row + 1, column: column + 1 });
   const origin = displayOrigin(wall, row, column);
   const cellW = (wall.display.width / wall.grid.colsPerDisplay) * scale;
   const cellH = (wall.display.height / wall.grid.rowsPerDisplay) * scale;
   return (
     <div
       className="mini-display"
-      data-display={label}
+      data-display={windowId}
       style={{
         left: origin.x * scale,
         top: origin.y * scale,

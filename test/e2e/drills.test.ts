@@ -4,7 +4,8 @@
  * Diễn tập panel after a confirmation; every wall window and the console show the DIỄN TẬP band
  * naming the incident and the person; the flood's own alert arrives marked DIỄN TẬP; a second
  * drill is refused while one runs; when the incident clears the band goes by itself; the start
- * (by the person) and the end are in the audit chain.
+ * (by the person) and the end are in the audit chain. Meanwhile no Vietnamese screen shows a raw
+ * id from the host's registries or an English word (test/support/vi-screen.ts).
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { connectConsole } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
 import { waitFor } from '../support/page-wait.js';
 import { spawnedWall } from '../support/windows.js';
+import { registryIds, viScreenFindings } from '../support/vi-screen.js';
 
 const WAIT = { timeout: 240_000 };
 
@@ -55,6 +57,10 @@ describe('drills from the console', () => {
 
     // the flood's own alert (raised by the simulated hydrology gateway) is marked
     await waitFor('the flood alert, marked DIỄN TẬP', 60_000, async () => (await alertTitles(consolePage)).some((t) => /^DIỄN TẬP · Nguy cơ ngập lụt/.test(t)));
+    // every screen in Vietnamese while the flood plays: no raw id, no English word
+    const pages = new Map([['console', consolePage], ...wall.windows.displays]);
+    const findings = await viScreenFindings(pages, await registryIds(client, [...wall.windows.displays.keys()]));
+    assert.deepEqual(findings, [], 'what the Vietnamese screens say in ids or English');
     const { alerts } = await client.call('alerts.list', {});
     const flood = alerts.filter((a) => /ngập lụt diện rộng/.test(a.title.vi));
     assert.ok(flood.length > 0 && flood.every((a) => a.title.vi.startsWith('DIỄN TẬP · ') && a.title.en.startsWith('DRILL · ')), JSON.stringify(flood.map((a) => a.title)));

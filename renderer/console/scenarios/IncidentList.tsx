@@ -26,7 +26,7 @@ export function IncidentList() {
                 <span className={`badge run-state state-${run.state}`}>{t(`scenarios.state.${run.state}`)}</span> {formatStamp(run.activatedAt)}
                 {ended !== null ? ` → ${formatStamp(ended)}` : ''}
               </span>
-              {run.incident ? <span className="incident-place muted">{formatPlace(run.incident)}</span> : null}
+              {run.incident ? <span className="incident-place muted">{formatPlace(run.incident, i18n.language)}</span> : null}
             </button>
             <button
               type="button"

@@ -24,7 +24,7 @@ export function RunView({ run }: { run: ScenarioRun }) {
   const title = pick(run.title, i18n.language);
   const over = isOver(run);
   const ended = endedAt(run);
-  const place = formatPlace(run.incident);
+  const place = formatPlace(run.incident, i18n.language);
   const who = (id: string) => runPersonName(run, id, t('scenarios.system'));
   return (
     <article className={`run-view state-${run.state}`} data-testid="run-view" data-run-id={run.runId} data-run-state={run.state} data-scenario={run.scenario}>

@@ -38,7 +38,7 @@ function SuggestionBanner({ suggestion }: { suggestion: ScenarioSuggestion }) {
   const may = usePermissions();
   const [busy, setBusy] = useState<'activate' | 'dismiss' | null>(null);
   const title = pick(suggestion.title, i18n.language);
-  const place = formatPlace(suggestion.incident);
+  const place = formatPlace(suggestion.incident, i18n.language);
 
   const activate = async () => {
     setBusy('activate');

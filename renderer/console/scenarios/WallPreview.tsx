@@ -40,7 +40,7 @@ export function WallPreview({ scenario }: { scenario: ScenarioSummary }) {
     <div className="wall-preview" ref={frame} data-testid="wall-preview" data-scenario={scenario.name}>
       <div className="miniature-plane" style={{ width: size.width * scale, height: size.height * scale }}>
         {displaySlots(wall).map((slot) => (
-          <MiniDisplay key={slot.windowId} wall={wall} row={slot.row} column={slot.column} scale={scale} label={slot.windowId} />
+          <MiniDisplay key={slot.windowId} wall={wall} row={slot.row} column={slot.column} scale={scale} windowId={slot.windowId} />
         ))}
         {scenario.tiles.map((tile) => {
           const v = tileVirtualRect(wall, tile.rect);

@@ -1,5 +1,6 @@
 /** What the scenario console shows and allows, as pure functions of the contract's data (tested in plain Node). */
 import type { ScenarioSummary } from '../../../native-bridge/contract.js';
+import { formatCoordinates } from '../../format.js';
 import { RUN_OVER, type ScenarioRun, type ScenarioStepSummary, type StepState } from '../../../native-bridge/scenario-run.js';
 
 /** The demo province's categories first, in the order the plans name them; others after, by name. */
@@ -89,10 +90,10 @@ export function nextEscalation(run: ScenarioRun, scenario: ScenarioSummary | und
   return next ? { level: next.level, title: next.title } : null;
 }
 
-/** "10.9276, 106.8711" — where an incident is, when no commune is named. */
-export function formatPlace(incident: ScenarioRun['incident']): string | null {
+/** "Xã Trảng Bom (10,9380° B · 106,8620° Đ)" — where an incident is; the coordinates alone when no commune is named. */
+export function formatPlace(incident: ScenarioRun['incident'], lang: string): string | null {
   if (!incident) return null;
-  const coords = `${incident.lat.toFixed(4)}, ${incident.lon.toFixed(4)}`;
+  const coords = formatCoordinates(incident.lat, incident.lon, lang);
   return incident.commune ? `${incident.commune} (${coords})` : coords;
 }
 
