@@ -26,15 +26,14 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('telemetry cache crash safety', () => {
-  it(`loses no acknowledged batch over ${CYCLES} SIGKILLs of a bundled writer`, { timeout: 150_000 }, async (t) => {
+  // every cycle is run, however loaded the machine (no deadline: how fast is cache-soak's to measure)
+  it(`loses no acknowledged batch over ${CYCLES} SIGKILLs of a bundled writer`, { timeout: 480_000 }, async (t) => {
     const victim = await bundleVictim(join(dir, 'bundle'));
     const started = Date.now();
-    const deadline = started + 100_000;
     const reports = await Promise.all(
       Array.from({ length: LANES }, (_, lane) =>
         crashCycles(join(dir, `lane-${lane}.db`), {
           cycles: Math.ceil(CYCLES / LANES),
-          deadline,
           victim,
           log: (line) => t.diagnostic(`lane ${lane}: ${line}`),
         }),
@@ -46,11 +45,11 @@ describe('telemetry cache crash safety', () => {
       assert.equal(report.integrity, 'ok');
       assert.equal(report.lost, 0);
     }
-    assert.ok(total.cycles >= CYCLES, `only ${total.cycles} of ${CYCLES} cycles before the deadline`);
+    assert.ok(total.cycles >= CYCLES, `only ${total.cycles} of ${CYCLES} cycles ran`);
     assert.ok(total.acked > total.cycles, 'the writer should ack several batches per cycle on average');
   });
 
-  it('loses no acknowledged batch when the writer runs from source (tsx)', { timeout: 60_000 }, async () => {
+  it('loses no acknowledged batch when the writer runs from source (tsx)', { timeout: 240_000 }, async () => {
     const report = await crashCycles(join(dir, 'source.db'), { cycles: SOURCE_CYCLES });
     assert.deepEqual({ cycles: report.cycles, lost: report.lost, integrity: report.integrity }, { cycles: SOURCE_CYCLES, lost: 0, integrity: 'ok' });
     assert.ok(report.acked > 0);

@@ -90,8 +90,9 @@ export interface CycleReport {
 
 /**
  * Runs kill cycles on `file` until `cycles` are done or `deadline` (epoch ms) passes, whichever
- * first. Each cycle: start the victim, wait for "ready", let it write for killAfterMs (random),
- * SIGKILL it, then verify the file. Stops at the first violation (lost > 0 or integrity not ok).
+ * first. Each cycle: start the victim, wait for "ready" (every other cycle: for its first ack, so
+ * a slow, loaded machine still kills writers holding acknowledged batches), let it write for
+ * killAfterMs (random), SIGKILL it, then verify the file. Stops at the first violation (lost > 0 or integrity not ok).
  */
 export async function crashCycles(file: string, options: {
     cycles: number;
@@ -109,7 +110,7 @@ export async function crashCycles(file: string, options: {
   let lost = 0;
   let integrity = 'ok';
   while (cycles < options.cycles && (options.deadline === undefined || Date.now() < options.deadline)) {
-    const ackedThisCycle = await oneCycle(options.victim, file, next, randomInt(minKill, maxKill + 1));
+    const ackedThisCycle = await oneCycle(options.victim, file, next, randomInt(minKill, maxKill + 1), cycles % 2 === 0 ? 'ready' : 'first-ack');
     cycles++;
     if (ackedThisCycle.length === 0) killedBeforeFirstAck++;
     for (const n of ackedThisCycle) acked.add(n);
@@ -123,7 +124,7 @@ export async function crashCycles(file: string, options: {
   return { cycles, acked: acked.size, lost, integrity, killedBeforeFirstAck };
 }
 
-function oneCycle(victimBundle: string | undefined, file: string, first: number, killAfterMs: number): Promise<number[]> {
+function oneCycle(victimBundle: string | undefined, file: string, first: number, killAfterMs: number, from: 'ready' | 'first-ack'): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const args = victimBundle ? [victimBundle, file, String(first)] : ['--import', 'tsx', self, file, String(first)];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,15 +136,18 @@ function oneCycle(victimBundle: string | undefined, file: string, first: number,
       reject(new Error(`victim did not get ready in 30 s: ${stderr}`));
     }, 30_000);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killLater = () =>
+      setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, killAfterMs);
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line === 'ready') {
         clearTimeout(watchdog);
-        setTimeout(() => {
-          killed = true;
-          child.kill('SIGKILL');
-        }, killAfterMs);
+        if (from === 'ready') killLater();
       } else if (line.startsWith('acked ')) {
         acked.push(Number(line.slice(6)));
+        if (from === 'first-ack' && acked.length === 1) killLater();
       }
     });
     child.on('close', (code, signal) => {
