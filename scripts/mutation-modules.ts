@@ -32,7 +32,7 @@ export const MUTATION_MODULES = {
   },
   'command-outbox': {
     mutate: ['electron/node/gateway/command-outbox.ts', 'electron/node/gateway/command-ttl.ts'],
-    tests: ['test/unit/command-lifetime.test.ts', 'test/unit/gateway-hub.test.ts'],
+    tests: ['test/unit/command-outbox.test.ts', 'test/unit/command-lifetime.test.ts', 'test/unit/gateway-hub.test.ts'],
   },
   // CURVE admission (ZAP) and the Clone sync: HELLO, live updates, heartbeats, SNAP/SNAPEND, gaps
   'gateway-sync': {

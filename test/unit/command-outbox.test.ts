@@ -79,6 +79,7 @@ describe('command outbox: persisting', () => {
     assert.equal(outbox.pendingCount('gw-a'), 1);
     const changed = refusal(() => outbox.persist('gw-a', { ...siren, target: 'coi-khac' }));
     assert.equal(changed.code, 'invalid');
+    assert.equal(changed.field, 'id', 'the console marks the id as the wrong field');
     assert.match(changed.message, new RegExp(`"${siren.id}" is already used by a different command`));
     assert.equal(refusal(() => outbox.persist('gw-b', siren)).code, 'invalid', 'the same command for another gateway');
     assert.equal(outbox.pendingCount('gw-b'), 0);
@@ -95,6 +96,7 @@ describe('command outbox: persisting', () => {
     const forged = { ...command(), params: { expiresAt: T0 + 365 * 24 * 60 * MINUTE } };
     const error = refusal(() => outbox.persist('gw-a', forged));
     assert.equal(error.code, 'invalid');
+    assert.equal(error.field, 'params');
     assert.match(error.message, /params\.expiresAt is set by the host/);
     assert.equal(outbox.get(forged.id), undefined);
     const same = { ...command(), params: { expiresAt: T0 + TTLS.siren } };
@@ -108,6 +110,7 @@ describe('command outbox: persisting', () => {
     const late = command('siren', T0, 'coi-1');
     const error = refusal(() => outbox.persist('gw-a', late));
     assert.equal(error.code, 'invalid');
+    assert.equal(error.field, 'issuedAt');
     assert.equal(error.message, `field command ${late.id} (siren → coi-1) was issued at ${new Date(T0).toISOString()}: already past its deadline, not sent`);
     assert.equal(outbox.get(late.id), undefined);
     clock.now = T0 + TTLS.siren - 1;
@@ -124,6 +127,7 @@ describe('command outbox: persisting', () => {
     outbox.persist('gw-b', command());
     const full = refusal(() => outbox.persist('gw-a', c));
     assert.equal(full.code, 'conflict');
+    assert.equal(full.field, 'gateway');
     assert.equal(full.message, `gateway "gw-a" already has 2 commands waiting for delivery (at most 2): command siren → coi-cho-tan-hiep refused`);
     assert.equal(outbox.get(c.id), undefined);
     outbox.markAcked(a.id, ack(a.id));
@@ -258,17 +262,18 @@ describe('command outbox: acknowledgements', () => {
 });
 
 describe('command outbox: the standby’s feed', () => {
-  it('says whether rows follow exactly at a page boundary, and stays put when there are none', () => {
+  it('pages through in persisted order, only the pending commands, saying whether rows follow exactly at a page boundary', () => {
     const { outbox, db } = open();
-    const commands = [command(), command(), command(), command()];
-    for (const c of commands) outbox.persist('gw-a', c);
-    const page = outbox.pendingSince(0, 2);
-    assert.deepEqual(page.entries.map((e) => e.command.id), ids(commands.slice(0, 2)));
+    const commands = Array.from({ length: 6 }, () => command());
+    commands.forEach((c, i) => outbox.persist(i % 2 ? 'gw-b' : 'gw-a', c));
+    outbox.markAcked(commands[1]!.id, ack(commands[1]!.id));
+    const page = outbox.pendingSince(0, 3);
+    assert.deepEqual(page.entries.map((e) => [e.gatewayId, e.command.id]), [['gw-a', commands[0]!.id], ['gw-a', commands[2]!.id]], 'the acked one is skipped');
     assert.equal(page.more, true);
-    const last = outbox.pendingSince(page.last, 2);
-    assert.deepEqual(last.entries.map((e) => [e.gatewayId, e.command.id]), commands.slice(2).map((c) => ['gw-a', c.id]));
+    const last = outbox.pendingSince(page.last, 3);
+    assert.deepEqual(last.entries.map((e) => [e.gatewayId, e.command.id]), [['gw-b', commands[3]!.id], ['gw-a', commands[4]!.id], ['gw-b', commands[5]!.id]], 'the next page starts after the last row read, acked or not');
     assert.equal(last.more, false, 'exactly `limit` rows left: nothing follows');
-    assert.deepEqual(outbox.pendingSince(last.last, 2), { entries: [], last: last.last, more: false });
+    assert.deepEqual(outbox.pendingSince(last.last, 3), { entries: [], last: last.last, more: false });
     db.close();
   });
 });
