@@ -47,7 +47,7 @@ export const MUTATION_MODULES = {
   // Host, Origin and request-target checks of every request and upgrade, and the WebSocket limits
   'http-admission': {
     mutate: ['electron/node/http/host-names.ts', 'electron/common/request-target.ts', 'native-bridge/transports/websocket-server.ts'],
-    tests: ['test/unit/websocket-admission.test.ts', 'test/unit/static-server.test.ts', 'test/unit/slow-reader.test.ts'],
+    tests: ['test/unit/request-target.test.ts', 'test/unit/websocket-admission.test.ts', 'test/unit/static-server.test.ts', 'test/unit/slow-reader.test.ts'],
   },
 } as const satisfies Record<string, MutationModule>;
 
