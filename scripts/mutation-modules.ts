@@ -20,7 +20,7 @@ export const MUTATION_MODULES = {
   },
   'spatial-index': {
     mutate: ['electron/node/gis/spatial/spatial-index.ts'],
-    tests: ['test/unit/spatial-index.test.ts'],
+    tests: ['test/unit/spatial-index.test.ts', 'test/unit/spatial-index-scope.test.ts'],
   },
   vn2000: {
     mutate: ['electron/node/gis/import/vn2000.ts', 'electron/node/gis/import/crs.ts'],
