@@ -37,7 +37,7 @@ export const MUTATION_MODULES = {
   // CURVE admission (ZAP) and the Clone sync: HELLO, live updates, heartbeats, SNAP/SNAPEND, gaps
   'gateway-sync': {
     mutate: ['electron/node/gateway/zap.ts', 'electron/node/gateway/gateway-hub.ts:709-833'],
-    tests: ['test/unit/gateway-hub.test.ts', 'test/unit/gateway-identity.test.ts'],
+    tests: ['test/unit/zap-handler.test.ts', 'test/unit/gateway-hub.test.ts', 'test/unit/gateway-identity.test.ts'],
   },
   // the two-person rule, steps, and what a cleared trigger or a close gives back to the wall
   'scenario-rules': {
