@@ -39,9 +39,10 @@ export const MUTATION_MODULES = {
     mutate: ['electron/node/gateway/zap.ts', 'electron/node/gateway/gateway-hub.ts:709-833'],
     tests: ['test/unit/zap-handler.test.ts', 'test/unit/gateway-hub.test.ts', 'test/unit/gateway-identity.test.ts'],
   },
-  // the two-person rule, steps, and what a cleared trigger or a close gives back to the wall
+  // the two-person rule, steps, and what a cleared trigger or a close gives back to the wall: triggerCleared and
+  // applyOnClear, end, step, confirm, resume (line ranges: move them with the code)
   'scenario-rules': {
-    mutate: ['electron/node/scenarios/scenario-runs.ts:176-192', 'electron/node/scenarios/scenario-runs.ts:292-355', 'electron/node/scenarios/scenario-runs.ts:395-410'],
+    mutate: ['electron/node/scenarios/scenario-runs.ts:199-233', 'electron/node/scenarios/scenario-runs.ts:371-431', 'electron/node/scenarios/scenario-runs.ts:471-483'],
     tests: ['test/unit/scenario-engine.test.ts'],
   },
   // Host, Origin and request-target checks of every request and upgrade, and the WebSocket limits
