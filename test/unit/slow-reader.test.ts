@@ -19,7 +19,7 @@ describe('WebSocket gateway: slow readers', () => {
     const http = createServer();
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const dropped: { reason: string; remote: string }[] = [];
+    const dropped: { kind: string; reason: string; remote: string }[] = [];
     let serverPort: MessagePortLike | null = null;
     let serverClosed = false;
     const heard: string[] = [];
@@ -55,6 +55,7 @@ describe('WebSocket gateway: slow readers', () => {
     }
     assert.equal(dropped.length, 1, `no disconnect after ${sent} bytes`);
     assert.match(dropped[0]!.reason, /^client not reading its replies: over \d+ bytes queued \(\d+\); closed$/);
+    assert.equal(dropped[0]!.kind, 'slow-reader');
     assert.equal(dropped[0]!.remote, '127.0.0.1');
     // it was closed at the limit: what waited unread was within it, and the next frame would have passed it
     const queued = Number(/\((\d+)\)/.exec(dropped[0]!.reason)![1]);

@@ -101,6 +101,7 @@ describe('WebSocket admission', () => {
     while (texts.length === 0) await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(texts, ['sau đó']);
     assert.equal(refusals[before]?.kind, 'binary');
+    assert.equal(refusals[before]?.reason, 'binary frame refused');
     ws.close();
   });
 
