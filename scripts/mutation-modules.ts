@@ -20,7 +20,7 @@ export const MUTATION_MODULES = {
   },
   'spatial-index': {
     mutate: ['electron/node/gis/spatial/spatial-index.ts'],
-    tests: ['test/unit/spatial-index.test.ts'],
+    tests: ['test/unit/spatial-index.test.ts', 'test/unit/spatial-index-scope.test.ts'],
   },
   vn2000: {
     mutate: ['electron/node/gis/import/vn2000.ts', 'electron/node/gis/import/crs.ts'],
@@ -32,22 +32,23 @@ export const MUTATION_MODULES = {
   },
   'command-outbox': {
     mutate: ['electron/node/gateway/command-outbox.ts', 'electron/node/gateway/command-ttl.ts'],
-    tests: ['test/unit/command-lifetime.test.ts', 'test/unit/gateway-hub.test.ts'],
+    tests: ['test/unit/command-outbox.test.ts', 'test/unit/command-lifetime.test.ts', 'test/unit/gateway-hub.test.ts'],
   },
   // CURVE admission (ZAP) and the Clone sync: HELLO, live updates, heartbeats, SNAP/SNAPEND, gaps
   'gateway-sync': {
     mutate: ['electron/node/gateway/zap.ts', 'electron/node/gateway/gateway-hub.ts:709-833'],
-    tests: ['test/unit/gateway-hub.test.ts', 'test/unit/gateway-identity.test.ts'],
+    tests: ['test/unit/zap-handler.test.ts', 'test/unit/gateway-hub.test.ts', 'test/unit/gateway-identity.test.ts'],
   },
-  // the two-person rule, steps, and what a cleared trigger or a close gives back to the wall
+  // the two-person rule, steps, and what a cleared trigger or a close gives back to the wall: triggerCleared and
+  // applyOnClear, end, step, confirm, resume (line ranges: move them with the code)
   'scenario-rules': {
-    mutate: ['electron/node/scenarios/scenario-runs.ts:176-192', 'electron/node/scenarios/scenario-runs.ts:292-355', 'electron/node/scenarios/scenario-runs.ts:395-410'],
+    mutate: ['electron/node/scenarios/scenario-runs.ts:199-233', 'electron/node/scenarios/scenario-runs.ts:371-431', 'electron/node/scenarios/scenario-runs.ts:471-483'],
     tests: ['test/unit/scenario-engine.test.ts'],
   },
   // Host, Origin and request-target checks of every request and upgrade, and the WebSocket limits
   'http-admission': {
     mutate: ['electron/node/http/host-names.ts', 'electron/common/request-target.ts', 'native-bridge/transports/websocket-server.ts'],
-    tests: ['test/unit/websocket-admission.test.ts', 'test/unit/static-server.test.ts', 'test/unit/slow-reader.test.ts'],
+    tests: ['test/unit/request-target.test.ts', 'test/unit/websocket-admission.test.ts', 'test/unit/static-server.test.ts', 'test/unit/slow-reader.test.ts'],
   },
 } as const satisfies Record<string, MutationModule>;
 
