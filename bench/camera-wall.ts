@@ -119,7 +119,6 @@ export async function run(args: string[]): Promise<object> {
     // the wall app up and painting (a page still loading may yet navigate, dropping the observer below)
     await waitFor('the wall window painting', 60_000, () => page.evaluate<boolean>(`document.readyState === 'complete' && document.getElementById('wall')?.dataset.paintedRevision !== undefined`));
     const viewport = await page.evaluate<{ width: number; height: number; dpr: number }>('({ width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio })');
-    await page.send('Performance.enable');
     // the browser target answers on the page's connection (the window's relay serves one client)
     browserCdp = page;
 

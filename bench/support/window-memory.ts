@@ -24,6 +24,8 @@ export function rssOf(pid: number): number | null {
 }
 
 export async function windowMemory(page: CdpSession, browserCdp: CdpSession | null): Promise<WindowMemory> {
+  // Performance.getMetrics answers nothing until the domain is on (idempotent, and costs the page nothing more)
+  await page.send('Performance.enable');
   await page.send('HeapProfiler.collectGarbage').catch(() => {});
   const { metrics } = await page.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics');
   const jsHeapBytes = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
