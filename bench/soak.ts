@@ -65,6 +65,8 @@ function openFds(pid: number): number | null {
   }
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number) => (a / gcd(a, b)) * b;
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 const figure = (g: Growth) => (Number.isFinite(g.pctPerHour) ? round(g.pctPerHour, 2) : null);
 
@@ -175,6 +177,8 @@ export async function run(args: string[]): Promise<object> {
       goals_met: Object.values(goals).every(Boolean),
       goals,
       measured,
+      // the wall comes back to the same layout every this many minutes: a fit over less of the run than that reads the layouts it caught
+      cycle_minutes: (2 * lcm(SEQUENCE.length, PRESETS.length) * CHANGE_EVERY_MS) / 60_000,
       wall_changes: change,
       wall_changes_failed: failures.length,
       first_failures: failures.slice(0, 5),
