@@ -19,6 +19,9 @@ export interface ColdStart {
   imported_ms: number;
   runtime_ms: number;
   host_ms: number;
+  /** The slowest window's page: navigation started (its Chromium up), and its DOMContentLoaded (the bundle run). */
+  page_opened_ms: number | null;
+  page_loaded_ms: number | null;
   wall_painted_ms: number | null;
   live_painted_ms: number | null;
   windows: number;
@@ -74,11 +77,34 @@ const host = await startChromiumHost({
 const hostAt = Date.now();
 await Promise.race([done, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
 
+// Where the windows' time went, read after the measurement (not timed): each page's Navigation
+// Timing on the wall clock (same machine). The host's own DevTools session closed once it checked
+// the credential; a window's relay serves one client at a time.
+const { CdpSession } = await import('../../electron/node/chromium-host/cdp.js');
+const timings = await Promise.all(
+  host.windows
+    .filter((w) => displays.includes(w.windowId))
+    .map(async (w) => {
+      const socket = w.devtools();
+      const page = socket ? await CdpSession.openPage(socket, (url) => url.includes(`window=${w.windowId}`)).catch(() => null) : null;
+      if (!page) return null;
+      try {
+        return await page.evaluate<{ opened: number; loaded: number }>(`(() => { const n = performance.getEntriesByType('navigation')[0]; return { opened: performance.timeOrigin, loaded: n && n.domContentLoadedEventEnd > 0 ? performance.timeOrigin + n.domContentLoadedEventEnd : null }; })()`);
+      } finally {
+        page.close();
+      }
+    }),
+);
+const slowest = (pick: (t: { opened: number; loaded: number }) => number | null) =>
+  timings.every((t) => t !== null && pick(t) !== null) ? Math.round(maxOf(timings.map((t) => pick(t!)!)) - processStart) : null;
+
 const last = (paints: Map<string, number>) => (displays.every((id) => paints.has(id)) ? maxOf(displays.map((id) => paints.get(id)!)) - processStart : null);
 const result: ColdStart = {
   imported_ms: imported - processStart,
   runtime_ms: runtimeAt - processStart,
   host_ms: hostAt - processStart,
+  page_opened_ms: slowest((t) => t.opened),
+  page_loaded_ms: slowest((t) => t.loaded),
   wall_painted_ms: last(wallPainted),
   live_painted_ms: last(livePainted),
   windows: displays.length,
