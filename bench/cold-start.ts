@@ -4,7 +4,7 @@
  * simulated province (headless windows, so the folder holds their profiles and credentials as a
  * running wall leaves them) runs until its telemetry cache holds an hour's worth of the demo
  * sensors' readings, at `simulationRate` RATE (3–5 minutes). Then, N times, a copy of that
- * folder is started in a process of its own (bench/support/cold-start-child.ts)
+ * folder is started in a process of its own (bench/support/cold-start-child.ts, bundled as the host is)
  * with a gateways file naming the demo gateways but running none: the time from that process's
  * start until every wall window has reported painting the current revision with the cached live
  * picture (as many sensors with a reading as the host drew from its cache; window.painted).
@@ -12,6 +12,7 @@
  * `npm run bench -- cold-start [starts=10]`
  */
 import { spawn } from 'node:child_process';
+import { build } from 'esbuild';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -32,10 +33,23 @@ const GOAL_MS = 3000;
 const RATE = 20;
 const START_TIMEOUT_MS = 60_000;
 
+/**
+ * The start as `npm start` runs the host: bundled JS beside dist/host/start.js, whose window relays
+ * and worker threads are found beside the bundle. Run through tsx, every start compiled the host
+ * and each of its five window relays from TypeScript first (seconds on a busy machine, none of
+ * them a wall's). Built with the options scripts/build-host.mjs gives the host's Node entries.
+ */
+async function bundleChild(): Promise<string> {
+  const outfile = join(projectRoot, 'dist', 'host', 'bench-cold-start.js');
+  const banner = "import { createRequire as __iocCreateRequire } from 'node:module';\nconst require = __iocCreateRequire(import.meta.url);";
+  await build({ entryPoints: [join(projectRoot, 'bench/support/cold-start-child.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning', banner: { js: banner } });
+  return outfile;
+}
+
 /** One start in its own process; its last stdout line is its ColdStart. */
-function startOnce(dataDir: string, gatewaysFile: string): Promise<ColdStart> {
+function startOnce(script: string, dataDir: string, gatewaysFile: string): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench/support/cold-start-child.ts'), dataDir, gatewaysFile, String(START_TIMEOUT_MS)], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, dataDir, gatewaysFile, String(START_TIMEOUT_MS)], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -68,12 +82,13 @@ export async function run(args: string[]): Promise<object> {
     const traffic = await fillFromDemoTraffic(filled, base, { readings: hour, rate: RATE, windows: 'headless', timeoutMs: 15 * 60_000, progress: (line) => console.error(line) });
     console.error(`cache: ${traffic.readings} readings of ${traffic.sensors} sensors after ${traffic.seconds} s`);
     const gatewaysFile = offlineDemoGatewaysFile(filled, base);
+    const script = await bundleChild();
 
     const results: ColdStart[] = [];
     for (let i = 0; i < starts; i++) {
       const copy = join(base, `start-${i}`);
       copyFolder(filled, copy);
-      const r = await startOnce(copy, gatewaysFile);
+      const r = await startOnce(script, copy, gatewaysFile);
       results.push(r);
       console.error(`start ${i + 1}/${starts}: live picture painted in every window at ${r.live_painted_ms ?? 'never'} ms (modules ${r.imported_ms}, runtime ${r.runtime_ms}, host with windows ${r.host_ms}, pages opened ${r.page_opened_ms ?? '-'}, loaded ${r.page_loaded_ms ?? '-'}, revision painted ${r.wall_painted_ms ?? 'never'}; ${r.windows_live_painted}/${r.windows} windows, ${r.cached_sensors} cached sensors)`);
       rmSync(copy, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
@@ -109,7 +124,7 @@ export async function run(args: string[]): Promise<object> {
         host_returned: stage((r) => r.host_ms),
         revision_painted: stage((r) => r.wall_painted_ms),
         live_painted: stage((r) => r.live_painted_ms),
-        // the same end from the startChromiumHost call (without loading the modules, which tsx compiles here)
+        // the same end from the startChromiumHost call, without loading the modules
         live_painted_from_host_call: stage((r) => (r.live_painted_ms === null ? null : r.live_painted_ms - r.imported_ms)),
       },
       demo_traffic: { rate: traffic.rate, seconds: traffic.seconds, readings_per_demo_hour: hour },

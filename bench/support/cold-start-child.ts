@@ -6,7 +6,8 @@
  * as many sensors with a reading as the host drew from its cache before any window opened.
  * Prints one JSON line (ColdStart) on stdout, then stops the host (not timed).
  *
- * `node --import tsx bench/support/cold-start-child.ts <dataDir> <gatewaysFile> <timeoutMs>`
+ * Run bundled, as the host's own entry is (bench/cold-start.ts builds it into dist/host/):
+ * `node dist/host/bench-cold-start.js <dataDir> <gatewaysFile> <timeoutMs>`
  */
 import { performance } from 'node:perf_hooks';
 import { maxOf } from '../../native-bridge/extremes.js';
