@@ -74,6 +74,7 @@ export async function run(args: string[]): Promise<object> {
   const starts = Number(args[0] ?? 10);
   if (!(starts >= 1)) throw new Error('usage: cold-start [starts ≥ 1]');
   const base = mkdtempSync(join(tmpdir(), 'ioc-wall-cold-start-'));
+  let script: string | null = null;
   try {
     const filled = join(base, 'filled');
     mkdirSync(filled);
@@ -82,7 +83,7 @@ export async function run(args: string[]): Promise<object> {
     const traffic = await fillFromDemoTraffic(filled, base, { readings: hour, rate: RATE, windows: 'headless', timeoutMs: 15 * 60_000, progress: (line) => console.error(line) });
     console.error(`cache: ${traffic.readings} readings of ${traffic.sensors} sensors after ${traffic.seconds} s`);
     const gatewaysFile = offlineDemoGatewaysFile(filled, base);
-    const script = await bundleChild();
+    script = await bundleChild();
 
     const results: ColdStart[] = [];
     for (let i = 0; i < starts; i++) {
@@ -132,6 +133,7 @@ export async function run(args: string[]): Promise<object> {
       loadavg: loadavg().map((x) => round(x, 2)),
     };
   } finally {
+    if (script) rmSync(script, { force: true }); // no product of the build
     rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
