@@ -23,7 +23,7 @@
  *
  * `npm run bench -- camera-wall [minutes=10]`
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +37,7 @@ import { percentile, round } from './stats.js';
 import { waitFor } from '../test/support/page-wait.js';
 import { maxOf } from '../native-bridge/extremes.js';
 import { coverage } from './support/verdicts.js';
+import { windowMemory, type WindowMemory } from './support/window-memory.js';
 
 const GRID_ID = 'bench-cams';
 const WINDOW = 'r0c0';
@@ -85,32 +86,6 @@ interface Cell {
 }
 
 
-interface Memory {
-  rssBytes: number | null;
-  jsHeapBytes: number;
-}
-
-async function memory(page: CdpSession, browserCdp: CdpSession | null): Promise<Memory> {
-  await page.send('HeapProfiler.collectGarbage').catch(() => {});
-  const { metrics } = await page.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics');
-  const jsHeapBytes = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
-  let rssBytes: number | null = null;
-  if (browserCdp) {
-    try {
-      const info = await browserCdp.browser<{ processInfo: { type: string; id: number }[] }>('SystemInfo.getProcessInfo');
-      let sum = 0;
-      for (const p of info.processInfo.filter((x) => x.type === 'renderer')) {
-        const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1];
-        if (kb) sum += Number(kb) * 1024;
-      }
-      rssBytes = sum > 0 ? sum : null;
-    } catch {
-      rssBytes = null;
-    }
-  }
-  return { rssBytes, jsHeapBytes };
-}
-
 const growth = (before: number | null, after: number | null) => (before && after ? round(((after - before) / before) * 100, 2) : null);
 const mb = (bytes: number | null) => (bytes === null ? null : round(bytes / 1024 / 1024));
 
@@ -144,7 +119,6 @@ export async function run(args: string[]): Promise<object> {
     // the wall app up and painting (a page still loading may yet navigate, dropping the observer below)
     await waitFor('the wall window painting', 60_000, () => page.evaluate<boolean>(`document.readyState === 'complete' && document.getElementById('wall')?.dataset.paintedRevision !== undefined`));
     const viewport = await page.evaluate<{ width: number; height: number; dpr: number }>('({ width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio })');
-    await page.send('Performance.enable');
     // the browser target answers on the page's connection (the window's relay serves one client)
     browserCdp = page;
 
@@ -177,7 +151,7 @@ export async function run(args: string[]): Promise<object> {
     const unmeasuredTicks = new Map<string, number>();
     const started = Date.now();
     const endAt = started + minutes * 60_000;
-    let memAt1: Memory | null = null;
+    let memAt1: WindowMemory | null = null;
     let recovery: Promise<{ ms: number | null; maxGapMs: number | null; states: string; note?: string }> | null = null;
     let minuteShown = 0;
     const rssSeries: (number | null)[] = [];
@@ -241,14 +215,14 @@ export async function run(args: string[]): Promise<object> {
 
       if (Date.now() >= nextSeriesAt) {
         nextSeriesAt += MEMORY_SERIES_MS;
-        const mem = await memory(page, browserCdp);
+        const mem = await windowMemory(page, browserCdp);
         rssSeries.push(mb(mem.rssBytes));
         console.error(`+${Math.round((Date.now() - started) / 1000)} s: rss ${mb(mem.rssBytes)} MB, js heap ${mb(mem.jsHeapBytes)} MB`);
       }
       const elapsedMin = Math.floor((Date.now() - started) / 60_000);
       if (elapsedMin > minuteShown) {
         minuteShown = elapsedMin;
-        const mem = await memory(page, browserCdp);
+        const mem = await windowMemory(page, browserCdp);
         if (elapsedMin === 1) {
           memAt1 = mem;
           recovery = measureRecovery();
@@ -261,7 +235,7 @@ export async function run(args: string[]): Promise<object> {
       await sleep(Math.max(0, Math.min(SAMPLE_MS - (Date.now() - tickAt), endAt - Date.now())));
     }
     const rec = recovery ? await recovery : { ms: null, maxGapMs: null, states: '', note: 'no restart (run shorter than a minute)' };
-    const memEnd = await memory(page, browserCdp);
+    const memEnd = await windowMemory(page, browserCdp);
     console.error(`end (${minutes} min): latency p50 ${percentile(latencies, 50)} ms (${latencies.length} samples), rss ${mb(memEnd.rssBytes)} MB, js heap ${mb(memEnd.jsHeapBytes)} MB`);
     const quality = (await page.evaluate(QUALITY_JS)) as { dropped: number; total: number; videos: number };
     const rssGrowth = growth(memAt1?.rssBytes ?? null, memEnd.rssBytes);

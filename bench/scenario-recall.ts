@@ -59,7 +59,7 @@ import { softwareGl } from '../renderer/map/software-gl.js';
 import { coverage, firstFrameOf, goalMet } from './support/verdicts.js';
 
 /** The demo's three end-to-end scenarios, each at the place of the simulator's scripted incident. */
-const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] = [
+export const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] = [
   { scenario: 'flood', incident: { lon: 106.862, lat: 10.938 } }, // Phường Tam Hiệp (the hydrology gateway's flood event)
   { scenario: 'fire-rescue', incident: { lon: 106.9048, lat: 10.9531 } }, // the Amata warehouse's fire alarm
   { scenario: 'traffic', incident: { lon: 106.88, lat: 10.947 } }, // the QL1A congestion event

@@ -661,7 +661,14 @@ export const contract = {
       }),
     },
     'window.painted': {
-      request: z.strictObject({ revision: z.int().min(0) }),
+      request: z.strictObject({
+        revision: z.int().min(0),
+        /**
+         * The live picture this paint showed, once the window holds a live snapshot: its seq and how
+         * many sensors had a reading (what a cold start must have drawn from the host's cache).
+         */
+        live: z.strictObject({ seq: z.int().min(0), readings: z.int().min(0) }).optional(),
+      }),
       response: empty,
     },
     'alerts.list': {

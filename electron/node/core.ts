@@ -85,6 +85,8 @@ export interface PaintReport {
   windowId: WindowId;
   revision: number;
   at: number;
+  /** The live picture painted with it, once the window holds a live snapshot (contract `window.painted`). */
+  live?: { seq: number; readings: number };
 }
 
 export interface Core {
@@ -444,11 +446,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'wall.undo': ({ requestId }, _ctx, actor) => undo.undo(actor, requestId),
     'wall.redo': ({ requestId }, _ctx, actor) => undo.redo(actor, requestId),
     'presets.list': () => ({ presets: controller.presets().map(({ preset, source }) => ({ name: preset.name, title: preset.title, source, tiles: preset.tiles.length })) }),
-    'window.painted': ({ revision }, ctx) => {
+    'window.painted': ({ revision, live }, ctx) => {
       const id = ctx.windowId!;
       const at = Date.now();
       windows.painted(id, revision, at);
-      paintListeners.forEach((l) => l({ windowId: id, revision, at }));
+      paintListeners.forEach((l) => l({ windowId: id, revision, at, ...(live ? { live } : {}) }));
       return {};
     },
     'alerts.list': (_request, ctx) => ({ alerts: alerts.list(scopeOf(ctx)) }),

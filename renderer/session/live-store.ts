@@ -94,6 +94,8 @@ export interface LiveState {
   seq: number;
   /** A snapshot has been applied since this window started. */
   loaded: boolean;
+  /** Snapshots applied since this window started (each hello brings one): a paint report follows each. */
+  snapshots: number;
   /** The sensor registry by id; a new Map whenever the registry changes. */
   sensors: ReadonlyMap<string, LiveSensor>;
   /** Gateway links in host order; a new array whenever they change. */
@@ -122,6 +124,7 @@ export type BatchResult = 'applied' | 'stale' | 'gap';
 const initialState = (): LiveState => ({
   seq: 0,
   loaded: false,
+  snapshots: 0,
   sensors: new Map(),
   links: [],
   linkByGateway: new Map(),
@@ -147,6 +150,13 @@ export class LiveData {
   /** The series of a sensor, or undefined when it has no reading yet. */
   seriesOf(id: string): SensorSeries | undefined {
     return this.series.get(id);
+  }
+
+  /** Sensors holding a reading. */
+  readingCount(): number {
+    let n = 0;
+    for (const series of this.series.values()) if (series.size > 0) n++;
+    return n;
   }
 
   /** Version of a sensor's series (-1 without one): a cheap useSyncExternalStore snapshot. */
@@ -189,6 +199,7 @@ export class LiveData {
     this.store.setState({
       seq: snapshot.seq,
       loaded: true,
+      snapshots: this.getState().snapshots + 1,
       sensors: registryOf(snapshot.sensors),
       links: snapshot.links,
       linkByGateway: linksByGateway(snapshot.links),

@@ -287,10 +287,11 @@ export class Session {
     }
   }
 
-  /** Fire-and-forget paint report (wall windows): cheap, never throws. */
+  /** Fire-and-forget paint report (wall windows), with the live picture once it has one: cheap, never throws. */
   reportPainted(revision: number): void {
     if (useAppStore.getState().link !== 'up') return;
-    this.client.call('window.painted', { revision }).catch(() => {});
+    const { loaded, seq } = liveData.getState();
+    this.client.call('window.painted', loaded ? { revision, live: { seq, readings: liveData.readingCount() } } : { revision }).catch(() => {});
   }
 
   // -------------------------------------------------------------------------------------------

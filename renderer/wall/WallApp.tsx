@@ -13,6 +13,7 @@ import { DrillMark } from '../components/DrillMark.js';
 import { EnrolmentScreen } from './EnrolmentScreen.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
+import { useLive } from '../session/live-hooks.js';
 import { TileFrame } from '../tiles/TileFrame.js';
 import type { TileContext } from '../tiles/types.js';
 
@@ -29,17 +30,24 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
   const context = useMemo<TileContext>(() => ({ windowId, surface: 'wall' }), [windowId]);
   const hasState = state !== null;
 
-  // After a revision has been committed, report it at the next frame. Cheap on purpose: no state,
-  // no re-render — a data attribute for tests and one fire-and-forget call for the host.
+  // a live snapshot (cached readings at a cold start, a resync) is a new picture too: report it once
+  // painted, not every live batch (ten a second)
+  const liveSnapshots = useLive((s) => s.snapshots);
+
+  // After a revision or a live snapshot has been committed, report it at the next frame. Cheap on
+  // purpose: no state, no re-render — data attributes for tests and one fire-and-forget call for the host.
   useEffect(() => {
     if (!hasState) return;
     const frame = requestAnimationFrame(() => {
       const root = document.getElementById('wall');
-      if (root) root.dataset.paintedRevision = String(revision);
+      if (root) {
+        root.dataset.paintedRevision = String(revision);
+        root.dataset.paintedLiveSnapshots = String(liveSnapshots);
+      }
       session().reportPainted(revision);
     });
     return () => cancelAnimationFrame(frame);
-  }, [revision, hasState, link]);
+  }, [revision, hasState, link, liveSnapshots]);
 
   if (enrolmentNeeded) return <EnrolmentScreen windowId={windowId} />;
   const wall = state?.wall;

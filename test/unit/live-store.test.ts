@@ -117,6 +117,23 @@ describe('live data store', () => {
   });
 });
 
+describe('what a window reports it painted', () => {
+  it('counts the snapshots applied and the sensors holding a reading, not batches', () => {
+    const data = new LiveData();
+    assert.equal(data.getState().snapshots, 0);
+    assert.equal(data.readingCount(), 0);
+    data.applySnapshot(snapshot(3, [['a', 1, 10]]));
+    assert.equal(data.getState().snapshots, 1);
+    assert.equal(data.readingCount(), 1, 'b is in the registry without a reading');
+    assert.equal(data.applyBatch(batch(3, 4, [['b', 2, 20]])), 'applied');
+    assert.equal(data.getState().snapshots, 1, 'a batch is no new snapshot (no paint report for each)');
+    assert.equal(data.readingCount(), 2);
+    data.applySnapshot(snapshot(9, [['a', 3, 30]]));
+    assert.equal(data.getState().snapshots, 2);
+    assert.equal(data.readingCount(), 1, 'a sensor the snapshot has no reading for is gone');
+  });
+});
+
 describe('live feed (snapshot + batches)', () => {
   function deferred<T>() {
     let resolve!: (value: T) => void;

@@ -31,6 +31,12 @@ export interface ChromiumHostOptions<S extends RunningSimulator = RunningSimulat
   hostNames?: readonly string[];
   /** Serve HTTPS/WSS with these; required when listenHost is not loopback (tls-files.ts). */
   tls?: TlsFiles | undefined;
+  /**
+   * Called once the runtime runs, before any window opens: a window holding its credential can
+   * paint before this function returns, so whoever times the first paints (the cold-start bench)
+   * listens from here.
+   */
+  onRuntime?: (runtime: Runtime<S>) => void;
 }
 
 export interface RuntimeInfo {
@@ -58,7 +64,7 @@ export function runtimeFile(dataDir: string, wallId: string): string {
 
 export async function startChromiumHost<S extends RunningSimulator = RunningSimulator>(options: ChromiumHostOptions<S>): Promise<ChromiumHost<S>> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const { rendererDir, windows: windowMode, listenHost, port, hostNames, tls, indicatorsDir, scenariosDir, ...runtimeOptions } = options;
+  const { rendererDir, windows: windowMode, listenHost, port, hostNames, tls, indicatorsDir, scenariosDir, onRuntime, ...runtimeOptions } = options;
   const wallRuntime = await startRuntime<S>({
     ...runtimeOptions,
     host: 'chromium',
@@ -67,6 +73,7 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
     log,
     serve: { rendererDir, listenHost: listenHost ?? '127.0.0.1', port: port ?? 0, hostNames, tls },
   });
+  onRuntime?.(wallRuntime);
   const { core, field } = wallRuntime;
   const server = wallRuntime.server!;
   const { windowUrl } = server;
