@@ -20,8 +20,9 @@ export function spawnPairNode(pair: TestPair, node: TestPairNode, gatewaysFile?:
  * Both nodes of the pair started (each a process), then waits until the primary drives the wall
  * (its start preset up once it heard the backup) and the backup stands by at its revision.
  */
-export async function startPairHosts(pair: TestPair, gatewaysFile?: string): Promise<{ primary: HostProcess; backup: HostProcess }> {
-  const [primary, backup] = await Promise.all([spawnPairNode(pair, pair.primary, gatewaysFile), spawnPairNode(pair, pair.backup, gatewaysFile)]);
+export async function startPairHosts(pair: TestPair, gatewaysFile?: string | { primary: string; backup: string }): Promise<{ primary: HostProcess; backup: HostProcess }> {
+  const files = typeof gatewaysFile === 'string' || gatewaysFile === undefined ? { primary: gatewaysFile, backup: gatewaysFile } : gatewaysFile;
+  const [primary, backup] = await Promise.all([spawnPairNode(pair, pair.primary, files.primary), spawnPairNode(pair, pair.backup, files.backup)]);
   try {
     const active = await statusUntil(pair.primary, (s) => s.pair?.state === 'active' && s.revision > 0, 'the primary active');
     await statusUntil(pair.backup, (s) => s.pair?.state === 'passive' && s.revision === active.revision, 'the backup passive at the same revision');
