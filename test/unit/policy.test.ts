@@ -42,8 +42,8 @@ describe('the access policy, stated by hand', () => {
     assert.deepEqual(callable('viewer'), sorted([...WINDOW_READS, 'auth.signOut', 'accounts.names', 'replay.at', 'replay.timeline']));
   });
 
-  it('an operator also arranges the wall and acknowledges alerts', () => {
-    assert.deepEqual(callable('operator'), sorted([...callable('viewer'), 'wall.execute', 'wall.undo', 'wall.redo', 'alerts.ack']));
+  it('an operator also arranges the wall, acknowledges alerts and starts drills', () => {
+    assert.deepEqual(callable('operator'), sorted([...callable('viewer'), 'wall.execute', 'wall.undo', 'wall.redo', 'alerts.ack', 'drill.start']));
   });
 
   it('a commander also runs scenarios and sends field commands', () => {
