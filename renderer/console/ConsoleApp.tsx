@@ -1,29 +1,22 @@
-/** The operator console: scenario banner and panel, wall miniature and editing, the pair of nodes (technicians), presets, cameras, GIS data, alerts, status. */
+/** The operator console: status, scenario banner, the wall's miniature and editing, the pair of nodes (technicians) and the console map on the left; the dock of panels and the alerts on the right (ConsoleDock). */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkOverlay } from '../components/LinkOverlay.js';
 import { StandbyMark } from '../components/StandbyMark.js';
 import { DrillMark } from '../components/DrillMark.js';
-import { DrillPanel } from './DrillPanel.js';
 import { Toasts } from '../components/Toasts.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
-import { AccountsPanel } from './AccountsPanel.js';
-import { AlertsPanel } from './AlertsPanel.js';
+import { ConsoleDock } from './ConsoleDock.js';
 import { AuditView } from './audit/AuditView.js';
-import { CamerasPanel } from './CamerasPanel.js';
-import { DisplaysPanel } from './DisplaysPanel.js';
-import { GatewayKeysPanel } from './GatewayKeysPanel.js';
-import { GisPanel } from './GisPanel.js';
 import { MapPanel } from './map/MapPanel.js';
 import { PairPanel } from './PairPanel.js';
 import { Miniature } from './Miniature.js';
 import { usePermissions } from './permissions.js';
-import { PresetsPanel } from './PresetsPanel.js';
+import { usePresetShortcuts } from './PresetsPanel.js';
 import { ReplayPanel } from './replay/ReplayPanel.js';
 import { SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
-import { ScenarioPanel } from './scenarios/ScenarioPanel.js';
 import { StatusStrip } from './StatusStrip.js';
 import { AddTile, isTypingTarget, removeTile, SelectedTile, SelectedTileEditor, UndoRedo } from './TilePanel.js';
 
@@ -39,6 +32,7 @@ export function ConsoleApp() {
   // viewers, technicians and administrators watch the wall; only wall editors arrange it
   const may = usePermissions();
   const editsWall = may.call('wall.execute');
+  usePresetShortcuts(may.command('apply-preset'));
 
   // forget a selection whose tile is gone (removed here, elsewhere, or by a preset recall)
   useEffect(() => {
@@ -81,50 +75,45 @@ export function ConsoleApp() {
       <StatusStrip onOpenAudit={() => setAuditOpen(true)} />
       <ScenarioBar />
       <main className="console-main">
-        <section className="panel wall-panel">
-          <h2 className="panel-title wall-tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={!replaying} className={`tab${replaying ? '' : ' active'}`} onClick={() => setReplaying(false)}>
-              {t('console.wall')}
-            </button>
-            <button type="button" role="tab" aria-selected={replaying} className={`tab${replaying ? ' active' : ''}`} onClick={() => setReplaying(true)} data-testid="replay-tab">
-              {t('replay.title')}
-            </button>
-          </h2>
-          {replaying ? (
-            <ReplayPanel />
-          ) : (
-            <>
-              <Miniature selectedId={selected} onSelect={setSelected} editable={editsWall} />
-              {editsWall ? (
-                <>
-                  <div className="wall-tools">
-                    <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
-                    <AddTile onAdded={setSelected} />
-                    <UndoRedo />
-                  </div>
-                  <SelectedTileEditor id={selected} />
-                  <p className="hint muted">{t('console.hint')}</p>
-                </>
-              ) : (
-                <p className="hint muted" data-testid="wall-read-only">{t('console.readOnly')}</p>
-              )}
-            </>
-          )}
-        </section>
-        {/* under the wall panel, where a technician's read-only wall leaves the editing tools' room */}
-        <PairPanel />
-        <MapPanel selectedId={selected} />
-        <aside className="console-side">
-          <ScenarioPanel />
-          <DrillPanel />
-          <PresetsPanel />
-          <CamerasPanel />
-          <GisPanel />
-          <DisplaysPanel />
-          <GatewayKeysPanel />
-          <AlertsPanel />
-          {may.call('accounts.list') ? <AccountsPanel /> : null}
-        </aside>
+        <div className="console-work">
+          <section className="panel wall-panel">
+            <h2 className="panel-title wall-tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={!replaying} className={`tab${replaying ? '' : ' active'}`} onClick={() => setReplaying(false)}>
+                {t('console.wall')}
+              </button>
+              <button type="button" role="tab" aria-selected={replaying} className={`tab${replaying ? ' active' : ''}`} onClick={() => setReplaying(true)} data-testid="replay-tab">
+                {t('replay.title')}
+              </button>
+            </h2>
+            {replaying ? (
+              <ReplayPanel />
+            ) : (
+              <>
+                {/* the miniature as large as the panel allows, the selected tile's tools and editor beside it */}
+                <div className={`wall-body${editsWall ? '' : ' read-only'}`}>
+                  <Miniature selectedId={selected} onSelect={setSelected} editable={editsWall} />
+                  {editsWall ? (
+                    <div className="wall-side">
+                      <div className="wall-tools">
+                        <SelectedTile id={selected} onRemoved={() => setSelected(null)} />
+                        <AddTile onAdded={setSelected} />
+                        <UndoRedo />
+                      </div>
+                      <SelectedTileEditor id={selected} />
+                    </div>
+                  ) : null}
+                </div>
+                <p className="hint muted" data-testid={editsWall ? undefined : 'wall-read-only'}>
+                  {t(editsWall ? 'console.hint' : 'console.readOnly')}
+                </p>
+              </>
+            )}
+          </section>
+          {/* under the wall panel, where a technician's read-only wall leaves the editing tools' room */}
+          <PairPanel />
+          <MapPanel selectedId={selected} />
+        </div>
+        <ConsoleDock />
       </main>
       {auditOpen ? <AuditView onClose={() => setAuditOpen(false)} /> : null}
       <Toasts />

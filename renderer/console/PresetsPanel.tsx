@@ -1,10 +1,42 @@
-/** Presets: recall one onto the wall, or save the current wall as a new/updated preset. */
-import { useState, type FormEvent } from 'react';
+/** Presets: recall one onto the wall (a button, or Alt+1 … Alt+9 from anywhere on the console), or save the current wall as a new/updated preset. */
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { slugFrom } from '../../native-bridge/slugs.js';
 import { session } from '../session/session.js';
 import { showToast, useAppStore } from '../session/store.js';
 import { usePermissions } from './permissions.js';
+import { isTypingTarget } from './TilePanel.js';
+
+/** The key that recalls the list's preset at `index`: the first nine have one. */
+export const presetShortcut = (index: number): string | null => (index < 9 ? `Alt+${index + 1}` : null);
+
+/**
+ * Alt+1 … Alt+9 recall the first nine presets wherever the console's focus is (not while typing),
+ * whichever dock tab is open; a toast names what was recalled, since the list may be out of view.
+ * Read from the key's position (`code`), as Alt changes the character on some keyboard layouts.
+ */
+export function usePresetShortcuts(enabled: boolean): void {
+  const { t, i18n } = useTranslation();
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      const digit = /^Digit([1-9])$/.exec(e.code);
+      if (!digit || !e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || isTypingTarget(e.target)) return;
+      const index = Number(digit[1]) - 1;
+      const preset = useAppStore.getState().presets?.[index];
+      if (!preset) return;
+      e.preventDefault();
+      const title = i18n.language === 'en' ? preset.title.en : preset.title.vi;
+      void session()
+        .execute({ type: 'apply-preset', name: preset.name })
+        .then((done) => {
+          if (done) showToast(t('presets.recalledByKey', { title, key: presetShortcut(index) }), 'info');
+        });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled, t, i18n.language]);
+}
 
 export function PresetsPanel() {
   const { t, i18n } = useTranslation();
@@ -28,13 +60,14 @@ export function PresetsPanel() {
         <div className="muted">{t('presets.empty')}</div>
       ) : (
         <ul className="preset-list">
-          {presets.map((p) => (
+          {presets.map((p, index) => (
             <li key={p.name} className={`preset-item${p.name === active ? ' active' : ''}`} data-preset-item={p.name} data-active={p.name === active ? 'true' : 'false'}>
               <div className="preset-text">
                 <div className="preset-title">{i18n.language === 'en' ? p.title.en : p.title.vi}</div>
                 <div className="preset-meta">
                   <span className={`badge source-${p.source}`}>{t(`presets.source.${p.source}`)}</span> · {t('presets.tiles', { count: p.tiles })}
                   {p.name === active ? <span className="badge badge-active">{t('presets.active')}</span> : null}
+                  {may.command('apply-preset') && presetShortcut(index) ? <kbd className="preset-key">{presetShortcut(index)}</kbd> : null}
                 </div>
               </div>
               {may.command('apply-preset') ? (

@@ -62,7 +62,7 @@ export function SelectedTile({ id, onRemoved }: { id: string | null; onRemoved: 
   return (
     <div className="selected-tile" data-testid="selected-tile" data-selected-id={tile.id}>
       <div>
-        <strong>{tileTitle(tile, i18n.language)}</strong> <code>{tile.id}</code>
+        <strong>{tileTitle(tile, i18n.language)}</strong> <span className="muted">· {t(`tiles.${tile.kind}.name`, { defaultValue: tile.kind })}</span>
       </div>
       <div className="muted">
         {t('console.rect', { x: tile.rect.x, y: tile.rect.y, w: tile.rect.w, h: tile.rect.h })}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { accountFor, connectConsole, type TestAccount } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
-import { signInPage, spawnedWall } from '../support/windows.js';
+import { openDockTab, signInPage, spawnedWall } from '../support/windows.js';
 
 const TIMEOUT = { timeout: 300_000 };
 
@@ -27,6 +27,7 @@ describe('accounts from the console', () => {
 
   it('a commander is not offered the accounts panel, and is shown with the whole province as scope', TIMEOUT, async () => {
     await wall.windows.console.getByTestId('console').waitFor();
+    await openDockTab(wall.windows.console, 'system');
     assert.equal(await wall.windows.console.getByTestId('accounts-panel').count(), 0);
     // a resumed session: the scope comes from auth.status after hello
     await wall.windows.console.getByText('Phạm vi: toàn tỉnh').waitFor();
@@ -37,6 +38,7 @@ describe('accounts from the console', () => {
     const admin = await accountFor(dataDir, 'administrator');
     await page.getByTestId('sign-out').click();
     await signInPage(page, admin);
+    await openDockTab(page, 'system');
     const panel = page.getByTestId('accounts-panel');
     await panel.waitFor();
     await panel.locator(`[data-account="${admin.username}"]`).waitFor();
@@ -69,11 +71,13 @@ describe('accounts from the console', () => {
     await signInPage(page, newcomer);
     assert.match(await page.getByTestId('sign-out').innerText(), /Lê Thị Lan \(trực ban\)/);
     assert.match(await page.getByTestId('signed-in-scope').innerText(), /^\s*· Phạm vi: Biên Hòa, Trảng Bom$/);
+    await openDockTab(page, 'system');
     assert.equal(await page.getByTestId('accounts-panel').count(), 0, 'an operator does not manage accounts');
 
     // the administrator disables the account
     await page.getByTestId('sign-out').click();
     await signInPage(page, admin);
+    await openDockTab(page, 'system');
     await page.locator(`[data-account="${newcomer.username}"] [data-account-action="disable"]`).click();
     await page.locator(`[data-account="${newcomer.username}"][data-disabled="true"]`).waitFor();
     await page.getByTestId('sign-out').click();

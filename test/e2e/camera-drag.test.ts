@@ -23,7 +23,7 @@ import { spawnHost, type HostProcess } from '../support/host-process.js';
 import { tempDir } from '../support/fixtures.js';
 import { connectConsole } from '../support/accounts.js';
 import { waitFor } from '../support/page-wait.js';
-import { attachWindows, detach, type Windows } from '../support/windows.js';
+import { attachWindows, detach, openDockTab, type Windows } from '../support/windows.js';
 
 const TIMEOUT = { timeout: 240_000 };
 /** How often probes poll: two cores, five software-rendered windows. */
@@ -103,6 +103,7 @@ describe('dragging a camera from the console list onto the wall', () => {
 
       windows = await attachWindows(host);
       const console_ = windows.console;
+      await openDockTab(console_, 'cameras');
       await waitFor('the grid in the console miniature', 60_000, async () => (await console_.locator(`[data-mini-tile-id="${GRID_ID}"] [data-mini-camera-cell]`).count()) === 4, POLL_MS);
       await waitFor('every camera in the console list', 60_000, async () => (await listedIds(console_)).length === cameras.length, POLL_MS);
       console.log(`  host, windows and cameras ready (${elapsed()})`);
@@ -118,6 +119,7 @@ describe('dragging a camera from the console list onto the wall', () => {
 
   it('narrows the list by commune and by part of a name, diacritics and all', TIMEOUT, async () => {
     const page = windows!.console;
+    await openDockTab(page, 'cameras');
     const search = page.locator('[data-testid="camera-search"]');
 
     const inCommune = cameras.filter((c) => c.commune.includes(COMMUNE)).map((c) => c.id).sort();

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { connectConsole } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
 import { waitFor } from '../support/page-wait.js';
-import { spawnedWall } from '../support/windows.js';
+import { openDockTab, spawnedWall } from '../support/windows.js';
 import { registryIds, viScreenFindings } from '../support/vi-screen.js';
 
 const WAIT = { timeout: 240_000 };
@@ -31,6 +31,7 @@ describe('drills from the console', () => {
 
   it('starts a flood drill from the console; the wall and the console say DIỄN TẬP, its alerts are marked, it ends by itself and is audited', WAIT, async () => {
     const consolePage = wall.windows.console;
+    await openDockTab(consolePage, 'scenarios');
     const panel = consolePage.getByTestId('drill-panel');
     await panel.waitFor({ timeout: 60_000 });
     assert.equal(await bandIn(consolePage).count(), 0, 'no drill yet');

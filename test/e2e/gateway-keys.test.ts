@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { demoGatewayDefinitions } from '../../sim/province.js';
 import { accountFor } from '../support/accounts.js';
 import { tempDir } from '../support/fixtures.js';
-import { signInPage, spawnedWall } from '../support/windows.js';
+import { openDockTab, signInPage, spawnedWall } from '../support/windows.js';
 
 const TIMEOUT = { timeout: 240_000 };
 
@@ -21,6 +21,7 @@ describe('the gateway keys panel on the Chromium host', () => {
   it('is not offered to a commander; a technician sees the keys by gateway name and reloads the list', TIMEOUT, async () => {
     const page = spawned.windows.console;
     await page.getByTestId('console').waitFor();
+    await openDockTab(page, 'system');
     assert.equal(await page.getByTestId('gateway-keys-panel').count(), 0, 'a commander is not offered the keys');
 
     await page.getByTestId('sign-out').click();
@@ -30,6 +31,7 @@ describe('the gateway keys panel on the Chromium host', () => {
     await page.getByTestId('pair-standalone').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId('pair-switchover').count(), 0);
 
+    await openDockTab(page, 'system');
     const panel = page.getByTestId('gateway-keys-panel');
     await panel.locator('[data-gateway]').first().waitFor({ timeout: 60_000 });
     assert.equal((await panel.getByTestId('host-public-key').innerText()).trim(), spawned.host.runtime.gateways.hostPublicKey);

@@ -15,7 +15,7 @@ import { displaySlots, tileInDisplay, tileVirtualRect } from '../../native-bridg
 import { loadWallFile } from '../../electron/node/layout-files.js';
 import { demoWallFile, tempDir } from '../support/fixtures.js';
 import { accountFor, connectConsole } from '../support/accounts.js';
-import { hostState, signInPage, spawnedWall, type Windows } from '../support/windows.js';
+import { hostState, openDockTab, signInPage, spawnedWall, type Windows } from '../support/windows.js';
 import { commandLine, environment, listeningTcpPorts, processTree } from '../support/processes.js';
 import { waitFor } from '../support/page-wait.js';
 
@@ -185,6 +185,7 @@ describe('the wall on the Chromium host', () => {
 
   it('saves the wall under a Vietnamese name with a generated id, and asks before overwriting', TIMEOUT, async () => {
     const page = spawned.windows.console;
+    await openDockTab(page, 'presets');
     const form = page.getByTestId('save-preset-form');
     await form.locator('input[name=preset-title-vi]').fill('Ca Đêm');
     assert.equal(await form.getByTestId('preset-id').getAttribute('data-preset-id'), 'ca-dem');
@@ -200,6 +201,69 @@ describe('the wall on the Chromium host', () => {
     assert.equal((await hostState(spawned.host)).revision, saved.revision, 'no overwrite without a yes');
     await form.getByTestId('preset-overwrite-confirm').click();
     assert.equal((await stateAfter(saved.revision)).revision, saved.revision + 1);
+  });
+
+  it('fits the console to its 1600×900 monitor: no page scroll, a large miniature, every dock tab and the alerts in view; Alt+N recalls a preset', TIMEOUT, async () => {
+    const page = spawned.windows.console;
+    const noPageScroll = async (what: string) => {
+      const m = (await page.evaluate(`({ w: innerWidth, h: innerHeight, sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight })`)) as Record<string, number>;
+      assert.deepEqual([m.w, m.h], [1600, 900], 'the demo console is a 1600×900 window');
+      assert.ok(m.sw! <= m.w! && m.sh! <= m.h!, `${what}: the page does not scroll (${JSON.stringify(m)})`);
+    };
+    const inView = async (what: string, locator: ReturnType<Page['locator']>) => {
+      const box = await locator.boundingBox();
+      assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1600 && box.y + box.height <= 900, `${what} is in view without scrolling: ${JSON.stringify(box)}`);
+    };
+    const miniatureWidth = async () => (await page.locator('[data-testid="wall-miniature"] .miniature-plane').boundingBox())!.width;
+    /** Mini tiles whose kind label runs out of the tile (unreadable, as the status tile's once did). */
+    const clippedLabels = () =>
+      page.evaluate(`[...document.querySelectorAll('[data-testid="wall-miniature"] [data-mini-tile-id]')].filter((tile) => {
+        const label = tile.querySelector('.mini-tile-kind');
+        if (!label) return true;
+        const a = tile.getBoundingClientRect(), b = label.getBoundingClientRect();
+        return b.bottom > a.bottom + 0.5 || b.right > a.right + 0.5 || label.scrollWidth > label.clientWidth + 1;
+      }).map((tile) => tile.dataset.miniTileId)`) as Promise<string[]>;
+
+    await noPageScroll('the start');
+    assert.ok((await miniatureWidth()) >= 640, `the miniature is large: ${await miniatureWidth()} px wide`);
+    assert.deepEqual(await clippedLabels(), [], 'every mini tile shows its kind');
+    await inView('the alerts', page.getByTestId('alerts-panel').locator('.panel-title'));
+    await openDockTab(page, 'scenarios');
+    await inView('a scenario to activate', page.locator('[data-activate]').first());
+    await openDockTab(page, 'presets');
+    await inView('a preset to recall', page.locator('[data-preset]').first());
+    for (const tab of ['cameras', 'data', 'system'] as const) {
+      await openDockTab(page, tab);
+      await noPageScroll(`the ${tab} tab`);
+      await inView(`the alerts beside the ${tab} tab`, page.getByTestId('alerts-panel').locator('.panel-title'));
+    }
+
+    // Alt+2 recalls the second preset of the list (the host's order, as the console lists them) from any tab, and says which
+    const { presets } = await (async () => {
+      const { client, transport } = await connectConsole(spawned.host.runtime, dataDir, 'viewer');
+      try {
+        return await client.call('presets.list', {});
+      } finally {
+        transport.close();
+      }
+    })();
+    const second = presets[1]!.name;
+    await page.getByTestId('wall-miniature').click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press('Alt+2');
+    await waitFor(`the preset ${second} on the wall`, 20_000, async () => (await hostState(spawned.host)).state.activePreset === second);
+    const title = presets.find((p) => p.name === second)!.title.vi;
+    await waitFor('the toast naming the recalled preset', 10_000, async () => (await page.getByTestId('toast').allInnerTexts()).some((t) => t.includes(`Đã gọi bố cục «${title}» (Alt+2)`)));
+
+    // with the map preset the console map shares the column, and still nothing scrolls
+    await openDockTab(page, 'presets');
+    assert.deepEqual(await page.evaluate(`[...document.querySelectorAll('[data-preset-item]')].map((e) => e.dataset.presetItem)`), presets.map((p) => p.name), 'the console lists the presets in the host order');
+    await page.locator('[data-preset="map"]').click();
+    await page.getByTestId('console-map').waitFor({ timeout: 30_000 });
+    await noPageScroll('with the console map');
+    await inView('the console map', page.getByTestId('console-map'));
+    assert.ok((await miniatureWidth()) >= 480, `the miniature stays large beside the map: ${await miniatureWidth()} px wide`);
+    await page.locator('[data-preset="overview"]').click();
+    await waitFor('the start preset back', 20_000, async () => (await hostState(spawned.host)).state.activePreset === 'overview');
   });
 
   it('resyncs a reloaded wall window', TIMEOUT, async () => {
@@ -241,8 +305,11 @@ describe('the wall on the Chromium host', () => {
     assert.match(await page.getByTestId('sign-out').innerText(), new RegExp(viewer.fullName), 'the console names the person signed in');
     await page.getByTestId('wall-read-only').waitFor();
     await page.locator('[data-mini-tile-id="shift-note"]').waitFor();
-    for (const control of ['[data-preset]', '[data-testid="save-preset-form"]', '[data-resize-handle]', '[data-testid="gis-import-form"]', '[data-ack]', '[data-activate]']) {
-      assert.equal(await page.locator(control).count(), 0, `a viewer is not offered ${control}`);
+    for (const tab of ['scenarios', 'presets', 'cameras', 'data', 'system'] as const) {
+      await openDockTab(page, tab);
+      for (const control of ['[data-preset]', '[data-testid="save-preset-form"]', '[data-resize-handle]', '[data-testid="gis-import-form"]', '[data-ack]', '[data-activate]']) {
+        assert.equal(await page.locator(control).count(), 0, `a viewer is not offered ${control} (${tab} tab)`);
+      }
     }
     // a drag on the miniature does nothing for a viewer
     const before = await hostState(spawned.host);
@@ -257,6 +324,7 @@ describe('the wall on the Chromium host', () => {
     // the commander signs back in: the recall buttons are there again
     await page.getByTestId('sign-out').click();
     await signInPage(page, await accountFor(dataDir, 'commander'));
+    await openDockTab(page, 'presets');
     assert.ok((await page.locator('[data-preset]').count()) > 0, 'a commander is offered the presets');
   });
 

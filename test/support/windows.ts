@@ -64,6 +64,12 @@ export async function signInPage(page: Page, account: TestAccount): Promise<void
   await page.getByTestId('console').waitFor({ timeout: 60_000 });
 }
 
+/** Opens a tab of the console's dock (ConsoleDock: scenarios, presets, cameras, data, system), as a person clicks it. */
+export async function openDockTab(page: Page, tab: 'scenarios' | 'presets' | 'cameras' | 'data' | 'system'): Promise<void> {
+  await page.locator(`[data-dock-tab="${tab}"]`).click();
+  await page.locator(`[data-dock-body="${tab}"]`).waitFor({ timeout: 10_000 });
+}
+
 export async function hostState(host: Pick<HostProcess, 'runtime' | 'dataDir'>): Promise<{ revision: number; state: WallState }> {
   const { client, transport } = await connectConsole(host.runtime, host.dataDir, 'viewer');
   const sync = await client.call('wall.resync', { sinceRevision: 0 });
