@@ -585,6 +585,10 @@ const empty = z.strictObject({});
  */
 export const requestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$/, 'a request id is 8–64 letters, digits, "-" or "_"');
 
+/** A report printed to PDF travels as base64 in one message (≤ 1 MiB): at most this many bytes of PDF. */
+export const REPORT_PDF_MAX_BYTES = 700 * 1024;
+const REPORT_PDF_MAX_BASE64 = Math.ceil(REPORT_PDF_MAX_BYTES / 3) * 4;
+
 export const contract = {
   methods: {
     /**
@@ -788,6 +792,8 @@ export const contract = {
     /** Failback: the wall returns to the configured primary node (a switchover from the backup). */
     'pair.failback': { request: z.strictObject({ reason: z.string().trim().min(1).max(500) }), response: z.strictObject({ status: pairStatus }) },
     'scenarios.report': { request: scenarioRequests.report, response: z.strictObject({ html: z.string(), fileName: z.string() }) },
+    /** The same report printed to PDF by the host (base64, under 1 MiB as a message; a larger one is refused: export the HTML). */
+    'scenarios.reportPdf': { request: scenarioRequests.report, response: z.strictObject({ pdf: z.base64().max(REPORT_PDF_MAX_BASE64), fileName: z.string() }) },
     /** The live field picture; windows call it on start, after a reconnect, or on a batch gap. */
     'live.snapshot': {
       request: empty,

@@ -80,6 +80,8 @@ export const methodPolicy = {
   'scenarios.dismiss': commanders,
   'scenarios.log': everyone,
   'scenarios.report': everyone,
+  // printing spawns a Chromium on the host: people ask for it, display windows never need to
+  'scenarios.reportPdf': people,
   'live.snapshot': everyone,
   'live.objects': everyone,
   'indicators.list': everyone,
@@ -196,6 +198,7 @@ export const standbyPolicy = {
   'scenarios.dismiss': 'active',
   'scenarios.log': 'serve',
   'scenarios.report': 'serve',
+  'scenarios.reportPdf': 'serve',
   'live.snapshot': 'serve',
   'live.objects': 'serve',
   'indicators.list': 'serve',

@@ -75,6 +75,52 @@ export function tileVirtualRect(wall: WallDefinition, rect: TileRect): PixelRect
   return { x, y, width: right - x, height: bottom - y };
 }
 
+/** A stretch of a tile along one axis, in the tile's own pixels (0 is its left or top edge). */
+export interface PixelSpan {
+  start: number;
+  end: number;
+}
+
+function axisSpans(tileStart: number, tileLength: number, firstCell: number, lastCell: number, cells: number, displayPx: number, bezelPx: number): PixelSpan[] {
+  const spans: PixelSpan[] = [];
+  for (let display = Math.floor(firstCell / cells); display <= Math.floor(lastCell / cells); display++) {
+    const near = display * (displayPx + bezelPx);
+    spans.push({ start: Math.max(near, tileStart) - tileStart, end: Math.min(near + displayPx, tileStart + tileLength) - tileStart });
+  }
+  return spans;
+}
+
+/**
+ * The parts of a tile on each display column it spans, left to right, in the tile's own pixels:
+ * the bezel bands between them belong to the picture but no one sees them, so text laid out
+ * inside one span is whole on one display.
+ */
+export function tileColumnSpans(wall: WallDefinition, rect: TileRect): PixelSpan[] {
+  const tile = tileVirtualRect(wall, rect);
+  return axisSpans(tile.x, tile.width, rect.x, rect.x + rect.w - 1, wall.grid.colsPerDisplay, wall.display.width, wall.display.bezelPx);
+}
+
+/** The parts of a tile on each display row it spans, top to bottom, in the tile's own pixels. */
+export function tileRowSpans(wall: WallDefinition, rect: TileRect): PixelSpan[] {
+  const tile = tileVirtualRect(wall, rect);
+  return axisSpans(tile.y, tile.height, rect.y, rect.y + rect.h - 1, wall.grid.rowsPerDisplay, wall.display.height, wall.display.bezelPx);
+}
+
+function widest(spans: readonly PixelSpan[]): PixelSpan {
+  return spans.reduce((best, span) => (span.end - span.start > best.end - best.start ? span : best));
+}
+
+/**
+ * The largest part of a tile that one display shows whole, in the tile's own pixels: where a
+ * tile of lines and tables sets its text when it spans displays, so no line runs under a bezel.
+ * Ties go to the left and top part, where the eye starts.
+ */
+export function tileTextPiece(wall: WallDefinition, rect: TileRect): PixelRect {
+  const column = widest(tileColumnSpans(wall, rect));
+  const row = widest(tileRowSpans(wall, rect));
+  return { x: column.start, y: row.start, width: column.end - column.start, height: row.end - row.start };
+}
+
 /**
  * How one display shows a tile: the tile's full rectangle in that window's pixel coordinates
  * (it may extend beyond the window, which clips it), or null when the tile misses the display.

@@ -1,6 +1,6 @@
-/** Saves text the host produced (a report, an export) as a file through the browser's download. */
-export function saveTextFile(text: string, fileName: string, type: string): number {
-  const blob = new Blob([text], { type });
+/** Saves what the host produced (a report, a PDF, an export) as a file through the browser's download. */
+export function saveFile(content: string | Uint8Array<ArrayBuffer>, fileName: string, type: string): number {
+  const blob = new Blob([content], { type });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

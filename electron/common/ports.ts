@@ -229,3 +229,13 @@ export interface FieldSimulator<S extends RunningSimulator = RunningSimulator> {
   gateways(): { id: string; name: string }[];
   start(connection: SimulatorConnection): Promise<S>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Printing (the after-action report as PDF)
+
+/**
+ * Prints one self-contained HTML page to PDF bytes. Each host brings its own: the Chromium host
+ * prints with a headless Chromium of its own (chromium-host/pdf-printer.ts), the Electron shell
+ * with an offscreen window's printToPDF. Rejects with a reason a person can read.
+ */
+export type PdfPrinter = (html: string) => Promise<Uint8Array>;

@@ -21,6 +21,7 @@ import { parseHostArgs, USAGE, type HostArgs } from '../node/runtime-options.js'
 import { startRuntime, type Runtime, type RuntimeOptions } from '../node/runtime.js';
 import { createIpcPort, type IpcPort } from './ipc-port.js';
 import { safeStorageSeal } from './key-seal.js';
+import { electronPdfPrinter } from './pdf-printer.js';
 
 const SCHEME = 'app';
 const APP_HOST = 'wall';
@@ -360,7 +361,7 @@ export function runElectronShell<S extends RunningSimulator>(options: ElectronSh
     }
     const keySeal = await safeStorageSeal();
     if (!keySeal) log('no OS keychain for safeStorage: the storage key stays a plain file readable by this user only (storage.key, 0600)');
-    runtime = await startRuntime({ ...options.runtimeOptions(args, rendererRoot, log), keySeal: keySeal ?? undefined });
+    runtime = await startRuntime({ ...options.runtimeOptions(args, rendererRoot, log), keySeal: keySeal ?? undefined, pdfPrinter: electronPdfPrinter });
     log(`wall "${runtime.core.wall.id}" from ${args.wallFile}; data in ${args.dataDir}`);
     registerAppProtocol(runtime.gis);
     lockDownSession();

@@ -26,7 +26,7 @@ import {
 } from '../../native-bridge/contract.js';
 import { checkEvent, ContractServer, receives, type Handlers, type ServerSession } from '../../native-bridge/channel.js';
 import { roleAuthorizer } from '../common/authorization.js';
-import type { FieldCommandPort, GatewayAdminPort, GisImportPort, IndicatorsPort, PairPort, ScenarioService, SpatialQueryPort } from '../common/ports.js';
+import type { FieldCommandPort, GatewayAdminPort, GisImportPort, IndicatorsPort, PairPort, PdfPrinter, ScenarioService, SpatialQueryPort } from '../common/ports.js';
 import { AlertService } from './alert-service.js';
 import { openDatabase, type Db } from './database.js';
 import { callerParams } from './gateway/command-ttl.js';
@@ -73,6 +73,8 @@ export interface CoreOptions {
   storageKey?: StorageKey | undefined;
   /** Session lifetimes and the clock sign-in uses (tests shorten them). */
   auth?: Pick<AuthOptions, 'idleMs' | 'absoluteMs' | 'clock'>;
+  /** Prints the after-action report as PDF (each host brings its own); none: scenarios.reportPdf is refused. */
+  pdfPrinter?: PdfPrinter | undefined;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -511,6 +513,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
+    'scenarios.reportPdf': async ({ runId }) => {
+      const { html, fileName } = await requireScenarios().report(runId);
+      if (!options.pdfPrinter) throw new ContractError('not-found', 'this host cannot print PDF; export the HTML report');
+      const pdf = await options.pdfPrinter(html);
+      return { pdf: Buffer.from(pdf).toString('base64'), fileName: fileName.replace(/\.html$/, '') + '.pdf' };
+    },
     'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
     'replay.timeline': ({ from, to }, ctx) => replay.timeline(from, to, scopeOf(ctx)),
     'pair.status': () => ({ status: status() }),

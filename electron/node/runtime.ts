@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { gatewaysConfig, type GatewaysConfig } from '../../native-bridge/contract.js';
-import type { FieldSimulator, RunningSimulator } from '../common/ports.js';
+import type { FieldSimulator, PdfPrinter, RunningSimulator } from '../common/ports.js';
 import { firstRun } from './accounts/first-run.js';
 import { startCore, type Core, type CoreOptions } from './core.js';
 import { startFieldLink, type FieldLink } from './field/field-link.js';
@@ -43,6 +43,8 @@ export interface RuntimeOptions<S extends RunningSimulator = RunningSimulator> e
   scenarioTuning?: ScenarioTuning;
   /** Seals the storage key at rest (the Electron shell: safeStorage); none = a plain 0600 key file. */
   keySeal?: KeySeal | undefined;
+  /** Prints after-action reports as PDF (the Chromium host: a headless Chromium; the Electron shell: printToPDF). */
+  pdfPrinter?: PdfPrinter | undefined;
   /** How often the wall database is backed up (default 10 minutes; also at start and at a clean stop). */
   backupIntervalMs?: number;
   log?: (line: string) => void;
@@ -94,6 +96,7 @@ export async function startRuntime<S extends RunningSimulator = RunningSimulator
       ...(options.pairNode !== undefined ? { nodeId: options.pairNode } : {}),
       storageKey: options.keySeal ? await loadSealedStorageKey(options.dataDir, options.keySeal) : undefined,
       ...(options.auth ? { auth: options.auth } : {}),
+      pdfPrinter: options.pdfPrinter,
     });
     closers.push(() => core.close());
     // no account yet: the demo gets a printed administrator, a real installation a setup code

@@ -5,8 +5,8 @@
  */
 import { memo, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Tile, WindowId } from '../../native-bridge/contract.js';
-import { parseDisplayWindowId, tileInDisplay } from '../../native-bridge/wall-geometry.js';
+import type { Tile, TileRect, WallDefinition, WindowId } from '../../native-bridge/contract.js';
+import { type PixelRect, parseDisplayWindowId, tileColumnSpans, tileInDisplay, tileTextPiece, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
 import { LinkOverlay } from '../components/LinkOverlay.js';
 import { StandbyMark } from '../components/StandbyMark.js';
 import { DrillMark } from '../components/DrillMark.js';
@@ -14,6 +14,7 @@ import { EnrolmentScreen } from './EnrolmentScreen.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { useLive } from '../session/live-hooks.js';
+import { setsTextInOnePiece, TileColumnSpans } from '../tiles/bezel-spans.js';
 import { TileFrame } from '../tiles/TileFrame.js';
 import type { TileContext } from '../tiles/types.js';
 
@@ -62,7 +63,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
         ? state.tiles.map((tile) => {
             const rect = tileInDisplay(wall, tile.rect, slot.row, slot.column);
             if (!rect) return null;
-            return <WallTile key={tile.id} tile={tile} left={rect.x} top={rect.y} width={rect.width} height={rect.height} context={context} />;
+            return <WallTile key={tile.id} tile={tile} wall={wall} left={rect.x} top={rect.y} width={rect.width} height={rect.height} context={context} />;
           })
         : null}
       {wall && !inWall ? (
@@ -77,6 +78,7 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
 
 interface WallTileProps {
   tile: Tile;
+  wall: WallDefinition;
   left: number;
   top: number;
   width: number;
@@ -85,10 +87,29 @@ interface WallTileProps {
 }
 
 /** Memoized by tile identity (immer keeps unchanged tiles identical) and placement numbers. */
-const WallTile = memo(function WallTile({ tile, left, top, width, height, context }: WallTileProps) {
+const WallTile = memo(function WallTile({ tile, wall, left, top, width, height, context }: WallTileProps) {
+  const spans = useMemo(() => tileColumnSpans(wall, tile.rect), [wall, tile.rect]);
+  const piece = useMemo(() => textPiece(wall, tile.kind, tile.rect), [wall, tile.kind, tile.rect]);
+  const frame = <TileFrame tile={tile} context={context} />;
   return (
-    <div className="tile" data-tile-id={tile.id} data-kind={tile.kind} style={{ position: 'absolute', left, top, width, height }}>
-      <TileFrame tile={tile} context={context} />
+    <div className="tile" data-tile-id={tile.id} data-kind={tile.kind} data-text-piece={piece ? '' : undefined} style={{ position: 'absolute', left, top, width, height }}>
+      <TileColumnSpans.Provider value={spans}>
+        {piece ? (
+          <div className="tile-text-piece" style={{ left: piece.x, top: piece.y, width: piece.width, height: piece.height }}>
+            {frame}
+          </div>
+        ) : (
+          frame
+        )}
+      </TileColumnSpans.Provider>
     </div>
   );
 });
+
+/** Where a tile of lines and tables sets its text when it spans displays; null when it need not. */
+function textPiece(wall: WallDefinition, kind: string, rect: TileRect): PixelRect | null {
+  if (!setsTextInOnePiece(kind)) return null;
+  const piece = tileTextPiece(wall, rect);
+  const whole = tileVirtualRect(wall, rect);
+  return piece.width < whole.width || piece.height < whole.height ? piece : null;
+}

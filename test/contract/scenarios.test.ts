@@ -11,11 +11,12 @@ import { testScenariosDir } from '../support/test-scenarios.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { inMemoryHarness, nextEvent, rejectsWith, webSocketHarness, type Harness } from '../support/harness.js';
 import { startScenarioCore } from '../support/scenario-core.js';
+import { chromiumPdfPrinter } from '../../electron/node/chromium-host/pdf-printer.js';
 import { createAccount, helloAsConsole } from '../support/accounts.js';
 
 async function inMemoryScenarioCore(): Promise<Harness> {
   const dataDir = tempDir();
-  const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium' }, { dir: testScenariosDir(), watch: false });
+  const { core, close } = await startScenarioCore({ wallFile: demoWallFile, presetsDir: demoPresetsDir, dataDir, host: 'chromium', pdfPrinter: chromiumPdfPrinter() }, { dir: testScenariosDir(), watch: false });
   return inMemoryHarness(core, close, dataDir);
 }
 
@@ -118,6 +119,15 @@ for (const [name, make] of [
       assert.match(html, /Diễn biến \/ Timeline/);
       // the revision it names is said to be the one that applied the scenario's layout (not the wall's latest)
       assert.ok(html.includes(`Wall revision that applied the scenario layout</th><td>${run.revision}</td>`), 'the report names the revision that applied the layout, as such');
+
+      // the same report printed to PDF by the host's own Chromium, for people only
+      const printed = await console_.client.call('scenarios.reportPdf', { runId: run.runId });
+      const pdf = Buffer.from(printed.pdf, 'base64');
+      assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-', 'a PDF');
+      assert.ok(/\/Type\s*\/Page[^s]/.test(pdf.toString('latin1')), 'with at least one page');
+      assert.equal(printed.fileName, fileName.replace(/\.html$/, '.pdf'));
+      await rejectsWith(display.client.call('scenarios.reportPdf', { runId: run.runId }), 'forbidden');
+      await rejectsWith(console_.client.call('scenarios.reportPdf', { runId: 'no-such' }), 'not-found', 'runId');
 
       await rejectsWith(console_.client.call('scenarios.dismiss', { suggestionId: 'no-such' }), 'not-found', 'suggestionId');
       await rejectsWith(console_.client.call('scenarios.report', { runId: 'no-such' }), 'not-found', 'runId');

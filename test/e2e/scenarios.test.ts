@@ -42,6 +42,7 @@ import { embeddedProvince } from '../../sim/embedded.js';
 import type { ProvinceHandle } from '../../sim/province.js';
 import { demoPresetsDir, demoWallFile, tempDir } from '../support/fixtures.js';
 import { waitFor } from '../support/page-wait.js';
+import { bezelTextFindings } from '../support/bezel-text.js';
 import { accountFor, createAccount, type TestAccount } from '../support/accounts.js';
 import { attachWindows, detach, signInPage, type Windows } from '../support/windows.js';
 import { testScenariosDir } from '../support/test-scenarios.js';
@@ -450,6 +451,7 @@ describe('scenarios on the demo wall, from the console', () => {
     assert.match(await step('verify').innerText(), new RegExp(SECOND), 'the console shows who did the step');
     const cameras = await wallLive;
     await noBlankWindow();
+    assert.deepEqual(await bezelTextFindings(wall().wall, windows.displays), [], 'no line of the flood wall\'s text crosses or lies in a bezel band');
     assert.match(await windows.displays.get('r1c0')!.locator('[data-tile-id="flood-procedure"]').innerText(), /Cảnh báo người dân/, 'the wall shows the procedure');
     for (const [id, page] of windows.displays) await keepShot(page, `flood-${id}`);
     console.log(`  flood map at the incident, cameras nearest first (${cameras.join(', ')}) playing (${elapsed()})`);
@@ -460,6 +462,10 @@ describe('scenarios on the demo wall, from the console', () => {
     await appears(exported, 30_000);
     assert.match((await exported.getAttribute('data-file')) ?? '', /\.html$/);
     assert.ok(Number(await exported.getAttribute('data-bytes')) > 2000, 'the report has content');
+    // and as PDF, printed by the host
+    await press(view.locator('[data-run-action="report-pdf"]'));
+    await waitFor('the PDF report saved', 90_000, async () => /\.pdf$/.test((await exported.getAttribute('data-file')) ?? ''), POLL_MS);
+    assert.ok(Number(await exported.getAttribute('data-bytes')) > 10_000, 'the PDF has content');
 
     // resumed, with steps still open when the water has receded: the console counts down to the
     // revert and the commander keeps the wall, then closes the run when the work is done

@@ -18,6 +18,7 @@ import { accountFor, connectConsole } from '../support/accounts.js';
 import { hostState, openDockTab, signInPage, spawnedWall, type Windows } from '../support/windows.js';
 import { commandLine, environment, listeningTcpPorts, processTree } from '../support/processes.js';
 import { waitFor } from '../support/page-wait.js';
+import { bezelTextFindings } from '../support/bezel-text.js';
 
 const wall = loadWallFile(demoWallFile);
 const TIMEOUT = { timeout: 240_000 };
@@ -264,6 +265,22 @@ describe('the wall on the Chromium host', () => {
     assert.ok((await miniatureWidth()) >= 480, `the miniature stays large beside the map: ${await miniatureWidth()} px wide`);
     await page.locator('[data-preset="overview"]').click();
     await waitFor('the start preset back', 20_000, async () => (await hostState(spawned.host)).state.activePreset === 'overview');
+  });
+
+  it('keeps every line of text off the bezels, in every preset', TIMEOUT, async () => {
+    const { client, transport } = await connectConsole(spawned.host.runtime, dataDir, 'operator');
+    try {
+      const { presets } = await client.call('presets.list', {});
+      for (const preset of presets) {
+        await client.call('wall.execute', { command: { type: 'apply-preset', name: preset.name } });
+        const { revision } = await hostState(spawned.host);
+        for (const page of spawned.windows.displays.values()) await waitPainted(page, revision);
+        assert.deepEqual(await bezelTextFindings(wall, spawned.windows.displays), [], `${preset.name}: no text line crosses or lies in a bezel band`);
+      }
+      await client.call('wall.execute', { command: { type: 'apply-preset', name: 'overview' } });
+    } finally {
+      transport.close();
+    }
   });
 
   it('resyncs a reloaded wall window', TIMEOUT, async () => {

@@ -38,8 +38,8 @@ describe('the access policy, stated by hand', () => {
     assert.deepEqual(callable('display'), sorted(WINDOW_READS));
   });
 
-  it('a viewer reads, signs out and looks back; it changes nothing', () => {
-    assert.deepEqual(callable('viewer'), sorted([...WINDOW_READS, 'auth.signOut', 'accounts.names', 'replay.at', 'replay.timeline']));
+  it('a viewer reads, signs out, looks back and prints reports; it changes nothing', () => {
+    assert.deepEqual(callable('viewer'), sorted([...WINDOW_READS, 'auth.signOut', 'accounts.names', 'replay.at', 'replay.timeline', 'scenarios.reportPdf']));
   });
 
   it('an operator also arranges the wall, acknowledges alerts and starts drills', () => {

@@ -128,7 +128,7 @@ describe('wall controller', () => {
   it('persists state, journal and saved presets across a reopen', () => {
     const first = open();
     first.controller.execute({ type: 'apply-preset', name: 'briefing' }, operator);
-    first.controller.execute({ type: 'resize-tile', id: 'agenda', rect: { x: 0, y: 0, w: 24, h: 11 } }, operator);
+    first.controller.execute({ type: 'resize-tile', id: 'agenda', rect: { x: 0, y: 0, w: 12, h: 11 } }, operator);
     first.controller.execute({ type: 'save-preset', name: 'my-layout', title: { vi: 'Bố cục của tôi', en: 'My layout' } }, operator);
     const saved = first.controller.current;
     first.db.close();

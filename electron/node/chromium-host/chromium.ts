@@ -88,17 +88,21 @@ export function headlessCompositing(): 'software' | 'gpu' {
   return value;
 }
 
+/** A control room has no internet: no first-run pages, background connections, updates or sync. */
+export const OFFLINE_CHROMIUM_ARGS: readonly string[] = [
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
 function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): string[] {
   const args = [
     `--user-data-dir=${profileDir}`,
     '--remote-debugging-pipe',
-    '--no-first-run',
-    '--no-default-browser-check',
-    // A control room has no internet: no background connections, updates or sync.
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
+    ...OFFLINE_CHROMIUM_ARGS,
     '--disable-features=Translate,MediaRouter,OptimizationHints',
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',

@@ -12,6 +12,7 @@ import { displaySlots } from '../../../native-bridge/wall-geometry.js';
 import type { RunningSimulator } from '../../common/ports.js';
 import { defaultIndicatorsDir, defaultScenariosDir } from '../project-paths.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { chromiumPdfPrinter } from './pdf-printer.js';
 import type { WindowMode } from '../runtime-options.js';
 import { handOverCredential } from './credential-handover.js';
 import type { TlsFiles } from '../http/tls-files.js';
@@ -68,6 +69,7 @@ export async function startChromiumHost<S extends RunningSimulator = RunningSimu
   const wallRuntime = await startRuntime<S>({
     ...runtimeOptions,
     host: 'chromium',
+    pdfPrinter: runtimeOptions.pdfPrinter ?? chromiumPdfPrinter(),
     indicatorsDir: indicatorsDir ?? defaultIndicatorsDir,
     scenariosDir: scenariosDir ?? defaultScenariosDir,
     log,

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry, AuditFilter, AuditVerifyReport } from '../../../native-bridge/contract.js';
-import { saveTextFile } from '../../download.js';
+import { saveFile } from '../../download.js';
 import { formatDate, formatTime } from '../../format.js';
 import { errorMessage, session } from '../../session/session.js';
 import { useAppStore } from '../../session/store.js';
@@ -74,7 +74,7 @@ export function AuditView({ onClose }: { onClose: () => void }) {
     setError(null);
     try {
       const { csv, rows, fileName, complete } = await auditCsv(filter);
-      saveTextFile(csv, fileName, 'text/csv;charset=utf-8');
+      saveFile(csv, fileName, 'text/csv;charset=utf-8');
       setNote(t(complete ? 'audit.exported' : 'audit.exportedPart', { rows, file: fileName }));
     } catch (e) {
       setError(errorMessage(e));

@@ -35,7 +35,7 @@ export function IncidentList() {
               disabled={busy !== null}
               onClick={() => {
                 setBusy(run.runId);
-                void exportReport(run.runId, t('scenarios.actions.report', { title })).finally(() => setBusy(null));
+                void exportReport(run.runId, 'html', t('scenarios.actions.report', { title })).finally(() => setBusy(null));
               }}
             >
               {t('scenarios.run.report')}

@@ -78,6 +78,12 @@ export function RunView({ run }: { run: ScenarioRun }) {
   );
 }
 
+/** The run report, as a page to open in any browser or as a PDF to file and print. */
+const REPORT_FORMATS = [
+  { format: 'html', action: 'report', method: 'scenarios.report', label: 'scenarios.run.report', working: 'scenarios.run.exporting', audit: 'scenarios.actions.report' },
+  { format: 'pdf', action: 'report-pdf', method: 'scenarios.reportPdf', label: 'scenarios.run.reportPdf', working: 'scenarios.run.printing', audit: 'scenarios.actions.reportPdf' },
+] as const;
+
 function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSummary | undefined }) {
   const { t, i18n } = useTranslation();
   const may = usePermissions();
@@ -157,17 +163,20 @@ function RunControls({ run, scenario }: { run: ScenarioRun; scenario: ScenarioSu
           ) : null}
         </>
       ) : null}
-      {may.call('scenarios.report') ? (
-      <button
-        type="button"
-        className="btn btn-small"
-        data-run-action="report"
-        disabled={busy !== null}
-        onClick={() => void run1('report', async () => setExported(await exportReport(run.runId, t('scenarios.actions.report', { title }))))}
-      >
-        {busy === 'report' ? t('scenarios.run.exporting') : t('scenarios.run.report')}
-      </button>
-      ) : null}
+      {REPORT_FORMATS.map((report) =>
+        may.call(report.method) ? (
+          <button
+            key={report.action}
+            type="button"
+            className="btn btn-small"
+            data-run-action={report.action}
+            disabled={busy !== null}
+            onClick={() => void run1(report.action, async () => setExported(await exportReport(run.runId, report.format, t(report.audit, { title }))))}
+          >
+            {busy === report.action ? t(report.working) : t(report.label)}
+          </button>
+        ) : null,
+      )}
       {exported ? (
         <span className="muted run-exported" data-testid="report-exported" data-file={exported.fileName} data-bytes={exported.bytes}>
           {t('scenarios.run.exported', { file: exported.fileName })}

@@ -3,7 +3,7 @@
  * keeps the contract's error for the console to show (with what was being done) — never silent.
  */
 import { ContractError, type RequestOf, type ResponseOf } from '../../../native-bridge/contract.js';
-import { saveTextFile } from '../../download.js';
+import { saveFile } from '../../download.js';
 import { session } from '../../session/session.js';
 import { scenariosStore } from './scenarios-store.js';
 
@@ -49,13 +49,19 @@ export async function act<M extends ActingMethod>(method: M, request: WithoutOpe
   }
 }
 
-/** Saves the run's after-action report (self-contained HTML) through the browser's download. */
-export async function exportReport(runId: string, action: string): Promise<{ fileName: string; bytes: number } | null> {
+/** Saves the run's after-action report through the browser's download: self-contained HTML, or the host's print of it as PDF. */
+export async function exportReport(runId: string, format: 'html' | 'pdf', action: string): Promise<{ fileName: string; bytes: number } | null> {
   try {
-    const { html, fileName } = await session().client.call('scenarios.report', { runId });
-    const bytes = saveTextFile(html, fileName, 'text/html;charset=utf-8');
+    let saved: { fileName: string; bytes: number };
+    if (format === 'pdf') {
+      const { pdf, fileName } = await session().client.call('scenarios.reportPdf', { runId });
+      saved = { fileName, bytes: saveFile(Uint8Array.from(atob(pdf), (c) => c.charCodeAt(0)), fileName, 'application/pdf') };
+    } else {
+      const { html, fileName } = await session().client.call('scenarios.report', { runId });
+      saved = { fileName, bytes: saveFile(html, fileName, 'text/html;charset=utf-8') };
+    }
     clearError();
-    return { fileName, bytes };
+    return saved;
   } catch (error) {
     reportError(error, action);
     return null;

@@ -1,7 +1,8 @@
 /**
  * Clock and status: time in Asia/Ho_Chi_Minh (only the clock face re-renders each second), date
  * with weekday, node role/host, which node of a pair drives the wall, windows connected, whether
- * this window's map renders in software, gateway links, and this window's own link.
+ * this window's map renders in software, gateway links, and this window's own link. Across
+ * displays each display's part holds its own share of them, clear of the bezel.
  */
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatTime, formatWeekday } from '../../format.js';
@@ -10,6 +11,7 @@ import type { NodeStatus } from '../../../native-bridge/contract.js';
 import { nodeLabel, pairView } from '../../session/pair-view.js';
 import { useAppStore } from '../../session/store.js';
 import { useGlRenderer } from '../../map/gl-renderer.js';
+import { useTileColumnSpans } from '../bezel-spans.js';
 import type { TileProps } from '../types.js';
 
 /** A gateway link's state as the status line says it: the same words as the link tiles and the console (live.linkState). */
@@ -17,11 +19,37 @@ const LINK_STATE_WORD: Record<NodeStatus['links'][number]['state'], 'live' | 'st
 
 export default function ClockStatusTile({ tile }: TileProps<'clock-status'>) {
   const { showSeconds, showDate, showLinks } = tile.props;
+  const spans = useTileColumnSpans();
+  const face = <ClockFace showSeconds={showSeconds} showDate={showDate} />;
+  if (!spans) {
+    return (
+      <div className="clock-status">
+        {face}
+        <div className="clock-status-lines">
+          <NodeStatusLines />
+          {showLinks ? <LinkLines part={0} parts={1} /> : null}
+        </div>
+      </div>
+    );
+  }
+  // Across displays, each display's part lays out its own share (the clock and this node first,
+  // the gateway links over the rest), so no line runs under a bezel.
+  const nodeSpan = showLinks ? 0 : 1;
   return (
-    <div className="clock-status">
-      <ClockFace showSeconds={showSeconds} showDate={showDate} />
-      <NodeStatusLines showLinks={showLinks} />
-    </div>
+    <>
+      {spans.map((span, i) => (
+        // the body sits inside the frame's 1 px border: tile pixels less one
+        <div key={i} className="clock-status-span" style={{ left: span.start - 1, width: span.end - span.start }}>
+          <div className="clock-status">
+            {i === 0 ? face : null}
+            <div className="clock-status-lines">
+              {i === nodeSpan ? <NodeStatusLines /> : null}
+              {showLinks && i > 0 ? <LinkLines part={i - 1} parts={spans.length - 1} /> : null}
+            </div>
+          </div>
+        </div>
+      ))}
+    </>
   );
 }
 
@@ -42,7 +70,7 @@ function ClockFace({ showSeconds, showDate }: { showSeconds: boolean; showDate: 
   );
 }
 
-function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
+function NodeStatusLines() {
   const { t } = useTranslation();
   const status = useAppStore((s) => s.status);
   const link = useAppStore((s) => s.link);
@@ -51,7 +79,7 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
   const windows = status?.windows ?? [];
   const connected = windows.filter((w) => w.connected).length;
   return (
-    <div className="clock-status-lines">
+    <>
       <div className="status-line" data-status-node>
         {status
           ? t('clock.node', { role: t(`role.${status.role}`), host: t(`host.${status.host}`) })
@@ -68,22 +96,32 @@ function NodeStatusLines({ showLinks }: { showLinks: boolean }) {
         <span className={`dot dot-${link === 'up' ? 'up' : link === 'down' ? 'down' : 'stale'}`} />
         {t('clock.localLink', { state: t(`link.state.${link}`) })}
       </div>
-      {showLinks ? (
-        <div className="status-links">
-          {!status || status.links.length === 0 ? (
-            <div className="status-line muted" data-no-links>
-              {t('clock.noLinks')}
-            </div>
-          ) : (
-            status.links.map((l) => (
-              <div key={l.id} className={`status-line link-${l.state}`} data-link-id={l.id}>
-                <span className={`dot dot-${l.state}`} />
-                {l.name}: {t(`live.linkState.${LINK_STATE_WORD[l.state]}`)}
-              </div>
-            ))
-          )}
+    </>
+  );
+}
+
+/** The gateway links, or the `part`-th of `parts` even shares of them when the tile is laid out per display. */
+function LinkLines({ part, parts }: { part: number; parts: number }) {
+  const { t } = useTranslation();
+  const links = useAppStore((s) => s.status?.links ?? null);
+  if (!links || links.length === 0) {
+    return part === 0 ? (
+      <div className="status-links">
+        <div className="status-line muted" data-no-links>
+          {t('clock.noLinks')}
         </div>
-      ) : null}
+      </div>
+    ) : null;
+  }
+  const share = links.slice(Math.ceil((links.length * part) / parts), Math.ceil((links.length * (part + 1)) / parts));
+  return (
+    <div className="status-links">
+      {share.map((l) => (
+        <div key={l.id} className={`status-line link-${l.state}`} data-link-id={l.id}>
+          <span className={`dot dot-${l.state}`} />
+          {l.name}: {t(`live.linkState.${LINK_STATE_WORD[l.state]}`)}
+        </div>
+      ))}
     </div>
   );
 }
