@@ -17,6 +17,7 @@ import {
   type FieldCommand,
   type GisImportRequest,
   type ImportProgress,
+  type LiveBatch,
   type NodeStatus,
   type RequestOf,
   type ResponseOf,
@@ -51,6 +52,7 @@ import { authEvent } from './audit/audit-events.js';
 import { AuditService } from './audit/audit-service.js';
 import { inScope, PROVINCE, requireAlertInScope, requireInScope, scopedFigures, scopedPicture, scopeKey } from './accounts/scope.js';
 import { batchByCommune, liveFilter } from './live/live-view.js';
+import { batchForInterest, resyncBatch, widens, windowInterest, type WindowInterest } from './live/window-interest.js';
 import { DisplayAccess } from './displays/display-access.js';
 import type { TokenBucket } from '../../native-bridge/token-bucket.js';
 import { ReplayService } from './replay/replay-service.js';
@@ -367,9 +369,41 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const unsubscribeAlerts = alerts.onChange(() => broadcastScoped('alerts.changed', (scope) => ({ alerts: alerts.list(scope) })));
   const broadcastStatus = coalesced(() => broadcast('status.changed', status()), hostLimits.statusEventIntervalMs);
   const sensorOf = (id: string) => live.sensor(id);
+  /** Each display window's interest as of a revision (recomputed when the layout changes), and the one its last batch was cut for. */
+  const interests = new WeakMap<SessionContext, { revision: number; interest: WindowInterest; sent: WindowInterest | null }>();
+  const interestOf = (ctx: SessionContext, windowId: WindowId) => {
+    let known = interests.get(ctx);
+    const revision = controller.currentRevision;
+    if (known?.revision !== revision) {
+      const interest = windowInterest(wall, controller.current.tiles, windowId);
+      known = { revision, interest, sent: known?.sent ?? null };
+      interests.set(ctx, known);
+    }
+    return known;
+  };
+  /**
+   * live.batch to every session: a console cut to its scope, a display window to what its tiles
+   * show (live/window-interest.ts). Each cut is made once per distinct scope or interest; a
+   * window whose tiles now show more than its last batch carried is made to resync instead.
+   */
   const unsubscribeLive = live.onBatch((batch) => {
     const viewOf = batchByCommune(batch, sensorOf);
-    broadcastScoped('live.batch', (scope) => viewOf(liveFilter(scope)));
+    const views = new Map<string, LiveBatch>();
+    const view = (key: string, make: () => LiveBatch) => views.get(key) ?? views.set(key, checkEvent('live.batch', make())).get(key)!;
+    for (const session of sessions) {
+      const actor = actorOf(session, false);
+      if (!receives('live.batch', actor)) continue;
+      if (session.display === null || session.windowId === null || session.windowId === 'console') {
+        const scope = scopeOf(session);
+        session.emit('live.batch', view(`scope:${scopeKey(scope)}`, () => viewOf(liveFilter(scope))));
+        continue;
+      }
+      const known = interestOf(session, session.windowId);
+      const { interest } = known;
+      const resync = known.sent !== null && widens(known.sent, interest);
+      known.sent = interest;
+      session.emit('live.batch', resync ? view('resync', () => resyncBatch(batch)) : view(`window:${interest.key}`, () => batchForInterest(batch, interest, sensorOf)));
+    }
     if (batch.links) broadcastStatus();
   });
 

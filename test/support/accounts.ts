@@ -68,16 +68,16 @@ export async function createAccount(dataDir: string, role: PersonRole, options: 
 const perFolder = new Map<string, Promise<TestAccount>>();
 
 /** The data folder's account of this role (default commander), created on first use; its session is reused after. */
-export function accountFor(dataDir: string, role: PersonRole = 'commander'): Promise<TestAccount> {
-  const key = `${dataDir}\0${role}`;
-  if (!perFolder.has(key)) perFolder.set(key, createAccount(dataDir, role));
+export function accountFor(dataDir: string, role: PersonRole = 'commander', wallFile?: string): Promise<TestAccount> {
+  const key = `${dataDir}\0${role}\0${wallFile ?? ''}`;
+  if (!perFolder.has(key)) perFolder.set(key, createAccount(dataDir, role, wallFile === undefined ? {} : { wallFile }));
   return perFolder.get(key)!;
 }
 
 /** A WebSocket console connection to a running host, signed in as the data folder's account of this role. */
-export async function connectConsole(host: { baseUrl: string }, dataDir: string, role: PersonRole = 'commander') {
+export async function connectConsole(host: { baseUrl: string }, dataDir: string, role: PersonRole = 'commander', wallFile?: string) {
   const connection = await connectNodeClient(host.baseUrl);
-  await helloAsConsole(connection.client, await accountFor(dataDir, role));
+  await helloAsConsole(connection.client, await accountFor(dataDir, role, wallFile));
   return connection;
 }
 
@@ -133,8 +133,8 @@ async function signInOn(client: ContractClient, account: TestAccount, hello: Res
  * A WebSocket connection of an enrolled display window: a credential issued for it in the data
  * folder's wall database (as an enrolment would), presented in session.hello.
  */
-export async function connectDisplay(host: { baseUrl: string }, dataDir: string, windowId: string) {
-  const credential = issueDisplayCredential(dataDir, windowId);
+export async function connectDisplay(host: { baseUrl: string }, dataDir: string, windowId: string, wallFile = demoWallFile) {
+  const credential = issueDisplayCredential(dataDir, windowId, wallFile);
   const connection = await connectNodeClient(host.baseUrl);
   const hello = await connection.client.call('session.hello', { window: windowId, credential: { kind: 'display', token: credential } });
   return { ...connection, credential, hello };
