@@ -35,6 +35,7 @@ import { setDataCredential } from '../map/data-requests.js';
 import { fetchLiveSnapshot, LiveFeed, liveData } from './live-store.js';
 import { followingTransport } from './node-follower.js';
 import { showToast, useAppStore } from './store.js';
+import { markTimeline } from './timeline.js';
 
 export interface LaunchParams {
   /** The validated window id, or null when `?window=` is missing or malformed. */
@@ -311,6 +312,7 @@ export class Session {
   }
 
   private onPatch(event: WallPatchEvent): void {
+    markTimeline('ioc-wall:patch', event.revision);
     if (this.running !== null) {
       this.queued.push(event);
       return;
