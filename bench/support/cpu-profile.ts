@@ -7,7 +7,7 @@
 
 /** The parts of a Profiler.Profile this reads (timestamps in µs of the page's monotonic clock). */
 export interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
   startTime: number;
   endTime: number;
   samples: number[];
@@ -16,7 +16,7 @@ export interface CpuProfile {
 
 const NOT_SCRIPT = new Set(['(idle)', '(program)']);
 
-/** Script ms in [fromUs, toUs), and the self time of each function in it (name url:line → ms). */
+/** Script ms in [fromUs, toUs), and the self time of each function in it (name file:line:column → ms, for the bundle's source map). */
 export function scriptTime(profile: CpuProfile, fromUs: number, toUs: number): { ms: number; byFunction: Map<string, number> } {
   const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const byFunction = new Map<string, number>();
@@ -30,7 +30,7 @@ export function scriptTime(profile: CpuProfile, fromUs: number, toUs: number): {
     if (overlap <= 0 || !frame || NOT_SCRIPT.has(frame.functionName)) continue;
     us += overlap;
     const file = frame.url.slice(frame.url.lastIndexOf('/') + 1);
-    const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+    const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + overlap / 1000);
   }
   return { ms: us / 1000, byFunction };
