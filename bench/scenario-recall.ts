@@ -36,6 +36,13 @@
  * Extras: the engine's share (run.activatedAt − origin, host clock), React's commit
  * (#wall[data-revision]), the basemap's tiles loaded at the new view, long tasks on the main
  * thread of the slowest window, whether the window's Deck was rebuilt, the load average.
+ * The app's share, per window: `script_*_ms` is the main-thread script time (a V8 CPU profile of
+ * every window through every activation, Profiler domain; idle and the browser's own style, layout
+ * and paint left out) from the run's patch arriving to its revision's commit done (the app's
+ * timeline marks, renderer/session/timeline.ts, put on the profile's clock, CLOCK_MONOTONIC);
+ * `needless_rerenders` counts tiles, window by window, that the activation left deep-equal in the
+ * wall state but that rendered anyway (WallTile counts its commits in data-renders), out of
+ * `unchanged_tiles_checked`. Goals: script p95 ≤ 30 ms, no needless re-render.
  *
  * Pages are driven over bare DevTools sessions (electron/node/chromium-host/cdp.ts), not
  * Playwright: its Network.enable would copy every live batch and camera segment to DevTools.
@@ -46,6 +53,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { ScenarioSummary, Tile } from '../native-bridge/contract.js';
 import type { ScenarioRun } from '../native-bridge/scenario-run.js';
 import { CdpSession } from '../electron/node/chromium-host/cdp.js';
@@ -57,6 +65,7 @@ import { percentile, round } from './stats.js';
 import { maxOf } from '../native-bridge/extremes.js';
 import { softwareGl } from '../renderer/map/software-gl.js';
 import { coverage, firstFrameOf, goalMet } from './support/verdicts.js';
+import { scriptTime, type CpuProfile } from './support/cpu-profile.js';
 
 /** The demo's three end-to-end scenarios, each at the place of the simulator's scripted incident. */
 export const SEQUENCE: { scenario: string; incident: { lon: number; lat: number } }[] = [
@@ -73,6 +82,10 @@ const WARM_UP_TIMEOUT_MS = 180_000;
 const SETTLE_MS = 1500;
 /** The basemap's tiles at the new view are an extra: waited for at most this long after the paint. */
 const BASEMAP_GRACE_MS = 5000;
+/** p95 of a window's main-thread script from a patch's arrival to its commit done (issue 16). */
+const SCRIPT_GOAL_MS = 30;
+/** The CPU profiles' sampling interval (µs): fine enough for a 30 ms budget, light enough to run through every activation. */
+const PROFILE_INTERVAL_US = 200;
 
 /** Installed once in every wall window (a string: tsx rewrites arrow functions). */
 const PROBE_JS = `(() => {
@@ -87,6 +100,17 @@ const PROBE_JS = `(() => {
       if (S.longTasks.length > 4000) S.longTasks.splice(0, 2000);
     }).observe({ type: 'longtask' });
   } catch (e) {}
+  // the app's timeline marks (renderer/session/timeline.ts): a patch's arrival, its commit done (page clock, ms)
+  new PerformanceObserver((list) => {
+    const a = S.armed;
+    if (!a) return;
+    for (const e of list.getEntries()) {
+      const marks = e.name === 'ioc-wall:patch' ? a.patchMarks : e.name === 'ioc-wall:committed' ? a.committedMarks : null;
+      if (marks && marks[e.detail] === undefined) marks[e.detail] = e.startTime;
+    }
+  }).observe({ type: 'mark' });
+  // renders of each tile of the wall so far (WallTile counts its commits)
+  const renders = () => Object.fromEntries([...document.querySelectorAll('#wall > [data-tile-id]')].map((el) => [el.dataset.tileId, Number(el.dataset.renders || 0)]));
   const deckNow = () => (window.__iocWallDeck && window.__iocWallDeck.deckInstance) || null;
   const basemapLoaded = (a) => {
     const deck = deckNow();
@@ -136,7 +160,7 @@ const PROBE_JS = `(() => {
   }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-revision', 'data-painted-revision', 'data-rendered-view', 'data-frames'] });
 
   S.arm = (spec) => {
-    S.armed = Object.assign({ commitAt: {}, revAt: {}, mapAt: null, basemapAt: null, frames: {}, otherViews: {}, deck: deckNow() }, spec);
+    S.armed = Object.assign({ commitAt: {}, revAt: {}, mapAt: null, basemapAt: null, frames: {}, otherViews: {}, deck: deckNow(), patchMarks: {}, committedMarks: {}, rendersBefore: renders() }, spec);
     return true;
   };
   // a cell counts where its picture (the frame as object-fit: contain places it) is in the window, as
@@ -178,6 +202,10 @@ const PROBE_JS = `(() => {
       deckRebuilt: a.deck !== null && deckNow() !== a.deck,
       otherViews: Object.keys(a.otherViews),
       longTaskMs,
+      patchMark: a.patchMarks[revision] === undefined ? null : a.patchMarks[revision],
+      committedMark: firstFrom(a.committedMarks, revision),
+      rendersBefore: a.rendersBefore,
+      renders: renders(),
     };
   };
   /**
@@ -210,6 +238,12 @@ interface WindowResult {
   deckRebuilt: boolean;
   otherViews: string[];
   longTaskMs: number | null;
+  /** performance.now() of the run's patch arriving, and of its revision's commit done (null: not seen, e.g. it came by a resync). */
+  patchMark: number | null;
+  committedMark: number | null;
+  /** Renders of each tile in the window at arming, and at the result. */
+  rendersBefore: Record<string, number>;
+  renders: Record<string, number>;
   complete: boolean;
 }
 
@@ -227,6 +261,13 @@ interface Sample {
   basemapMs: number | null;
   slowestWindow: string;
   longTaskMs: number;
+  /** Main-thread script ms from the patch's arrival to its commit done, of each window where both were seen. */
+  scriptMs: number[];
+  /** …and the wall-clock span of the same, in each of those windows. */
+  patchToCommitMs: number[];
+  /** Tiles (window/tile) that the activation left as they were, and those of them that rendered anyway. */
+  unchangedTiles: number;
+  needless: string[];
   deckRebuilt: boolean;
   cameras: number;
   /** Cameras of the grid with a first frame in every window showing them. */
@@ -249,6 +290,24 @@ async function evaluateAwait<T>(page: CdpSession, expression: string): Promise<T
   });
   if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
   return result.value;
+}
+
+/** Microseconds of CLOCK_MONOTONIC: on Linux V8's profiler stamps its samples with the same clock. */
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * The page's performance.now() origin on the profiler's clock (µs), from the closest of a few
+ * round trips (the reading is taken somewhere inside one).
+ */
+async function pageClockOrigin(page: CdpSession): Promise<number> {
+  let best = { rtt: Infinity, origin: 0 };
+  for (let i = 0; i < 5; i++) {
+    const before = monotonicUs();
+    const now = await page.evaluate<number>('performance.now()');
+    const after = monotonicUs();
+    if (after - before < best.rtt) best = { rtt: after - before, origin: (before + after) / 2 - now * 1000 };
+  }
+  return best.origin;
 }
 
 /** Counts the wall commands the console window sends during the run (it is a window like the others: its echoes are revisions too). */
@@ -363,6 +422,14 @@ export async function run(args: string[]): Promise<object> {
       return painted.every((p) => Number(p) >= start.revision);
     });
     for (const { page } of pages) await page.evaluate(PROBE_JS);
+    // a CPU profile of every window through each activation: its script time, not wall-clock alone
+    const clockOrigins = new Map<CdpSession, number>();
+    for (const { page } of pages) {
+      await page.send('Profiler.enable');
+      await page.send('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+      clockOrigins.set(page, await pageClockOrigin(page));
+    }
+    const scriptByFunction = new Map<string, number>();
     console.error(`host up: ${pages.length} wall windows, revision ${start.revision} (${start.state.activePreset ?? 'no preset'}); ${cpus().length} cores, load ${load.start.join(' ')}`);
 
     /** The wall's revisions after `revision`, each as the paths it changed. */
@@ -379,12 +446,19 @@ export async function run(args: string[]): Promise<object> {
     const total = warmUp + activations;
     for (let i = 0; i < total; i++) {
       const { scenario, incident } = SEQUENCE[i % SEQUENCE.length]!;
+      const before = await wallState();
       const summary = summaries.get(scenario)!;
       const mapTile = summary.map!.tileId!;
       const cameraTile = summary.cameras!.tileId;
       const view = viewKey({ longitude: incident.lon, latitude: incident.lat, zoom: summary.map!.zoom ?? 14 });
       for (const { page } of pages) await page.evaluate(`window.__scenarioBench.arm(${JSON.stringify({ mapTile, cameraTile, view, t0: Date.now() })})`);
 
+      const profileStarts: { sent: number; answered: number }[] = [];
+      for (const { page } of pages) {
+        const sent = monotonicUs();
+        await page.send('Profiler.start');
+        profileStarts.push({ sent, answered: monotonicUs() });
+      }
       const cpuBefore = treeCpu(host.runtime.pid);
       const t0 = Date.now();
       const { run } = await client.call('scenarios.activate', { scenario, incident });
@@ -395,10 +469,39 @@ export async function run(args: string[]): Promise<object> {
       const results = await Promise.all(pages.map(async ({ windowId, page }) => ({ windowId, r: await evaluateAwait<WindowResult>(page, `window.__scenarioBench.wait(${run.revision}, ${timeoutMs})`) })));
 
       const cpuAfter = treeCpu(host.runtime.pid);
+      const profiles = await Promise.all(pages.map(async ({ page }) => (await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile));
+      profiles.forEach((profile, w) => {
+        // the spans below put page marks on the profile's clock: it must be the one this process reads
+        const { sent, answered } = profileStarts[w]!;
+        if (profile.startTime < sent - 2000 || profile.startTime > answered + 2000) {
+          throw new Error(`window ${pages[w]!.windowId}: its CPU profile started at ${profile.startTime} µs, outside [${sent}, ${answered}] of CLOCK_MONOTONIC`);
+        }
+      });
+      // each window's script from the patch's arrival to its commit done, and the tiles it re-rendered that the activation left as they were
+      const scriptMs: number[] = [];
+      const patchToCommitMs: number[] = [];
+      results.forEach(({ r }, w) => {
+        if (r.patchMark === null || r.committedMark === null) return;
+        const origin = clockOrigins.get(pages[w]!.page)!;
+        const span = scriptTime(profiles[w]!, origin + r.patchMark * 1000, origin + r.committedMark * 1000);
+        scriptMs.push(span.ms);
+        patchToCommitMs.push(r.committedMark - r.patchMark);
+        if (!warm) for (const [fn, ms] of span.byFunction) scriptByFunction.set(fn, (scriptByFunction.get(fn) ?? 0) + ms);
+      });
       const elapsedS = (Date.now() - t0) / 1000;
       const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k] ?? 0)]));
       // the wall state the engine applied: the map's view and the grid's cameras
       const state = await wallState();
+      const unchanged = before.state.tiles.filter((t) => isDeepStrictEqual(state.state.tiles.find((a) => a.id === t.id), t)).map((t) => t.id);
+      let unchangedTiles = 0;
+      const needless: string[] = [];
+      for (const { windowId, r } of results) {
+        for (const id of unchanged) {
+          if (r.rendersBefore[id] === undefined || r.renders[id] === undefined) continue;
+          unchangedTiles++;
+          if (r.renders[id] > r.rendersBefore[id]) needless.push(`${windowId}/${id}`);
+        }
+      }
       const map = state.state.tiles.find((t): t is Extract<Tile, { kind: 'map' }> => t.id === mapTile && t.kind === 'map');
       const grid = state.state.tiles.find((t): t is Extract<Tile, { kind: 'camera-grid' }> => t.id === cameraTile && t.kind === 'camera-grid');
       const endAt = Date.now();
@@ -439,6 +542,10 @@ export async function run(args: string[]): Promise<object> {
         basemapMs: results.some(({ r }) => r.basemapLayer) && results.every(({ r }) => !r.basemapLayer || r.basemapAt !== null) ? last((r) => (r.basemapLayer ? r.basemapAt : -Infinity)) - t0 : null,
         slowestWindow: slowest.windowId,
         longTaskMs: slowest.r.longTaskMs ?? 0,
+        scriptMs,
+        patchToCommitMs,
+        unchangedTiles,
+        needless,
         deckRebuilt: results.some(({ r }) => r.deckRebuilt),
         cameras: gridCameras.length,
         cells: results.reduce((n, { r }) => n + r.cells.length, 0),
@@ -448,7 +555,7 @@ export async function run(args: string[]): Promise<object> {
       };
       (warm ? warmSamples : samples).push(sample);
       console.error(
-        `${warm ? 'warm-up' : 'activation'} ${warm ? i + 1 : i + 1 - warmUp}/${warm ? warmUp : activations} ${scenario} r${run.revision}: paint ${sample.paintMs} ms (engine ${sample.engineMs}, commit ${sample.commitMs}, revision painted ${sample.revisionPaintMs}, map view ${sample.mapViewMs}, basemap ${sample.basemapMs ?? '-'}; slowest ${sample.slowestWindow}, long tasks ${Math.round(sample.longTaskMs)} ms${sample.deckRebuilt ? ', Deck rebuilt' : ''}), first frame ${sample.firstFrameMs} ms (${sample.cameras} cameras, ${sample.cells} cells in ${sample.cameraWindows} windows); CPU ${Object.entries(cpu).map(([k, v]) => `${k} ${round(v, 2)}`).join(', ')} s in ${round(elapsedS, 2)} s`,
+        `${warm ? 'warm-up' : 'activation'} ${warm ? i + 1 : i + 1 - warmUp}/${warm ? warmUp : activations} ${scenario} r${run.revision}: paint ${sample.paintMs} ms (engine ${sample.engineMs}, commit ${sample.commitMs}, revision painted ${sample.revisionPaintMs}, map view ${sample.mapViewMs}, basemap ${sample.basemapMs ?? '-'}; slowest ${sample.slowestWindow}, long tasks ${Math.round(sample.longTaskMs)} ms, script ${sample.scriptMs.map((ms) => Math.round(ms)).join('/')} ms, needless re-renders ${sample.needless.join(' ') || 0}${sample.deckRebuilt ? ', Deck rebuilt' : ''}), first frame ${sample.firstFrameMs} ms (${sample.cameras} cameras, ${sample.cells} cells in ${sample.cameraWindows} windows); CPU ${Object.entries(cpu).map(([k, v]) => `${k} ${round(v, 2)}`).join(', ')} s in ${round(elapsedS, 2)} s`,
       );
 
       if (below) await client.call('scenarios.close', { runId: below.runId, note: 'scenario-recall bench' });
@@ -465,6 +572,10 @@ export async function run(args: string[]): Promise<object> {
     load.end = loadavg().map((x) => round(x, 2));
 
     const paint = samples.map((s) => s.paintMs);
+    const script = samples.flatMap((s) => s.scriptMs);
+    const needless = samples.flatMap((s) => s.needless);
+    const needlessByTile: Record<string, number> = {};
+    for (const id of needless) needlessByTile[id] = (needlessByTile[id] ?? 0) + 1;
     const firstFrame = samples.map((s) => s.firstFrameMs);
     const perScenario = Object.fromEntries(
       SEQUENCE.map(({ scenario }) => {
@@ -478,6 +589,8 @@ export async function run(args: string[]): Promise<object> {
       paint: coverage(samples.filter((s) => !s.censored.paint).length, samples.length),
       first_frame: coverage(samples.filter((s) => !s.censored.firstFrame).length, samples.length),
       cameras_with_frame: coverage(samples.reduce((n, s) => n + s.camerasWithFrame, 0), samples.reduce((n, s) => n + s.cameras, 0)),
+      // windows × activations with both the patch's arrival and its commit seen
+      script: coverage(script.length, samples.length * pages.length),
     };
     const renderers = [...new Set(await Promise.all(pages.map(({ page }) => page.evaluate<string | null>('document.documentElement.dataset.mapGlRenderer || null'))))];
     const renderer = renderers.map((r) => (r === null ? 'unknown' : (softwareGl('', r) ?? r))).join(', ');
@@ -492,6 +605,11 @@ export async function run(args: string[]): Promise<object> {
       paint_p50_ms: round(percentile(paint, 50)),
       paint_p95_ms: round(percentile(paint, 95)),
       first_frame_p95_ms: round(percentile(firstFrame, 95)),
+      script_p50_ms: round(percentile(script, 50), 1),
+      script_p95_ms: round(percentile(script, 95), 1),
+      needless_rerenders: needless.length,
+      unchanged_tiles_checked: samples.reduce((n, s) => n + s.unchangedTiles, 0),
+      needless_rerender_tiles: needlessByTile,
       paint_max_ms: round(maxOf(paint)),
       first_frame_p50_ms: round(percentile(firstFrame, 50)),
       first_frame_max_ms: round(maxOf(firstFrame)),
@@ -502,6 +620,8 @@ export async function run(args: string[]): Promise<object> {
       goals_met: {
         paint: goalMet(measured.paint, percentile(paint, 95), PAINT_GOAL_MS),
         first_frame: goalMet(measured.first_frame, percentile(firstFrame, 95), firstFrameGoalMs),
+        script: goalMet(measured.script, percentile(script, 95), SCRIPT_GOAL_MS),
+        needless_rerenders: measured.paint.complete && needless.length === 0,
       },
       windows: pages.length,
       cameras_per_activation: Object.fromEntries(Object.entries(perScenario).map(([k, v]) => [k, v?.cameras ?? null])),
@@ -515,7 +635,15 @@ export async function run(args: string[]): Promise<object> {
         basemap_loaded: basemap.length ? stats(basemap) : null,
         basemap_not_loaded_within_5_s: samples.length - basemap.length,
         long_tasks_slowest_window: stats(samples.map((s) => s.longTaskMs)),
+        patch_to_commit_per_window: stats(samples.flatMap((s) => s.patchToCommitMs)),
       },
+      // where the script time goes: self ms per window and activation, the heaviest functions
+      script_top_ms: Object.fromEntries(
+        [...scriptByFunction]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([fn, ms]) => [fn, round(ms / Math.max(1, script.length), 2)]),
+      ),
       slowest_window: slowestCounts,
       later_revisions: Object.fromEntries(laterRevisions),
       console_set_tile_props: consoleHook ? await consoleHook.count() : null,

@@ -8,13 +8,13 @@
  *    live snapshot (alerts and, in the console, presets are fetched right after hello). A newer
  *    link-up supersedes a run still in flight: the old run stops at its next await without
  *    touching the store, and the new one starts again from hello;
- *  - live wall.patch events applied in order with immer; at or below the local revision they are
+ *  - live wall.patch events applied in order with immer, unchanged tiles kept the same objects
+ *    (native-bridge/wall-patches.ts, snapshots too); at or below the local revision they are
  *    dropped, and a gap (or a patch arriving mid-resync that does not fit) triggers a resync;
  *  - live field data (live-store.ts): live.snapshot after every hello, then live.batch events;
  *  - other host data that needs hello (indicators, scenarios) loads through a HelloFeed: after
  *    every successful hello, never before (the host refuses those calls until then).
  */
-import { applyPatches, enablePatches } from 'immer';
 import { ContractClient, type ClientTransport } from '../../native-bridge/channel.js';
 import {
   ContractError,
@@ -29,14 +29,13 @@ import {
   type WindowId,
 } from '../../native-bridge/contract.js';
 import { electronIpcTransport } from '../../native-bridge/transports/electron-ipc.js';
+import { applyWallPatches, shareUnchanged } from '../../native-bridge/wall-patches.js';
 import { i18next } from '../i18n/index.js';
 import { setDataCredential } from '../map/data-requests.js';
 import { fetchLiveSnapshot, LiveFeed, liveData } from './live-store.js';
 import { followingTransport } from './node-follower.js';
 import { showToast, useAppStore } from './store.js';
-
-// wall.patch events carry immer patches; the patches plugin is off by default
-enablePatches();
+import { markTimeline } from './timeline.js';
 
 export interface LaunchParams {
   /** The validated window id, or null when `?window=` is missing or malformed. */
@@ -313,6 +312,7 @@ export class Session {
   }
 
   private onPatch(event: WallPatchEvent): void {
+    markTimeline('ioc-wall:patch', event.revision);
     if (this.running !== null) {
       this.queued.push(event);
       return;
@@ -325,7 +325,7 @@ export class Session {
     const { revision, wall } = useAppStore.getState();
     if (wall && event.revision <= revision) return 'stale';
     if (!wall || event.baseRevision !== revision) return 'gap';
-    useAppStore.setState({ wall: applyPatches(wall, event.patches), revision: event.revision });
+    useAppStore.setState({ wall: applyWallPatches(wall, event.patches), revision: event.revision });
     return 'applied';
   }
 
@@ -426,7 +426,9 @@ export class Session {
     const answer = await this.client.call('wall.resync', { sinceRevision: since });
     if (superseded()) return;
     if (answer.kind === 'snapshot') {
-      useAppStore.setState({ wall: answer.state, revision: answer.revision });
+      // a snapshot after a reconnect or a takeover is mostly the wall already shown: keep its tiles
+      const held = useAppStore.getState().wall;
+      useAppStore.setState({ wall: held ? shareUnchanged(held, answer.state) : answer.state, revision: answer.revision });
       return;
     }
     // Patches since our revision: replay them on the state we hold now.
@@ -440,7 +442,7 @@ export class Session {
         this.syncAgain = true;
         return;
       }
-      state = applyPatches(state, event.patches);
+      state = applyWallPatches(state, event.patches);
       rev = event.revision;
     }
     if (rev < answer.revision) {

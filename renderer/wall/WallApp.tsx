@@ -3,7 +3,7 @@
  * at its full bezel-compensated rectangle in this window's pixels and clipped by the window, so
  * a tile spanning displays reads as one picture. Reports each painted revision to the host.
  */
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Tile, TileRect, WallDefinition, WindowId } from '../../native-bridge/contract.js';
 import { type PixelRect, parseDisplayWindowId, tileColumnSpans, tileInDisplay, tileTextPiece, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
@@ -14,6 +14,7 @@ import { EnrolmentScreen } from './EnrolmentScreen.js';
 import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { useLive } from '../session/live-hooks.js';
+import { markTimeline } from '../session/timeline.js';
 import { setsTextInOnePiece, TileColumnSpans } from '../tiles/bezel-spans.js';
 import { TileFrame } from '../tiles/TileFrame.js';
 import type { TileContext } from '../tiles/types.js';
@@ -39,6 +40,8 @@ export function WallApp({ windowId }: { windowId: WindowId }) {
   // purpose: no state, no re-render — data attributes for tests and one fire-and-forget call for the host.
   useEffect(() => {
     if (!hasState) return;
+    // the tiles' effects ran before this parent's: the revision's commit is done
+    markTimeline('ioc-wall:committed', revision);
     const frame = requestAnimationFrame(() => {
       const root = document.getElementById('wall');
       if (root) {
@@ -86,13 +89,19 @@ interface WallTileProps {
   context: TileContext;
 }
 
-/** Memoized by tile identity (immer keeps unchanged tiles identical) and placement numbers. */
+/** Memoized by tile identity (applyWallPatches keeps unchanged tiles identical) and placement numbers. */
 const WallTile = memo(function WallTile({ tile, wall, left, top, width, height, context }: WallTileProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  // renders of this tile, once per commit: the scenario bench counts those of tiles a patch left as they were
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (element) element.dataset.renders = String(Number(element.dataset.renders ?? 0) + 1);
+  });
   const spans = useMemo(() => tileColumnSpans(wall, tile.rect), [wall, tile.rect]);
   const piece = useMemo(() => textPiece(wall, tile.kind, tile.rect), [wall, tile.kind, tile.rect]);
   const frame = <TileFrame tile={tile} context={context} />;
   return (
-    <div className="tile" data-tile-id={tile.id} data-kind={tile.kind} data-text-piece={piece ? '' : undefined} style={{ position: 'absolute', left, top, width, height }}>
+    <div ref={ref} className="tile" data-tile-id={tile.id} data-kind={tile.kind} data-text-piece={piece ? '' : undefined} style={{ position: 'absolute', left, top, width, height }}>
       <TileColumnSpans.Provider value={spans}>
         {piece ? (
           <div className="tile-text-piece" style={{ left: piece.x, top: piece.y, width: piece.width, height: piece.height }}>

@@ -4,7 +4,8 @@
  * together draw one continuous map. The body is transparent: the Deck's canvas lies beneath the
  * tiles. The legend is DOM on top.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Tile } from '../../../native-bridge/contract.js';
 import { buildMapLayers, type MapData } from '../../map/layers.js';
 import { shownPointDatasets, useMapData } from '../../map/map-data.js';
 import { useChoropleth } from '../../map/choropleth.js';
@@ -15,7 +16,7 @@ import type { TileProps } from '../types.js';
 
 export default function MapTile({ tile, context }: TileProps<'map'>) {
   const bodyRef = useRef<HTMLDivElement>(null);
-  const rect = useBodyRect(bodyRef);
+  const rect = useBodyRect(bodyRef, tile.rect);
   const { view, layers: shown, choropleth: measure, legend } = tile.props;
   const choropleth = useChoropleth(shown.includes('choropleth') ? measure : null);
   const data = useMapData(choropleth, shownPointDatasets(tile.props));
@@ -45,27 +46,34 @@ export default function MapTile({ tile, context }: TileProps<'map'>) {
   );
 }
 
-/** The body's rectangle in window pixels, kept current as the tile moves or the window resizes. */
-function useBodyRect(ref: React.RefObject<HTMLDivElement | null>): ViewRect | null {
+/**
+ * The body's rectangle in window pixels, kept current as the tile moves or the window resizes.
+ * Measured once layout is due anyway (a ResizeObserver's callback, an animation frame), never in
+ * the commit: reading it there forces a layout of the whole new wall in the middle of a patch
+ * (the largest script cost of a scenario activation), and again on every live re-render.
+ */
+function useBodyRect(ref: React.RefObject<HTMLDivElement | null>, placement: Tile['rect']): ViewRect | null {
   const [rect, setRect] = useState<ViewRect | null>(null);
-  useLayoutEffect(() => {
+  const measure = useCallback(() => {
     const element = ref.current;
     if (!element) return;
-    const measure = () => {
-      const r = element.getBoundingClientRect();
-      const next = { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
-      setRect((previous) => (previous && previous.x === next.x && previous.y === next.y && previous.width === next.width && previous.height === next.height ? previous : next));
-    };
-    measure();
+    const r = element.getBoundingClientRect();
+    const next = { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
+    setRect((previous) => (previous && previous.x === next.x && previous.y === next.y && previous.width === next.width && previous.height === next.height ? previous : next));
+  }, [ref]);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    // it reports the first size after the first layout, then every resize
     const observer = new ResizeObserver(measure);
     observer.observe(element);
-    // a move changes position, not size: the wall re-renders the tile's box, so measure after layout too
+    return () => observer.disconnect();
+  }, [ref, measure]);
+  // a move changes position, not size: a new placement is measured in the next frame
+  useEffect(() => {
     const frame = requestAnimationFrame(measure);
-    return () => {
-      observer.disconnect();
-      cancelAnimationFrame(frame);
-    };
-  });
+    return () => cancelAnimationFrame(frame);
+  }, [placement, measure]);
   return rect;
 }
 
