@@ -548,9 +548,11 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     'scenarios.log': ({ runId }) => ({ entries: requireScenarios().log(runId) }),
     'scenarios.report': ({ runId }) => requireScenarios().report(runId),
     'scenarios.reportPdf': async ({ runId }) => {
+      const printer = options.pdfPrinter;
+      // refused before the report is built: a host without a printer does no work for nothing
+      if (!printer) throw new ContractError('not-found', 'this host cannot print PDF; export the HTML report');
       const { html, fileName } = await requireScenarios().report(runId);
-      if (!options.pdfPrinter) throw new ContractError('not-found', 'this host cannot print PDF; export the HTML report');
-      const pdf = await options.pdfPrinter(html);
+      const pdf = await printer(html);
       return { pdf: Buffer.from(pdf).toString('base64'), fileName: fileName.replace(/\.html$/, '') + '.pdf' };
     },
     'replay.at': ({ time }, ctx) => replay.at(time, scopeOf(ctx)),
