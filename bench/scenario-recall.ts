@@ -281,17 +281,6 @@ interface Sample {
 
 const viewKey = (v: { longitude: number; latitude: number; zoom: number }) => `${v.longitude.toFixed(5)},${v.latitude.toFixed(5)},${v.zoom.toFixed(3)}`;
 
-/** Runtime.evaluate that waits for a promise (CdpSession.evaluate does not). */
-async function evaluateAwait<T>(page: CdpSession, expression: string): Promise<T> {
-  const { result, exceptionDetails } = await page.send<{ result: { value: T }; exceptionDetails?: { exception?: { description?: string }; text: string } }>('Runtime.evaluate', {
-    expression,
-    awaitPromise: true,
-    returnByValue: true,
-  });
-  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-  return result.value;
-}
-
 /** Microseconds of CLOCK_MONOTONIC: on Linux V8's profiler stamps its samples with the same clock. */
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
@@ -466,7 +455,7 @@ export async function run(args: string[]): Promise<object> {
       const warm = i < warmUp;
       // a cold window builds its Deck, compiles its shaders and starts hls.js for the first time: give the warm-up more time
       const timeoutMs = warm ? WARM_UP_TIMEOUT_MS : ACTIVATION_TIMEOUT_MS;
-      const results = await Promise.all(pages.map(async ({ windowId, page }) => ({ windowId, r: await evaluateAwait<WindowResult>(page, `window.__scenarioBench.wait(${run.revision}, ${timeoutMs})`) })));
+      const results = await Promise.all(pages.map(async ({ windowId, page }) => ({ windowId, r: await page.evaluate<WindowResult>(`window.__scenarioBench.wait(${run.revision}, ${timeoutMs})`) })));
 
       const cpuAfter = treeCpu(host.runtime.pid);
       const profiles = await Promise.all(pages.map(async ({ page }) => (await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile));
