@@ -99,6 +99,18 @@ export class WindowDeck {
     this.schedule();
   }
 
+  /**
+   * Moves the map into another element, Deck and WebGL context kept: the console's map panel
+   * comes and goes with the wall's map tile, and a new context would recompile every program
+   * (seconds of a console frozen on a software GPU).
+   */
+  attachTo(parent: HTMLElement): void {
+    this.options.parent = parent;
+    if (this.canvas && this.canvas.parentElement !== parent) parent.appendChild(this.canvas);
+    // the panel's view is drawn at once, not at the software budget's next slot
+    this.lastApply = 0;
+  }
+
   /** How many times the Deck was rebuilt after a lost context (tests, diagnostics). */
   get rebuildCount(): number {
     return this.rebuilds;
@@ -177,7 +189,9 @@ export class WindowDeck {
         if (!entry || !camera) return;
         entry.camera = camera;
         this.interactingUntil = performance.now() + INTERACTION_MS;
-        this.schedule(true);
+        // straight to the Deck, which draws it in its next frame: through schedule() every move of
+        // the operator's pan would wait one more frame (issue 16: console input to paint)
+        this.deck?.setProps({ viewState: Object.fromEntries([...this.entries.values()].map((e) => [e.id, e.camera])) });
         entry.onCameraChange?.(camera, Boolean(interactionState.isDragging || interactionState.isPanning || interactionState.isZooming));
       },
       onAfterRender: () => {

@@ -109,8 +109,13 @@ export const CameraCell = memo(function CameraCell({ tileId, slot, cameraId, pre
     );
     engineRef.current = engine;
     return () => {
-      engine.dispose();
       engineRef.current = null;
+      // torn down after the next frame: a layout change paints the new tiles first, and the old
+      // players' hls.js teardown (the heaviest part of a scenario switch's commit) runs after it;
+      // the timeout covers a hidden window, which runs no animation frames (dispose is idempotent)
+      const dispose = () => engine.dispose();
+      requestAnimationFrame(() => setTimeout(dispose, 0));
+      setTimeout(dispose, 250);
     };
   }, []);
 

@@ -280,6 +280,21 @@ describe('map spanning the 2×2 wall', () => {
     await waitFor('the rebuilt map is not blank', 150_000, async () => stats(PNG.sync.read(await page.screenshot()), 200, 400, 600, 400).lit > 0.5);
   });
 
+  it('keeps the console map, WebGL context and all, while the wall shows no map for a while', TIMEOUT, async () => {
+    const page = windows.console;
+    await page.locator('[data-testid="console-map"]').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await page.evaluate('(window.__mapDeckBefore = window.__iocConsoleDeck.deckInstance) !== null'), true, 'the console map has its Deck');
+    await client.call('wall.execute', { command: { type: 'apply-preset', name: 'overview' } });
+    await page.locator('[data-testid="map-panel"]').waitFor({ state: 'detached', timeout: 30_000 });
+    await client.call('wall.execute', { command: { type: 'apply-preset', name: 'map' } });
+    await page.locator('[data-testid="console-map"] canvas').waitFor({ state: 'visible', timeout: 60_000 });
+    // a new Deck would be a new WebGL context: seconds of shader compiles on a software GPU, the console frozen meanwhile
+    assert.equal(await page.evaluate('window.__iocConsoleDeck.deckInstance === window.__mapDeckBefore'), true, 'the same Deck draws the map again');
+    await waitFor('the console map drawn again in its panel', 60_000, async () =>
+      page.evaluate(`(() => { const c = document.querySelector('[data-testid="console-map"] canvas'); return c !== null && c.style.visibility !== 'hidden' && c.clientWidth > 100; })()`),
+    );
+  });
+
   it('makes no request beyond this machine', () => {
     assert.deepEqual(blocked, [], `non-local requests were attempted: ${blocked.slice(0, 5).join(', ')}`);
   });

@@ -137,11 +137,10 @@ function ConsoleMap({ tile }: { tile: MapTile }) {
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const deck = new WindowDeck({ parent: host });
+    const deck = consoleDeck(host);
     deckRef.current = deck;
-    (window as unknown as { __iocConsoleDeck?: WindowDeck }).__iocConsoleDeck = deck;
     return () => {
-      deck.destroy();
+      deck.remove(VIEW_ID);
       deckRef.current = null;
     };
   }, []);
@@ -227,6 +226,16 @@ function ConsoleMap({ tile }: { tile: MapTile }) {
       {outcome ? <QueryResults outcome={outcome} onClose={() => (setOutcome(null), setShape(null))} /> : null}
     </div>
   );
+}
+
+let sharedDeck: WindowDeck | null = null;
+
+/** The console's one map Deck, kept for the page's lifetime (WindowDeck.attachTo) and put in `parent`. */
+function consoleDeck(parent: HTMLElement): WindowDeck {
+  sharedDeck ??= new WindowDeck({ parent });
+  sharedDeck.attachTo(parent);
+  (window as unknown as { __iocConsoleDeck?: WindowDeck }).__iocConsoleDeck = sharedDeck;
+  return sharedDeck;
 }
 
 async function openCamera(cameraId: string): Promise<void> {
