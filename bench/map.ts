@@ -1,6 +1,6 @@
 /**
- * map: one 1920×1080 wall window (r0c0, the app as shipped, on a real host process) shows a map
- * tile with 990,000 dataset points (scatter + heat map), 3,000 commune polygons and 10,000 moving
+ * map: one 1920×1080 wall window (r0c0, the app as shipped, on a real host process, enrolled with
+ * a display credential) shows a map tile with 990,000 dataset points (scatter + heat map), 3,000 commune polygons and 10,000 moving
  * objects that simulated gateways move once a second each (10,000 updates/s over ZeroMQ → host →
  * live batches → the window): 1,000,000 points. A bare deck.gl page (bench/map-baseline) draws
  * the same layers from the same data in the same Chromium, moving its own 10,000 objects at the
@@ -12,7 +12,21 @@
  * redraws nothing), so the baseline does not pay for the app's traffic. The host's CPU on the same
  * machine therefore counts against the app only: the ratio is, if anything, low.
  *
- * `npm run bench -- map [seconds per round=20] [--points N=1000000]`
+ * `--scale S` (0 < S ≤ 1, default 1: the scene above) shrinks points, communes and moving objects
+ * (and so updates/s) alike, in the app and the baseline: on software WebGL the full scene draws no
+ * frame in a round, so the ratio is measured at a scale where the baseline draws ≥ 5 fps
+ * (`scene_drawable`). Goal: ratio ≥ 0.9 (`goals_met`). `app_extra_cpu_ms_per_frame` is the app's
+ * Chromium CPU per frame minus the baseline's.
+ *
+ * The software budget: on a CPU-rendered WebGL (`renderer` swiftshader, llvmpipe…) the wall map
+ * draws at most every 4 s at half resolution (renderer/map/window-deck.ts), so "fps" there would be
+ * the budget, not the map's cost. The measured rounds therefore lift it (WindowDeck
+ * setSoftwareBudget(false)): the app then draws every frame at full resolution through the same code
+ * it runs on a GPU — like for like with the baseline. One more app round with the budget as shipped
+ * reports what the wall does on this machine (`shipped_fps`, `shipped_chromium_cpu_pct`). On a GPU
+ * there is no budget and no extra round.
+ *
+ * `npm run bench -- map [seconds per round=20] [--scale S=1]`
  */
 import { build } from 'esbuild';
 import type { Feature } from 'geojson';
@@ -29,7 +43,7 @@ import { findChromium, headlessCompositing, launchWindow, waitForDevTools, type 
 import { createStaticServer } from '../electron/node/http/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
 import { loadStorageKey } from '../electron/node/storage-key.js';
-import { bearer, type Tile } from '../native-bridge/contract.js';
+import { bearer, DISPLAY_CREDENTIAL_KEY, type Tile } from '../native-bridge/contract.js';
 import { SimGateway } from '../sim/gateway.js';
 import { mulberry32 } from '../sim/random.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
@@ -210,7 +224,9 @@ export async function run(args: string[]): Promise<object> {
     };
     await client.call('wall.execute', { command: { type: 'add-tile', tile: map } });
 
-    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl, issueDisplayCredential(host.dataDir, 'r0c0'), OBJECTS);
+    // one credential for the window (a new one would revoke it), which the baseline's data fetches use too
+    const displayCredential = issueDisplayCredential(host.dataDir, WINDOW);
+    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl, displayCredential, OBJECTS);
     baselineServer = baseline.server;
     console.error(`baseline page built; the host built the ${DATASET_POINTS}-point table in ${Math.round(baseline.pointsTableMs)} ms`);
 
@@ -234,12 +250,16 @@ export async function run(args: string[]): Promise<object> {
     // The app window opens before any object exists: its live snapshot then stays small.
     const windowUrl = host.runtime.windows.find((w) => w.windowId === WINDOW)!.url;
     const { page: app, browser: appBrowser } = await open(WINDOW, windowUrl);
+    // enrolled as enrolment leaves a display: its credential in the profile
+    await waitFor('the app window at the host', 30_000, async () =>
+      app.evaluate<boolean>(`location.origin === ${JSON.stringify(new URL(windowUrl).origin)} && (localStorage.setItem(${JSON.stringify(DISPLAY_CREDENTIAL_KEY)}, ${JSON.stringify(displayCredential)}), location.reload(), true)`),
+    );
     await waitFor('the app map drew its datasets', 180_000, async () => {
-      const seen = await app.evaluate<{ frames: number; choropleth: boolean; points: number }>(`(() => { const el = document.querySelector('[data-map-tile="${MAP_ID}"]');
+      const seen = await app.evaluate<{ page: string; frames: number; choropleth: boolean; points: number }>(`(() => { const el = document.querySelector('[data-map-tile="${MAP_ID}"]');
         const deck = window.__iocWallDeck && window.__iocWallDeck.deckInstance;
-        return { frames: Number((el && el.dataset.frames) || 0), choropleth: Boolean(deck && deck.props.layers.some((l) => l.id === '${MAP_ID}/choropleth')), points: ${legendCount('datasets')} }; })()`);
+        return { page: el ? '' : document.body.innerText.slice(0, 200).replace(/\\s+/g, ' '), frames: Number((el && el.dataset.frames) || 0), choropleth: Boolean(deck && deck.props.layers.some((l) => l.id === '${MAP_ID}/choropleth')), points: ${legendCount('datasets')} }; })()`);
       if (seen.frames > 0 && seen.choropleth && seen.points === DATASET_POINTS) return true;
-      throw new Error(`${seen.frames} frames, choropleth layer ${seen.choropleth ? 'present' : 'missing'}, ${seen.points} of ${DATASET_POINTS} points`);
+      throw new Error(`${seen.page ? `no map tile, the page says "${seen.page}"; ` : ''}${seen.frames} frames, choropleth layer ${seen.choropleth ? 'present' : 'missing'}, ${seen.points} of ${DATASET_POINTS} points`);
     });
     await app.evaluate(drawCounter('window.__iocWallDeck.deckInstance'));
     await app.evaluate(OBJECT_PROBE_JS);
