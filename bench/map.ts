@@ -1,6 +1,6 @@
 /**
- * map: one 1920×1080 wall window (r0c0, the app as shipped, on a real host process) shows a map
- * tile with 990,000 dataset points (scatter + heat map), 3,000 commune polygons and 10,000 moving
+ * map: one 1920×1080 wall window (r0c0, the app as shipped, on a real host process, enrolled with
+ * a display credential) shows a map tile with 990,000 dataset points (scatter + heat map), 3,000 commune polygons and 10,000 moving
  * objects that simulated gateways move once a second each (10,000 updates/s over ZeroMQ → host →
  * live batches → the window): 1,000,000 points. A bare deck.gl page (bench/map-baseline) draws
  * the same layers from the same data in the same Chromium, moving its own 10,000 objects at the
@@ -12,7 +12,21 @@
  * redraws nothing), so the baseline does not pay for the app's traffic. The host's CPU on the same
  * machine therefore counts against the app only: the ratio is, if anything, low.
  *
- * `npm run bench -- map [seconds per round=20] [--points N=1000000]`
+ * `--scale S` (0 < S ≤ 1, default 1: the scene above) shrinks points, communes and moving objects
+ * (and so updates/s) alike, in the app and the baseline: on software WebGL the full scene draws no
+ * frame in a round, so the ratio is measured at a scale where the baseline draws ≥ 5 fps
+ * (`scene_drawable`). Goal: ratio ≥ 0.9 (`goals_met`). `app_extra_cpu_ms_per_frame` is the app's
+ * Chromium CPU per frame minus the baseline's.
+ *
+ * The software budget: on a CPU-rendered WebGL (`renderer` swiftshader, llvmpipe…) the wall map
+ * draws at most every 4 s at half resolution (renderer/map/window-deck.ts), so "fps" there would be
+ * the budget, not the map's cost. The measured rounds therefore lift it (WindowDeck
+ * setSoftwareBudget(false)): the app then draws every frame at full resolution through the same code
+ * it runs on a GPU — like for like with the baseline. One more app round with the budget as shipped
+ * reports what the wall does on this machine (`shipped_fps`, `shipped_chromium_cpu_pct`). On a GPU
+ * there is no budget and no extra round.
+ *
+ * `npm run bench -- map [seconds per round=20] [--scale S=1]`
  */
 import { build } from 'esbuild';
 import type { Feature } from 'geojson';
@@ -29,7 +43,7 @@ import { findChromium, headlessCompositing, launchWindow, waitForDevTools, type 
 import { createStaticServer } from '../electron/node/http/static-server.js';
 import { GIS_DATABASE_FILE, openDatasetStore, type StoredFeatureInput } from '../electron/node/gis/dataset-store.js';
 import { loadStorageKey } from '../electron/node/storage-key.js';
-import { bearer, type Tile } from '../native-bridge/contract.js';
+import { bearer, DISPLAY_CREDENTIAL_KEY, type Tile } from '../native-bridge/contract.js';
 import { SimGateway } from '../sim/gateway.js';
 import { mulberry32 } from '../sim/random.js';
 import { spawnHost, type HostProcess } from '../test/support/host-process.js';
@@ -39,10 +53,14 @@ import { BENCH_BOX, BENCH_VIEW, MOVING_OBJECTS, MovingObjects, SLICES_PER_SECOND
 import { percentile, round } from './stats.js';
 import { makeCommunes } from './support/communes.js';
 import { maxOf, minOf } from '../native-bridge/extremes.js';
+import { softwareGl } from '../renderer/map/software-gl.js';
 
-/** The issue's scene: 1,000,000 points, dataset and moving objects together. */
+/** The issue's scene: 1,000,000 points, dataset and moving objects together, 3,000 communes. */
 const TOTAL_POINTS = 1_000_000;
 const COMMUNES = 3000;
+/** Goals: the app at ≥ 90 % of the bare page's frame rate, at a scene where the bare page draws ≥ 5 fps. */
+const GOAL_RATIO = 0.9;
+const DRAWABLE_FPS = 5;
 const GATEWAYS = 4;
 const MAP_ID = 'bench-map';
 const WINDOW = 'r0c0';
@@ -85,6 +103,14 @@ interface Round {
   fps: number;
   drawMs: number;
   cpuMsPerFrame: number;
+  /** Chromium's CPU over the round, in % of one core. */
+  cpuPct: number;
+}
+
+/** The scene at `scale` of the issue's: points, communes and moving objects alike (at least one of each). */
+export function scaledScene(scale: number): { totalPoints: number; communes: number; objects: number } {
+  const objects = Math.max(1, Math.round(MOVING_OBJECTS * scale));
+  return { totalPoints: Math.max(objects + 1, Math.round(TOTAL_POINTS * scale)), communes: Math.max(1, Math.round(COMMUNES * scale)), objects };
 }
 
 /** CPU seconds of every Chromium process (browser, renderers, GPU), from the browser's own account. */
@@ -98,10 +124,10 @@ function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
 }
 
-function writeDatasets(dataDir: string, datasetPoints: number): { writeMs: number; vertices: number } {
+function writeDatasets(dataDir: string, datasetPoints: number, communeCount: number): { writeMs: number; vertices: number } {
   const random = mulberry32(20250710);
   const started = performance.now();
-  const communes = makeCommunes(COMMUNES, random, BENCH_BOX);
+  const communes = makeCommunes(communeCount, random, BENCH_BOX);
   const points: StoredFeatureInput[] = Array.from({ length: datasetPoints }, (_, i) => {
     const lon = BENCH_BOX[0] + random() * (BENCH_BOX[2] - BENCH_BOX[0]);
     const lat = BENCH_BOX[1] + random() * (BENCH_BOX[3] - BENCH_BOX[1]);
@@ -128,7 +154,7 @@ function writeDatasets(dataDir: string, datasetPoints: number): { writeMs: numbe
 }
 
 /** The bare deck.gl page and its data, served from a folder of its own. */
-async function serveBaseline(dir: string, hostUrl: string, credential: string): Promise<{ server: Server; url: string; pointsTableMs: number }> {
+async function serveBaseline(dir: string, hostUrl: string, credential: string, objects: number): Promise<{ server: Server; url: string; pointsTableMs: number }> {
   const headers = { authorization: bearer(credential) };
   await build({ entryPoints: [join(import.meta.dirname, 'map-baseline', 'page.ts')], bundle: true, format: 'esm', target: 'chrome120', outfile: join(dir, 'page.js'), logLevel: 'warning' });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body style="margin:0;background:#121821"><div id="map" style="position:absolute;inset:0"></div><script type="module" src="page.js"></script></body></html>');
@@ -144,20 +170,22 @@ async function serveBaseline(dir: string, hostUrl: string, credential: string): 
   const server = createStaticServer(dir, { allowedAuthorities: () => new Set([authority('127.0.0.1', port)]) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
-  return { server, url: `http://127.0.0.1:${port}/index.html`, pointsTableMs };
+  return { server, url: `http://127.0.0.1:${port}/index.html?objects=${objects}`, pointsTableMs };
 }
 
 export async function run(args: string[]): Promise<object> {
   // WebGL maps: GPU compositing unless told otherwise (software compositing blocks the page on SwiftShader)
   process.env.IOC_WALL_HEADLESS_COMPOSITING ??= 'gpu';
   const compositing = headlessCompositing();
-  // --points N: a smaller scene for software GPUs, where the issue's 1,000,000 draw no frame in a round
-  const pointsFlag = args.indexOf('--points');
-  const positional = args.filter((a, i) => !a.startsWith('--') && !(pointsFlag >= 0 && i === pointsFlag + 1));
+  // --scale S: a smaller scene for software GL, where the issue's full scene draws no frame in a round
+  const scaleFlag = args.indexOf('--scale');
+  const positional = args.filter((a, i) => !a.startsWith('--') && !(scaleFlag >= 0 && i === scaleFlag + 1));
   const seconds = Number(positional[0] ?? 20);
-  const totalPoints = pointsFlag >= 0 ? Number(args[pointsFlag + 1]) : TOTAL_POINTS;
-  if (!(seconds > 0) || !(totalPoints > MOVING_OBJECTS)) throw new Error(`usage: map [seconds per round > 0] [--points N > ${MOVING_OBJECTS}]`);
-  const DATASET_POINTS = totalPoints - MOVING_OBJECTS;
+  const scale = scaleFlag >= 0 ? Number(args[scaleFlag + 1]) : 1;
+  if (!(seconds > 0) || !(scale > 0 && scale <= 1)) throw new Error('usage: map [seconds per round > 0] [--scale S, 0 < S ≤ 1, default 1]');
+  const scene = scaledScene(scale);
+  const OBJECTS = scene.objects;
+  const DATASET_POINTS = scene.totalPoints - OBJECTS;
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-'));
   const pageDir = mkdtempSync(join(tmpdir(), 'ioc-wall-map-baseline-'));
   let host: HostProcess | null = null;
@@ -169,8 +197,8 @@ export async function run(args: string[]): Promise<object> {
   let publishing: Promise<void> | null = null;
   let stopped = false;
   try {
-    const { writeMs, vertices } = writeDatasets(dataDir, DATASET_POINTS);
-    console.error(`datasets written in ${Math.round(writeMs)} ms (${DATASET_POINTS} points, ${COMMUNES} communes of ${vertices} vertices on average)`);
+    const { writeMs, vertices } = writeDatasets(dataDir, DATASET_POINTS, scene.communes);
+    console.error(`scale ${scale}: datasets written in ${Math.round(writeMs)} ms (${DATASET_POINTS} points, ${scene.communes} communes of ${vertices} vertices on average; ${OBJECTS} moving objects)`);
 
     const keys = Array.from({ length: GATEWAYS }, (_, i) => ({ id: `gw-map-${i}`, ...zmq.curveKeyPair() }));
     const gatewaysFile = join(dataDir, 'gateways.yaml');
@@ -196,9 +224,11 @@ export async function run(args: string[]): Promise<object> {
     };
     await client.call('wall.execute', { command: { type: 'add-tile', tile: map } });
 
-    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl, issueDisplayCredential(host.dataDir, 'r0c0'));
+    // one credential for the window (a new one would revoke it), which the baseline's data fetches use too
+    const displayCredential = issueDisplayCredential(host.dataDir, WINDOW);
+    const baseline = await serveBaseline(pageDir, host.runtime.baseUrl, displayCredential, OBJECTS);
     baselineServer = baseline.server;
-    console.error(`baseline page built; the host built the 990,000-point table in ${Math.round(baseline.pointsTableMs)} ms`);
+    console.error(`baseline page built; the host built the ${DATASET_POINTS}-point table in ${Math.round(baseline.pointsTableMs)} ms`);
 
     const executablePath = findChromium();
     if (!executablePath) throw new Error('Chromium not found (set CHROME_PATH)');
@@ -220,11 +250,17 @@ export async function run(args: string[]): Promise<object> {
     // The app window opens before any object exists: its live snapshot then stays small.
     const windowUrl = host.runtime.windows.find((w) => w.windowId === WINDOW)!.url;
     const { page: app, browser: appBrowser } = await open(WINDOW, windowUrl);
-    await waitFor('the app map drew its datasets', 180_000, async () =>
-      app.evaluate<boolean>(`(() => { const el = document.querySelector('[data-map-tile="${MAP_ID}"]');
-        const deck = window.__iocWallDeck && window.__iocWallDeck.deckInstance;
-        return Boolean(el && Number(el.dataset.frames || 0) > 0 && deck && deck.props.layers.some((l) => l.id === '${MAP_ID}/choropleth') && ${legendCount('datasets')} === ${DATASET_POINTS}); })()`),
+    // enrolled as enrolment leaves a display: its credential in the profile
+    await waitFor('the app window at the host', 30_000, async () =>
+      app.evaluate<boolean>(`location.origin === ${JSON.stringify(new URL(windowUrl).origin)} && (localStorage.setItem(${JSON.stringify(DISPLAY_CREDENTIAL_KEY)}, ${JSON.stringify(displayCredential)}), location.reload(), true)`),
     );
+    await waitFor('the app map drew its datasets', 180_000, async () => {
+      const seen = await app.evaluate<{ page: string; frames: number; choropleth: boolean; points: number }>(`(() => { const el = document.querySelector('[data-map-tile="${MAP_ID}"]');
+        const deck = window.__iocWallDeck && window.__iocWallDeck.deckInstance;
+        return { page: el ? '' : document.body.innerText.slice(0, 200).replace(/\\s+/g, ' '), frames: Number((el && el.dataset.frames) || 0), choropleth: Boolean(deck && deck.props.layers.some((l) => l.id === '${MAP_ID}/choropleth')), points: ${legendCount('datasets')} }; })()`);
+      if (seen.frames > 0 && seen.choropleth && seen.points === DATASET_POINTS) return true;
+      throw new Error(`${seen.page ? `no map tile, the page says "${seen.page}"; ` : ''}${seen.frames} frames, choropleth layer ${seen.choropleth ? 'present' : 'missing'}, ${seen.points} of ${DATASET_POINTS} points`);
+    });
     await app.evaluate(drawCounter('window.__iocWallDeck.deckInstance'));
     await app.evaluate(OBJECT_PROBE_JS);
     console.error('app window: map drawn with the datasets');
@@ -232,7 +268,7 @@ export async function run(args: string[]): Promise<object> {
     // The gateways' objects: each moves once a second, a slice every 1000 / SLICES_PER_SECOND ms
     // (the first round of slices creates them: all 10,000 at once would be one live batch over
     // the channel's 1 MiB frame limit).
-    const walk = new MovingObjects(MOVING_OBJECTS);
+    const walk = new MovingObjects(OBJECTS);
     const objectItem = (i: number) => ({ type: 'object' as const, id: `obj-${i}`, kind: i % 3 ? ('vessel' as const) : ('patrol' as const), name: `Phương tiện ${i}`, at: Date.now(), location: { lon: walk.lon[i]!, lat: walk.lat[i]! } });
     let paused = false;
     let published = 0;
@@ -241,8 +277,9 @@ export async function run(args: string[]): Promise<object> {
       for (let slice = 0; !stopped; slice++) {
         await sleep(Math.max(0, started + (slice * 1000) / SLICES_PER_SECOND - Date.now()));
         if (paused) continue;
-        for (const i of walk.moveSlice(slice)) gateways[i % GATEWAYS]!.set(objectItem(i));
-        published += Math.ceil(MOVING_OBJECTS / SLICES_PER_SECOND);
+        const moved = walk.moveSlice(slice);
+        for (const i of moved) gateways[i % GATEWAYS]!.set(objectItem(i));
+        published += moved.length;
       }
     })();
     // On SwiftShader the GPU process takes seconds a frame for this scene and the window's main
@@ -269,8 +306,15 @@ export async function run(args: string[]): Promise<object> {
       const elapsed = (performance.now() - started) / 1000;
       const cpu = (await chromiumCpuSeconds(browser)) - cpuBefore;
       await page.evaluate(`${deck}.setProps({ _animate: false })`);
-      return { fps: draws / elapsed, drawMs: draws ? ms / draws : NaN, cpuMsPerFrame: draws ? (cpu * 1000) / draws : NaN };
+      return { fps: draws / elapsed, drawMs: draws ? ms / draws : NaN, cpuMsPerFrame: draws ? (cpu * 1000) / draws : NaN, cpuPct: (cpu / elapsed) * 100 };
     };
+
+    // The app's software budget (renderer/map/window-deck.ts) would hold it to a frame every 4 s at
+    // half resolution here: measured rounds lift it, so both pages draw every frame at full size.
+    const glRenderer = await app.evaluate<string | null>('document.documentElement.dataset.mapGlRenderer || null');
+    const software = glRenderer === null ? null : softwareGl('', glRenderer);
+    const setBudget = (on: boolean) => app.evaluate(`window.__iocWallDeck.setSoftwareBudget(${on})`);
+    await setBudget(false);
 
     const appRounds: Round[] = [];
     const baseRounds: Round[] = [];
@@ -307,17 +351,39 @@ export async function run(args: string[]): Promise<object> {
       console.error(`round ${r} baseline: ${round(baseRound.fps, 2)} fps, draw ${round(baseRound.drawMs)} ms main thread, ${round(baseRound.cpuMsPerFrame)} ms Chromium CPU a frame`);
     }
 
+    // One more app round as shipped, budget on, for what the wall does here (software GL only).
+    let shipped: Round | null = null;
+    if (software !== null) {
+      paused = false;
+      await setBudget(true);
+      shipped = await measure(app, appBrowser, 'window.__iocWallDeck.deckInstance');
+      console.error(`app as shipped (software budget): ${round(shipped.fps, 2)} fps, ${round(shipped.cpuPct)} % of a core for Chromium`);
+    }
+
     const fps = percentile(appRounds.map((x) => x.fps), 50);
     const baselineFps = percentile(baseRounds.map((x) => x.fps), 50);
     const median = (rounds: Round[], key: keyof Round) => round(percentile(rounds.map((x) => x[key]), 50));
+    const ratio = fps / baselineFps;
+    const drew = appRounds.every((x) => x.fps > 0) && baseRounds.every((x) => x.fps > 0);
     return {
       bench: 'map',
-      points: DATASET_POINTS + MOVING_OBJECTS,
-      polygons: COMMUNES,
-      updates_per_s: MOVING_OBJECTS,
+      scale,
+      points: DATASET_POINTS + OBJECTS,
+      polygons: scene.communes,
+      moving_objects: OBJECTS,
+      updates_per_s: OBJECTS,
+      renderer: glRenderer === null ? 'unknown' : (software ?? glRenderer),
       fps: round(fps, 2),
       baseline_fps: round(baselineFps, 2),
-      ratio: round(fps / baselineFps, 3),
+      ratio: round(ratio, 3),
+      goal_ratio: GOAL_RATIO,
+      goals_met: drew && ratio >= GOAL_RATIO,
+      scene_drawable: baselineFps >= DRAWABLE_FPS,
+      full_scene_needs_gpu: software !== null,
+      app_extra_cpu_ms_per_frame: round(percentile(appRounds.map((x) => x.cpuMsPerFrame), 50) - percentile(baseRounds.map((x) => x.cpuMsPerFrame), 50)),
+      software_budget: software === null ? 'none (GPU)' : 'lifted in the measured rounds',
+      shipped_fps: shipped ? round(shipped.fps, 2) : null,
+      shipped_chromium_cpu_pct: shipped ? round(shipped.cpuPct) : null,
       rounds: ROUNDS,
       seconds_per_round: seconds,
       fps_rounds: appRounds.map((x) => round(x.fps, 2)),
@@ -326,6 +392,8 @@ export async function run(args: string[]): Promise<object> {
       baseline_draw_ms: median(baseRounds, 'drawMs'),
       chromium_cpu_ms_per_frame: median(appRounds, 'cpuMsPerFrame'),
       baseline_chromium_cpu_ms_per_frame: median(baseRounds, 'cpuMsPerFrame'),
+      chromium_cpu_pct: median(appRounds, 'cpuPct'),
+      baseline_chromium_cpu_pct: median(baseRounds, 'cpuPct'),
       published_updates_per_s: round(publishedInRounds / objectSeconds),
       drawn_updates_per_s: round(objectUpdates / objectSeconds),
       objects_shown: objectsShown,

@@ -28,8 +28,10 @@ const [positions, communes] = await Promise.all([
   fetch('communes.geojson').then(async (r) => (await r.json()) as FeatureCollection),
 ]);
 const points = { length: positions.length / 2, attributes: { getPosition: { value: positions, size: 2 as const } } };
-const walk = new MovingObjects(MOVING_OBJECTS);
-let objects: MovingObject[] = Array.from({ length: MOVING_OBJECTS }, (_, i) => ({ position: [walk.lon[i]!, walk.lat[i]!], trail: [[walk.lon[i]!, walk.lat[i]!]] }));
+// the bench's scale sets how many objects move (?objects=N; the full scene's by default)
+const objectCount = Number(new URLSearchParams(location.search).get('objects') ?? MOVING_OBJECTS);
+const walk = new MovingObjects(objectCount);
+let objects: MovingObject[] = Array.from({ length: objectCount }, (_, i) => ({ position: [walk.lon[i]!, walk.lat[i]!], trail: [[walk.lon[i]!, walk.lat[i]!]] }));
 
 const staticLayers = [
   new GeoJsonLayer({

@@ -78,6 +78,8 @@ export class WindowDeck {
   private interactingUntil = 0;
   /** True once the Deck's device turned out to render on the CPU. */
   private software = false;
+  /** Whether the software budget applies there (setSoftwareBudget). */
+  private budget = true;
   private rebuilds = 0;
   private destroyed = false;
 
@@ -120,6 +122,22 @@ export class WindowDeck {
     return this.deck;
   }
 
+  /**
+   * Lifts (false) or restores (true) the software budget. Only the map bench lifts it, to compare
+   * the map's own cost per frame with a bare deck.gl page drawing every frame at full resolution:
+   * lifted, the map takes the code path it takes on a GPU. No effect on a GPU.
+   */
+  setSoftwareBudget(enabled: boolean): void {
+    this.budget = enabled;
+    if (!enabled) {
+      if (this.drawTimer) clearTimeout(this.drawTimer);
+      this.drawTimer = null;
+      this.pendingDraw = null;
+    }
+    this.applyBudget();
+    this.schedule();
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.entries.clear();
@@ -129,7 +147,7 @@ export class WindowDeck {
   /** `now`: the operator is moving the map; anything else may wait for the next redraw slot. */
   private schedule(now = false): void {
     if (this.frame || this.destroyed) return;
-    const wait = this.software && !now ? this.lastApply + SOFTWARE_REDRAW_MS - performance.now() : 0;
+    const wait = this.software && this.budget && !now ? this.lastApply + SOFTWARE_REDRAW_MS - performance.now() : 0;
     if (wait > 0) {
       this.slotTimer ??= setTimeout(() => {
         this.slotTimer = null;
@@ -203,12 +221,18 @@ export class WindowDeck {
         this.software = renderer.software !== null || device.info.gpuType === 'cpu';
         document.documentElement.dataset.mapRenderer = this.software ? 'software' : 'gpu';
         // after the constructor has returned: this.deck is set by then
-        if (this.software) queueMicrotask(() => this.deck?.setProps({ useDevicePixels: SOFTWARE_PIXEL_RATIO, _customRender: this.budgetedDraw }));
+        if (this.software) queueMicrotask(() => this.applyBudget());
         if (this.software) console.info(`ioc-wall: the map renders in software (${device.info.renderer}); it redraws at most every ${SOFTWARE_REDRAW_MS / 1000} s so live video keeps priority`);
       },
       onError: (error) => console.error('ioc-wall: map', error),
     });
     return this.deck;
+  }
+
+  private applyBudget(): void {
+    if (!this.software) return;
+    const on = this.budget;
+    this.deck?.setProps({ useDevicePixels: on ? SOFTWARE_PIXEL_RATIO : 1, _customRender: on ? this.budgetedDraw : null });
   }
 
   /**

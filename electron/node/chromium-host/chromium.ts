@@ -113,10 +113,13 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
     `--window-size=${spec.width},${spec.height}`,
   ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
+  // Site-specific switches (GPU workarounds, proxies for display PCs) without a code change.
+  const siteArgs = (process.env.IOC_WALL_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean);
   if (mode === 'headless') {
     // A kiosk window on a virtual screen of the display's size: the viewport is exactly the display.
     args.push('--headless=new', '--kiosk', `--screen-info={${spec.width}x${spec.height}}`, '--hide-scrollbars', '--mute-audio');
-    args.push('--use-angle=swiftshader', '--enable-unsafe-swiftshader');
+    // SwiftShader WebGL, unless the site names a GL backend of its own (a headless run on a real GPU)
+    if (!siteArgs.some((a) => /^--use-(angle|gl)=/.test(a))) args.push('--use-angle=swiftshader', '--enable-unsafe-swiftshader');
     // Without a GPU, software compositing is about 3× faster than compositing through SwiftShader
     // GL, but it reads every WebGL frame back on the page's main thread, which then waits for
     // SwiftShader (seconds per map frame). IOC_WALL_HEADLESS_COMPOSITING=gpu keeps the main thread
@@ -128,8 +131,7 @@ function chromiumArgs(spec: WindowSpec, mode: WindowMode, profileDir: string): s
   }
   // the host's own certificate, possibly self-signed: this key only, not "any certificate"
   if (spec.trustedSpki) args.push(`--ignore-certificate-errors-spki-list=${spec.trustedSpki}`);
-  // Site-specific switches (GPU workarounds, proxies for display PCs) without a code change.
-  for (const arg of (process.env.IOC_WALL_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)) args.push(arg);
+  for (const arg of siteArgs) args.push(arg);
   args.push(`--app=${spec.url}`);
   return args;
 }
