@@ -207,9 +207,7 @@ export class WindowDeck {
         if (!entry || !camera) return;
         entry.camera = camera;
         this.interactingUntil = performance.now() + INTERACTION_MS;
-        // straight to the Deck, which draws it in its next frame: through schedule() every move of
-        // the operator's pan would wait one more frame (issue 16: console input to paint)
-        this.deck?.setProps({ viewState: Object.fromEntries([...this.entries.values()].map((e) => [e.id, e.camera])) });
+        this.schedule(true);
         entry.onCameraChange?.(camera, Boolean(interactionState.isDragging || interactionState.isPanning || interactionState.isZooming));
       },
       onAfterRender: () => {
