@@ -47,7 +47,7 @@ export function run(args: string[]): Promise<object> {
   const sensorOf = (id: string) => live.sensor(id);
   // as the core does: one split per batch, then one view per distinct scope
   const fanOut = (b: LiveBatch) => {
-    const viewOf = batchByCommune(b, sensorOf);
+    const viewOf = batchByCommune(b, sensorOf, (id) => live.removedSensor(id));
     return scopeList.map((scope) => viewOf(liveFilter(scope)));
   };
   const batchFanOut = timed(ROUNDS, () => fanOut(batch));

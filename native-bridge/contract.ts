@@ -414,16 +414,31 @@ export const LIVE_REPORTS_MAX = 500;
  */
 export const LIVE_OBJECTS_PER_FRAME = 400;
 
+/**
+ * Sensors per frame (a snapshot's first frame or page, a batch): a sensor is ~200 bytes (up to
+ * ~400 with a long name), so a province of 10,000 (~2 MB) travels in pages and in batches of
+ * changes, never as one frame over MAX_MESSAGE_BYTES.
+ */
+export const LIVE_SENSORS_PER_FRAME = 1000;
+/** Removed sensors' ids per batch (~20 bytes each). */
+export const LIVE_SENSOR_REMOVALS_PER_BATCH = 10_000;
+
+/** Where the rest of a snapshot's sensors or objects wait (live.sensors, live.objects). */
+const snapshotPages = z.strictObject({ cursor: z.string().max(64), total: z.int().min(0) });
+
 export const liveSnapshot = z.strictObject({
   seq: z.int().min(0),
-  sensors: z.array(liveSensor),
+  /** The first sensors; when there are more, `sensorPages` says where the rest (with their readings) wait. */
+  sensors: z.array(liveSensor).max(LIVE_SENSORS_PER_FRAME),
+  sensorPages: snapshotPages.optional(),
   cameras: z.array(liveCamera),
+  /** The latest reading of each sensor in this frame. */
   readings: readingColumns,
   links: z.array(gatewayLink),
   events: z.array(liveEvent).default([]),
   /** The first objects; when there are more, `objectPages` says where the rest of this snapshot's objects wait. */
   objects: z.array(liveObject).max(LIVE_OBJECTS_PER_FRAME).default([]),
-  objectPages: z.strictObject({ cursor: z.string().max(64), total: z.int().min(0) }).optional(),
+  objectPages: snapshotPages.optional(),
   reports: z.array(liveReport).max(LIVE_REPORTS_MAX).default([]),
 });
 export type LiveSnapshot = z.infer<typeof liveSnapshot>;
@@ -432,7 +447,13 @@ export const liveBatch = z.strictObject({
   seq: z.int().min(1),
   baseSeq: z.int().min(0),
   readings: readingColumns,
-  sensors: z.array(liveSensor).optional(),
+  /**
+   * Sensors added or changed since the previous batch, and those removed (applied first, so a
+   * sensor that moved to another commune is removed there and set again). More changes than a
+   * frame holds follow in batches of their own, removals first.
+   */
+  sensors: z.array(liveSensor).max(LIVE_SENSORS_PER_FRAME).optional(),
+  sensorsRemoved: z.array(z.string()).max(LIVE_SENSOR_REMOVALS_PER_BATCH).optional(),
   cameras: z.array(liveCamera).optional(),
   links: z.array(gatewayLink).optional(),
   /** The full event list, whenever one changed. */
@@ -798,6 +819,11 @@ export const contract = {
     'live.snapshot': {
       request: empty,
       response: liveSnapshot,
+    },
+    /** More of a snapshot's sensors with their latest readings, as of that snapshot's seq ('not-found' once the cursor expired, or for another scope's cursor). */
+    'live.sensors': {
+      request: z.strictObject({ cursor: z.string().max(64), offset: z.int().min(0) }),
+      response: z.strictObject({ sensors: z.array(liveSensor).max(LIVE_SENSORS_PER_FRAME), readings: readingColumns }),
     },
     /** More of a snapshot's objects, as of that snapshot's seq ('not-found' once the cursor expired: take a new snapshot). */
     'live.objects': {

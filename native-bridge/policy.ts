@@ -83,6 +83,7 @@ export const methodPolicy = {
   // printing spawns a Chromium on the host: people ask for it, display windows never need to
   'scenarios.reportPdf': people,
   'live.snapshot': everyone,
+  'live.sensors': everyone,
   'live.objects': everyone,
   'indicators.list': everyone,
   'indicators.history': everyone,
@@ -200,6 +201,7 @@ export const standbyPolicy = {
   'scenarios.report': 'serve',
   'scenarios.reportPdf': 'serve',
   'live.snapshot': 'serve',
+  'live.sensors': 'serve',
   'live.objects': 'serve',
   'indicators.list': 'serve',
   'indicators.history': 'serve',

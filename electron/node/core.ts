@@ -387,7 +387,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
    * window whose tiles now show more than its last batch carried is made to resync instead.
    */
   const unsubscribeLive = live.onBatch((batch) => {
-    const viewOf = batchByCommune(batch, sensorOf);
+    const viewOf = batchByCommune(batch, sensorOf, (id) => live.removedSensor(id));
     const views = new Map<string, LiveBatch>();
     const view = (key: string, make: () => LiveBatch) => views.get(key) ?? views.set(key, checkEvent('live.batch', make())).get(key)!;
     for (const session of sessions) {
@@ -523,9 +523,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     },
     'gateways.keys': () => requireGatewayAdmin().keys(),
     'gateways.reload': (_request, _ctx, actor) => requireGatewayAdmin().reload(actor),
-    'live.snapshot': (_request, ctx) => snapshotPages.split(live.snapshot(liveFilter(scopeOf(ctx)))),
+    'live.snapshot': (_request, ctx) => snapshotPages.split(live.snapshot(liveFilter(scopeOf(ctx))), scopeKey(scopeOf(ctx))),
+    'live.sensors': ({ cursor, offset }, ctx) => snapshotPages.sensorPage(cursor, offset, scopeKey(scopeOf(ctx))),
     // a commune account's snapshot holds no objects, so it has no cursor to page: none for it either way
-    'live.objects': ({ cursor, offset }, ctx) => ({ objects: scopeOf(ctx).kind === 'province' ? snapshotPages.page(cursor, offset) : [] }),
+    'live.objects': ({ cursor, offset }, ctx) => ({ objects: scopeOf(ctx).kind === 'province' ? snapshotPages.objectPage(cursor, offset, scopeKey(scopeOf(ctx))) : [] }),
     'scenarios.list': () => requireScenarios().list(),
     'scenarios.runs': (_request, ctx) => scopedPicture(scopeOf(ctx), requireScenarios().picture()),
     'scenarios.activate': async (request, ctx, actor) => {

@@ -231,12 +231,16 @@ export class LiveData {
     const touched = this.applyReadings(batch.readings);
     const next: Partial<LiveState> = { seq: batch.seq };
     if (touched.length > 0) next.readingsVersion = state.readingsVersion + 1;
-    // The host sends the full registry / link list whenever one of them changed.
-    if (batch.sensors) {
-      const registry = registryOf(batch.sensors);
+    // The host sends the sensors that changed (removals first); the full link list whenever one changed.
+    if (batch.sensors || batch.sensorsRemoved) {
+      const registry = new Map(state.sensors);
+      for (const sensorId of batch.sensorsRemoved ?? []) {
+        registry.delete(sensorId);
+        // a sensor gone from the registry takes its history with it
+        this.series.delete(sensorId);
+      }
+      for (const sensor of batch.sensors ?? []) registry.set(sensor.id, sensor);
       next.sensors = registry;
-      // sensors gone from the registry take their history with them
-      for (const sensorId of [...this.series.keys()]) if (!registry.has(sensorId)) this.series.delete(sensorId);
     }
     // ...and the full camera list whenever a camera was added, changed or removed
     if (batch.cameras) {
@@ -337,20 +341,39 @@ export interface LiveSource {
 /** The calls a paged snapshot needs (a ContractClient fits). */
 export interface LiveSnapshotCalls {
   call(method: 'live.snapshot', request: Record<string, never>): Promise<LiveSnapshot>;
+  call(method: 'live.sensors', request: { cursor: string; offset: number }): Promise<{ sensors: LiveSensor[]; readings: ReadingColumns }>;
   call(method: 'live.objects', request: { cursor: string; offset: number }): Promise<{ objects: LiveObject[] }>;
 }
 
-/** A whole snapshot: its first frame, then the rest of its objects page by page (all as of its seq). */
-export async function fetchLiveSnapshot(client: LiveSnapshotCalls): Promise<LiveSnapshot> {
-  const { objectPages, ...snapshot } = await client.call('live.snapshot', {});
-  if (!objectPages) return snapshot;
-  const objects = [...snapshot.objects];
-  while (objects.length < objectPages.total) {
-    const page = await client.call('live.objects', { cursor: objectPages.cursor, offset: objects.length });
-    if (page.objects.length === 0) break;
-    for (const object of page.objects) objects.push(object);
+/** Fetches pages from `offset` until `total` items are held (or a page comes back empty). */
+async function fetchPages<T>(items: T[], total: number, page: (offset: number) => Promise<readonly T[]>): Promise<T[]> {
+  while (items.length < total) {
+    const next = await page(items.length);
+    if (next.length === 0) break;
+    for (const item of next) items.push(item);
   }
-  return { ...snapshot, objects };
+  return items;
+}
+
+/** A whole snapshot: its first frame, then the rest of its sensors (with their readings) and objects page by page (all as of its seq). */
+export async function fetchLiveSnapshot(client: LiveSnapshotCalls): Promise<LiveSnapshot> {
+  const { objectPages, sensorPages, ...snapshot } = await client.call('live.snapshot', {});
+  const readings: ReadingColumns = { id: [...snapshot.readings.id], value: [...snapshot.readings.value], at: [...snapshot.readings.at] };
+  const sensors = !sensorPages
+    ? snapshot.sensors
+    : await fetchPages([...snapshot.sensors], sensorPages.total, async (offset) => {
+        const page = await client.call('live.sensors', { cursor: sensorPages.cursor, offset });
+        for (let i = 0; i < page.readings.id.length; i++) {
+          readings.id.push(page.readings.id[i]!);
+          readings.value.push(page.readings.value[i]!);
+          readings.at.push(page.readings.at[i]!);
+        }
+        return page.sensors;
+      });
+  const objects = !objectPages
+    ? snapshot.objects
+    : await fetchPages([...snapshot.objects], objectPages.total, async (offset) => (await client.call('live.objects', { cursor: objectPages.cursor, offset })).objects);
+  return { ...snapshot, sensors, readings, objects };
 }
 
 export class LiveFeed {

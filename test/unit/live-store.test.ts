@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContractError, TRAIL_POINTS, type GatewayLink, type LiveBatch, type LiveSensor, type LiveSnapshot } from '../../native-bridge/contract.js';
+import { ContractError, LIVE_SENSORS_PER_FRAME, MAX_MESSAGE_BYTES, TRAIL_POINTS, type GatewayLink, type LiveBatch, type LiveSensor, type LiveSnapshot } from '../../native-bridge/contract.js';
 import { LiveData, LiveFeed, RING_SIZE, isStale, readingState } from '../../renderer/session/live-store.js';
 import { LiveState } from '../../electron/node/live/live-state.js';
+import { batchByCommune, liveFilter } from '../../electron/node/live/live-view.js';
 import { createSensorViewSelector } from '../../renderer/tiles/sensor-readings/view.js';
 import { until } from '../support/page-wait.js';
 
@@ -68,13 +69,16 @@ describe('live data store', () => {
     assert.equal(data.seriesOf('a')?.value, 2.5);
   });
 
-  it('replaces the registry and links when a batch carries them', () => {
+  it('changes the registry by the sensors a batch sets and removes, and replaces the links', () => {
     const data = new LiveData();
     data.applySnapshot(snapshot(1, [['a', 1, 10]]));
     const before = data.getState().sensors;
     data.applyBatch(batch(1, 2, []));
     assert.equal(data.getState().sensors, before, 'registry identity kept when unchanged');
     data.applyBatch(batch(2, 3, [], { sensors: [sensor('c')], links: [link('stale', 3)] }));
+    assert.notEqual(data.getState().sensors, before, 'a changed registry is a new map');
+    assert.deepEqual([...data.getState().sensors.keys()].sort(), [...before.keys(), 'c'].sort(), 'a batch sets only the sensors it carries');
+    data.applyBatch(batch(3, 4, [], { sensorsRemoved: [...before.keys()] }));
     assert.deepEqual([...data.getState().sensors.keys()], ['c']);
     assert.equal(data.seriesOf('a'), undefined, 'history of a removed sensor is dropped');
     assert.equal(data.getState().linkByGateway.get('gw1')?.state, 'stale');
@@ -293,5 +297,65 @@ describe('moving objects: host and window keep the same trails', () => {
     const expected = new Map(host.snapshot().objects.map((o) => [o.id, o]));
     assert.deepEqual(new Map(window.store.getState().objects), expected);
     assert.equal(expected.get('b')?.trail.length, TRAIL_POINTS);
+  });
+});
+
+describe('the sensor registry: host and windows keep the same one from batches of changes', () => {
+  const COMMUNES = ['Phường Trấn Biên', 'Xã Trảng Bom', 'Phường Long Khánh'];
+  const item = (i: number, commune = COMMUNES[i % COMMUNES.length]!, name = `Trạm đo mưa số ${i}`) => ({
+    op: 'set' as const,
+    item: { type: 'sensor' as const, id: `s-${i}`, kind: 'rain' as const, name, commune, location: { lat: 10.9, lon: 106.8 + i * 1e-5 }, unit: 'mm/h', thresholds: { warning: 50 } },
+  });
+  const readingOf = (i: number, at: number) => ({ op: 'set' as const, item: { type: 'reading' as const, id: `s-${i}`, value: i % 97, at, extra: {} } });
+  const SENSORS = LIVE_SENSORS_PER_FRAME * 2 + 500;
+
+  it('a province and two commune readers fed one snapshot and then only batches hold what the host holds, each batch within a frame', () => {
+    const host = new LiveState(1_000_000); // flushed by hand
+    const scopes = [null, liveFilter({ kind: 'communes', communes: [COMMUNES[0]!] }), liveFilter({ kind: 'communes', communes: [COMMUNES[1]!] })];
+    const readers = scopes.map(() => ({ data: new LiveData(), batches: [] as LiveBatch[] }));
+    host.onBatch((b) => {
+      const viewOf = batchByCommune(b, (id) => host.sensor(id), (id) => host.removedSensor(id));
+      scopes.forEach((scope, i) => readers[i]!.batches.push(viewOf(scope)));
+    });
+    host.apply('gw1', Array.from({ length: 10 }, (_, i) => item(i)));
+    host.flush();
+    scopes.forEach((scope, i) => readers[i]!.data.applySnapshot(host.snapshot(scope)));
+    for (const reader of readers) reader.batches.length = 0;
+
+    // a province of sensors arrives with readings; then s-3 is renamed and moves from the first
+    // commune to the second, s-4 moves away and back before a batch, s-5 goes
+    host.apply('gw1', [...Array.from({ length: SENSORS }, (_, i) => item(i)), ...Array.from({ length: SENSORS }, (_, i) => readingOf(i, 1000))]);
+    host.flush();
+    host.apply('gw1', [item(3, COMMUNES[1], 'Trạm đo mưa Hố Nai'), item(4, COMMUNES[0]), { op: 'delete', item: item(5).item }]);
+    host.apply('gw1', [item(4, COMMUNES[1])]);
+    host.flush();
+    // the gateway reconnects: its snapshot names every sensor it has again, unchanged, but the last 700
+    const current = (i: number) => (i === 3 ? item(3, COMMUNES[1], 'Trạm đo mưa Hố Nai') : item(i));
+    const reconnectFrom = readers[0]!.batches.length;
+    host.apply('gw1', Array.from({ length: SENSORS - 700 }, (_, i) => current(i)).filter((c) => c.item.id !== 's-5'), true);
+    host.flush();
+
+    for (const { data, batches } of readers) for (const b of batches) assert.equal(data.applyBatch(b), 'applied');
+    const province = readers[0]!.batches;
+    for (const b of province) {
+      assert.ok((b.sensors?.length ?? 0) <= LIVE_SENSORS_PER_FRAME, 'a batch carries at most a frame of sensors');
+      assert.ok(Buffer.byteLength(JSON.stringify(b)) < MAX_MESSAGE_BYTES);
+    }
+    assert.ok(province.length >= 3 + 2, 'the province of sensors took several batches');
+    const reconnect = province.slice(reconnectFrom);
+    assert.deepEqual(reconnect.flatMap((b) => b.sensors ?? []), [], 'resending unchanged sensors sends none of them');
+    assert.equal(reconnect.flatMap((b) => b.sensorsRemoved ?? []).length, 700, 'the sensors the snapshot no longer names are removed');
+
+    const sorted = (entries: Iterable<[string, LiveSensor]>) => new Map([...entries].sort(([a], [b]) => a.localeCompare(b)));
+    scopes.forEach((scope, i) => {
+      const expected = sorted(host.snapshot(scope).sensors.map((s) => [s.id, s]));
+      assert.ok(expected.size > 0);
+      assert.deepEqual(sorted(readers[i]!.data.getState().sensors), expected, `reader ${i} holds the host's registry of its scope`);
+    });
+    const [, first, second] = readers.map((r) => r.data.getState().sensors);
+    assert.equal(first!.has('s-3'), false, 'a sensor that moved out leaves its old commune');
+    assert.equal(second!.get('s-3')?.name, 'Trạm đo mưa Hố Nai', 'and is set in its new one');
+    assert.ok(second!.has('s-4'), 'a sensor that moved away and back stays');
+    assert.equal(readers[0]!.data.seriesOf('s-100')?.value, 100 % 97);
   });
 });

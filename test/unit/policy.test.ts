@@ -14,7 +14,7 @@ const OPEN: readonly MethodName[] = ['session.hello', 'auth.status', 'auth.setup
 /** What a display window needs to show the wall: reads, never changes. */
 const WINDOW_READS: readonly MethodName[] = [
   'wall.resync', 'presets.list', 'window.painted', 'alerts.list', 'cameras.nearest', 'cameras.health', 'gis.query', 'gis.aggregate', 'gis.datasets',
-  'scenarios.list', 'scenarios.runs', 'scenarios.log', 'scenarios.report', 'live.snapshot', 'live.objects', 'indicators.list', 'indicators.history',
+  'scenarios.list', 'scenarios.runs', 'scenarios.log', 'scenarios.report', 'live.snapshot', 'live.sensors', 'live.objects', 'indicators.list', 'indicators.history',
 ];
 const WALL_COMMANDS: readonly CommandType[] = ['apply-preset', 'add-tile', 'move-tile', 'resize-tile', 'remove-tile', 'set-tile-props', 'save-preset', 'apply-layout'];
 const SCENARIO_ACTIONS: readonly ScenarioAction[] = ['activate', 'step', 'confirm', 'command', 'escalate', 'pause', 'resume', 'handover', 'close', 'keep', 'dismiss'];

@@ -68,20 +68,24 @@ describe('scope filters', () => {
       reports: [A, B].map((commune, i) => ({ id: `r-${i}`, gateway: 'gw', at: 1, category: 'x', text: 't', location: { lat: 10, lon: 106 }, commune })),
       objects: [{ id: 'o', gateway: 'gw', kind: 'patrol', name: 'o', at: 1, location: { lat: 10, lon: 106 }, steps: [[106, 10, 1]] }],
       objectsRemoved: ['o-2'],
+      sensorsRemoved: ['s-a-old', 's-b-old', 'never-known'],
     };
-    const seen = batchByCommune(batch, sensorOf)(liveFilter(onlyA));
+    const removed = new Map(['s-a-old', 's-b-old'].map((id, i) => [id, { ...sensors.get(i === 0 ? 's-a' : 's-b')!, id }]));
+    const removedOf = (id: string) => removed.get(id);
+    const seen = batchByCommune(batch, sensorOf, removedOf)(liveFilter(onlyA));
     assert.deepEqual([seen.seq, seen.baseSeq], [8, 7]);
     assert.deepEqual(seen.readings, { id: ['s-a'], value: [1], at: [10] });
     assert.deepEqual(seen.sensors?.map((s) => s.id), ['s-a']);
+    assert.deepEqual(seen.sensorsRemoved, ['s-a-old'], 'a removal goes to the commune the sensor was in, an unknown one to none');
     assert.deepEqual(seen.cameras?.map((c) => c.id), ['c-0']);
     assert.deepEqual(seen.events?.map((e) => e.id).sort(), ['e-a', 'e-all']);
     assert.deepEqual(seen.reports?.map((r) => r.id), ['r-0']);
     assert.equal(seen.links, batch.links, 'link health is the host\'s, for everyone');
     assert.equal(seen.objects, undefined);
     assert.equal(seen.objectsRemoved, undefined);
-    assert.equal(batchByCommune(batch, sensorOf)(liveFilter(PROVINCE)), batch, 'the province gets the batch itself');
-    const quiet = batchByCommune({ seq: 9, baseSeq: 8, readings: { id: ['s-b'], value: [1], at: [1] } }, sensorOf)(liveFilter(onlyA));
-    const both = batchByCommune(batch, sensorOf)(liveFilter({ kind: 'communes', communes: [A, B] }));
+    assert.equal(batchByCommune(batch, sensorOf, removedOf)(liveFilter(PROVINCE)), batch, 'the province gets the batch itself');
+    const quiet = batchByCommune({ seq: 9, baseSeq: 8, readings: { id: ['s-b'], value: [1], at: [1] } }, sensorOf, removedOf)(liveFilter(onlyA));
+    const both = batchByCommune(batch, sensorOf, removedOf)(liveFilter({ kind: 'communes', communes: [A, B] }));
     assert.deepEqual([both.readings.id, both.events?.map((e) => e.id)], [['s-a', 's-b'], ['e-all', 'e-a', 'e-b']], 'a scope of two communes gets both parts');
     assert.deepEqual(quiet, { seq: 9, baseSeq: 8, readings: { id: [], value: [], at: [] } }, 'an empty batch still goes, so the sequence has no gap');
   });

@@ -10,6 +10,8 @@ import {
   extendTrail,
   LIVE_MOVES_PER_BATCH,
   LIVE_REPORTS_MAX,
+  LIVE_SENSOR_REMOVALS_PER_BATCH,
+  LIVE_SENSORS_PER_FRAME,
   TRAIL_POINTS,
   type GatewayLink,
   type LiveBatch,
@@ -28,6 +30,15 @@ import { eventCommune, seesEvent, seesItem, type LiveFilter } from './live-view.
 
 const emptyColumns = (): ReadingColumns => ({ id: [], value: [], at: [] });
 
+/** A gateway resending a sensor as it was (a snapshot after a reconnect) changes nothing windows hold. */
+const sameSensor = (a: LiveSensor, b: LiveSensor) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Cuts `items` into parts of `size`, one part per element of the result. */
+const partsOf = <T>(items: readonly T[], size: number): T[][] => {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
+};
 
 export class LiveState {
   private readonly sensors = new Map<string, LiveSensor>();
@@ -39,7 +50,12 @@ export class LiveState {
   private readonly reports = new Map<string, LiveReport>();
   private seq = 0;
   private pendingReadings = new Map<string, { value: number; at: number }>();
-  private sensorsChanged = false;
+  /** Sensors added or changed since the last batch. */
+  private changedSensors = new Set<string>();
+  /** Sensors removed since the last batch (or moved to another commune), as windows last had them. */
+  private removedSensors = new Map<string, LiveSensor>();
+  /** The previous batch's removals, for cutting it by commune after the sensors are gone. */
+  private lastRemovedSensors: ReadonlyMap<string, LiveSensor> = new Map();
   private camerasChanged = false;
   private linksChanged = false;
   private eventsChanged = false;
@@ -68,16 +84,15 @@ export class LiveState {
 
   /** Applies a gateway's changes; with replacedAll the gateway's previous items are dropped first. */
   apply(gatewayId: string, changes: readonly ItemChange[], replacedAll = false): void {
-    if (replacedAll) this.dropGateway(gatewayId);
+    // the gateway's sensors that its snapshot does not name again are removed after it
+    const notResent = replacedAll ? this.dropGateway(gatewayId) : null;
     for (const { op, item } of changes) {
       if (item.type === 'sensor') {
         if (op === 'delete') this.removeSensor(item.id);
         else {
           const { type: _type, ...rest } = item;
-          const sensor = { ...rest, gateway: gatewayId };
-          this.sensors.set(item.id, sensor);
-          this.sensorsChanged = true;
-          this.changes.push({ kind: 'sensor', sensor });
+          notResent?.delete(item.id);
+          this.setSensor({ ...rest, gateway: gatewayId });
         }
       } else if (item.type === 'camera') {
         if (op === 'delete') this.removeCamera(item.id);
@@ -120,6 +135,7 @@ export class LiveState {
         this.changes.push({ kind: 'reading', id: item.id, value: item.value, at: item.at, previous: previous?.value });
       }
     }
+    for (const id of notResent ?? []) this.removeSensor(id);
     this.tellRules();
     this.schedule();
   }
@@ -139,6 +155,11 @@ export class LiveState {
 
   linkList(): GatewayLink[] {
     return [...this.links.values()];
+  }
+
+  /** A sensor the last batch removed (windows cut that batch by the commune the sensor was in). */
+  removedSensor(id: string): LiveSensor | undefined {
+    return this.lastRemovedSensors.get(id);
   }
 
   /** The whole picture, or (with a commune filter) what a commune-scoped reader sees of it, built in one pass without the rest. */
@@ -221,7 +242,8 @@ export class LiveState {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const objectsChanged = this.movedObjects.size > 0 || this.removedObjects.size > 0;
-    if (this.pendingReadings.size === 0 && !this.sensorsChanged && !this.camerasChanged && !this.linksChanged && !this.eventsChanged && !this.reportsChanged && !objectsChanged) return;
+    const sensorsChanged = this.changedSensors.size > 0 || this.removedSensors.size > 0;
+    if (this.pendingReadings.size === 0 && !sensorsChanged && !this.camerasChanged && !this.linksChanged && !this.eventsChanged && !this.reportsChanged && !objectsChanged) return;
     const readings = emptyColumns();
     for (const [id, { value, at }] of this.pendingReadings) {
       readings.id.push(id);
@@ -229,7 +251,8 @@ export class LiveState {
       readings.at.push(at);
     }
     const batch: LiveBatch = { seq: this.seq + 1, baseSeq: this.seq, readings };
-    if (this.sensorsChanged) batch.sensors = [...this.sensors.values()];
+    const sensorParts = this.sensorParts();
+    Object.assign(batch, sensorParts[0]);
     if (this.camerasChanged) batch.cameras = this.cameraList();
     if (this.linksChanged) batch.links = this.linkList();
     if (this.eventsChanged) batch.events = this.eventList();
@@ -249,16 +272,38 @@ export class LiveState {
     this.movedObjects = new Map();
     this.removedObjects = new Set();
     this.pendingReadings = new Map();
-    this.sensorsChanged = false;
+    this.lastRemovedSensors = this.removedSensors;
+    this.removedSensors = new Map();
+    this.changedSensors = new Set();
     this.camerasChanged = false;
     this.linksChanged = false;
     this.listeners.forEach((l) => l(batch));
-    // the other moved objects follow in batches of their own, so that each batch fits one frame
-    for (let i = LIVE_MOVES_PER_BATCH; i < moved.length; i += LIVE_MOVES_PER_BATCH) {
-      const rest: LiveBatch = { seq: this.seq + 1, baseSeq: this.seq, readings: emptyColumns(), objects: moved.slice(i, i + LIVE_MOVES_PER_BATCH) };
+    // the other sensor changes and moved objects follow in batches of their own, so that each batch fits one frame
+    const objectParts = partsOf(moved, LIVE_MOVES_PER_BATCH);
+    for (let i = 1; i < Math.max(sensorParts.length, objectParts.length); i++) {
+      const rest: LiveBatch = { seq: this.seq + 1, baseSeq: this.seq, readings: emptyColumns(), ...sensorParts[i] };
+      if (objectParts[i]) rest.objects = objectParts[i];
       this.seq = rest.seq;
       this.listeners.forEach((l) => l(rest));
     }
+  }
+
+  /**
+   * The sensor changes, one part per batch: all removals first (a sensor that moved to another
+   * commune is removed, then set again), then the added and changed sensors, each part within a frame.
+   */
+  private sensorParts(): Pick<LiveBatch, 'sensors' | 'sensorsRemoved'>[] {
+    const parts: Pick<LiveBatch, 'sensors' | 'sensorsRemoved'>[] = partsOf([...this.removedSensors.keys()], LIVE_SENSOR_REMOVALS_PER_BATCH).map((ids) => ({ sensorsRemoved: ids }));
+    const changed: LiveSensor[] = [];
+    for (const id of this.changedSensors) {
+      const sensor = this.sensors.get(id);
+      if (sensor) changed.push(sensor);
+    }
+    const setParts = partsOf(changed, LIVE_SENSORS_PER_FRAME);
+    // the first set part rides with the last removals (a batch applies its removals first)
+    if (parts.length > 0 && setParts.length > 0) parts[parts.length - 1]!.sensors = setParts.shift();
+    for (const sensors of setParts) parts.push({ sensors });
+    return parts;
   }
 
   close(): void {
@@ -285,10 +330,25 @@ export class LiveState {
     this.changes.push({ kind: 'object-removed', id });
   }
 
+  private setSensor(sensor: LiveSensor): void {
+    const previous = this.sensors.get(sensor.id) ?? this.removedSensors.get(sensor.id);
+    this.sensors.set(sensor.id, sensor);
+    this.changes.push({ kind: 'sensor', sensor });
+    // a sensor that moved to another commune leaves the old commune's readers too
+    if (previous && previous.commune !== sensor.commune) {
+      if (!this.removedSensors.has(sensor.id)) this.removedSensors.set(sensor.id, previous);
+    } else this.removedSensors.delete(sensor.id);
+    if (!previous || !sameSensor(previous, sensor)) this.changedSensors.add(sensor.id);
+  }
+
   private removeSensor(id: string): void {
     this.latest.delete(id);
-    this.sensorsChanged = true;
-    if (this.sensors.delete(id)) this.changes.push({ kind: 'sensor-removed', id });
+    const sensor = this.sensors.get(id);
+    if (!sensor) return;
+    this.sensors.delete(id);
+    this.changedSensors.delete(id);
+    if (!this.removedSensors.has(id)) this.removedSensors.set(id, sensor);
+    this.changes.push({ kind: 'sensor-removed', id });
   }
 
   private removeCamera(id: string): void {
@@ -307,13 +367,23 @@ export class LiveState {
     if (this.reports.delete(id)) this.changes.push({ kind: 'report-removed', id });
   }
 
-  /** A gateway's snapshot replaces everything it had. */
-  private dropGateway(gatewayId: string): void {
-    for (const [id, sensor] of this.sensors) if (sensor.gateway === gatewayId) this.removeSensor(id);
+  /**
+   * A gateway's snapshot replaces everything it had. Its sensors stay until the snapshot is
+   * applied (the ids returned; those it does not name again are removed then), so windows get
+   * only what changed; their readings are dropped now, as the snapshot brings its own.
+   */
+  private dropGateway(gatewayId: string): Set<string> {
+    const sensors = new Set<string>();
+    for (const [id, sensor] of this.sensors) {
+      if (sensor.gateway !== gatewayId) continue;
+      sensors.add(id);
+      this.latest.delete(id);
+    }
     for (const [id, camera] of this.cameras) if (camera.gateway === gatewayId) this.removeCamera(id);
     for (const [id, event] of this.events) if (event.gateway === gatewayId) this.removeEvent(id);
     for (const [id, report] of this.reports) if (report.gateway === gatewayId) this.removeReport(id);
     for (const [id, object] of this.objects) if (object.gateway === gatewayId) this.removeObject(id);
+    return sensors;
   }
 
   private dropOldestReport(): void {

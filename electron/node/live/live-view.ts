@@ -28,12 +28,13 @@ export const seesEvent = (filter: LiveFilter, event: LiveEvent, sensorOf: (id: s
 interface CommunePart {
   readings: ReadingColumns;
   sensors: LiveSensor[];
+  sensorsRemoved: string[];
   cameras: LiveCamera[];
   events: LiveEvent[];
   reports: LiveReport[];
 }
 
-const emptyPart = (): CommunePart => ({ readings: { id: [], value: [], at: [] }, sensors: [], cameras: [], events: [], reports: [] });
+const emptyPart = (): CommunePart => ({ readings: { id: [], value: [], at: [] }, sensors: [], sensorsRemoved: [], cameras: [], events: [], reports: [] });
 
 /**
  * The batch as each scope sees it: same seq and baseSeq (a window checks continuity), only its
@@ -41,7 +42,11 @@ const emptyPart = (): CommunePart => ({ readings: { id: [], value: [], at: [] },
  * a scope's view costs its own items, not another pass over the batch: O(batch) per batch however
  * many scopes are connected.
  */
-export function batchByCommune(batch: LiveBatch, sensorOf: (id: string) => LiveSensor | undefined): (filter: LiveFilter) => LiveBatch {
+export function batchByCommune(
+  batch: LiveBatch,
+  sensorOf: (id: string) => LiveSensor | undefined,
+  removedSensorOf: (id: string) => LiveSensor | undefined,
+): (filter: LiveFilter) => LiveBatch {
   let parts: Map<string, CommunePart> | null = null;
   const provinceWide: LiveEvent[] = [];
   const split = (): Map<string, CommunePart> => {
@@ -57,6 +62,11 @@ export function batchByCommune(batch: LiveBatch, sensorOf: (id: string) => LiveS
       columns.at.push(readings.at[i]!);
     }
     for (const sensor of batch.sensors ?? []) part(sensor.commune).sensors.push(sensor);
+    // a removed sensor leaves the readers of the commune it was in (one the host never knew is no commune's)
+    for (const id of batch.sensorsRemoved ?? []) {
+      const commune = removedSensorOf(id)?.commune;
+      if (commune !== undefined) part(commune).sensorsRemoved.push(id);
+    }
     for (const camera of batch.cameras ?? []) part(camera.commune).cameras.push(camera);
     for (const report of batch.reports ?? []) part(report.commune).reports.push(report);
     for (const event of batch.events ?? []) {
@@ -78,11 +88,12 @@ export function batchByCommune(batch: LiveBatch, sensorOf: (id: string) => LiveS
         readings.at.push(part.readings.at[i]!);
       }
     }
-    const { objects: _objects, objectsRemoved: _removed, sensors, cameras, events, reports, readings: _all, ...rest } = batch;
+    const { objects: _objects, objectsRemoved: _removed, sensors, sensorsRemoved, cameras, events, reports, readings: _all, ...rest } = batch;
     return {
       ...rest,
       readings,
       ...(sensors ? { sensors: mine.flatMap((p) => p.sensors) } : {}),
+      ...(sensorsRemoved ? { sensorsRemoved: mine.flatMap((p) => p.sensorsRemoved) } : {}),
       ...(cameras ? { cameras: mine.flatMap((p) => p.cameras) } : {}),
       ...(events ? { events: provinceWide.concat(mine.flatMap((p) => p.events)) } : {}),
       ...(reports ? { reports: mine.flatMap((p) => p.reports) } : {}),
