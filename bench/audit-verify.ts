@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { emptyWallState } from '../electron/common/wall-reducer.js';
+import { emptyWallState } from '../native-bridge/wall-reducer.js';
 import { AlertService } from '../electron/node/alert-service.js';
 import { AuditService } from '../electron/node/audit/audit-service.js';
 import { verifyAuditLog } from '../electron/node/audit/audit-verify.js';

@@ -15,7 +15,7 @@ import {
   type WallState,
 } from '../../native-bridge/contract.js';
 import type { Authorizer, JournalEntry, WallStore } from '../common/ports.js';
-import { emptyWallState, reduceWall } from '../common/wall-reducer.js';
+import { emptyWallState, reduceWall } from '../../native-bridge/wall-reducer.js';
 
 /** Patch events kept in memory so a reconnecting window gets patches instead of a snapshot. */
 const HISTORY_LIMIT = 512;

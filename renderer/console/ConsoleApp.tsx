@@ -5,7 +5,6 @@ import { LinkOverlay } from '../components/LinkOverlay.js';
 import { StandbyMark } from '../components/StandbyMark.js';
 import { DrillMark } from '../components/DrillMark.js';
 import { Toasts } from '../components/Toasts.js';
-import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { ConsoleDock } from './ConsoleDock.js';
 import { AuditView } from './audit/AuditView.js';
@@ -19,11 +18,13 @@ import { SignIn } from './SignIn.js';
 import { ScenarioBar } from './scenarios/ScenarioBar.js';
 import { StatusStrip } from './StatusStrip.js';
 import { AddTile, isTypingTarget, removeTile, SelectedTile, SelectedTileEditor, UndoRedo } from './TilePanel.js';
+import { StagedEditing } from './StagedEditing.js';
+import { undoRedo, useEditedWall } from './staging.js';
 
 export function ConsoleApp() {
   const { t, i18n } = useTranslation();
   const revision = useAppStore((s) => s.revision);
-  const tiles = useAppStore((s) => s.wall?.tiles);
+  const tiles = useEditedWall()?.tiles;
   const actor = useAppStore((s) => s.actor);
   const link = useAppStore((s) => s.link);
   const [selected, setSelected] = useState<string | null>(null);
@@ -47,7 +48,7 @@ export function ConsoleApp() {
       const redoKey = (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'y';
       if ((undoKey || redoKey) && editsWall) {
         e.preventDefault();
-        void session().undoRedo(undoKey && !e.shiftKey ? 'undo' : 'redo');
+        undoRedo(undoKey && !e.shiftKey ? 'undo' : 'redo');
       }
       const tile = selected ? tiles?.find((x) => x.id === selected) : undefined;
       if (e.key === 'Delete' && tile && editsWall) {
@@ -99,6 +100,7 @@ export function ConsoleApp() {
                         <AddTile onAdded={setSelected} />
                         <UndoRedo />
                       </div>
+                      <StagedEditing />
                       <SelectedTileEditor id={selected} />
                     </div>
                   ) : null}

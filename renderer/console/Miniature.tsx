@@ -15,6 +15,7 @@ import { gridSize as cameraGridSize, slotCameras } from '../tiles/camera-grid/vi
 import { snapshotUrl } from '../video/streams.js';
 import { tileTitle } from '../tiles/TileFrame.js';
 import { clamp, sameRect } from './layout.js';
+import { useEditedWall, useStaging } from './staging.js';
 
 interface Drag {
   id: string;
@@ -40,7 +41,8 @@ interface Pending {
  */
 export function Miniature({ selectedId, onSelect, editable, state: shown }: { selectedId: string | null; onSelect: (id: string | null) => void; editable: boolean; state?: WallState }) {
   const { t, i18n } = useTranslation();
-  const live = useAppStore((s) => s.wall);
+  const live = useEditedWall();
+  const staged = useStaging((s) => s.draft !== null) && shown === undefined;
   const replayed = shown !== undefined;
   const state = shown ?? live;
   const revision = useAppStore((s) => s.revision);
@@ -149,7 +151,18 @@ export function Miniature({ selectedId, onSelect, editable, state: shown }: { se
   };
 
   return (
-    <div className={`miniature-frame${editable ? '' : ' read-only'}`} ref={frameRef} data-testid={replayed ? 'replay-miniature' : 'wall-miniature'} data-scale={scale.toFixed(5)}>
+    <div
+      className={`miniature-frame${editable ? '' : ' read-only'}${staged ? ' staged' : ''}`}
+      ref={frameRef}
+      data-testid={replayed ? 'replay-miniature' : 'wall-miniature'}
+      data-scale={scale.toFixed(5)}
+      data-staged={staged ? 'true' : undefined}
+    >
+      {staged ? (
+        <div className="miniature-staged-banner" data-testid="staged-banner">
+          {t('staging.banner')}
+        </div>
+      ) : null}
       <div
         className="miniature-plane"
         ref={planeRef}

@@ -4,10 +4,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tilePropSchemas, type Tile, type TileKind } from '../../native-bridge/contract.js';
 import { session } from '../session/session.js';
-import { showToast, useAppStore } from '../session/store.js';
+import { showToast } from '../session/store.js';
 import { tileTitle } from '../tiles/TileFrame.js';
 import { findFreeArea, newTile } from './layout.js';
 import { TileEditorPanel } from './TileEditorPanel.js';
+import { undoRedo, useEditedWall } from './staging.js';
+
+/** The tile as the console edits it (in the draft while there is one), or null. */
+function useEditedTile(id: string | null): Tile | null {
+  const state = useEditedWall();
+  return (id ? state?.tiles.find((x) => x.id === id) : null) ?? null;
+}
 
 const kinds = Object.keys(tilePropSchemas) as TileKind[];
 const NEW_TILE = { w: 4, h: 3 };
@@ -16,7 +23,7 @@ export function AddTile({ onAdded }: { onAdded: (id: string) => void }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<TileKind>(kinds[0] ?? 'note');
   const [busy, setBusy] = useState(false);
-  const state = useAppStore((s) => s.wall);
+  const state = useEditedWall();
 
   const add = async () => {
     if (!state) return;
@@ -54,7 +61,7 @@ export function AddTile({ onAdded }: { onAdded: (id: string) => void }) {
 
 export function SelectedTile({ id, onRemoved }: { id: string | null; onRemoved: () => void }) {
   const { t, i18n } = useTranslation();
-  const tile = useAppStore((s) => (id ? (s.wall?.tiles.find((x) => x.id === id) ?? null) : null));
+  const tile = useEditedTile(id);
   if (!tile) return <div className="selected-tile muted">{t('console.noSelection')}</div>;
   const remove = async () => {
     if (await removeTile(tile, i18n.language)) onRemoved();
@@ -81,15 +88,15 @@ export async function removeTile(tile: Tile, language: string): Promise<boolean>
   return result !== null;
 }
 
-/** Undo and redo of this person's own wall edits (also Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y). */
+/** Undo and redo of the draft's edits, or of this person's own wall edits (also Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y). */
 export function UndoRedo() {
   const { t } = useTranslation();
   return (
     <div className="undo-redo" role="group" aria-label={t('console.history')}>
-      <button type="button" className="btn" data-testid="wall-undo" title="Ctrl+Z" onClick={() => void session().undoRedo('undo')}>
+      <button type="button" className="btn" data-testid="wall-undo" title="Ctrl+Z" onClick={() => undoRedo('undo')}>
         {t('console.undo')}
       </button>
-      <button type="button" className="btn" data-testid="wall-redo" title="Ctrl+Shift+Z" onClick={() => void session().undoRedo('redo')}>
+      <button type="button" className="btn" data-testid="wall-redo" title="Ctrl+Shift+Z" onClick={() => undoRedo('redo')}>
         {t('console.redo')}
       </button>
     </div>
@@ -103,7 +110,7 @@ export function UndoRedo() {
  */
 export function SelectedTileEditor({ id }: { id: string | null }) {
   const { t } = useTranslation();
-  const tile = useAppStore((s) => (id ? (s.wall?.tiles.find((x) => x.id === id) ?? null) : null));
+  const tile = useEditedTile(id);
   return (
     <div className="tile-editor-slot" data-testid="tile-editor-slot">
       {tile ? <TileEditorPanel key={tile.id} tile={tile} /> : <div className="tile-editor-empty muted">{t('editor.noSelection')}</div>}

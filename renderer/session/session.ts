@@ -100,6 +100,13 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
+/** Takes some wall commands instead of the host (the console's staged editing, renderer/console/staging.ts). */
+export interface WallStager {
+  takes(command: Command): boolean;
+  /** Applies the command to the draft; throws (a ContractError) when it is refused. */
+  stage(command: Command): void;
+}
+
 export class Session {
   /** Bumped by every link change; a sync run of an older epoch stops at its next await. */
   private epoch = 0;
@@ -116,6 +123,7 @@ export class Session {
   /** The current link's hello has succeeded (reset by every link change). */
   private greeted = false;
   private readonly helloListeners = new Set<() => void>();
+  private stager: WallStager | null = null;
   /** Live field data: snapshot after each hello, batches in between. */
   readonly live: LiveFeed;
 
@@ -231,11 +239,21 @@ export class Session {
    */
   async execute(command: Command, describe?: (error: unknown) => string | null): Promise<ResponseOf<'wall.execute'> | null> {
     try {
+      if (this.stager?.takes(command)) {
+        this.stager.stage(command);
+        // staged, not sent: the wall stays at its revision
+        return { revision: useAppStore.getState().revision, acceptedAt: Date.now() };
+      }
       return await this.client.call('wall.execute', { command });
     } catch (error) {
       showToast(describe?.(error) ?? i18next.t('errors.command', { message: errorMessage(error) }));
       return null;
     }
+  }
+
+  /** While set, the wall commands the stager takes go to it instead of the host. */
+  stageWith(stager: WallStager | null): void {
+    this.stager = stager;
   }
 
   /**

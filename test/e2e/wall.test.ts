@@ -184,6 +184,55 @@ describe('the wall on the Chromium host', () => {
     assert.equal(await assertTileOnWall(spawned.windows, 'shift-note', tile.rect), 4);
   });
 
+  it('stages edits on the console, shows them only there, and puts them on the wall as one revision; warns before replacing a newer change', TIMEOUT, async () => {
+    const page = spawned.windows.console;
+    const before = await hostState(spawned.host);
+    const tile = before.state.tiles.find((t) => t.id === 'shift-note')!;
+    const miniRect = () => page.locator('[data-testid="wall-miniature"] [data-mini-tile-id="shift-note"]').getAttribute('data-rect');
+    const rectText = (r: TileRect) => `${r.x},${r.y},${r.w},${r.h}`;
+    await page.getByTestId('staging-toggle').check();
+    const target: TileRect = { ...tile.rect, x: 0, y: 3 };
+    await dragShiftNote(tile.rect, target);
+    await page.getByTestId('staged-banner').waitFor();
+    await waitFor('the draft move in the miniature', 10_000, async () => (await miniRect()) === rectText(target));
+    assert.equal(await page.getByTestId('staged-editing').getAttribute('data-edits'), '1');
+    assert.equal((await hostState(spawned.host)).revision, before.revision, 'a staged move does not reach the wall');
+    await assertTileOnWall(spawned.windows, 'shift-note', tile.rect);
+
+    // Ctrl+Z and Ctrl+Shift+Z go back and forth in the draft, not on the host
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Control+z');
+    await waitFor('the draft move undone', 10_000, async () => (await miniRect()) === rectText(tile.rect));
+    await page.keyboard.press('Control+Shift+z');
+    await waitFor('the draft move redone', 10_000, async () => (await miniRect()) === rectText(target));
+    assert.equal((await hostState(spawned.host)).revision, before.revision, 'undo in a draft is not a wall undo');
+
+    await page.getByTestId('staged-apply').click();
+    const applied = await stateAfter(before.revision);
+    assert.equal(applied.revision, before.revision + 1, 'the draft is one revision');
+    assert.deepEqual(applied.state.tiles.find((t) => t.id === 'shift-note')!.rect, target);
+    await page.getByTestId('staged-banner').waitFor({ state: 'detached' });
+    for (const display of spawned.windows.displays.values()) await waitPainted(display, applied.revision);
+    await assertTileOnWall(spawned.windows, 'shift-note', target);
+
+    // a draft the wall has moved on from says so, and replaces the newer change only when asked
+    await dragShiftNote(target, tile.rect);
+    await waitFor('the second draft move in the miniature', 10_000, async () => (await miniRect()) === rectText(tile.rect));
+    const other = await connectConsole(spawned.host.runtime, dataDir, 'operator');
+    await other.client.call('wall.execute', { command: { type: 'set-tile-props', id: 'shift-note', props: { markdown: 'Ghi chú của người khác' } } });
+    other.transport.close();
+    await page.getByTestId('staged-outdated').waitFor({ timeout: 10_000 });
+    const newer = await hostState(spawned.host);
+    await page.getByTestId('staged-apply').click();
+    const replaced = await stateAfter(newer.revision);
+    assert.equal(replaced.revision, newer.revision + 1);
+    const note = replaced.state.tiles.find((t) => t.id === 'shift-note')!;
+    assert.deepEqual([note.rect, note.props], [tile.rect, tile.props], 'the draft, as staged, replaced the newer change');
+    await page.getByTestId('staging-toggle').uncheck();
+    for (const display of spawned.windows.displays.values()) await waitPainted(display, replaced.revision);
+    await assertTileOnWall(spawned.windows, 'shift-note', tile.rect);
+  });
+
   it('saves the wall under a Vietnamese name with a generated id, and asks before overwriting', TIMEOUT, async () => {
     const page = spawned.windows.console;
     await openDockTab(page, 'presets');

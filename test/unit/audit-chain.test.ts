@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { AuditVerifyReport } from '../../native-bridge/audit.js';
-import { emptyWallState } from '../../electron/common/wall-reducer.js';
+import { emptyWallState } from '../../native-bridge/wall-reducer.js';
 import { AlertService } from '../../electron/node/alert-service.js';
 import { AuditService } from '../../electron/node/audit/audit-service.js';
 import { verifyAuditLog } from '../../electron/node/audit/audit-verify.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Command, Patch, Tile, WallState } from '../../native-bridge/contract.js';
 import { applyWallPatches } from '../../native-bridge/wall-patches.js';
-import { reduceWall } from '../../electron/common/wall-reducer.js';
+import { reduceWall } from '../../native-bridge/wall-reducer.js';
 import { loadPresetDir, loadWallFile } from '../../electron/node/layout-files.js';
 import { demoPresetsDir, demoWallFile } from '../support/fixtures.js';
 

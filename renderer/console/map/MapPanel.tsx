@@ -18,6 +18,7 @@ import { shownPointDatasets, useMapData } from '../../map/map-data.js';
 import { WindowDeck, type ViewCamera } from '../../map/window-deck.js';
 import { session } from '../../session/session.js';
 import { showToast, useAppStore } from '../../session/store.js';
+import { useEditedWall } from '../staging.js';
 import { GestureCoalescer } from './gesture-coalescer.js';
 import { openCameraCommand } from './open-camera.js';
 import { queryShapeLayers, type QueryMode, type QueryShape } from './query-shape.js';
@@ -36,7 +37,7 @@ const sameView = (a: ViewCamera, b: ViewCamera): boolean =>
 
 export function MapPanel({ selectedId }: { selectedId: string | null }) {
   const { t } = useTranslation();
-  const tiles = useAppStore((s) => s.wall?.tiles);
+  const tiles = useEditedWall()?.tiles;
   const mapTile = useMemo(() => {
     const maps = (tiles ?? []).filter((x): x is MapTile => x.kind === 'map');
     return maps.find((m) => m.id === selectedId) ?? maps[0] ?? null;

@@ -13,7 +13,7 @@ import {
   type Preset,
   type Tile,
   type WallState,
-} from '../../native-bridge/contract.js';
+} from './contract.js';
 
 enablePatches();
 
