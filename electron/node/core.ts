@@ -227,7 +227,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const audit = new AuditService({ db, dataDir: options.dataDir, alerts, wallId: wall.id, onStorageFailure: (error) => storage.failed(databaseFile, error) });
   const live = new LiveState();
   const snapshotPages = new SnapshotPages();
-  const cameraHealth = new CameraHealthBoard(alerts, (id) => live.deviceCommune(id));
+  const cameraHealth = new CameraHealthBoard(alerts, (id) => live.deviceCommune(id), (id) => live.camera(id)?.name ?? null);
   const auth = new AuthService(db, { dataDir: options.dataDir, ...options.auth, audit: (input) => audit.record(authEvent(input)) });
   const displays = new DisplayAccess(db, { ...(options.auth?.clock ? { clock: options.auth.clock } : {}), audit: (input) => audit.record(authEvent(input)) });
   const controller = new WallController({ wall, store: new SqliteWallStore(db, (error) => storage.failed(databaseFile, error), audit), authorizer: roleAuthorizer(), filePresets });

@@ -123,16 +123,18 @@ export const CameraCell = memo(function CameraCell({ tileId, slot, cameraId, pre
     engineRef.current?.update(live && url ? { cameraId, url, stream } : null);
   }, [live, cameraId, url, stream]);
 
+  // the engine's status until it has taken this camera on is the last camera's (a tour turning its page)
+  const current = status && status.cameraId === cameraId ? status : null;
   const snapshotMode = camera !== undefined && (surface === 'console' || (wantLive && !granted));
   const unknown = cameraId !== '' && camera === undefined && registryLoaded;
-  const state: CameraState = snapshotMode ? 'snapshot' : unknown ? 'error' : (status?.state ?? 'starting');
-  const shownStream: StreamName = status?.stream ?? stream;
+  const state: CameraState = snapshotMode ? 'snapshot' : unknown ? 'error' : (current?.state ?? 'starting');
+  const shownStream: StreamName = current?.stream ?? stream;
 
   // when the shown state began (for the host's report)
   const [since, setSince] = useState(() => Date.now());
   useEffect(() => {
-    setSince(status && status.state === state ? status.since : Date.now());
-  }, [state, status]);
+    setSince(current && current.state === state ? current.since : Date.now());
+  }, [state, current]);
 
   // liveness report to the host: shown cells only
   const reportKey = `${tileId}/${slot}`;
@@ -142,9 +144,9 @@ export const CameraCell = memo(function CameraCell({ tileId, slot, cameraId, pre
       cameraHealthReporter.set(reportKey, null);
       return;
     }
-    const lastFrameAt = status?.lastFrameAt ?? null;
+    const lastFrameAt = current?.lastFrameAt ?? null;
     cameraHealthReporter.set(reportKey, { tileId, cameraId, state, stream: shownStream, since: Math.round(since), lastFrameAt: lastFrameAt === null ? null : Math.round(lastFrameAt) });
-  }, [reported, reportKey, tileId, cameraId, state, shownStream, since, status]);
+  }, [reported, reportKey, tileId, cameraId, state, shownStream, since, current]);
   useEffect(() => () => cameraHealthReporter.set(reportKey, null), [reportKey]);
 
   const snapshotSrc = snapshotMode && camera ? snapshotUrl(camera.streams.sub.url) : null;
@@ -166,10 +168,10 @@ export const CameraCell = memo(function CameraCell({ tileId, slot, cameraId, pre
       {snapshotSrc ? <SnapshotImage src={snapshotSrc} /> : null}
       <div className="camera-overlay">
         {showName ? <span className="camera-name">{camera?.name ?? cameraId}</span> : null}
-        <Badge state={state} staleSince={status?.staleSince ?? null} />
+        <Badge state={state} staleSince={current?.staleSince ?? null} />
       </div>
       {unknown ? <div className="camera-message">{t('camera.unknown', { id: cameraId })}</div> : null}
-      {status?.error === 'unsupported' && !snapshotMode ? <div className="camera-message">{t('camera.unsupported')}</div> : null}
+      {current?.error === 'unsupported' && !snapshotMode ? <div className="camera-message">{t('camera.unsupported')}</div> : null}
     </div>
   );
 });

@@ -23,6 +23,8 @@ import { backoffMs, START_TIMEOUT_MS, STALL_AFTER_MS, startFailed, type StreamNa
 export type CameraState = 'starting' | 'playing' | 'stalled' | 'recovering' | 'snapshot' | 'error';
 
 export interface EngineStatus {
+  /** The camera this status is about (null before the first target): a cell whose camera just changed (a tour's next page) shows nothing of the last one's state. */
+  cameraId: string | null;
   state: CameraState;
   stream: StreamName;
   /** When the state was entered (epoch ms). */
@@ -104,7 +106,7 @@ export class CameraEngine {
     private readonly onFrames: (frames: number) => void,
     initialStream: StreamName,
   ) {
-    this.status = { state: 'starting', stream: initialStream, since: Date.now(), lastFrameAt: null, staleSince: null, error: null };
+    this.status = { cameraId: null, state: 'starting', stream: initialStream, since: Date.now(), lastFrameAt: null, staleSince: null, error: null };
     this.watchdog = setInterval(() => this.tick(), WATCHDOG_MS);
   }
 
@@ -120,7 +122,7 @@ export class CameraEngine {
       return;
     }
     if (!Hls.isSupported()) {
-      this.setStatus({ state: 'error', error: 'unsupported', stream: target.stream });
+      this.setStatus({ cameraId: target.cameraId, state: 'error', error: 'unsupported', stream: target.stream });
       return;
     }
     if (previous && previous.cameraId === target.cameraId && previous.url === target.url) return;
@@ -129,7 +131,9 @@ export class CameraEngine {
       this.stopAll();
       this.clearFreeze();
       this.attempts = 0;
-      this.setStatus({ state: 'starting', stream: target.stream, staleSince: null, lastFrameAt: null });
+      this.frames = 0;
+      this.onFrames(0);
+      this.setStatus({ cameraId: target.cameraId, state: 'starting', stream: target.stream, staleSince: null, lastFrameAt: null });
       this.current = this.createPlayer(target);
       return;
     }
@@ -408,7 +412,7 @@ export class CameraEngine {
   private setStatus(patch: Partial<EngineStatus>): void {
     const next = { ...this.status, ...patch };
     if (patch.state && patch.state !== this.status.state) next.since = Date.now();
-    const changed = next.state !== this.status.state || next.stream !== this.status.stream || next.staleSince !== this.status.staleSince || next.error !== this.status.error;
+    const changed = next.cameraId !== this.status.cameraId || next.state !== this.status.state || next.stream !== this.status.stream || next.staleSince !== this.status.staleSince || next.error !== this.status.error;
     this.status = next;
     if (changed && !this.disposed) this.onStatus(next);
   }

@@ -6,7 +6,7 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Tile, TileRect, WallDefinition, WindowId } from '../../native-bridge/contract.js';
-import { type PixelRect, parseDisplayWindowId, tileColumnSpans, tileInDisplay, tileTextPiece, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
+import { type PixelRect, parseDisplayWindowId, tileColumnSpans, tileInDisplay, tileRowSpans, tileTextPiece, tileVirtualRect } from '../../native-bridge/wall-geometry.js';
 import { LinkOverlay } from '../components/LinkOverlay.js';
 import { StandbyMark } from '../components/StandbyMark.js';
 import { DrillMark } from '../components/DrillMark.js';
@@ -15,7 +15,7 @@ import { session } from '../session/session.js';
 import { useAppStore } from '../session/store.js';
 import { useLive } from '../session/live-hooks.js';
 import { markTimeline } from '../session/timeline.js';
-import { setsTextInOnePiece, TileColumnSpans } from '../tiles/bezel-spans.js';
+import { setsTextInOnePiece, TileColumnSpans, TileRowSpans } from '../tiles/bezel-spans.js';
 import { TileFrame } from '../tiles/TileFrame.js';
 import type { TileContext } from '../tiles/types.js';
 
@@ -98,18 +98,21 @@ const WallTile = memo(function WallTile({ tile, wall, left, top, width, height, 
     if (element) element.dataset.renders = String(Number(element.dataset.renders ?? 0) + 1);
   });
   const spans = useMemo(() => tileColumnSpans(wall, tile.rect), [wall, tile.rect]);
+  const rowSpans = useMemo(() => tileRowSpans(wall, tile.rect), [wall, tile.rect]);
   const piece = useMemo(() => textPiece(wall, tile.kind, tile.rect), [wall, tile.kind, tile.rect]);
   const frame = <TileFrame tile={tile} context={context} />;
   return (
     <div ref={ref} className="tile" data-tile-id={tile.id} data-kind={tile.kind} data-text-piece={piece ? '' : undefined} style={{ position: 'absolute', left, top, width, height }}>
       <TileColumnSpans.Provider value={spans}>
-        {piece ? (
-          <div className="tile-text-piece" style={{ left: piece.x, top: piece.y, width: piece.width, height: piece.height }}>
-            {frame}
-          </div>
-        ) : (
-          frame
-        )}
+        <TileRowSpans.Provider value={rowSpans}>
+          {piece ? (
+            <div className="tile-text-piece" style={{ left: piece.x, top: piece.y, width: piece.width, height: piece.height }}>
+              {frame}
+            </div>
+          ) : (
+            frame
+          )}
+        </TileRowSpans.Provider>
       </TileColumnSpans.Provider>
     </div>
   );

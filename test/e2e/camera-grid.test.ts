@@ -7,7 +7,11 @@
  *  - restarted (new media sequence), it plays again within 5 s without anyone doing anything;
  *  - maximizing a cell switches it to the main stream without a black frame in between (watched in
  *    the page at every presented and animation frame, test/support/camera-watch.ts);
- *  - a hidden tile releases its players (window.__iocPlayers), and gets them back when shown.
+ *  - a hidden tile releases its players (window.__iocPlayers), and gets them back when shown;
+ *  - a 3×3 grid over all four displays lays its cells out per display: in every display window,
+ *    every camera cell it shows any of lies whole in that window (none across a bezel) and plays
+ *    with frames advancing, each camera in exactly one window; a touring 2×2 across the vertical
+ *    bezel fills every cell of every page with a different camera.
  *
  * The camera server runs in the test process (so the test can stop and restart a stream) on a
  * port it chose itself; the host's simulated province advertises that address
@@ -32,6 +36,7 @@ import { connectConsole } from '../support/accounts.js';
 import { bridgeDevTools, type DevToolsBridge } from '../support/devtools-bridge.js';
 import { waitFor } from '../support/page-wait.js';
 import { endFocus, focusCell, watchCameras, watchedCells } from '../support/camera-watch.js';
+import { displayWindowIdOf } from '../../native-bridge/wall-geometry.js';
 
 const TIMEOUT = { timeout: 240_000 };
 const GRID_ID = 'cams';
@@ -58,6 +63,32 @@ async function cells(page: Page): Promise<CellInfo[]> {
   return (await page.evaluate(CELLS_JS)) as CellInfo[];
 }
 
+interface PartCell {
+  id: string | null;
+  name: string | null;
+  state: string | null;
+  frames: number;
+  badge: string | null;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/** Every cell of a grid in a window (empty ones too), with the window's size. */
+const partCellsJs = (tileId: string) => `(() => ({ width: innerWidth, height: innerHeight, cells: [...document.querySelectorAll('[data-tile-id="${tileId}"] [data-camera-cell], [data-tile-id="${tileId}"] [data-empty]')].map((el) => {
+  const r = el.getBoundingClientRect();
+  const badge = el.querySelector('[data-badge]');
+  const name = el.querySelector('.camera-name');
+  return { id: el.dataset.cameraId ?? null, name: name ? name.textContent : null, state: el.dataset.state ?? null, frames: Number(el.dataset.frames || 0),
+    badge: badge ? badge.dataset.badge : null, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+}) }))()`;
+
+/** The cells of a grid that a window shows any of, and those of them that do not lie whole in it. */
+async function shownCells(page: Page, tileId: string): Promise<{ shown: PartCell[]; cut: PartCell[] }> {
+  const { width, height, cells: all } = (await page.evaluate(partCellsJs(tileId))) as { width: number; height: number; cells: PartCell[] };
+  const shown = all.filter((c) => Math.min(c.box.x + c.box.width, width) - Math.max(c.box.x, 0) >= 1 && Math.min(c.box.y + c.box.height, height) - Math.max(c.box.y, 0) >= 1);
+  const cut = shown.filter((c) => c.box.x < -0.5 || c.box.y < -0.5 || c.box.x + c.box.width > width + 0.5 || c.box.y + c.box.height > height + 0.5);
+  return { shown, cut };
+}
+
 
 function pixels(png: PNG): { hash: string; lit: number } {
   let lit = 0;
@@ -77,6 +108,9 @@ describe('camera grid on the Chromium host', () => {
   let host: HostProcess;
   let browser: Browser | null = null;
   let bridge: DevToolsBridge | null = null;
+  /** The other display windows, attached by the bezel tests. */
+  const browsers: Browser[] = [];
+  const bridges: DevToolsBridge[] = [];
   let page: Page;
   let client: ContractClient;
   let closeClient: () => void = () => {};
@@ -127,6 +161,8 @@ describe('camera grid on the Chromium host', () => {
     closeClient();
     await browser?.close().catch(() => {});
     await bridge?.close();
+    await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+    await Promise.all(bridges.map((b) => b.close()));
     await host?.stop();
     await cameraServer?.close();
   });
@@ -214,6 +250,113 @@ describe('camera grid on the Chromium host', () => {
     await waitFor('16 playing cells again', 30_000, async () => {
       const list = await cells(page);
       return list.length === 16 && list.every((c) => c.state === 'playing') && (await page.evaluate('window.__iocPlayers')) === 16;
+    });
+  });
+
+  describe('a grid across the bezels', () => {
+    const SPAN_ID = 'bezel-cams';
+    const TOUR_ID = 'bezel-tour';
+    const displays = new Map<string, Page>();
+
+    before(async () => {
+      await client.call('wall.execute', { command: { type: 'remove-tile', id: GRID_ID } });
+      // 3×3 over the middle of the wall: wall cells 6…17 both ways, half of it on each display
+      const spanning: Tile = { id: SPAN_ID, kind: 'camera-grid', rect: { x: 6, y: 6, w: 12, h: 12 }, props: { layout: '3x3', columns: 3, rows: 3, cameras: cameraIds.slice(0, 9), maximized: null } };
+      // a 2×2 tour of 7 cameras across the vertical bezel of the bottom displays, a page every 5 s
+      const tour: Tile = {
+        id: TOUR_ID,
+        kind: 'camera-grid',
+        rect: { x: 8, y: 19, w: 8, h: 5 },
+        props: { layout: '2x2', columns: 2, rows: 2, cameras: [], maximized: null, tour: { enabled: true, dwellSeconds: 5, cameras: cameraIds.slice(9, 16) } },
+      };
+      await client.call('wall.execute', { command: { type: 'add-tile', tile: spanning } });
+      await client.call('wall.execute', { command: { type: 'add-tile', tile: tour } });
+      for (const [row, column] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+        const id = displayWindowIdOf(row, column);
+        if (id === WINDOW) {
+          displays.set(id, page);
+          continue;
+        }
+        const w = host.runtime.windows.find((x) => x.windowId === id);
+        assert.ok(w?.devtools, `window ${id} has its DevTools socket`);
+        const b = await bridgeDevTools(w.devtools);
+        bridges.push(b);
+        const br = await chromium.connectOverCDP(b.url);
+        browsers.push(br);
+        displays.set(id, await waitFor(`the ${id} page`, 20_000, async () => br.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes(`window=${id}`))));
+      }
+      for (const [id, p] of displays) await waitFor(`${id} showing ${SPAN_ID}`, 30_000, () => p.evaluate(`document.querySelector('[data-tile-id="${SPAN_ID}"]') !== null`));
+    });
+
+    it('puts no camera cell across a bezel, and every cell a display shows plays there with frames advancing', TIMEOUT, async () => {
+      const playingFrom = new Map<string, number>();
+      let waiting: string[] = [];
+      await waitFor(
+        `every ${SPAN_ID} cell playing in the one window showing it`,
+        120_000,
+        async () => {
+          waiting = [];
+          const shownIn = new Map<string, string[]>();
+          for (const [windowId, p] of displays) {
+            const { shown, cut } = await shownCells(p, SPAN_ID);
+            assert.deepEqual(
+              cut.map((c) => `${c.id} ${JSON.stringify(c.box)}`),
+              [],
+              `${windowId}: camera cells cut by the window's edge, i.e. running under a bezel onto the next display`,
+            );
+            for (const c of shown) {
+              shownIn.set(c.id!, [...(shownIn.get(c.id!) ?? []), windowId]);
+              const key = `${windowId}/${c.id}`;
+              if (c.state !== 'playing' || c.badge !== 'live') {
+                playingFrom.delete(key);
+                waiting.push(`${key}: ${c.state}/${c.badge}`);
+                continue;
+              }
+              const from = playingFrom.get(key) ?? playingFrom.set(key, c.frames).get(key)!;
+              if (c.frames < from + 10) waiting.push(`${key}: ${c.frames - from} frames since playing`);
+            }
+          }
+          for (const id of cameraIds.slice(0, 9)) {
+            const where = shownIn.get(id) ?? [];
+            if (where.length !== 1) waiting.push(`${id}: shown in ${where.length} windows (${where.join(', ')})`);
+          }
+          return waiting.length === 0;
+        },
+        500,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; waiting for ${waiting.join('; ')}`);
+      });
+      for (const [windowId, p] of displays) {
+        const { shown } = await shownCells(p, SPAN_ID);
+        assert.ok(shown.every((c) => c.badge !== 'stale'), `${windowId}: no cell claims a lost signal`);
+      }
+    });
+
+    it('fills every cell of a touring grid across the bezel with a different camera, page after page', TIMEOUT, async () => {
+      const bottom = [displays.get('r1c0')!, displays.get('r1c1')!];
+      const page = async () => {
+        const parts = await Promise.all(bottom.map((p) => shownCells(p, TOUR_ID)));
+        return { cells: parts.flatMap((x) => x.shown), cut: parts.flatMap((x) => x.cut) };
+      };
+      const seen: string[][] = [];
+      let last = '';
+      await waitFor('three pages of the tour, each full', 40_000, async () => {
+        const { cells: shown, cut } = await page();
+        assert.deepEqual(cut.map((c) => c.id), [], 'no tour cell across the bezel');
+        // a page counts once two looks agree: the two windows turn the page a few ms apart
+        const look = JSON.stringify(shown.map((c) => [c.id, c.name]).sort());
+        const settled = look === last;
+        last = look;
+        const ids = shown.map((c) => c.id ?? '').sort();
+        if (!settled || (seen.length > 0 && seen.at(-1)!.join() === ids.join())) return false;
+        assert.equal(ids.length, 4, `the 2×2 tour shows four cells (${ids.join(', ')})`);
+        assert.ok(ids.every((id) => id !== ''), `no empty cell on a page (${ids.join(', ')})`);
+        const names = shown.map((c) => c.name);
+        assert.equal(new Set(names).size, 4, `four different camera names on a page (${names.join(', ')})`);
+        seen.push(ids);
+        return seen.length >= 3;
+      }, 250);
+      assert.deepEqual(new Set(seen.flat()), new Set(cameraIds.slice(9, 16)), 'every tour camera shown');
     });
   });
 });

@@ -39,7 +39,7 @@ describe('cameras near an incident', () => {
     const db = openDatabase(file, keyBeside(file));
     const alerts = new AlertService(db);
     let now = 1_000_000;
-    const board = new CameraHealthBoard(alerts, (id) => (id === 'cam-1' ? 'Phường Trấn Biên' : null), 30_000, () => now);
+    const board = new CameraHealthBoard(alerts, (id) => (id === 'cam-1' ? 'Phường Trấn Biên' : null), (id) => (id === 'cam-1' ? 'Camera cầu Hóa An' : null), 30_000, () => now);
     const report = (state: 'playing' | 'stalled', since: number) => board.report('r0c0', [{ tileId: 'grid', cameraId: 'cam-1', state, stream: 'sub', since, lastFrameAt: since }]);
     report('stalled', now);
     now += 10_000;
@@ -49,8 +49,35 @@ describe('cameras near an incident', () => {
     report('stalled', now - 35_000);
     report('stalled', now - 35_000);
     assert.equal(alerts.list().filter((a) => a.source === 'camera:cam-1').length, 1);
-    assert.match(alerts.list()[0]!.title.vi, /mất tín hiệu trên màn hình r0c0/);
+    assert.equal(alerts.list()[0]!.title.vi, `Camera cầu Hóa An mất tín hiệu từ ${new Date(now - 35_000).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false })} (màn hình hàng 1, cột 1)`);
     assert.equal(alerts.list()[0]!.commune, 'Phường Trấn Biên');
+    db.close();
+  });
+
+  it('counts a camera lost only when no window that shows it plays it', () => {
+    const file = join(tempDir(), 'a.sqlite');
+    const db = openDatabase(file, keyBeside(file));
+    const alerts = new AlertService(db);
+    let now = 1_000_000;
+    const board = new CameraHealthBoard(alerts, () => null, (id) => `Camera ${id.slice(4)}`, 30_000, () => now);
+    const health = (cameraId: string, state: 'playing' | 'stalled' | 'starting', since: number) => ({ tileId: 'grid', cameraId, state, stream: 'sub' as const, since, lastFrameAt: since });
+    const lost = () => alerts.list().filter((a) => a.source.startsWith('camera:')).map((a) => a.source);
+    // a grid across the horizontal bezel: cam-2 plays on the top display, the bottom one shows it dark
+    board.report('r0c1', [health('cam-2', 'playing', now), health('cam-3', 'stalled', now)]);
+    board.report('r1c1', [health('cam-2', 'stalled', now), health('cam-3', 'stalled', now)]);
+    now += 40_000;
+    board.report('r1c1', [health('cam-2', 'stalled', now - 40_000), health('cam-3', 'stalled', now - 40_000)]);
+    assert.deepEqual(lost(), ['camera:cam-3'], 'cam-3 is dark everywhere; cam-2 plays on one display');
+    assert.match(alerts.list().find((a) => a.source === 'camera:cam-3')!.title.vi, /^Camera 3 mất tín hiệu từ .* \(màn hình hàng 1, cột 2; hàng 2, cột 2\)$/);
+    assert.doesNotMatch(alerts.list()[0]!.title.vi, /r\dc\d|cam-/, 'no raw ids in the alert');
+    // now the top display loses it too: the outage counts from then
+    board.report('r0c1', [health('cam-2', 'stalled', now)]);
+    now += 20_000;
+    board.report('r0c1', [health('cam-2', 'stalled', now - 20_000)]);
+    assert.deepEqual(lost(), ['camera:cam-3'], 'not yet 30 s since the last window lost it');
+    now += 15_000;
+    board.report('r0c1', [health('cam-2', 'stalled', now - 35_000)]);
+    assert.deepEqual(lost().sort(), ['camera:cam-2', 'camera:cam-3']);
     db.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * An incident wall is read under stress: each scenario's text tiles (procedures, readings,
- * alerts) sit on one display, so no line runs under a bezel. Maps and camera grids span displays
- * as one picture, and the status tile lays itself out per display (renderer/tiles/bezel-spans.ts);
+ * alerts) sit on one display, so no line runs under a bezel. Maps span displays as one picture,
+ * camera grids and the status tile lay themselves out per display (renderer/tiles/bezel-spans.ts;
+ * the grids: camera-grid-bezels.test.ts);
  * the pixel check on the running wall is test/support/bezel-text.ts.
  */
 import assert from 'node:assert/strict';

@@ -15,7 +15,24 @@ export function nearestCameras(cameras: readonly LiveCamera[], location: GeoPoin
     .slice(0, limit);
 }
 
-/** Keeps each window's latest camera reports; raises one alert per outage longer than alertAfterMs. */
+const DARK = new Set<CameraHealth['state']>(['stalled', 'recovering', 'error']);
+
+/** "hàng 2, cột 1" for a display window id (r1c0); other windows by their id. */
+function displayName(windowId: string): { vi: string; en: string } {
+  const m = /^r(\d+)c(\d+)$/.exec(windowId);
+  if (!m) return { vi: windowId, en: windowId };
+  const row = Number(m[1]) + 1;
+  const column = Number(m[2]) + 1;
+  return { vi: `hàng ${row}, cột ${column}`, en: `row ${row}, column ${column}` };
+}
+
+/**
+ * Keeps each window's latest camera reports; raises one alert per outage longer than alertAfterMs.
+ * A camera is lost only when no window that shows it plays it: a grid spanning displays, or the
+ * same camera in two tiles, is shown by several windows, and one of them still starting (or
+ * showing only a letterbox bar) while another plays is no outage. The outage starts when the last
+ * window showing the camera went dark.
+ */
 export class CameraHealthBoard {
   private readonly byWindow = new Map<string, CameraHealth[]>();
   private readonly alerted = new Set<string>();
@@ -24,6 +41,8 @@ export class CameraHealthBoard {
     private readonly alerts: AlertService,
     /** A camera's commune (null: not known): its outage alert is that commune's. */
     private readonly communeOf: (cameraId: string) => string | null,
+    /** A camera's name for people (null: not known; the alert then says "camera chưa đăng ký"). */
+    private readonly nameOf: (cameraId: string) => string | null,
     private readonly alertAfterMs = 30_000,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -31,20 +50,22 @@ export class CameraHealthBoard {
   report(windowId: string, reports: readonly CameraHealth[]): void {
     this.byWindow.set(windowId, [...reports]);
     const now = this.clock();
-    for (const r of reports) {
-      const key = `${windowId}/${r.tileId}/${r.cameraId}/${r.since}`;
-      const dark = r.state === 'stalled' || r.state === 'recovering' || r.state === 'error';
-      if (dark && now - r.since >= this.alertAfterMs && !this.alerted.has(key)) {
-        this.alerted.add(key);
-        const since = new Date(r.since).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false });
-        this.alerts.raise('warning', `camera:${r.cameraId}`, {
-          vi: `Camera ${r.cameraId} mất tín hiệu trên màn hình ${windowId} từ ${since}`,
-          en: `Camera ${r.cameraId} has no picture on display ${windowId} since ${since}`,
-        }, this.communeOf(r.cameraId));
-      }
+    for (const cameraId of new Set(reports.filter((r) => DARK.has(r.state)).map((r) => r.cameraId))) {
+      const shown = this.all().filter((e) => e.health.cameraId === cameraId);
+      if (shown.some((e) => !DARK.has(e.health.state))) continue; // some window plays (or still starts) it
+      const since = shown.reduce((latest, e) => Math.max(latest, e.health.since), 0);
+      const key = `${cameraId}/${since}`;
+      if (now - since < this.alertAfterMs || this.alerted.has(key)) continue;
+      this.alerted.add(key);
+      const at = new Date(since).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false });
+      const displays = [...new Set(shown.map((e) => e.windowId))].sort().map(displayName);
+      const name = this.nameOf(cameraId);
+      this.alerts.raise('warning', `camera:${cameraId}`, {
+        vi: `${name ?? 'Camera chưa đăng ký'} mất tín hiệu từ ${at} (màn hình ${displays.map((d) => d.vi).join('; ')})`,
+        en: `${name ?? 'An unregistered camera'} has had no picture since ${at} (display ${displays.map((d) => d.en).join('; ')})`,
+      }, this.communeOf(cameraId));
     }
   }
-
   forgetWindow(windowId: string): void {
     this.byWindow.delete(windowId);
   }

@@ -220,6 +220,10 @@ export class LiveState {
     return this.objects.get(id);
   }
 
+  camera(id: string): LiveCamera | undefined {
+    return this.cameras.get(id);
+  }
+
   cameraList(): LiveCamera[] {
     return [...this.cameras.values()];
   }
