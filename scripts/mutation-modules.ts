@@ -42,8 +42,8 @@ export const MUTATION_MODULES = {
   // the two-person rule, steps, and what a cleared trigger or a close gives back to the wall: triggerCleared and
   // applyOnClear, end, step, confirm, resume (line ranges: move them with the code)
   'scenario-rules': {
-    mutate: ['electron/node/scenarios/scenario-runs.ts:199-233', 'electron/node/scenarios/scenario-runs.ts:371-431', 'electron/node/scenarios/scenario-runs.ts:471-483'],
-    tests: ['test/unit/scenario-engine.test.ts'],
+    mutate: ['electron/node/scenarios/scenario-runs.ts:199-233', 'electron/node/scenarios/scenario-runs.ts:371-432', 'electron/node/scenarios/scenario-runs.ts:471-483'],
+    tests: ['test/unit/scenario-safety.test.ts', 'test/unit/scenario-engine.test.ts'],
   },
   // Host, Origin and request-target checks of every request and upgrade, and the WebSocket limits
   'http-admission': {
