@@ -239,6 +239,66 @@ describe('gateway hub: Clone sync', () => {
     assert.equal(hub.items('gw-b').length, 5);
   });
 
+  it('raw gateway, live: a duplicate is ignored and the next applied; an update of another epoch, a new-epoch HELLO and a re-HELLO each re-snapshot, only the first two as gaps', async () => {
+    const logs: GatewayLogEntry[] = [];
+    const { hub } = await startHub({ log: logs });
+    const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
+    const dealer = signing(new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 3000 }), keysB);
+    const pub = signing(new zmq.Publisher(curve), keysB);
+    cleanups.push(() => {
+      dealer.close();
+      pub.close();
+    });
+    const pubReady = new Promise<void>((resolve) => pub.events.on('handshake', () => resolve()));
+    dealer.connect(hub.endpoints.control);
+    pub.connect(hub.endpoints.updates);
+    await pubReady;
+    await sleep(200); // the SUB's subscription reaches the PUB
+    const reading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
+    const update = (epoch: string, seq: number) => ['UPDATE', JSON.stringify({ v: 1, gw: 'gw-b', epoch, seq, at: seq, op: 'set', item: reading(seq) })];
+    /** Answers the hub's next SNAPSHOT request with `items` as of `seq` in `epoch`. */
+    const answerSnapshot = async (epoch: string, seq: number, items: ReturnType<typeof reading>[]) => {
+      const [kind, body] = await dealer.receive();
+      assert.equal(String(kind), 'SNAPSHOT');
+      const { requestId } = JSON.parse(String(body)) as { requestId: string };
+      await dealer.send(['SNAP', JSON.stringify({ v: 1, gw: 'gw-b', epoch, requestId, items })]);
+      await dealer.send(['SNAPEND', JSON.stringify({ v: 1, gw: 'gw-b', epoch, requestId, seq, count: items.length })]);
+      await waitFor(() => link(hub, 'gw-b').state === 'live' && link(hub, 'gw-b').epoch === epoch && link(hub, 'gw-b').seq === seq, `live in ${epoch} at ${seq}`);
+    };
+    await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E1', seq: 0, name: 'raw' })]);
+    await answerSnapshot('E1', 5, [reading(1), reading(5)]);
+
+    // seq 5 again: ignored, so seq 6 follows and is applied, with no gap
+    await pub.send(update('E1', 5));
+    await pub.send(update('E1', 6));
+    await waitFor(() => link(hub, 'gw-b').seq === 6, 'seq 6 applied');
+    assert.equal(link(hub, 'gw-b').gaps, 0);
+    assert.equal(link(hub, 'gw-b').state, 'live');
+
+    // the next seq, but of another epoch (the gateway restarted, its HELLO not seen yet): a gap, not applied
+    await pub.send(update('E2', 7));
+    await waitFor(() => link(hub, 'gw-b').gaps === 1, 'a gap on the new epoch');
+    assert.equal(link(hub, 'gw-b').state, 'stale');
+    assert.equal(hub.items('gw-b').some((i) => i.id === 'r7'), false, 'an update of another epoch is not applied');
+    assert.ok(logs.some((l) => l.msg === 'gateway: gap, re-snapshotting' && (l as { reason?: string }).reason === 'new epoch'), 'the gap says why');
+    await answerSnapshot('E2', 7, [reading(7)]);
+    assert.deepEqual(hub.items('gw-b').map((i) => i.id), ['r7'], 'the new epoch\'s snapshot replaces the old picture');
+
+    // a HELLO of yet another epoch: a gap and a new snapshot
+    await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E3', seq: 0, name: 'raw' })]);
+    await waitFor(() => link(hub, 'gw-b').gaps === 2, 'a gap on the HELLO of a new epoch');
+    assert.equal(link(hub, 'gw-b').state, 'stale');
+    await answerSnapshot('E3', 1, [reading(1)]);
+
+    // the same epoch's HELLO again (a reconnect): a new snapshot, not a gap; the link is syncing, not stale
+    await sleep(150); // past the 100 ms in which a HELLO counts as the answer to the request it caused
+    await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E3', seq: 1, name: 'raw' })]);
+    await waitFor(() => link(hub, 'gw-b').state !== 'live', 're-HELLO re-snapshots');
+    assert.equal(link(hub, 'gw-b').state, 'syncing');
+    assert.equal(link(hub, 'gw-b').gaps, 2);
+    await answerSnapshot('E3', 1, [reading(1)]);
+  });
+
   it('a gap (skipped seq) marks the gateway stale, counts it and re-snapshots', async () => {
     const { hub } = await startHub();
     const sim = startSim(hub.endpoints);
