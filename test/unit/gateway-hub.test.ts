@@ -188,18 +188,7 @@ describe('gateway hub: Clone sync', () => {
 
   it('raw gateway, exact interleaving: buffered updates ≤ snapshot seq are dropped, later ones applied; a gap re-requests', async () => {
     const { hub } = await startHub();
-    const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
-    const dealer = signing(new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 3000 }), keysB);
-    const pub = signing(new zmq.Publisher(curve), keysB);
-    cleanups.push(() => {
-      dealer.close();
-      pub.close();
-    });
-    const pubReady = new Promise<void>((resolve) => pub.events.on('handshake', () => resolve()));
-    dealer.connect(hub.endpoints.control);
-    pub.connect(hub.endpoints.updates);
-    await pubReady;
-    await sleep(200); // the SUB's subscription reaches the PUB (ZeroMQ tells a PUB nothing of it)
+    const { dealer, pub } = await rawGateway(hub);
     const header = { v: 1 as const, gw: 'gw-b', epoch: 'E1' };
     const reading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
     const update = (seq: number) => ['UPDATE', JSON.stringify({ ...header, seq, at: seq, op: 'set', item: reading(seq) })];
@@ -242,41 +231,21 @@ describe('gateway hub: Clone sync', () => {
   it('raw gateway, live: a duplicate is ignored and the next applied; an update of another epoch, a new-epoch HELLO and a re-HELLO each re-snapshot, only the first two as gaps', async () => {
     const logs: GatewayLogEntry[] = [];
     const { hub } = await startHub({ log: logs });
-    const curve = { curveServerKey: hostKeys.publicKey, curvePublicKey: keysB.publicKey, curveSecretKey: keysB.secretKey, linger: 0 };
-    const dealer = signing(new zmq.Dealer({ ...curve, routingId: 'gw-b', receiveTimeout: 3000 }), keysB);
-    const pub = signing(new zmq.Publisher(curve), keysB);
-    cleanups.push(() => {
-      dealer.close();
-      pub.close();
-    });
-    const pubReady = new Promise<void>((resolve) => pub.events.on('handshake', () => resolve()));
-    dealer.connect(hub.endpoints.control);
-    pub.connect(hub.endpoints.updates);
-    await pubReady;
-    await sleep(200); // the SUB's subscription reaches the PUB
-    const reading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
-    const update = (epoch: string, seq: number) => ['UPDATE', JSON.stringify({ v: 1, gw: 'gw-b', epoch, seq, at: seq, op: 'set', item: reading(seq) })];
-    /** Answers the hub's next SNAPSHOT request with `items` as of `seq` in `epoch`. */
-    const answerSnapshot = async (epoch: string, seq: number, items: ReturnType<typeof reading>[]) => {
-      const [kind, body] = await dealer.receive();
-      assert.equal(String(kind), 'SNAPSHOT');
-      const { requestId } = JSON.parse(String(body)) as { requestId: string };
-      await dealer.send(['SNAP', JSON.stringify({ v: 1, gw: 'gw-b', epoch, requestId, items })]);
-      await dealer.send(['SNAPEND', JSON.stringify({ v: 1, gw: 'gw-b', epoch, requestId, seq, count: items.length })]);
-      await waitFor(() => link(hub, 'gw-b').state === 'live' && link(hub, 'gw-b').epoch === epoch && link(hub, 'gw-b').seq === seq, `live in ${epoch} at ${seq}`);
-    };
+    const { dealer, pub } = await rawGateway(hub);
+    const answerSnapshot = (epoch: string, seq: number, items: ReturnType<typeof rawReading>[]) => answerRawSnapshot(hub, dealer, epoch, seq, items);
+    const reading = rawReading;
     await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E1', seq: 0, name: 'raw' })]);
     await answerSnapshot('E1', 5, [reading(1), reading(5)]);
 
     // seq 5 again: ignored, so seq 6 follows and is applied, with no gap
-    await pub.send(update('E1', 5));
-    await pub.send(update('E1', 6));
+    await pub.send(rawUpdate('E1', 5));
+    await pub.send(rawUpdate('E1', 6));
     await waitFor(() => link(hub, 'gw-b').seq === 6, 'seq 6 applied');
     assert.equal(link(hub, 'gw-b').gaps, 0);
     assert.equal(link(hub, 'gw-b').state, 'live');
 
     // the next seq, but of another epoch (the gateway restarted, its HELLO not seen yet): a gap, not applied
-    await pub.send(update('E2', 7));
+    await pub.send(rawUpdate('E2', 7));
     await waitFor(() => link(hub, 'gw-b').gaps === 1, 'a gap on the new epoch');
     assert.equal(link(hub, 'gw-b').state, 'stale');
     assert.equal(hub.items('gw-b').some((i) => i.id === 'r7'), false, 'an update of another epoch is not applied');
@@ -297,6 +266,54 @@ describe('gateway hub: Clone sync', () => {
     assert.equal(link(hub, 'gw-b').state, 'syncing');
     assert.equal(link(hub, 'gw-b').gaps, 2);
     await answerSnapshot('E3', 1, [reading(1)]);
+  });
+
+  it('raw gateway, snapshots and heartbeats: a wrong SNAPEND count, a heartbeat ahead or of another epoch, a buffered gap and live traffic of a newer epoch each ask again', async () => {
+    const { hub } = await startHub();
+    const { dealer, pub } = await rawGateway(hub);
+    const gaps = () => link(hub, 'gw-b').gaps;
+    await dealer.send(['HELLO', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E1', seq: 0, name: 'raw' })]);
+    // SNAPEND says 3 items, 2 came: refused and asked again, never live on a short picture
+    await answerRawSnapshot(hub, dealer, 'E1', 4, [rawReading(1), rawReading(4)], { count: 3, live: false });
+    await waitFor(() => link(hub, 'gw-b').rejected === 1, 'the short snapshot refused');
+    await answerRawSnapshot(hub, dealer, 'E1', 4, [rawReading(1), rawReading(4)]);
+    assert.equal(link(hub, 'gw-b').snapshots, 1);
+
+    // a heartbeat at the seq held is fine; one ahead of it means updates were lost
+    await pub.send(rawHugz('E1', 4));
+    await pub.send(rawHugz('E1', 6));
+    await waitFor(() => gaps() === 1, 'a gap on a heartbeat ahead');
+    assert.equal(link(hub, 'gw-b').state, 'stale');
+    await answerRawSnapshot(hub, dealer, 'E1', 6, [rawReading(6)]);
+    await pub.send(rawHugz('E2', 6));
+    await waitFor(() => gaps() === 2, 'a gap on a heartbeat of another epoch');
+
+    // while syncing: a heartbeat past the snapshot's seq makes the snapshot too old
+    const { requestId } = await nextKind(dealer, 'SNAPSHOT');
+    await pub.send(rawHugz('E2', 9));
+    await sleep(250); // the heartbeat reaches the hub before the answer on the other socket (as the interleaving test above)
+    await dealer.send(['SNAPEND', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E2', requestId, seq: 8, count: 0 })]);
+    await waitFor(() => gaps() === 3, 'a gap on a snapshot older than the heartbeat');
+
+    // buffered updates that skip one after the snapshot's seq: a gap, not a picture with a hole
+    const second = await nextKind(dealer, 'SNAPSHOT');
+    for (const seq of [10, 11, 13]) await pub.send(rawUpdate('E2', seq));
+    await sleep(250);
+    await dealer.send(['SNAPEND', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E2', requestId: second.requestId, seq: 9, count: 0 })]);
+    await waitFor(() => gaps() === 4, 'a gap in the buffered updates');
+    assert.notEqual(link(hub, 'gw-b').state, 'live');
+
+    // live traffic already on a newer epoch than the snapshot: asked again as stale, not counted as a gap
+    const third = await nextKind(dealer, 'SNAPSHOT');
+    await pub.send(rawUpdate('E3', 1));
+    await sleep(250);
+    const states: string[] = [];
+    hub.onLink((l) => l.gateway === 'gw-b' && states.push(l.state));
+    await dealer.send(['SNAPEND', JSON.stringify({ v: 1, gw: 'gw-b', epoch: 'E2', requestId: third.requestId, seq: 13, count: 0 })]);
+    await answerRawSnapshot(hub, dealer, 'E3', 1, [rawReading(1)]);
+    assert.equal(states[0], 'stale', 'a gateway that was synced before is stale while it syncs again');
+    assert.equal(gaps(), 4);
+    assert.deepEqual(hub.items('gw-b').map((i) => i.id), ['r1']);
   });
 
   it('a gap (skipped seq) marks the gateway stale, counts it and re-snapshots', async () => {
@@ -560,6 +577,19 @@ async function rawGateway(hub: GatewayHub, options: { id?: string; keys?: { publ
   await pubReady;
   await sleep(200); // the SUB's subscription reaches the PUB
   return { id, dealer, pub, header: { v: 1 as const, gw: id, epoch: 'E1' } };
+}
+
+const rawReading = (n: number) => ({ type: 'reading' as const, id: `r${n}`, at: n, value: n, extra: {} });
+const rawUpdate = (epoch: string, seq: number) => ['UPDATE', JSON.stringify({ v: 1, gw: 'gw-b', epoch, seq, at: seq, op: 'set', item: rawReading(seq) })];
+const rawHugz = (epoch: string, seq: number) => ['HUGZ', JSON.stringify({ v: 1, gw: 'gw-b', epoch, seq, at: Date.now() })];
+
+/** Answers the hub's next SNAPSHOT request to gw-b with `items` as of `seq` in `epoch` (`count` if given, else the true one) and, unless told otherwise, waits for the link to be live on it. */
+async function answerRawSnapshot(hub: GatewayHub, dealer: zmq.Dealer, epoch: string, seq: number, items: ReturnType<typeof rawReading>[], options: { count?: number; live?: boolean } = {}) {
+  const { requestId } = await nextKind(dealer, 'SNAPSHOT');
+  await dealer.send(['SNAP', JSON.stringify({ v: 1, gw: 'gw-b', epoch, requestId, items })]);
+  await dealer.send(['SNAPEND', JSON.stringify({ v: 1, gw: 'gw-b', epoch, requestId, seq, count: options.count ?? items.length })]);
+  if (options.live === false) return;
+  await waitFor(() => link(hub, 'gw-b').state === 'live' && link(hub, 'gw-b').epoch === epoch && link(hub, 'gw-b').seq === seq, `live in ${epoch} at ${seq}`);
 }
 
 async function nextKind(dealer: zmq.Dealer, kind: string): Promise<{ requestId: string }> {
