@@ -135,6 +135,39 @@ describe('scenario safety', () => {
     });
   });
 
+  it('the procedure: a step done and reopened with its note, a two-person step confirmed only by another account, once', { timeout: 30_000 }, async () => {
+    await withEngine(async (core, engine) => {
+      const flood = await floodThatRecedes(core, engine, Date.now());
+      const runId = flood.run.runId;
+      const stepOf = (run: { steps: { stepId: string; state: string; doneBy: string | null; confirmedBy: string | null; note: string | null }[] }, id: string) => run.steps.find((s) => s.stepId === id)!;
+      const kinds = () => engine.log(runId).map((l) => `${l.kind}${l.stepId ? `:${l.stepId}` : ''}`);
+
+      const done = engine.step({ runId, stepId: 'verify', done: true, note: 'Đã kiểm tra tại chỗ' }, AN);
+      assert.deepEqual([stepOf(done, 'verify').state, stepOf(done, 'verify').doneBy, stepOf(done, 'verify').note], ['done', AN.id, 'Đã kiểm tra tại chỗ']);
+      const again = engine.step({ runId, stepId: 'verify', done: true }, BINH);
+      assert.equal(stepOf(again, 'verify').doneBy, AN.id, 'a step done stays done by whoever did it');
+      const reopened = engine.step({ runId, stepId: 'verify', done: false, note: 'Cần kiểm tra lại' }, BINH);
+      assert.deepEqual([stepOf(reopened, 'verify').state, stepOf(reopened, 'verify').doneBy, stepOf(reopened, 'verify').note], ['pending', null, 'Cần kiểm tra lại']);
+      const stillOpen = engine.step({ runId, stepId: 'verify', done: false }, BINH);
+      assert.equal(stepOf(stillOpen, 'verify').note, 'Cần kiểm tra lại', 'reopening an open step changes nothing');
+
+      assert.throws(() => engine.confirm({ runId, stepId: 'warn-residents' }, BINH), (e: unknown) => e instanceof ContractError && e.code === 'conflict', 'nothing to confirm before the step is done');
+      const awaiting = engine.step({ runId, stepId: 'warn-residents', done: true }, AN);
+      assert.equal(stepOf(awaiting, 'warn-residents').state, 'awaiting-confirmation');
+      assert.throws(() => engine.confirm({ runId, stepId: 'warn-residents' }, AN), (e: unknown) => e instanceof ContractError && e.code === 'forbidden' && e.message.includes(AN.name!), 'who did it cannot confirm it');
+      const confirmed = engine.confirm({ runId, stepId: 'warn-residents', note: 'Đã nghe loa' }, BINH);
+      assert.deepEqual([stepOf(confirmed, 'warn-residents').state, stepOf(confirmed, 'warn-residents').doneBy, stepOf(confirmed, 'warn-residents').confirmedBy], ['done', AN.id, BINH.id]);
+      assert.throws(() => engine.confirm({ runId, stepId: 'warn-residents' }, BINH), (e: unknown) => e instanceof ContractError && e.code === 'conflict', 'a step is confirmed once');
+      assert.deepEqual(
+        kinds().filter((k) => k.startsWith('step-')),
+        ['step-done:verify', 'step-reopened:verify', 'step-done:warn-residents', 'step-confirmed:warn-residents'],
+        'the log holds each change once, and none for a step left as it was',
+      );
+      const confirmedLine = engine.log(runId).find((l) => l.kind === 'step-confirmed')!;
+      assert.deepEqual([confirmedLine.actor, (confirmedLine.data as { doneBy?: string }).doneBy], [BINH.id, AN.id]);
+    });
+  });
+
   it('a run that starts by itself is put in the charge of the signed-in commander on duty, told in an alert', { timeout: 30_000 }, async () => {
     await withEngine(async (core, engine) => {
       await signedIn(core, 'an.nv', 'Nguyễn Văn An', 'operator');
