@@ -5,6 +5,7 @@
  */
 import type { CameraHealth, GeoPoint, LiveCamera } from '../../../native-bridge/contract.js';
 import { distanceM } from '../../../native-bridge/geo.js';
+import { parseDisplayWindowId } from '../../../native-bridge/wall-geometry.js';
 import type { AlertService } from '../alert-service.js';
 
 export function nearestCameras(cameras: readonly LiveCamera[], location: GeoPoint, radiusKm: number, limit: number): { id: string; name: string; distanceM: number }[] {
@@ -19,10 +20,10 @@ const DARK = new Set<CameraHealth['state']>(['stalled', 'recovering', 'error']);
 
 /** "hàng 2, cột 1" for a display window id (r1c0); other windows by their id. */
 function displayName(windowId: string): { vi: string; en: string } {
-  const m = /^r(\d+)c(\d+)$/.exec(windowId);
-  if (!m) return { vi: windowId, en: windowId };
-  const row = Number(m[1]) + 1;
-  const column = Number(m[2]) + 1;
+  const slot = parseDisplayWindowId(windowId);
+  if (!slot) return { vi: windowId, en: windowId };
+  const row = slot.row + 1;
+  const column = slot.column + 1;
   return { vi: `hàng ${row}, cột ${column}`, en: `row ${row}, column ${column}` };
 }
 
